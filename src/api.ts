@@ -1,0 +1,173 @@
+/**
+ * The strategy API: everything a strategy module sees, and nothing of the engine.
+ *
+ * A strategy is a plain object: a name, typed parameters with defaults, a warm-up
+ * length, optional cross-sectional factors, and a decision function called after a
+ * close that returns target weights (or nothing, to keep the current holdings).
+ *
+ * @example
+ * import { defineStrategy } from 'vopa-backtest';
+ * export default defineStrategy({
+ *   name: 'all-in-first',
+ *   description: 'Puts everything into the first symbol of the universe.',
+ *   params: {},
+ *   warmup: () => 0,
+ *   decide(bar) {
+ *     if (bar.decision > 0) return;        // keep what we hold
+ *     const w = bar.weights();             // zeroed, one slot per symbol
+ *     w[0] = 1;
+ *     return w;
+ *   },
+ * });
+ *
+ * No look-ahead by construction: a `Bar` (and the `History` a factor steps over)
+ * answers only for bars at or before its decision close; a lag is never negative.
+ */
+
+export type { SupabaseLike } from './strategy/context.ts';
+import type { SupabaseLike } from './strategy/context.ts';
+
+// ---------------------------------------------------------------- parameters
+
+/** One typed strategy parameter; `--param key=value` is parsed and checked against it. */
+export type ParamSpec =
+  | { readonly type: 'int'; readonly default: number; readonly min?: number; readonly max?: number; readonly description?: string }
+  | { readonly type: 'number'; readonly default: number; readonly min?: number; readonly max?: number; readonly description?: string }
+  | { readonly type: 'string'; readonly default: string; readonly description?: string }
+  | { readonly type: 'boolean'; readonly default: boolean; readonly description?: string }
+  | { readonly type: 'enum'; readonly default: string; readonly values: readonly string[]; readonly description?: string };
+
+export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
+
+/** The resolved parameter values of a strategy, typed from its specs. */
+export type ParamValues<S extends ParamSpecs> = {
+  readonly [K in keyof S]: S[K] extends { type: 'int' | 'number' } ? number
+    : S[K] extends { type: 'boolean' } ? boolean
+    : string;
+};
+
+/** Any resolved parameters (what the engine passes around). */
+export type Params = Readonly<Record<string, number | string | boolean>>;
+
+// ---------------------------------------------------------------- market views
+
+/** The price fields of the panel. */
+export type Field = 'open' | 'high' | 'low' | 'close' | 'volume';
+
+/**
+ * Market data up to and including bar `t`: what a factor step and a decision may read.
+ * Rows are read-only views into the panel (time-major); do not write to them and do not
+ * keep them past the call. Missing values are NaN.
+ */
+export interface History {
+  /** Index of the current bar in the run's window (0 = first bar fetched, warm-up included). */
+  readonly t: number;
+  /** ISO date (YYYY-MM-DD) of the current bar. */
+  readonly date: string;
+  /** Number of symbols (columns): the season's universe, sorted. */
+  readonly n: number;
+  readonly symbols: readonly string[];
+  /** Peer group names, sorted; `groupOf[i]` indexes into it. */
+  readonly groups: readonly string[];
+  readonly groupOf: Int32Array;
+  /** Cross-section of `field` at bar t − lag (lag ≥ 0); NaN-filled before the first bar. */
+  row(field: Field, lag?: number): Float64Array;
+  /** Close of symbol i at bar t − lag. */
+  close(i: number, lag?: number): number;
+  open(i: number, lag?: number): number;
+  high(i: number, lag?: number): number;
+  low(i: number, lag?: number): number;
+  volume(i: number, lag?: number): number;
+  /** Index of a symbol, or −1. */
+  symbolIndex(symbol: string): number;
+}
+
+/** What a decision sees: history, the strategy's factors, and the portfolio before this decision. */
+export interface Bar extends History {
+  /** 0 at the first decision of the run, then 1, 2, … (one per decision close). */
+  readonly decision: number;
+  /** Row of a factor declared in `factors()`, at bar t − lag. */
+  factor(name: string, lag?: number): Float64Array;
+  /** Shares held of symbol i (negative when short). */
+  position(i: number): number;
+  /** Equity and cash marked at this close. */
+  readonly equity: number;
+  readonly cash: number;
+  /** A zeroed weights array (one slot per symbol) to fill and return; owned by the engine. */
+  weights(): Float64Array;
+}
+
+/** Target weights: one per symbol (Float64Array of length n), or by symbol; unnamed symbols get 0. */
+export type Weights = Float64Array | Readonly<Record<string, number>> | ReadonlyMap<string, number>;
+
+// ---------------------------------------------------------------- factors
+
+/**
+ * A cross-sectional factor computed by the engine once per run over the whole window
+ * (zipline's Pipeline terms). `create()` returns a step function that the engine calls for
+ * t = 0, 1, …, T−1 in order; it fills `out` (row t, length n) from `history` and from the
+ * rows of its `inputs` at t. The history ends at t, so a factor cannot look ahead.
+ * Factors with equal `key`s are computed once and shared (between variants too).
+ */
+export interface Factor {
+  readonly key: string;
+  readonly inputs?: readonly Factor[];
+  create(shape: FactorShape): FactorStep;
+}
+export interface FactorShape {
+  readonly n: number;
+  readonly bars: number;
+  readonly groupOf: Int32Array;
+  readonly groupCount: number;
+}
+export type FactorStep = (history: History, out: Float64Array, inputs: readonly Float64Array[]) => void;
+
+// ---------------------------------------------------------------- strategy
+
+/** What every step of a run shares: the run's Supabase client (when configured), a logger, scratch state. */
+export interface StrategyContext {
+  /** The run's one SupabaseRest (bounded keep-alive pool); undefined on local data. */
+  readonly supabase: SupabaseLike | undefined;
+  /** Fresh per variant run: a place for a strategy to keep state between decisions. */
+  readonly state: Record<string, unknown>;
+  /** A warning shown once on stderr and recorded in the manifest. */
+  warn(message: string): void;
+}
+
+/** Signal diagnostics (information coefficient, quantile spread) the engine computes for a strategy. */
+export interface SignalSpec {
+  /** Name of the factor (in `factors()`) that ranks the universe. */
+  readonly factor: string;
+  /** Forward-return horizon in bars. */
+  readonly horizon: number;
+  /** Factors written beside it in signals.csv (e.g. the raw value behind a z-score). */
+  readonly extra?: readonly string[];
+}
+
+export interface Strategy<S extends ParamSpecs = ParamSpecs> {
+  readonly name: string;
+  readonly description: string;
+  readonly params: S;
+  /** Checks between parameters; return a message to reject a combination (e.g. fast < slow). */
+  readonly constraints?: ReadonlyArray<(p: ParamValues<S>) => string | true>;
+  /** Checks the parameters against the season's universe before the run; return a message to refuse. */
+  validate?(p: ParamValues<S>, universe: { readonly symbols: readonly string[] }): string | undefined;
+  /** Bars of history before a decision close that the strategy reads (its largest lag). */
+  warmup(p: ParamValues<S>): number;
+  /** Factors the engine computes before the run; read them with `bar.factor(name)`. */
+  factors?(p: ParamValues<S>): Readonly<Record<string, Factor>>;
+  /** The factor judged by the signal diagnostics. */
+  signal?(p: ParamValues<S>): SignalSpec;
+  /** Called after each close from the first decision on; return targets, or nothing to hold. */
+  decide(bar: Bar, p: ParamValues<S>, ctx: StrategyContext): Weights | void | undefined;
+}
+
+/** Identity, for type inference: `export default defineStrategy({ … })`. */
+export function defineStrategy<const S extends ParamSpecs>(strategy: Strategy<S>): Strategy<S> {
+  return strategy;
+}
+
+// ---------------------------------------------------------------- helpers for strategies
+
+export { topK, bottomK } from './factors/select.ts';
+export { rollingMean } from './factors/rolling.ts';

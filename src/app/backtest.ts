@@ -1,0 +1,84 @@
+import type { RunConfig } from '../config/run-config.ts';
+import { fingerprintPanel } from '../panel/fingerprint.ts';
+import { FactorCache } from '../runner/factor-cache.ts';
+import { openSource } from '../source/index.ts';
+import type { LoadedWindow } from '../source/types.ts';
+import { writeManifest, writeTables, type RunRecord } from '../writers/results.ts';
+import { newRunId, RunDir } from '../writers/run-dir.ts';
+import { evaluateVariant, validateVariant, type VariantOutcome } from './variant.ts';
+import { versions } from './versions.ts';
+
+/**
+ * A whole run, stage by stage:
+ * 1. source → one read of the window (warm-up included) into a panel;
+ * 2. every variant is validated against the universe, then simulated over the shared panel
+ *    (factors computed once per key);
+ * 3. results are written into a temporary folder, renamed when complete.
+ */
+export interface RunOutcome {
+  readonly record: RunRecord;
+  readonly dir: string;
+}
+
+export interface RunHooks {
+  /** Called once per warning, as it is known. */
+  readonly warn?: (message: string) => void;
+}
+
+export async function runBacktest(config: RunConfig, hooks: RunHooks = {}): Promise<RunOutcome> {
+  const createdAt = new Date();
+  const t0 = performance.now();
+  const strategy = config.strategy.strategy;
+  const warmup = Math.max(...config.variants.map((p) => strategy.warmup(p as never)));
+
+  const source = openSource(config.source);
+  let loaded: LoadedWindow;
+  try {
+    loaded = await source.loadWindow({ season: config.season, startDay: config.startDay, endDay: config.endDay, warmupBars: warmup + 1 });
+  } finally {
+    await source.close();
+  }
+  const { panel } = loaded;
+  const fingerprint = fingerprintPanel(panel);
+  const t1 = performance.now();
+
+  for (const params of config.variants) validateVariant(strategy, params, panel);
+  const factors = new FactorCache(panel);
+  const settings = { cash: config.cash, fractional: config.fractional, commissionBps: config.commissionBps, slippageBps: config.slippageBps };
+  const variants: VariantOutcome[] = config.variants.map((params, k) =>
+    evaluateVariant({ panel, strategy, id: k + 1, params, startDay: config.startDay, endDay: config.endDay, fill: config.fill, settings, factors }),
+  );
+  const warnings = [...new Set(variants.flatMap((v) => v.warnings))];
+  for (const w of warnings) hooks.warn?.(w);
+  const t2 = performance.now();
+
+  const timings: Record<string, number> = { startup: round(t0), load: round(t1 - t0), compute: round(t2 - t1) };
+  const record: RunRecord = {
+    runId: newRunId(strategy.name, createdAt),
+    config,
+    panel,
+    source: loaded.info,
+    fingerprint,
+    variants,
+    createdAt,
+    warnings,
+    timings,
+    versions: versions(),
+  };
+  const runDir = new RunDir(config.outDir, record.runId);
+  try {
+    const file = (f: string) => runDir.path(f);
+    const rows = writeTables(file, record);
+    timings.write = round(performance.now() - t2);
+    timings.total = round(performance.now());
+    writeManifest(file, record, rows);
+    return { record, dir: runDir.commit() };
+  } catch (err) {
+    runDir.discard();
+    throw err;
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

@@ -1,0 +1,58 @@
+import type { Params, Strategy } from '../api.ts';
+import { UsageError } from '../errors.ts';
+import { performance, type PerformanceMetrics } from '../metrics/index.ts';
+import type { Panel } from '../panel/panel.ts';
+import { tradedNotional } from '../recorder/trade-log.ts';
+import type { FactorCache } from '../runner/factor-cache.ts';
+import { planSchedule, type FillTiming, type Schedule } from '../runner/schedule.ts';
+import { simulate, type SimulationResult, type SimulationSettings } from '../runner/simulate.ts';
+import { createContext, type SupabaseLike } from '../strategy/context.ts';
+
+/** One variant of a run: its parameters, what happened, and how it did. */
+export interface VariantOutcome {
+  /** 1-based, in the run's variant order. */
+  readonly id: number;
+  readonly params: Params;
+  readonly schedule: Schedule;
+  readonly result: SimulationResult;
+  readonly metrics: PerformanceMetrics;
+  readonly warnings: readonly string[];
+}
+
+export interface VariantJob {
+  readonly panel: Panel;
+  readonly strategy: Strategy;
+  readonly id: number;
+  readonly params: Params;
+  readonly startDay: number;
+  readonly endDay: number;
+  readonly fill: FillTiming;
+  readonly settings: SimulationSettings;
+  readonly factors: FactorCache;
+  readonly supabase?: SupabaseLike | undefined;
+}
+
+/** Checks a variant's parameters against the loaded universe (bad input: exit 2). */
+export function validateVariant(strategy: Strategy, params: Params, panel: Panel): void {
+  const problem = strategy.validate?.(params as never, { symbols: panel.symbols });
+  if (problem) throw new UsageError(problem, 'E_BAD_PARAM');
+}
+
+/** Schedules, simulates and measures one variant. */
+export function evaluateVariant(job: VariantJob): VariantOutcome {
+  const { panel, strategy, params } = job;
+  const warmup = strategy.warmup(params as never);
+  const schedule = planSchedule(panel, job.startDay, job.endDay, warmup, job.fill);
+  const ctx = createContext(job.supabase);
+  const result = simulate(panel, strategy, params, schedule, job.settings, job.factors, ctx);
+  const metrics = performance({
+    curve: result.curve,
+    startCash: job.settings.cash,
+    fills: result.trades.length,
+    roundTrips: result.roundTrips,
+    tradedNotional: tradedNotional(result.trades),
+  });
+  const warnings = [...schedule.warnings, ...ctx.warnings];
+  if (result.skipped.length) warnings.push(`${result.skipped.length} order(s) not executed: no price on the fill day`);
+  return { id: job.id, params, schedule, result, metrics, warnings };
+}

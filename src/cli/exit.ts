@@ -1,0 +1,24 @@
+import { BacktestError, isUsageError } from '../errors.ts';
+
+/** Exit codes: 0 success, 1 runtime failure, 2 bad input, 130 interrupted. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+
+/**
+ * The one place where errors become exit codes and messages: one line on stderr, naming the
+ * problem; the stack only with --verbose for failures that are not the user's input.
+ */
+export function reportError(err: unknown, write: (text: string) => void, verbose = false): number {
+  if (isUsageError(err)) {
+    write(`backtest: ${firstLine(err.message)}\n`);
+    return EXIT.usage;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  const code = err instanceof BacktestError ? ` [${err.code}]` : '';
+  write(`backtest: ${firstLine(message)}${code}\n`);
+  if (verbose && err instanceof Error && err.stack) write(`${err.stack}\n`);
+  return EXIT.failure;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!.trim();
+}

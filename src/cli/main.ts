@@ -1,0 +1,65 @@
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { UsageError } from '../errors.ts';
+import { RunDir } from '../writers/run-dir.ts';
+import { importCommand, importOptions } from './commands/import.ts';
+import { runCommand, runOptions } from './commands/run.ts';
+import { EXIT, reportError } from './exit.ts';
+import type { CliIO } from './io.ts';
+
+/**
+ * The `backtest` command line. Every command returns an exit code; errors are turned into
+ * one line and a code by `reportError`, here and nowhere else.
+ */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  let code: number = EXIT.ok;
+  const verbose = argv.includes('--verbose');
+  const cli = yargs([...argv])
+    .scriptName('backtest')
+    .usage('$0 <start> <end> [season] [options]\n\nBacktest a strategy over trading days start … end on the season\'s universe.')
+    .command('$0 <start> <end> [season]', 'run a backtest (the default command)', (y) => runOptions(y), async (args) => {
+      code = await runCommand(args as never, io);
+    })
+    .command('import <files..>', 'convert CSV price files into a data folder', (y) => importOptions(y), async (args) => {
+      code = await importCommand(args as never, io);
+    })
+    .option('verbose', { type: 'boolean', default: false, describe: 'more detail: counters, stack traces' })
+    .example('$0 2025-10-07 2026-01-03 2025', 'the sample market, default strategy')
+    .example('$0 2025-10-07 2026-01-03 --strategy buy-and-hold --json', 'the benchmark, summary as JSON')
+    .example('$0 import orcl-1995-2014.txt --data data/orcl', 'a Yahoo-style file into a data folder')
+    .example('$0 1995-01-03 2014-12-31 --strategy sma-cross --data data/orcl --cash 100000', 'a moving-average crossover on it')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((message, err) => {
+      throw err ?? new UsageError(message, 'E_USAGE');
+    });
+  try {
+    await cli.parseAsync();
+  } catch (err) {
+    return reportError(err, io.stderr, verbose);
+  }
+  return code;
+}
+
+/** Entry point of bin/backtest.js. */
+export async function runCli(): Promise<void> {
+  const args = hideBin(process.argv);
+  const io: CliIO = {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    commandLine: ['backtest', ...args].join(' '),
+  };
+  const interrupted = () => {
+    for (const dir of RunDir.active) dir.discard();
+    process.stderr.write('backtest: interrupted\n');
+    process.exit(EXIT.interrupted);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  process.exitCode = await main(args, io);
+}

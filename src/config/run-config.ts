@@ -1,0 +1,110 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Params } from '../api.ts';
+import { UsageError } from '../errors.ts';
+import type { FillTiming } from '../runner/schedule.ts';
+import { loadStrategy, type LoadedStrategy } from '../strategy/registry.ts';
+import { parseIsoDate, yearOf } from '../util/dates.ts';
+import { parseParamAssignments, parseParamValue, resolveParams } from './params.ts';
+
+/** The embedded sample market, shipped in the repository. */
+export const SAMPLE_DATA_DIR = fileURLToPath(new URL('../../data/sample/', import.meta.url)).replace(/\/$/, '');
+
+/** Where a run reads its data. */
+export type SourceConfig = { readonly kind: 'local'; readonly dir: string };
+
+/** Everything a run needs, validated once at the edge and frozen. */
+export interface RunConfig {
+  /** The command line as typed (for the manifest). */
+  readonly command: string;
+  readonly start: string;
+  readonly end: string;
+  readonly startDay: number;
+  readonly endDay: number;
+  readonly season: number;
+  readonly strategy: LoadedStrategy;
+  /** Resolved parameters of each variant (one without a grid). */
+  readonly variants: readonly Params[];
+  readonly fill: FillTiming;
+  readonly cash: number;
+  readonly fractional: boolean;
+  readonly commissionBps: number;
+  readonly slippageBps: number;
+  readonly source: SourceConfig;
+  /** Parent folder of the run folders. */
+  readonly outDir: string;
+  readonly signals: boolean;
+}
+
+/** The run options as the CLI received them (strings where the user typed text). */
+export interface RunOptions {
+  readonly command: string;
+  readonly start: string;
+  readonly end: string;
+  readonly season?: string | number | undefined;
+  readonly strategy: string;
+  readonly param?: readonly string[] | undefined;
+  readonly fill?: string | undefined;
+  readonly cash?: string | number | undefined;
+  readonly fractional?: boolean | undefined;
+  readonly commissionBps?: string | number | undefined;
+  readonly slippageBps?: string | number | undefined;
+  readonly data?: string | undefined;
+  readonly out?: string | undefined;
+  readonly signals?: boolean | undefined;
+  readonly cwd?: string | undefined;
+}
+
+export async function buildRunConfig(o: RunOptions): Promise<RunConfig> {
+  const cwd = o.cwd ?? process.cwd();
+  const startDay = requireDate('start', o.start);
+  const endDay = requireDate('end', o.end);
+  if (endDay < startDay) throw new UsageError(`end ${o.end} is before start ${o.start}`, 'E_BAD_RANGE');
+  const season = o.season === undefined || o.season === '' ? yearOf(startDay) : requireInteger('season', o.season);
+  const fill = o.fill ?? 'open';
+  if (fill !== 'open' && fill !== 'close') throw new UsageError(`--fill ${fill}: must be open (next open) or close (decision close)`, 'E_BAD_OPTION');
+
+  const strategy = await loadStrategy(o.strategy, cwd);
+  const given = new Map<string, number | string | boolean>();
+  for (const [key, text] of parseParamAssignments(o.param ?? [])) given.set(key, parseParamValue(strategy.strategy, key, text));
+  const params = resolveParams(strategy.strategy, given);
+
+  return Object.freeze({
+    command: o.command,
+    start: o.start,
+    end: o.end,
+    startDay,
+    endDay,
+    season,
+    strategy,
+    variants: Object.freeze([params]),
+    fill,
+    cash: requireNumber('--cash', o.cash ?? 1_000_000, { positive: true }),
+    fractional: o.fractional ?? false,
+    commissionBps: requireNumber('--commission-bps', o.commissionBps ?? 0),
+    slippageBps: requireNumber('--slippage-bps', o.slippageBps ?? 0),
+    source: Object.freeze({ kind: 'local' as const, dir: o.data ? resolve(cwd, o.data) : SAMPLE_DATA_DIR }),
+    outDir: resolve(cwd, o.out ?? 'results'),
+    signals: o.signals ?? false,
+  });
+}
+
+function requireDate(name: string, text: string): number {
+  const day = parseIsoDate(String(text));
+  if (day === null) throw new UsageError(`${name} date "${text}" is not a real date in YYYY-MM-DD form`, 'E_BAD_DATE');
+  return day;
+}
+
+function requireInteger(name: string, value: string | number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new UsageError(`${name} "${value}" is not a year (a whole number such as 2025)`, 'E_BAD_OPTION');
+  return n;
+}
+
+/** A finite, non-negative number (positive with `positive`), from text or a number. */
+export function requireNumber(option: string, value: string | number, { positive = false } = {}): number {
+  const n = typeof value === 'number' ? value : value.trim() === '' ? NaN : Number(value);
+  if (!Number.isFinite(n)) throw new UsageError(`${option} ${value}: not a number`, 'E_BAD_OPTION');
+  if (positive ? n <= 0 : n < 0) throw new UsageError(`${option} ${value}: must be ${positive ? 'greater than 0' : '0 or more'}`, 'E_BAD_OPTION');
+  return n;
+}

@@ -1,0 +1,41 @@
+/**
+ * Typed errors with stable codes. The CLI maps them to exit codes in one place
+ * (src/cli/exit.ts): a `UsageError` is the user's input (exit 2), anything else a
+ * runtime failure (exit 1).
+ */
+
+/** Base of every error the engine raises on purpose; `code` is stable for scripts and tests. */
+export class BacktestError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Bad input: an option, argument, file or parameter the user can fix. Exit code 2. */
+export class UsageError extends BacktestError {
+  constructor(message: string, code = 'E_USAGE', options?: ErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+/** Input data that cannot be used as given (missing files, empty ranges, unknown seasons). Exit code 2. */
+export class DataError extends UsageError {
+  constructor(message: string, code = 'E_DATA', options?: ErrorOptions) {
+    super(message, code, options);
+  }
+}
+
+/** A strategy broke its contract at run time (bad weights, throwing decision). Exit code 1. */
+export class StrategyError extends BacktestError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('E_STRATEGY', message, options);
+  }
+}
+
+/** True for errors that are the user's to fix (exit code 2). */
+export function isUsageError(err: unknown): err is UsageError {
+  return err instanceof UsageError;
+}

@@ -1,0 +1,69 @@
+import type { EquityCurve } from '../recorder/equity-curve.ts';
+import { cagr } from './cagr.ts';
+import { calmar } from './calmar.ts';
+import { drawdowns, maxDrawdown, maxDrawdownDays } from './drawdown.ts';
+import { grossExposure } from './exposure.ts';
+import { dailyReturns } from './returns.ts';
+import { sharpe } from './sharpe.ts';
+import { sortino } from './sortino.ts';
+import { totalReturn } from './total-return.ts';
+import { turnover } from './turnover.ts';
+import { volatility } from './volatility.ts';
+
+export { dailyReturns, mean, sampleSd, TRADING_DAYS } from './returns.ts';
+export { drawdowns, maxDrawdown, maxDrawdownDays } from './drawdown.ts';
+export { cagr, calmar, grossExposure, sharpe, sortino, totalReturn, turnover, volatility };
+
+/** The performance metrics of one variant, by their summary.csv column names. */
+export interface PerformanceMetrics {
+  final_equity: number | null;
+  total_return: number | null;
+  cagr: number | null;
+  volatility: number | null;
+  sharpe: number | null;
+  sortino: number | null;
+  max_drawdown: number | null;
+  max_drawdown_days: number;
+  calmar: number | null;
+  fills: number;
+  round_trips: number;
+  turnover: number | null;
+  gross_exposure: number | null;
+}
+
+export const PERFORMANCE_COLUMNS: readonly (keyof PerformanceMetrics)[] = [
+  'final_equity', 'total_return', 'cagr', 'volatility', 'sharpe', 'sortino', 'max_drawdown',
+  'max_drawdown_days', 'calmar', 'fills', 'round_trips', 'turnover', 'gross_exposure',
+];
+
+export interface PerformanceInput {
+  readonly curve: EquityCurve;
+  readonly startCash: number;
+  readonly fills: number;
+  readonly roundTrips: number;
+  readonly tradedNotional: number;
+}
+
+/** All performance metrics of a run. */
+export function performance(input: PerformanceInput): PerformanceMetrics {
+  const { equity, gross } = input.curve;
+  const returns = dailyReturns(equity, input.startCash);
+  const dd = drawdowns(equity, input.startCash);
+  const growth = cagr(equity, input.startCash);
+  const worst = maxDrawdown(dd);
+  return {
+    final_equity: equity.length ? equity[equity.length - 1]! : null,
+    total_return: totalReturn(equity, input.startCash),
+    cagr: growth,
+    volatility: volatility(returns),
+    sharpe: sharpe(returns),
+    sortino: sortino(returns),
+    max_drawdown: worst,
+    max_drawdown_days: maxDrawdownDays(dd),
+    calmar: calmar(growth, worst),
+    fills: input.fills,
+    round_trips: input.roundTrips,
+    turnover: turnover(input.tradedNotional, equity),
+    gross_exposure: grossExposure(gross, equity),
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * Daily close-to-close returns of an equity curve: r₀ = E₀ / cash − 1, rₖ = Eₖ / Eₖ₋₁ − 1.
+ * The first return is measured against the starting cash, so day one's trading counts.
+ */
+export function dailyReturns(equity: ArrayLike<number>, startCash: number): Float64Array {
+  const r = new Float64Array(equity.length);
+  let prev = startCash;
+  for (let k = 0; k < equity.length; k++) {
+    r[k] = equity[k]! / prev - 1;
+    prev = equity[k]!;
+  }
+  return r;
+}
+
+/** Arithmetic mean; null when empty. */
+export function mean(values: ArrayLike<number>): number | null {
+  if (values.length === 0) return null;
+  let s = 0;
+  for (let k = 0; k < values.length; k++) s += values[k]!;
+  return s / values.length;
+}
+
+/** Sample standard deviation (n − 1), two-pass; null with fewer than two values. */
+export function sampleSd(values: ArrayLike<number>): number | null {
+  const n = values.length;
+  const m = mean(values);
+  if (m === null || n < 2) return null;
+  let ss = 0;
+  for (let k = 0; k < n; k++) ss += (values[k]! - m) ** 2;
+  return Math.sqrt(ss / (n - 1));
+}
+
+/** Trading days in a year, for annualising. */
+export const TRADING_DAYS = 252;

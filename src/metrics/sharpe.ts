@@ -1,0 +1,8 @@
+import { mean, sampleSd, TRADING_DAYS } from './returns.ts';
+
+/** sharpe = mean(r) / sd(r, n − 1) × √252, risk-free rate 0; null when sd is 0 or undefined. */
+export function sharpe(returns: ArrayLike<number>): number | null {
+  const m = mean(returns);
+  const sd = sampleSd(returns);
+  return m === null || !sd ? null : (m / sd) * Math.sqrt(TRADING_DAYS);
+}

@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import { FIELDS, type Panel } from './panel.ts';
+
+/**
+ * A fingerprint of the data a run read: sha256 over the universe (symbols, peer groups),
+ * the calendar and every value, with NaN made canonical. It depends on the data only, not on
+ * where they came from, so a local file and a Supabase project holding the same prices agree.
+ */
+export function fingerprintPanel(panel: Panel): string {
+  const hash = createHash('sha256');
+  hash.update(`v1\n${panel.symbols.length}\n`);
+  panel.symbols.forEach((s, i) => hash.update(`${s}\t${panel.groups[panel.groupOf[i]!]}\n`));
+  hash.update(new Uint8Array(Int32Array.from(panel.days).buffer));
+  const chunk = new Float64Array(8192);
+  const bytes = new Uint8Array(chunk.buffer);
+  for (const field of FIELDS) {
+    const data = panel[field];
+    for (let from = 0; from < data.length; from += chunk.length) {
+      const len = Math.min(chunk.length, data.length - from);
+      for (let k = 0; k < len; k++) {
+        const v = data[from + k]!;
+        chunk[k] = v === v ? v : NaN; // one NaN bit pattern, whatever produced it
+      }
+      hash.update(bytes.subarray(0, len * 8));
+    }
+  }
+  return `sha256:${hash.digest('hex')}`;
+}

@@ -1,0 +1,109 @@
+import type { Field } from '../api.ts';
+import { isoDate } from '../util/dates.ts';
+
+/**
+ * The run's data, read once: T trading days × N symbols in columnar typed arrays,
+ * time-major (`close[t * n + i]`), NaN where a value is missing. Columns are the season's
+ * universe, sorted by symbol; `groupOf[i]` is each symbol's peer group.
+ * The arrays may live in SharedArrayBuffers so that worker threads read them without a copy.
+ */
+export interface Panel {
+  /** Trading days (ISO), ascending: every date on which some member has a close. */
+  readonly dates: readonly string[];
+  /** Trading days as day numbers (days since 1970-01-01). */
+  readonly days: Int32Array;
+  readonly symbols: readonly string[];
+  readonly names: readonly string[];
+  readonly groups: readonly string[];
+  readonly groupOf: Int32Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+  /** First and last bar with a close, per symbol; −1 when the symbol has none in the window. */
+  readonly firstBar: Int32Array;
+  readonly lastBar: Int32Array;
+}
+
+export const FIELDS: readonly Field[] = ['open', 'high', 'low', 'close', 'volume'];
+
+/** Number of bars (trading days) and of symbols. */
+export function shape(panel: Panel): { bars: number; n: number } {
+  return { bars: panel.days.length, n: panel.symbols.length };
+}
+
+export interface PanelLayout {
+  readonly days: readonly number[] | Int32Array;
+  readonly symbols: readonly string[];
+  readonly names?: readonly string[];
+  /** Peer group per symbol (same order as symbols). */
+  readonly peerGroups: readonly string[];
+}
+
+/**
+ * Allocates an empty panel (all NaN) for a calendar and a universe; sources fill it.
+ * `shared` puts the arrays in SharedArrayBuffers.
+ */
+export function allocatePanel(layout: PanelLayout, shared = false): Panel {
+  const bars = layout.days.length;
+  const n = layout.symbols.length;
+  const cells = bars * n;
+  const floats = (): Float64Array => {
+    const a = shared ? new Float64Array(new SharedArrayBuffer(cells * 8)) : new Float64Array(cells);
+    return a.fill(NaN);
+  };
+  const ints = (len: number): Int32Array => (shared ? new Int32Array(new SharedArrayBuffer(len * 4)) : new Int32Array(len));
+  const groups = [...new Set(layout.peerGroups)].sort();
+  const groupOf = ints(n);
+  layout.peerGroups.forEach((g, i) => { groupOf[i] = groups.indexOf(g); });
+  const days = ints(bars);
+  days.set(layout.days);
+  return {
+    dates: Array.from(days, isoDate),
+    days,
+    symbols: layout.symbols,
+    names: layout.names ?? layout.symbols.map(() => ''),
+    groups,
+    groupOf,
+    open: floats(),
+    high: floats(),
+    low: floats(),
+    close: floats(),
+    volume: floats(),
+    firstBar: ints(n).fill(-1),
+    lastBar: ints(n).fill(-1),
+  };
+}
+
+/** Sets firstBar/lastBar from the closes; sources call it once the arrays are filled. */
+export function indexCloses(panel: Panel): Panel {
+  const { bars, n } = shape(panel);
+  panel.firstBar.fill(-1);
+  panel.lastBar.fill(-1);
+  for (let t = 0; t < bars; t++) {
+    const base = t * n;
+    for (let i = 0; i < n; i++) {
+      if (Number.isNaN(panel.close[base + i]!)) continue;
+      if (panel.firstBar[i] === -1) panel.firstBar[i] = t;
+      panel.lastBar[i] = t;
+    }
+  }
+  return panel;
+}
+
+/** Index of the first bar on or after `day`, or `bars` when none. */
+export function barOnOrAfter(panel: Panel, day: number): number {
+  const days = panel.days;
+  let lo = 0, hi = days.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (days[mid]! < day) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the last bar on or before `day`, or −1 when none. */
+export function barOnOrBefore(panel: Panel, day: number): number {
+  return barOnOrAfter(panel, day + 1) - 1;
+}

@@ -1,0 +1,57 @@
+import type { Factor } from '../api.ts';
+import { shape, type Panel } from '../panel/panel.ts';
+import { HistoryView } from '../panel/view.ts';
+
+/**
+ * Computes factors over a panel once per key and keeps them (zipline memoises identical
+ * terms the same way). Each factor steps through the bars in time order over a causal view,
+ * so its row t depends on nothing after bar t. Inputs are computed first.
+ */
+export class FactorCache {
+  private readonly values = new Map<string, Float64Array>();
+  private readonly panel: Panel;
+  private readonly shared: boolean;
+  /** Number of factor computations run (a cache hit computes nothing). */
+  computed = 0;
+
+  constructor(panel: Panel, options: { shared?: boolean } = {}) {
+    this.panel = panel;
+    this.shared = options.shared ?? false;
+  }
+
+  /** Bars × symbols values of a factor (time-major), computing it on first use. */
+  get(factor: Factor, visiting: ReadonlySet<string> = new Set()): Float64Array {
+    const hit = this.values.get(factor.key);
+    if (hit) return hit;
+    if (visiting.has(factor.key)) throw new Error(`factor ${factor.key} depends on itself`);
+    const inputs = (factor.inputs ?? []).map((f) => this.get(f, new Set([...visiting, factor.key])));
+    const values = this.compute(factor, inputs);
+    this.values.set(factor.key, values);
+    return values;
+  }
+
+  /** Adopts values computed elsewhere (e.g. by the main thread, in shared memory). */
+  put(key: string, values: Float64Array): void {
+    this.values.set(key, values);
+  }
+
+  entries(): IterableIterator<[string, Float64Array]> {
+    return this.values.entries();
+  }
+
+  private compute(factor: Factor, inputs: readonly Float64Array[]): Float64Array {
+    const { bars, n } = shape(this.panel);
+    const out = this.shared ? new Float64Array(new SharedArrayBuffer(bars * n * 8)) : new Float64Array(bars * n);
+    out.fill(NaN);
+    const step = factor.create({ n, bars, groupOf: this.panel.groupOf, groupCount: this.panel.groups.length });
+    const view = new HistoryView(this.panel);
+    const rows: Float64Array[] = inputs.map(() => new Float64Array(0));
+    for (let t = 0; t < bars; t++) {
+      view.at(t);
+      for (let k = 0; k < inputs.length; k++) rows[k] = inputs[k]!.subarray(t * n, t * n + n);
+      step(view, out.subarray(t * n, t * n + n), rows);
+    }
+    this.computed++;
+    return out;
+  }
+}

@@ -1,0 +1,36 @@
+import type { Panel } from '../panel/panel.ts';
+
+/** What a run asks a source for: the season's universe and its prices over the window, warm-up included. */
+export interface WindowRequest {
+  readonly season: number;
+  readonly startDay: number;
+  readonly endDay: number;
+  /** Bars of history needed before `startDay` (the strategy's warm-up plus the first decision close). */
+  readonly warmupBars: number;
+  /** Allocate the panel in SharedArrayBuffers (for worker threads). */
+  readonly shared?: boolean;
+}
+
+/** Where the data came from, for the manifest. Never holds a secret. */
+export interface SourceInfo {
+  readonly kind: 'local' | 'supabase';
+  /** A folder for local data, the project URL for Supabase. */
+  readonly location: string;
+  readonly rows: number;
+  readonly [detail: string]: unknown;
+}
+
+export interface LoadedWindow {
+  readonly panel: Panel;
+  readonly info: SourceInfo;
+}
+
+/** A store of prices and universes: local files read with DuckDB, or Supabase. */
+export interface DataSource {
+  readonly kind: SourceInfo['kind'];
+  /** Seasons that have universe rows, ascending. */
+  seasons(): Promise<number[]>;
+  /** One read of the whole window into a panel. */
+  loadWindow(request: WindowRequest): Promise<LoadedWindow>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,48 @@
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * A run folder written under a temporary name and renamed when complete, so that a run that
+ * fails (or is interrupted) never leaves a folder that looks finished.
+ */
+export class RunDir {
+  /** Folders being written now, removed if the process is interrupted. */
+  static readonly active = new Set<RunDir>();
+  readonly final: string;
+  readonly temp: string;
+  private done = false;
+
+  constructor(parent: string, runId: string) {
+    mkdirSync(parent, { recursive: true });
+    this.final = join(parent, runId);
+    this.temp = join(parent, `.${runId}.partial`);
+    if (existsSync(this.final)) throw new Error(`run folder ${this.final} already exists`);
+    mkdirSync(this.temp);
+    RunDir.active.add(this);
+  }
+
+  path(file: string): string {
+    return join(this.temp, file);
+  }
+
+  commit(): string {
+    renameSync(this.temp, this.final);
+    this.done = true;
+    RunDir.active.delete(this);
+    return this.final;
+  }
+
+  /** Removes the temporary folder of a run that did not complete. */
+  discard(): void {
+    if (!this.done) rmSync(this.temp, { recursive: true, force: true });
+    RunDir.active.delete(this);
+  }
+}
+
+/** A run id: UTC time, strategy, and a random suffix so parallel runs never collide. */
+export function newRunId(strategy: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const safe = strategy.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 40);
+  const suffix = Math.floor(Math.random() * 0x10000).toString(16).padStart(4, '0');
+  return `${stamp}-${safe}-${suffix}`;
+}

@@ -1,0 +1,30 @@
+import Table from 'cli-table3';
+import type { Cell } from './csv.ts';
+
+/** How a metric reads to a person: fractions as percentages, ratios with two decimals. */
+const PERCENT = new Set(['total_return', 'cagr', 'volatility', 'max_drawdown', 'gross_exposure', 'turnover', 'coverage', 'quintile_spread']);
+const INTEGER = new Set(['max_drawdown_days', 'fills', 'round_trips', 'variant']);
+
+export function formatMetric(name: string, value: Cell): string {
+  if (value === null || value === undefined || value === '') return '—';
+  if (typeof value !== 'number') return String(value);
+  if (!Number.isFinite(value)) return '—';
+  if (INTEGER.has(name)) return value.toLocaleString('en-US');
+  if (name === 'final_equity') return value.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 });
+  if (PERCENT.has(name)) return `${(value * 100).toFixed(2)} %`;
+  return value.toFixed(Math.abs(value) < 0.1 ? 4 : 2);
+}
+
+/** A metric-per-line table for one variant. */
+export function verticalTable(entries: ReadonlyArray<readonly [string, Cell]>): string {
+  const table = new Table({ style: { head: [], border: [] } });
+  for (const [name, value] of entries) table.push({ [name]: formatMetric(name, value) });
+  return table.toString();
+}
+
+/** A row-per-variant table. */
+export function horizontalTable(header: readonly string[], rows: ReadonlyArray<readonly Cell[]>): string {
+  const table = new Table({ head: [...header], style: { head: [], border: [] } });
+  for (const row of rows) table.push(row.map((v, k) => formatMetric(header[k]!, v)));
+  return table.toString();
+}

@@ -1,0 +1,58 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { backtest, entries, tempDir } from '../support/cli.ts';
+
+/**
+ * Every bad input exits 2 with one line naming the problem, and writes nothing to results/.
+ */
+const emptyData = tempDir();
+const noRows = join(tempDir(), 'no-rows.csv');
+writeFileSync(noRows, 'symbol,date,close\nA,2024-13-01,1\nB,2024-01-02,-1\n');
+
+const cases: Array<[string, string[], RegExp]> = [
+  ['a date not in YYYY-MM-DD form', ['2025-10-7', '2026-01-03'], /start date "2025-10-7" is not a real date in YYYY-MM-DD form/],
+  ['a date that does not exist', ['2025-02-30', '2026-01-03'], /start date "2025-02-30" is not a real date/],
+  ['end before start', ['2026-01-03', '2025-10-07'], /end 2025-10-07 is before start 2026-01-03/],
+  ['a range with no trading days', ['2025-10-11', '2025-10-12', '2025'], /no trading days between 2025-10-11 and 2025-10-12/],
+  ['a season without universe rows', ['2025-10-07', '2026-01-03', '2031'], /season 2031 has no universe rows .*seasons that exist: 2023, 2024, 2025, 2026/],
+  ['an unknown strategy', ['2025-10-07', '2026-01-03', '--strategy', 'nope'], /unknown strategy "nope"; available: .*buy-and-hold.*sma-cross/],
+  ['an unknown parameter', ['2025-10-07', '2026-01-03', '--strategy', 'sma-cross', '--param', 'fsat=5'], /--param fsat: unknown parameter of strategy sma-cross \(did you mean fast\?\)/],
+  ['a parameter of the wrong type', ['2025-10-07', '2026-01-03', '--strategy', 'sma-cross', '--param', 'fast=abc'], /--param fast=abc: fast must be an integer/],
+  ['parameters breaking a constraint', ['2025-10-07', '2026-01-03', '--strategy', 'sma-cross', '--param', 'fast=40'], /fast \(40\) must be below slow \(30\)/],
+  ['a negative --cash', ['2025-10-07', '2026-01-03', '--cash', '-5'], /--cash -5: must be greater than 0/],
+  ['a non-numeric --cash', ['2025-10-07', '2026-01-03', '--cash', 'lots'], /--cash lots: not a number/],
+  ['a negative --commission-bps', ['2025-10-07', '2026-01-03', '--commission-bps', '-1'], /--commission-bps -1: must be 0 or more/],
+  ['a non-numeric --slippage-bps', ['2025-10-07', '2026-01-03', '--slippage-bps', 'x'], /--slippage-bps x: not a number/],
+  ['--data without prices', ['2025-10-07', '2026-01-03', '--data', emptyData], /holds no prices/],
+  ['an unknown option', ['2025-10-07', '2026-01-03', '--nope'], /Unknown argument: nope/],
+  ['a missing argument', ['2025-10-07'], /Not enough non-option arguments/],
+  ['an import file with no valid row', ['import', noRows, '--data', join(emptyData, 'store')], /import: no valid row in .*no-rows.csv \(2 rejected; first: .*:2: date "2024-13-01"/],
+];
+
+describe('bad input: exit 2, one clear line, nothing written', () => {
+  it.each(cases)('%s', (_, args, message) => {
+    const out = tempDir();
+    const r = backtest(args[0] === 'import' ? args : [...args, '--out', out]);
+    expect(r.code, r.stderr).toBe(2);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines, r.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/^backtest: /);
+    expect(lines[0]).toMatch(message);
+    expect(r.stdout).toBe('');
+    expect(entries(out)).toEqual([]);
+    expect(entries(join(emptyData, 'store'))).toEqual([]);
+  });
+
+  it('a strategy that fails at run time exits 1 and leaves no run folder', () => {
+    const dir = tempDir();
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'broken.ts');
+    writeFileSync(file, `export default { name: 'broken', description: '', params: {}, warmup: () => 0, decide() { throw new Error('kaput'); } };\n`);
+    const out = join(dir, 'results');
+    const r = backtest(['2025-10-07', '2026-01-03', '--strategy', file, '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^backtest: strategy broken failed at the close of 2025-10-06: kaput \[E_STRATEGY\]\n$/);
+    expect(entries(out)).toEqual([]);
+  });
+});

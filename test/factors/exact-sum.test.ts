@@ -1,0 +1,99 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ExactSum, fsum } from '../../src/factors/exact-sum.ts';
+
+/** Exact rational value of a double: numerator and a power-of-two denominator, as BigInts. */
+function exact(x: number): { num: bigint; den: bigint } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const sign = bits >> 63n ? -1n : 1n;
+  const exp = Number((bits >> 52n) & 0x7ffn);
+  const frac = bits & ((1n << 52n) - 1n);
+  const mant = exp === 0 ? frac : frac | (1n << 52n);
+  const e = (exp === 0 ? 1 : exp) - 1075;
+  return e >= 0 ? { num: sign * mant * (1n << BigInt(e)), den: 1n } : { num: sign * mant, den: 1n << BigInt(-e) };
+}
+
+/** The double nearest to num/den (round half to even), by brute BigInt arithmetic: the obvious reference. */
+function nearest(num: bigint, den: bigint): number {
+  if (num === 0n) return 0;
+  const neg = num < 0n;
+  let n = neg ? -num : num;
+  // scale so that the quotient has 53+2 significant bits, then round.
+  let shift = 0;
+  while (n / den >= 1n << 55n) { den <<= 1n; shift++; }
+  while (n / den < 1n << 54n) { n <<= 1n; shift--; }
+  let q = n / den;
+  const rem = n % den;
+  // q has 55 bits: round to 53 (two extra bits + sticky)
+  const extra = q & 3n;
+  q >>= 2n;
+  shift += 2;
+  const sticky = rem !== 0n;
+  if (extra > 2n || (extra === 2n && (sticky || (q & 1n) === 1n))) q += 1n;
+  const value = Number(q) * 2 ** shift;
+  return neg ? -value : value;
+}
+
+function exactSumOf(values: readonly number[]): { num: bigint; den: bigint } {
+  let den = 1n;
+  for (const v of values) { const d = exact(v).den; if (d > den) den = d; }
+  let num = 0n;
+  for (const v of values) { const e = exact(v); num += e.num * (den / e.den); }
+  return { num, den };
+}
+
+describe('ExactSum', () => {
+  it('adds without losing anything (fsum examples)', () => {
+    expect(fsum([1e100, 1, -1e100])).toBe(1);
+    expect(fsum(Array(10).fill(0.1))).toBe(1);
+    expect(fsum([1, 1e-16, 1e-16])).toBe(1.0000000000000002);
+    expect(fsum([])).toBe(0);
+  });
+
+  it('equals the correctly rounded exact sum, for any doubles', () => {
+    fc.assert(
+      // normal doubles only: the reference rounding below does not model subnormal results
+      fc.property(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).filter((x) => x === 0 || Math.abs(x) > 1e-200), { maxLength: 40 }), (xs) => {
+        const { num, den } = exactSumOf(xs);
+        expect(fsum(xs)).toBe(nearest(num, den));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('slides a window without drift: add and remove give fsum of what is left', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e3, max: 1e3 }), { minLength: 5, maxLength: 200 }), fc.integer({ min: 1, max: 5 }), (xs, w) => {
+        const s = new ExactSum();
+        for (let k = 0; k < xs.length; k++) {
+          s.add(xs[k]!);
+          if (k >= w) s.add(-xs[k - w]!);
+          expect(s.value()).toBe(fsum(xs, Math.max(0, k - w + 1), k + 1));
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('divides with one rounding: mean(n) is the double nearest to the exact mean', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: 0.01, max: 1e4 }), { minLength: 1, maxLength: 60 }), (xs) => {
+        const s = new ExactSum();
+        for (const x of xs) s.add(x);
+        const { num, den } = exactSumOf(xs);
+        expect(s.mean(xs.length)).toBe(nearest(num, den * BigInt(xs.length)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps flat windows tied whatever their length (where fsum / n does not)', () => {
+    const x = 0.1;
+    const three = new ExactSum();
+    for (let k = 0; k < 3; k++) three.add(x);
+    expect(three.mean(3)).toBe(x);
+    expect(fsum([x, x, x]) / 3).not.toBe(x); // the double rounding that mean() avoids
+  });
+});

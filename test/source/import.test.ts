@@ -1,0 +1,105 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.ts';
+import { importToFolder } from '../../src/source/import/index.ts';
+import { openDuck, queryRows, type Duck } from '../../src/source/local/duckdb.ts';
+import { FIXTURES, tempDir } from '../support/cli.ts';
+
+describe('backtest import', () => {
+  let duck: Duck;
+  beforeAll(async () => { duck = await openDuck(); });
+  afterAll(() => duck.close());
+  const rows = (dir: string, table: string, where = '') => queryRows(duck, `SELECT * FROM read_parquet('${join(dir, `${table}.parquet`)}') ${where}`);
+
+  it('imports a Yahoo-style file, adjusting by Adj Close, and derives a universe per year', async () => {
+    const dir = tempDir();
+    const report = await importToFolder({ files: [join(FIXTURES, 'orcl-1995-2014.txt')], dir });
+    expect(report).toMatchObject({ rows: 5036, symbols: 1, from: '1995-01-03', to: '2014-12-31', rejected: [] });
+    expect(report.seasons).toEqual(Array.from({ length: 20 }, (_, k) => 1995 + k));
+    // first line by hand: Open 2.179012, Close 2.117284, Adj Close 1.883304
+    const [first] = await rows(dir, 'prices', `ORDER BY date LIMIT 1`);
+    expect(first!.symbol).toBe('ORCL');
+    expect(first!.close).toBe(1.883304);
+    expect(first!.open).toBeCloseTo(2.179012 * (1.883304 / 2.117284), 12);
+    expect(first!.volume).toBe(36301200);
+    const universe = await rows(dir, 'universe', 'ORDER BY season');
+    expect(universe).toHaveLength(20);
+    expect(universe[0]).toEqual({ season: 1995, symbol: 'ORCL', peer_group: 'default', name: null });
+  });
+
+  it('keeps raw prices with adjust off', async () => {
+    const dir = tempDir();
+    await importToFolder({ files: [join(FIXTURES, 'orcl-1995-2014.txt')], dir, adjust: false });
+    const [first] = await rows(dir, 'prices', `ORDER BY date LIMIT 1`);
+    expect(first!.close).toBe(2.117284);
+  });
+
+  it('reads a file whose first header cell is empty, plain or gzip, with the symbol from the file name', async () => {
+    for (const file of ['goog-2004-2005.csv', 'goog-2004-2005.csv.gz']) {
+      const dir = tempDir();
+      const report = await importToFolder({ files: [join(FIXTURES, file)], dir });
+      expect(report).toMatchObject({ rows: 300, symbols: 1, from: '2004-08-19' });
+      const [first] = await rows(dir, 'prices', `ORDER BY date LIMIT 1`);
+      expect(first).toMatchObject({ symbol: 'GOOG', open: 100, high: 104.06, low: 95.96, close: 100.34, volume: 22351900 });
+    }
+  });
+
+  it('reports each rejected row with its line and reason, and imports the rest', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'bad.csv');
+    writeFileSync(file, [
+      'symbol,date,open,high,low,close,volume',
+      'AAA,2024-01-02,1,1,1,10,5', // 2 ok
+      'AAA,2024-02-30,1,1,1,10,5', // 3 not a real date
+      'AAA,2024-01-03,1,1,1,,5', // 4 close missing
+      'AAA,2024-01-04,1,1,1,-3,5', // 5 close not positive
+      'AAA,2024-01-02,1,1,1,11,5', // 6 duplicate of line 2
+      'AAA,2024-01-05,x,1,1,10,5', // 7 open not a number
+      'AAA,2024-01-08 09:30:00,1,1,1,10,5', // 8 intraday
+      'BBB,2024-01-02,,,,7,', // 9 ok, only close
+    ].join('\n'));
+    const report = await importToFolder({ files: [file], dir: join(dir, 'store') });
+    expect(report.rows).toBe(2);
+    expect(report.rejected.map((r) => [r.line, r.reason])).toEqual([
+      [3, 'date "2024-02-30" is not a real YYYY-MM-DD date'],
+      [4, 'close is missing'],
+      [5, 'close -3 is not positive'],
+      [6, `duplicate of AAA 2024-01-02 at ${file}:2`],
+      [7, 'open "x" is not a number'],
+      [8, 'date "2024-01-08 09:30:00" has a time of day: only daily bars are supported'],
+    ]);
+    expect(readFileSync(join(dir, 'store', 'rejected.csv'), 'utf8').split('\n')[1]).toBe(`${file},3,"date ""2024-02-30"" is not a real YYYY-MM-DD date"`);
+  });
+
+  it('refuses input with no valid row, writing nothing', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'empty.csv');
+    writeFileSync(file, 'symbol,date,close\nA,not-a-date,1\n');
+    const err = await importToFolder({ files: [file], dir: join(dir, 'store') }).catch((e) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.message).toMatch(/no valid row .*first: .*empty.csv:2: date "not-a-date"/);
+    expect(existsSync(join(dir, 'store'))).toBe(false);
+  });
+
+  it('takes peer groups from a universe file, and appends to a folder', async () => {
+    const dir = tempDir();
+    const prices = join(dir, 'p.csv');
+    const universe = join(dir, 'u.csv');
+    writeFileSync(prices, 'symbol,date,close\nA,2024-01-02,1\nB,2024-01-02,2\n');
+    writeFileSync(universe, 'season,symbol,peer_group,name\n2024,A,Tech,Alpha\n2024,B,Energy,Beta\n2024,B,Energy,Again\n');
+    const store = join(dir, 'store');
+    const first = await importToFolder({ files: [prices], dir: store, universe });
+    expect(first.rejected.map((r) => r.reason)).toEqual(['duplicate of season 2024 symbol B']);
+    expect(await rows(store, 'universe', 'ORDER BY symbol')).toEqual([
+      { season: 2024, symbol: 'A', peer_group: 'Tech', name: 'Alpha' },
+      { season: 2024, symbol: 'B', peer_group: 'Energy', name: 'Beta' },
+    ]);
+    const more = join(dir, 'more.csv');
+    writeFileSync(more, 'symbol,date,close\nA,2024-01-02,1.5\nC,2025-01-03,3\n');
+    const second = await importToFolder({ files: [more], dir: store, append: true });
+    expect(second.rows).toBe(3); // A replaced, B kept, C added
+    expect((await rows(store, 'prices', "WHERE symbol = 'A'"))[0]!.close).toBe(1.5);
+    expect((await rows(store, 'universe', 'ORDER BY season, symbol')).map((r) => `${r.season}:${r.symbol}:${r.peer_group}`)).toEqual(['2024:A:Tech', '2024:B:Energy', '2025:C:default']);
+  });
+});

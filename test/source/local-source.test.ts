@@ -1,0 +1,81 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SAMPLE_DATA_DIR } from '../../src/config/run-config.ts';
+import { DataError } from '../../src/errors.ts';
+import { LocalSource } from '../../src/source/local/local-source.ts';
+import { openDuck, queryRows, type Duck } from '../../src/source/local/duckdb.ts';
+import { parseIsoDate } from '../../src/util/dates.ts';
+import { tempDir } from '../support/cli.ts';
+
+const day = (s: string) => parseIsoDate(s)!;
+
+describe('LocalSource on the sample market', () => {
+  let source: LocalSource;
+  let duck: Duck;
+  beforeAll(async () => {
+    source = new LocalSource(SAMPLE_DATA_DIR);
+    duck = await openDuck();
+  });
+  afterAll(async () => {
+    await source.close();
+    duck.close();
+  });
+
+  it('reads the window with its warm-up into one panel of the season’s members', async () => {
+    const { panel, info } = await source.loadWindow({ season: 2025, startDay: day('2025-10-07'), endDay: day('2026-01-03'), warmupBars: 64 });
+    const parquet = `read_parquet('${join(SAMPLE_DATA_DIR, 'prices.parquet')}')`;
+    const members = (await queryRows(duck, `SELECT symbol FROM read_parquet('${join(SAMPLE_DATA_DIR, 'universe.parquet')}') WHERE season = 2025 ORDER BY symbol`)).map((r) => r.symbol);
+    expect(panel.symbols).toEqual(members);
+    const startBar = panel.dates.indexOf('2025-10-07');
+    expect(startBar).toBe(64); // exactly the warm-up before start
+    expect(panel.dates[panel.dates.length - 1]).toBe('2026-01-02');
+    expect(panel.groups).toHaveLength(11);
+    // every cell against a direct query for a sample of (symbol, date)
+    for (const [i, t] of [[0, 0], [5, 70], [100, 127], [members.length - 1, startBar]] as const) {
+      const [row] = await queryRows(duck, `SELECT open, high, low, close, volume FROM ${parquet} WHERE symbol = '${members[i]}' AND date = DATE '${panel.dates[t]}'`);
+      const n = panel.symbols.length;
+      if (!row) {
+        expect(panel.close[t * n + i]).toBeNaN();
+        continue;
+      }
+      expect([panel.open[t * n + i], panel.high[t * n + i], panel.low[t * n + i], panel.close[t * n + i], panel.volume[t * n + i]]).toEqual([row.open, row.high, row.low, row.close, row.volume]);
+    }
+    expect(info.rows).toBeGreaterThan(30_000);
+  });
+
+  it('starts at the data when they begin after the warm-up would', async () => {
+    const { panel } = await source.loadWindow({ season: 2023, startDay: day('2023-01-10'), endDay: day('2023-01-31'), warmupBars: 64 });
+    expect(panel.dates[0]).toBe('2023-01-02');
+  });
+
+  it('lists the seasons that exist when one has no universe', async () => {
+    const err = await source.loadWindow({ season: 2031, startDay: day('2031-01-02'), endDay: day('2031-02-01'), warmupBars: 1 }).catch((e) => e);
+    expect(err).toBeInstanceOf(DataError);
+    expect(err.message).toMatch(/season 2031 has no universe rows .*seasons that exist: 2023, 2024, 2025, 2026/);
+  });
+});
+
+describe('LocalSource folders', () => {
+  it('refuses a folder without prices', () => {
+    const dir = tempDir();
+    expect(() => new LocalSource(dir)).toThrow(/holds no prices/);
+    expect(() => new LocalSource(join(dir, 'nope'))).toThrow(/no such folder/);
+  });
+
+  it('reads plain CSV folders with missing values', async () => {
+    const dir = tempDir();
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'prices.csv'), 'symbol,date,open,high,low,close,volume\nB,2024-01-02,,,,20,\nA,2024-01-02,1,2,0.5,1.5,100\nA,2024-01-03,1.5,2,1,1.75,200\n');
+    writeFileSync(join(dir, 'universe.csv'), 'season,symbol,peer_group,name\n2024,A,x,Alpha\n2024,B,y,\n');
+    const source = new LocalSource(dir);
+    const { panel } = await source.loadWindow({ season: 2024, startDay: day('2024-01-01'), endDay: day('2024-12-31'), warmupBars: 0 });
+    await source.close();
+    expect(panel.symbols).toEqual(['A', 'B']);
+    expect(panel.groups).toEqual(['x', 'y']);
+    expect(panel.dates).toEqual(['2024-01-02', '2024-01-03']);
+    expect(Array.from(panel.close)).toEqual([1.5, 20, 1.75, NaN]);
+    expect(Array.from(panel.open)).toEqual([1, NaN, 1.5, NaN]);
+    expect(Array.from(panel.lastBar)).toEqual([1, 0]);
+  });
+});

@@ -1,0 +1,36 @@
+import { allocatePanel, indexCloses, type Panel } from '../../src/panel/panel.ts';
+import { parseIsoDate } from '../../src/util/dates.ts';
+
+/**
+ * A small panel by hand: rows are trading days, columns symbols (sorted as given).
+ * `open` defaults to `close`; null marks a missing value.
+ */
+export function handPanel(spec: {
+  dates: readonly string[];
+  symbols: readonly string[];
+  groups?: readonly string[];
+  close: ReadonlyArray<ReadonlyArray<number | null>>;
+  open?: ReadonlyArray<ReadonlyArray<number | null>>;
+}): Panel {
+  const panel = allocatePanel({
+    days: spec.dates.map((d) => parseIsoDate(d)!),
+    symbols: spec.symbols,
+    peerGroups: spec.groups ?? spec.symbols.map(() => 'g'),
+  });
+  const n = spec.symbols.length;
+  spec.close.forEach((row, t) => row.forEach((v, i) => { panel.close[t * n + i] = v ?? NaN; }));
+  (spec.open ?? spec.close).forEach((row, t) => row.forEach((v, i) => { panel.open[t * n + i] = v ?? NaN; }));
+  return indexCloses(panel);
+}
+
+/** Consecutive business days from a start date. */
+export function businessDates(from: string, count: number): string[] {
+  const out: string[] = [];
+  let day = parseIsoDate(from)!;
+  while (out.length < count) {
+    const wd = (day + 4) % 7;
+    if (wd !== 0 && wd !== 6) out.push(new Date(day * 86_400_000).toISOString().slice(0, 10));
+    day++;
+  }
+  return out;
+}
