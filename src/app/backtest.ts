@@ -1,6 +1,9 @@
 import type { RunConfig } from '../config/run-config.ts';
 import { fingerprintPanel } from '../panel/fingerprint.ts';
+import type { Panel } from '../panel/panel.ts';
 import { FactorCache } from '../runner/factor-cache.ts';
+import type { SimulationSettings } from '../runner/simulate.ts';
+import { loadStrategy } from '../strategy/registry.ts';
 import { openSource } from '../source/index.ts';
 import type { LoadedWindow } from '../source/types.ts';
 import { writeManifest, writeTables, type RunRecord } from '../writers/results.ts';
@@ -44,10 +47,11 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}): Prom
 
   for (const params of config.variants) validateVariant(strategy, params, panel);
   const factors = new FactorCache(panel);
-  const settings = { cash: config.cash, fractional: config.fractional, commissionBps: config.commissionBps, slippageBps: config.slippageBps };
+  const settings: SimulationSettings = { cash: config.cash, fractional: config.fractional, commissionBps: config.commissionBps, slippageBps: config.slippageBps };
   const variants: VariantOutcome[] = config.variants.map((params, k) =>
     evaluateVariant({ panel, strategy, id: k + 1, params, startDay: config.startDay, endDay: config.endDay, fill: config.fill, settings, factors }),
   );
+  const benchmark = await evaluateBenchmark(panel, config, settings, factors);
   const warnings = [...new Set(variants.flatMap((v) => v.warnings))];
   for (const w of warnings) hooks.warn?.(w);
   const t2 = performance.now();
@@ -60,6 +64,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}): Prom
     source: loaded.info,
     fingerprint,
     variants,
+    benchmark,
     createdAt,
     warnings,
     timings,
@@ -77,6 +82,12 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}): Prom
     runDir.discard();
     throw err;
   }
+}
+
+/** Buy-and-hold of the same universe over the same days and costs: what the strategy is compared with. */
+async function evaluateBenchmark(panel: Panel, config: RunConfig, settings: SimulationSettings, factors: FactorCache): Promise<VariantOutcome> {
+  const { strategy } = await loadStrategy('buy-and-hold');
+  return evaluateVariant({ panel, strategy, id: 0, params: {}, startDay: config.startDay, endDay: config.endDay, fill: config.fill, settings, factors });
 }
 
 function round(ms: number): number {

@@ -1,6 +1,7 @@
 import type { Params, Strategy } from '../api.ts';
 import { UsageError } from '../errors.ts';
 import { performance, type PerformanceMetrics } from '../metrics/index.ts';
+import { signalDiagnostics, summarizeSignal, type DiagnosticsDay, type SignalSummary } from '../metrics/signal-diagnostics.ts';
 import type { Panel } from '../panel/panel.ts';
 import { tradedNotional } from '../recorder/trade-log.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
@@ -16,7 +17,18 @@ export interface VariantOutcome {
   readonly schedule: Schedule;
   readonly result: SimulationResult;
   readonly metrics: PerformanceMetrics;
+  /** Diagnostics of the strategy's signal, when it declares one. */
+  readonly signal?: VariantSignal | undefined;
   readonly warnings: readonly string[];
+}
+
+export interface VariantSignal {
+  readonly factor: string;
+  readonly horizon: number;
+  readonly days: readonly DiagnosticsDay[];
+  readonly summary: SignalSummary;
+  /** The signal's and its companions' values (bars × symbols), for signals.csv. */
+  readonly values: Readonly<Record<string, Float64Array>>;
 }
 
 export interface VariantJob {
@@ -52,7 +64,23 @@ export function evaluateVariant(job: VariantJob): VariantOutcome {
     roundTrips: result.roundTrips,
     tradedNotional: tradedNotional(result.trades),
   });
+  const signal = strategy.signal ? evaluateSignal(job, result.decisions, schedule.last) : undefined;
   const warnings = [...schedule.warnings, ...ctx.warnings];
   if (result.skipped.length) warnings.push(`${result.skipped.length} order(s) not executed: no price on the fill day`);
-  return { id: job.id, params, schedule, result, metrics, warnings };
+  return { id: job.id, params, schedule, result, metrics, signal, warnings };
+}
+
+/** IC, quintile spread and coverage of the declared signal on the decision days. */
+function evaluateSignal(job: VariantJob, decisions: Int32Array, lastBar: number): VariantSignal {
+  const { strategy, params } = job;
+  const spec = strategy.signal!(params as never);
+  const declared = strategy.factors?.(params as never) ?? {};
+  const values: Record<string, Float64Array> = {};
+  for (const name of [...(spec.extra ?? []), spec.factor]) {
+    const factor = declared[name];
+    if (!factor) throw new UsageError(`strategy ${strategy.name}: its signal names factor "${name}", which factors() does not declare`, 'E_BAD_STRATEGY');
+    values[name] = job.factors.get(factor);
+  }
+  const days = signalDiagnostics(job.panel, values[spec.factor]!, spec.horizon, decisions, lastBar);
+  return { factor: spec.factor, horizon: spec.horizon, days, summary: summarizeSignal(days), values };
 }

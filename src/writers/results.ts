@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { VariantOutcome } from '../app/variant.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import { dailyReturns, drawdowns, PERFORMANCE_COLUMNS } from '../metrics/index.ts';
+import { SIGNAL_COLUMNS } from '../metrics/signal-diagnostics.ts';
 import type { Panel } from '../panel/panel.ts';
 import { tradeReason } from '../recorder/trade-log.ts';
 import type { SourceInfo } from '../source/types.ts';
@@ -15,6 +16,8 @@ export interface RunRecord {
   readonly source: SourceInfo;
   readonly fingerprint: string;
   readonly variants: readonly VariantOutcome[];
+  /** Buy-and-hold of the season's universe over the same days, for comparison. */
+  readonly benchmark?: VariantOutcome | undefined;
   readonly createdAt: Date;
   readonly warnings: readonly string[];
   readonly timings: Record<string, number>;
@@ -29,13 +32,68 @@ export function paramColumns(record: RunRecord): string[] {
   return Object.keys(record.config.strategy.strategy.params);
 }
 
+/** Metric columns of summary.csv: performance, then signal diagnostics when the strategy has a signal. */
+export function metricColumns(record: RunRecord): string[] {
+  return [...PERFORMANCE_COLUMNS, ...(record.config.strategy.strategy.signal ? SIGNAL_COLUMNS : [])];
+}
+
 export function summaryHeader(record: RunRecord): string[] {
-  return ['variant', 'strategy', ...paramColumns(record), ...PERFORMANCE_COLUMNS];
+  return ['variant', 'strategy', ...paramColumns(record), ...metricColumns(record)];
+}
+
+/** A variant's metrics by column name. */
+export function variantMetrics(v: VariantOutcome): Record<string, Cell> {
+  return { ...v.metrics, ...v.signal?.summary };
 }
 
 export function summaryRow(record: RunRecord, v: VariantOutcome): Cell[] {
-  const metrics = v.metrics as unknown as Record<string, Cell>;
-  return [v.id, record.config.strategy.strategy.name, ...paramColumns(record).map((k) => v.params[k]), ...PERFORMANCE_COLUMNS.map((k) => metrics[k])];
+  const metrics = variantMetrics(v);
+  return [v.id, record.config.strategy.strategy.name, ...paramColumns(record).map((k) => v.params[k]), ...metricColumns(record).map((k) => metrics[k])];
+}
+
+/** diagnostics.csv: one row per decision day and variant; one IC column per peer group. */
+export function diagnosticsHeader(record: RunRecord): string[] {
+  return ['date', 'variant', 'ic', 'quintile_spread', 'coverage', ...record.panel.groups.map((g) => `ic_${g}`)];
+}
+
+function* diagnosticsRows(record: RunRecord): Generator<Cell[]> {
+  for (const v of record.variants) {
+    for (const d of v.signal?.days ?? []) yield [record.panel.dates[d.bar], v.id, d.ic, d.quintileSpread, d.coverage, ...d.groupIc];
+  }
+}
+
+/** signals.csv columns: the signal's companions, the signal, and its rank (1 = highest). */
+function signalsHeader(record: RunRecord): string[] {
+  const first = record.variants.find((v) => v.signal)?.signal;
+  const names = first ? Object.keys(first.values) : [];
+  return ['date', 'variant', 'symbol', 'peer_group', ...names, 'rank'];
+}
+
+function* signalsRows(record: RunRecord): Generator<Cell[]> {
+  const { panel } = record;
+  const n = panel.symbols.length;
+  for (const v of record.variants) {
+    if (!v.signal) continue;
+    const names = Object.keys(v.signal.values);
+    const signal = v.signal.values[v.signal.factor]!;
+    for (const d of v.signal.days) {
+      const row = d.bar * n;
+      const ranked = Array.from({ length: n }, (_, i) => i)
+        .filter((i) => Number.isFinite(signal[row + i]!))
+        .sort((a, b) => signal[row + b]! - signal[row + a]! || a - b);
+      const rank = new Map(ranked.map((i, k) => [i, k + 1]));
+      for (let i = 0; i < n; i++) {
+        yield [panel.dates[d.bar], v.id, panel.symbols[i], panel.groups[panel.groupOf[i]!], ...names.map((name) => v.signal!.values[name]![row + i]), rank.get(i)];
+      }
+    }
+  }
+}
+
+function* benchmarkRows(record: RunRecord, b: VariantOutcome): Generator<Cell[]> {
+  const { equity } = b.result.curve;
+  const returns = dailyReturns(equity, record.config.cash);
+  const dd = drawdowns(equity, record.config.cash);
+  for (let d = 0; d < equity.length; d++) yield [record.panel.dates[b.schedule.first + d], equity[d], returns[d], dd[d]];
 }
 
 function* equityRows(record: RunRecord): Generator<Cell[]> {
@@ -68,6 +126,11 @@ export function writeTables(dir: (file: string) => string, record: RunRecord): R
   rows['summary.csv'] = writeCsvFile(dir('summary.csv'), summaryHeader(record), record.variants.map((v) => summaryRow(record, v)));
   rows['equity.csv'] = writeCsvFile(dir('equity.csv'), EQUITY_COLUMNS, equityRows(record));
   rows['trades.csv'] = writeCsvFile(dir('trades.csv'), TRADE_COLUMNS, tradeRows(record));
+  if (record.variants.some((v) => v.signal)) {
+    rows['diagnostics.csv'] = writeCsvFile(dir('diagnostics.csv'), diagnosticsHeader(record), diagnosticsRows(record));
+    if (record.config.signals) rows['signals.csv'] = writeCsvFile(dir('signals.csv'), signalsHeader(record), signalsRows(record));
+  }
+  if (record.benchmark) rows['benchmark.csv'] = writeCsvFile(dir('benchmark.csv'), ['date', 'equity', 'return', 'drawdown'], benchmarkRows(record, record.benchmark));
   return rows;
 }
 
@@ -109,8 +172,10 @@ export function manifest(record: RunRecord, rows: Record<string, number>): Recor
       skipped_orders: v.result.skipped.length,
       skipped_examples: v.result.skipped.slice(0, 10).map((s) => ({ date: panel.dates[s.bar], symbol: panel.symbols[s.column] })),
       buys_cut_for_cash: v.result.cutBuys,
+      signal: v.signal ? { factor: v.signal.factor, horizon: v.signal.horizon } : undefined,
       warnings: v.warnings,
     })),
+    benchmark: record.benchmark ? { strategy: 'buy-and-hold', ...record.benchmark.metrics } : undefined,
     data: {
       ...record.source,
       fingerprint: record.fingerprint,

@@ -12,8 +12,11 @@ describe('backtest <start> <end> [season]', () => {
     const [run] = entries(out);
     expect(run).toMatch(/^\d{8}T\d{6}Z-[a-z-]+-[0-9a-f]{4}$/);
     expect(r.stdout).toContain(`results: ${join(out, run!)}`);
-    expect(r.stdout).toMatch(/sharpe/);
-    for (const f of ['summary.csv', 'equity.csv', 'trades.csv', 'manifest.json']) expect(existsSync(join(out, run!, f)), f).toBe(true);
+    expect(r.stdout).toMatch(/^vopa 2025-10-07 → 2026-01-02, season 2025/);
+    for (const metric of ['sharpe', 'max_drawdown', 'ic_mean', 'quintile_spread']) expect(r.stdout).toMatch(new RegExp(`│ ${metric} +│ -?[0-9]`));
+    expect(r.stdout).toMatch(/benchmark buy-and-hold: total return/);
+    for (const f of ['summary.csv', 'equity.csv', 'trades.csv', 'manifest.json', 'diagnostics.csv', 'benchmark.csv']) expect(existsSync(join(out, run!, f)), f).toBe(true);
+    expect(existsSync(join(out, run!, 'signals.csv'))).toBe(false);
     const manifest = JSON.parse(readFileSync(join(out, run!, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ status: 'complete', range: { start: '2025-10-07', end: '2026-01-03', season: 2025, first_trading_day: '2025-10-07', last_trading_day: '2026-01-02' }, settings: { fill: 'open', cash: 1_000_000 } });
     expect(manifest.data.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -33,6 +36,21 @@ describe('backtest <start> <end> [season]', () => {
     expect(manifest.settings.fill).toBe('close');
     const trades = parse(readFileSync(join(json.folder, 'trades.csv')), { columns: true }) as Record<string, string>[];
     expect(trades[0]!.date).toBe('2025-10-07'); // filled at the start day's close, not before
+  });
+
+  it('writes signals.csv with --signals: every member on each decision day, ranked', () => {
+    const out = tempDir();
+    const r = backtest(['2025-10-07', '2026-01-03', '--signals', '--json', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const folder = JSON.parse(r.stdout).folder;
+    const signals = parse(readFileSync(join(folder, 'signals.csv')), { columns: true }) as Record<string, string>[];
+    expect(Object.keys(signals[0]!)).toEqual(['date', 'variant', 'symbol', 'peer_group', 'value', 'vopa', 'rank']);
+    const first = signals.filter((s) => s.date === '2025-10-06');
+    const ranked = first.filter((s) => s.rank !== '').sort((a, b) => Number(a.rank) - Number(b.rank));
+    for (let k = 1; k < ranked.length; k++) expect(Number(ranked[k - 1]!.vopa)).toBeGreaterThanOrEqual(Number(ranked[k]!.vopa));
+    const trades = parse(readFileSync(join(folder, 'trades.csv')), { columns: true }) as Record<string, string>[];
+    const bought = trades.filter((t) => t.date === '2025-10-07').map((t) => t.symbol).sort();
+    expect(bought).toEqual(ranked.slice(0, 10).map((s) => s.symbol!).sort()); // the first fill buys the top 10
   });
 
   it('loads a user strategy written in TypeScript from a path, without a build step', () => {

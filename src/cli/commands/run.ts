@@ -1,12 +1,11 @@
 import type { Argv } from 'yargs';
 import { runBacktest } from '../../app/backtest.ts';
 import { buildRunConfig } from '../../config/run-config.ts';
-import { PERFORMANCE_COLUMNS } from '../../metrics/index.ts';
-import { summaryHeader, summaryRow } from '../../writers/results.ts';
-import { horizontalTable, verticalTable } from '../../writers/terminal.ts';
+import { metricColumns, summaryHeader, summaryRow } from '../../writers/results.ts';
+import { formatMetric, horizontalTable, verticalTable } from '../../writers/terminal.ts';
 import type { CliIO } from '../io.ts';
 
-export const DEFAULT_STRATEGY = 'buy-and-hold';
+export const DEFAULT_STRATEGY = 'vopa';
 
 /** `backtest <start> <end> [season]`: the run options. */
 export function runOptions<T>(y: Argv<T>) {
@@ -23,6 +22,7 @@ export function runOptions<T>(y: Argv<T>) {
     .option('commission-bps', { type: 'string', default: '0', describe: "commission, basis points of each fill's notional" })
     .option('slippage-bps', { type: 'string', default: '0', describe: 'slippage, basis points against the trade' })
     .option('out', { type: 'string', default: 'results', describe: 'parent folder of the run folders' })
+    .option('signals', { type: 'boolean', default: false, describe: "write signals.csv: the strategy's signal per symbol on each decision day" })
     .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout' });
 }
 
@@ -43,6 +43,7 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
     slippageBps: args['slippage-bps'],
     data: args.data,
     out: args.out,
+    signals: args.signals,
   });
   const { record, dir } = await runBacktest(config, { warn: (w) => io.stderr(`warning: ${w}\n`) });
   const header = summaryHeader(record);
@@ -59,11 +60,13 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
       `${panel.symbols.length} symbols, ${v.schedule.last - v.schedule.first + 1} trading days\n`,
   );
   if (record.variants.length === 1) {
-    const entries = header.slice(header.length - PERFORMANCE_COLUMNS.length).map((h) => [h, rows[0]![header.indexOf(h)]] as const);
+    const entries = metricColumns(record).map((h) => [h, rows[0]![header.indexOf(h)]] as const);
     io.stdout(`${verticalTable(entries)}\n`);
   } else {
     io.stdout(`${horizontalTable(header, rows.slice(0, 10))}\n`);
   }
+  const b = record.benchmark?.metrics;
+  if (b) io.stdout(`benchmark buy-and-hold: total return ${formatMetric('total_return', b.total_return)}, sharpe ${formatMetric('sharpe', b.sharpe)}, max drawdown ${formatMetric('max_drawdown', b.max_drawdown)}\n`);
   io.stdout(`results: ${dir}\n`);
   return 0;
 }

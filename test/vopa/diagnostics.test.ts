@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { quintileSpread, signalDiagnostics, summarizeSignal } from '../../src/metrics/signal-diagnostics.ts';
+import { averageRanks, spearman } from '../../src/metrics/spearman.ts';
+import { businessDates, handPanel } from '../support/panel.ts';
+
+describe('information coefficient and quantile spread', () => {
+  it('ranks ties by their average', () => {
+    expect(Array.from(averageRanks([10, 20, 20, 5]))).toEqual([2, 3.5, 3.5, 1]);
+    expect(Array.from(averageRanks([1, 1, 1]))).toEqual([2, 2, 2]);
+  });
+
+  it('Spearman: ±1 for monotone pairs, by hand with ties', () => {
+    expect(spearman([1, 2, 3, 4], [10, 20, 30, 40])).toBeCloseTo(1, 12);
+    expect(spearman([1, 2, 3, 4], [4, 3, 2, 1])).toBeCloseTo(-1, 12);
+    // x ranks 1, 2.5, 2.5, 4; y ranks 1, 2, 3, 4: cov 1.5/… → ρ = 4.5 / √(4.5 · 5) = 0.948683
+    expect(spearman([1, 2, 2, 3], [1, 2, 3, 4])).toBeCloseTo(4.5 / Math.sqrt(4.5 * 5), 12);
+    expect(spearman([1, 1, 1], [1, 2, 3])).toBeNull();
+  });
+
+  it('quintile spread: top ⌊n/5⌋ minus bottom ⌊n/5⌋ forward returns', () => {
+    const signal = [5, 4, 3, 2, 1, 0, -1, -2, -3, -4];
+    const forward = [0.10, 0.08, 0, 0, 0, 0, 0, 0, -0.02, -0.06];
+    expect(quintileSpread(signal, forward)).toBeCloseTo((0.10 + 0.08) / 2 - (-0.06 - 0.02) / 2, 12);
+    expect(quintileSpread([1, 2, 3, 4], [1, 2, 3, 4])).toBeNull(); // ⌊4/5⌋ = 0
+  });
+
+  it('per decision day: IC against close(t+R)/close(t) − 1 only when t + R is inside the run; coverage always', () => {
+    const panel = handPanel({
+      dates: businessDates('2024-01-01', 4),
+      symbols: ['A', 'B', 'C', 'D'],
+      groups: ['g', 'g', 'g', 'h'],
+      close: [[10, 10, 10, 10], [11, 10, 9, 10], [12, 10, 8, 12], [12, 10, 8, 12]],
+    });
+    const signal = Float64Array.from([3, 2, 1, NaN, /* bar 1 */ 1, 2, 3, 4, /* bar 2 */ 0, 0, 0, 0, /* bar 3 */ 0, 0, 0, 0]);
+    const days = signalDiagnostics(panel, signal, 2, [0, 1, 2], 3);
+    // bar 0: forward over 2 bars: A +20 %, B 0, C −20 %, D has no signal → IC over A, B, C = 1
+    expect(days[0]).toMatchObject({ bar: 0, ic: 1, coverage: 0.75 });
+    expect(days[0]!.groupIc).toEqual([1, null]); // g: 3 members; h: 1 → none
+    // bar 1: forward to bar 3: A 12/11−1, B 0, C 8/9−1, D +20 %; signal 1, 2, 3, 4
+    expect(days[1]!.ic).toBeCloseTo(spearman([1, 2, 3, 4], [12 / 11 - 1, 0, 8 / 9 - 1, 0.2])!, 12);
+    // bar 2: bar 4 is past the end → no IC, coverage still counted
+    expect(days[2]).toMatchObject({ bar: 2, ic: null, quintileSpread: null, coverage: 1 });
+    const s = summarizeSignal(days);
+    const ics = [1, days[1]!.ic!];
+    const m = (ics[0]! + ics[1]!) / 2;
+    const sd = Math.sqrt(((ics[0]! - m) ** 2 + (ics[1]! - m) ** 2) / 1);
+    expect(s.ic_mean).toBeCloseTo(m, 12);
+    expect(s.ic_sd).toBeCloseTo(sd, 12);
+    expect(s.ic_ir).toBeCloseTo(m / sd, 12);
+    expect(s.ic_t).toBeCloseTo((m / sd) * Math.SQRT2, 12);
+    expect(s.coverage).toBeCloseTo((0.75 + 1 + 1) / 3, 12);
+  });
+});
