@@ -88,6 +88,8 @@ export interface Bar extends History {
   readonly decision: number;
   /** Row of a factor declared in `factors()`, at bar t − lag. */
   factor(name: string, lag?: number): Float64Array;
+  /** One symbol's value of a factor at bar t − lag (no row view made: the cheap way for one symbol). */
+  factorValue(name: string, i: number, lag?: number): number;
   /** Shares held of symbol i (negative when short). */
   position(i: number): number;
   /** Equity and cash marked at this close. */

@@ -39,3 +39,10 @@ export class StrategyError extends BacktestError {
 export function isUsageError(err: unknown): err is UsageError {
   return err instanceof UsageError;
 }
+
+/** The user interrupted the run (Ctrl-C) before anything could be kept. Exit code 130. */
+export class InterruptedError extends BacktestError {
+  constructor(message = 'interrupted') {
+    super('E_INTERRUPTED', message);
+  }
+}

@@ -23,8 +23,8 @@ export default defineStrategy({
   factors: (p) => ({ fast: rollingMean(p.fast), slow: rollingMean(p.slow) }),
   decide(bar, p) {
     const i = p.symbol === '' ? 0 : bar.symbolIndex(p.symbol);
-    const fast = bar.factor('fast')[i]!, slow = bar.factor('slow')[i]!;
-    const fastBefore = bar.factor('fast', 1)[i]!, slowBefore = bar.factor('slow', 1)[i]!;
+    const fast = bar.factorValue('fast', i), slow = bar.factorValue('slow', i);
+    const fastBefore = bar.factorValue('fast', i, 1), slowBefore = bar.factorValue('slow', i, 1);
     const held = bar.position(i);
     if (held === 0 && fast > slow && fastBefore <= slowBefore) {
       const w = bar.weights();

@@ -8,6 +8,8 @@ import { openSource } from '../source/index.ts';
 import type { LoadedWindow } from '../source/types.ts';
 import { writeManifest, writeTables, type RunRecord } from '../writers/results.ts';
 import { newRunId, RunDir } from '../writers/run-dir.ts';
+import { InterruptedError } from '../errors.ts';
+import { runVariants } from '../variants/run-variants.ts';
 import { evaluateVariant, validateVariant, type VariantOutcome } from './variant.ts';
 import { versions } from './versions.ts';
 
@@ -26,6 +28,10 @@ export interface RunOutcome {
 export interface RunHooks {
   /** Called once per warning, as it is known. */
   readonly warn?: (message: string) => void;
+  /** Ctrl-C: stop running variants, keep those that finished (the run is then `partial`). */
+  readonly signal?: AbortSignal | undefined;
+  /** Variants finished so far. */
+  readonly progress?: (done: number, total: number) => void;
 }
 
 export async function runBacktest(config: RunConfig, hooks: RunHooks = {}): Promise<RunOutcome> {
@@ -34,23 +40,33 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}): Prom
   const strategy = config.strategy.strategy;
   const warmup = Math.max(...config.variants.map((p) => strategy.warmup(p as never)));
 
+  // Worker threads read the panel and factors from shared memory: allocate them there when a pool may run.
+  const shared = config.variants.length > 1 && config.workers > 1;
   const source = openSource(config.source);
   let loaded: LoadedWindow;
   try {
-    loaded = await source.loadWindow({ season: config.season, startDay: config.startDay, endDay: config.endDay, warmupBars: warmup + 1 });
+    loaded = await source.loadWindow({ season: config.season, startDay: config.startDay, endDay: config.endDay, warmupBars: warmup + 1, shared });
   } finally {
     await source.close();
   }
   const { panel } = loaded;
   const fingerprint = fingerprintPanel(panel);
   const t1 = performance.now();
+  if (hooks.signal?.aborted) throw new InterruptedError();
 
   for (const params of config.variants) validateVariant(strategy, params, panel);
-  const factors = new FactorCache(panel);
+  const factors = new FactorCache(panel, { shared });
   const settings: SimulationSettings = { cash: config.cash, fractional: config.fractional, commissionBps: config.commissionBps, slippageBps: config.slippageBps };
-  const variants: VariantOutcome[] = config.variants.map((params, k) =>
-    evaluateVariant({ panel, strategy, id: k + 1, params, startDay: config.startDay, endDay: config.endDay, fill: config.fill, settings, factors }),
-  );
+  const run = await runVariants({
+    shared: { panel, strategySource: config.strategy.source, startDay: config.startDay, endDay: config.endDay, fill: config.fill, settings, factors: [] },
+    strategy,
+    variants: config.variants,
+    factors,
+    workers: config.workers,
+    signal: hooks.signal,
+    progress: hooks.progress,
+  });
+  const variants = run.outcomes;
   const benchmark = await evaluateBenchmark(panel, config, settings, factors);
   const warnings = [...new Set(variants.flatMap((v) => v.warnings))];
   for (const w of warnings) hooks.warn?.(w);
@@ -64,6 +80,8 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}): Prom
     source: loaded.info,
     fingerprint,
     variants,
+    status: run.interrupted ? 'partial' : 'complete',
+    threads: run.threads,
     benchmark,
     createdAt,
     warnings,

@@ -81,6 +81,11 @@ function evaluateSignal(job: VariantJob, decisions: Int32Array, lastBar: number)
     if (!factor) throw new UsageError(`strategy ${strategy.name}: its signal names factor "${name}", which factors() does not declare`, 'E_BAD_STRATEGY');
     values[name] = job.factors.get(factor);
   }
-  const days = signalDiagnostics(job.panel, values[spec.factor]!, spec.horizon, decisions, lastBar);
-  return { factor: spec.factor, horizon: spec.horizon, days, summary: summarizeSignal(days), values };
+  // Variants with the same signal, horizon and decision days share their diagnostics.
+  const key = `diagnostics|${declared[spec.factor]!.key}|${spec.horizon}|${lastBar}|${decisions.join(',')}`;
+  const { days, summary } = job.factors.memo(key, () => {
+    const d = signalDiagnostics(job.panel, values[spec.factor]!, spec.horizon, decisions, lastBar);
+    return { days: d, summary: summarizeSignal(d) };
+  });
+  return { factor: spec.factor, horizon: spec.horizon, days, summary, values };
 }

@@ -22,8 +22,12 @@ export class Portfolio {
     if (before !== 0 && (after === 0 || Math.sign(after) !== Math.sign(before))) this.roundTrips++;
   }
 
-  /** Market value of the positions at `prices` (NaN prices must not occur for held columns). */
-  marketValue(prices: Float64Array): { net: number; gross: number } {
+  /** Σ shares × price and Σ |shares × price| after the last `mark` (read, not allocated, per bar). */
+  net = 0;
+  gross = 0;
+
+  /** Values the positions at `prices` into `net` and `gross` (held columns always have a price). */
+  mark(prices: Float64Array): void {
     let net = 0, gross = 0;
     const q = this.quantity;
     for (let i = 0; i < q.length; i++) {
@@ -33,6 +37,7 @@ export class Portfolio {
       net += v;
       gross += Math.abs(v);
     }
-    return { net, gross };
+    this.net = net;
+    this.gross = gross;
   }
 }

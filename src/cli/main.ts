@@ -26,6 +26,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .option('verbose', { type: 'boolean', default: false, describe: 'more detail: counters, stack traces' })
     .example('$0 2025-10-07 2026-01-03 2025', 'the sample market, default strategy')
     .example('$0 2025-10-07 2026-01-03 --strategy buy-and-hold --json', 'the benchmark, summary as JSON')
+    .example('$0 2025-01-02 2025-12-31 --grid lookback=21,42,63 --grid top=5:20:5', '12 VOPA variants in parallel')
     .example('$0 import orcl-1995-2014.txt --data data/orcl', 'a Yahoo-style file into a data folder')
     .example('$0 1995-01-03 2014-12-31 --strategy sma-cross --data data/orcl --cash 100000', 'a moving-average crossover on it')
     .strict()
@@ -49,17 +50,28 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 /** Entry point of bin/backtest.js. */
 export async function runCli(): Promise<void> {
   const args = hideBin(process.argv);
+  // First Ctrl-C: a command that can stop gracefully (keeping finished work) is asked to; any other
+  // moment, or a second Ctrl-C, quits at once, removing half-written run folders.
+  const controller = new AbortController();
+  let graceful = false;
+  const quit = () => {
+    for (const dir of RunDir.active) dir.discard();
+    process.stderr.write('\nbacktest: interrupted\n');
+    process.exit(EXIT.interrupted);
+  };
   const io: CliIO = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     commandLine: ['backtest', ...args].join(' '),
+    signal: controller.signal,
+    setGraceful: (on) => { graceful = on; },
+    interactive: process.stderr.isTTY,
   };
-  const interrupted = () => {
-    for (const dir of RunDir.active) dir.discard();
-    process.stderr.write('backtest: interrupted\n');
-    process.exit(EXIT.interrupted);
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  process.on('SIGINT', () => {
+    if (!graceful || controller.signal.aborted) return quit();
+    process.stderr.write('\nbacktest: stopping; finished work is kept (Ctrl-C again to quit now)\n');
+    controller.abort();
+  });
+  process.once('SIGTERM', quit);
   process.exitCode = await main(args, io);
 }

@@ -1,4 +1,4 @@
-import type { Params, ParamSpec, ParamSpecs, Strategy } from '../api.ts';
+import type { Params, ParamSpec, Strategy } from '../api.ts';
 import { UsageError } from '../errors.ts';
 import { closest } from '../util/closest.ts';
 
@@ -54,19 +54,6 @@ export function parseParamValue(strategy: Strategy, key: string, text: string, o
     case 'string':
       return text;
   }
-}
-
-/** Defaults overlaid with the given values, checked against the strategy's constraints. */
-export function resolveParams(strategy: Strategy, given: ReadonlyMap<string, number | string | boolean>): Params {
-  const params: Record<string, number | string | boolean> = {};
-  for (const [key, spec] of Object.entries(strategy.params as ParamSpecs)) params[key] = spec.default;
-  for (const [key, value] of given) {
-    checkParamKey(strategy, key);
-    params[key] = value;
-  }
-  const problem = constraintProblem(strategy, params);
-  if (problem) throw new UsageError(`strategy ${strategy.name}: ${problem}`, 'E_PARAM_CONSTRAINT');
-  return Object.freeze(params);
 }
 
 /** The first constraint a combination breaks, or undefined. */

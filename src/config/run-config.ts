@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Params } from '../api.ts';
@@ -5,7 +6,12 @@ import { UsageError } from '../errors.ts';
 import type { FillTiming } from '../runner/schedule.ts';
 import { loadStrategy, type LoadedStrategy } from '../strategy/registry.ts';
 import { parseIsoDate, yearOf } from '../util/dates.ts';
-import { parseParamAssignments, parseParamValue, resolveParams } from './params.ts';
+import { PERFORMANCE_COLUMNS } from '../metrics/index.ts';
+import { SIGNAL_COLUMNS } from '../metrics/signal-diagnostics.ts';
+import { closest } from '../util/closest.ts';
+import { expandVariants, parseGridAxis, type GridAxis, type ParamValue } from './grid.ts';
+import { parseParamAssignments, parseParamValue } from './params.ts';
+import { readVariantsFile } from './variants-file.ts';
 
 /** The embedded sample market, shipped in the repository. */
 export const SAMPLE_DATA_DIR = fileURLToPath(new URL('../../data/sample/', import.meta.url)).replace(/\/$/, '');
@@ -23,8 +29,16 @@ export interface RunConfig {
   readonly endDay: number;
   readonly season: number;
   readonly strategy: LoadedStrategy;
-  /** Resolved parameters of each variant (one without a grid). */
+  /** Resolved parameters of each variant (one without a grid); variant ids are 1 + the index. */
   readonly variants: readonly Params[];
+  /** How the variants were made, for the manifest. */
+  readonly plan: VariantPlanInfo;
+  /** The metric summary.csv is sorted by (best first). */
+  readonly rankBy: string;
+  /** Worker threads for the variants (1: in the main thread). */
+  readonly workers: number;
+  /** Per-variant tables to write beside summary.csv. */
+  readonly save: ReadonlySet<SavedTable>;
   readonly fill: FillTiming;
   readonly cash: number;
   readonly fractional: boolean;
@@ -36,6 +50,21 @@ export interface RunConfig {
   readonly signals: boolean;
 }
 
+export type SavedTable = 'equity' | 'trades' | 'diagnostics';
+export const SAVED_TABLES: readonly SavedTable[] = ['equity', 'trades', 'diagnostics'];
+
+export interface VariantPlanInfo {
+  readonly grid: readonly GridAxis[];
+  readonly fixed: Readonly<Record<string, ParamValue>>;
+  readonly variantsFile: string | undefined;
+  readonly skipped: number;
+  readonly skippedExamples: readonly string[];
+  readonly duplicates: number;
+}
+
+/** Grids above this size need --yes. */
+export const LARGE_GRID = 10_000;
+
 /** The run options as the CLI received them (strings where the user typed text). */
 export interface RunOptions {
   readonly command: string;
@@ -44,6 +73,12 @@ export interface RunOptions {
   readonly season?: string | number | undefined;
   readonly strategy: string;
   readonly param?: readonly string[] | undefined;
+  readonly grid?: readonly string[] | undefined;
+  readonly variants?: string | undefined;
+  readonly yes?: boolean | undefined;
+  readonly rankBy?: string | undefined;
+  readonly workers?: string | number | undefined;
+  readonly save?: string | undefined;
   readonly fill?: string | undefined;
   readonly cash?: string | number | undefined;
   readonly fractional?: boolean | undefined;
@@ -65,9 +100,26 @@ export async function buildRunConfig(o: RunOptions): Promise<RunConfig> {
   if (fill !== 'open' && fill !== 'close') throw new UsageError(`--fill ${fill}: must be open (next open) or close (decision close)`, 'E_BAD_OPTION');
 
   const strategy = await loadStrategy(o.strategy, cwd);
-  const given = new Map<string, number | string | boolean>();
-  for (const [key, text] of parseParamAssignments(o.param ?? [])) given.set(key, parseParamValue(strategy.strategy, key, text));
-  const params = resolveParams(strategy.strategy, given);
+  const s = strategy.strategy;
+  const fixed = new Map<string, ParamValue>();
+  for (const [key, text] of parseParamAssignments(o.param ?? [])) fixed.set(key, parseParamValue(s, key, text));
+  const axes = (o.grid ?? []).map((text) => parseGridAxis(s, text));
+  const variantsFile = o.variants ? resolve(cwd, o.variants) : undefined;
+  const plan = expandVariants(s, axes, fixed, variantsFile ? readVariantsFile(s, variantsFile) : undefined);
+  if (plan.variants.length === 0) {
+    const single = axes.length === 0 && !variantsFile;
+    const why = single ? plan.skippedExamples[0] : `all ${plan.skipped} combinations break a constraint (e.g. ${plan.skippedExamples[0]})`;
+    throw new UsageError(`strategy ${s.name}: ${why}`, 'E_PARAM_CONSTRAINT');
+  }
+  if (plan.variants.length > LARGE_GRID && !o.yes) {
+    throw new UsageError(`the grid has ${plan.variants.length.toLocaleString('en-US')} variants (over ${LARGE_GRID.toLocaleString('en-US')}); add --yes to run them all`, 'E_LARGE_GRID');
+  }
+  const metrics: readonly string[] = [...PERFORMANCE_COLUMNS, ...(s.signal ? SIGNAL_COLUMNS : [])];
+  const rankBy = o.rankBy ?? 'sharpe';
+  if (!metrics.includes(rankBy)) {
+    const hint = closest(rankBy, metrics);
+    throw new UsageError(`--rank-by ${rankBy}: not a metric of ${s.name}${hint ? ` (did you mean ${hint}?)` : ''}; choose one of ${metrics.join(', ')}`, 'E_BAD_OPTION');
+  }
 
   return Object.freeze({
     command: o.command,
@@ -77,7 +129,18 @@ export async function buildRunConfig(o: RunOptions): Promise<RunConfig> {
     endDay,
     season,
     strategy,
-    variants: Object.freeze([params]),
+    variants: Object.freeze(plan.variants),
+    plan: Object.freeze({
+      grid: axes,
+      fixed: Object.fromEntries(fixed),
+      variantsFile,
+      skipped: plan.skipped,
+      skippedExamples: plan.skippedExamples,
+      duplicates: plan.duplicates,
+    }),
+    rankBy,
+    workers: o.workers === undefined ? availableParallelism() : requireWorkers(o.workers),
+    save: parseSave(o.save),
     fill,
     cash: requireNumber('--cash', o.cash ?? 1_000_000, { positive: true }),
     fractional: o.fractional ?? false,
@@ -87,6 +150,23 @@ export async function buildRunConfig(o: RunOptions): Promise<RunConfig> {
     outDir: resolve(cwd, o.out ?? 'results'),
     signals: o.signals ?? false,
   });
+}
+
+function requireWorkers(value: string | number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--workers ${value}: must be a whole number ≥ 1`, 'E_BAD_OPTION');
+  return n;
+}
+
+/** `--save equity,trades,diagnostics` (default: all), or `none`. */
+function parseSave(text: string | undefined): ReadonlySet<SavedTable> {
+  if (text === undefined || text === 'all') return new Set(SAVED_TABLES);
+  if (text === 'none' || text === '') return new Set();
+  const tables = text.split(',').map((t) => t.trim());
+  for (const t of tables) {
+    if (!(SAVED_TABLES as readonly string[]).includes(t)) throw new UsageError(`--save ${text}: ${t} is not one of ${SAVED_TABLES.join(', ')} (or all, none)`, 'E_BAD_OPTION');
+  }
+  return new Set(tables as SavedTable[]);
 }
 
 function requireDate(name: string, text: string): number {

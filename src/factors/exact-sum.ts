@@ -40,26 +40,26 @@ export class ExactSum {
   /**
    * The exact sum divided by `n` (a positive integer below 2²⁶), rounded once: equal exact
    * means give equal doubles, which fsum(window) / n cannot promise (it rounds twice).
-   * q₀ = value() / n; the residual S − q₀·n is exact (Dekker's product with an integer
-   * divisor, folded into a copy of the partials), and q₀ + residual / n corrects q₀.
+   * q₀ = value() / n; p + e = q₀·n exactly (Dekker's product: n has at most 26 bits); the
+   * residual S − q₀·n is then the partials minus p and e, largest first (the first subtraction is
+   * exact: p is within a factor 2 of the top partial), and q₀ + residual / n corrects q₀.
    */
   mean(n: number): number {
+    const count = this.count;
+    if (count === 0) return 0;
+    const p = this.partials;
+    if (count === 1) return p[0]! / n; // a single partial is the exact sum: one division rounds once
     const q0 = this.value() / n;
-    if (!Number.isFinite(q0) || q0 === 0) return q0;
     const c = 134217729 * q0; // Dekker split of q0 into 26-bit halves: each half × n is exact
     const hi = c - (c - q0);
     const lo = q0 - hi;
-    const p = q0 * n;
-    const err = (hi * n - p) + lo * n;
-    const residual = this.scratch ??= new ExactSum();
-    residual.partials.set(this.partials.subarray(0, this.count));
-    residual.count = this.count;
-    residual.add(-p);
-    residual.add(-err);
-    return q0 + residual.value() / n;
+    const prod = q0 * n;
+    const err = (hi * n - prod) + lo * n;
+    let residual = p[count - 1]! - prod;
+    for (let k = count - 2; k >= 0; k--) residual += p[k]!;
+    residual -= err;
+    return q0 + residual / n;
   }
-
-  private scratch: ExactSum | undefined;
 
   /** The exact sum, correctly rounded to a double. */
   value(): number {

@@ -67,3 +67,23 @@ export function performance(input: PerformanceInput): PerformanceMetrics {
     gross_exposure: grossExposure(gross, equity),
   };
 }
+
+/** Metrics where a smaller value ranks first (`--rank-by`); every other metric ranks larger first. */
+export const LOWER_IS_BETTER: ReadonlySet<string> = new Set(['volatility', 'max_drawdown_days', 'turnover', 'ic_sd']);
+
+/**
+ * Orders items best first by a metric: larger first (smaller for LOWER_IS_BETTER), missing values
+ * last, ties by `id`.
+ */
+export function rankOrder<T extends { id: number }>(items: readonly T[], metric: string, valueOf: (item: T) => unknown): T[] {
+  const sign = LOWER_IS_BETTER.has(metric) ? 1 : -1;
+  const key = (item: T) => {
+    const v = valueOf(item);
+    return typeof v === 'number' && Number.isFinite(v) ? v : null;
+  };
+  return [...items].sort((a, b) => {
+    const x = key(a), y = key(b);
+    if (x === null || y === null) return x === y ? a.id - b.id : x === null ? 1 : -1;
+    return sign * (x - y) || a.id - b.id;
+  });
+}

@@ -1,3 +1,4 @@
+import { bottomK, topK } from '../factors/select.ts';
 import type { Panel } from '../panel/panel.ts';
 import { mean, sampleSd } from './returns.ts';
 import { spearman } from './spearman.ts';
@@ -35,7 +36,12 @@ export const SIGNAL_COLUMNS: readonly (keyof SignalSummary)[] = ['ic_mean', 'ic_
 export function signalDiagnostics(panel: Panel, signal: Float64Array, horizon: number, decisionBars: ArrayLike<number>, lastBar: number): DiagnosticsDay[] {
   const n = panel.symbols.length;
   const groupCount = panel.groups.length;
+  const { groupOf } = panel;
   const days: DiagnosticsDay[] = [];
+  // Scratch, reused every day: members with both values, then the same bucketed by peer group.
+  const s = new Float64Array(n), f = new Float64Array(n), cols = new Int32Array(n);
+  const gs = new Float64Array(n), gf = new Float64Array(n);
+  const start = new Int32Array(groupCount + 1), fill = new Int32Array(groupCount);
   for (let k = 0; k < decisionBars.length; k++) {
     const t = decisionBars[k]!;
     const row = t * n;
@@ -46,38 +52,49 @@ export function signalDiagnostics(panel: Panel, signal: Float64Array, horizon: n
       days.push({ bar: t, ic: null, quintileSpread: null, coverage, groupIc: new Array(groupCount).fill(null) });
       continue;
     }
-    const columns: number[] = [];
-    const s: number[] = [];
-    const f: number[] = [];
+    const ahead = (t + horizon) * n;
+    let m = 0;
     for (let i = 0; i < n; i++) {
       const x = signal[row + i]!;
-      const forward = panel.close[(t + horizon) * n + i]! / panel.close[row + i]! - 1;
+      const forward = panel.close[ahead + i]! / panel.close[row + i]! - 1;
       if (Number.isFinite(x) && Number.isFinite(forward)) {
-        columns.push(i);
-        s.push(x);
-        f.push(forward);
+        cols[m] = i;
+        s[m] = x;
+        f[m] = forward;
+        m++;
       }
+    }
+    // counting sort of the members by group, keeping their order within a group
+    start.fill(0);
+    for (let j = 0; j < m; j++) start[groupOf[cols[j]!]! + 1]!++;
+    for (let g = 0; g < groupCount; g++) start[g + 1] = start[g + 1]! + start[g]!;
+    fill.set(start.subarray(0, groupCount));
+    for (let j = 0; j < m; j++) {
+      const at = fill[groupOf[cols[j]!]!]!++;
+      gs[at] = s[j]!;
+      gf[at] = f[j]!;
     }
     const groupIc: (number | null)[] = [];
     for (let g = 0; g < groupCount; g++) {
-      const gs: number[] = [], gf: number[] = [];
-      columns.forEach((i, j) => { if (panel.groupOf[i] === g) { gs.push(s[j]!); gf.push(f[j]!); } });
-      groupIc.push(gs.length >= 3 ? spearman(gs, gf) : null);
+      const a = start[g]!, b = start[g + 1]!;
+      groupIc.push(b - a >= 3 ? spearman(gs.subarray(a, b), gf.subarray(a, b)) : null);
     }
-    days.push({ bar: t, ic: spearman(s, f), quintileSpread: quintileSpread(s, f), coverage, groupIc });
+    const sm = s.subarray(0, m), fm = f.subarray(0, m);
+    days.push({ bar: t, ic: spearman(sm, fm), quintileSpread: quintileSpread(sm, fm), coverage, groupIc });
   }
   return days;
 }
 
 /** Mean forward return of the top fifth by signal minus that of the bottom fifth (ties: lower index first). */
-export function quintileSpread(signal: readonly number[], forward: readonly number[]): number | null {
+export function quintileSpread(signal: ArrayLike<number>, forward: ArrayLike<number>): number | null {
   const q = Math.floor(signal.length / 5);
   if (q === 0) return null;
-  const order = signal.map((_, j) => j);
-  const desc = [...order].sort((a, b) => signal[b]! - signal[a]! || a - b);
-  const asc = [...order].sort((a, b) => signal[a]! - signal[b]! || a - b);
-  const avg = (idx: number[]) => idx.reduce((sum, j) => sum + forward[j]!, 0) / idx.length;
-  return avg(desc.slice(0, q)) - avg(asc.slice(0, q));
+  const avg = (idx: Int32Array) => {
+    let sum = 0;
+    for (const j of idx) sum += forward[j]!;
+    return sum / idx.length;
+  };
+  return avg(topK(signal, q)) - avg(bottomK(signal, q));
 }
 
 /** Per-variant summary: IC mean, sd, IR (mean / sd), t (IR × √count), mean spread and coverage. */

@@ -4,16 +4,27 @@
  */
 export function averageRanks(values: ArrayLike<number>): Float64Array {
   const n = values.length;
-  const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => values[a]! - values[b]!);
+  // A native numeric sort of the values, then each value's run of equals by binary search:
+  // its average rank is the mean of the run's positions (1-based).
+  const sorted = Float64Array.from(values).sort();
   const ranks = new Float64Array(n);
-  for (let start = 0; start < n; ) {
-    let end = start + 1;
-    while (end < n && values[order[end]!] === values[order[start]!]) end++;
-    const rank = (start + 1 + end) / 2; // mean of ranks start+1 … end
-    for (let k = start; k < end; k++) ranks[order[k]!] = rank;
-    start = end;
+  for (let k = 0; k < n; k++) {
+    const v = values[k]!;
+    const first = lowerBound(sorted, v);
+    const last = lowerBound(sorted, v, first, true) - 1;
+    ranks[k] = (first + last) / 2 + 1;
   }
   return ranks;
+}
+
+/** First index whose value is ≥ v (or > v with `after`), searching from `from`. */
+function lowerBound(sorted: Float64Array, v: number, from = 0, after = false): number {
+  let lo = from, hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (after ? sorted[mid]! <= v : sorted[mid]! < v) lo = mid + 1; else hi = mid;
+  }
+  return lo;
 }
 
 /** Pearson correlation; null when fewer than two points or either side is constant. */

@@ -59,7 +59,8 @@ export class HistoryView implements History {
   }
 }
 
-function checkLag(lag: number): number {
+/** A lag is a whole number of bars back, never forward. */
+export function checkLag(lag: number): number {
   if (lag >= 0 && Number.isInteger(lag)) return lag;
   throw new RangeError(`lag must be a whole number of bars ≥ 0 (the future is not visible), got ${lag}`);
 }

@@ -1,36 +1,48 @@
 import type { Bar } from '../api.ts';
 import type { Portfolio } from '../broker/portfolio.ts';
 import type { Panel } from '../panel/panel.ts';
-import { HistoryView } from '../panel/view.ts';
+import { checkLag, HistoryView } from '../panel/view.ts';
 
 /** The `Bar` a decision receives: the causal history plus factor rows and the portfolio. */
 export class DecisionView extends HistoryView implements Bar {
   decision = 0;
   equity = 0;
   cash = 0;
-  private readonly factors: ReadonlyMap<string, Float64Array>;
+  // Factor names and values side by side: a strategy asks for a handful by literal name on every
+  // bar, and a scan comparing interned strings beats a Map lookup there.
+  private readonly factorNames: readonly string[];
+  private readonly factorValues: readonly Float64Array[];
   private readonly portfolio: Portfolio;
   private readonly scratch: Float64Array;
   private readonly nanFactorRow: Float64Array;
 
   constructor(panel: Panel, factors: ReadonlyMap<string, Float64Array>, portfolio: Portfolio) {
     super(panel);
-    this.factors = factors;
+    this.factorNames = [...factors.keys()];
+    this.factorValues = [...factors.values()];
     this.portfolio = portfolio;
     this.scratch = new Float64Array(this.n);
     this.nanFactorRow = new Float64Array(this.n).fill(NaN);
   }
 
   factor(name: string, lag = 0): Float64Array {
-    const values = this.factors.get(name);
-    if (!values) {
-      const known = [...this.factors.keys()];
-      throw new RangeError(`unknown factor "${name}"; this strategy declares ${known.length ? known.join(', ') : 'none'}`);
-    }
-    if (!(lag >= 0 && Number.isInteger(lag))) throw new RangeError(`lag must be a whole number of bars ≥ 0, got ${lag}`);
-    const bar = this.t - lag;
+    const values = this.values(name);
+    const bar = this.t - checkLag(lag);
     if (bar < 0) return this.nanFactorRow;
     return values.subarray(bar * this.n, bar * this.n + this.n);
+  }
+
+  factorValue(name: string, i: number, lag = 0): number {
+    const values = this.values(name);
+    const bar = this.t - checkLag(lag);
+    if (bar < 0 || i < 0 || i >= this.n) return NaN;
+    return values[bar * this.n + i]!;
+  }
+
+  private values(name: string): Float64Array {
+    const names = this.factorNames;
+    for (let k = 0; k < names.length; k++) if (names[k] === name) return this.factorValues[k]!;
+    throw new RangeError(`unknown factor "${name}"; this strategy declares ${names.length ? names.join(', ') : 'none'}`);
   }
 
   position(i: number): number {

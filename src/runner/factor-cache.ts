@@ -9,6 +9,7 @@ import { HistoryView } from '../panel/view.ts';
  */
 export class FactorCache {
   private readonly values = new Map<string, Float64Array>();
+  private readonly memos = new Map<string, unknown>();
   private readonly panel: Panel;
   private readonly shared: boolean;
   /** Number of factor computations run (a cache hit computes nothing). */
@@ -28,6 +29,17 @@ export class FactorCache {
     const values = this.compute(factor, inputs);
     this.values.set(factor.key, values);
     return values;
+  }
+
+  /**
+   * Any other result that variants share, computed once per key (e.g. signal diagnostics, which
+   * depend on the signal and the decision days but not on how many names a variant holds).
+   */
+  memo<T>(key: string, compute: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = compute();
+    this.memos.set(key, value);
+    return value;
   }
 
   /** Adopts values computed elsewhere (e.g. by the main thread, in shared memory). */

@@ -15,8 +15,8 @@ import type { Schedule } from './schedule.ts';
  *
  * For each bar t from the first decision to the last trading day:
  * 1. (open fills) execute the targets decided at the previous close at this bar's open;
- * 2. liquidate, at this close, positions in symbols whose data end here (before the range ends);
- * 3. mark positions at this close (the last known close where this one is missing);
+ * 2. mark positions at this close (the last known close where this one is missing), and
+ *    liquidate at it positions in symbols whose data end here (before the range ends);
  * 4. on a decision bar, call the strategy with the history up to t; its targets fill at the
  *    next open, or at once at this close with close fills;
  * 5. record equity, cash, gross and net for the trading days of the range.
@@ -79,8 +79,12 @@ export function simulate(
     onCut: () => { cutBuys++; },
   };
 
+  // Bars on which some symbol's data end (inside the range): the only bars that liquidate.
+  const endsAt = new Uint8Array(last + 1);
+  for (let i = 0; i < n; i++) if (panel.lastBar[i]! >= 0 && panel.lastBar[i]! < last) endsAt[panel.lastBar[i]!] = 1;
+
   const start = Math.min(firstDecision, first);
-  for (let t = 0; t < start; t++) updateMarks(t);
+  for (let t = 0; t < start; t++) updateMarks(panel.close, marks, t * n, n);
   for (let t = start; t <= last; t++) {
     bar = t;
     const row = t * n;
@@ -88,14 +92,14 @@ export function simulate(
       rebalance(portfolio, targets, panel.open.subarray(row, row + n), marks, delta, options);
       pending = false;
     }
-    updateMarks(t);
-    if (t < last) liquidateDelisted(t);
+    updateMarks(panel.close, marks, row, n);
+    if (endsAt[t]) liquidateDelisted(t);
+    portfolio.mark(marks);
     if (t >= firstDecision && t <= lastDecision) {
-      const { net } = portfolio.marketValue(marks);
       view.at(t);
       view.decision = t - firstDecision;
       view.cash = portfolio.cash;
-      view.equity = portfolio.cash + net;
+      view.equity = portfolio.cash + portfolio.net;
       let weights: Weights | void | undefined;
       try {
         weights = strategy.decide(view, params as never, ctx);
@@ -107,30 +111,22 @@ export function simulate(
         decisions.push(t);
         if (fill === 'close') {
           rebalance(portfolio, targets, panel.close.subarray(row, row + n), marks, delta, options);
-          if (t < last) liquidateDelisted(t);
+          if (endsAt[t]) liquidateDelisted(t);
+          portfolio.mark(marks);
         } else {
           pending = true;
         }
       }
     }
     if (t >= first) {
-      const { net, gross } = portfolio.marketValue(marks);
       const d = t - first;
       curve.cash[d] = portfolio.cash;
-      curve.net[d] = net;
-      curve.gross[d] = gross;
-      curve.equity[d] = portfolio.cash + net;
+      curve.net[d] = portfolio.net;
+      curve.gross[d] = portfolio.gross;
+      curve.equity[d] = portfolio.cash + portfolio.net;
     }
   }
   return { curve, trades: trades.finish(), decisions: Int32Array.from(decisions), roundTrips: portfolio.roundTrips, skipped, cutBuys };
-
-  function updateMarks(t: number): void {
-    const row = t * n;
-    for (let i = 0; i < n; i++) {
-      const c = panel.close[row + i]!;
-      if (c === c) marks[i] = c;
-    }
-  }
 
   /** Sells (or covers) at this close every position whose symbol has no data after bar t. */
   function liquidateDelisted(t: number): void {
@@ -145,6 +141,14 @@ export function simulate(
       trades.push(t, i, d, price, fee, reason);
       reason = 'rebalance';
     }
+  }
+}
+
+/** Marks each symbol at this bar's close, keeping the last known one through gaps. */
+function updateMarks(close: Float64Array, marks: Float64Array, row: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const c = close[row + i]!;
+    if (c === c) marks[i] = c;
   }
 }
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { VariantOutcome } from '../app/variant.ts';
 import type { RunConfig } from '../config/run-config.ts';
-import { dailyReturns, drawdowns, PERFORMANCE_COLUMNS } from '../metrics/index.ts';
+import { dailyReturns, drawdowns, PERFORMANCE_COLUMNS, rankOrder } from '../metrics/index.ts';
 import { SIGNAL_COLUMNS } from '../metrics/signal-diagnostics.ts';
 import type { Panel } from '../panel/panel.ts';
 import { tradeReason } from '../recorder/trade-log.ts';
@@ -15,7 +15,12 @@ export interface RunRecord {
   readonly panel: Panel;
   readonly source: SourceInfo;
   readonly fingerprint: string;
+  /** Outcomes in variant order (a partial run holds those that finished). */
   readonly variants: readonly VariantOutcome[];
+  /** `partial` when interrupted: the files hold the variants that finished. */
+  readonly status: 'complete' | 'partial';
+  /** Threads that ran the variants. */
+  readonly threads: number;
   /** Buy-and-hold of the season's universe over the same days, for comparison. */
   readonly benchmark?: VariantOutcome | undefined;
   readonly createdAt: Date;
@@ -44,6 +49,11 @@ export function summaryHeader(record: RunRecord): string[] {
 /** A variant's metrics by column name. */
 export function variantMetrics(v: VariantOutcome): Record<string, Cell> {
   return { ...v.metrics, ...v.signal?.summary };
+}
+
+/** Variants best first by the run's `--rank-by` metric. */
+export function rankedVariants(record: RunRecord): VariantOutcome[] {
+  return rankOrder(record.variants, record.config.rankBy, (v) => variantMetrics(v)[record.config.rankBy]);
 }
 
 export function summaryRow(record: RunRecord, v: VariantOutcome): Cell[] {
@@ -120,14 +130,19 @@ function* tradeRows(record: RunRecord): Generator<Cell[]> {
   }
 }
 
-/** Writes summary.csv, equity.csv and trades.csv into `dir`; returns their row counts. */
+/**
+ * Writes summary.csv (one row per variant, best first by --rank-by) and, as --save asks, equity.csv,
+ * trades.csv and diagnostics.csv (all variants in one file each, with a `variant` column).
+ * Returns the row counts.
+ */
 export function writeTables(dir: (file: string) => string, record: RunRecord): Record<string, number> {
   const rows: Record<string, number> = {};
-  rows['summary.csv'] = writeCsvFile(dir('summary.csv'), summaryHeader(record), record.variants.map((v) => summaryRow(record, v)));
-  rows['equity.csv'] = writeCsvFile(dir('equity.csv'), EQUITY_COLUMNS, equityRows(record));
-  rows['trades.csv'] = writeCsvFile(dir('trades.csv'), TRADE_COLUMNS, tradeRows(record));
+  const save = record.config.save;
+  rows['summary.csv'] = writeCsvFile(dir('summary.csv'), summaryHeader(record), rankedVariants(record).map((v) => summaryRow(record, v)));
+  if (save.has('equity')) rows['equity.csv'] = writeCsvFile(dir('equity.csv'), EQUITY_COLUMNS, equityRows(record));
+  if (save.has('trades')) rows['trades.csv'] = writeCsvFile(dir('trades.csv'), TRADE_COLUMNS, tradeRows(record));
   if (record.variants.some((v) => v.signal)) {
-    rows['diagnostics.csv'] = writeCsvFile(dir('diagnostics.csv'), diagnosticsHeader(record), diagnosticsRows(record));
+    if (save.has('diagnostics')) rows['diagnostics.csv'] = writeCsvFile(dir('diagnostics.csv'), diagnosticsHeader(record), diagnosticsRows(record));
     if (record.config.signals) rows['signals.csv'] = writeCsvFile(dir('signals.csv'), signalsHeader(record), signalsRows(record));
   }
   if (record.benchmark) rows['benchmark.csv'] = writeCsvFile(dir('benchmark.csv'), ['date', 'equity', 'return', 'drawdown'], benchmarkRows(record, record.benchmark));
@@ -143,12 +158,27 @@ export function writeManifest(dir: (file: string) => string, record: RunRecord, 
 export function manifest(record: RunRecord, rows: Record<string, number>): Record<string, unknown> {
   const { config, panel } = record;
   const first = record.variants[0]?.schedule;
+  const finished = new Set(record.variants.map((v) => v.id));
+  const missing = config.variants.map((_, k) => k + 1).filter((id) => !finished.has(id));
   return {
     run_id: record.runId,
-    status: 'complete',
+    status: record.status,
     created_at: record.createdAt.toISOString(),
     command: config.command,
     strategy: { name: config.strategy.strategy.name, source: config.strategy.source, builtin: config.strategy.builtin },
+    variants_planned: config.variants.length,
+    variants_finished: record.variants.length,
+    missing_variants: missing.length ? missing : undefined,
+    grid: {
+      axes: Object.fromEntries(config.plan.grid.map((a) => [a.key, a.values])),
+      fixed: config.plan.fixed,
+      variants_file: config.plan.variantsFile,
+      skipped_by_constraints: config.plan.skipped,
+      skipped_examples: config.plan.skippedExamples,
+      duplicates_removed: config.plan.duplicates,
+    },
+    rank_by: config.rankBy,
+    threads: record.threads,
     range: {
       start: config.start,
       end: config.end,

@@ -4,6 +4,7 @@ import type { Cell } from './csv.ts';
 /** How a metric reads to a person: fractions as percentages, ratios with two decimals. */
 const PERCENT = new Set(['total_return', 'cagr', 'volatility', 'max_drawdown', 'gross_exposure', 'turnover', 'coverage', 'quintile_spread']);
 const INTEGER = new Set(['max_drawdown_days', 'fills', 'round_trips', 'variant']);
+const RATIO = new Set(['sharpe', 'sortino', 'calmar', 'ic_mean', 'ic_sd', 'ic_ir', 'ic_t']);
 
 export function formatMetric(name: string, value: Cell): string {
   if (value === null || value === undefined || value === '') return '—';
@@ -12,7 +13,8 @@ export function formatMetric(name: string, value: Cell): string {
   if (INTEGER.has(name)) return value.toLocaleString('en-US');
   if (name === 'final_equity') return value.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 });
   if (PERCENT.has(name)) return `${(value * 100).toFixed(2)} %`;
-  return value.toFixed(Math.abs(value) < 0.1 ? 4 : 2);
+  if (RATIO.has(name)) return value.toFixed(Math.abs(value) < 0.1 ? 4 : 2);
+  return String(value); // a parameter: as given
 }
 
 /** A metric-per-line table for one variant. */

@@ -27,6 +27,13 @@ const cases: Array<[string, string[], RegExp]> = [
   ['--data without prices', ['2025-10-07', '2026-01-03', '--data', emptyData], /holds no prices/],
   ['an unknown option', ['2025-10-07', '2026-01-03', '--nope'], /Unknown argument: nope/],
   ['a missing argument', ['2025-10-07'], /Not enough non-option arguments/],
+  ['a grid with a zero step', ['2025-10-07', '2026-01-03', '--strategy', 'sma-cross', '--param', 'symbol=ADCO', '--grid', 'fast=1:10:0'], /--grid fast=1:10:0: the step cannot be 0/],
+  ['a grid on an unknown parameter', ['2025-10-07', '2026-01-03', '--grid', 'lookbak=10,20'], /--grid lookbak: unknown parameter of strategy vopa \(did you mean lookback\?\)/],
+  ['a grid whose every combination breaks a constraint', ['2025-10-07', '2026-01-03', '--strategy', 'sma-cross', '--grid', 'fast=40,50', '--grid', 'slow=20,30'], /all 4 combinations break a constraint/],
+  ['a grid of more than 10,000 variants without --yes', ['2025-10-07', '2026-01-03', '--grid', 'lookback=2:200', '--grid', 'top=1:60'], /the grid has 11,940 variants \(over 10,000\); add --yes/],
+  ['an unknown --rank-by metric', ['2025-10-07', '2026-01-03', '--rank-by', 'sharp'], /--rank-by sharp: not a metric of vopa \(did you mean sharpe\?\)/],
+  ['zero --workers', ['2025-10-07', '2026-01-03', '--workers', '0'], /--workers 0: must be a whole number ≥ 1/],
+  ['a bad --save list', ['2025-10-07', '2026-01-03', '--save', 'equity,orders'], /--save equity,orders: orders is not one of equity, trades, diagnostics/],
   ['an import file with no valid row', ['import', noRows, '--data', join(emptyData, 'store')], /import: no valid row in .*no-rows.csv \(2 rejected; first: .*:2: date "2024-13-01"/],
 ];
 

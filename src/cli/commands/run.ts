@@ -1,7 +1,9 @@
 import type { Argv } from 'yargs';
 import { runBacktest } from '../../app/backtest.ts';
 import { buildRunConfig } from '../../config/run-config.ts';
-import { metricColumns, summaryHeader, summaryRow } from '../../writers/results.ts';
+import { metricColumns, rankedVariants, summaryHeader, summaryRow } from '../../writers/results.ts';
+import { EXIT } from '../exit.ts';
+import { progressBar } from '../progress.ts';
 import { formatMetric, horizontalTable, verticalTable } from '../../writers/terminal.ts';
 import type { CliIO } from '../io.ts';
 
@@ -15,6 +17,12 @@ export function runOptions<T>(y: Argv<T>) {
     .positional('season', { type: 'string', describe: "universe year (default: start's year)" })
     .option('strategy', { alias: 's', type: 'string', default: DEFAULT_STRATEGY, describe: 'built-in strategy name or path to a .ts file' })
     .option('param', { alias: 'p', type: 'string', array: true, describe: 'strategy parameter key=value (repeatable)' })
+    .option('grid', { alias: 'g', type: 'string', array: true, describe: 'vary a parameter: key=v1,v2,… or key=start:stop:step (stop included; repeatable: cross product)' })
+    .option('variants', { type: 'string', describe: 'explicit list of variants: a JSON array of objects or a CSV with a header of parameter names' })
+    .option('yes', { type: 'boolean', default: false, describe: 'run grids of more than 10,000 variants' })
+    .option('rank-by', { type: 'string', default: 'sharpe', describe: 'metric summary.csv is sorted by, best first' })
+    .option('workers', { type: 'string', describe: 'worker threads for variants', defaultDescription: 'available cores' })
+    .option('save', { type: 'string', default: 'all', describe: 'per-variant tables to write: all, none, or a list of equity,trades,diagnostics' })
     .option('data', { type: 'string', describe: 'folder with prices and universe (Parquet or CSV)', defaultDescription: 'data/sample' })
     .option('fill', { type: 'string', choices: ['open', 'close'], default: 'open', describe: "fill at the next day's open, or at the decision close" })
     .option('cash', { type: 'string', default: '1000000', describe: 'starting cash' })
@@ -36,6 +44,12 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
     season: args.season,
     strategy: args.strategy,
     param: args.param,
+    grid: args.grid,
+    variants: args.variants,
+    yes: args.yes,
+    rankBy: args['rank-by'],
+    workers: args.workers,
+    save: args.save,
     fill: args.fill,
     cash: args.cash,
     fractional: args.fractional,
@@ -45,28 +59,48 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
     out: args.out,
     signals: args.signals,
   });
-  const { record, dir } = await runBacktest(config, { warn: (w) => io.stderr(`warning: ${w}\n`) });
+  const progress = progressBar(io.interactive, 'variants');
+  io.setGraceful?.(true);
+  let outcome: Awaited<ReturnType<typeof runBacktest>>;
+  try {
+    outcome = await runBacktest(config, { warn: (w) => io.stderr(`warning: ${w}\n`), signal: io.signal, progress: (d, t) => progress.update(d, t) });
+  } finally {
+    progress.stop();
+    io.setGraceful?.(false);
+  }
+  const { record, dir } = outcome;
   const header = summaryHeader(record);
-  const rows = record.variants.map((v) => summaryRow(record, v));
+  const rows = rankedVariants(record).map((v) => summaryRow(record, v));
+  const partial = record.status === 'partial';
+  const finished = `${record.variants.length} of ${config.variants.length} variants finished`;
   if (args.json) {
     const summary = rows.map((row) => Object.fromEntries(header.map((h, k) => [h, row[k] ?? null])));
-    io.stdout(`${JSON.stringify({ run_id: record.runId, folder: dir, summary, warnings: record.warnings }, null, 2)}\n`);
-    return 0;
+    io.stdout(`${JSON.stringify({ run_id: record.runId, folder: dir, status: record.status, summary, warnings: record.warnings }, null, 2)}\n`);
+    return partial ? EXIT.interrupted : EXIT.ok;
   }
   const { panel } = record;
   const v = record.variants[0]!;
   io.stdout(
     `${config.strategy.strategy.name} ${panel.dates[v.schedule.first]} → ${panel.dates[v.schedule.last]}, season ${config.season}: ` +
-      `${panel.symbols.length} symbols, ${v.schedule.last - v.schedule.first + 1} trading days\n`,
+      `${panel.symbols.length} symbols, ${v.schedule.last - v.schedule.first + 1} trading days` +
+      `${config.variants.length > 1 ? `, ${config.variants.length} variants on ${record.threads} thread${record.threads > 1 ? 's' : ''}` : ''}` +
+      `${config.plan.skipped ? ` (${config.plan.skipped} combinations skipped: they break a constraint)` : ''}\n`,
   );
-  if (record.variants.length === 1) {
+  if (config.variants.length === 1) {
     const entries = metricColumns(record).map((h) => [h, rows[0]![header.indexOf(h)]] as const);
     io.stdout(`${verticalTable(entries)}\n`);
   } else {
-    io.stdout(`${horizontalTable(header, rows.slice(0, 10))}\n`);
+    // The parameters that vary, then the ranking metric and a few headline metrics, best first.
+    const varying = config.plan.grid.map((a) => a.key).concat(config.plan.variantsFile ? Object.keys(config.strategy.strategy.params).filter((k) => new Set(config.variants.map((p) => String(p[k]))).size > 1) : []);
+    const shown = [...new Set(['variant', ...varying, config.rankBy, 'total_return', 'sharpe', 'max_drawdown', ...(config.strategy.strategy.signal ? ['ic_mean'] : [])])];
+    io.stdout(`top ${Math.min(10, rows.length)} by ${config.rankBy}:\n${horizontalTable(shown, rows.slice(0, 10).map((r) => shown.map((h) => r[header.indexOf(h)])))}\n`);
   }
   const b = record.benchmark?.metrics;
   if (b) io.stdout(`benchmark buy-and-hold: total return ${formatMetric('total_return', b.total_return)}, sharpe ${formatMetric('sharpe', b.sharpe)}, max drawdown ${formatMetric('max_drawdown', b.max_drawdown)}\n`);
+  if (partial) {
+    io.stdout(`interrupted: ${finished}; partial results: ${dir}\n`);
+    return EXIT.interrupted;
+  }
   io.stdout(`results: ${dir}\n`);
-  return 0;
+  return EXIT.ok;
 }

@@ -1,0 +1,138 @@
+import { Piscina } from 'piscina';
+import type { Params, Strategy } from '../api.ts';
+import { evaluateVariant, type VariantOutcome } from '../app/variant.ts';
+import { BacktestError, StrategyError } from '../errors.ts';
+import type { FactorCache } from '../runner/factor-cache.ts';
+import type { SharedRun, VariantFailure } from './types.ts';
+
+/**
+ * Runs a run's variants and returns their outcomes in variant order.
+ *
+ * 1. Every distinct factor the variants declare is computed once, by the main thread, into the
+ *    shared cache (VOPA values for one (L, S) serve every variant that uses them).
+ * 2. Variants run in the main thread for a quarter of a second and are timed. When the rest would
+ *    take long enough to pay for starting workers (about a second of work), they go to a Piscina pool of
+ *    `workers` threads that read the panel and factors from shared memory, in chunks; otherwise
+ *    they run here. Each variant's result depends only on its parameters and the shared data,
+ *    so the result is the same whatever the worker count or order.
+ * 3. An abort (Ctrl-C) stops scheduling, keeps the variants that finished and reports the run as
+ *    interrupted; a failing variant or a dying worker stops the run with an error naming it.
+ */
+export interface VariantRunOptions {
+  readonly shared: SharedRun;
+  readonly strategy: Strategy;
+  readonly variants: readonly Params[];
+  readonly factors: FactorCache;
+  readonly workers: number;
+  readonly signal?: AbortSignal | undefined;
+  readonly progress?: ((done: number, total: number) => void) | undefined;
+  /** Work below this many milliseconds (estimated from the first variant) stays in the main thread. */
+  readonly poolThresholdMs?: number;
+}
+
+export interface VariantRunResult {
+  readonly outcomes: VariantOutcome[];
+  readonly interrupted: boolean;
+  /** Threads that ran variants (1 when they all ran in the main thread). */
+  readonly threads: number;
+}
+
+/** About a second of single-thread work pays for starting workers; `BACKTEST_POOL_THRESHOLD_MS` overrides it (tests, benchmarks). */
+const POOL_THRESHOLD_MS = Number(process.env.BACKTEST_POOL_THRESHOLD_MS ?? 1000);
+
+export async function runVariants(o: VariantRunOptions): Promise<VariantRunResult> {
+  const { shared, strategy, variants, factors } = o;
+  for (const params of variants) {
+    for (const factor of Object.values(strategy.factors?.(params as never) ?? {})) factors.get(factor);
+  }
+  const total = variants.length;
+  const outcomes: VariantOutcome[] = [];
+  const local = (k: number) =>
+    evaluateVariant({ panel: shared.panel, strategy, id: k + 1, params: variants[k]!, startDay: shared.startDay, endDay: shared.endDay, fill: shared.fill, settings: shared.settings, factors });
+
+  // Run here for a short while (past the JIT's warm-up), then estimate what is left from the last
+  // variants' pace: a pool pays off only for about a second of work or more.
+  const threshold = o.poolThresholdMs ?? POOL_THRESHOLD_MS;
+  const budget = Math.min(250, threshold / 4);
+  const started = performance.now();
+  let k = 0;
+  let paceFrom = started, paceCount = 0;
+  for (; k < total; k++) {
+    if (o.signal?.aborted) return { outcomes, interrupted: true, threads: 1 };
+    outcomes.push(local(k));
+    o.progress?.(k + 1, total);
+    paceCount++;
+    if (k === 0) { paceFrom = performance.now(); paceCount = 0; } // the first one pays for warming up
+    const elapsed = performance.now() - started;
+    if (o.workers > 1 && elapsed >= budget && k + 1 < total) {
+      const pace = paceCount ? (performance.now() - paceFrom) / paceCount : elapsed;
+      if (pace * (total - k - 1) > threshold) break;
+    }
+  }
+  if (k >= total - 1) return { outcomes, interrupted: false, threads: 1 };
+  const pooled = await runInPool(o, { ...shared, factors: [...factors.entries()] }, k + 1, outcomes.length);
+  outcomes.push(...pooled.outcomes);
+  outcomes.sort((a, b) => a.id - b.id);
+  return { outcomes, interrupted: pooled.interrupted, threads: o.workers };
+}
+
+/** Variants from index `from` on, in chunks over a pool; finished chunks are kept if aborted. */
+async function runInPool(o: VariantRunOptions, shared: SharedRun, from: number, doneBefore: number): Promise<{ outcomes: VariantOutcome[]; interrupted: boolean }> {
+  const total = o.variants.length;
+  const pool = new Piscina({
+    filename: new URL('./worker.ts', import.meta.url).href,
+    workerData: shared,
+    minThreads: o.workers,
+    maxThreads: o.workers,
+    idleTimeout: 1000,
+  });
+  // Several chunks per worker balance the load; small enough to report progress, large enough to be cheap.
+  const size = Math.max(1, Math.min(50, Math.ceil((total - from) / (o.workers * 8))));
+  const abort = new AbortController();
+  const onAbort = () => abort.abort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  const outcomes: VariantOutcome[] = [];
+  let done = doneBefore;
+  let failure: Error | undefined;
+  const tasks: Promise<void>[] = [];
+  for (let start = from; start < total; start += size) {
+    const chunk = o.variants.slice(start, start + size).map((params, k) => ({ id: start + k + 1, params }));
+    tasks.push(
+      pool.run({ variants: chunk }, { signal: abort.signal }).then(
+        (result: VariantOutcome[]) => {
+          outcomes.push(...result);
+          done += result.length;
+          o.progress?.(done, total);
+        },
+        (err: Error) => {
+          if (abort.signal.aborted && !failure) return; // stopped on purpose
+          failure ??= describeFailure(err, chunk[0]!.id, chunk.at(-1)!.id);
+          abort.abort();
+        },
+      ),
+    );
+  }
+  try {
+    await Promise.all(tasks);
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+    await pool.destroy();
+  }
+  if (failure) throw failure;
+  return { outcomes, interrupted: Boolean(o.signal?.aborted) };
+}
+
+/** A worker's error as one clear error: the variant and its message, or the worker's death. */
+function describeFailure(err: Error, first: number, last: number): Error {
+  const text = err?.message ?? String(err);
+  try {
+    const f = JSON.parse(text) as VariantFailure;
+    if (typeof f.variant === 'number') {
+      const message = `variant ${f.variant}: ${f.message}`;
+      return f.code === 'E_STRATEGY' ? new StrategyError(message) : new BacktestError(f.code ?? 'E_VARIANT', message);
+    }
+  } catch {
+    // not one of ours: the worker itself failed
+  }
+  return new BacktestError('E_WORKER', `a worker stopped while running variants ${first}–${last}: ${text.split('\n')[0]}`, { cause: err });
+}
