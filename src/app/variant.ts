@@ -42,6 +42,8 @@ export interface VariantJob {
   readonly settings: SimulationSettings;
   readonly factors: FactorCache;
   readonly supabase?: SupabaseLike | undefined;
+  /** Compute the signal diagnostics (default true; benchmarks time the simulation alone). */
+  readonly diagnostics?: boolean;
 }
 
 /** Checks a variant's parameters against the loaded universe (bad input: exit 2). */
@@ -64,7 +66,7 @@ export function evaluateVariant(job: VariantJob): VariantOutcome {
     roundTrips: result.roundTrips,
     tradedNotional: tradedNotional(result.trades),
   });
-  const signal = strategy.signal ? evaluateSignal(job, result.decisions, schedule.last) : undefined;
+  const signal = strategy.signal && job.diagnostics !== false ? evaluateSignal(job, result.decisions, schedule.last) : undefined;
   const warnings = [...schedule.warnings, ...ctx.warnings];
   if (result.skipped.length) warnings.push(`${result.skipped.length} order(s) not executed: no price on the fill day`);
   return { id: job.id, params, schedule, result, metrics, signal, warnings };

@@ -1,16 +1,26 @@
 /**
  * Cash and positions of one variant's run. Positions are shares per column (negative when
  * short); there is no margin model and no borrow cost: short proceeds are cash.
+ *
+ * The columns held are also kept as a sorted list, so that valuing the book and rebalancing cost
+ * O(held) rather than O(universe) per bar, while sums still run in column order.
  */
 export class Portfolio {
   cash: number;
   readonly quantity: Float64Array;
   /** Positions opened and later closed completely (a sign flip closes one and opens another). */
   roundTrips = 0;
+  /** Σ shares × price and Σ |shares × price| after the last `mark` (read, not allocated, per bar). */
+  net = 0;
+  gross = 0;
+  /** Held columns, ascending: `held[0 … heldCount)`. */
+  readonly held: Int32Array;
+  heldCount = 0;
 
   constructor(cash: number, n: number) {
     this.cash = cash;
     this.quantity = new Float64Array(n);
+    this.held = new Int32Array(n);
   }
 
   /** Applies a fill: `delta` shares (positive buys) at `price`, paying `fee`. */
@@ -20,24 +30,39 @@ export class Portfolio {
     this.quantity[i] = after;
     this.cash -= delta * price + fee;
     if (before !== 0 && (after === 0 || Math.sign(after) !== Math.sign(before))) this.roundTrips++;
+    if (before === 0 && after !== 0) this.hold(i);
+    else if (before !== 0 && after === 0) this.release(i);
   }
-
-  /** Σ shares × price and Σ |shares × price| after the last `mark` (read, not allocated, per bar). */
-  net = 0;
-  gross = 0;
 
   /** Values the positions at `prices` into `net` and `gross` (held columns always have a price). */
   mark(prices: Float64Array): void {
     let net = 0, gross = 0;
-    const q = this.quantity;
-    for (let i = 0; i < q.length; i++) {
-      const qi = q[i]!;
-      if (qi === 0) continue;
-      const v = qi * prices[i]!;
+    const { quantity, held } = this;
+    for (let k = 0; k < this.heldCount; k++) {
+      const i = held[k]!;
+      const v = quantity[i]! * prices[i]!;
       net += v;
       gross += Math.abs(v);
     }
     this.net = net;
     this.gross = gross;
+  }
+
+  private hold(i: number): void {
+    const held = this.held;
+    let k = this.heldCount++;
+    while (k > 0 && held[k - 1]! > i) {
+      held[k] = held[k - 1]!;
+      k--;
+    }
+    held[k] = i;
+  }
+
+  private release(i: number): void {
+    const held = this.held;
+    let k = 0;
+    while (held[k] !== i) k++;
+    this.heldCount--;
+    for (; k < this.heldCount; k++) held[k] = held[k + 1]!;
   }
 }

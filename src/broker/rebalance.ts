@@ -10,6 +10,8 @@ import type { Portfolio } from './portfolio.ts';
  *    price against the trade and commission is charged on the fill's notional.
  * 4. A buy the cash cannot cover, costs included, is cut to the largest affordable amount.
  * A column without a fill price is not traded; `onSkip` reports it when a trade was due.
+ * Only active columns (held, or with a non-zero target) are visited, in column order.
+ * `marks` must hold the last known close of every active column.
  */
 export interface Fill {
   readonly column: number;
@@ -27,26 +29,37 @@ export interface RebalanceOptions {
   onCut?(column: number, wanted: number, got: number): void;
 }
 
+/** Scratch a rebalance reuses: the trade per column and the list of active columns. */
+export interface RebalanceScratch {
+  readonly delta: Float64Array;
+  readonly active: Int32Array;
+}
+
+export function rebalanceScratch(n: number): RebalanceScratch {
+  return { delta: new Float64Array(n), active: new Int32Array(n) };
+}
+
 export function rebalance(
   portfolio: Portfolio,
   targets: Float64Array,
   fillPrices: Float64Array,
   marks: Float64Array,
-  delta: Float64Array,
+  scratch: RebalanceScratch,
   options: RebalanceOptions,
 ): void {
   const q = portfolio.quantity;
-  const n = q.length;
+  const { delta, active } = scratch;
+  const count = activeColumns(portfolio, targets, active);
   let equity = portfolio.cash;
-  for (let i = 0; i < n; i++) {
-    const qi = q[i]!;
-    if (qi !== 0) equity += qi * (Number.isFinite(fillPrices[i]!) ? fillPrices[i]! : marks[i]!);
+  for (let k = 0; k < portfolio.heldCount; k++) {
+    const i = portfolio.held[k]!;
+    equity += q[i]! * (Number.isFinite(fillPrices[i]!) ? fillPrices[i]! : marks[i]!);
   }
-  for (let i = 0; i < n; i++) {
+  for (let k = 0; k < count; k++) {
+    const i = active[k]!;
     delta[i] = 0;
     const w = targets[i]!;
     const qi = q[i]!;
-    if (w === 0 && qi === 0) continue;
     const price = fillPrices[i]!;
     if (!Number.isFinite(price)) {
       const mark = marks[i]!;
@@ -56,7 +69,8 @@ export function rebalance(
     }
     delta[i] = sizeShares((w * equity) / price, options.fractional) - qi;
   }
-  for (let i = 0; i < n; i++) {
+  for (let k = 0; k < count; k++) {
+    const i = active[k]!;
     const d = delta[i]!;
     if (d >= 0) continue;
     const price = executionPrice(fillPrices[i]!, d, options.costs);
@@ -64,7 +78,8 @@ export function rebalance(
     portfolio.fill(i, d, price, fee);
     options.onFill({ column: i, quantity: d, price, fee });
   }
-  for (let i = 0; i < n; i++) {
+  for (let k = 0; k < count; k++) {
+    const i = active[k]!;
     let d = delta[i]!;
     if (d <= 0) continue;
     const price = executionPrice(fillPrices[i]!, d, options.costs);
@@ -79,6 +94,21 @@ export function rebalance(
     portfolio.fill(i, d, price, fee);
     options.onFill({ column: i, quantity: d, price, fee });
   }
+}
+
+/** Held columns and columns with a non-zero target, merged in ascending order into `out`; returns the count. */
+function activeColumns(portfolio: Portfolio, targets: Float64Array, out: Int32Array): number {
+  const { held, heldCount } = portfolio;
+  let h = 0, count = 0;
+  for (let i = 0; i < targets.length; i++) {
+    if (h < heldCount && held[h] === i) {
+      out[count++] = i;
+      h++;
+    } else if (targets[i] !== 0) {
+      out[count++] = i;
+    }
+  }
+  return count;
 }
 
 /**

@@ -1,7 +1,6 @@
-import { bottomK, topK } from '../factors/select.ts';
 import type { Panel } from '../panel/panel.ts';
 import { mean, sampleSd } from './returns.ts';
-import { spearman } from './spearman.ts';
+import { argsort, pearson, ranksFromOrder } from './spearman.ts';
 
 /**
  * How well a signal ranks what follows it (alphalens' information coefficient and quantile
@@ -36,12 +35,8 @@ export const SIGNAL_COLUMNS: readonly (keyof SignalSummary)[] = ['ic_mean', 'ic_
 export function signalDiagnostics(panel: Panel, signal: Float64Array, horizon: number, decisionBars: ArrayLike<number>, lastBar: number): DiagnosticsDay[] {
   const n = panel.symbols.length;
   const groupCount = panel.groups.length;
-  const { groupOf } = panel;
   const days: DiagnosticsDay[] = [];
-  // Scratch, reused every day: members with both values, then the same bucketed by peer group.
-  const s = new Float64Array(n), f = new Float64Array(n), cols = new Int32Array(n);
-  const gs = new Float64Array(n), gf = new Float64Array(n);
-  const start = new Int32Array(groupCount + 1), fill = new Int32Array(groupCount);
+  const day = new DayRanks(n, groupCount);
   for (let k = 0; k < decisionBars.length; k++) {
     const t = decisionBars[k]!;
     const row = t * n;
@@ -58,43 +53,124 @@ export function signalDiagnostics(panel: Panel, signal: Float64Array, horizon: n
       const x = signal[row + i]!;
       const forward = panel.close[ahead + i]! / panel.close[row + i]! - 1;
       if (Number.isFinite(x) && Number.isFinite(forward)) {
-        cols[m] = i;
-        s[m] = x;
-        f[m] = forward;
+        day.s[m] = x;
+        day.f[m] = forward;
+        day.group[m] = panel.groupOf[i]!;
         m++;
       }
     }
-    // counting sort of the members by group, keeping their order within a group
-    start.fill(0);
-    for (let j = 0; j < m; j++) start[groupOf[cols[j]!]! + 1]!++;
-    for (let g = 0; g < groupCount; g++) start[g + 1] = start[g + 1]! + start[g]!;
-    fill.set(start.subarray(0, groupCount));
-    for (let j = 0; j < m; j++) {
-      const at = fill[groupOf[cols[j]!]!]!++;
-      gs[at] = s[j]!;
-      gf[at] = f[j]!;
-    }
-    const groupIc: (number | null)[] = [];
-    for (let g = 0; g < groupCount; g++) {
-      const a = start[g]!, b = start[g + 1]!;
-      groupIc.push(b - a >= 3 ? spearman(gs.subarray(a, b), gf.subarray(a, b)) : null);
-    }
-    const sm = s.subarray(0, m), fm = f.subarray(0, m);
-    days.push({ bar: t, ic: spearman(sm, fm), quintileSpread: quintileSpread(sm, fm), coverage, groupIc });
+    days.push({ bar: t, coverage, ...day.measure(m) });
   }
   return days;
 }
 
+/**
+ * One day's IC, quintile spread and per-group ICs from two sorts: the members are ordered once by
+ * signal and once by forward return; global ranks come from those orders, and so do the ranks
+ * within each peer group (walking the global order, counting per group, averaging ties).
+ */
+class DayRanks {
+  readonly s: Float64Array;
+  readonly f: Float64Array;
+  readonly group: Int32Array;
+  private readonly orderS: Int32Array;
+  private readonly orderF: Int32Array;
+  private readonly tmp: Int32Array;
+  private readonly rankS: Float64Array;
+  private readonly rankF: Float64Array;
+  private readonly groupRankS: Float64Array;
+  private readonly groupRankF: Float64Array;
+  private readonly seen: Int32Array;
+  private readonly inRun: Int32Array;
+  private readonly groupCount: number;
+
+  constructor(n: number, groupCount: number) {
+    this.s = new Float64Array(n);
+    this.f = new Float64Array(n);
+    this.group = new Int32Array(n);
+    this.orderS = new Int32Array(n);
+    this.orderF = new Int32Array(n);
+    this.tmp = new Int32Array(n);
+    this.rankS = new Float64Array(n);
+    this.rankF = new Float64Array(n);
+    this.groupRankS = new Float64Array(n);
+    this.groupRankF = new Float64Array(n);
+    this.seen = new Int32Array(groupCount);
+    this.inRun = new Int32Array(groupCount);
+    this.groupCount = groupCount;
+  }
+
+  /** Measures the first m members held in s, f and group. */
+  measure(m: number): { ic: number | null; quintileSpread: number | null; groupIc: (number | null)[] } {
+    const { s, f, orderS, orderF, tmp } = this;
+    argsort(s, m, orderS, tmp);
+    argsort(f, m, orderF, tmp);
+    ranksFromOrder(s, orderS, m, this.rankS);
+    ranksFromOrder(f, orderF, m, this.rankF);
+    this.groupRanks(f, orderF, m, this.groupRankF);
+    const sizes = this.groupRanks(s, orderS, m, this.groupRankS);
+    const groupIc: (number | null)[] = [];
+    for (let g = 0; g < this.groupCount; g++) groupIc.push(sizes[g]! >= 3 ? this.groupPearson(g, sizes[g]!, m) : null);
+    return { ic: pearson(this.rankS, this.rankF, m), quintileSpread: quintileFromOrder(s, f, orderS, m), groupIc };
+  }
+
+  /** Average ranks within each peer group, from the global ascending order; returns the group sizes. */
+  private groupRanks(values: Float64Array, order: Int32Array, m: number, out: Float64Array): Int32Array {
+    const { group, seen, inRun } = this;
+    seen.fill(0);
+    for (let start = 0; start < m; ) {
+      let end = start + 1;
+      while (end < m && values[order[end]!] === values[order[start]!]) end++;
+      for (let k = start; k < end; k++) inRun[group[order[k]!]!]!++;
+      for (let k = start; k < end; k++) {
+        const g = group[order[k]!]!;
+        out[order[k]!] = seen[g]! + (inRun[g]! + 1) / 2;
+      }
+      for (let k = start; k < end; k++) {
+        const g = group[order[k]!]!;
+        seen[g] = seen[g]! + inRun[g]!;
+        inRun[g] = 0;
+      }
+      start = end;
+    }
+    return seen;
+  }
+
+  /** Pearson correlation of the within-group ranks of group g. */
+  private groupPearson(g: number, count: number, m: number): number | null {
+    const { group, groupRankS, groupRankF } = this;
+    const mid = (count + 1) / 2; // ranks 1 … count average to this, ties included
+    let sxy = 0, sxx = 0, syy = 0;
+    for (let j = 0; j < m; j++) {
+      if (group[j] !== g) continue;
+      const dx = groupRankS[j]! - mid, dy = groupRankF[j]! - mid;
+      sxy += dx * dy;
+      sxx += dx * dx;
+      syy += dy * dy;
+    }
+    return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
+  }
+}
+
 /** Mean forward return of the top fifth by signal minus that of the bottom fifth (ties: lower index first). */
 export function quintileSpread(signal: ArrayLike<number>, forward: ArrayLike<number>): number | null {
-  const q = Math.floor(signal.length / 5);
+  const m = signal.length;
+  return quintileFromOrder(signal, forward, argsort(signal, m, new Int32Array(m), new Int32Array(m)), m);
+}
+
+function quintileFromOrder(signal: ArrayLike<number>, forward: ArrayLike<number>, order: Int32Array, m: number): number | null {
+  const q = Math.floor(m / 5);
   if (q === 0) return null;
-  const avg = (idx: Int32Array) => {
-    let sum = 0;
-    for (const j of idx) sum += forward[j]!;
-    return sum / idx.length;
-  };
-  return avg(topK(signal, q)) - avg(bottomK(signal, q));
+  let low = 0;
+  for (let k = 0; k < q; k++) low += forward[order[k]!]!; // ascending, ties by index: the lowest fifth
+  // The highest fifth: every value above the q-th largest, then the lowest indices among its equals.
+  const threshold = signal[order[m - q]!]!;
+  let high = 0, taken = 0;
+  for (let k = m - 1; k >= 0 && signal[order[k]!]! > threshold; k--, taken++) high += forward[order[k]!]!;
+  for (let k = 0; k < m && taken < q; k++) {
+    if (signal[order[k]!] === threshold) { high += forward[order[k]!]!; taken++; }
+  }
+  return high / q - low / q;
 }
 
 /** Per-variant summary: IC mean, sd, IR (mean / sd), t (IR × √count), mean spread and coverage. */

@@ -1,7 +1,7 @@
 import type { Params, Strategy, StrategyContext, Weights } from '../api.ts';
 import { Portfolio } from '../broker/portfolio.ts';
 import { commission, costModel, executionPrice } from '../broker/costs.ts';
-import { rebalance, type RebalanceOptions } from '../broker/rebalance.ts';
+import { rebalance, rebalanceScratch, type RebalanceOptions } from '../broker/rebalance.ts';
 import { StrategyError } from '../errors.ts';
 import { shape, type Panel } from '../panel/panel.ts';
 import { allocateCurve, type EquityCurve } from '../recorder/equity-curve.ts';
@@ -62,9 +62,12 @@ export function simulate(
   for (const [name, factor] of Object.entries(strategy.factors?.(params as never) ?? {})) factorRows.set(name, factors.get(factor));
   const view = new DecisionView(panel, factorRows, portfolio);
 
+  // marks[i]: the last known close of i; kept current for held columns (every bar) and refreshed for
+  // newly targeted ones before a rebalance, so no bar pays for the whole universe.
   const marks = new Float64Array(n).fill(NaN);
   const targets = new Float64Array(n);
-  const delta = new Float64Array(n);
+  const scratch = rebalanceScratch(n);
+  const { close } = panel;
   let pending = false;
   let bar = 0;
   let reason: TradeReason = 'rebalance';
@@ -84,15 +87,15 @@ export function simulate(
   for (let i = 0; i < n; i++) if (panel.lastBar[i]! >= 0 && panel.lastBar[i]! < last) endsAt[panel.lastBar[i]!] = 1;
 
   const start = Math.min(firstDecision, first);
-  for (let t = 0; t < start; t++) updateMarks(panel.close, marks, t * n, n);
   for (let t = start; t <= last; t++) {
     bar = t;
     const row = t * n;
     if (pending) {
-      rebalance(portfolio, targets, panel.open.subarray(row, row + n), marks, delta, options);
+      refreshTargetMarks(t - 1);
+      rebalance(portfolio, targets, panel.open.subarray(row, row + n), marks, scratch, options);
       pending = false;
     }
-    updateMarks(panel.close, marks, row, n);
+    markHeld(row);
     if (endsAt[t]) liquidateDelisted(t);
     portfolio.mark(marks);
     if (t >= firstDecision && t <= lastDecision) {
@@ -110,7 +113,9 @@ export function simulate(
         toTargets(weights, view, targets, strategy.name);
         decisions.push(t);
         if (fill === 'close') {
-          rebalance(portfolio, targets, panel.close.subarray(row, row + n), marks, delta, options);
+          refreshTargetMarks(t);
+          rebalance(portfolio, targets, close.subarray(row, row + n), marks, scratch, options);
+          markHeld(row);
           if (endsAt[t]) liquidateDelisted(t);
           portfolio.mark(marks);
         } else {
@@ -128,27 +133,44 @@ export function simulate(
   }
   return { curve, trades: trades.finish(), decisions: Int32Array.from(decisions), roundTrips: portfolio.roundTrips, skipped, cutBuys };
 
+  /** Held columns take this bar's close as their mark (keeping the last one through gaps). */
+  function markHeld(row: number): void {
+    const { held } = portfolio;
+    for (let k = 0; k < portfolio.heldCount; k++) {
+      const i = held[k]!;
+      const c = close[row + i]!;
+      if (c === c) marks[i] = c;
+    }
+  }
+
+  /** Columns about to be bought take the last close at or before bar `upTo` as their mark. */
+  function refreshTargetMarks(upTo: number): void {
+    for (let i = 0; i < n; i++) {
+      if (targets[i] === 0 || portfolio.quantity[i] !== 0) continue;
+      marks[i] = NaN;
+      for (let b = upTo; b >= 0; b--) {
+        const c = close[b * n + i]!;
+        if (c === c) {
+          marks[i] = c;
+          break;
+        }
+      }
+    }
+  }
+
   /** Sells (or covers) at this close every position whose symbol has no data after bar t. */
   function liquidateDelisted(t: number): void {
-    const q = portfolio.quantity;
-    for (let i = 0; i < n; i++) {
-      if (q[i] === 0 || panel.lastBar[i] !== t) continue;
-      const d = -q[i]!;
-      const price = executionPrice(panel.close[t * n + i]!, d, options.costs);
+    const ending: number[] = [];
+    for (let k = 0; k < portfolio.heldCount; k++) if (panel.lastBar[portfolio.held[k]!] === t) ending.push(portfolio.held[k]!);
+    for (const i of ending) {
+      const d = -portfolio.quantity[i]!;
+      const price = executionPrice(close[t * n + i]!, d, options.costs);
       const fee = commission(d, price, options.costs);
       portfolio.fill(i, d, price, fee);
       reason = 'delisted';
       trades.push(t, i, d, price, fee, reason);
       reason = 'rebalance';
     }
-  }
-}
-
-/** Marks each symbol at this bar's close, keeping the last known one through gaps. */
-function updateMarks(close: Float64Array, marks: Float64Array, row: number, n: number): void {
-  for (let i = 0; i < n; i++) {
-    const c = close[row + i]!;
-    if (c === c) marks[i] = c;
   }
 }
 

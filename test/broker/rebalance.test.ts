@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { costModel } from '../../src/broker/costs.ts';
 import { Portfolio } from '../../src/broker/portfolio.ts';
-import { affordableShares, rebalance, sizeShares, type Fill } from '../../src/broker/rebalance.ts';
+import { affordableShares, rebalance, rebalanceScratch, sizeShares, type Fill } from '../../src/broker/rebalance.ts';
 
 function run(p: Portfolio, targets: number[], prices: number[], opts: { fractional?: boolean; commissionBps?: number; slippageBps?: number; marks?: number[] } = {}) {
   const fills: Fill[] = [];
   const skipped: number[] = [];
-  rebalance(p, Float64Array.from(targets), Float64Array.from(prices), Float64Array.from(opts.marks ?? prices), new Float64Array(targets.length), {
+  rebalance(p, Float64Array.from(targets), Float64Array.from(prices), Float64Array.from(opts.marks ?? prices), rebalanceScratch(targets.length), {
     fractional: opts.fractional ?? false,
     costs: costModel(opts.commissionBps ?? 0, opts.slippageBps ?? 0),
     onFill: (f) => fills.push(f),
@@ -31,7 +31,7 @@ describe('rebalance', () => {
 
   it('sells before it buys, so a switch is paid by the sale', () => {
     const p = new Portfolio(0, 2);
-    p.quantity[0] = 100; // 100 A at 50 = 5,000 of equity, no cash
+    p.fill(0, 100, 0, 0); // 100 A at 50 = 5,000 of equity, no cash
     const { fills } = run(p, [0, 1], [50, 20]);
     expect(fills.map((f) => [f.column, f.quantity, f.price])).toEqual([[0, -100, 50], [1, 250, 20]]);
     expect(p.cash).toBe(0);
@@ -63,7 +63,7 @@ describe('rebalance', () => {
 
   it('leaves a position alone when the target needs no trade', () => {
     const p = new Portfolio(0, 1);
-    p.quantity[0] = 10;
+    p.fill(0, 10, 0, 0);
     const { fills, skipped } = run(p, [1], [100]);
     expect(fills).toHaveLength(0);
     expect(skipped).toHaveLength(0);
@@ -85,6 +85,19 @@ describe('share sizing', () => {
       expect(d * per).toBeLessThanOrEqual(cash);
       expect((d + 1) * per).toBeGreaterThan(cash);
     }
+  });
+});
+
+describe('Portfolio', () => {
+  it('keeps its held columns sorted, adding and dropping them as positions open and close', () => {
+    const p = new Portfolio(0, 6);
+    for (const i of [4, 1, 5, 0]) p.fill(i, 1, 1, 0);
+    expect(Array.from(p.held.subarray(0, p.heldCount))).toEqual([0, 1, 4, 5]);
+    p.fill(1, -1, 1, 0);
+    p.fill(5, -2, 1, 0); // flips short: still held
+    expect(Array.from(p.held.subarray(0, p.heldCount))).toEqual([0, 4, 5]);
+    p.mark(Float64Array.of(2, 9, 9, 9, 3, 4));
+    expect([p.net, p.gross]).toEqual([2 + 3 - 4, 2 + 3 + 4]);
   });
 });
 
