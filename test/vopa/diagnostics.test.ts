@@ -51,3 +51,52 @@ describe('information coefficient and quantile spread', () => {
     expect(s.coverage).toBeCloseTo((0.75 + 1 + 1) / 3, 12);
   });
 });
+
+describe('diagnostics against an obvious implementation', () => {
+  /** Average ranks by sorting pairs: the textbook way. */
+  const ranks = (xs: number[]) => {
+    const sorted = xs.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
+    const out = new Array<number>(xs.length);
+    for (let a = 0; a < sorted.length; ) {
+      let b = a;
+      while (b + 1 < sorted.length && sorted[b + 1]![0] === sorted[a]![0]) b++;
+      for (let k = a; k <= b; k++) out[sorted[k]![1]] = (a + b) / 2 + 1;
+      a = b + 1;
+    }
+    return out;
+  };
+  const corr = (x: number[], y: number[]) => {
+    const mx = x.reduce((s, v) => s + v, 0) / x.length, my = y.reduce((s, v) => s + v, 0) / y.length;
+    let sxy = 0, sxx = 0, syy = 0;
+    x.forEach((v, k) => { sxy += (v - mx) * (y[k]! - my); sxx += (v - mx) ** 2; syy += (y[k]! - my) ** 2; });
+    return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
+  };
+
+  it('IC, per-group IC and quintile spread agree on random panels with many ties', () => {
+    let seed = 11;
+    const rnd = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    for (let trial = 0; trial < 40; trial++) {
+      const n = 6 + Math.floor(rnd() * 60);
+      const groups = ['a', 'b', 'c', 'd'];
+      const symbols = Array.from({ length: n }, (_, i) => `S${String(i).padStart(3, '0')}`);
+      const close = [0, 1, 2].map(() => symbols.map(() => (rnd() < 0.08 ? null : 10 + Math.round(rnd() * 6))));
+      const panel = handPanel({ dates: businessDates('2024-01-01', 3), symbols, groups: symbols.map((_, i) => groups[i % 4]!), close });
+      const signal = Float64Array.from({ length: 3 * n }, () => (rnd() < 0.1 ? NaN : Math.round(rnd() * 5)));
+      const [day] = signalDiagnostics(panel, signal, 2, [0], 2);
+      const members = symbols.map((_, i) => i).filter((i) => Number.isFinite(signal[i]!) && Number.isFinite(panel.close[2 * n + i]! / panel.close[i]! - 1));
+      const s = members.map((i) => signal[i]!), f = members.map((i) => panel.close[2 * n + i]! / panel.close[i]! - 1);
+      const ic = corr(ranks(s), ranks(f));
+      if (ic === null) expect(day!.ic).toBeNull(); else expect(day!.ic).toBeCloseTo(ic, 12);
+      groups.forEach((_, g) => {
+        const idx = members.map((i, j) => [i, j] as const).filter(([i]) => i % 4 === g).map(([, j]) => j);
+        const want = idx.length >= 3 ? corr(ranks(idx.map((j) => s[j]!)), ranks(idx.map((j) => f[j]!))) : null;
+        if (want === null) expect(day!.groupIc[g]).toBeNull(); else expect(day!.groupIc[g]).toBeCloseTo(want, 12);
+      });
+      const q = Math.floor(members.length / 5);
+      const byDesc = members.map((_, j) => j).sort((a, b) => s[b]! - s[a]! || a - b).slice(0, q);
+      const byAsc = members.map((_, j) => j).sort((a, b) => s[a]! - s[b]! || a - b).slice(0, q);
+      const avg = (js: number[]) => js.reduce((sum, j) => sum + f[j]!, 0) / q;
+      if (q === 0) expect(day!.quintileSpread).toBeNull(); else expect(day!.quintileSpread).toBeCloseTo(avg(byDesc) - avg(byAsc), 12);
+    }
+  });
+});
