@@ -1,7 +1,8 @@
 import type { RunConfig } from '../config/run-config.ts';
 import { fingerprintPanel } from '../panel/fingerprint.ts';
 import { FactorCache } from '../runner/factor-cache.ts';
-import { openSource } from '../source/index.ts';
+import { openSource, type ProgressReporter } from '../source/index.ts';
+import type { SupabaseRest } from '../supabase/index.ts';
 import type { LoadedWindow } from '../source/types.ts';
 import { writeManifest, writeTables, type RunRecord } from '../writers/results.ts';
 import { newRunId, RunDir } from '../writers/run-dir.ts';
@@ -23,6 +24,10 @@ export interface RunOutcome {
 export interface RunHooks {
   /** Called once per warning, as it is known. */
   readonly warn?: (message: string) => void;
+  /** The run's one Supabase client (when configured): the source reads through it, strategies get it. */
+  readonly supabase?: SupabaseRest | undefined;
+  /** A progress bar for long reads (the CLI gives one on a terminal). */
+  readonly progress?: (label: string) => ProgressReporter & { stop(): void };
 }
 
 export async function runBacktest(config: RunConfig, hooks: RunHooks = {}): Promise<RunOutcome> {
@@ -31,7 +36,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}): Prom
   const strategy = config.strategy.strategy;
   const warmup = Math.max(...config.variants.map((p) => strategy.warmup(p as never)));
 
-  const source = openSource(config.source);
+  const source = openSource(config.source, hooks.supabase, { progress: hooks.progress });
   let loaded: LoadedWindow;
   try {
     loaded = await source.loadWindow({ season: config.season, startDay: config.startDay, endDay: config.endDay, warmupBars: warmup + 1 });
@@ -46,7 +51,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}): Prom
   const factors = new FactorCache(panel);
   const settings = { cash: config.cash, fractional: config.fractional, commissionBps: config.commissionBps, slippageBps: config.slippageBps };
   const variants: VariantOutcome[] = config.variants.map((params, k) =>
-    evaluateVariant({ panel, strategy, id: k + 1, params, startDay: config.startDay, endDay: config.endDay, fill: config.fill, settings, factors }),
+    evaluateVariant({ panel, strategy, id: k + 1, params, startDay: config.startDay, endDay: config.endDay, fill: config.fill, settings, factors, supabase: hooks.supabase }),
   );
   const warnings = [...new Set(variants.flatMap((v) => v.warnings))];
   for (const w of warnings) hooks.warn?.(w);
@@ -64,6 +69,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}): Prom
     warnings,
     timings,
     versions: versions(),
+    ...(hooks.supabase ? { supabase: hooks.supabase.snapshot() } : {}),
   };
   const runDir = new RunDir(config.outDir, record.runId);
   try {
