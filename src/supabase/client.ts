@@ -99,7 +99,7 @@ export class SupabaseRest implements SupabaseLike {
         pgCode: res.error.code ?? '',
         message: scrub(res.error.message) ?? '',
         details: scrub(res.error.details),
-        hint: scrub(res.error.hint) ?? advice(res.status, res.error.code ?? ''),
+        hint: [scrub(res.error.hint), advice(res.status, res.error.code ?? '')].filter(Boolean).join('; ') || null,
         what,
       });
     }

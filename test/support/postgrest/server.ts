@@ -50,6 +50,8 @@ export interface ServerOptions {
   /** PostgREST's `db-max-rows` (Supabase: 1,000); null for none. */
   readonly maxRows?: number | null;
   readonly port?: number;
+  /** Close `db` with the server (it is closed anyway when the server opened it). */
+  readonly closeDb?: boolean;
 }
 
 const newStats = (): ServerStats => ({ requests: 0, byMethod: {}, socketsAccepted: 0, socketsOpen: 0, socketsPeak: 0, socketsRefused: 0, inFlight: 0, inFlightPeak: 0, faults: {} });
@@ -263,7 +265,7 @@ export async function startPostgrest(options: ServerOptions = {}): Promise<Postg
     async close() {
       for (const s of idle.keys()) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));
-      if (!options.db) await db.close();
+      if (!options.db || options.closeDb) await db.close();
     },
   };
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
