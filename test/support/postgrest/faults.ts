@@ -31,7 +31,7 @@ export interface Faults {
   closeOnArrivalAfterIdleMs: number | undefined;
   /** Sockets accepted at once; beyond, a new socket is closed at once (as Node's maxConnections does). */
   maxConnections: number | undefined;
-  /** A GET asking for more rows than this fails with 500 57014 (statement timeout). */
+  /** A GET of prices asking for more rows than this fails with 500 57014 (statement timeout). */
   statementTimeoutRows: number | undefined;
   /** Seeded random numbers in [0, 1). */
   random: () => number;
