@@ -32,12 +32,13 @@ const KEY_VARS = ['SUPABASE_SERVICE_ROLE_KEY', 'SUPABASE_KEY'] as const;
 
 /**
  * The environment as a run sees it: `.env` in the working directory under the real
- * environment (a variable set in the environment wins over the file).
+ * environment (a variable set in the environment wins over the file; an empty one counts as unset).
  */
 export function effectiveEnv(cwd: string, env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
   const file = join(cwd, '.env');
   const fromFile = existsSync(file) ? parseDotenv(readFileSync(file, 'utf8')) : {};
-  return { ...fromFile, ...env };
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  return { ...fromFile, ...set };
 }
 
 /** `KEY=value` lines; `#` comments, `export ` prefixes, single or double quotes. */
