@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backtest, backtestAsync, entries, tempDir } from '../support/cli.ts';
+import { backtest, backtestAsync, entries, ROOT, tempDir } from '../support/cli.ts';
 import { sampleServer, seeded, serverEnv, TRANSIENT_FAULTS, type PostgrestServer } from '../support/postgrest/index.ts';
 
 const README_RUN = ['2025-10-07', '2026-01-03', '2025'];
@@ -150,6 +150,21 @@ describe('backtest --source supabase, upload and doctor, end to end', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/FAIL the key was refused[\s\S]*SUPABASE_SERVICE_ROLE_KEY/);
     expect(bad.stdout + bad.stderr).not.toContain('not-the-key-at-all');
+  });
+
+  it('import --to supabase loads prices and a derived universe in batches, idempotently', async () => {
+    server.reset();
+    const cwd = tempDir();
+    const file = join(ROOT, 'test/fixtures/goog-2004-2005.csv');
+    const args = ['import', file, '--to', 'supabase', '--batch-size', '50'];
+    const first = await backtestAsync(args, { cwd, env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/imported 300 price rows of 1 symbol\(s\).* into prices and universe at 127\.0\.0\.1/);
+    const again = await backtestAsync(args, { cwd, env }); // the same rows again: replaced, not duplicated
+    expect(again.code, again.stderr).toBe(0);
+    const { rows } = await server.db.query<{ n: number; seasons: number }>(`select (select count(*)::int from prices where symbol = 'GOOG') as n, (select count(*)::int from universe where symbol = 'GOOG') as seasons`);
+    expect(rows[0]).toEqual({ n: 300, seasons: 2 });
+    expect(existsSync(join(cwd, '.backtest-import')) ? readdirSync(join(cwd, '.backtest-import')) : []).toEqual([]);
   });
 
   it('--source supabase without credentials is bad input (exit 2, one line)', () => {

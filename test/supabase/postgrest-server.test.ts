@@ -31,7 +31,7 @@ describe('the PostgREST-compatible server', () => {
     expect(await r.json()).toEqual([{ close: 3 }, { close: 4 }]);
     const past = await get('prices?select=close', { range: '20-25', prefer: 'count=exact' });
     expect(past.status).toBe(416);
-    expect((await past.json()).code).toBe('PGRST103');
+    expect(((await past.json()) as { code: string }).code).toBe('PGRST103');
     const all = await get('prices?select=close&symbol=eq.A&limit=6', { prefer: 'count=exact' });
     expect(all.status).toBe(206); // max-rows 5 < 6 rows
     expect(all.headers.get('content-range')).toBe('0-4/6');
@@ -65,13 +65,13 @@ describe('the PostgREST-compatible server', () => {
     expect(await again.json()).toEqual([{ season: 2024, symbol: 'A', peer_group: 'y', name: 'Alpha' }]);
     const mixed = await post('universe', [{ season: 2024, symbol: 'B', peer_group: 'x' }, { season: 2024, symbol: 'C' }], 'resolution=merge-duplicates');
     expect(mixed.status).toBe(400);
-    expect((await mixed.json()).code).toBe('PGRST102');
+    expect(((await mixed.json()) as { code: string }).code).toBe('PGRST102');
     const twice = await post('universe', [{ season: 2024, symbol: 'D', peer_group: 'x' }, { season: 2024, symbol: 'D', peer_group: 'y' }], 'resolution=merge-duplicates');
     expect(twice.status).toBe(400);
-    expect((await twice.json()).code).toBe('21000');
+    expect(((await twice.json()) as { code: string }).code).toBe('21000');
     const dup = await post('universe', [{ season: 2024, symbol: 'A', peer_group: 'x' }], 'return=minimal');
     expect(dup.status).toBe(409);
-    expect((await dup.json()).code).toBe('23505');
+    expect(((await dup.json()) as { code: string }).code).toBe('23505');
     const unknown = await post('universe', [{ season: 2024, symbol: 'E', peer_group: 'x', sector: 'z' }], 'return=minimal');
     expect(unknown.status).toBe(400);
     expect((await unknown.json())).toMatchObject({ code: 'PGRST204', message: "Could not find the 'sector' column of 'universe' in the schema cache" });
