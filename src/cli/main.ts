@@ -58,12 +58,14 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 /** Entry point of bin/backtest.js. */
 export async function runCli(): Promise<void> {
   const args = hideBin(process.argv);
+  let stopping = false; // after Ctrl-C, work cut short by closing the pool fails quietly
   const io: CliIO = {
     stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stderr: (t) => { if (!stopping) process.stderr.write(t); },
     commandLine: ['backtest', ...args].join(' '),
   };
   const interrupted = () => {
+    stopping = true;
     for (const dir of RunDir.active) dir.discard();
     process.stderr.write('backtest: interrupted\n');
     void runInterruptHandlers().finally(() => process.exit(EXIT.interrupted));

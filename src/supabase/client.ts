@@ -14,8 +14,6 @@ export interface RestTuning {
   readonly retry?: Partial<RetryOptions>;
   readonly breaker?: Partial<BreakerOptions>;
   readonly pool?: Partial<Omit<PoolOptions, 'connections'>>;
-  /** Successes in a row before the in-flight limit rises again after a dropped connection. */
-  readonly recoverAfter?: number;
 }
 
 /** What a query answers once its error is thrown: rows, the exact count when asked, the status. */
@@ -49,7 +47,8 @@ export class SupabaseRest implements SupabaseLike {
   readonly tables: SupabaseTables;
   readonly connections: number;
   readonly counters = new Counters();
-  private readonly pool: Pool;
+  private pool: Pool;
+  private readonly retired: Pool[] = [];
   private readonly limiter: Limiter;
   private readonly settings: SupabaseSettings;
   private closed = false;
@@ -60,11 +59,19 @@ export class SupabaseRest implements SupabaseLike {
     this.host = new URL(settings.url).host;
     this.tables = settings.tables;
     this.connections = settings.connections;
-    this.pool = createPool(new URL(settings.url).origin, { ...DEFAULT_POOL, ...tuning.pool, connections: settings.connections }, this.counters);
-    this.limiter = new Limiter(settings.connections, tuning.recoverAfter);
+    const poolOptions = { ...DEFAULT_POOL, ...tuning.pool };
+    const origin = new URL(settings.url).origin;
+    this.pool = createPool(origin, { ...poolOptions, connections: settings.connections }, this.counters);
+    this.limiter = new Limiter(settings.connections, (limit) => {
+      // The server holds fewer connections than we asked for: keep only that many.
+      const old = this.pool;
+      this.retired.push(old);
+      this.pool = createPool(origin, { ...poolOptions, connections: limit }, this.counters);
+      return old.close().catch(() => {}); // resolves once its requests are done and its sockets closed
+    });
     const breaker = new Breaker(this.host, { ...DEFAULT_BREAKER, ...tuning.breaker });
     const fetch = createFetch({
-      pool: this.pool,
+      pool: () => this.pool,
       limiter: this.limiter,
       breaker,
       counters: this.counters,
@@ -121,13 +128,13 @@ export class SupabaseRest implements SupabaseLike {
     if (this.closed) return;
     this.closed = true;
     await this.limiter.drain();
-    await this.pool.close();
+    await Promise.all([this.pool, ...this.retired].map((p) => p.close().catch(() => {})));
   }
 
   /** Closes the sockets now, failing what is in flight (Ctrl-C). */
   async destroy(): Promise<void> {
     this.closed = true;
-    await this.pool.destroy();
+    await Promise.all([this.pool, ...this.retired].map((p) => p.destroy().catch(() => {})));
   }
 }
 

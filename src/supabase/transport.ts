@@ -38,7 +38,8 @@ interface Answer {
 }
 
 export interface TransportParts {
-  readonly pool: Pool;
+  /** The pool now (it is rebuilt smaller when the server refuses connections). */
+  readonly pool: () => Pool;
   readonly limiter: Limiter;
   readonly breaker: Breaker;
   readonly counters: Counters;
@@ -52,14 +53,15 @@ export function createFetch(parts: TransportParts): typeof fetch {
   const attempt = async (url: string, init: RequestInit, body: string | undefined): Promise<Answer> => {
     counters.begin();
     const runningAtStart = limiter.running;
+    const epoch = limiter.epoch;
     try {
-      const res = await undiciFetch(url, { method: init.method ?? 'GET', headers: init.headers as Record<string, string>, body, signal: init.signal ?? null, dispatcher: pool });
+      const res = await undiciFetch(url, { method: init.method ?? 'GET', headers: init.headers as Record<string, string>, body, signal: init.signal ?? null, dispatcher: pool() });
       const bytes = new Uint8Array(await res.arrayBuffer());
       counters.bytesReceived += bytes.byteLength;
       return { status: res.status, statusText: res.statusText, headers: new Headers(res.headers as unknown as Headers), body: bytes };
     } catch (err) {
       const code = networkCode(err);
-      if (code && isConnectionFailure(code)) limiter.connectionDropped(Math.max(runningAtStart, limiter.running));
+      if (code && isConnectionFailure(code)) limiter.connectionDropped(Math.max(runningAtStart, limiter.running), epoch);
       throw err;
     } finally {
       counters.end();
@@ -105,7 +107,6 @@ export function createFetch(parts: TransportParts): typeof fetch {
       const reason = answer.status >= 400 ? transientStatus(answer.status, pgCodeOf(answer)) : undefined;
       if (reason === undefined) {
         breaker.success();
-        limiter.succeeded();
         return toResponse(answer);
       }
       breaker.failure(`${reason} from ${new URL(url).host}`);

@@ -108,6 +108,37 @@ describe('backtest --source supabase, upload and doctor, end to end', () => {
     }
   });
 
+  it('Ctrl-C during an upload exits 130 quietly with the journal on disk; the next upload finishes it', async () => {
+    server.reset();
+    const out = tempDir();
+    const run = await backtestAsync([...README_RUN, '--source', 'supabase', '--no-upload', '--out', out], { cwd: out, env });
+    expect(run.code, run.stderr).toBe(0);
+    const dir = join(out, entries(out)[0]!);
+    const journal = join(dir, 'upload.journal');
+    server.faults.latencyMs = 40;
+    const stopped = await backtestAsync(['upload', dir, '--batch-size', '10'], {
+      cwd: out,
+      env,
+      onSpawn: (child) => {
+        const timer = setInterval(() => {
+          if (existsSync(journal) && readFileSync(journal, 'utf8').includes('"batch"')) {
+            child.kill('SIGINT');
+            clearInterval(timer);
+          }
+        }, 10);
+        child.on('close', () => clearInterval(timer));
+      },
+    });
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr.trim()).toBe('backtest: interrupted');
+    const confirmed = readFileSync(journal, 'utf8').trim().split('\n').filter((l) => l.includes('"batch"')).length;
+    expect(confirmed).toBeGreaterThan(0);
+    server.faults.latencyMs = 0;
+    const resumed = await backtestAsync(['upload', dir], { cwd: out, env });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`${confirmed} already confirmed`);
+  });
+
   it('a batch refused for good stops with the table and first row; the run is marked failed; the CSVs stay; never more than 2 batches in flight', async () => {
     server.reset();
     const out = tempDir();
