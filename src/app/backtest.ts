@@ -5,6 +5,8 @@ import { FactorCache } from '../runner/factor-cache.ts';
 import type { SimulationSettings } from '../runner/simulate.ts';
 import { loadStrategy } from '../strategy/registry.ts';
 import { openSource } from '../source/index.ts';
+import type { ProgressReporter } from '../util/progress.ts';
+import type { SupabaseRest } from '../supabase/index.ts';
 import type { LoadedWindow } from '../source/types.ts';
 import { writeManifest, writeTables, type RunRecord } from '../writers/results.ts';
 import { newRunId, RunDir } from '../writers/run-dir.ts';
@@ -30,8 +32,10 @@ export interface RunHooks {
   readonly warn?: (message: string) => void;
   /** Ctrl-C: stop running variants, keep those that finished (the run is then `partial`). */
   readonly signal?: AbortSignal | undefined;
-  /** Variants finished so far. */
-  readonly progress?: (done: number, total: number) => void;
+  /** The run's one Supabase client (when configured): the source reads through it, strategies get it. */
+  readonly supabase?: SupabaseRest | undefined;
+  /** Progress bars for long phases, by label (reading rows, running variants); the CLI gives one on a terminal. */
+  readonly progress?: (label: string, unit?: string) => ProgressReporter & { stop(): void };
 }
 
 export async function runBacktest(config: RunConfig, hooks: RunHooks = {}): Promise<RunOutcome> {
@@ -42,7 +46,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}): Prom
 
   // Worker threads read the panel and factors from shared memory: allocate them there when a pool may run.
   const shared = config.variants.length > 1 && config.workers > 1;
-  const source = openSource(config.source);
+  const source = openSource(config.source, hooks.supabase, { progress: hooks.progress });
   let loaded: LoadedWindow;
   try {
     loaded = await source.loadWindow({ season: config.season, startDay: config.startDay, endDay: config.endDay, warmupBars: warmup + 1, shared });
@@ -57,15 +61,22 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}): Prom
   for (const params of config.variants) validateVariant(strategy, params, panel);
   const factors = new FactorCache(panel, { shared });
   const settings: SimulationSettings = { cash: config.cash, fractional: config.fractional, commissionBps: config.commissionBps, slippageBps: config.slippageBps };
-  const run = await runVariants({
-    shared: { panel, strategySource: config.strategy.source, startDay: config.startDay, endDay: config.endDay, fill: config.fill, settings, factors: [] },
-    strategy,
-    variants: config.variants,
-    factors,
-    workers: config.workers,
-    signal: hooks.signal,
-    progress: hooks.progress,
-  });
+  const bar = config.variants.length > 1 ? hooks.progress?.('variants', 'variants') : undefined;
+  let run: Awaited<ReturnType<typeof runVariants>>;
+  try {
+    run = await runVariants({
+      shared: { panel, strategySource: config.strategy.source, startDay: config.startDay, endDay: config.endDay, fill: config.fill, settings, factors: [] },
+      strategy,
+      variants: config.variants,
+      factors,
+      workers: config.workers,
+      supabase: hooks.supabase,
+      signal: hooks.signal,
+      progress: bar,
+    });
+  } finally {
+    bar?.stop();
+  }
   const variants = run.outcomes;
   const benchmark = await evaluateBenchmark(panel, config, settings, factors);
   const warnings = [...new Set(variants.flatMap((v) => v.warnings))];
@@ -87,6 +98,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}): Prom
     warnings,
     timings,
     versions: versions(),
+    ...(hooks.supabase ? { supabase: hooks.supabase.snapshot() } : {}),
   };
   const runDir = new RunDir(config.outDir, record.runId);
   try {

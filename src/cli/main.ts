@@ -2,9 +2,12 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UsageError } from '../errors.ts';
 import { RunDir } from '../writers/run-dir.ts';
+import { doctorCommand, doctorOptions } from './commands/doctor.ts';
 import { importCommand, importOptions } from './commands/import.ts';
 import { runCommand, runOptions } from './commands/run.ts';
+import { uploadCommand, uploadOptions } from './commands/upload.ts';
 import { EXIT, reportError } from './exit.ts';
+import { runInterruptHandlers } from './interrupt.ts';
 import type { CliIO } from './io.ts';
 
 /**
@@ -20,8 +23,14 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .command('$0 <start> <end> [season]', 'run a backtest (the default command)', (y) => runOptions(y), async (args) => {
       code = await runCommand(args as never, io);
     })
-    .command('import <files..>', 'convert CSV price files into a data folder', (y) => importOptions(y), async (args) => {
+    .command('import <files..>', 'convert CSV price files into a data folder, or load them into Supabase', (y) => importOptions(y), async (args) => {
       code = await importCommand(args as never, io);
+    })
+    .command('upload <run>', 'upload a finished run to Supabase (resumes an interrupted upload)', (y) => uploadOptions(y), async (args) => {
+      code = await uploadCommand(args as never, io);
+    })
+    .command('doctor', 'check the Supabase configuration and connection', (y) => doctorOptions(y), async (args) => {
+      code = await doctorCommand(args as never, io);
     })
     .option('verbose', { type: 'boolean', default: false, describe: 'more detail: counters, stack traces' })
     .example('$0 2025-10-07 2026-01-03 2025', 'the sample market, default strategy')
@@ -51,17 +60,20 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 export async function runCli(): Promise<void> {
   const args = hideBin(process.argv);
   // First Ctrl-C: a command that can stop gracefully (keeping finished work) is asked to; any other
-  // moment, or a second Ctrl-C, quits at once, removing half-written run folders.
+  // moment, or a second Ctrl-C, quits at once: half-written run folders are removed, the Supabase pool
+  // is closed (an upload's journal is already on disk), and what fails because of that stays quiet.
   const controller = new AbortController();
   let graceful = false;
+  let stopping = false;
   const quit = () => {
+    stopping = true;
     for (const dir of RunDir.active) dir.discard();
     process.stderr.write('\nbacktest: interrupted\n');
-    process.exit(EXIT.interrupted);
+    void runInterruptHandlers().finally(() => process.exit(EXIT.interrupted));
   };
   const io: CliIO = {
     stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stderr: (t) => { if (!stopping) process.stderr.write(t); },
     commandLine: ['backtest', ...args].join(' '),
     signal: controller.signal,
     setGraceful: (on) => { graceful = on; },

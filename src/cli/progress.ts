@@ -1,25 +1,27 @@
 import { SingleBar } from 'cli-progress';
+import type { ProgressReporter } from '../util/progress.ts';
 
-/** A progress bar on stderr (variants done / total, ETA), drawn only on a terminal. */
-export interface Progress {
-  update(done: number, total: number): void;
-  stop(): void;
-}
+export type { ProgressReporter };
 
-export function progressBar(interactive: boolean | undefined, label: string): Progress {
-  if (!interactive) return { update() {}, stop() {} };
-  let bar: SingleBar | undefined;
-  return {
-    update(done, total) {
-      if (total < 2) return;
-      if (!bar) {
-        bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} | {percentage}% | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: true, etaBuffer: 50 });
-        bar.start(total, 0);
-      }
-      bar.update(done);
-    },
-    stop() {
-      bar?.stop();
-    },
+/**
+ * A progress bar on stderr (done / total, rate, ETA), only when stderr is a terminal: never in
+ * logs, pipes or tests. Reading, uploading and running variants all use it.
+ */
+export function progressBar(label: string, unit = 'rows'): ProgressReporter & { stop(): void } {
+  if (!process.stderr.isTTY) return Object.assign(() => {}, { stop() {} });
+  const bar = new SingleBar(
+    { format: `${label} [{bar}] {value}/{total} ${unit} | {percentage}% | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: true, etaBuffer: 50 },
+    undefined,
+  );
+  let started = false;
+  const report: ProgressReporter = (done, total) => {
+    if (!started) {
+      bar.start(total ?? done, done);
+      started = true;
+    }
+    if (total !== null) bar.setTotal(total);
+    else if (done > bar.getTotal()) bar.setTotal(done);
+    bar.update(done);
   };
+  return Object.assign(report, { stop: () => { if (started) bar.stop(); } });
 }

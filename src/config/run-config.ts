@@ -5,6 +5,7 @@ import type { Params } from '../api.ts';
 import { UsageError } from '../errors.ts';
 import type { FillTiming } from '../runner/schedule.ts';
 import { loadStrategy, type LoadedStrategy } from '../strategy/registry.ts';
+import { effectiveEnv, hasSupabaseCredentials, loadSupabaseSettings, type SupabaseSettings, type SupabaseTables } from '../supabase/config.ts';
 import { parseIsoDate, yearOf } from '../util/dates.ts';
 import { PERFORMANCE_COLUMNS } from '../metrics/index.ts';
 import { SIGNAL_COLUMNS } from '../metrics/signal-diagnostics.ts';
@@ -16,8 +17,10 @@ import { readVariantsFile } from './variants-file.ts';
 /** The embedded sample market, shipped in the repository. */
 export const SAMPLE_DATA_DIR = fileURLToPath(new URL('../../data/sample/', import.meta.url)).replace(/\/$/, '');
 
-/** Where a run reads its data. */
-export type SourceConfig = { readonly kind: 'local'; readonly dir: string };
+/** Where a run reads its data. Never holds the Supabase key (that lives in `RunConfig.supabase`, non-enumerable). */
+export type SourceConfig =
+  | { readonly kind: 'local'; readonly dir: string }
+  | { readonly kind: 'supabase'; readonly url: string; readonly tables: SupabaseTables; readonly connections: number };
 
 /** Everything a run needs, validated once at the edge and frozen. */
 export interface RunConfig {
@@ -45,6 +48,10 @@ export interface RunConfig {
   readonly commissionBps: number;
   readonly slippageBps: number;
   readonly source: SourceConfig;
+  /** The Supabase project when credentials are configured (environment or .env), else undefined. */
+  readonly supabase: SupabaseSettings | undefined;
+  /** Upload the results to Supabase once the CSVs are written. */
+  readonly upload: boolean;
   /** Parent folder of the run folders. */
   readonly outDir: string;
   readonly signals: boolean;
@@ -88,6 +95,12 @@ export interface RunOptions {
   readonly out?: string | undefined;
   readonly signals?: boolean | undefined;
   readonly cwd?: string | undefined;
+  /** `local` or `supabase`; default: Supabase when credentials are set and --data is not given. */
+  readonly source?: string | undefined;
+  readonly connections?: string | number | undefined;
+  readonly upload?: boolean | undefined;
+  /** The environment (default process.env); `.env` in cwd fills what it lacks. */
+  readonly env?: NodeJS.ProcessEnv | undefined;
 }
 
 export async function buildRunConfig(o: RunOptions): Promise<RunConfig> {
@@ -120,6 +133,7 @@ export async function buildRunConfig(o: RunOptions): Promise<RunConfig> {
     const hint = closest(rankBy, metrics);
     throw new UsageError(`--rank-by ${rankBy}: not a metric of ${s.name}${hint ? ` (did you mean ${hint}?)` : ''}; choose one of ${metrics.join(', ')}`, 'E_BAD_OPTION');
   }
+  const { source, supabase, upload } = resolveSupabase(o, cwd);
 
   return Object.freeze({
     command: o.command,
@@ -146,7 +160,9 @@ export async function buildRunConfig(o: RunOptions): Promise<RunConfig> {
     fractional: o.fractional ?? false,
     commissionBps: requireNumber('--commission-bps', o.commissionBps ?? 0),
     slippageBps: requireNumber('--slippage-bps', o.slippageBps ?? 0),
-    source: Object.freeze({ kind: 'local' as const, dir: o.data ? resolve(cwd, o.data) : SAMPLE_DATA_DIR }),
+    source,
+    supabase,
+    upload,
     outDir: resolve(cwd, o.out ?? 'results'),
     signals: o.signals ?? false,
   });
@@ -167,6 +183,24 @@ function parseSave(text: string | undefined): ReadonlySet<SavedTable> {
     if (!(SAVED_TABLES as readonly string[]).includes(t)) throw new UsageError(`--save ${text}: ${t} is not one of ${SAVED_TABLES.join(', ')} (or all, none)`, 'E_BAD_OPTION');
   }
   return new Set(tables as SavedTable[]);
+}
+
+/** The data source, the Supabase settings and whether to upload, from the options and the environment. */
+function resolveSupabase(o: RunOptions, cwd: string): { source: SourceConfig; supabase: SupabaseSettings | undefined; upload: boolean } {
+  const env = effectiveEnv(cwd, o.env ?? process.env);
+  const configured = hasSupabaseCredentials(env);
+  const kind = o.source ?? (o.data === undefined && configured ? 'supabase' : 'local');
+  if (kind !== 'local' && kind !== 'supabase') throw new UsageError(`--source ${kind}: must be local or supabase`, 'E_BAD_OPTION');
+  if (kind === 'supabase' && o.data !== undefined) throw new UsageError('--data reads a local folder: leave it out with --source supabase', 'E_BAD_OPTION');
+  if (o.upload === true && !configured) {
+    throw new UsageError('--upload needs SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY (environment or .env)', 'E_SUPABASE_CONFIG');
+  }
+  const connections = o.connections === undefined ? undefined : requireNumber('--connections', o.connections, { positive: true });
+  const supabase = configured || kind === 'supabase' ? loadSupabaseSettings(env, { connections }) : undefined;
+  const source: SourceConfig = kind === 'supabase'
+    ? Object.freeze({ kind, url: supabase!.url, tables: supabase!.tables, connections: supabase!.connections })
+    : Object.freeze({ kind, dir: o.data ? resolve(cwd, o.data) : SAMPLE_DATA_DIR });
+  return { source, supabase, upload: o.upload ?? configured };
 }
 
 function requireDate(name: string, text: string): number {

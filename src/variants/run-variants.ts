@@ -3,6 +3,7 @@ import type { Params, Strategy } from '../api.ts';
 import { evaluateVariant, type VariantOutcome } from '../app/variant.ts';
 import { BacktestError, StrategyError } from '../errors.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
+import type { SupabaseLike } from '../strategy/context.ts';
 import type { SharedRun, VariantFailure } from './types.ts';
 
 /**
@@ -24,6 +25,8 @@ export interface VariantRunOptions {
   readonly variants: readonly Params[];
   readonly factors: FactorCache;
   readonly workers: number;
+  /** The run's Supabase client, for variants run in the main thread (workers have none: see README). */
+  readonly supabase?: SupabaseLike | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly progress?: ((done: number, total: number) => void) | undefined;
   /** Work below this many milliseconds (estimated from the first variant) stays in the main thread. */
@@ -48,7 +51,7 @@ export async function runVariants(o: VariantRunOptions): Promise<VariantRunResul
   const total = variants.length;
   const outcomes: VariantOutcome[] = [];
   const local = (k: number) =>
-    evaluateVariant({ panel: shared.panel, strategy, id: k + 1, params: variants[k]!, startDay: shared.startDay, endDay: shared.endDay, fill: shared.fill, settings: shared.settings, factors });
+    evaluateVariant({ panel: shared.panel, strategy, id: k + 1, params: variants[k]!, startDay: shared.startDay, endDay: shared.endDay, fill: shared.fill, settings: shared.settings, factors, supabase: o.supabase });
 
   // Run here for a short while (past the JIT's warm-up), then estimate what is left from the last
   // variants' pace: a pool pays off only for about a second of work or more.

@@ -27,6 +27,8 @@ export interface RunRecord {
   readonly warnings: readonly string[];
   readonly timings: Record<string, number>;
   readonly versions: Record<string, string>;
+  /** The Supabase client's counters (requests, retries, sockets) when the run used one. Never the key. */
+  readonly supabase?: object;
 }
 
 export const EQUITY_COLUMNS = ['date', 'variant', 'equity', 'cash', 'gross', 'net', 'return', 'drawdown'] as const;
@@ -215,6 +217,7 @@ export function manifest(record: RunRecord, rows: Record<string, number>): Recor
       window: { from: panel.dates[0] ?? null, to: panel.dates[panel.dates.length - 1] ?? null },
     },
     files: rows,
+    ...(record.supabase ? { supabase: record.supabase } : {}),
     versions: record.versions,
     timings_ms: record.timings,
     warnings: record.warnings,

@@ -1,11 +1,20 @@
 import type { Argv } from 'yargs';
+import { requireNumber } from '../../config/run-config.ts';
+import { UsageError } from '../../errors.ts';
 import { importToFolder } from '../../source/import/index.ts';
+import { importToSupabase } from '../../source/import/to-supabase.ts';
+import { effectiveEnv, loadSupabaseSettings, SupabaseRest } from '../../supabase/index.ts';
+import { closeOnInterrupt } from '../interrupt.ts';
 import type { CliIO } from '../io.ts';
+import { progressBar } from '../progress.ts';
 
 export function importOptions<T>(y: Argv<T>) {
   return y
     .positional('files', { type: 'string', array: true, describe: 'CSV files (plain or .gz): long format or Yahoo-style single symbol', demandOption: true })
-    .option('data', { type: 'string', demandOption: true, describe: 'folder to write prices.parquet and universe.parquet into' })
+    .option('data', { type: 'string', describe: 'folder to write prices.parquet and universe.parquet into (with --to folder)' })
+    .option('to', { type: 'string', choices: ['folder', 'supabase'], default: 'folder', describe: 'a data folder (--data), or the Supabase project of SUPABASE_URL' })
+    .option('batch-size', { type: 'string', describe: 'rows per request with --to supabase', defaultDescription: '500' })
+    .option('connections', { type: 'string', describe: 'sockets to Supabase at most', defaultDescription: '8' })
     .option('universe', { type: 'string', describe: 'CSV of season,symbol,peer_group,name (default: each symbol, peer group "default", every year it trades)' })
     .option('symbol', { type: 'string', describe: 'symbol of a single-symbol file (default: from the file name)' })
     .option('append', { type: 'boolean', default: false, describe: 'merge into what the folder holds instead of replacing it' })
@@ -17,6 +26,8 @@ type ImportArgs = Awaited<ReturnType<typeof importOptions>['argv']>;
 const SHOWN_REJECTIONS = 20;
 
 export async function importCommand(args: ImportArgs, io: CliIO): Promise<number> {
+  if (args.to === 'supabase') return importSupabase(args, io);
+  if (!args.data) throw new UsageError('import: give --data DIR (the folder to write), or --to supabase', 'E_BAD_OPTION');
   const report = await importToFolder({
     files: (args.files ?? []).map(String),
     dir: args.data,
@@ -25,10 +36,7 @@ export async function importCommand(args: ImportArgs, io: CliIO): Promise<number
     append: args.append,
     adjust: args.adjust,
   });
-  for (const r of report.rejected.slice(0, SHOWN_REJECTIONS)) io.stderr(`rejected ${r.file}:${r.line}: ${r.reason}\n`);
-  if (report.rejected.length > SHOWN_REJECTIONS) {
-    io.stderr(`… and ${report.rejected.length - SHOWN_REJECTIONS} more rejected rows (all in ${report.dir}/rejected.csv)\n`);
-  }
+  showRejections(report.rejected, io, `${report.dir}/rejected.csv`);
   const seasons = report.seasons.length > 1 ? `${report.seasons[0]}–${report.seasons[report.seasons.length - 1]}` : String(report.seasons[0] ?? 'none');
   io.stdout(
     `imported ${report.rows.toLocaleString('en-US')} price rows of ${report.symbols} symbol(s), ${report.from} … ${report.to}, ` +
@@ -36,4 +44,39 @@ export async function importCommand(args: ImportArgs, io: CliIO): Promise<number
       `${report.rejected.length ? `; rejected ${report.rejected.length} row(s)` : ''}\n`,
   );
   return 0;
+}
+
+function showRejections(rejected: readonly { file: string; line: number; reason: string }[], io: CliIO, where: string | undefined): void {
+  for (const r of rejected.slice(0, SHOWN_REJECTIONS)) io.stderr(`rejected ${r.file}:${r.line}: ${r.reason}\n`);
+  if (rejected.length > SHOWN_REJECTIONS) {
+    io.stderr(`… and ${rejected.length - SHOWN_REJECTIONS} more rejected rows${where ? ` (all in ${where})` : ''}\n`);
+  }
+}
+
+async function importSupabase(args: ImportArgs, io: CliIO): Promise<number> {
+  if (args.data) throw new UsageError('import: --data names a folder; leave it out with --to supabase', 'E_BAD_OPTION');
+  const batchSize = args['batch-size'] === undefined ? undefined : requireNumber('--batch-size', args['batch-size'], { positive: true });
+  const connections = args.connections === undefined ? undefined : requireNumber('--connections', args.connections, { positive: true });
+  const rest = SupabaseRest.open(loadSupabaseSettings(effectiveEnv(process.cwd()), { connections }));
+  const release = closeOnInterrupt(() => rest.destroy());
+  try {
+    const report = await importToSupabase(rest, {
+      files: (args.files ?? []).map(String),
+      universe: args.universe,
+      symbol: args.symbol,
+      adjust: args.adjust,
+      batchSize: batchSize === undefined ? undefined : Math.trunc(batchSize),
+      progress: progressBar(`import ${rest.host}`),
+    });
+    showRejections(report.rejected, io, undefined);
+    io.stdout(
+      `imported ${report.rows.toLocaleString('en-US')} price rows of ${report.symbols} symbol(s), ${report.from} … ${report.to}, ` +
+        `and ${report.universeRows.toLocaleString('en-US')} universe rows into ${rest.tables.prices} and ${rest.tables.universe} at ${rest.host} ` +
+        `(${report.requests} requests, ${report.seconds.toFixed(1)} s)${report.rejected.length ? `; rejected ${report.rejected.length} row(s)` : ''}\n`,
+    );
+    return 0;
+  } finally {
+    release();
+    await rest.close();
+  }
 }

@@ -1,11 +1,14 @@
 import type { Argv } from 'yargs';
-import { runBacktest } from '../../app/backtest.ts';
-import { buildRunConfig } from '../../config/run-config.ts';
+import { runBacktest, type RunOutcome } from '../../app/backtest.ts';
+import { buildRunConfig, type RunConfig } from '../../config/run-config.ts';
+import { formatCounters, SupabaseRest } from '../../supabase/index.ts';
 import { metricColumns, rankedVariants, summaryHeader, summaryRow } from '../../writers/results.ts';
-import { EXIT } from '../exit.ts';
-import { progressBar } from '../progress.ts';
 import { formatMetric, horizontalTable, verticalTable } from '../../writers/terminal.ts';
+import { EXIT } from '../exit.ts';
+import { closeOnInterrupt } from '../interrupt.ts';
 import type { CliIO } from '../io.ts';
+import { progressBar } from '../progress.ts';
+import { uploadAfterRun } from './upload.ts';
 
 export const DEFAULT_STRATEGY = 'vopa';
 
@@ -24,6 +27,9 @@ export function runOptions<T>(y: Argv<T>) {
     .option('workers', { type: 'string', describe: 'worker threads for variants', defaultDescription: 'available cores' })
     .option('save', { type: 'string', default: 'all', describe: 'per-variant tables to write: all, none, or a list of equity,trades,diagnostics' })
     .option('data', { type: 'string', describe: 'folder with prices and universe (Parquet or CSV)', defaultDescription: 'data/sample' })
+    .option('source', { type: 'string', choices: ['local', 'supabase'], describe: 'where prices come from', defaultDescription: 'supabase when SUPABASE_URL and a key are set and --data is not given, else local' })
+    .option('connections', { type: 'string', describe: 'sockets to Supabase (and requests in flight) at most', defaultDescription: '8' })
+    .option('upload', { type: 'boolean', describe: 'upload the results to Supabase after the CSVs (--no-upload skips)', defaultDescription: 'on when Supabase is configured' })
     .option('fill', { type: 'string', choices: ['open', 'close'], default: 'open', describe: "fill at the next day's open, or at the decision close" })
     .option('cash', { type: 'string', default: '1000000', describe: 'starting cash' })
     .option('fractional', { type: 'boolean', default: false, describe: 'allow fractional shares' })
@@ -34,7 +40,7 @@ export function runOptions<T>(y: Argv<T>) {
     .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout' });
 }
 
-type RunArgs = Awaited<ReturnType<typeof runOptions>['argv']>;
+type RunArgs = Awaited<ReturnType<typeof runOptions>['argv']> & { verbose?: boolean };
 
 export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
   const config = await buildRunConfig({
@@ -58,22 +64,40 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
     data: args.data,
     out: args.out,
     signals: args.signals,
+    source: args.source,
+    connections: args.connections,
+    upload: args.upload,
   });
-  const progress = progressBar(io.interactive, 'variants');
-  io.setGraceful?.(true);
-  let outcome: Awaited<ReturnType<typeof runBacktest>>;
+  // The run's one Supabase client: the source reads through it, strategies get it, the upload uses it.
+  const supabase = config.supabase ? SupabaseRest.open(config.supabase) : undefined;
+  const release = supabase ? closeOnInterrupt(() => supabase.destroy()) : () => {};
   try {
-    outcome = await runBacktest(config, { warn: (w) => io.stderr(`warning: ${w}\n`), signal: io.signal, progress: (d, t) => progress.update(d, t) });
+    io.setGraceful?.(true);
+    let outcome: RunOutcome;
+    try {
+      outcome = await runBacktest(config, { warn: (w) => io.stderr(`warning: ${w}\n`), supabase, signal: io.signal, progress: progressBar });
+    } finally {
+      io.setGraceful?.(false);
+    }
+    const code = report(config, outcome, args.json, io);
+    if (config.upload && supabase) {
+      const uploaded = await uploadAfterRun(supabase, outcome.dir, io);
+      if (uploaded !== EXIT.ok) return uploaded;
+    }
+    return code;
   } finally {
-    progress.stop();
-    io.setGraceful?.(false);
+    release();
+    await supabase?.close();
+    if (supabase && args.verbose) io.stderr(`${formatCounters(`supabase ${supabase.host}`, supabase.snapshot())}\n`);
   }
-  const { record, dir } = outcome;
+}
+
+/** Prints the outcome: a table of metrics (or the top variants), the benchmark and the folder; or JSON. */
+function report(config: RunConfig, { record, dir }: RunOutcome, json: boolean, io: CliIO): number {
   const header = summaryHeader(record);
   const rows = rankedVariants(record).map((v) => summaryRow(record, v));
   const partial = record.status === 'partial';
-  const finished = `${record.variants.length} of ${config.variants.length} variants finished`;
-  if (args.json) {
+  if (json) {
     const summary = rows.map((row) => Object.fromEntries(header.map((h, k) => [h, row[k] ?? null])));
     io.stdout(`${JSON.stringify({ run_id: record.runId, folder: dir, status: record.status, summary, warnings: record.warnings }, null, 2)}\n`);
     return partial ? EXIT.interrupted : EXIT.ok;
@@ -91,14 +115,15 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
     io.stdout(`${verticalTable(entries)}\n`);
   } else {
     // The parameters that vary, then the ranking metric and a few headline metrics, best first.
-    const varying = config.plan.grid.map((a) => a.key).concat(config.plan.variantsFile ? Object.keys(config.strategy.strategy.params).filter((k) => new Set(config.variants.map((p) => String(p[k]))).size > 1) : []);
+    const params = Object.keys(config.strategy.strategy.params);
+    const varying = params.filter((k) => new Set(config.variants.map((p) => String(p[k]))).size > 1);
     const shown = [...new Set(['variant', ...varying, config.rankBy, 'total_return', 'sharpe', 'max_drawdown', ...(config.strategy.strategy.signal ? ['ic_mean'] : [])])];
     io.stdout(`top ${Math.min(10, rows.length)} by ${config.rankBy}:\n${horizontalTable(shown, rows.slice(0, 10).map((r) => shown.map((h) => r[header.indexOf(h)])))}\n`);
   }
   const b = record.benchmark?.metrics;
   if (b) io.stdout(`benchmark buy-and-hold: total return ${formatMetric('total_return', b.total_return)}, sharpe ${formatMetric('sharpe', b.sharpe)}, max drawdown ${formatMetric('max_drawdown', b.max_drawdown)}\n`);
   if (partial) {
-    io.stdout(`interrupted: ${finished}; partial results: ${dir}\n`);
+    io.stdout(`interrupted: ${record.variants.length} of ${config.variants.length} variants finished; partial results: ${dir}\n`);
     return EXIT.interrupted;
   }
   io.stdout(`results: ${dir}\n`);

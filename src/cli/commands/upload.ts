@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { requireNumber } from '../../config/run-config.ts';
+import { UsageError } from '../../errors.ts';
+import { effectiveEnv, formatCounters, loadSupabaseSettings, SupabaseRest } from '../../supabase/index.ts';
+import { DEFAULT_BATCH_SIZE, uploadRun, type UploadReport } from '../../upload/index.ts';
+import { closeOnInterrupt } from '../interrupt.ts';
+import type { CliIO } from '../io.ts';
+import { progressBar } from '../progress.ts';
+
+/** `backtest upload <run-id|folder>`: uploads (or resumes uploading) a finished run. */
+export function uploadOptions<T>(y: Argv<T>) {
+  return y
+    .positional('run', { type: 'string', demandOption: true, describe: 'a run folder, or a run id under --out' })
+    .option('out', { type: 'string', default: 'results', describe: 'parent folder of the run folders' })
+    .option('batch-size', { type: 'string', describe: 'rows per request (a resumed upload keeps its journal\'s)', defaultDescription: String(DEFAULT_BATCH_SIZE) })
+    .option('connections', { type: 'string', describe: 'sockets to Supabase at most', defaultDescription: '8' });
+}
+
+type UploadArgs = Awaited<ReturnType<typeof uploadOptions>['argv']> & { verbose?: boolean };
+
+export async function uploadCommand(args: UploadArgs, io: CliIO): Promise<number> {
+  const cwd = process.cwd();
+  const given = String(args.run);
+  const dir = [resolve(cwd, given), isAbsolute(given) ? given : join(resolve(cwd, args.out), given)].find((d) => existsSync(join(d, 'manifest.json')));
+  if (!dir) throw new UsageError(`upload: ${given} is neither a run folder nor a run id in ${resolve(cwd, args.out)} (a complete run folder has manifest.json)`, 'E_NO_RUN');
+  const batchSize = args['batch-size'] === undefined ? undefined : requireNumber('--batch-size', args['batch-size'], { positive: true });
+  if (batchSize !== undefined && !Number.isInteger(batchSize)) throw new UsageError(`--batch-size ${batchSize}: must be a whole number`, 'E_BAD_OPTION');
+  const connections = args.connections === undefined ? undefined : requireNumber('--connections', args.connections, { positive: true });
+  const rest = SupabaseRest.open(loadSupabaseSettings(effectiveEnv(cwd), { connections }));
+  const release = closeOnInterrupt(() => rest.destroy());
+  try {
+    return await uploadAfterRun(rest, dir, io, { batchSize });
+  } finally {
+    release();
+    await rest.close();
+    if (args.verbose) io.stderr(`${formatCounters(`supabase ${rest.host}`, rest.snapshot())}\n`);
+  }
+}
+
+/** Uploads a committed run folder and prints one line about it; shared by `backtest` and `backtest upload`. */
+export async function uploadAfterRun(rest: SupabaseRest, dir: string, io: CliIO, options: { batchSize?: number | undefined } = {}): Promise<number> {
+  let report: UploadReport;
+  try {
+    report = await uploadRun(rest, dir, { batchSize: options.batchSize, progress: progressBar(`upload ${rest.host}`) });
+  } catch (err) {
+    io.stderr(`backtest: the CSVs in ${dir} are complete; \`backtest upload ${dir}\` resumes the upload once the cause is fixed\n`);
+    throw err;
+  }
+  const rows = Object.entries(report.rows).map(([t, n]) => `${t} ${n}`).join(', ');
+  io.stderr(
+    `uploaded run ${report.runId} to ${rest.host}: ${rows}; ${report.batchesSent} batch(es) sent${report.batchesSkipped ? `, ${report.batchesSkipped} already confirmed` : ''}, ` +
+      `${report.requests} requests, ${report.retries} retries, ${report.seconds.toFixed(2)} s\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { SupabaseRest } from '../../supabase/index.ts';
+import { DEFAULT_BATCH_SIZE, DEFAULT_UPLOAD_CONCURRENCY, Journal, upsertBatches } from '../../upload/index.ts';
+import { isoDate } from '../../util/dates.ts';
+import { readImportFiles, type ImportOptions, type Rejection } from './index.ts';
+import { deriveUniverse } from './parse-universe.ts';
+
+/**
+ * `backtest import FILES --to supabase`: the same parsing and validation as a folder import,
+ * then the rows go to the project's universe and prices tables in batched idempotent upserts
+ * (a row of the same key is replaced, as with --append). A journal under
+ * `.backtest-import/<hash of the files>/` in the working directory makes an interrupted import
+ * resume where it stopped; it is removed when the import completes. Derived universe rows
+ * (no --universe) never overwrite rows already in the project.
+ */
+export interface SupabaseImportReport {
+  readonly rows: number;
+  readonly symbols: number;
+  readonly from: string;
+  readonly to: string;
+  readonly universeRows: number;
+  readonly seasons: readonly number[];
+  readonly rejected: readonly Rejection[];
+  readonly requests: number;
+  readonly seconds: number;
+}
+
+export async function importToSupabase(
+  rest: SupabaseRest,
+  options: Omit<ImportOptions, 'dir' | 'append'> & { batchSize?: number | undefined; progress?: ((done: number, total: number | null) => void) & { stop(): void }; cwd?: string },
+): Promise<SupabaseImportReport> {
+  const t0 = performance.now();
+  const requestsBefore = rest.counters.requests;
+  const { prices, universe, rejected } = await readImportFiles(options);
+  const universeRows = universe ?? deriveUniverse(prices);
+  const priceRows = prices.map((p) => ({ symbol: p.symbol, date: isoDate(p.day), open: p.open, high: p.high, low: p.low, close: p.close, volume: p.volume }));
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const id = importId(options.files, options.universe, batchSize);
+  const dir = join(resolve(options.cwd ?? process.cwd()), '.backtest-import', id);
+  mkdirSync(dir, { recursive: true });
+  const journal = Journal.open(dir, id, batchSize);
+  const total = universeRows.length + priceRows.length;
+  let done = 0;
+  const common = { batchSize: journal.batchSize, concurrency: DEFAULT_UPLOAD_CONCURRENCY, journal, onRows: (n: number) => options.progress?.((done += n), total) };
+  try {
+    await upsertBatches(rest, { table: rest.tables.universe, key: 'universe', file: options.universe ?? 'universe (derived)', primaryKey: ['season', 'symbol'], rows: universeRows.map((u) => ({ ...u })), keepExisting: !universe }, common);
+    await upsertBatches(rest, { table: rest.tables.prices, key: 'prices', file: 'prices', primaryKey: ['symbol', 'date'], rows: priceRows }, common);
+  } finally {
+    options.progress?.stop();
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const lo = prices.reduce((m, p) => Math.min(m, p.day), Infinity);
+  const hi = prices.reduce((m, p) => Math.max(m, p.day), -Infinity);
+  return {
+    rows: priceRows.length,
+    symbols: new Set(prices.map((p) => p.symbol)).size,
+    from: isoDate(lo),
+    to: isoDate(hi),
+    universeRows: universeRows.length,
+    seasons: [...new Set(universeRows.map((u) => u.season))].sort((a, b) => a - b),
+    rejected,
+    requests: rest.counters.requests - requestsBefore,
+    seconds: Math.round(performance.now() - t0) / 1000,
+  };
+}
+
+/** The same files (path, size, time) and batch size give the same journal. */
+function importId(files: readonly string[], universe: string | undefined, batchSize: number): string {
+  const hash = createHash('sha256');
+  for (const f of [...files, ...(universe ? [universe] : [])]) {
+    const s = statSync(f);
+    hash.update(`${resolve(f)}\t${s.size}\t${s.mtimeMs}\n`);
+  }
+  hash.update(String(batchSize));
+  return hash.digest('hex').slice(0, 16);
+}

@@ -1,0 +1,102 @@
+import { DataError } from '../../errors.ts';
+import { SupabaseHttpError, type SupabaseRest } from '../../supabase/index.ts';
+import { treeValue } from './partitions.ts';
+
+/**
+ * Reads every price row of some symbols between two dates, in pages, without losing or
+ * repeating a row at a page boundary:
+ * 1. keyset pagination on (symbol, date), the primary key: each page asks for rows after the
+ *    last one received (`or=(symbol.gt.S,and(symbol.eq.S,date.gt.D))`), ordered the same way;
+ * 2. the first page asks `Prefer: count=exact`, so the partition's total is known and the end
+ *    is "received = total", never a guess from a short page;
+ * 3. a page shorter than asked while rows remain reveals the server's row cap (Supabase
+ *    answers 200 with at most `max-rows` rows, silently): later pages, in every partition,
+ *    ask for that many. Without a count (a server that ignores it) a page ends the read only
+ *    when it is empty or shorter than the known cap;
+ * 4. a statement timeout (500, 57014) halves the page and asks again;
+ * 5. every page must continue strictly after the previous one, and the total must match.
+ */
+export interface PriceRecord {
+  symbol: string;
+  date: string;
+  open: number | null;
+  high: number | null;
+  low: number | null;
+  close: number | null;
+  volume: number | null;
+}
+
+/** What pages of all partitions share: the page size asked, the row cap once seen. */
+export interface PageState {
+  limit: number;
+  cap: number | undefined;
+  requests: number;
+}
+
+export const PRICE_COLUMNS = 'symbol,date,open,high,low,close,volume';
+const MIN_PAGE = 50;
+
+export async function readPartition(
+  rest: SupabaseRest,
+  symbols: readonly string[],
+  from: string,
+  to: string,
+  state: PageState,
+  onRows: (rows: readonly PriceRecord[], total: number | null) => void,
+): Promise<number> {
+  let after: PriceRecord | undefined;
+  let total: number | null = null;
+  let received = 0;
+  let first = true;
+  for (;;) {
+    const limit = state.limit;
+    let query = rest.client.from(rest.tables.prices).select(PRICE_COLUMNS, first ? { count: 'exact' } : undefined)
+      .in('symbol', symbols as string[]).gte('date', from).lte('date', to);
+    if (after) query = query.or(`symbol.gt.${treeValue(after.symbol)},and(symbol.eq.${treeValue(after.symbol)},date.gt.${after.date})`);
+    query = query.order('symbol', { ascending: true }).order('date', { ascending: true }).limit(limit);
+    let rows: PriceRecord[];
+    try {
+      state.requests++;
+      const res = await rest.run<PriceRecord[]>(`read ${rest.tables.prices}`, query);
+      rows = res.data ?? [];
+      if (first) total = res.count;
+    } catch (err) {
+      if (err instanceof SupabaseHttpError && err.pgCode === '57014' && limit > MIN_PAGE) {
+        state.limit = Math.min(state.limit, Math.max(MIN_PAGE, Math.floor(limit / 2)));
+        continue;
+      }
+      throw err;
+    }
+    first = false;
+    const k = rows.length;
+    for (const row of rows) {
+      if (after && !(row.symbol > after.symbol || (row.symbol === after.symbol && row.date > after.date))) {
+        throw new DataError(`${rest.tables.prices}: rows out of (symbol, date) order at ${row.symbol} ${row.date}; is (symbol, date) the primary key?`, 'E_SUPABASE_ORDER');
+      }
+      after = row;
+    }
+    received += k;
+    if (k) onRows(rows, total);
+    if (total !== null) {
+      if (received >= total || k === 0) break;
+      if (k < limit) learnCap(state, k);
+    } else {
+      if (k === 0) break;
+      if (k < limit) {
+        if (state.cap !== undefined && k < state.cap) break;
+        // Short page, no count: the end, or the cap. The next page tells.
+        state.cap ??= k;
+        state.limit = Math.min(state.limit, k);
+      }
+    }
+  }
+  if (total !== null && received !== total) {
+    throw new DataError(`${rest.tables.prices}: expected ${total} rows for ${symbols.length} symbol(s) ${from} … ${to}, received ${received}; did the data change during the read?`, 'E_SUPABASE_ROWS');
+  }
+  return received;
+}
+
+function learnCap(state: PageState, rows: number): void {
+  state.cap = state.cap === undefined ? rows : Math.min(state.cap, rows);
+  state.limit = Math.min(state.limit, state.cap);
+}

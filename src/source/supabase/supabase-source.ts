@@ -1,0 +1,167 @@
+import { DataError } from '../../errors.ts';
+import { panelFromRows, type Member, type PriceRow } from '../../panel/from-rows.ts';
+import type { SupabaseRest } from '../../supabase/index.ts';
+import { isoDate, parseIsoDate } from '../../util/dates.ts';
+import type { DataSource, LoadedWindow, WindowRequest } from '../types.ts';
+import { readPartition, type PageState, type PriceRecord } from './paginate.ts';
+import { partitionSymbols } from './partitions.ts';
+
+/** Progress of a long read: rows so far of an expected total (null while unknown). */
+import type { ProgressReporter } from '../../util/progress.ts';
+
+export type { ProgressReporter };
+
+export interface SupabaseSourceOptions {
+  /** Rows asked per page; the server's cap lowers it (default 10,000; Supabase's cap is 1,000). */
+  readonly pageSize?: number;
+  /** Told of progress while prices are read (a progress bar on a terminal). */
+  readonly progress?: (label: string) => ProgressReporter & { stop(): void };
+}
+
+/**
+ * Prices and universes in a Supabase project (the tables of supabase/migrations), read over
+ * the run's one client. It builds the same panel as the local source for the same data:
+ * 1. the season's members, sorted by symbol (keyset pages on symbol);
+ * 2. the window from a calendar estimate of the warm-up (`warmupBars` trading days ≈ 7/5 as
+ *    many calendar days, plus a margin) to `end`, read by symbol partitions concurrently,
+ *    each with keyset pagination (see paginate.ts);
+ * 3. when fewer than `warmupBars` trading days came back before `start`, earlier history is
+ *    read until there are enough or the data begin (exactly as the local source finds them);
+ * 4. rows before the first warm-up day are dropped and the panel is built by `panelFromRows`
+ *    (calendar: days on which some member has a close; NaN for missing values).
+ */
+export class SupabaseSource implements DataSource {
+  readonly kind = 'supabase' as const;
+  private readonly rest: SupabaseRest;
+  private readonly options: SupabaseSourceOptions;
+
+  constructor(rest: SupabaseRest, options: SupabaseSourceOptions = {}) {
+    this.rest = rest;
+    this.options = options;
+  }
+
+  async seasons(): Promise<number[]> {
+    const seasons: number[] = [];
+    const table = this.rest.tables.universe;
+    for (;;) {
+      let q = this.rest.client.from(table).select('season').order('season', { ascending: true }).limit(1);
+      if (seasons.length) q = q.gt('season', seasons[seasons.length - 1]!);
+      const { data } = await this.rest.run<{ season: number }[]>(`read ${table}`, q);
+      if (!data?.length) return seasons;
+      seasons.push(Number(data[0]!.season));
+    }
+  }
+
+  async loadWindow(request: WindowRequest): Promise<LoadedWindow> {
+    const requestsBefore = this.rest.counters.requests;
+    const members = await this.members(request.season);
+    if (members.length === 0) {
+      const seasons = await this.seasons();
+      throw new DataError(
+        `season ${request.season} has no universe rows in ${this.rest.tables.universe} at ${this.rest.host}; seasons that exist: ${seasons.join(', ') || 'none'}`,
+        'E_NO_SEASON',
+      );
+    }
+    const symbols = members.map((m) => m.symbol);
+    const partitions = partitionSymbols(symbols, this.rest.connections);
+    const state: PageState = { limit: this.options.pageSize ?? 10_000, cap: undefined, requests: 0 };
+    const warmup = Math.max(0, Math.trunc(request.warmupBars));
+    const rows: PriceRow[] = [];
+    const bar = this.options.progress?.(`prices ${this.rest.host}`);
+
+    // 2. The window with an estimated warm-up.
+    let fromDay = request.startDay - calendarDays(warmup);
+    await this.readRange(partitions, fromDay, request.endDay, state, rows, bar);
+    // 3. More history while the warm-up is short and earlier data exist.
+    let firstDay = request.startDay;
+    for (;;) {
+      const before = [...new Set(rows.filter((r) => r.day < request.startDay).map((r) => r.day))].sort((a, b) => b - a);
+      if (before.length >= warmup) {
+        firstDay = warmup === 0 ? request.startDay : before[warmup - 1]!;
+        break;
+      }
+      const earlier = await this.latestBefore(partitions, fromDay);
+      if (earlier === undefined) {
+        firstDay = before.length ? before[before.length - 1]! : request.startDay;
+        break;
+      }
+      const nextFrom = Math.min(earlier, fromDay - 1) - calendarDays(warmup - before.length);
+      await this.readRange(partitions, nextFrom, fromDay - 1, state, rows, bar);
+      fromDay = nextFrom;
+    }
+    bar?.stop();
+    // 4. The panel.
+    const kept = rows.filter((r) => r.day >= firstDay);
+    const panel = panelFromRows(members, kept, request.shared);
+    return {
+      panel,
+      info: {
+        kind: 'supabase',
+        location: this.rest.url,
+        rows: kept.length,
+        tables: { prices: this.rest.tables.prices, universe: this.rest.tables.universe },
+        requests: this.rest.counters.requests - requestsBefore,
+        partitions: partitions.length,
+        row_cap: state.cap ?? null,
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    // The client belongs to the run, which closes it.
+  }
+
+  /** The season's members, sorted by symbol, in keyset pages. */
+  private async members(season: number): Promise<Member[]> {
+    const table = this.rest.tables.universe;
+    const out: Member[] = [];
+    let total: number | null = null;
+    for (;;) {
+      let q = this.rest.client.from(table).select('symbol,peer_group,name', out.length ? undefined : { count: 'exact' }).eq('season', Math.trunc(season));
+      if (out.length) q = q.gt('symbol', out[out.length - 1]!.symbol);
+      const res = await this.rest.run<{ symbol: string; peer_group: string | null; name: string | null }[]>(`read ${table}`, q.order('symbol', { ascending: true }).limit(10_000));
+      if (!out.length) total = res.count;
+      if (!res.data?.length) break;
+      for (const r of res.data) out.push({ symbol: String(r.symbol), peer_group: String(r.peer_group ?? 'default'), name: r.name ?? '' });
+      if (total !== null && out.length >= total) break;
+    }
+    return out.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  }
+
+  /** Reads [from, to] of every partition concurrently (the client bounds what is in flight). */
+  private async readRange(partitions: string[][], from: number, to: number, state: PageState, rows: PriceRow[], bar: ProgressReporter | undefined): Promise<void> {
+    if (to < from) return;
+    const totals = new Map<number, number>();
+    let done = 0;
+    await Promise.all(partitions.map((symbols, p) =>
+      readPartition(this.rest, symbols, isoDate(from), isoDate(to), state, (page: readonly PriceRecord[], total) => {
+        if (total !== null) totals.set(p, total);
+        for (const r of page) rows.push(toPriceRow(r));
+        done += page.length;
+        bar?.(done, totals.size === partitions.length ? [...totals.values()].reduce((a, b) => a + b, 0) : null);
+      })));
+  }
+
+  /** The latest day with a price before `day` among the members, or undefined when none. */
+  private async latestBefore(partitions: string[][], day: number): Promise<number | undefined> {
+    const table = this.rest.tables.prices;
+    const found = await Promise.all(partitions.map(async (symbols) => {
+      const q = this.rest.client.from(table).select('date').in('symbol', symbols).lt('date', isoDate(day)).order('date', { ascending: false }).limit(1);
+      const { data } = await this.rest.run<{ date: string }[]>(`read ${table}`, q);
+      return data?.[0] ? parseIsoDate(String(data[0].date)) ?? undefined : undefined;
+    }));
+    const days = found.filter((d): d is number => d !== undefined);
+    return days.length ? Math.max(...days) : undefined;
+  }
+}
+
+/** Calendar days that surely hold `bars` trading days: 7/5 as many, plus a margin for holidays. */
+function calendarDays(bars: number): number {
+  return bars <= 0 ? 0 : Math.ceil((bars * 7) / 5) + 10;
+}
+
+function toPriceRow(r: PriceRecord): PriceRow {
+  const day = parseIsoDate(String(r.date));
+  if (day === null) throw new DataError(`prices: "${r.date}" is not a date (symbol ${r.symbol})`, 'E_SUPABASE_DATE');
+  return { symbol: r.symbol, day, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume };
+}

@@ -1,0 +1,147 @@
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import type { Pool } from 'undici';
+import type { SupabaseLike } from '../strategy/context.ts';
+import { Breaker, DEFAULT_BREAKER, type BreakerOptions } from './breaker.ts';
+import type { SupabaseSettings, SupabaseTables } from './config.ts';
+import { Counters, type CounterSnapshot } from './counters.ts';
+import { SupabaseHttpError, SupabaseNetworkError } from './errors.ts';
+import { Limiter } from './limiter.ts';
+import { createPool, DEFAULT_POOL, type PoolOptions } from './pool.ts';
+import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.ts';
+import { createFetch, requestScope } from './transport.ts';
+
+export interface RestTuning {
+  readonly retry?: Partial<RetryOptions>;
+  readonly breaker?: Partial<BreakerOptions>;
+  readonly pool?: Partial<Omit<PoolOptions, 'connections'>>;
+}
+
+/** What a query answers once its error is thrown: rows, the exact count when asked, the status. */
+export interface RestResult<T> {
+  readonly data: T;
+  readonly count: number | null;
+  readonly status: number;
+}
+
+interface PostgrestLikeResponse {
+  readonly data: unknown;
+  readonly error: { message: string; code?: string; details?: string | null; hint?: string | null } | null;
+  readonly count?: number | null;
+  readonly status: number;
+}
+
+/**
+ * The run's one Supabase client: supabase-js for building queries, over one bounded keep-alive
+ * undici pool, a request limiter, one retry policy and a circuit breaker, with counters.
+ * Built once per run; the data source, the results upload and strategies all share it.
+ *
+ * @example
+ * const rest = SupabaseRest.open(settings);
+ * const { data } = await rest.run('read universe', rest.client.from('universe').select('symbol').eq('season', 2025));
+ * await rest.close();
+ */
+export class SupabaseRest implements SupabaseLike {
+  readonly client: SupabaseClient;
+  readonly url: string;
+  readonly host: string;
+  readonly tables: SupabaseTables;
+  readonly connections: number;
+  readonly counters = new Counters();
+  private pool: Pool;
+  private readonly retired: Pool[] = [];
+  private readonly limiter: Limiter;
+  private readonly settings: SupabaseSettings;
+  private closed = false;
+
+  private constructor(settings: SupabaseSettings, tuning: RestTuning) {
+    this.settings = settings;
+    this.url = settings.url;
+    this.host = new URL(settings.url).host;
+    this.tables = settings.tables;
+    this.connections = settings.connections;
+    const poolOptions = { ...DEFAULT_POOL, ...tuning.pool };
+    const origin = new URL(settings.url).origin;
+    this.pool = createPool(origin, { ...poolOptions, connections: settings.connections }, this.counters);
+    this.limiter = new Limiter(settings.connections, (limit) => {
+      // The server holds fewer connections than we asked for: keep only that many.
+      const old = this.pool;
+      this.retired.push(old);
+      this.pool = createPool(origin, { ...poolOptions, connections: limit }, this.counters);
+      return old.close().catch(() => {}); // resolves once its requests are done and its sockets closed
+    });
+    const breaker = new Breaker(this.host, { ...DEFAULT_BREAKER, ...tuning.breaker });
+    const fetch = createFetch({
+      pool: () => this.pool,
+      limiter: this.limiter,
+      breaker,
+      counters: this.counters,
+      retry: { ...DEFAULT_RETRY, ...tuning.retry },
+      secret: settings.key,
+    });
+    this.client = createClient(settings.url, settings.key.reveal(), {
+      global: { fetch },
+      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      db: { retry: false },
+    });
+  }
+
+  static open(settings: SupabaseSettings, tuning: RestTuning = {}): SupabaseRest {
+    return new SupabaseRest(settings, tuning);
+  }
+
+  /**
+   * Runs a supabase-js query and returns its rows, or throws a typed error: `SupabaseHttpError`
+   * (status, PostgREST code, message, details, hint), `SupabaseNetworkError` or
+   * `SupabaseUnavailableError`. `what` names the request in messages ("read prices").
+   */
+  async run<T = Record<string, unknown>[]>(what: string, query: PromiseLike<PostgrestLikeResponse>): Promise<RestResult<T>> {
+    const scope: { what: string; error?: Error } = { what };
+    const res = await requestScope.run(scope, async () => await query);
+    if (scope.error) throw scope.error;
+    if (res.error) {
+      if (res.status === 0) throw new SupabaseNetworkError(what, this.settings.key.scrub(res.error.message), 1);
+      const scrub = (s: string | null | undefined) => (s == null ? s : this.settings.key.scrub(String(s)));
+      throw new SupabaseHttpError({
+        status: res.status,
+        pgCode: res.error.code ?? '',
+        message: scrub(res.error.message) ?? '',
+        details: scrub(res.error.details),
+        hint: [scrub(res.error.hint), advice(res.status, res.error.code ?? '')].filter(Boolean).join('; ') || null,
+        what,
+      });
+    }
+    return { data: res.data as T, count: res.count ?? null, status: res.status };
+  }
+
+  /** The in-flight limit now, and the lowest it fell to (after dropped connections). */
+  get concurrency(): { limit: number; lowest: number; max: number } {
+    return { limit: this.limiter.limit, lowest: this.limiter.lowestLimit, max: this.limiter.max };
+  }
+
+  /** Counters for manifest.json and --verbose. */
+  snapshot(): CounterSnapshot & { connections: number; url: string } {
+    return { url: this.url, connections: this.connections, ...this.counters.snapshot() };
+  }
+
+  /** Waits for requests in flight, then closes every socket. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.limiter.drain();
+    await Promise.all([this.pool, ...this.retired].map((p) => p.close().catch(() => {})));
+  }
+
+  /** Closes the sockets now, failing what is in flight (Ctrl-C). */
+  async destroy(): Promise<void> {
+    this.closed = true;
+    await Promise.all([this.pool, ...this.retired].map((p) => p.destroy().catch(() => {})));
+  }
+}
+
+/** What to check for the errors users meet first. */
+function advice(status: number, code: string): string | null {
+  if (status === 401 || status === 403) return 'check SUPABASE_SERVICE_ROLE_KEY: it must be the project\'s service_role key';
+  if (status === 404 || code === 'PGRST205' || code === '42P01') return 'apply the migrations in supabase/migrations to the project (or set the table names)';
+  if (code === 'PGRST204' || code === '42703') return 'the table lacks a column: apply the migrations in supabase/migrations';
+  return null;
+}

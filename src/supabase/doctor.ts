@@ -1,0 +1,112 @@
+import { SupabaseRest } from './client.ts';
+import type { SupabaseSettings, SupabaseTables } from './config.ts';
+import { SupabaseHttpError } from './errors.ts';
+import { EXPECTED_COLUMNS, REQUIRED_FOR_READING } from './schema.ts';
+
+/**
+ * The connection check users used to do by hand, in order:
+ * 1. configuration (the URL, never the key);
+ * 2. reach the server, timing a request on a new socket and one on the reused socket;
+ * 3. every table and column of our migrations (a `select` of them with `limit=0`);
+ * 4. the row cap: a page far larger than any cap, then whether rows exist past it;
+ * 5. a burst of concurrent requests through the pool: sockets used, failures, retries.
+ * Each finding says what is wrong and how to fix it; `ok` is false when a run would fail.
+ */
+export interface Finding {
+  readonly ok: boolean;
+  readonly what: string;
+  /** How to fix it, when not ok (or advice). */
+  readonly fix?: string;
+}
+
+export interface DoctorReport {
+  readonly ok: boolean;
+  readonly findings: readonly Finding[];
+}
+
+const CAP_PROBE = 20_000;
+
+export async function runDoctor(settings: SupabaseSettings, burst = settings.connections * 4): Promise<DoctorReport> {
+  const findings: Finding[] = [];
+  const add = (f: Finding) => findings.push(f);
+  add({ ok: true, what: `configuration: ${settings.url} (key set, hidden), up to ${settings.connections} connections, tables ${Object.values(settings.tables).join(', ')}` });
+  const rest = SupabaseRest.open(settings, { retry: { maxAttempts: 3, maxDelayMs: 1_000 }, breaker: { threshold: 6, minOutageMs: 2_000 } });
+  const t = settings.tables;
+  try {
+    // 2. Reach it: a new socket, then the same socket again.
+    const ping = () => rest.run('reach the server', rest.client.from(t.universe).select('season').limit(1));
+    try {
+      const a = performance.now();
+      await ping();
+      const fresh = performance.now() - a;
+      await new Promise((r) => setTimeout(r, 20)); // let the pool take the socket back
+      const b = performance.now();
+      await ping();
+      const again = performance.now() - b;
+      const reused = rest.counters.socketsOpened === 1;
+      add({
+        ok: true,
+        what: `reached ${rest.host}: ${fresh.toFixed(0)} ms on a new connection, ${again.toFixed(0)} ms on ${reused ? 'the same connection, reused' : 'a second connection (the first was not kept alive)'}`,
+        fix: reused ? undefined : 'something between you and Supabase closes idle connections at once; requests still work, a little slower',
+      });
+    } catch (err) {
+      add(explain(err, rest.host));
+      return { ok: false, findings };
+    }
+    // 3. Tables and columns.
+    let readable = true;
+    for (const role of Object.keys(EXPECTED_COLUMNS) as (keyof SupabaseTables)[]) {
+      const required = REQUIRED_FOR_READING.includes(role);
+      try {
+        await rest.run(`check ${t[role]}`, rest.client.from(t[role]).select(EXPECTED_COLUMNS[role].join(',')).limit(0));
+        add({ ok: true, what: `table ${t[role]}: present with its columns` });
+      } catch (err) {
+        if (required) readable = false;
+        const f = explain(err, rest.host);
+        add({ ok: !required, what: `table ${t[role]}: ${f.what}${required ? '' : ' (needed only to upload results)'}`, fix: f.fix });
+      }
+    }
+    // 4. The row cap.
+    if (readable) {
+      try {
+        const { data } = await rest.run<unknown[]>('detect the row cap', rest.client.from(t.prices).select('date').limit(CAP_PROBE));
+        const k = data?.length ?? 0;
+        if (k === 0) add({ ok: false, what: `table ${t.prices} is empty`, fix: 'load prices with `backtest import FILES --to supabase`' });
+        else {
+          const { data: more } = await rest.run<unknown[]>('detect the row cap', rest.client.from(t.prices).select('date').range(k, k));
+          if (more?.length) add({ ok: true, what: `row cap: ${k.toLocaleString('en-US')} rows per request (PostgREST max-rows); reads page through it` });
+          else add({ ok: true, what: `row cap: none below ${k.toLocaleString('en-US')} rows (the whole table came in one request)` });
+        }
+      } catch (err) {
+        add(explain(err, rest.host));
+      }
+    }
+    // 5. A burst through the pool.
+    const before = rest.counters.snapshot();
+    const results = await Promise.allSettled(Array.from({ length: burst }, () => rest.run('burst', rest.client.from(t.universe).select('season').limit(1))));
+    const after = rest.counters.snapshot();
+    const failed = results.filter((r) => r.status === 'rejected').length;
+    const retries = after.retries - before.retries;
+    add({
+      ok: failed === 0,
+      what: `burst of ${burst} concurrent requests: ${burst - failed} answered, ${failed} failed, ${retries} retried; ` +
+        `${after.sockets_opened} socket(s) opened in all, at most ${after.sockets_peak} open, at most ${after.in_flight_peak} requests in flight (limit ${settings.connections})`,
+      fix: failed ? `the server refuses concurrent requests: try --connections ${Math.max(1, Math.floor(settings.connections / 2))}` : retries ? 'the server dropped some requests; the client retried them' : undefined,
+    });
+  } finally {
+    await rest.close();
+  }
+  return { ok: findings.every((f) => f.ok), findings };
+}
+
+/** A failure in plain words, with what to check. */
+function explain(err: unknown, host: string): Finding {
+  if (err instanceof SupabaseHttpError) {
+    if (err.status === 401 || err.status === 403) return { ok: false, what: `the key was refused (HTTP ${err.status}: ${err.message.split(': ').pop()})`, fix: 'set SUPABASE_SERVICE_ROLE_KEY to the project\'s service_role key (Project Settings → API)' };
+    if (err.status === 404) return { ok: false, what: 'missing', fix: 'apply the migrations in supabase/migrations (supabase db push, or paste them into the SQL editor)' };
+    if (err.pgCode === '42703' || err.pgCode === 'PGRST204') return { ok: false, what: `a column is missing (${err.message.split(': ').slice(2).join(': ')})`, fix: 'apply the latest migrations in supabase/migrations' };
+    return { ok: false, what: err.message, fix: 'see the message; `backtest doctor --verbose` shows the counters' };
+  }
+  const message = (err as Error)?.message ?? String(err);
+  return { ok: false, what: `cannot reach ${host}: ${message}`, fix: 'check SUPABASE_URL, that the project is running (not paused), and the network' };
+}

@@ -1,0 +1,50 @@
+import { BacktestError, UsageError } from '../errors.ts';
+
+/**
+ * Errors of the Supabase client, each with a stable `code`. None of them ever holds the
+ * service key: messages are built from the host, the table and the server's own words.
+ */
+
+/** The server answered with an error status; PostgREST's JSON body becomes the fields. */
+export class SupabaseHttpError extends BacktestError {
+  readonly status: number;
+  /** PostgREST or Postgres error code (PGRST205, 23505, 57014, …), or '' for a non-JSON body. */
+  readonly pgCode: string;
+  readonly details: string | null;
+  readonly hint: string | null;
+  readonly retries: number;
+  constructor(init: { status: number; pgCode: string; message: string; details?: string | null; hint?: string | null; what: string; retries?: number }) {
+    const parts = [`${init.what}: HTTP ${init.status}${init.pgCode ? ` ${init.pgCode}` : ''}: ${init.message}`];
+    if (init.details) parts.push(init.details);
+    if (init.hint) parts.push(`hint: ${init.hint}`);
+    super('E_SUPABASE_HTTP', parts.join('; '));
+    this.status = init.status;
+    this.pgCode = init.pgCode;
+    this.details = init.details ?? null;
+    this.hint = init.hint ?? null;
+    this.retries = init.retries ?? 0;
+  }
+}
+
+/** The request never got a complete answer (reset, refused, timed out) after its retries. */
+export class SupabaseNetworkError extends BacktestError {
+  readonly reason: string;
+  constructor(what: string, reason: string, attempts: number, options?: ErrorOptions) {
+    super('E_SUPABASE_NETWORK', `${what}: no answer after ${attempts} attempt(s): ${reason}`, options);
+    this.reason = reason;
+  }
+}
+
+/** The circuit breaker is open: the server kept failing, so the run stops instead of hammering it. */
+export class SupabaseUnavailableError extends BacktestError {
+  constructor(message: string) {
+    super('E_SUPABASE_UNAVAILABLE', message);
+  }
+}
+
+/** Missing or malformed configuration (SUPABASE_URL, the key, table names): the user's to fix, exit 2. */
+export class SupabaseConfigError extends UsageError {
+  constructor(message: string, code = 'E_SUPABASE_CONFIG') {
+    super(message, code);
+  }
+}

@@ -1,0 +1,104 @@
+import { BacktestError } from '../errors.ts';
+import { SupabaseHttpError, type SupabaseRest } from '../supabase/index.ts';
+import type { Journal } from './journal.ts';
+import type { Row } from './run-rows.ts';
+
+/**
+ * Batched idempotent upserts of one table:
+ * 1. rows are cut into batches of `batchSize` in a fixed order, so batch k is always the same
+ *    rows (a resumed upload skips the batches its journal confirmed);
+ * 2. a batch must not repeat a primary key (Postgres refuses that with 21000) and all its
+ *    objects have the same keys (PostgREST refuses mixed ones with PGRST102);
+ * 3. each batch is one `POST … Prefer: resolution=merge-duplicates, return=minimal` through the
+ *    run's client, so a retried batch overwrites itself and never duplicates;
+ * 4. at most `concurrency` batches are in flight (a small number, never a burst); the first
+ *    refusal stops new batches and is reported with the table and the batch's first row.
+ */
+export const DEFAULT_BATCH_SIZE = 500;
+export const DEFAULT_UPLOAD_CONCURRENCY = 2;
+
+export class UploadError extends BacktestError {
+  readonly table: string;
+  constructor(table: string, message: string, options?: ErrorOptions) {
+    super('E_UPLOAD', message, options);
+    this.table = table;
+  }
+}
+
+export interface BatchJob {
+  /** The table's name in the project. */
+  readonly table: string;
+  /** Its name in the journal. */
+  readonly key: string;
+  /** Where the rows came from, for messages (line k + 2 of the file is row k). */
+  readonly file: string;
+  readonly primaryKey: readonly string[];
+  readonly rows: readonly Row[];
+  /** Keep existing rows instead of overwriting them (`resolution=ignore-duplicates`). */
+  readonly keepExisting?: boolean;
+}
+
+export interface BatchOptions {
+  readonly batchSize: number;
+  readonly concurrency: number;
+  readonly journal?: Journal | undefined;
+  readonly onRows?: (rows: number) => void;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export async function upsertBatches(rest: SupabaseRest, job: BatchJob, options: BatchOptions): Promise<{ sent: number; skipped: number }> {
+  const size = options.batchSize;
+  const count = Math.ceil(job.rows.length / size);
+  let next = 0;
+  let sent = 0;
+  let skipped = 0;
+  let failure: unknown;
+  const worker = async () => {
+    while (failure === undefined && !options.signal?.aborted) {
+      const b = next++;
+      if (b >= count) return;
+      const rows = job.rows.slice(b * size, (b + 1) * size);
+      if (options.journal?.has(job.key, b)) {
+        skipped++;
+        options.onRows?.(rows.length);
+        continue;
+      }
+      try {
+        checkBatch(job, rows, b * size);
+        await rest.run(`upload ${job.table}`, rest.client.from(job.table).upsert(rows as Row[], { onConflict: job.primaryKey.join(','), defaultToNull: true, ignoreDuplicates: job.keepExisting ?? false }));
+      } catch (err) {
+        failure ??= describe(job, b, size, rows, err);
+        return;
+      }
+      options.journal?.confirm(job.key, b, rows.length);
+      sent++;
+      options.onRows?.(rows.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, count)) }, worker));
+  if (failure !== undefined) throw failure;
+  if (options.signal?.aborted) throw new UploadError(job.table, `upload to ${job.table} interrupted`);
+  return { sent, skipped };
+}
+
+function checkBatch(job: BatchJob, rows: readonly Row[], offset: number): void {
+  const keys = rows.length ? Object.keys(rows[0]!).sort().join(',') : '';
+  const seen = new Set<string>();
+  rows.forEach((row, k) => {
+    if (Object.keys(row).sort().join(',') !== keys) throw new UploadError(job.table, `${job.file} row ${offset + k + 1}: its fields differ from the batch's first row`);
+    const id = job.primaryKey.map((c) => String(row[c])).join('|');
+    if (seen.has(id)) throw new UploadError(job.table, `${job.file} row ${offset + k + 1}: primary key (${job.primaryKey.join(', ')}) = (${id.replaceAll('|', ', ')}) repeats within one batch`);
+    seen.add(id);
+  });
+}
+
+function describe(job: BatchJob, b: number, size: number, rows: readonly Row[], err: unknown): unknown {
+  if (!(err instanceof SupabaseHttpError)) return err;
+  const first = JSON.stringify(rows[0]).slice(0, 300);
+  return new UploadError(
+    job.table,
+    `upload to ${job.table} refused at batch ${b + 1} (${job.file} rows ${b * size + 1}–${b * size + rows.length}): ` +
+      `HTTP ${err.status}${err.pgCode ? ` ${err.pgCode}` : ''}: ${err.message.replace(/^[^:]*: HTTP \d+( \S+)?: /, '')}; first row: ${first}`,
+    { cause: err },
+  );
+}

@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import type { SupabaseRest } from '../supabase/index.ts';
+import { DEFAULT_BATCH_SIZE, DEFAULT_UPLOAD_CONCURRENCY, upsertBatches } from './batches.ts';
+import { Journal, writeJsonAtomic } from './journal.ts';
+import { readRunFolder, runRow, tableName, type RunFolder, type RunStatus } from './run-rows.ts';
+
+/**
+ * Uploads a finished run folder to the results tables, resumably:
+ * 1. the run row is upserted as `running` (a failed or interrupted upload never looks complete);
+ * 2. each table's rows go in batches (batches.ts), each confirmed batch recorded in the journal;
+ * 3. the run row is upserted as `complete` with its row counts, and the journal closed;
+ * on a refusal the run row becomes `failed` (best effort) and the error is raised.
+ * upload.json in the folder records the outcome and the counters (written atomically);
+ * manifest.json is never rewritten.
+ */
+export interface UploadOptions {
+  readonly batchSize?: number;
+  readonly concurrency?: number;
+  readonly progress?: ((done: number, total: number | null) => void) & { stop(): void };
+  readonly signal?: AbortSignal;
+}
+
+export interface UploadReport {
+  readonly runId: string;
+  readonly status: 'complete' | 'failed';
+  readonly rows: Record<string, number>;
+  readonly batchesSent: number;
+  readonly batchesSkipped: number;
+  readonly requests: number;
+  readonly retries: number;
+  readonly seconds: number;
+  readonly resumed: boolean;
+}
+
+export async function uploadRun(rest: SupabaseRest, dir: string, options: UploadOptions = {}): Promise<UploadReport> {
+  const folder = readRunFolder(dir);
+  const journal = Journal.open(dir, folder.runId, options.batchSize ?? DEFAULT_BATCH_SIZE);
+  const t0 = performance.now();
+  const before = rest.counters.snapshot();
+  const source = String((folder.manifest.data as { kind?: string } | undefined)?.kind ?? 'local');
+  const rows = Object.fromEntries(folder.tables.map((t) => [tableName(rest.tables, t.table), t.rows.length]));
+  const total = folder.tables.reduce((n, t) => n + t.rows.length, 0);
+  let done = 0;
+  let sent = 0;
+  let skipped = 0;
+  const report = (status: 'complete' | 'failed'): UploadReport => {
+    const now = rest.counters.snapshot();
+    return {
+      runId: folder.runId, status, rows, batchesSent: sent, batchesSkipped: skipped,
+      requests: now.requests - before.requests, retries: now.retries - before.retries,
+      seconds: Math.round(performance.now() - t0) / 1000, resumed: journal.resumed,
+    };
+  };
+  try {
+    await markRun(rest, folder, 'running', source);
+    for (const t of folder.tables) {
+      const r = await upsertBatches(rest, { table: tableName(rest.tables, t.table), key: t.table, file: t.file, primaryKey: t.primaryKey, rows: t.rows }, {
+        batchSize: journal.batchSize,
+        concurrency: options.concurrency ?? DEFAULT_UPLOAD_CONCURRENCY,
+        journal,
+        signal: options.signal,
+        onRows: (n) => options.progress?.((done += n), total),
+      });
+      sent += r.sent;
+      skipped += r.skipped;
+    }
+    // A run interrupted while its variants ran is uploaded whole but stays marked partial.
+    await markRun(rest, folder, folder.manifest.status === 'partial' ? 'partial' : 'complete', source);
+    journal.complete();
+  } catch (err) {
+    if (!options.signal?.aborted) await markRun(rest, folder, 'failed', source).catch(() => {});
+    writeJsonAtomic(join(dir, 'upload.json'), { ...report('failed'), url: rest.url, error: (err as Error).message });
+    throw err;
+  } finally {
+    options.progress?.stop();
+  }
+  const result = report('complete');
+  writeJsonAtomic(join(dir, 'upload.json'), { ...result, url: rest.url, batch_size: journal.batchSize });
+  return result;
+}
+
+async function markRun(rest: SupabaseRest, folder: RunFolder, status: RunStatus, source: string): Promise<void> {
+  await rest.run(`mark run ${status} in ${rest.tables.runs}`, rest.client.from(rest.tables.runs).upsert(runRow(folder, status, source), { onConflict: 'run_id' }));
+}

@@ -1,0 +1,135 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadSupabaseSettings, SupabaseHttpError, SupabaseRest, SupabaseUnavailableError } from '../../src/supabase/index.ts';
+import { clientFor, seeded, startPostgrest, TRANSIENT_FAULTS, type PostgrestServer } from '../support/postgrest/index.ts';
+
+/** One test per failure our users met, against a server that fails the way real ones do. */
+describe('SupabaseRest against a failing PostgREST', () => {
+  let server: PostgrestServer;
+  let rest: SupabaseRest | undefined;
+  const read = (r: SupabaseRest, k = 0) => r.run('read universe', r.client.from('universe').select('symbol,season').eq('season', 2024).gte('symbol', `S${k % 7}`).limit(3));
+
+  beforeAll(async () => {
+    server = await startPostgrest();
+    const rows = Array.from({ length: 40 }, (_, k) => `(2024, 'S${k}', 'g', null)`).join(',');
+    await server.db.exec(`insert into universe values ${rows}`);
+  });
+  afterEach(async () => {
+    await rest?.close();
+    rest = undefined;
+    server.reset();
+  });
+  afterAll(async () => server?.close());
+
+  it('socket exhaustion: hundreds of requests open at most `connections` sockets', async () => {
+    rest = clientFor(server, 8);
+    await Promise.all(Array.from({ length: 400 }, (_, k) => read(rest!, k)));
+    const c = rest.snapshot();
+    expect(c.requests).toBe(400);
+    expect(c.failures).toBe(0);
+    expect(c.sockets_opened).toBeLessThanOrEqual(8);
+    expect(c.in_flight_peak).toBeLessThanOrEqual(8);
+    expect(server.stats.socketsAccepted).toBeLessThanOrEqual(8);
+    expect(server.stats.requests).toBe(400);
+  });
+
+  it('stale keep-alive: the server closes idle sockets after 200 ms, also as a request arrives; no request fails', async () => {
+    server.faults.idleCloseMs = 200;
+    server.faults.closeOnArrivalAfterIdleMs = 120;
+    rest = clientFor(server, 2);
+    const pauses = [150, 250, 140, 260, 180, 230, 130, 210, 160, 300, 145, 190];
+    for (const pause of pauses) {
+      await read(rest);
+      await sleep(pause);
+    }
+    await read(rest);
+    const c = rest.snapshot();
+    expect(c.failures).toBe(0);
+    expect(c.requests).toBe(pauses.length + 1);
+    // The server did drop sockets under requests, and the client retried them.
+    expect(server.stats.faults['close-on-arrival'] ?? 0).toBeGreaterThan(0);
+    expect(c.retries).toBe(server.stats.faults['close-on-arrival']);
+    expect(Object.keys(c.retries_by_reason).every((r) => r.startsWith('network '))).toBe(true);
+  });
+
+  it('a server that accepts 5 connections, a client with 8: nothing fails; the client lowers its in-flight limit', async () => {
+    server.faults.maxConnections = 5;
+    server.faults.latencyMs = 5;
+    rest = clientFor(server, 8);
+    for (let burst = 0; burst < 5; burst++) await Promise.all(Array.from({ length: 40 }, (_, k) => read(rest!, k)));
+    const c = rest.snapshot();
+    expect(c.failures).toBe(0);
+    expect(c.requests).toBe(200);
+    expect(server.stats.socketsPeak).toBeLessThanOrEqual(5);
+    expect(server.stats.socketsRefused).toBeGreaterThan(0);
+    expect(c.retries).toBeGreaterThan(0);
+    expect(rest.concurrency.lowest).toBeLessThanOrEqual(5);
+  });
+
+  it('bursts with 10 % transient faults of every kind: every request succeeds, and the counters show the retries', async () => {
+    server.faults.rate = 0.1;
+    server.faults.kinds = TRANSIENT_FAULTS;
+    server.faults.random = seeded(42);
+    rest = clientFor(server, 8);
+    const results = await Promise.all(Array.from({ length: 300 }, (_, k) => read(rest!, k)));
+    expect(results.every((r) => r.data && (r.data as unknown[]).length === 3)).toBe(true);
+    const c = rest.snapshot();
+    const injected = Object.values(server.stats.faults).reduce((a, b) => a + b, 0);
+    expect(injected).toBeGreaterThan(15);
+    expect(c.failures).toBe(0);
+    expect(c.retries).toBe(injected);
+    expect(Object.keys(c.retries_by_reason).length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('honours Retry-After', async () => {
+    server.faults.next.push('503');
+    server.faults.retryAfter = '1';
+    rest = clientFor(server, 2);
+    await read(rest);
+    expect(rest.snapshot().retries_by_reason).toEqual({ 'http 503': 1 });
+    expect(rest.snapshot().retry_wait_ms).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('non-transient errors fail at once, without retry, with a clear message and never the key', async () => {
+    const wrongKey = 'sb-wrong-key-0123456789abcdef';
+    const bad = SupabaseRest.open(loadSupabaseSettings({ SUPABASE_URL: server.url, SUPABASE_SERVICE_ROLE_KEY: wrongKey }));
+    const e401 = await read(bad).catch((e) => e);
+    await bad.close();
+    expect(e401).toBeInstanceOf(SupabaseHttpError);
+    expect(e401.status).toBe(401);
+    expect(e401.message).toMatch(/read universe: HTTP 401: Invalid API key/);
+    expect(e401.message).not.toContain(wrongKey);
+
+    rest = clientFor(server, 2);
+    const e404 = await rest.run('read pricez', rest.client.from('pricez').select('*')).catch((e) => e);
+    expect(e404).toMatchObject({ status: 404, pgCode: 'PGRST205' });
+    expect(e404.message).toMatch(/apply the migrations/);
+    const e400 = await rest.run('read prices', rest.client.from('prices').select('nope')).catch((e) => e);
+    expect(e400).toMatchObject({ status: 400, pgCode: '42703' });
+    server.faults.next.push('57014');
+    const e57014 = await read(rest).catch((e) => e);
+    expect(e57014).toMatchObject({ status: 500, pgCode: '57014' });
+    // A plain insert is not idempotent: a 503 is returned, not retried.
+    server.faults.next.push('503');
+    const insert = await rest.run('insert', rest.client.from('universe').insert({ season: 2030, symbol: 'X', peer_group: 'g' })).catch((e) => e);
+    expect(insert).toMatchObject({ status: 503, pgCode: 'PGRST001' });
+    expect(server.stats.requests).toBe(5); // one each: nothing was retried
+    expect(rest.snapshot().retries).toBe(0);
+    for (const e of [e404, e400, e57014, insert]) expect(e.message).not.toContain(server.key);
+  });
+
+  it('the circuit breaker stops with one message instead of hammering a server that is down', async () => {
+    const down = await startPostgrest({ db: server.db });
+    const url = down.url;
+    await down.close();
+    const dead = SupabaseRest.open(loadSupabaseSettings({ SUPABASE_URL: url, SUPABASE_SERVICE_ROLE_KEY: server.key }), {
+      retry: { maxAttempts: 50, baseDelayMs: 1, maxDelayMs: 5 },
+      breaker: { threshold: 6, minOutageMs: 0 },
+    });
+    const errors = await Promise.all(Array.from({ length: 20 }, () => read(dead).catch((e) => e)));
+    await dead.close();
+    expect(errors.every((e) => e instanceof SupabaseUnavailableError)).toBe(true);
+    expect(errors[0].message).toMatch(new RegExp(`Supabase at ${new URL(url).host} kept failing .*ECONNREFUSED.*Check that the project is up`));
+    expect(dead.snapshot().attempts).toBeLessThan(40); // not 20 requests × 50 attempts
+  });
+});

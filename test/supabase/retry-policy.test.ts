@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { parseDotenv } from '../../src/supabase/config.ts';
+import { backoffDelay, DEFAULT_RETRY, isIdempotent, networkCode, parseRetryAfter, transientStatus } from '../../src/supabase/retry-policy.ts';
+import { Secret } from '../../src/supabase/secret.ts';
+
+describe('the retry policy', () => {
+  it('retries only transient statuses, and 500 only for serialization failures and deadlocks', () => {
+    for (const s of [408, 429, 502, 503, 504, 520, 522, 524]) expect(transientStatus(s, ''), String(s)).toBe(`http ${s}`);
+    expect(transientStatus(500, '40001')).toBe('http 500 40001');
+    expect(transientStatus(500, '40P01')).toBe('http 500 40P01');
+    for (const s of [400, 401, 403, 404, 406, 409, 413, 414, 416]) expect(transientStatus(s, ''), String(s)).toBeUndefined();
+    expect(transientStatus(500, '57014')).toBeUndefined(); // statement timeout: ask for a smaller page
+    expect(transientStatus(500, '')).toBeUndefined();
+  });
+
+  it('retries reads and merging upserts, nothing else', () => {
+    expect(isIdempotent('GET', null)).toBe(true);
+    expect(isIdempotent('HEAD', null)).toBe(true);
+    expect(isIdempotent('POST', 'resolution=merge-duplicates,return=minimal')).toBe(true);
+    expect(isIdempotent('POST', 'return=minimal')).toBe(false);
+    expect(isIdempotent('POST', null)).toBe(false);
+    expect(isIdempotent('PATCH', 'resolution=merge-duplicates')).toBe(false);
+    expect(isIdempotent('DELETE', null)).toBe(false);
+  });
+
+  it('finds network codes behind fetch’s TypeError', () => {
+    const reset = new TypeError('fetch failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) });
+    expect(networkCode(reset)).toBe('ECONNRESET');
+    const closed = new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+    expect(networkCode(closed)).toBe('UND_ERR_SOCKET');
+    expect(networkCode(new Error('nope'))).toBeUndefined();
+  });
+
+  it('waits with full jitter under a capped exponential ceiling, with Retry-After as a floor', () => {
+    const o = { ...DEFAULT_RETRY, baseDelayMs: 100, maxDelayMs: 1_000 };
+    expect(backoffDelay(0, o, undefined, () => 0.999)).toBeCloseTo(99.9); // ceiling 100 × 2⁰
+    expect(backoffDelay(3, o, undefined, () => 0.5)).toBe(400); // half of 800
+    expect(backoffDelay(10, o, undefined, () => 1)).toBe(1_000); // capped
+    expect(backoffDelay(0, o, undefined, () => 0)).toBe(0);
+    expect(backoffDelay(0, o, 2_000, () => 0.5)).toBe(2_000);
+    expect(backoffDelay(0, o, 10 * 60_000, () => 0.5)).toBe(o.maxRetryAfterMs);
+    expect(parseRetryAfter('3')).toBe(3_000);
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6_000);
+    expect(parseRetryAfter(null)).toBeUndefined();
+  });
+});
+
+describe('configuration', () => {
+  it('reads .env lines, quoted or not, with comments', () => {
+    expect(parseDotenv('# c\nexport SUPABASE_URL="http://x"\nSUPABASE_KEY=abc # note\nBAD LINE\nEMPTY=\n')).toEqual({ SUPABASE_URL: 'http://x', SUPABASE_KEY: 'abc', EMPTY: '' });
+  });
+
+  it('keeps the key out of every printed and serialised form', () => {
+    const secret = new Secret('super-secret-service-key');
+    expect(JSON.stringify({ secret })).not.toContain('super');
+    expect(String(secret)).toBe('[redacted]');
+    expect(secret.scrub('Bearer super-secret-service-key refused')).toBe('Bearer [redacted] refused');
+  });
+});

@@ -1,0 +1,113 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SAMPLE_DATA_DIR } from '../../src/config/run-config.ts';
+import { fingerprintPanel } from '../../src/panel/fingerprint.ts';
+import { LocalSource } from '../../src/source/local/local-source.ts';
+import { SupabaseSource } from '../../src/source/supabase/supabase-source.ts';
+import type { SupabaseRest } from '../../src/supabase/index.ts';
+import { parseIsoDate } from '../../src/util/dates.ts';
+import { clientFor, sampleServer, type PostgrestServer } from '../support/postgrest/index.ts';
+
+const day = (s: string) => parseIsoDate(s)!;
+
+/** The Supabase source must build the very panel the local source builds from the same data. */
+describe('SupabaseSource on the sample market', () => {
+  let server: PostgrestServer;
+  let local: LocalSource;
+  let rest: SupabaseRest | undefined;
+
+  beforeAll(async () => {
+    server = await sampleServer();
+    local = new LocalSource(SAMPLE_DATA_DIR);
+  });
+  afterEach(async () => {
+    await rest?.close();
+    rest = undefined;
+    server.reset();
+  });
+  afterAll(async () => {
+    await local.close();
+    await server?.close();
+  });
+
+  const both = async (request: { season: number; startDay: number; endDay: number; warmupBars: number }, maxRows: number | null = 1000) => {
+    server.maxRows = maxRows;
+    rest = clientFor(server, 8);
+    const remote = await new SupabaseSource(rest).loadWindow(request);
+    const mine = await local.loadWindow(request);
+    return { remote, mine };
+  };
+
+  it('reads the README window into the same panel as the local source (same fingerprint)', async () => {
+    const { remote, mine } = await both({ season: 2025, startDay: day('2025-10-07'), endDay: day('2026-01-03'), warmupBars: 1 });
+    expect(remote.panel.symbols).toEqual(mine.panel.symbols);
+    expect(remote.panel.dates).toEqual(mine.panel.dates);
+    expect(fingerprintPanel(remote.panel)).toBe(fingerprintPanel(mine.panel));
+    expect(remote.info.rows).toBe(mine.info.rows);
+  });
+
+  it('finds a long warm-up exactly as the local source does, reading more history when the estimate falls short', async () => {
+    // 200 bars before start: more than the first calendar estimate covers around year ends.
+    const { remote, mine } = await both({ season: 2025, startDay: day('2025-03-03'), endDay: day('2025-06-30'), warmupBars: 200 });
+    expect(remote.panel.dates[0]).toBe(mine.panel.dates[0]);
+    expect(fingerprintPanel(remote.panel)).toBe(fingerprintPanel(mine.panel));
+    await rest!.close();
+    // A 3-month hole in the history: the calendar estimate falls short and more is read.
+    await server.db.exec(`create temp table hole as select * from prices where date between '2024-10-01' and '2024-12-31'; delete from prices where date between '2024-10-01' and '2024-12-31'`);
+    try {
+      server.maxRows = 1000;
+      rest = clientFor(server, 8);
+      const holed = await new SupabaseSource(rest).loadWindow({ season: 2025, startDay: day('2025-03-03'), endDay: day('2025-06-30'), warmupBars: 200 });
+      const { rows } = await server.db.query<{ first: string }>(`select min(date)::text as first from (select distinct date from prices where date < '2025-03-03'
+        and symbol in (select symbol from universe where season = 2025) order by date desc limit 200) d`);
+      expect(holed.panel.dates[0]).toBe(rows[0]!.first);
+      expect(holed.panel.dates[0]! < '2024-10-01').toBe(true);
+    } finally {
+      await server.db.exec(`insert into prices select * from hole; drop table hole`);
+      await rest!.close();
+    }
+    // The data begin (2023-01-02) after the warm-up would: it starts at the data.
+    const early = await both({ season: 2023, startDay: day('2023-01-10'), endDay: day('2023-01-31'), warmupBars: 64 });
+    expect(early.remote.panel.dates[0]).toBe('2023-01-02');
+    expect(fingerprintPanel(early.remote.panel)).toBe(fingerprintPanel(early.mine.panel));
+  });
+
+  it('N+1: 300 symbols × 1 year in ceil(rows ÷ cap) + a small constant requests', async () => {
+    // Season 2099 holds every symbol of the data: 300 columns.
+    await server.db.exec(`insert into universe select 2099, symbol, 'g', null from (select distinct symbol from prices) s`);
+    try {
+      server.maxRows = 1000;
+      rest = clientFor(server, 8);
+      const { panel, info } = await new SupabaseSource(rest).loadWindow({ season: 2099, startDay: day('2025-01-02'), endDay: day('2025-12-31'), warmupBars: 1 });
+      expect(panel.symbols).toHaveLength(300);
+      // A second, obvious count of the same rows, straight from Postgres.
+      const { rows } = await server.db.query<{ n: number }>(`select count(*)::int as n from prices where date between $1 and '2025-12-31'`, [panel.dates[0]]);
+      expect(info.rows).toBe(rows[0]!.n);
+      const requests = server.stats.requests;
+      expect(requests).toBe(rest.snapshot().requests);
+      // universe (1) + one page per 1,000 rows per partition + at most one short page per partition (8).
+      expect(requests).toBeLessThanOrEqual(Math.ceil(info.rows / 1000) + 1 + 8);
+      expect(info.row_cap).toBe(1000);
+    } finally {
+      await server.db.exec(`delete from universe where season = 2099`);
+    }
+  });
+
+  it('detects a lower cap, halves pages on a statement timeout, and loses no row at page boundaries', async () => {
+    const request = { season: 2025, startDay: day('2025-10-07'), endDay: day('2026-01-03'), warmupBars: 1 };
+    const capped = await both(request, 700);
+    expect(capped.remote.info.row_cap).toBe(700);
+    expect(fingerprintPanel(capped.remote.panel)).toBe(fingerprintPanel(capped.mine.panel));
+    await rest!.close();
+    server.faults.statementTimeoutRows = 600; // a page of more than 600 rows times out
+    const halved = await both(request, null);
+    expect(fingerprintPanel(halved.remote.panel)).toBe(fingerprintPanel(halved.mine.panel));
+    expect(rest!.snapshot().failures).toBe(0);
+    expect(rest!.snapshot().retries).toBe(0); // 57014 is never retried as such: the page shrinks
+  });
+
+  it('lists the seasons that exist when one has none', async () => {
+    rest = clientFor(server, 2);
+    const err = await new SupabaseSource(rest).loadWindow({ season: 2031, startDay: day('2031-01-02'), endDay: day('2031-02-01'), warmupBars: 1 }).catch((e) => e);
+    expect(err.message).toMatch(/season 2031 has no universe rows in universe at 127\.0\.0\.1:\d+; seasons that exist: 2023, 2024, 2025, 2026/);
+  });
+});

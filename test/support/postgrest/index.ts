@@ -1,0 +1,24 @@
+import { SAMPLE_DATA_DIR } from '../../../src/config/run-config.ts';
+import { loadSupabaseSettings, SupabaseRest, type RestTuning } from '../../../src/supabase/index.ts';
+import { loadDataFolder, openDatabase } from './database.ts';
+import { startPostgrest, type PostgrestServer } from './server.ts';
+
+export { startPostgrest, type PostgrestServer } from './server.ts';
+export { TRANSIENT_FAULTS, seeded, type FaultKind } from './faults.ts';
+
+/** The server over the sample market (optionally only a date range of its prices). */
+export async function sampleServer(range: { from?: string; to?: string } = {}, maxRows: number | null = 1000): Promise<PostgrestServer> {
+  const db = await openDatabase();
+  await loadDataFolder(db, SAMPLE_DATA_DIR, range);
+  return startPostgrest({ db, maxRows, closeDb: true });
+}
+
+/** The environment that points the CLI at a server (and nowhere else: no .env is read from the test's cwd). */
+export function serverEnv(server: PostgrestServer): Record<string, string> {
+  return { SUPABASE_URL: server.url, SUPABASE_SERVICE_ROLE_KEY: server.key };
+}
+
+/** A client for a server, with quick retries for tests. */
+export function clientFor(server: PostgrestServer, connections = 8, tuning: RestTuning = {}): SupabaseRest {
+  return SupabaseRest.open(loadSupabaseSettings(serverEnv(server), { connections }), { retry: { baseDelayMs: 5, maxDelayMs: 50 }, ...tuning });
+}
