@@ -3,6 +3,7 @@ import { hideBin } from 'yargs/helpers';
 import { UsageError } from '../errors.ts';
 import { RunDir } from '../writers/run-dir.ts';
 import { importCommand, importOptions } from './commands/import.ts';
+import { inspectCommand, inspectOptions } from './commands/inspect.ts';
 import { runCommand, runOptions } from './commands/run.ts';
 import { EXIT, reportError } from './exit.ts';
 import type { CliIO } from './io.ts';
@@ -22,6 +23,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     })
     .command('import <files..>', 'convert CSV price files into a data folder', (y) => importOptions(y), async (args) => {
       code = await importCommand(args as never, io);
+    })
+    .command('inspect [run]', "a finished run's top variants, diagnostics and manifest, or --sql over its CSVs", (y) => inspectOptions(y), async (args) => {
+      code = await inspectCommand(args as never, io);
     })
     .option('verbose', { type: 'boolean', default: false, describe: 'more detail: counters, stack traces' })
     .example('$0 2025-10-07 2026-01-03 2025', 'the sample market, default strategy')

@@ -5,14 +5,26 @@ import type { Cell } from './csv.ts';
 const PERCENT = new Set(['total_return', 'cagr', 'volatility', 'max_drawdown', 'gross_exposure', 'turnover', 'coverage', 'quintile_spread']);
 const INTEGER = new Set(['max_drawdown_days', 'fills', 'round_trips', 'variant']);
 
+/** How a metric is shown to people (the HTML report formats by the same kinds). */
+export type MetricKind = 'integer' | 'money' | 'percent' | 'ratio';
+
+export function metricKind(name: string): MetricKind {
+  if (INTEGER.has(name)) return 'integer';
+  if (name === 'final_equity') return 'money';
+  if (PERCENT.has(name)) return 'percent';
+  return 'ratio';
+}
+
 export function formatMetric(name: string, value: Cell): string {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value !== 'number') return String(value);
   if (!Number.isFinite(value)) return '—';
-  if (INTEGER.has(name)) return value.toLocaleString('en-US');
-  if (name === 'final_equity') return value.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 });
-  if (PERCENT.has(name)) return `${(value * 100).toFixed(2)} %`;
-  return value.toFixed(Math.abs(value) < 0.1 ? 4 : 2);
+  switch (metricKind(name)) {
+    case 'integer': return value.toLocaleString('en-US');
+    case 'money': return value.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 });
+    case 'percent': return `${(value * 100).toFixed(2)} %`;
+    case 'ratio': return value.toFixed(Math.abs(value) < 0.1 ? 4 : 2);
+  }
 }
 
 /** A metric-per-line table for one variant. */
