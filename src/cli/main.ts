@@ -4,6 +4,7 @@ import { UsageError } from '../errors.ts';
 import { RunDir } from '../writers/run-dir.ts';
 import { importCommand, importOptions } from './commands/import.ts';
 import { inspectCommand, inspectOptions } from './commands/inspect.ts';
+import { reportCommand, reportOptions } from './commands/report.ts';
 import { runCommand, runOptions } from './commands/run.ts';
 import { EXIT, reportError } from './exit.ts';
 import type { CliIO } from './io.ts';
@@ -26,6 +27,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     })
     .command('inspect [run]', "a finished run's top variants, diagnostics and manifest, or --sql over its CSVs", (y) => inspectOptions(y), async (args) => {
       code = await inspectCommand(args as never, io);
+    })
+    .command('report [run]', "write the run's report.html: charts and a sortable table in one offline page", (y) => reportOptions(y), async (args) => {
+      code = await reportCommand(args as never, io);
     })
     .option('verbose', { type: 'boolean', default: false, describe: 'more detail: counters, stack traces' })
     .example('$0 2025-10-07 2026-01-03 2025', 'the sample market, default strategy')
