@@ -60,3 +60,14 @@ describe('backtest report', () => {
     expect(failed.stderr).toMatch(/^backtest: run \S+ did not complete \(status "failed"\); there is nothing to look at — run it again\n$/);
   });
 });
+
+describe('backtest <start> <end> --report', () => {
+  it('writes report.html at the end of the run', () => {
+    const fresh = tempDir();
+    const r = backtest(['2025-10-07', '2025-11-03', '--report', '--out', fresh]);
+    expect(r.code, r.stderr).toBe(0);
+    const folder = /^results: (.+)$/m.exec(r.stdout)![1]!;
+    expect(r.stdout).toMatch(new RegExp(`\\nreport: ${folder}/report\\.html\\n$`));
+    expect(readFileSync(join(folder, 'report.html'), 'utf8')).toContain('id="report-data"');
+  });
+});

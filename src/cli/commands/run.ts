@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { runBacktest } from '../../app/backtest.ts';
 import { buildRunConfig } from '../../config/run-config.ts';
+import { writeReport } from '../../report/index.ts';
 import { metricColumns, summaryHeader, summaryRow } from '../../writers/results.ts';
 import { formatMetric, horizontalTable, verticalTable } from '../../writers/terminal.ts';
 import type { CliIO } from '../io.ts';
@@ -23,7 +24,8 @@ export function runOptions<T>(y: Argv<T>) {
     .option('slippage-bps', { type: 'string', default: '0', describe: 'slippage, basis points against the trade' })
     .option('out', { type: 'string', default: 'results', describe: 'parent folder of the run folders' })
     .option('signals', { type: 'boolean', default: false, describe: "write signals.csv: the strategy's signal per symbol on each decision day" })
-    .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout' });
+    .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout' })
+    .option('report', { type: 'boolean', default: false, describe: 'also write report.html into the run folder (as `backtest report` does)' });
 }
 
 type RunArgs = Awaited<ReturnType<typeof runOptions>['argv']>;
@@ -46,11 +48,12 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
     signals: args.signals,
   });
   const { record, dir } = await runBacktest(config, { warn: (w) => io.stderr(`warning: ${w}\n`) });
+  const report = args.report ? (await writeReport(dir)).path : undefined;
   const header = summaryHeader(record);
   const rows = record.variants.map((v) => summaryRow(record, v));
   if (args.json) {
     const summary = rows.map((row) => Object.fromEntries(header.map((h, k) => [h, row[k] ?? null])));
-    io.stdout(`${JSON.stringify({ run_id: record.runId, folder: dir, summary, warnings: record.warnings }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ run_id: record.runId, folder: dir, summary, warnings: record.warnings, report }, null, 2)}\n`);
     return 0;
   }
   const { panel } = record;
@@ -68,5 +71,6 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
   const b = record.benchmark?.metrics;
   if (b) io.stdout(`benchmark buy-and-hold: total return ${formatMetric('total_return', b.total_return)}, sharpe ${formatMetric('sharpe', b.sharpe)}, max drawdown ${formatMetric('max_drawdown', b.max_drawdown)}\n`);
   io.stdout(`results: ${dir}\n`);
+  if (report) io.stdout(`report: ${report}\n`);
   return 0;
 }
