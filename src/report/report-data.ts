@@ -36,14 +36,24 @@ export interface ReportData {
   readonly lowerIsBetter: boolean;
   readonly table: { readonly columns: readonly string[]; readonly kinds: readonly string[]; readonly rows: ReadonlyArray<readonly unknown[]> };
   readonly top: { readonly variants: readonly number[]; readonly labels: readonly string[] };
-  readonly equity: (AlignedSeries & { readonly bucket: number; readonly benchmark: ReadonlyArray<number | null> | null }) | null;
-  readonly drawdown: (AlignedSeries & { readonly bucket: number; readonly benchmark: ReadonlyArray<number | null> | null }) | null;
+  readonly equity: ChartSeries | null;
+  readonly drawdown: ChartSeries | null;
   readonly monthly: (MonthlyReturns & { readonly label: string }) | null;
   readonly ic: { readonly label: string; readonly dates: readonly string[]; readonly ic: ReadonlyArray<number | null>; readonly mean: ReadonlyArray<number | null>; readonly window: number } | null;
   readonly icGroups: { readonly label: string; readonly groups: readonly string[]; readonly mean: ReadonlyArray<number | null>; readonly icMean: number | null } | null;
   readonly quintile: { readonly labels: readonly string[]; readonly spread: ReadonlyArray<number | null> } | null;
   readonly grid: { readonly x: string; readonly y: string; readonly xValues: readonly unknown[]; readonly yValues: readonly unknown[]; readonly cells: readonly GridCell[]; readonly others: readonly string[] } | null;
   readonly notes: readonly string[];
+  /** Ids of the charts the page draws, in page order. */
+  readonly charts: readonly ChartId[];
+}
+
+export type ChartId = 'equity' | 'drawdown' | 'monthly' | 'ic-time' | 'ic-groups' | 'quintile' | 'grid';
+
+/** Daily series of the top variants, and the benchmark's on the same dates; `bucket` > 1 when thinned. */
+export interface ChartSeries extends AlignedSeries {
+  readonly bucket: number;
+  readonly benchmark: ReadonlyArray<number | null> | null;
 }
 
 export async function reportData(tables: RunTables, options: ReportOptions = {}): Promise<ReportData> {
@@ -73,7 +83,7 @@ export async function reportData(tables: RunTables, options: ReportOptions = {})
     ? { labels: quintileRows.map((r) => variantLabel(r, summary.varying)), spread: quintileRows.map((r) => numberOrNull(r.quintile_spread)) }
     : null;
 
-  return {
+  const parts: Omit<ReportData, 'charts'> = {
     run: runBrief(tables),
     benchmark: tables.run.manifest.benchmark ?? null,
     rankBy,
@@ -89,6 +99,11 @@ export async function reportData(tables: RunTables, options: ReportOptions = {})
     grid: gridPart(ranked, summary.varying, rankBy, options, notes),
     notes: [...notes, ...(daily.equity && daily.equity.bucket > 1 ? [`daily series thinned to one point per ${daily.equity.bucket} trading days (equity: the bucket's last value; drawdown: its lowest)`] : [])],
   };
+  const drawn: Record<ChartId, boolean> = {
+    equity: !!parts.equity, drawdown: !!parts.drawdown, monthly: !!parts.monthly?.cells.length,
+    'ic-time': !!parts.ic, 'ic-groups': !!parts.icGroups, quintile: !!parts.quintile, grid: !!parts.grid,
+  };
+  return { ...parts, charts: (Object.keys(drawn) as ChartId[]).filter((id) => drawn[id]) };
 }
 
 /** Equity, drawdown and monthly returns of the top variants, with the benchmark over the same days. */
@@ -112,18 +127,19 @@ async function dailySeries(tables: RunTables, top: readonly SummaryRow[]) {
     benchEquity = equity.dates.map((d) => byDate.get(d)?.[0] ?? null);
     benchDrawdown = equity.dates.map((d) => byDate.get(d)?.[1] ?? null);
   }
-  // The benchmark rides along as the last series so that thinning treats it like the others.
-  const withBench = (s: AlignedSeries, bench: (number | null)[] | null) => (bench ? { dates: s.dates, values: [...s.values, bench] } : s);
-  const thinEquity = downsample(withBench(equity, benchEquity), 'last');
-  const thinDrawdown = downsample(withBench(drawdown, benchDrawdown), 'min');
-  const split = (s: typeof thinEquity, bench: unknown) => ({ dates: s.dates, bucket: s.bucket, values: bench ? s.values.slice(0, -1) : s.values, benchmark: bench ? s.values.at(-1)! : null });
   const best = perVariant[0]!;
   const bestDates = [...best.returns.keys()];
   return {
-    equity: split(thinEquity, benchEquity),
-    drawdown: split(thinDrawdown, benchDrawdown),
+    equity: thinWithBenchmark(equity, benchEquity, 'last'),
+    drawdown: thinWithBenchmark(drawdown, benchDrawdown, 'min'),
     monthly: monthlyReturns(bestDates, bestDates.map((d) => best.returns.get(d) ?? null)),
   };
+}
+
+/** Thins the variants' series and the benchmark's alike (the benchmark rides along as the last series). */
+function thinWithBenchmark(s: AlignedSeries, bench: (number | null)[] | null, pick: 'last' | 'min'): ChartSeries {
+  const thin = downsample(bench ? { dates: s.dates, values: [...s.values, bench] } : s, pick);
+  return { dates: thin.dates, bucket: thin.bucket, values: bench ? thin.values.slice(0, -1) : thin.values, benchmark: bench ? thin.values.at(-1)! : null };
 }
 
 async function icSeries(tables: RunTables, variant: number, label: string): Promise<ReportData['ic']> {
