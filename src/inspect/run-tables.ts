@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { UsageError } from '../errors.ts';
+import { DataError, UsageError } from '../errors.ts';
 import { PERFORMANCE_COLUMNS } from '../metrics/index.ts';
 import { SIGNAL_COLUMNS } from '../metrics/signal-diagnostics.ts';
 import { openDuck, sqlString, type Duck } from '../source/local/duckdb.ts';
@@ -55,7 +55,11 @@ export async function openRunTables(run: RunFolder): Promise<RunTables> {
       const header = csvHeader(file);
       const types = header.filter((c) => columnType(c)).map((c) => `${sqlString(c)}: '${columnType(c)}'`);
       const typed = types.length ? `, types={${types.join(', ')}}` : '';
-      await duck.connection.run(`CREATE VIEW ${table} AS SELECT * FROM read_csv(${sqlString(file)}, header=true, auto_detect=true${typed})`);
+      try {
+        await duck.connection.run(`CREATE VIEW ${table} AS SELECT * FROM read_csv(${sqlString(file)}, header=true, auto_detect=true${typed})`);
+      } catch (err) {
+        throw damaged(run, `${table}.csv`, err);
+      }
       present.push(table);
       columns[table] = header;
     }
@@ -64,6 +68,11 @@ export async function openRunTables(run: RunFolder): Promise<RunTables> {
     throw err;
   }
   return { duck, run, present, columns, close: () => duck.close() };
+}
+
+function damaged(run: RunFolder, file: string, err: unknown): DataError {
+  const message = (err as Error).message.split('\n')[0]!.trim();
+  return new DataError(`run ${run.id}: ${file} cannot be read (${message}); the folder is damaged — run it again`, 'E_RUN_BROKEN', { cause: err });
 }
 
 function columnType(name: string): string | undefined {
@@ -102,7 +111,15 @@ const NUMERIC_TYPE = /^(U?TINYINT|U?SMALLINT|U?INTEGER|U?BIGINT|U?HUGEINT|FLOAT|
  * 2^53 stay text), dates and timestamps as ISO text, everything else as DuckDB renders it in JSON.
  */
 export async function query(tables: RunTables, sql: string): Promise<QueryResult> {
-  const reader = await tables.duck.connection.runAndReadAll(sql);
+  let reader;
+  try {
+    reader = await tables.duck.connection.runAndReadAll(sql);
+  } catch (err) {
+    const message = (err as Error).message.split('\n')[0]!.trim();
+    // The views read the files lazily: a file that does not parse shows up here.
+    if (/CSV Error|sniff/i.test(message)) throw damaged(tables.run, 'a CSV file of the run', err);
+    throw err;
+  }
   const columns = reader.columnNames();
   const types = reader.columnTypes().map(String);
   const numeric = types.map((t) => NUMERIC_TYPE.test(t));
@@ -131,6 +148,7 @@ export async function userQuery(tables: RunTables, sql: string): Promise<QueryRe
   try {
     return await query(tables, sql);
   } catch (err) {
+    if (err instanceof DataError) throw err;
     const message = (err as Error).message.split('\n')[0]!.trim();
     const missing = /Table with name "?([A-Za-z_]+)"? does not exist/i.exec(message)?.[1]?.toLowerCase();
     const known = `tables: ${tables.present.join(', ')}`;

@@ -1,3 +1,4 @@
+import { DataError } from '../errors.ts';
 import { rankSummary, type RankedSummary, type SummaryRow } from './ranking.ts';
 import type { RunManifest } from './run-folder.ts';
 import { queryObjects, query, sqlName, type RunTables } from './run-tables.ts';
@@ -63,6 +64,7 @@ export function runBrief(tables: RunTables): RunBrief {
 /** summary.csv, ranked by `rankBy` (checked against the run's metrics). */
 export async function rankedSummary(tables: RunTables, rankBy: string): Promise<RankedSummary> {
   const rows = await queryObjects(tables, 'SELECT * FROM summary ORDER BY variant');
+  if (!rows.length) throw new DataError(`run ${tables.run.id} has no variant in its summary.csv (status "${tables.run.manifest.status}"): nothing to show`, 'E_RUN_EMPTY');
   return rankSummary(tables.columns.summary ?? [], rows, rankBy);
 }
 

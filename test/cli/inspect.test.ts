@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -116,5 +116,25 @@ describe('backtest inspect', () => {
     const i = backtest(['inspect', dir]);
     expect(i.code).toBe(2);
     expect(i.stderr).toBe(`backtest: ${dir} has no manifest.json, so it is not a complete run (a run writes its manifest last: this one failed or was stopped while writing); run it again\n`);
+  });
+
+  it('a damaged summary.csv, or one without variants: exit 2 and one line, not a DuckDB trace', () => {
+    const copy = join(tempDir(), 'run');
+    cpSync(readme.dir, copy, { recursive: true });
+    const header = readFileSync(join(copy, 'summary.csv'), 'utf8').split('\n')[0]!;
+    writeFileSync(join(copy, 'summary.csv'), `${header}\n1,vopa,not-a-number\n`);
+    const damaged = backtest(['inspect', copy]); // a short row: DuckDB cannot even sniff the file
+    expect(damaged.code).toBe(2);
+    expect(damaged.stderr).toMatch(/^backtest: run \S+: summary\.csv cannot be read \(.*\); the folder is damaged — run it again\n$/);
+    writeFileSync(join(copy, 'summary.csv'), `${header}\n1,vopa,not-a-number,0,3,10,0,5,equal,1,${'x,'.repeat(18)}x\n`);
+    const unreadable = backtest(['inspect', copy]); // a full row with text in numeric columns: fails when read
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stderr).toMatch(/^backtest: run \S+: a CSV file of the run cannot be read \(.*CSV Error.*\); the folder is damaged — run it again\n$/);
+    writeFileSync(join(copy, 'summary.csv'), `${header}\n`);
+    for (const command of ['inspect', 'report']) {
+      const empty = backtest([command, copy]);
+      expect(empty.code).toBe(2);
+      expect(empty.stderr).toMatch(/^backtest: run \S+ has no variant in its summary.csv \(status "complete"\): nothing to show\n$/);
+    }
   });
 });
