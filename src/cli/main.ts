@@ -4,6 +4,8 @@ import { UsageError } from '../errors.ts';
 import { RunDir } from '../writers/run-dir.ts';
 import { doctorCommand, doctorOptions } from './commands/doctor.ts';
 import { importCommand, importOptions } from './commands/import.ts';
+import { inspectCommand, inspectOptions } from './commands/inspect.ts';
+import { reportCommand, reportOptions } from './commands/report.ts';
 import { runCommand, runOptions } from './commands/run.ts';
 import { uploadCommand, uploadOptions } from './commands/upload.ts';
 import { EXIT, reportError } from './exit.ts';
@@ -31,6 +33,12 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     })
     .command('doctor', 'check the Supabase configuration and connection', (y) => doctorOptions(y), async (args) => {
       code = await doctorCommand(args as never, io);
+    })
+    .command('inspect [run]', "a finished run's top variants, diagnostics and manifest, or --sql over its CSVs", (y) => inspectOptions(y), async (args) => {
+      code = await inspectCommand(args as never, io);
+    })
+    .command('report [run]', "write the run's report.html: charts and a sortable table in one offline page", (y) => reportOptions(y), async (args) => {
+      code = await reportCommand(args as never, io);
     })
     .option('verbose', { type: 'boolean', default: false, describe: 'more detail: counters, stack traces' })
     .example('$0 2025-10-07 2026-01-03 2025', 'the sample market, default strategy')

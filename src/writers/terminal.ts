@@ -6,15 +6,28 @@ const PERCENT = new Set(['total_return', 'cagr', 'volatility', 'max_drawdown', '
 const INTEGER = new Set(['max_drawdown_days', 'fills', 'round_trips', 'variant']);
 const RATIO = new Set(['sharpe', 'sortino', 'calmar', 'ic_mean', 'ic_sd', 'ic_ir', 'ic_t']);
 
+/** How a metric is shown to people (the HTML report formats by the same kinds). */
+export type MetricKind = 'integer' | 'money' | 'percent' | 'ratio' | 'text';
+
+export function metricKind(name: string): MetricKind {
+  if (INTEGER.has(name)) return 'integer';
+  if (name === 'final_equity') return 'money';
+  if (PERCENT.has(name)) return 'percent';
+  if (RATIO.has(name)) return 'ratio';
+  return 'text';
+}
+
 export function formatMetric(name: string, value: Cell): string {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value !== 'number') return String(value);
   if (!Number.isFinite(value)) return '—';
-  if (INTEGER.has(name)) return value.toLocaleString('en-US');
-  if (name === 'final_equity') return value.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 });
-  if (PERCENT.has(name)) return `${(value * 100).toFixed(2)} %`;
-  if (RATIO.has(name)) return value.toFixed(Math.abs(value) < 0.1 ? 4 : 2);
-  return String(value); // a parameter: as given
+  switch (metricKind(name)) {
+    case 'integer': return value.toLocaleString('en-US');
+    case 'money': return value.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 });
+    case 'percent': return `${(value * 100).toFixed(2)} %`;
+    case 'ratio': return value.toFixed(Math.abs(value) < 0.1 ? 4 : 2);
+    case 'text': return String(value); // a parameter: as given
+  }
 }
 
 /** A metric-per-line table for one variant. */

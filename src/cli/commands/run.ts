@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { runBacktest, type RunOutcome } from '../../app/backtest.ts';
 import { buildRunConfig, type RunConfig } from '../../config/run-config.ts';
+import { writeReport } from '../../report/index.ts';
 import { formatCounters, SupabaseRest } from '../../supabase/index.ts';
 import { metricColumns, rankedVariants, summaryHeader, summaryRow } from '../../writers/results.ts';
 import { formatMetric, horizontalTable, verticalTable } from '../../writers/terminal.ts';
@@ -37,7 +38,8 @@ export function runOptions<T>(y: Argv<T>) {
     .option('slippage-bps', { type: 'string', default: '0', describe: 'slippage, basis points against the trade' })
     .option('out', { type: 'string', default: 'results', describe: 'parent folder of the run folders' })
     .option('signals', { type: 'boolean', default: false, describe: "write signals.csv: the strategy's signal per symbol on each decision day" })
-    .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout' });
+    .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout' })
+    .option('report', { type: 'boolean', default: false, describe: 'also write report.html into the run folder (as `backtest report` does)' });
 }
 
 type RunArgs = Awaited<ReturnType<typeof runOptions>['argv']> & { verbose?: boolean };
@@ -79,7 +81,10 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
     } finally {
       io.setGraceful?.(false);
     }
-    const code = report(config, outcome, args.json, io);
+    const page = args.report
+      ? (await writeReport(outcome.dir, { rankBy: config.rankBy, allowPartial: outcome.record.status === 'partial' })).path
+      : undefined;
+    const code = report(config, outcome, args.json, io, page);
     if (config.upload && supabase) {
       const uploaded = await uploadAfterRun(supabase, outcome.dir, io);
       if (uploaded !== EXIT.ok) return uploaded;
@@ -93,13 +98,13 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
 }
 
 /** Prints the outcome: a table of metrics (or the top variants), the benchmark and the folder; or JSON. */
-function report(config: RunConfig, { record, dir }: RunOutcome, json: boolean, io: CliIO): number {
+function report(config: RunConfig, { record, dir }: RunOutcome, json: boolean, io: CliIO, page: string | undefined): number {
   const header = summaryHeader(record);
   const rows = rankedVariants(record).map((v) => summaryRow(record, v));
   const partial = record.status === 'partial';
   if (json) {
     const summary = rows.map((row) => Object.fromEntries(header.map((h, k) => [h, row[k] ?? null])));
-    io.stdout(`${JSON.stringify({ run_id: record.runId, folder: dir, status: record.status, summary, warnings: record.warnings }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ run_id: record.runId, folder: dir, status: record.status, summary, warnings: record.warnings, report: page }, null, 2)}\n`);
     return partial ? EXIT.interrupted : EXIT.ok;
   }
   const { panel } = record;
@@ -122,10 +127,8 @@ function report(config: RunConfig, { record, dir }: RunOutcome, json: boolean, i
   }
   const b = record.benchmark?.metrics;
   if (b) io.stdout(`benchmark buy-and-hold: total return ${formatMetric('total_return', b.total_return)}, sharpe ${formatMetric('sharpe', b.sharpe)}, max drawdown ${formatMetric('max_drawdown', b.max_drawdown)}\n`);
-  if (partial) {
-    io.stdout(`interrupted: ${record.variants.length} of ${config.variants.length} variants finished; partial results: ${dir}\n`);
-    return EXIT.interrupted;
-  }
-  io.stdout(`results: ${dir}\n`);
-  return EXIT.ok;
+  if (partial) io.stdout(`interrupted: ${record.variants.length} of ${config.variants.length} variants finished; partial results: ${dir}\n`);
+  else io.stdout(`results: ${dir}\n`);
+  if (page) io.stdout(`report: ${page}\n`);
+  return partial ? EXIT.interrupted : EXIT.ok;
 }

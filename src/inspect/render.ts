@@ -1,0 +1,77 @@
+import Table from 'cli-table3';
+import { SIGNAL_COLUMNS } from '../metrics/signal-diagnostics.ts';
+import type { Cell } from '../writers/csv.ts';
+import { formatMetric, horizontalTable } from '../writers/terminal.ts';
+import type { QueryResult } from './run-tables.ts';
+import type { InspectView } from './run-view.ts';
+
+/** Performance columns shown in the top-variants table (all of them are in --json). */
+const SHOWN_METRICS = ['total_return', 'cagr', 'volatility', 'sharpe', 'sortino', 'max_drawdown', 'calmar', 'turnover'];
+
+/** `backtest inspect` as text: the run in brief, the top variants, their signal diagnostics. */
+export function renderInspect(view: InspectView): string {
+  const out: string[] = [...runLines(view)];
+  const shownParams = view.varying.length ? view.varying : view.params;
+  const metrics = [...SHOWN_METRICS.filter((m) => view.metrics.includes(m)), ...(SHOWN_METRICS.includes(view.rank_by) ? [] : [view.rank_by])];
+  const paramCells = (row: Record<string, unknown>) => shownParams.map((p) => String(row[p] ?? ''));
+  out.push('', `top ${view.top.length} of ${view.variants} variant(s) by ${view.rank_by}${view.varying.length ? '' : ' (parameters: the same for all)'}:`);
+  out.push(horizontalTable(['rank', 'variant', ...shownParams, ...metrics], view.top.map((r) => [String(r.rank), r.variant as Cell, ...paramCells(r), ...metrics.map((m) => r[m] as Cell)])));
+
+  const signal = SIGNAL_COLUMNS.filter((c) => view.metrics.includes(c));
+  if (signal.length) {
+    out.push('', 'signal diagnostics (IC: rank correlation of the signal with the forward return):');
+    out.push(horizontalTable(['rank', 'variant', ...signal], view.top.map((r) => [String(r.rank), r.variant as Cell, ...signal.map((m) => r[m] as Cell)])));
+  }
+  if (view.peer_group_ic.length) {
+    out.push('', `mean IC by peer group, variant ${view.top[0]?.variant} (best):`);
+    out.push(horizontalTable(['peer group', 'ic_mean', 'days'], view.peer_group_ic.map((g) => [g.group, g.ic_mean, String(g.days)])));
+  }
+  const b = view.benchmark;
+  if (b) out.push('', `benchmark buy-and-hold: total return ${formatMetric('total_return', b.total_return as Cell)}, sharpe ${formatMetric('sharpe', b.sharpe as Cell)}, max drawdown ${formatMetric('max_drawdown', b.max_drawdown as Cell)}`);
+  return `${out.join('\n')}\n`;
+}
+
+function runLines(view: InspectView): string[] {
+  const { run } = view;
+  const r = run.range;
+  const s = run.settings ?? {};
+  const d = run.data ?? {};
+  const lines = [
+    `run ${run.id} (${run.status}): ${run.strategy ?? '?'}, ${view.variants} variant(s)` +
+      (r ? `, ${r.first_trading_day} → ${r.last_trading_day} (${r.trading_days} trading days), season ${r.season}` : ''),
+    `folder: ${run.folder}`,
+  ];
+  if (run.command) lines.push(`command: ${run.command}`);
+  if (run.created_at) lines.push(`created: ${run.created_at}`);
+  if (run.data) {
+    const fp = typeof d.fingerprint === 'string' ? `, ${d.fingerprint.slice(0, 19)}…` : '';
+    lines.push(`data: ${d.kind ?? '?'} ${d.location ?? ''} (${d.symbols ?? '?'} symbols, ${d.peer_groups ?? '?'} peer groups${fp})`);
+  }
+  if (run.settings) lines.push(`settings: fill ${s.fill}, cash ${Number(s.cash).toLocaleString('en-US')}, commission ${s.commission_bps} bps, slippage ${s.slippage_bps} bps${s.fractional ? ', fractional shares' : ''}`);
+  if (run.files) lines.push(`files: ${Object.entries(run.files).map(([f, n]) => `${f} (${n.toLocaleString('en-US')} rows)`).join(', ')}`);
+  if (run.warnings.length) lines.push(`warnings: ${run.warnings.length}: ${run.warnings.slice(0, 3).join('; ')}${run.warnings.length > 3 ? '; …' : ''}`);
+  return lines;
+}
+
+/** Rows printed as a table for --sql; --json prints them all. */
+export const SQL_TABLE_ROWS = 1000;
+
+/** A query's result as a terminal table: values as they are (no percent), NULL for missing. */
+export function renderQuery(result: QueryResult): string {
+  const table = new Table({ head: [...result.columns], style: { head: [], border: [] } });
+  for (const row of result.rows.slice(0, SQL_TABLE_ROWS)) table.push(row.map(sqlCell));
+  const more = result.rows.length > SQL_TABLE_ROWS ? `\n… ${result.rows.length - SQL_TABLE_ROWS} more row(s); add LIMIT, or use --json for all` : '';
+  return `${table.toString()}\n(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})${more}\n`;
+}
+
+function sqlCell(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(10)));
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** Rows as JSON objects keyed by column name. */
+export function queryJson(result: QueryResult): Record<string, unknown>[] {
+  return result.rows.map((row) => Object.fromEntries(result.columns.map((c, k) => [c, row[k] ?? null])));
+}

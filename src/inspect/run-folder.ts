@@ -1,0 +1,150 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { DataError } from '../errors.ts';
+
+/**
+ * Finding a finished run: by id (or a unique prefix of one) in the results folder, by a folder path,
+ * or the latest complete run. A run is complete when its folder has its final name, a manifest.json
+ * (written last) and `status: "complete"`; anything else is refused with one line saying what the
+ * folder is and what to do.
+ */
+
+/** What inspect and report read from manifest.json (written by src/writers/results.ts). */
+export interface RunManifest {
+  readonly run_id: string;
+  readonly status: string;
+  readonly created_at?: string;
+  readonly command?: string;
+  readonly strategy?: { readonly name: string; readonly source?: string; readonly builtin?: boolean };
+  readonly range?: {
+    readonly start: string;
+    readonly end: string;
+    readonly season: number;
+    readonly first_trading_day: string | null;
+    readonly last_trading_day: string | null;
+    readonly trading_days: number;
+  };
+  readonly settings?: Readonly<Record<string, unknown>>;
+  readonly variants?: ReadonlyArray<{ readonly variant: number; readonly params: Readonly<Record<string, unknown>>; readonly warnings?: readonly string[] }>;
+  readonly benchmark?: Readonly<Record<string, unknown>>;
+  readonly data?: Readonly<Record<string, unknown>>;
+  readonly files?: Readonly<Record<string, number>>;
+  readonly warnings?: readonly string[];
+  readonly error?: unknown;
+}
+
+/** A run folder whose manifest has been read and checked. */
+export interface RunFolder {
+  readonly id: string;
+  readonly dir: string;
+  readonly manifest: RunManifest;
+}
+
+export interface FindRunOptions {
+  /** Parent folder of the run folders (the run's `--out`). */
+  readonly out: string;
+  readonly cwd?: string | undefined;
+  /** Accept a run interrupted after some variants finished (`status: "partial"`). */
+  readonly allowPartial?: boolean | undefined;
+}
+
+const PARTIAL_FOLDER = /^\.(.+)\.partial$/;
+
+/** The run named by `ref` (an id, a unique id prefix or a folder path), or the latest complete run. */
+export function findRun(ref: string | undefined, options: FindRunOptions): RunFolder {
+  const parent = resolve(options.cwd ?? process.cwd(), options.out);
+  if (ref === undefined || ref === '') return latestRun(parent, options);
+  return openRun(locate(ref, parent, options.cwd ?? process.cwd()), options);
+}
+
+/** Reads and checks one run folder. */
+export function openRun(dir: string, options: Pick<FindRunOptions, 'allowPartial'> = {}): RunFolder {
+  const name = basename(dir);
+  const partialName = PARTIAL_FOLDER.exec(name);
+  if (partialName) throw stillWriting(partialName[1]!, dir);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DataError(`${dir} is not a run folder`, 'E_RUN_NOT_FOUND');
+  const manifest = readManifest(dir);
+  const id = manifest.run_id || name;
+  if (manifest.status === 'partial' && !options.allowPartial) {
+    const finished = manifest.variants?.length ?? 0;
+    throw new DataError(`run ${id} is partial: it was interrupted after ${finished} variant(s) finished; pass --partial to look at those, or run it again`, 'E_RUN_PARTIAL');
+  }
+  if (manifest.status !== 'complete' && manifest.status !== 'partial') {
+    const why = typeof manifest.error === 'string' ? `: ${manifest.error}` : '';
+    throw new DataError(`run ${id} did not complete (status "${manifest.status}"${why}); there is nothing to look at — run it again`, 'E_RUN_FAILED');
+  }
+  if (!existsSync(join(dir, 'summary.csv'))) throw new DataError(`run ${id} has a manifest but no summary.csv in ${dir}; the folder was changed after the run — run it again`, 'E_RUN_INCOMPLETE');
+  return { id, dir, manifest };
+}
+
+function readManifest(dir: string): RunManifest {
+  const file = join(dir, 'manifest.json');
+  if (!existsSync(file)) {
+    throw new DataError(
+      `${dir} has no manifest.json, so it is not a complete run (a run writes its manifest last: this one failed or was stopped while writing); run it again`,
+      'E_RUN_INCOMPLETE',
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new DataError(`${file} is not valid JSON (${(err as Error).message}); the run folder is damaged — run it again`, 'E_RUN_BROKEN');
+  }
+  if (!parsed || typeof parsed !== 'object' || typeof (parsed as RunManifest).status !== 'string') {
+    throw new DataError(`${file} is not a run manifest (it has no status); the run folder is damaged — run it again`, 'E_RUN_BROKEN');
+  }
+  return parsed as RunManifest;
+}
+
+/** The folder `ref` names: a path, an id in `parent`, or a unique prefix of one. */
+function locate(ref: string, parent: string, cwd: string): string {
+  const asPath = resolve(cwd, ref);
+  if (existsSync(asPath) && statSync(asPath).isDirectory()) return asPath;
+  const inParent = join(parent, ref);
+  if (existsSync(inParent)) return inParent;
+  const id = basename(ref);
+  if (existsSync(join(parent, `.${id}.partial`))) throw stillWriting(id, join(parent, `.${id}.partial`));
+  if (existsSync(join(dirname(asPath), `.${id}.partial`))) throw stillWriting(id, join(dirname(asPath), `.${id}.partial`));
+  const matches = runFolders(parent).filter((name) => name.startsWith(ref));
+  if (matches.length === 1) return join(parent, matches[0]!);
+  if (matches.length > 1) throw new DataError(`run "${ref}" is ambiguous in ${parent}: ${matches.slice(0, 5).join(', ')}${matches.length > 5 ? ', …' : ''}`, 'E_RUN_AMBIGUOUS');
+  throw new DataError(`no run "${ref}" in ${parent} (nor a folder of that name); \`backtest inspect\` with no argument takes the latest`, 'E_RUN_NOT_FOUND');
+}
+
+/** The complete run created last (by manifest time, then by id, which starts with the time). */
+function latestRun(parent: string, options: FindRunOptions): RunFolder {
+  if (!existsSync(parent)) throw new DataError(`no runs: ${parent} does not exist; run a backtest first (backtest <start> <end>)`, 'E_NO_RUNS');
+  const complete: RunFolder[] = [];
+  let other = 0;
+  for (const name of runFolders(parent)) {
+    try {
+      complete.push(openRun(join(parent, name), options));
+    } catch {
+      other++;
+    }
+  }
+  const writing = readdirSync(parent).filter((n) => PARTIAL_FOLDER.test(n)).length;
+  if (!complete.length) {
+    const seen = other + writing ? ` (${other + writing} incomplete or failed folder(s) there)` : '';
+    throw new DataError(`no complete run in ${parent}${seen}; run a backtest first (backtest <start> <end>)`, 'E_NO_RUNS');
+  }
+  complete.sort((a, b) => (a.manifest.created_at ?? '').localeCompare(b.manifest.created_at ?? '') || a.id.localeCompare(b.id));
+  return complete[complete.length - 1]!;
+}
+
+/** Sub-folders of `parent` that may be runs (not hidden: a run being written starts with a dot). */
+function runFolders(parent: string): string[] {
+  if (!existsSync(parent)) return [];
+  return readdirSync(parent, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
+}
+
+function stillWriting(id: string, dir: string): DataError {
+  return new DataError(
+    `run ${id} is not complete: ${dir} is still being written, or its run failed or was killed; wait for it to finish, or run it again`,
+    'E_RUN_INCOMPLETE',
+  );
+}

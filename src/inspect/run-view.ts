@@ -1,0 +1,106 @@
+import { DataError } from '../errors.ts';
+import { rankSummary, type RankedSummary, type SummaryRow } from './ranking.ts';
+import type { RunManifest } from './run-folder.ts';
+import { queryObjects, query, sqlName, type RunTables } from './run-tables.ts';
+
+/**
+ * What `backtest inspect` shows, as data (printed as tables, or as JSON with --json): the run in
+ * brief, the top variants by the ranking metric, and the best variant's IC by peer group.
+ */
+export interface InspectView {
+  readonly run: RunBrief;
+  readonly rank_by: string;
+  readonly variants: number;
+  /** Parameters that vary across the variants. */
+  readonly varying: readonly string[];
+  readonly params: readonly string[];
+  readonly metrics: readonly string[];
+  /** The top variants, best first, each with its rank and every summary column. */
+  readonly top: readonly SummaryRow[];
+  /** Mean IC within each peer group for the best variant (empty without diagnostics). */
+  readonly peer_group_ic: readonly PeerGroupIc[];
+  readonly benchmark: Readonly<Record<string, unknown>> | null;
+}
+
+export interface RunBrief {
+  readonly id: string;
+  readonly folder: string;
+  readonly status: string;
+  readonly created_at: string | null;
+  readonly command: string | null;
+  readonly strategy: string | null;
+  readonly range: RunManifest['range'] | null;
+  readonly settings: Readonly<Record<string, unknown>> | null;
+  readonly data: Readonly<Record<string, unknown>> | null;
+  readonly files: Readonly<Record<string, number>> | null;
+  readonly warnings: readonly string[];
+}
+
+export interface PeerGroupIc {
+  readonly group: string;
+  /** Mean of the group's IC over the decision days that have one. */
+  readonly ic_mean: number | null;
+  /** Decision days with an IC for the group. */
+  readonly days: number;
+}
+
+export function runBrief(tables: RunTables): RunBrief {
+  const { manifest: m, dir, id } = tables.run;
+  return {
+    id,
+    folder: dir,
+    status: m.status,
+    created_at: m.created_at ?? null,
+    command: m.command ?? null,
+    strategy: m.strategy?.name ?? null,
+    range: m.range ?? null,
+    settings: m.settings ?? null,
+    data: m.data ?? null,
+    files: m.files ?? null,
+    warnings: m.warnings ?? [],
+  };
+}
+
+/** summary.csv, ranked by `rankBy` (checked against the run's metrics). */
+export async function rankedSummary(tables: RunTables, rankBy: string): Promise<RankedSummary> {
+  const rows = await queryObjects(tables, 'SELECT * FROM summary ORDER BY variant');
+  if (!rows.length) throw new DataError(`run ${tables.run.id} has no variant in its summary.csv (status "${tables.run.manifest.status}"): nothing to show`, 'E_RUN_EMPTY');
+  return rankSummary(tables.columns.summary ?? [], rows, rankBy);
+}
+
+/** Peer groups from diagnostics.csv's `ic_<group>` columns. */
+export function peerGroups(tables: RunTables): string[] {
+  return (tables.columns.diagnostics ?? []).filter((c) => c.startsWith('ic_')).map((c) => c.slice(3));
+}
+
+/** Mean IC per peer group of one variant over its decision days. */
+export async function peerGroupIc(tables: RunTables, variant: number): Promise<PeerGroupIc[]> {
+  const groups = peerGroups(tables);
+  if (!groups.length) return [];
+  const select = groups.map((g, k) => `avg(${sqlName(`ic_${g}`)}) AS m${k}, count(${sqlName(`ic_${g}`)}) AS n${k}`).join(', ');
+  const r = await query(tables, `SELECT ${select} FROM diagnostics WHERE variant = ${Number(variant)}`);
+  const row = r.rows[0] ?? [];
+  return groups.map((group, k) => ({ group, ic_mean: (row[2 * k] as number | null) ?? null, days: Number(row[2 * k + 1] ?? 0) }));
+}
+
+export interface InspectOptions {
+  readonly rankBy: string;
+  readonly top: number;
+}
+
+export async function buildInspectView(tables: RunTables, options: InspectOptions): Promise<InspectView> {
+  const summary = await rankedSummary(tables, options.rankBy);
+  const top = summary.rows.slice(0, options.top).map((row, k) => ({ rank: k + 1, ...row }));
+  const best = summary.rows[0];
+  return {
+    run: runBrief(tables),
+    rank_by: summary.rankBy,
+    variants: summary.rows.length,
+    varying: summary.varying,
+    params: summary.params,
+    metrics: summary.metrics,
+    top,
+    peer_group_ic: best ? await peerGroupIc(tables, Number(best.variant)) : [],
+    benchmark: tables.run.manifest.benchmark ?? null,
+  };
+}

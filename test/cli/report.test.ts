@@ -1,0 +1,73 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { backtest, entries, tempDir } from '../support/cli.ts';
+
+let out: string;
+let dir: string;
+beforeAll(() => {
+  out = tempDir();
+  const r = backtest(['2025-10-07', '2026-01-03', '2025', '--json', '--out', out]);
+  expect(r.code, r.stderr).toBe(0);
+  dir = JSON.parse(r.stdout).folder;
+});
+
+describe('backtest report', () => {
+  it('writes report.html into the latest run: one self-contained page holding the run\'s data', () => {
+    const r = backtest(['report', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const path = join(dir, 'report.html');
+    expect(r.stdout).toBe(`note: a single variant: no parameter heat map\nreport: ${path} (1.1 MB; charts: equity, drawdown, monthly, ic-time, ic-groups, quintile)\n`);
+    const html = readFileSync(path, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/);
+    const markup = html.replace(/(<script\b[^>]*>)[\s\S]*?(<\/script>)/g, '$1$2'); // the page without the scripts' text
+    expect(markup.match(/<script\b[^>]*>/g)).toEqual(['<script type="application/json" id="report-data">', '<script>', '<script>']); // data, ECharts, the page's script
+    expect(/\bsrc=|<link\b|@import|url\(/i.test(markup), 'nothing loaded from elsewhere').toBe(false);
+    const json = /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)![1]!;
+    const data = JSON.parse(json);
+    expect(data.run).toMatchObject({ id: dir.split('/').at(-1), status: 'complete', strategy: 'vopa' });
+    expect(data.table.rows).toHaveLength(1);
+    expect(entries(dir).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  const bad: Array<[string, string[], RegExp]> = [
+    ['an unknown --x', ['--x', 'lookbak'], /^backtest: --x lookbak: not a parameter of this run \(did you mean lookback\?\)/],
+    ['an unknown --rank-by', ['--rank-by', 'ic'], /^backtest: --rank-by ic: not a metric of this run/],
+    ['a bad --top', ['--top', 'many'], /^backtest: --top many: must be a whole number, 1 or more$/],
+  ];
+  it.each(bad)('%s: exit 2, one line, no report', (_, args, message) => {
+    const fresh = tempDir();
+    const run = backtest(['2025-10-07', '2025-11-03', '--strategy', 'vopa', '--json', '--out', fresh]);
+    const r = backtest(['report', ...args, '--out', fresh]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr.trimEnd()).toMatch(message);
+    expect(existsSync(join(JSON.parse(run.stdout).folder, 'report.html'))).toBe(false);
+  });
+
+  it('refuses a partial or failed run, and says what to do', () => {
+    const fresh = tempDir();
+    const folder = JSON.parse(backtest(['2025-10-07', '2025-11-03', '--strategy', 'buy-and-hold', '--json', '--out', fresh]).stdout).folder as string;
+    const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8'));
+    writeFileSync(join(folder, 'manifest.json'), JSON.stringify({ ...manifest, status: 'partial' }));
+    const partial = backtest(['report', folder]);
+    expect(partial.code).toBe(2);
+    expect(partial.stderr).toMatch(/^backtest: run \S+ is partial: it was interrupted after 1 variant\(s\) finished; pass --partial to look at those, or run it again\n$/);
+    expect(backtest(['report', folder, '--partial']).code).toBe(0);
+    writeFileSync(join(folder, 'manifest.json'), JSON.stringify({ ...manifest, status: 'failed' }));
+    const failed = backtest(['report', folder]);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toMatch(/^backtest: run \S+ did not complete \(status "failed"\); there is nothing to look at — run it again\n$/);
+  });
+});
+
+describe('backtest <start> <end> --report', () => {
+  it('writes report.html at the end of the run', () => {
+    const fresh = tempDir();
+    const r = backtest(['2025-10-07', '2025-11-03', '--report', '--out', fresh]);
+    expect(r.code, r.stderr).toBe(0);
+    const folder = /^results: (.+)$/m.exec(r.stdout)![1]!;
+    expect(r.stdout).toMatch(new RegExp(`\\nreport: ${folder}/report\\.html\\n$`));
+    expect(readFileSync(join(folder, 'report.html'), 'utf8')).toContain('id="report-data"');
+  });
+});
