@@ -130,9 +130,22 @@ export type FactorStep = (history: History, out: Float64Array, inputs: readonly 
 export interface StrategyContext {
   /** The run's one SupabaseRest (bounded keep-alive pool); undefined on local data. */
   readonly supabase: SupabaseLike | undefined;
+  /** What the strategy's `setup` returned for this run (read-only, shared by every variant). */
+  readonly data: unknown;
   /** Fresh per variant run: a place for a strategy to keep state between decisions. */
   readonly state: Record<string, unknown>;
   /** A warning shown once on stderr and recorded in the manifest. */
+  warn(message: string): void;
+}
+
+/** What `setup` sees: the run's universe and calendar, and its Supabase client. */
+export interface SetupContext {
+  readonly supabase: SupabaseLike | undefined;
+  readonly symbols: readonly string[];
+  readonly groups: readonly string[];
+  readonly groupOf: Int32Array;
+  /** The window's trading days (warm-up included), ISO dates. */
+  readonly dates: readonly string[];
   warn(message: string): void;
 }
 
@@ -152,6 +165,12 @@ export interface Strategy<S extends ParamSpecs = ParamSpecs> {
   readonly params: S;
   /** Checks between parameters; return a message to reject a combination (e.g. fast < slow). */
   readonly constraints?: ReadonlyArray<(p: ParamValues<S>) => string | true>;
+  /**
+   * Once per run, before any decision: fetch what the strategy needs beyond prices, in bulk
+   * (e.g. one query for a fundamentals table through `ctx.supabase`), never per day. The result is
+   * `ctx.data` in every decision; it must be plain data (it is copied to worker threads).
+   */
+  setup?(ctx: SetupContext): unknown;
   /** Checks the parameters against the season's universe before the run; return a message to refuse. */
   validate?(p: ParamValues<S>, universe: { readonly symbols: readonly string[] }): string | undefined;
   /** Bars of history before a decision close that the strategy reads (its largest lag). */

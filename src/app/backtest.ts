@@ -10,16 +10,19 @@ import type { SupabaseRest } from '../supabase/index.ts';
 import type { LoadedWindow } from '../source/types.ts';
 import { writeManifest, writeTables, type RunRecord } from '../writers/results.ts';
 import { newRunId, RunDir } from '../writers/run-dir.ts';
-import { InterruptedError } from '../errors.ts';
-import { runVariants } from '../variants/run-variants.ts';
+import type { Strategy } from '../api.ts';
+import { BacktestError, InterruptedError, StrategyError } from '../errors.ts';
+import type { SourceInfo } from '../source/types.ts';
+import { runVariants, type VariantRunResult } from '../variants/run-variants.ts';
 import { evaluateVariant, validateVariant, type VariantOutcome } from './variant.ts';
 import { versions } from './versions.ts';
 
 /**
  * A whole run, stage by stage:
  * 1. source → one read of the window (warm-up included) into a panel;
- * 2. every variant is validated against the universe, then simulated over the shared panel
- *    (factors computed once per key);
+ * 2. the strategy's `setup` (once), then every variant validated against the universe and
+ *    simulated over the shared panel (factors computed once per key) by the executor: worker
+ *    threads on this machine by default, or another (e.g. a queue of machines);
  * 3. results are written into a temporary folder, renamed when complete.
  */
 export interface RunOutcome {
@@ -36,9 +39,43 @@ export interface RunHooks {
   readonly supabase?: SupabaseRest | undefined;
   /** Progress bars for long phases, by label (reading rows, running variants); the CLI gives one on a terminal. */
   readonly progress?: (label: string, unit?: string) => ProgressReporter & { stop(): void };
+  /** Runs the variants (default: `runVariants`, worker threads on this machine). */
+  readonly executor?: VariantExecutor | undefined;
 }
 
-export async function runBacktest(config: RunConfig, hooks: RunHooks = {}): Promise<RunOutcome> {
+/** Everything an executor needs to run a run's variants over its loaded data. */
+export interface VariantExecution {
+  readonly runId: string;
+  readonly config: RunConfig;
+  readonly panel: Panel;
+  readonly fingerprint: string;
+  readonly source: SourceInfo;
+  readonly strategy: Strategy;
+  readonly settings: SimulationSettings;
+  readonly factors: FactorCache;
+  readonly setupData: unknown;
+  readonly supabase: SupabaseRest | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly progress: ((done: number, total: number) => void) | undefined;
+}
+
+/** Runs the variants; outcomes in variant order (those that finished, when interrupted). */
+export type VariantExecutor = (execution: VariantExecution) => Promise<VariantRunResult>;
+
+/** The default executor: this machine's worker threads (or the main thread for small runs). */
+export const localExecutor: VariantExecutor = (x) =>
+  runVariants({
+    shared: { panel: x.panel, strategySource: x.config.strategy.source, startDay: x.config.startDay, endDay: x.config.endDay, fill: x.config.fill, settings: x.settings, factors: [], setupData: x.setupData },
+    strategy: x.strategy,
+    variants: x.config.variants,
+    factors: x.factors,
+    workers: x.config.workers,
+    supabase: x.supabase,
+    signal: x.signal,
+    progress: x.progress,
+  });
+
+export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId = newRunId(config.strategy.strategy.name)): Promise<RunOutcome> {
   const createdAt = new Date();
   const t0 = performance.now();
   const strategy = config.strategy.strategy;
@@ -59,33 +96,29 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}): Prom
   if (hooks.signal?.aborted) throw new InterruptedError();
 
   for (const params of config.variants) validateVariant(strategy, params, panel);
+  const setupWarnings: string[] = [];
+  const setupData = await runSetup(strategy, panel, hooks.supabase, setupWarnings);
   const factors = new FactorCache(panel, { shared });
   const settings: SimulationSettings = { cash: config.cash, fractional: config.fractional, commissionBps: config.commissionBps, slippageBps: config.slippageBps };
   const bar = config.variants.length > 1 ? hooks.progress?.('variants', 'variants') : undefined;
-  let run: Awaited<ReturnType<typeof runVariants>>;
+  let run: VariantRunResult;
   try {
-    run = await runVariants({
-      shared: { panel, strategySource: config.strategy.source, startDay: config.startDay, endDay: config.endDay, fill: config.fill, settings, factors: [] },
-      strategy,
-      variants: config.variants,
-      factors,
-      workers: config.workers,
-      supabase: hooks.supabase,
-      signal: hooks.signal,
-      progress: bar,
+    run = await (hooks.executor ?? localExecutor)({
+      runId, config, panel, fingerprint, source: loaded.info, strategy, settings, factors, setupData,
+      supabase: hooks.supabase, signal: hooks.signal, progress: bar,
     });
   } finally {
     bar?.stop();
   }
   const variants = run.outcomes;
   const benchmark = await evaluateBenchmark(panel, config, settings, factors);
-  const warnings = [...new Set(variants.flatMap((v) => v.warnings))];
+  const warnings = [...new Set([...setupWarnings, ...variants.flatMap((v) => v.warnings)])];
   for (const w of warnings) hooks.warn?.(w);
   const t2 = performance.now();
 
   const timings: Record<string, number> = { startup: round(t0), load: round(t1 - t0), compute: round(t2 - t1) };
   const record: RunRecord = {
-    runId: newRunId(strategy.name, createdAt),
+    runId,
     config,
     panel,
     source: loaded.info,
@@ -111,6 +144,20 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}): Prom
   } catch (err) {
     runDir.discard();
     throw err;
+  }
+}
+
+/** The strategy's one-time setup (bulk reads through the run's Supabase client), with a clear error if it fails. */
+async function runSetup(strategy: Strategy, panel: Panel, supabase: SupabaseRest | undefined, warnings: string[]): Promise<unknown> {
+  if (!strategy.setup) return undefined;
+  try {
+    return await strategy.setup({
+      supabase, symbols: panel.symbols, groups: panel.groups, groupOf: panel.groupOf, dates: panel.dates,
+      warn: (m) => { if (!warnings.includes(m)) warnings.push(m); },
+    });
+  } catch (err) {
+    if (err instanceof BacktestError) throw err;
+    throw new StrategyError(`strategy ${strategy.name} failed in setup: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -42,6 +42,8 @@ export interface VariantJob {
   readonly settings: SimulationSettings;
   readonly factors: FactorCache;
   readonly supabase?: SupabaseLike | undefined;
+  /** What the strategy's `setup` returned for the run. */
+  readonly setupData?: unknown;
   /** Compute the signal diagnostics (default true; benchmarks time the simulation alone). */
   readonly diagnostics?: boolean;
 }
@@ -57,7 +59,7 @@ export function evaluateVariant(job: VariantJob): VariantOutcome {
   const { panel, strategy, params } = job;
   const warmup = strategy.warmup(params as never);
   const schedule = planSchedule(panel, job.startDay, job.endDay, warmup, job.fill);
-  const ctx = createContext(job.supabase);
+  const ctx = createContext(job.supabase, job.setupData);
   const result = simulate(panel, strategy, params, schedule, job.settings, job.factors, ctx);
   const metrics = performance({
     curve: result.curve,

@@ -19,10 +19,11 @@ export interface SupabaseLike {
 }
 
 /** Fresh context for one variant's run. `warnings` collects what `warn` was told, once each. */
-export function createContext(supabase: SupabaseLike | undefined): StrategyContext & { readonly warnings: string[] } {
+export function createContext(supabase: SupabaseLike | undefined, data?: unknown): StrategyContext & { readonly warnings: string[] } {
   const warnings: string[] = [];
   return {
     supabase,
+    data,
     state: {},
     warnings,
     warn(message: string) {

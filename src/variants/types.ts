@@ -14,6 +14,8 @@ export interface SharedRun {
   readonly settings: SimulationSettings;
   /** Factor values computed once by the main thread, by key. */
   readonly factors: ReadonlyArray<readonly [string, Float64Array]>;
+  /** What the strategy's `setup` returned (structured-cloned into each worker). */
+  readonly setupData?: unknown;
 }
 
 export interface VariantTask {

@@ -20,7 +20,7 @@ export default async function simulateChunk(task: VariantTask): Promise<VariantO
   const out: VariantOutcome[] = [];
   for (const { id, params } of task.variants) {
     try {
-      out.push(evaluateVariant({ panel: run.panel, strategy: s, id, params, startDay: run.startDay, endDay: run.endDay, fill: run.fill, settings: run.settings, factors }));
+      out.push(evaluateVariant({ panel: run.panel, strategy: s, id, params, startDay: run.startDay, endDay: run.endDay, fill: run.fill, settings: run.settings, factors, setupData: run.setupData }));
     } catch (err) {
       // Errors cross the thread as plain objects: keep the variant, the message and the code.
       const e = err as Error;

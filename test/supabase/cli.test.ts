@@ -79,6 +79,17 @@ describe('backtest --source supabase, upload and doctor, end to end', () => {
     expect(run.status).toBe('complete');
   });
 
+  it('a strategy reads another table once, in setup, through the run\'s client', async () => {
+    server.reset();
+    const out = tempDir();
+    const strategy = join(ROOT, 'test/fixtures/strategies/with-setup.ts');
+    const r = await backtestAsync([...README_RUN, '--source', 'supabase', '--strategy', strategy, '--no-upload', '--json', '--out', out], { cwd: out, env });
+    expect(r.code, r.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(JSON.parse(r.stdout).folder, 'manifest.json'), 'utf8'));
+    expect(manifest.warnings).toContain('picked via supabase');
+    expect(manifest.supabase.sockets_opened).toBeLessThanOrEqual(8);
+  });
+
   it('a run killed mid-upload leaves complete CSVs; `backtest upload` resumes from the journal to exact counts', async () => {
     server.reset();
     const out = tempDir();
