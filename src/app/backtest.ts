@@ -139,7 +139,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
     const rows = writeTables(file, record);
     timings.write = round(performance.now() - t2);
     timings.total = round(performance.now());
-    writeManifest(file, record, rows);
+    writeManifest(file, { ...record, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }, rows);
     return { record, dir: runDir.commit() };
   } catch (err) {
     runDir.discard();

@@ -6,8 +6,8 @@ export function sortino(returns: ArrayLike<number>): number | null {
   if (m === null) return null;
   let downside = 0;
   for (let k = 0; k < returns.length; k++) {
-    const r = returns[k]!;
-    if (r < 0) downside += r * r;
+    const loss = Math.min(returns[k]!, 0); // branch-free: a sign test mispredicts half the time on returns
+    downside += loss * loss;
   }
   const dd = Math.sqrt(downside / returns.length);
   return dd === 0 ? null : (m / dd) * Math.sqrt(TRADING_DAYS);

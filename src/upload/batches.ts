@@ -1,5 +1,6 @@
 import { BacktestError } from '../errors.ts';
-import { SupabaseHttpError, type SupabaseRest } from '../supabase/index.ts';
+import type { SupabaseRest } from '../supabase/client.ts';
+import { SupabaseHttpError } from '../supabase/errors.ts';
 import type { Journal } from './journal.ts';
 import type { Row } from './run-rows.ts';
 

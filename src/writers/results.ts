@@ -26,6 +26,8 @@ export interface RunRecord {
   readonly createdAt: Date;
   readonly warnings: readonly string[];
   readonly timings: Record<string, number>;
+  /** Peak resident memory of the process, in MB, when the manifest was written. */
+  readonly peakRssMb?: number | undefined;
   readonly versions: Record<string, string>;
   /** The Supabase client's counters (requests, retries, sockets) when the run used one. Never the key. */
   readonly supabase?: object;
@@ -220,6 +222,7 @@ export function manifest(record: RunRecord, rows: Record<string, number>): Recor
     ...(record.supabase ? { supabase: record.supabase } : {}),
     versions: record.versions,
     timings_ms: record.timings,
+    peak_rss_mb: record.peakRssMb,
     warnings: record.warnings,
   };
 }

@@ -1,7 +1,6 @@
 import type { Argv } from 'yargs';
 import { requireNumber } from '../../config/run-config.ts';
-import { effectiveEnv, loadSupabaseSettings } from '../../supabase/index.ts';
-import { runDoctor } from '../../supabase/doctor.ts';
+import { effectiveEnv, loadSupabaseSettings } from '../../supabase/config.ts';
 import type { CliIO } from '../io.ts';
 
 /** `backtest doctor`: checks the Supabase configuration and connection; exit 0 when healthy. */
@@ -14,7 +13,7 @@ type DoctorArgs = Awaited<ReturnType<typeof doctorOptions>['argv']>;
 export async function doctorCommand(args: DoctorArgs, io: CliIO): Promise<number> {
   const connections = args.connections === undefined ? undefined : requireNumber('--connections', args.connections, { positive: true });
   const settings = loadSupabaseSettings(effectiveEnv(process.cwd()), { connections });
-  const report = await runDoctor(settings);
+  const report = await (await import('../../supabase/doctor.ts')).runDoctor(settings);
   for (const f of report.findings) {
     io.stdout(`${f.ok ? 'ok  ' : 'FAIL'} ${f.what}\n`);
     if (f.fix) io.stdout(`     → ${f.fix}\n`);

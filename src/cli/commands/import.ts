@@ -2,8 +2,7 @@ import type { Argv } from 'yargs';
 import { requireNumber } from '../../config/run-config.ts';
 import { UsageError } from '../../errors.ts';
 import { importToFolder } from '../../source/import/index.ts';
-import { importToSupabase } from '../../source/import/to-supabase.ts';
-import { effectiveEnv, loadSupabaseSettings, SupabaseRest } from '../../supabase/index.ts';
+import { effectiveEnv, loadSupabaseSettings } from '../../supabase/config.ts';
 import { closeOnInterrupt } from '../interrupt.ts';
 import type { CliIO } from '../io.ts';
 import { progressBar } from '../progress.ts';
@@ -57,6 +56,7 @@ async function importSupabase(args: ImportArgs, io: CliIO): Promise<number> {
   if (args.data) throw new UsageError('import: --data names a folder; leave it out with --to supabase', 'E_BAD_OPTION');
   const batchSize = args['batch-size'] === undefined ? undefined : requireNumber('--batch-size', args['batch-size'], { positive: true });
   const connections = args.connections === undefined ? undefined : requireNumber('--connections', args.connections, { positive: true });
+  const [{ SupabaseRest }, { importToSupabase }] = await Promise.all([import('../../supabase/client.ts'), import('../../source/import/to-supabase.ts')]);
   const rest = SupabaseRest.open(loadSupabaseSettings(effectiveEnv(process.cwd()), { connections }));
   const release = closeOnInterrupt(() => rest.destroy());
   try {

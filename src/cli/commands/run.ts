@@ -1,8 +1,7 @@
 import type { Argv } from 'yargs';
 import { runBacktest, type RunOutcome } from '../../app/backtest.ts';
 import { buildRunConfig, type RunConfig } from '../../config/run-config.ts';
-import { writeReport } from '../../report/index.ts';
-import { formatCounters, SupabaseRest } from '../../supabase/index.ts';
+import { formatCounters } from '../../supabase/counters.ts';
 import { metricColumns, rankedVariants, summaryHeader, summaryRow } from '../../writers/results.ts';
 import { formatMetric, horizontalTable, verticalTable } from '../../writers/terminal.ts';
 import { EXIT } from '../exit.ts';
@@ -71,7 +70,8 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
     upload: args.upload,
   });
   // The run's one Supabase client: the source reads through it, strategies get it, the upload uses it.
-  const supabase = config.supabase ? SupabaseRest.open(config.supabase) : undefined;
+  // Loaded only when configured: the Supabase client's modules (undici, supabase-js) cost start-up time.
+  const supabase = config.supabase ? (await import('../../supabase/client.ts')).SupabaseRest.open(config.supabase) : undefined;
   const release = supabase ? closeOnInterrupt(() => supabase.destroy()) : () => {};
   try {
     io.setGraceful?.(true);
@@ -82,7 +82,7 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
       io.setGraceful?.(false);
     }
     const page = args.report
-      ? (await writeReport(outcome.dir, { rankBy: config.rankBy, allowPartial: outcome.record.status === 'partial' })).path
+      ? (await (await import('../../report/index.ts')).writeReport(outcome.dir, { rankBy: config.rankBy, allowPartial: outcome.record.status === 'partial' })).path
       : undefined;
     const code = report(config, outcome, args.json, io, page);
     if (config.upload && supabase) {

@@ -3,7 +3,10 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { requireNumber } from '../../config/run-config.ts';
 import { UsageError } from '../../errors.ts';
-import { effectiveEnv, formatCounters, loadSupabaseSettings, SupabaseRest } from '../../supabase/index.ts';
+// The Supabase client (undici, supabase-js) loads only when a command talks to Supabase: start-up stays light.
+import type { SupabaseRest } from '../../supabase/client.ts';
+import { effectiveEnv, loadSupabaseSettings } from '../../supabase/config.ts';
+import { formatCounters } from '../../supabase/counters.ts';
 import { DEFAULT_BATCH_SIZE, uploadRun, type UploadReport } from '../../upload/index.ts';
 import { closeOnInterrupt } from '../interrupt.ts';
 import type { CliIO } from '../io.ts';
@@ -28,6 +31,7 @@ export async function uploadCommand(args: UploadArgs, io: CliIO): Promise<number
   const batchSize = args['batch-size'] === undefined ? undefined : requireNumber('--batch-size', args['batch-size'], { positive: true });
   if (batchSize !== undefined && !Number.isInteger(batchSize)) throw new UsageError(`--batch-size ${batchSize}: must be a whole number`, 'E_BAD_OPTION');
   const connections = args.connections === undefined ? undefined : requireNumber('--connections', args.connections, { positive: true });
+  const { SupabaseRest } = await import('../../supabase/client.ts');
   const rest = SupabaseRest.open(loadSupabaseSettings(effectiveEnv(cwd), { connections }));
   const release = closeOnInterrupt(() => rest.destroy());
   try {

@@ -1,5 +1,6 @@
 import { DataError } from '../../errors.ts';
-import { SupabaseHttpError, type SupabaseRest } from '../../supabase/index.ts';
+import type { SupabaseRest } from '../../supabase/client.ts';
+import { SupabaseHttpError } from '../../supabase/errors.ts';
 import { treeValue } from './partitions.ts';
 
 /**
