@@ -16,6 +16,7 @@ import { buildRunConfig, type RunConfig } from '../src/config/run-config.ts';
 import { FactorCache } from '../src/runner/factor-cache.ts';
 import { openSource } from '../src/source/index.ts';
 import { importToFolder } from '../src/source/import/index.ts';
+import { peakRssMb } from '../src/util/memory.ts';
 import { runVariants } from '../src/variants/run-variants.ts';
 import { time, type Measure } from './lib.ts';
 
@@ -57,7 +58,7 @@ async function sweep(name: keyof typeof WORKLOADS, runs: number): Promise<SweepR
       });
       threads = r.threads;
     }, runs, 1);
-    return { variants: config.variants.length, ms, threads, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+    return { variants: config.variants.length, ms, threads, peakRssMb: peakRssMb() };
   } finally {
     if (data) rmSync(data, { recursive: true, force: true });
   }

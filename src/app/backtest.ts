@@ -5,6 +5,7 @@ import { FactorCache } from '../runner/factor-cache.ts';
 import type { SimulationSettings } from '../runner/simulate.ts';
 import { loadStrategy } from '../strategy/registry.ts';
 import { openSource } from '../source/index.ts';
+import { peakRssMb } from '../util/memory.ts';
 import type { ProgressReporter } from '../util/progress.ts';
 import type { SupabaseRest } from '../supabase/index.ts';
 import type { LoadedWindow } from '../source/types.ts';
@@ -139,7 +140,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
     const rows = writeTables(file, record);
     timings.write = round(performance.now() - t2);
     timings.total = round(performance.now());
-    writeManifest(file, { ...record, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }, rows);
+    writeManifest(file, { ...record, peakRssMb: peakRssMb() }, rows);
     return { record, dir: runDir.commit() };
   } catch (err) {
     runDir.discard();
