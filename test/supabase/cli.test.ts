@@ -33,6 +33,17 @@ describe('backtest --source supabase, upload and doctor, end to end', () => {
   });
   afterAll(async () => server?.close());
 
+  /** The README run through Supabase without its upload, then answers slowed so an upload can be stopped midway. */
+  async function runNotUploaded() {
+    server.reset();
+    const out = tempDir();
+    const run = await backtestAsync([...README_RUN, '--source', 'supabase', '--no-upload', '--out', out], { cwd: out, env });
+    expect(run.code, run.stderr).toBe(0);
+    const dir = join(out, entries(out)[0]!);
+    server.faults.latencyMs = 40;
+    return { out, dir, journal: join(dir, 'upload.journal') };
+  }
+
   it('gives the local summary under 10 % transient faults, uploads every row exactly once, and never shows the key', async () => {
     server.reset();
     server.faults.rate = 0.1;
@@ -91,13 +102,7 @@ describe('backtest --source supabase, upload and doctor, end to end', () => {
   });
 
   it('a run killed mid-upload leaves complete CSVs; `backtest upload` resumes from the journal to exact counts', async () => {
-    server.reset();
-    const out = tempDir();
-    const run = await backtestAsync([...README_RUN, '--source', 'supabase', '--no-upload', '--out', out], { cwd: out, env });
-    expect(run.code, run.stderr).toBe(0);
-    const dir = join(out, entries(out)[0]!);
-    const journal = join(dir, 'upload.journal');
-    server.faults.latencyMs = 40;
+    const { out, dir, journal } = await runNotUploaded();
     let killedAfter = 0;
     const killed = await backtestAsync(['upload', dir, '--batch-size', '10'], {
       cwd: out,
@@ -135,13 +140,7 @@ describe('backtest --source supabase, upload and doctor, end to end', () => {
   });
 
   it('Ctrl-C during an upload exits 130 quietly with the journal on disk; the next upload finishes it', async () => {
-    server.reset();
-    const out = tempDir();
-    const run = await backtestAsync([...README_RUN, '--source', 'supabase', '--no-upload', '--out', out], { cwd: out, env });
-    expect(run.code, run.stderr).toBe(0);
-    const dir = join(out, entries(out)[0]!);
-    const journal = join(dir, 'upload.journal');
-    server.faults.latencyMs = 40;
+    const { out, dir, journal } = await runNotUploaded();
     const stopped = await backtestAsync(['upload', dir, '--batch-size', '10'], {
       cwd: out,
       env,

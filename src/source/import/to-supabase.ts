@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { SupabaseRest } from '../../supabase/index.ts';
 import { DEFAULT_BATCH_SIZE, DEFAULT_UPLOAD_CONCURRENCY, Journal, upsertBatches } from '../../upload/index.ts';
 import { isoDate } from '../../util/dates.ts';
-import { readImportFiles, type ImportOptions, type Rejection } from './index.ts';
+import { readImportFiles, type ImportOptions, type ImportReport } from './index.ts';
 import { deriveUniverse } from './parse-universe.ts';
 
 /**
@@ -15,14 +15,7 @@ import { deriveUniverse } from './parse-universe.ts';
  * resume where it stopped; it is removed when the import completes. Derived universe rows
  * (no --universe) never overwrite rows already in the project.
  */
-export interface SupabaseImportReport {
-  readonly rows: number;
-  readonly symbols: number;
-  readonly from: string;
-  readonly to: string;
-  readonly universeRows: number;
-  readonly seasons: readonly number[];
-  readonly rejected: readonly Rejection[];
+export interface SupabaseImportReport extends Omit<ImportReport, 'dir'> {
   readonly requests: number;
   readonly seconds: number;
 }
