@@ -13,59 +13,67 @@ export function peerZScore(input: Factor, minPeers: number): Factor {
     key: `peerZ(${input.key},${minPeers})`,
     inputs: [input],
     create({ n, groupOf, groupCount }) {
-      const count = new Int32Array(groupCount);
-      const sum = new Float64Array(groupCount);
-      const mean = new Float64Array(groupCount);
-      const ss = new Float64Array(groupCount);
-      const center = new Float64Array(groupCount); // μ used for each group
-      const scale = new Float64Array(groupCount); // 1 / σ, or 0 when σ = 0
-      return (_history, out, [values]) => {
-        zscoreRow(values!, out, n, groupOf, groupCount, minPeers, count, sum, mean, ss, center, scale);
-      };
+      // Members listed group by group (once per run): each group's sums then run in registers
+      // over a contiguous list instead of bouncing between per-group slots symbol by symbol.
+      const start = new Int32Array(groupCount + 1);
+      for (let i = 0; i < n; i++) start[groupOf[i]! + 1]!++;
+      for (let g = 0; g < groupCount; g++) start[g + 1] = start[g + 1]! + start[g]!;
+      const members = new Int32Array(n);
+      const fill = start.slice(0, groupCount);
+      for (let i = 0; i < n; i++) members[fill[groupOf[i]!]!++] = i;
+      const groups: PeerGroups = { start, members, count: new Int32Array(groupCount), mean: new Float64Array(groupCount), groupCount };
+      return (_history, out, [values]) => zscoreRow(values!, out, groups, minPeers);
     },
   };
 }
 
-/** One row: group sums, then means, then squared deviations (two-pass), then the scores. */
-function zscoreRow(
-  v: Float64Array, out: Float64Array, n: number, groupOf: Int32Array, groupCount: number, minPeers: number,
-  count: Int32Array, sum: Float64Array, mean: Float64Array, ss: Float64Array, center: Float64Array, scale: Float64Array,
-): void {
-  count.fill(0);
-  sum.fill(0);
-  ss.fill(0);
+interface PeerGroups {
+  readonly start: Int32Array;
+  readonly members: Int32Array;
+  readonly count: Int32Array;
+  readonly mean: Float64Array;
+  readonly groupCount: number;
+}
+
+/** One row: per group, count and mean, then the sd (two-pass), then the scores; all members as the fallback. */
+function zscoreRow(v: Float64Array, out: Float64Array, groups: PeerGroups, minPeers: number): void {
+  const { start, members, count, mean, groupCount } = groups;
   let allCount = 0, allSum = 0;
-  for (let i = 0; i < n; i++) {
-    const x = v[i]!;
-    if (x !== x) continue;
-    const g = groupOf[i]!;
-    count[g]!++;
-    sum[g] = sum[g]! + x;
-    allCount++;
-    allSum += x;
+  for (let g = 0; g < groupCount; g++) {
+    let c = 0, sum = 0;
+    for (let k = start[g]!; k < start[g + 1]!; k++) {
+      const x = v[members[k]!]!;
+      if (x === x) { sum += x; c++; }
+    }
+    count[g] = c;
+    mean[g] = c ? sum / c : 0;
+    allCount += c;
+    allSum += sum;
   }
   const allMean = allCount ? allSum / allCount : 0;
-  for (let g = 0; g < groupCount; g++) mean[g] = count[g] ? sum[g]! / count[g]! : 0;
   let allSs = 0;
-  for (let i = 0; i < n; i++) {
-    const x = v[i]!;
-    if (x !== x) continue;
-    const g = groupOf[i]!;
-    const d = x - mean[g]!;
-    ss[g] = ss[g]! + d * d;
-    const e = x - allMean;
-    allSs += e * e;
+  for (let k = 0; k < members.length; k++) {
+    const x = v[members[k]!]!;
+    if (x === x) allSs += (x - allMean) * (x - allMean);
   }
   const allSd = allCount > 1 ? Math.sqrt(allSs / (allCount - 1)) : 0;
   for (let g = 0; g < groupCount; g++) {
     const own = count[g]! >= minPeers;
-    const sd = own ? (count[g]! > 1 ? Math.sqrt(ss[g]! / (count[g]! - 1)) : 0) : allSd;
-    center[g] = own ? mean[g]! : allMean;
-    scale[g] = sd > 0 ? 1 / sd : 0;
-  }
-  for (let i = 0; i < n; i++) {
-    const x = v[i]!;
-    const g = groupOf[i]!;
-    out[i] = x !== x ? NaN : (x - center[g]!) * scale[g]!; // scale 0: σ = 0 → VOPA 0
+    let center = allMean, sd = allSd;
+    if (own) {
+      center = mean[g]!;
+      let ss = 0;
+      for (let k = start[g]!; k < start[g + 1]!; k++) {
+        const x = v[members[k]!]!;
+        if (x === x) ss += (x - center) * (x - center);
+      }
+      sd = count[g]! > 1 ? Math.sqrt(ss / (count[g]! - 1)) : 0;
+    }
+    const scale = sd > 0 ? 1 / sd : 0; // σ = 0 → VOPA 0
+    for (let k = start[g]!; k < start[g + 1]!; k++) {
+      const i = members[k]!;
+      const x = v[i]!;
+      out[i] = x === x ? (x - center) * scale : NaN;
+    }
   }
 }
