@@ -24,14 +24,14 @@ export default defineStrategy({
   decide(bar, p) {
     const i = p.symbol === '' ? 0 : bar.symbolIndex(p.symbol);
     const fast = bar.factorValue('fast', i), slow = bar.factorValue('slow', i);
-    const fastBefore = bar.factorValue('fast', i, 1), slowBefore = bar.factorValue('slow', i, 1);
-    const held = bar.position(i);
-    if (held === 0 && fast > slow && fastBefore <= slowBefore) {
+    // Yesterday's averages matter only when today's already point the way of a cross.
+    if (bar.position(i) === 0) {
+      if (!(fast > slow) || !(bar.factorValue('fast', i, 1) <= bar.factorValue('slow', i, 1))) return undefined;
       const w = bar.weights();
       w[i] = 1;
       return w;
     }
-    if (held > 0 && fast < slow && fastBefore >= slowBefore) return bar.weights();
+    if (bar.position(i) > 0 && fast < slow && bar.factorValue('fast', i, 1) >= bar.factorValue('slow', i, 1)) return bar.weights();
     return undefined;
   },
 });
