@@ -125,11 +125,16 @@ async function coordinate(x: VariantExecution, o: QueueExecutorOptions): Promise
       wake = () => {};
     }
   } catch (err) {
-    await withdraw(queue, pending.keys());
+    await withdraw(queue, [...pending.keys()]);
     throw err;
   } finally {
     x.signal?.removeEventListener('abort', onAbort);
-    if (x.signal?.aborted && pending.size) await withdraw(queue, pending.keys());
+    if (x.signal?.aborted && pending.size) {
+      // Interrupted: what finished meanwhile still goes into the partial folder.
+      await withdraw(queue, [...pending.keys()], async (id) => {
+        if (await settle(queue, run, x, pending.get(id)!, journal, state)) pending.delete(id);
+      });
+    }
     await Promise.race([Promise.all([queue.close(), events.close()]), new Promise((r) => setTimeout(r, 5_000).unref())]);
   }
   const collected = state.chunks.size - state.fromJournal;
@@ -270,12 +275,16 @@ async function settle(queue: Queue, run: RunDescriptor, x: VariantExecution, r: 
   return true;
 }
 
-/** Takes the run's jobs that have not started off the queue; running and finished ones stay for `--resume`. */
-async function withdraw(queue: Queue, ids: Iterable<string>): Promise<void> {
+/**
+ * Takes the run's jobs that have not started (and failed ones) off the queue; running ones stay and
+ * finish into Redis for `--resume`. Finished ones are collected when `collect` is given, else left.
+ */
+async function withdraw(queue: Queue, ids: readonly string[], collect?: (id: string) => Promise<void>): Promise<void> {
   const work = (async () => {
     for (const id of ids) {
       const state = await queue.getJobState(id);
       if (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children' || state === 'failed') await queue.remove(id);
+      else if (state === 'completed' && collect) await collect(id);
     }
   })();
   await Promise.race([work.catch(() => {}), new Promise((r) => setTimeout(r, 5_000).unref())]);

@@ -58,7 +58,7 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
       ctx = await runs.get(p.run);
     } catch (err) {
       if (err instanceof WorkerRefusal) {
-        o.log(err.message);
+        o.log(`chunk ${p.chunk}: ${err.message}`);
         throw new UnrecoverableError(err.message);
       }
       throw err;
