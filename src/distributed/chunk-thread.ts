@@ -16,7 +16,7 @@ import type { FillTiming } from '../runner/schedule.ts';
 import type { SimulationSettings } from '../runner/simulate.ts';
 import { loadStrategy } from '../strategy/registry.ts';
 import type { VariantFailure } from '../variants/types.ts';
-import { encodeWire, WIRE_VERSION, wireOutcome, type ChunkResult } from './wire.ts';
+import { encodeWire, shipped, WIRE_VERSION, wireOutcome, type ChunkResult } from './wire.ts';
 
 export interface ThreadRun {
   readonly runId: string;
@@ -28,6 +28,7 @@ export interface ThreadRun {
   readonly settings: SimulationSettings;
   readonly setupData: unknown;
   readonly save: readonly SavedTable[];
+  readonly signals: boolean;
   readonly worker: { readonly name: string; readonly threads: number };
 }
 
@@ -38,7 +39,7 @@ export interface ChunkTask {
 }
 
 const run = workerData as ThreadRun;
-const save = new Set(run.save);
+const ship = shipped(run.save, run.signals);
 const factors = new FactorCache(run.panel);
 const strategy = loadStrategy(run.strategySource).then((s) => s.strategy);
 
@@ -49,7 +50,7 @@ export default async function simulateChunk(task: ChunkTask): Promise<string> {
   const outcomes = task.variants.map(({ id, params }) => {
     try {
       const o = evaluateVariant({ panel: run.panel, strategy: s, id, params, startDay: run.startDay, endDay: run.endDay, fill: run.fill, settings: run.settings, factors, setupData: run.setupData });
-      return wireOutcome(o, save);
+      return wireOutcome(o, ship);
     } catch (err) {
       const e = err as Error;
       const failure: VariantFailure = { variant: id, message: e.message, code: e instanceof BacktestError ? e.code : undefined };

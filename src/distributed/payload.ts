@@ -25,8 +25,9 @@ export interface RunDescriptor {
   readonly fill: FillTiming;
   readonly settings: SimulationSettings;
   readonly fingerprint: string;
-  /** Tables the coordinator writes: a worker ships only what they need. */
+  /** Tables the coordinator writes (`--save`, `--signals`): a worker ships only what they need. */
   readonly save: readonly SavedTable[];
+  readonly signals: boolean;
 }
 
 export interface JobPayload {
@@ -62,6 +63,7 @@ export function describeRun(runId: string, config: RunConfig, window: WindowRequ
     settings: { cash: settings.cash, fractional: settings.fractional, commissionBps: settings.commissionBps, slippageBps: settings.slippageBps },
     fingerprint,
     save: [...config.save].sort(),
+    signals: config.signals,
   };
 }
 

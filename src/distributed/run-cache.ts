@@ -122,7 +122,7 @@ export class RunCache {
     const setupData = await runSetup(strategy, panel, supabase, []);
     const data: ThreadRun = {
       runId: run.runId, panel, strategySource: run.strategy.source, startDay: run.window.startDay, endDay: run.window.endDay,
-      fill: run.fill, settings: run.settings, setupData, save: run.save, worker: { name: this.w.name, threads: this.w.threads },
+      fill: run.fill, settings: run.settings, setupData, save: run.save, signals: run.signals, worker: { name: this.w.name, threads: this.w.threads },
     };
     const pool = new Piscina<ChunkTask, string>({
       filename: new URL('./chunk-thread.ts', import.meta.url).href,

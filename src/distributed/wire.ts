@@ -1,5 +1,6 @@
 import type { Params, Strategy } from '../api.ts';
 import type { VariantOutcome, VariantSignal } from '../app/variant.ts';
+import type { DiagnosticsDay } from '../metrics/signal-diagnostics.ts';
 import { BacktestError } from '../errors.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
 import type { SimulationResult } from '../runner/simulate.ts';
@@ -13,13 +14,40 @@ import type { SavedTable } from '../config/run-config.ts';
  * - numbers JSON cannot hold (NaN, ±Infinity, −0) are tagged (`{"$n":"NaN"}`);
  * - a variant's signal values (bars × symbols, the factors themselves) are left out: the
  *   coordinator takes them from its own factor cache when `--signals` asks for them;
- * - the equity curve and the trades are left out when `--save` does not write them (their arrays
- *   come back empty), which keeps `--save none` sweeps small.
+ * - the signal's diagnostics days go as columns (null as NaN: the diagnostics never hold NaN);
+ * - the equity curve, the trades and the diagnostics days are left out when the coordinator writes
+ *   nothing from them (`--save`, `--signals`): their arrays come back empty, which keeps
+ *   `--save none` sweeps small. The summary's metrics are always there.
  */
 export const WIRE_VERSION = 1;
 
+/** What a coordinator needs beyond the summary: from `--save` and `--signals`. */
+export interface Shipped {
+  readonly equity: boolean;
+  readonly trades: boolean;
+  /** Diagnostics days (diagnostics.csv, and signals.csv's dates). */
+  readonly days: boolean;
+}
+
+export function shipped(save: Iterable<SavedTable>, signals: boolean): Shipped {
+  const s = new Set(save);
+  return { equity: s.has('equity'), trades: s.has('trades'), days: s.has('diagnostics') || signals };
+}
+
+/** Diagnostics days as columns: one entry per day, `groupIc` day-major (days × groups). */
+export interface WireDays {
+  readonly bar: Int32Array;
+  readonly ic: Float64Array;
+  readonly quintileSpread: Float64Array;
+  readonly coverage: Float64Array;
+  readonly groupIc: Float64Array;
+  readonly groups: number;
+}
+
 /** One variant's outcome without its parameters (the coordinator has them) and signal values. */
-export type WireOutcome = Omit<VariantOutcome, 'params' | 'signal'> & { readonly signal?: Omit<VariantSignal, 'values'> | undefined };
+export type WireOutcome = Omit<VariantOutcome, 'params' | 'signal'> & {
+  readonly signal?: (Omit<VariantSignal, 'values' | 'days'> & { readonly days: WireDays }) | undefined;
+};
 
 export interface ChunkResult {
   readonly v: number;
@@ -74,14 +102,14 @@ export function decodeWire<T>(text: string): T {
   return JSON.parse(text, reviver) as T;
 }
 
-/** What a worker ships of one outcome: no parameters, no signal values, only the saved tables. */
-export function wireOutcome(o: VariantOutcome, save: ReadonlySet<SavedTable>): WireOutcome {
+/** What a worker ships of one outcome: no parameters, no signal values, only what will be written. */
+export function wireOutcome(o: VariantOutcome, ship: Shipped): WireOutcome {
   const result: SimulationResult = {
     ...o.result,
-    curve: save.has('equity') ? o.result.curve : emptyCurve(),
-    trades: save.has('trades') ? o.result.trades : emptyTrades(),
+    curve: ship.equity ? o.result.curve : emptyCurve(),
+    trades: ship.trades ? o.result.trades : emptyTrades(),
   };
-  const signal = o.signal ? { factor: o.signal.factor, horizon: o.signal.horizon, days: o.signal.days, summary: o.signal.summary } : undefined;
+  const signal = o.signal ? { factor: o.signal.factor, horizon: o.signal.horizon, days: packDays(ship.days ? o.signal.days : []), summary: o.signal.summary } : undefined;
   return { id: o.id, schedule: o.schedule, result, metrics: o.metrics, signal, warnings: o.warnings };
 }
 
@@ -113,9 +141,28 @@ export function restoreOutcome(w: WireOutcome, params: Params, strategy: Strateg
       const declared = strategy.factors?.(params as never) ?? {};
       for (const name of [...(spec.extra ?? []), spec.factor]) values[name] = factors.get(declared[name]!);
     }
-    signal = { ...w.signal, values };
+    signal = { factor: w.signal.factor, horizon: w.signal.horizon, days: unpackDays(w.signal.days), summary: w.signal.summary, values };
   }
   return { id: w.id, params, schedule: w.schedule, result: w.result, metrics: w.metrics, signal, warnings: w.warnings };
+}
+
+function packDays(days: readonly DiagnosticsDay[]): WireDays {
+  const groups = days[0]?.groupIc.length ?? 0;
+  const col = (f: (d: DiagnosticsDay) => number | null) => Float64Array.from(days, (d) => f(d) ?? NaN);
+  const groupIc = new Float64Array(days.length * groups);
+  days.forEach((d, k) => d.groupIc.forEach((v, g) => { groupIc[k * groups + g] = v ?? NaN; }));
+  return { bar: Int32Array.from(days, (d) => d.bar), ic: col((d) => d.ic), quintileSpread: col((d) => d.quintileSpread), coverage: col((d) => d.coverage), groupIc, groups };
+}
+
+function unpackDays(w: WireDays): DiagnosticsDay[] {
+  const orNull = (v: number) => (Number.isNaN(v) ? null : v);
+  return Array.from(w.bar, (bar, k) => ({
+    bar,
+    ic: orNull(w.ic[k]!),
+    quintileSpread: orNull(w.quintileSpread[k]!),
+    coverage: w.coverage[k]!,
+    groupIc: Array.from(w.groupIc.subarray(k * w.groups, (k + 1) * w.groups), orNull),
+  }));
 }
 
 function emptyCurve(): SimulationResult['curve'] {

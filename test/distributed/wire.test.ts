@@ -56,7 +56,7 @@ describe('wire encoding', () => {
       const here = evaluateVariant(job(new FactorCache(panel)));
       const there = evaluateVariant(job(new FactorCache(panel))); // a worker's own cache
       const coordinator = new FactorCache(panel);
-      const all = new Set(['equity', 'trades', 'diagnostics'] as const);
+      const all = { equity: true, trades: true, days: true };
       const back: VariantOutcome = restoreOutcome(decodeWire(encodeWire(wireOutcome(there, all))), params, strategy, coordinator, true);
       expect(back.metrics).toEqual(here.metrics);
       expect(back.schedule).toEqual(here.schedule);
@@ -69,10 +69,15 @@ describe('wire encoding', () => {
       expect(back.signal!.summary).toEqual(here.signal!.summary);
       expect(Object.keys(back.signal!.values)).toEqual(Object.keys(here.signal!.values)); // value, then vopa
       for (const name of Object.keys(here.signal!.values)) expect(bytes(back.signal!.values[name]!)).toBe(bytes(here.signal!.values[name]!));
-      // --save none ships neither curve nor trades: far smaller.
-      const small = encodeWire(wireOutcome(there, new Set()));
+      // --save none ships no curve, trades or days: far smaller, and the summary is still whole.
+      const small = encodeWire(wireOutcome(there, { equity: false, trades: false, days: false }));
       expect(small.length).toBeLessThan(encodeWire(wireOutcome(there, all)).length / 3);
-      expect(decodeWire<VariantOutcome>(small).result.curve.equity).toHaveLength(0);
+      const light = restoreOutcome(decodeWire(small), params, strategy, coordinator, false);
+      expect(light.result.curve.equity).toHaveLength(0);
+      expect(light.result.trades.length).toBe(0);
+      expect(light.signal!.days).toEqual([]);
+      expect(light.signal!.summary).toEqual(here.signal!.summary);
+      expect(light.metrics).toEqual(here.metrics);
     });
   });
 });
