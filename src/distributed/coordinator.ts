@@ -8,6 +8,7 @@ import { chunkRanges, chunkSize } from './chunks.ts';
 import { RunJournal } from './journal.ts';
 import { describeRun, jobId, planDigest, QUEUE_NAME, type JobPayload, type RunDescriptor } from './payload.ts';
 import type { QueueTarget } from './queue-url.ts';
+import { ResultStore } from './result-store.ts';
 import { decodeChunk, encodeWire, restoreOutcome, shipped, wireOutcome, type ChunkResult } from './wire.ts';
 
 /**
@@ -82,6 +83,8 @@ async function coordinate(x: VariantExecution, o: QueueExecutorOptions): Promise
   const connection = o.target.connection();
   const queue = new Queue(QUEUE_NAME, { connection });
   const events = new QueueEvents(QUEUE_NAME, { connection: o.target.connection() });
+  const results = new ResultStore(o.target);
+  const ctx: Settling = { queue, results, run, x, journal, state };
   const ready = new Set<string>();
   let wake = () => {};
   const notify = ({ jobId: id }: { jobId: string }) => {
@@ -110,7 +113,7 @@ async function coordinate(x: VariantExecution, o: QueueExecutorOptions): Promise
         const r = pending.get(id);
         if (!r) continue;
         t = performance.now();
-        const settled = await settle(queue, run, x, r, journal, state);
+        const settled = await settle(ctx, r);
         overheadMs += performance.now() - t;
         if (settled) {
           pending.delete(id);
@@ -132,10 +135,10 @@ async function coordinate(x: VariantExecution, o: QueueExecutorOptions): Promise
     if (x.signal?.aborted && pending.size) {
       // Interrupted: what finished meanwhile still goes into the partial folder.
       await withdraw(queue, [...pending.keys()], async (id) => {
-        if (await settle(queue, run, x, pending.get(id)!, journal, state)) pending.delete(id);
+        if (await settle(ctx, pending.get(id)!)) pending.delete(id);
       });
     }
-    await Promise.race([Promise.all([queue.close(), events.close()]), new Promise((r) => setTimeout(r, 5_000).unref())]);
+    await Promise.race([Promise.all([queue.close(), events.close(), results.close()]), new Promise((r) => setTimeout(r, 5_000).unref())]);
   }
   const collected = state.chunks.size - state.fromJournal;
   return {
@@ -258,27 +261,42 @@ async function enqueue(queue: Queue, run: RunDescriptor, x: VariantExecution, ra
   for (let k = 0; k < add.length; k += 200) await queue.addBulk(add.slice(k, k + 200));
 }
 
+interface Settling {
+  readonly queue: Queue;
+  readonly results: ResultStore;
+  readonly run: RunDescriptor;
+  readonly x: VariantExecution;
+  readonly journal: RunJournal;
+  readonly state: Collected;
+}
+
 /** Looks at one pending chunk: collects it when done; true when it needs no more waiting. */
-async function settle(queue: Queue, run: RunDescriptor, x: VariantExecution, r: { chunk: number; from: number; to: number }, journal: RunJournal, state: Collected): Promise<boolean> {
+async function settle(c: Settling, r: { chunk: number; from: number; to: number }): Promise<boolean> {
+  const { queue, x } = c;
   const id = jobId(x.runId, r.chunk);
   const status = await queue.getJobState(id);
   if (status === 'unknown') {
     // Gone from Redis without reaching us (removed by hand, or aged out): queue it again.
-    await enqueue(queue, run, x, [r]);
+    await enqueue(queue, c.run, x, [r]);
     return false;
   }
   if (status !== 'completed' && status !== 'failed') return false;
-  const job = await queue.getJob(id);
-  if (!job) return false;
   if (status === 'failed') {
-    throw new BacktestError('E_QUEUE_JOB', `job ${id} (variants ${r.from + 1}–${r.to}) failed: ${job.failedReason?.split('\n')[0] ?? 'no reason given'}`);
+    const job = await queue.getJob(id);
+    throw new BacktestError('E_QUEUE_JOB', `job ${id} (variants ${r.from + 1}–${r.to}) failed: ${job?.failedReason?.split('\n')[0] ?? 'no reason given'}`);
   }
-  const text = job.returnvalue as unknown;
-  if (typeof text !== 'string') throw new BacktestError('E_QUEUE_RESULT', `job ${id} completed without a result (was it processed by another program?)`);
+  const text = await c.results.get(id);
+  if (text === null) {
+    // Completed, but its result is gone (expired, or the server lost it): run the chunk again.
+    await queue.remove(id);
+    await enqueue(queue, c.run, x, [r]);
+    return false;
+  }
   const result = decodeChunk(text, x.runId, r.chunk);
-  journal.write(r.chunk, text);
-  state.add(result);
+  c.journal.write(r.chunk, text);
+  c.state.add(result);
   await queue.remove(id);
+  await c.results.delete(id);
   return true;
 }
 

@@ -4,6 +4,7 @@ import type { SupabaseRest } from '../supabase/index.ts';
 import type { VariantFailure } from '../variants/types.ts';
 import { QUEUE_NAME, type JobPayload } from './payload.ts';
 import type { QueueTarget } from './queue-url.ts';
+import { ResultStore } from './result-store.ts';
 import { RunCache, WorkerRefusal } from './run-cache.ts';
 
 /**
@@ -49,8 +50,9 @@ export interface QueueWorker {
 export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
   const name = `${hostname()}:${process.pid}`;
   const runs = new RunCache({ name, threads: o.threads, dataDir: o.dataDir, supabase: o.supabase, log: o.log });
+  const results = new ResultStore(o.target);
 
-  const process_ = async (job: Job<JobPayload>): Promise<string> => {
+  const process_ = async (job: Job<JobPayload>): Promise<{ bytes: number }> => {
     const p = job.data;
     if (p?.v !== 1 || !p.run?.runId || !Array.isArray(p.variants)) throw new UnrecoverableError(`worker ${name}: job ${job.id} is not a backtest chunk this version understands`);
     let ctx;
@@ -72,8 +74,9 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
     const t = performance.now();
     try {
       const text = await ctx.pool.run({ chunk: p.chunk, variants: p.variants, factors: [...factors] });
+      await results.put(job.id!, text);
       if (o.verbose) o.log(`${label}: done in ${((performance.now() - t) / 1000).toFixed(2)} s`);
-      return text;
+      return { bytes: text.length };
     } catch (err) {
       const failure = variantFailure(err);
       if (failure) throw new UnrecoverableError(`variant ${failure.variant}: ${failure.message}`);
@@ -81,7 +84,7 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
     }
   };
 
-  const worker = new Worker<JobPayload, string>(QUEUE_NAME, process_, {
+  const worker = new Worker<JobPayload, { bytes: number }>(QUEUE_NAME, process_, {
     connection: o.target.connection(),
     concurrency: o.threads,
     ...lockSettings(),
@@ -98,6 +101,7 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
     async close(force = false) {
       await worker.close(force);
       await runs.close();
+      await results.close();
       done();
     },
   };

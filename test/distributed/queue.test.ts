@@ -44,7 +44,13 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a coordinator and worker p
     expect(byWorker.reduce((n, w) => n + w.variants, 0)).toBe(12);
     // The journal is gone once the folder is complete, and so are the run's jobs.
     expect(existsSync(join(out, `.${manifest.run_id}.queue`))).toBe(false);
-    expect(await redis.client(0).keys(`bull:backtest:${manifest.run_id}*`)).toEqual([]);
+    const client = redis.client(0);
+    expect(await client.keys(`bull:backtest:${manifest.run_id}*`)).toEqual([]);
+    expect(await client.keys('backtest:result:*')).toEqual([]);
+    // Results never went through BullMQ's events stream (which keeps 10,000 events): only their sizes did.
+    const events = await client.xrange('bull:backtest:events', '-', '+');
+    expect(events.length).toBeGreaterThan(0);
+    for (const [, fields] of events) expect(fields.join(' ').length).toBeLessThan(500);
   });
 
   it('a worker whose data differ refuses the run, naming both fingerprints, and the coordinator stops with its message', async () => {
