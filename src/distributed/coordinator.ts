@@ -1,15 +1,16 @@
 import { rmSync } from 'node:fs';
 import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import type { VariantExecution, VariantExecutor } from '../app/backtest.ts';
-import { evaluateVariant, type VariantOutcome } from '../app/variant.ts';
 import { BacktestError, DataError, UsageError } from '../errors.ts';
 import type { VariantRunResult } from '../variants/run-variants.ts';
-import { chunkRanges, chunkSize } from './chunks.ts';
+import { chunkRanges } from './chunks.ts';
+import { Collected } from './collected.ts';
 import { RunJournal } from './journal.ts';
 import { describeRun, jobId, planDigest, QUEUE_NAME, type JobPayload, type RunDescriptor } from './payload.ts';
 import type { QueueTarget } from './queue-url.ts';
 import { ResultStore } from './result-store.ts';
-import { decodeChunk, encodeWire, restoreOutcome, shipped, wireOutcome, type ChunkResult } from './wire.ts';
+import { measuredChunkSize } from './probe.ts';
+import { decodeChunk } from './wire.ts';
 
 /**
  * The coordinator: a `VariantExecutor` that runs a run's variants as jobs on a BullMQ queue.
@@ -45,6 +46,8 @@ export interface QueueRun {
 
 /** Seconds between sweeps of the pending chunks' states (events usually come first). */
 const SWEEP_MS = 2_000;
+/** Nothing collected and nothing running after this long: say so once (a run without workers waits). */
+const IDLE_NOTICE_MS = 15_000;
 const WEEK_S = 7 * 24 * 3600;
 
 export function queueExecutor(o: QueueExecutorOptions): QueueRun {
@@ -104,8 +107,13 @@ async function coordinate(x: VariantExecution, o: QueueExecutorOptions): Promise
     await enqueue(queue, run, x, [...pending.values()]);
     overheadMs += performance.now() - t;
     let lastSweep = performance.now();
+    let idleNoticed = false;
     while (pending.size && !x.signal?.aborted) {
       const sweep = performance.now() - lastSweep >= SWEEP_MS;
+      if (sweep && !idleNoticed && performance.now() - started > IDLE_NOTICE_MS && state.chunks.size === state.fromJournal) {
+        idleNoticed = true;
+        if ((await queue.getActiveCount()) === 0) o.log?.(`queue ${o.target.display}: no worker has taken a job yet; start one with: backtest worker --queue ${o.target.display}`);
+      }
       const ids = sweep ? [...pending.keys()] : [...ready];
       ready.clear();
       if (sweep) lastSweep = performance.now();
@@ -170,66 +178,6 @@ function reopen(x: VariantExecution, run: RunDescriptor): RunJournal {
     throw new DataError(`--resume ${x.runId}: the data changed since the run started (fingerprint ${x.fingerprint}, the run's ${journal.meta.fingerprint})`, 'E_RESUME_DATA');
   }
   return journal;
-}
-
-/**
- * Variants per job, from this machine's pace: the first variants are simulated here (about a quarter
- * of a second, past the JIT's warm-up, their factors computed beforehand as a worker's are) and the
- * results thrown away; only their time and encoded size are kept.
- */
-function measuredChunkSize(x: VariantExecution): number {
-  const variants = x.config.variants;
-  const ship = shipped(x.config.save, x.config.signals);
-  const started = performance.now();
-  let timed = 0, ms = 0, bytes = 0;
-  for (let k = 0; k < Math.min(variants.length, 20) && (k < 2 || performance.now() - started < 250); k++) {
-    for (const factor of Object.values(x.strategy.factors?.(variants[k] as never) ?? {})) x.factors.get(factor);
-    const t = performance.now();
-    const o = evaluateVariant({
-      panel: x.panel, strategy: x.strategy, id: k + 1, params: variants[k]!, startDay: x.config.startDay, endDay: x.config.endDay,
-      fill: x.config.fill, settings: x.settings, factors: x.factors, supabase: x.supabase, setupData: x.setupData,
-    });
-    if (k === 0 && variants.length > 1) continue; // the first one pays for warming up
-    ms += performance.now() - t;
-    bytes += encodeWire(wireOutcome(o, ship)).length;
-    timed++;
-  }
-  return chunkSize({ variants: variants.length, msPerVariant: ms / timed, bytesPerVariant: bytes / timed });
-}
-
-/** Outcomes collected so far (each variant once), and who computed them. */
-class Collected {
-  readonly outcomes = new Map<number, VariantOutcome>();
-  readonly chunks = new Set<number>();
-  readonly workers = new Map<string, { threads: number; chunks: number; variants: number; ms: number }>();
-  duplicates = 0;
-  fromJournal = 0;
-  private readonly x: VariantExecution;
-
-  constructor(x: VariantExecution) {
-    this.x = x;
-  }
-
-  add(result: ChunkResult, fromJournal = false): void {
-    if (this.chunks.has(result.chunk)) return;
-    this.chunks.add(result.chunk);
-    if (fromJournal) this.fromJournal++;
-    const { config, strategy, factors } = this.x;
-    for (const w of result.outcomes) {
-      const params = config.variants[w.id - 1];
-      if (!params) throw new BacktestError('E_QUEUE_RESULT', `chunk ${result.chunk} of run ${result.runId} holds variant ${w.id}, which the run does not have`);
-      if (this.outcomes.has(w.id)) {
-        this.duplicates++;
-        continue;
-      }
-      this.outcomes.set(w.id, restoreOutcome(w, params, strategy, factors, config.signals));
-    }
-    const who = this.workers.get(result.worker.name) ?? { threads: result.worker.threads, chunks: 0, variants: 0, ms: 0 };
-    who.chunks++;
-    who.variants += result.outcomes.length;
-    who.ms += result.ms;
-    this.workers.set(result.worker.name, who);
-  }
 }
 
 const jobOptions = (id: string): JobsOptions => ({

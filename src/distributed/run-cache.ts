@@ -119,6 +119,11 @@ export class RunCache {
     if (fingerprint !== run.fingerprint) {
       throw refuse(`its ${location} has fingerprint ${fingerprint} for the run's window, the coordinator's data (${run.data.kind} ${run.data.location}) ${run.fingerprint}; give every worker the same data (--data) or stop this one`);
     }
+    // A setup reads through Supabase when this machine has it configured, as a local run's does (whatever the price source).
+    if (!supabase && strategy.setup) {
+      const rest = this.w.supabase();
+      if (typeof rest !== 'string') supabase = rest;
+    }
     const setupData = await runSetup(strategy, panel, supabase, []);
     const data: ThreadRun = {
       runId: run.runId, panel, strategySource: run.strategy.source, startDay: run.window.startDay, endDay: run.window.endDay,

@@ -79,6 +79,7 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
       return { bytes: text.length };
     } catch (err) {
       const failure = variantFailure(err);
+      if (o.verbose) o.log(`${label}: failed: ${failure ? `variant ${failure.variant}: ${failure.message}` : (err as Error).message}`);
       if (failure) throw new UnrecoverableError(`variant ${failure.variant}: ${failure.message}`);
       throw err;
     }
