@@ -9,6 +9,8 @@ import { BIN, ROOT, tempDir } from './cli.ts';
 export interface WorkerProcess {
   readonly child: ChildProcess;
   readonly stderr: () => string;
+  /** The exit code, once the process ends. */
+  readonly exited: Promise<number | null>;
   /** Resolves with stderr once it matches `pattern` (rejects after `timeoutMs` or when the process ends). */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** SIGTERM, and the exit code. */
@@ -33,6 +35,7 @@ export function startWorker(queueUrl: string, args: readonly string[] = [], env:
   return {
     child,
     stderr: () => stderr,
+    exited,
     waitFor(pattern, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => { waiters.delete(check); reject(new Error(`worker: no ${pattern} within ${timeoutMs} ms; stderr:\n${stderr}`)); }, timeoutMs);
