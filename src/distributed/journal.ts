@@ -23,6 +23,7 @@ export interface JournalMeta {
   readonly createdAt: string;
 }
 
+/** The journal folder of one run: its plan and the chunks collected so far. */
 export class RunJournal {
   readonly dir: string;
   readonly meta: JournalMeta;

@@ -15,6 +15,7 @@ export interface RedisConnection {
   readonly tls?: object;
 }
 
+/** A parsed queue URL: `display` for people, `connection()` for the Redis clients. */
 export class QueueTarget {
   /** The URL without credentials, for messages and the manifest: `redis://host:port/db`. */
   readonly display: string;

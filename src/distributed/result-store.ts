@@ -11,6 +11,7 @@ import type { QueueTarget } from './queue-url.ts';
  */
 export const RESULT_TTL_S = 7 * 24 * 3600;
 
+/** Chunk results by job id, in the queue's Redis. */
 export class ResultStore {
   private readonly redis: Redis;
 

@@ -51,6 +51,7 @@ export interface WorkerData {
 
 const KEEP = 2;
 
+/** The runs this worker process has loaded (or refused), by run id. */
 export class RunCache {
   private readonly runs = new Map<string, Promise<RunContext>>();
   private readonly w: WorkerData;
