@@ -23,7 +23,7 @@ import { strategyDigest, type RunDescriptor } from './payload.ts';
  *    credentials; a read that fails on the data themselves (no such season) is a refusal too.
  * 3. The panel's fingerprint must equal the coordinator's, or the run is refused with both.
  * 4. A refusal is remembered: the run's later jobs are refused at once, without reading again.
- * At most two runs are kept; an older one's threads are stopped.
+ * At most two runs are kept (more while their jobs run); an older idle one's threads are stopped.
  */
 export class WorkerRefusal extends BacktestError {
   constructor(message: string) {
@@ -54,22 +54,35 @@ const KEEP = 2;
 /** The runs this worker process has loaded (or refused), by run id. */
 export class RunCache {
   private readonly runs = new Map<string, Promise<RunContext>>();
+  private readonly busy = new Map<string, number>();
   private readonly w: WorkerData;
 
   constructor(w: WorkerData) {
     this.w = w;
   }
 
-  get(run: RunDescriptor): Promise<RunContext> {
+  /** Runs `work` with the run's context; a run is never dropped while one of its jobs runs. */
+  async use<T>(run: RunDescriptor, work: (ctx: RunContext) => Promise<T>): Promise<T> {
+    this.busy.set(run.runId, (this.busy.get(run.runId) ?? 0) + 1);
+    try {
+      return await work(await this.get(run));
+    } finally {
+      this.busy.set(run.runId, this.busy.get(run.runId)! - 1);
+    }
+  }
+
+  private get(run: RunDescriptor): Promise<RunContext> {
     let ctx = this.runs.get(run.runId);
     if (!ctx) {
       ctx = this.load(run);
       // Transient failures are forgotten (the job is retried); refusals are kept.
       ctx.catch((err) => { if (!(err instanceof WorkerRefusal)) this.runs.delete(run.runId); });
       this.runs.set(run.runId, ctx);
-      while (this.runs.size > KEEP) {
-        const [oldest, old] = this.runs.entries().next().value!;
-        this.runs.delete(oldest);
+      for (const [id, old] of this.runs) {
+        if (this.runs.size <= KEEP) break;
+        if (id === run.runId || this.busy.get(id)) continue;
+        this.runs.delete(id);
+        this.busy.delete(id);
         void old.then((c) => c.pool.destroy(), () => {});
       }
     }

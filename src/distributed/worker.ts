@@ -5,7 +5,7 @@ import type { VariantFailure } from '../variants/types.ts';
 import { QUEUE_NAME, type JobPayload } from './payload.ts';
 import type { QueueTarget } from './queue-url.ts';
 import { ResultStore } from './result-store.ts';
-import { RunCache, WorkerRefusal } from './run-cache.ts';
+import { RunCache, WorkerRefusal, type RunContext } from './run-cache.ts';
 
 /**
  * `backtest worker`: takes chunks of runs' variants from the queue and returns their results.
@@ -55,9 +55,8 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
   const process_ = async (job: Job<JobPayload>): Promise<{ bytes: number }> => {
     const p = job.data;
     if (p?.v !== 1 || !p.run?.runId || !Array.isArray(p.variants)) throw new UnrecoverableError(`worker ${name}: job ${job.id} is not a backtest chunk this version understands`);
-    let ctx;
     try {
-      ctx = await runs.get(p.run);
+      return await runs.use(p.run, (ctx) => simulate(job, p, ctx));
     } catch (err) {
       if (err instanceof WorkerRefusal) {
         o.log(`chunk ${p.chunk}: ${err.message}`);
@@ -65,6 +64,9 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
       }
       throw err;
     }
+  };
+
+  const simulate = async (job: Job<JobPayload>, p: JobPayload, ctx: RunContext): Promise<{ bytes: number }> => {
     const factors = new Map<string, Float64Array>();
     for (const { params } of p.variants) {
       for (const factor of Object.values(ctx.strategy.factors?.(params as never) ?? {})) factors.set(factor.key, ctx.factors.get(factor));
