@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backtest, backtestAsync, tempDir } from '../support/cli.ts';
+import { backtest, backtestAsync, FIXTURES, tempDir } from '../support/cli.ts';
 import { alteredSampleData, readResults, runFolder, startWorker, type WorkerProcess } from '../support/queue.ts';
 import { NO_REDIS_MESSAGE, REDIS_SERVER_BIN, startRedis, type RedisServer } from '../support/redis.ts';
 
@@ -51,6 +51,18 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a coordinator and worker p
     const events = await client.xrange('bull:backtest:events', '-', '+');
     expect(events.length).toBeGreaterThan(0);
     for (const [, fields] of events) expect(fields.join(' ').length).toBeLessThan(500);
+  });
+
+  it('a variant that throws stops the run with its message, as in a local run (exit 1)', async () => {
+    const url = redis.url(2);
+    const worker = startWorker(url);
+    workers.push(worker);
+    const out = tempDir();
+    const strategy = join(FIXTURES, 'strategies/fragile.ts');
+    const r = await backtestAsync(['2025-10-07', '2025-12-31', '--strategy', strategy, '--grid', 'names=3:8', '--param', 'when=5', '--param', 'fail=throw', '--queue', url, '--chunk-size', '2', '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/job \S+\.chunk-00001 \(variants 3–4\) failed: variant 3: strategy fragile failed at the close of \d{4}-\d{2}-\d{2}: deliberate failure \[E_QUEUE_JOB\]/);
+    expect(worker.stderr().match(/variant 3: strategy fragile failed/g)).toHaveLength(1); // final: not retried
   });
 
   it('a worker whose data differ refuses the run, naming both fingerprints, and the coordinator stops with its message', async () => {
