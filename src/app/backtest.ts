@@ -8,7 +8,7 @@ import { openSource } from '../source/index.ts';
 import { peakRssMb } from '../util/memory.ts';
 import type { ProgressReporter } from '../util/progress.ts';
 import type { SupabaseRest } from '../supabase/index.ts';
-import type { LoadedWindow } from '../source/types.ts';
+import type { LoadedWindow, WindowRequest } from '../source/types.ts';
 import { writeManifest, writeTables, type RunRecord } from '../writers/results.ts';
 import { newRunId, RunDir } from '../writers/run-dir.ts';
 import type { Strategy } from '../api.ts';
@@ -42,6 +42,8 @@ export interface RunHooks {
   readonly progress?: (label: string, unit?: string) => ProgressReporter & { stop(): void };
   /** Runs the variants (default: `runVariants`, worker threads on this machine). */
   readonly executor?: VariantExecutor | undefined;
+  /** The run id continues an earlier, interrupted run: its `partial` folder is replaced when this one is written. */
+  readonly resume?: boolean | undefined;
 }
 
 /** Everything an executor needs to run a run's variants over its loaded data. */
@@ -50,6 +52,8 @@ export interface VariantExecution {
   readonly config: RunConfig;
   readonly panel: Panel;
   readonly fingerprint: string;
+  /** What was asked of the source (a worker elsewhere reads the same window). */
+  readonly window: WindowRequest;
   readonly source: SourceInfo;
   readonly strategy: Strategy;
   readonly settings: SimulationSettings;
@@ -85,9 +89,10 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   // Worker threads read the panel and factors from shared memory: allocate them there when a pool may run.
   const shared = config.variants.length > 1 && config.workers > 1;
   const source = openSource(config.source, hooks.supabase, { progress: hooks.progress });
+  const window: WindowRequest = { season: config.season, startDay: config.startDay, endDay: config.endDay, warmupBars: warmup + 1, shared };
   let loaded: LoadedWindow;
   try {
-    loaded = await source.loadWindow({ season: config.season, startDay: config.startDay, endDay: config.endDay, warmupBars: warmup + 1, shared });
+    loaded = await source.loadWindow(window);
   } finally {
     await source.close();
   }
@@ -105,7 +110,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   let run: VariantRunResult;
   try {
     run = await (hooks.executor ?? localExecutor)({
-      runId, config, panel, fingerprint, source: loaded.info, strategy, settings, factors, setupData,
+      runId, config, panel, fingerprint, window, source: loaded.info, strategy, settings, factors, setupData,
       supabase: hooks.supabase, signal: hooks.signal, progress: bar,
     });
   } finally {
@@ -127,6 +132,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
     variants,
     status: run.interrupted ? 'partial' : 'complete',
     threads: run.threads,
+    ...(run.execution ? { execution: run.execution } : {}),
     benchmark,
     createdAt,
     warnings,
@@ -134,7 +140,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
     versions: versions(),
     ...(hooks.supabase ? { supabase: hooks.supabase.snapshot() } : {}),
   };
-  const runDir = new RunDir(config.outDir, record.runId);
+  const runDir = new RunDir(config.outDir, record.runId, { replacePartial: hooks.resume === true });
   try {
     const file = (f: string) => runDir.path(f);
     const rows = writeTables(file, record);
@@ -149,7 +155,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
 }
 
 /** The strategy's one-time setup (bulk reads through the run's Supabase client), with a clear error if it fails. */
-async function runSetup(strategy: Strategy, panel: Panel, supabase: SupabaseRest | undefined, warnings: string[]): Promise<unknown> {
+export async function runSetup(strategy: Strategy, panel: Panel, supabase: SupabaseRest | undefined, warnings: string[]): Promise<unknown> {
   if (!strategy.setup) return undefined;
   try {
     return await strategy.setup({

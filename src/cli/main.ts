@@ -8,6 +8,7 @@ import { inspectCommand, inspectOptions } from './commands/inspect.ts';
 import { reportCommand, reportOptions } from './commands/report.ts';
 import { runCommand, runOptions } from './commands/run.ts';
 import { uploadCommand, uploadOptions } from './commands/upload.ts';
+import { workerCommand, workerOptions } from './commands/worker.ts';
 import { EXIT, reportError } from './exit.ts';
 import { runInterruptHandlers } from './interrupt.ts';
 import type { CliIO } from './io.ts';
@@ -36,6 +37,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     })
     .command('inspect [run]', "a finished run's top variants, diagnostics and manifest, or --sql over its CSVs", (y) => inspectOptions(y), async (args) => {
       code = await inspectCommand(args as never, io);
+    })
+    .command('worker', "run queued variants of distributed runs (backtest … --queue URL) until Ctrl-C", (y) => workerOptions(y), async (args) => {
+      code = await workerCommand(args as never, io);
     })
     .command('report [run]', "write the run's report.html: charts and a sortable table in one offline page", (y) => reportOptions(y), async (args) => {
       code = await reportCommand(args as never, io);

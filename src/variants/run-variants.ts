@@ -38,6 +38,8 @@ export interface VariantRunResult {
   readonly interrupted: boolean;
   /** Threads that ran variants (1 when they all ran in the main thread). */
   readonly threads: number;
+  /** How another executor ran them (e.g. a queue's jobs and workers), for the manifest. */
+  readonly execution?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** About a second of single-thread work pays for starting workers; `BACKTEST_POOL_THRESHOLD_MS` overrides it (tests, benchmarks). */

@@ -21,6 +21,8 @@ export interface RunRecord {
   readonly status: 'complete' | 'partial';
   /** Threads that ran the variants. */
   readonly threads: number;
+  /** How the variants were run when not by this machine's threads (a queue: jobs, workers). */
+  readonly execution?: Readonly<Record<string, unknown>> | undefined;
   /** Buy-and-hold of the season's universe over the same days, for comparison. */
   readonly benchmark?: VariantOutcome | undefined;
   readonly createdAt: Date;
@@ -183,6 +185,7 @@ export function manifest(record: RunRecord, rows: Record<string, number>): Recor
     },
     rank_by: config.rankBy,
     threads: record.threads,
+    ...(record.execution ? { execution: record.execution } : {}),
     range: {
       start: config.start,
       end: config.end,

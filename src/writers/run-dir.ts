@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -11,12 +11,16 @@ export class RunDir {
   readonly final: string;
   readonly temp: string;
   private done = false;
+  private readonly replaces: boolean;
 
-  constructor(parent: string, runId: string) {
+  /** `replacePartial`: a resumed run may overwrite the folder its interrupted attempt left (status `partial`). */
+  constructor(parent: string, runId: string, options: { replacePartial?: boolean } = {}) {
     mkdirSync(parent, { recursive: true });
     this.final = join(parent, runId);
     this.temp = join(parent, `.${runId}.partial`);
-    if (existsSync(this.final)) throw new Error(`run folder ${this.final} already exists`);
+    this.replaces = existsSync(this.final);
+    if (this.replaces && !(options.replacePartial && isPartial(this.final))) throw new Error(`run folder ${this.final} already exists`);
+    if (options.replacePartial) rmSync(this.temp, { recursive: true, force: true }); // left by an attempt killed while writing
     mkdirSync(this.temp);
     RunDir.active.add(this);
   }
@@ -26,7 +30,15 @@ export class RunDir {
   }
 
   commit(): string {
-    renameSync(this.temp, this.final);
+    if (this.replaces) {
+      // The partial folder steps aside first; until the rename, the old one is still whole.
+      const old = `${this.temp}.old`;
+      renameSync(this.final, old);
+      renameSync(this.temp, this.final);
+      rmSync(old, { recursive: true, force: true });
+    } else {
+      renameSync(this.temp, this.final);
+    }
     this.done = true;
     RunDir.active.delete(this);
     return this.final;
@@ -36,6 +48,14 @@ export class RunDir {
   discard(): void {
     if (!this.done) rmSync(this.temp, { recursive: true, force: true });
     RunDir.active.delete(this);
+  }
+}
+
+function isPartial(dir: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { status?: string }).status === 'partial';
+  } catch {
+    return false;
   }
 }
 

@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { runBacktest, type RunOutcome } from '../../app/backtest.ts';
 import { buildRunConfig, type RunConfig } from '../../config/run-config.ts';
 import { formatCounters } from '../../supabase/counters.ts';
+import { isUsageError } from '../../errors.ts';
+import { newRunId } from '../../writers/run-dir.ts';
 import { metricColumns, rankedVariants, summaryHeader, summaryRow } from '../../writers/results.ts';
 import { formatMetric, horizontalTable, verticalTable } from '../../writers/terminal.ts';
 import { EXIT } from '../exit.ts';
@@ -9,6 +12,8 @@ import { closeOnInterrupt } from '../interrupt.ts';
 import type { CliIO } from '../io.ts';
 import { progressBar } from '../progress.ts';
 import { uploadAfterRun } from './upload.ts';
+import { RunJournal } from '../../distributed/journal.ts';
+import { queueOptions, resumeRunId } from './queue-options.ts';
 
 export const DEFAULT_STRATEGY = 'vopa';
 
@@ -38,12 +43,16 @@ export function runOptions<T>(y: Argv<T>) {
     .option('out', { type: 'string', default: 'results', describe: 'parent folder of the run folders' })
     .option('signals', { type: 'boolean', default: false, describe: "write signals.csv: the strategy's signal per symbol on each decision day" })
     .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout' })
-    .option('report', { type: 'boolean', default: false, describe: 'also write report.html into the run folder (as `backtest report` does)' });
+    .option('report', { type: 'boolean', default: false, describe: 'also write report.html into the run folder (as `backtest report` does)' })
+    .option('queue', { type: 'string', describe: 'run the variants as jobs on a BullMQ queue in Redis (redis://HOST:PORT); `backtest worker` processes run them', defaultDescription: '$BACKTEST_QUEUE_URL, else on this machine' })
+    .option('resume', { type: 'string', describe: 'with --queue: continue an interrupted run (its run id), skipping the chunks already done' })
+    .option('chunk-size', { type: 'string', describe: 'with --queue: variants per job', defaultDescription: 'a few seconds of work, measured' });
 }
 
 type RunArgs = Awaited<ReturnType<typeof runOptions>['argv']> & { verbose?: boolean };
 
 export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
+  const queue = queueOptions({ queue: args.queue, resume: args.resume, chunkSize: args['chunk-size'] });
   const config = await buildRunConfig({
     command: io.commandLine,
     start: args.start!,
@@ -69,6 +78,12 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
     connections: args.connections,
     upload: args.upload,
   });
+  const runId = queue?.resume ? resumeRunId(queue.resume, config.outDir) : newRunId(config.strategy.strategy.name);
+  // BullMQ and ioredis load only for a distributed run.
+  const queueing = queue ? await import('../../distributed/index.ts') : undefined;
+  if (queue) await queueing!.checkReachable(queue.target);
+  const distributed = queue ? queueing!.queueExecutor({ target: queue.target, resume: Boolean(queue.resume), chunkSize: queue.chunkSize, log: (l) => io.stderr(`${l}\n`) }) : undefined;
+  const resumeHint = () => `${io.commandLine.replace(/\s--resume[= ]\S+/, '')} --resume ${runId}`;
   // The run's one Supabase client: the source reads through it, strategies get it, the upload uses it.
   // Loaded only when configured: the Supabase client's modules (undici, supabase-js) cost start-up time.
   const supabase = config.supabase ? (await import('../../supabase/client.ts')).SupabaseRest.open(config.supabase) : undefined;
@@ -77,10 +92,21 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
     io.setGraceful?.(true);
     let outcome: RunOutcome;
     try {
-      outcome = await runBacktest(config, { warn: (w) => io.stderr(`warning: ${w}\n`), supabase, signal: io.signal, progress: progressBar });
+      outcome = await runBacktest(
+        config,
+        { warn: (w) => io.stderr(`warning: ${w}\n`), supabase, signal: io.signal, progress: progressBar, executor: distributed?.executor, resume: Boolean(queue?.resume) },
+        runId,
+      );
+    } catch (err) {
+      if (distributed && !isUsageError(err) && existsSync(RunJournal.folder(config.outDir, runId))) {
+        io.stderr(`backtest: the chunks finished so far are kept; once the cause is fixed, resume with: ${resumeHint()}\n`);
+      }
+      throw err;
     } finally {
       io.setGraceful?.(false);
     }
+    distributed?.finish(config.outDir, runId, outcome.record.status);
+    if (distributed && outcome.record.status === 'partial') io.stderr(`resume with: ${resumeHint()}\n`);
     const page = args.report
       ? (await (await import('../../report/index.ts')).writeReport(outcome.dir, { rankBy: config.rankBy, allowPartial: outcome.record.status === 'partial' })).path
       : undefined;

@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { requireNumber, SAMPLE_DATA_DIR } from '../../config/run-config.ts';
+import { UsageError } from '../../errors.ts';
+// BullMQ, ioredis and the Supabase client load when the command runs, not at every start of `backtest`.
+import type { SupabaseRest } from '../../supabase/client.ts';
+import { effectiveEnv, hasSupabaseCredentials, loadSupabaseSettings } from '../../supabase/config.ts';
+import { EXIT } from '../exit.ts';
+import { closeOnInterrupt } from '../interrupt.ts';
+import type { CliIO } from '../io.ts';
+import { queueTarget } from './queue-options.ts';
+
+/** `backtest worker --queue URL`: runs queued chunks of variants until Ctrl-C. */
+export function workerOptions<T>(y: Argv<T>) {
+  return y
+    .option('queue', { type: 'string', describe: 'the BullMQ queue in Redis: redis://HOST:PORT', defaultDescription: '$BACKTEST_QUEUE_URL' })
+    .option('concurrency', { type: 'string', describe: 'jobs at once, each on its own thread', defaultDescription: 'available cores' })
+    .option('data', { type: 'string', describe: "this machine's data folder, for runs that read local data", defaultDescription: 'data/sample' })
+    .option('connections', { type: 'string', describe: 'sockets to Supabase at most, for runs that read Supabase', defaultDescription: '8' });
+}
+
+type WorkerArgs = Awaited<ReturnType<typeof workerOptions>['argv']> & { verbose?: boolean };
+
+export async function workerCommand(args: WorkerArgs, io: CliIO): Promise<number> {
+  const cwd = process.cwd();
+  const target = queueTarget(args.queue);
+  if (!target) throw new UsageError('backtest worker needs --queue redis://HOST:PORT (or BACKTEST_QUEUE_URL)', 'E_BAD_OPTION');
+  const threads = args.concurrency === undefined ? availableParallelism() : Number(args.concurrency);
+  if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--concurrency ${args.concurrency}: must be a whole number ≥ 1`, 'E_BAD_OPTION');
+  const dataDir = args.data === undefined ? SAMPLE_DATA_DIR : resolve(cwd, args.data);
+  if (!existsSync(dataDir)) throw new UsageError(`--data ${args.data}: no such folder`, 'E_BAD_OPTION');
+  const connections = args.connections === undefined ? undefined : requireNumber('--connections', args.connections, { positive: true });
+  const [{ checkReachable, startQueueWorker }, { SupabaseRest: Rest }] = await Promise.all([import('../../distributed/index.ts'), import('../../supabase/client.ts')]);
+  const version = await checkReachable(target);
+
+  // Opened on the first run that reads Supabase, with this machine's credentials (never the coordinator's).
+  let rest: SupabaseRest | undefined;
+  const supabase = (): SupabaseRest | string => {
+    if (rest) return rest;
+    const env = effectiveEnv(cwd);
+    if (!hasSupabaseCredentials(env)) return 'no SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY in its environment or .env';
+    try {
+      rest = Rest.open(loadSupabaseSettings(env, { connections }));
+      return rest;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
+  const log = (line: string) => io.stderr(`${line}\n`);
+  const worker = startQueueWorker({ target, threads, dataDir, supabase, log, verbose: args.verbose });
+  const release = closeOnInterrupt(() => worker.close(true));
+  log(`worker ${worker.name}: ${threads} thread(s), local data ${dataDir}, queue ${target.display} (Redis ${version}); waiting for jobs (Ctrl-C stops)`);
+  io.setGraceful?.(true);
+  try {
+    await new Promise<void>((done) => {
+      if (!io.signal) return; // no way to stop but a signal: run until the process ends
+      if (io.signal.aborted) return done();
+      io.signal.addEventListener('abort', () => done(), { once: true });
+    });
+    log(`worker ${worker.name}: finishing the jobs it is running (Ctrl-C again to quit now; they would run elsewhere)`);
+    await worker.close();
+  } finally {
+    io.setGraceful?.(false);
+    release();
+    await rest?.close();
+  }
+  return EXIT.interrupted;
+}

@@ -1,0 +1,156 @@
+import { Piscina } from 'piscina';
+import { runSetup } from '../app/backtest.ts';
+import { BacktestError, isUsageError } from '../errors.ts';
+import { fingerprintPanel } from '../panel/fingerprint.ts';
+import { FactorCache } from '../runner/factor-cache.ts';
+import { LocalSource } from '../source/local/local-source.ts';
+import { SupabaseSource } from '../source/supabase/supabase-source.ts';
+import type { DataSource } from '../source/types.ts';
+import { loadStrategy } from '../strategy/registry.ts';
+import type { Strategy } from '../api.ts';
+import type { SupabaseRest } from '../supabase/index.ts';
+import type { ChunkTask, ThreadRun } from './chunk-thread.ts';
+import { strategyDigest, type RunDescriptor } from './payload.ts';
+
+/**
+ * A worker's runs: each run's window is loaded once per worker process, on its first job, and
+ * kept with what every later chunk of the run reuses — the panel (shared memory), the factors
+ * computed so far, the strategy and its setup data, and a pool of threads that hold them.
+ *
+ * 1. The strategy must be on this machine (a built-in, or the same path) with the same content
+ *    (sha256 of the file), or the run is refused.
+ * 2. The window is read from this worker's data: its `--data` folder, or Supabase with its own
+ *    credentials; a read that fails on the data themselves (no such season) is a refusal too.
+ * 3. The panel's fingerprint must equal the coordinator's, or the run is refused with both.
+ * 4. A refusal is remembered: the run's later jobs are refused at once, without reading again.
+ * At most two runs are kept (more while their jobs run); an older idle one's threads are stopped.
+ */
+export class WorkerRefusal extends BacktestError {
+  constructor(message: string) {
+    super('E_QUEUE_REFUSED', message);
+  }
+}
+
+export interface RunContext {
+  readonly run: RunDescriptor;
+  readonly strategy: Strategy;
+  readonly factors: FactorCache;
+  readonly pool: Piscina<ChunkTask, string>;
+}
+
+export interface WorkerData {
+  /** host:pid, in messages and results. */
+  readonly name: string;
+  readonly threads: number;
+  /** The local data folder (`--data`). */
+  readonly dataDir: string;
+  /** This worker's Supabase client, when its environment configures one (else a message saying why not). */
+  readonly supabase: () => SupabaseRest | string;
+  readonly log: (line: string) => void;
+}
+
+const KEEP = 2;
+
+/** The runs this worker process has loaded (or refused), by run id. */
+export class RunCache {
+  private readonly runs = new Map<string, Promise<RunContext>>();
+  private readonly busy = new Map<string, number>();
+  private readonly w: WorkerData;
+
+  constructor(w: WorkerData) {
+    this.w = w;
+  }
+
+  /** Runs `work` with the run's context; a run is never dropped while one of its jobs runs. */
+  async use<T>(run: RunDescriptor, work: (ctx: RunContext) => Promise<T>): Promise<T> {
+    this.busy.set(run.runId, (this.busy.get(run.runId) ?? 0) + 1);
+    try {
+      return await work(await this.get(run));
+    } finally {
+      this.busy.set(run.runId, this.busy.get(run.runId)! - 1);
+    }
+  }
+
+  private get(run: RunDescriptor): Promise<RunContext> {
+    let ctx = this.runs.get(run.runId);
+    if (!ctx) {
+      ctx = this.load(run);
+      // Transient failures are forgotten (the job is retried); refusals are kept.
+      ctx.catch((err) => { if (!(err instanceof WorkerRefusal)) this.runs.delete(run.runId); });
+      this.runs.set(run.runId, ctx);
+      for (const [id, old] of this.runs) {
+        if (this.runs.size <= KEEP) break;
+        if (id === run.runId || this.busy.get(id)) continue;
+        this.runs.delete(id);
+        this.busy.delete(id);
+        void old.then((c) => c.pool.destroy(), () => {});
+      }
+    }
+    return ctx;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.runs.values()];
+    this.runs.clear();
+    await Promise.all(all.map((c) => c.then((x) => x.pool.destroy(), () => {})));
+  }
+
+  private async load(run: RunDescriptor): Promise<RunContext> {
+    const refuse = (why: string) => new WorkerRefusal(`worker ${this.w.name} refuses run ${run.runId}: ${why}`);
+    let strategy: Strategy;
+    try {
+      strategy = (await loadStrategy(run.strategy.source)).strategy;
+    } catch (err) {
+      throw refuse(`${(err as Error).message} (a strategy file must be at the same path on every worker)`);
+    }
+    const digest = strategyDigest(run.strategy);
+    if (digest !== run.strategy.digest) throw refuse(`its copy of strategy ${run.strategy.source} differs from the coordinator's (${digest}, the run's ${run.strategy.digest})`);
+
+    let source: DataSource;
+    let location: string;
+    let supabase: SupabaseRest | undefined;
+    if (run.data.kind === 'local') {
+      source = new LocalSource(this.w.dataDir);
+      location = `local data ${this.w.dataDir}`;
+    } else {
+      const rest = this.w.supabase();
+      if (typeof rest === 'string') throw refuse(`the run reads Supabase and this worker cannot: ${rest}`);
+      supabase = rest;
+      source = new SupabaseSource(rest);
+      location = `Supabase ${rest.host}`;
+    }
+    let loaded;
+    try {
+      loaded = await source.loadWindow({ ...run.window, shared: true });
+    } catch (err) {
+      if (isUsageError(err)) throw refuse(`cannot read the run's window from its ${location}: ${(err as Error).message}`);
+      throw err;
+    } finally {
+      await source.close();
+    }
+    const { panel } = loaded;
+    const fingerprint = fingerprintPanel(panel);
+    if (fingerprint !== run.fingerprint) {
+      throw refuse(`its ${location} has fingerprint ${fingerprint} for the run's window, the coordinator's data (${run.data.kind} ${run.data.location}) ${run.fingerprint}; give every worker the same data (--data) or stop this one`);
+    }
+    // A setup reads through Supabase when this machine has it configured, as a local run's does (whatever the price source).
+    if (!supabase && strategy.setup) {
+      const rest = this.w.supabase();
+      if (typeof rest !== 'string') supabase = rest;
+    }
+    const setupData = await runSetup(strategy, panel, supabase, []);
+    const data: ThreadRun = {
+      runId: run.runId, panel, strategySource: run.strategy.source, startDay: run.window.startDay, endDay: run.window.endDay,
+      fill: run.fill, settings: run.settings, setupData, save: run.save, signals: run.signals, worker: { name: this.w.name, threads: this.w.threads },
+    };
+    const pool = new Piscina<ChunkTask, string>({
+      filename: new URL('./chunk-thread.ts', import.meta.url).href,
+      workerData: data,
+      minThreads: this.w.threads,
+      maxThreads: this.w.threads,
+      idleTimeout: 60_000,
+    });
+    this.w.log(`run ${run.runId}: ${panel.symbols.length} symbols × ${panel.dates.length} bars from ${location}, fingerprint matches`);
+    return { run, strategy, factors: new FactorCache(panel, { shared: true }), pool };
+  }
+}

@@ -1,0 +1,140 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backtest, backtestAsync, FIXTURES, tempDir } from '../support/cli.ts';
+import { alteredSampleData, readResults, runFolder, startWorker, type WorkerProcess } from '../support/queue.ts';
+import { NO_REDIS_MESSAGE, REDIS_SERVER_BIN, startRedis, type RedisServer } from '../support/redis.ts';
+
+if (!REDIS_SERVER_BIN) console.warn(NO_REDIS_MESSAGE);
+
+// A VOPA grid over half a year of the sample market: 12 variants, in jobs of 2.
+const RUN = ['2025-06-02', '2025-12-31', '2025', '--grid', 'lookback=21,42,63', '--grid', 'top=5,10', '--grid', 'weighting=equal,inverse-vol', '--param', 'bottom=3', '--commission-bps', '2'];
+
+describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a coordinator and worker processes on a real redis-server', () => {
+  let redis: RedisServer;
+  let local: Record<string, string>;
+  const workers: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    const out = tempDir();
+    const r = backtest([...RUN, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    local = readResults(runFolder(out));
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await redis?.stop();
+  });
+
+  it('three workers produce the local run\'s files, byte for byte, each variant once, and leave nothing in Redis', async () => {
+    const url = redis.url(0);
+    for (let k = 0; k < 3; k++) workers.push(startWorker(url));
+    await Promise.all(workers.map((w) => w.waitFor(/waiting for jobs/)));
+    const out = tempDir();
+    const r = await backtestAsync([...RUN, '--queue', url, '--chunk-size', '2', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const dir = runFolder(out);
+    expect(readResults(dir)).toEqual(local);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest.status).toBe('complete');
+    expect(manifest.variants_finished).toBe(12);
+    expect(manifest.execution).toMatchObject({ kind: 'queue', queue: url, chunk_size: 2, chunks: 6, duplicate_results: 0 });
+    const byWorker = manifest.execution.workers as { chunks: number; variants: number }[];
+    expect(byWorker.reduce((n, w) => n + w.variants, 0)).toBe(12);
+    // The journal is gone once the folder is complete, and so are the run's jobs.
+    expect(existsSync(join(out, `.${manifest.run_id}.queue`))).toBe(false);
+    const client = redis.client(0);
+    expect(await client.keys(`bull:backtest:${manifest.run_id}*`)).toEqual([]);
+    expect(await client.keys('backtest:result:*')).toEqual([]);
+    // Results never went through BullMQ's events stream (which keeps 10,000 events): only their sizes did.
+    const events = await client.xrange('bull:backtest:events', '-', '+');
+    expect(events.length).toBeGreaterThan(0);
+    for (const [, fields] of events) expect(fields.join(' ').length).toBeLessThan(500);
+  });
+
+  it('a variant that throws stops the run with its message, as in a local run (exit 1)', async () => {
+    const url = redis.url(2);
+    const worker = startWorker(url);
+    workers.push(worker);
+    const out = tempDir();
+    const strategy = join(FIXTURES, 'strategies/fragile.ts');
+    const r = await backtestAsync(['2025-10-07', '2025-12-31', '--strategy', strategy, '--grid', 'names=3:8', '--param', 'when=5', '--param', 'fail=throw', '--queue', url, '--chunk-size', '2', '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/job \S+\.chunk-00001 \(variants 3–4\) failed: variant 3: strategy fragile failed at the close of \d{4}-\d{2}-\d{2}: deliberate failure \[E_QUEUE_JOB\]/);
+    expect(worker.stderr().match(/variant 3: strategy fragile failed/g)).toHaveLength(1); // final: not retried
+  });
+
+  it('a worker whose data differ refuses the run, naming both fingerprints, and the coordinator stops with its message', async () => {
+    const other = await alteredSampleData('2025-09-01');
+    const url = redis.url(1); // a database of its own: only this worker listens there
+    const stranger = startWorker(url, ['--data', other]);
+    workers.push(stranger);
+    await stranger.waitFor(/waiting for jobs/);
+    const out = tempDir();
+    const r = await backtestAsync([...RUN, '--queue', url, '--chunk-size', '4', '--out', out]);
+    expect(r.code, r.stderr).toBe(1);
+    const refusal = /worker \S+ refuses run \S+: its local data \S+ has fingerprint sha256:([0-9a-f]{64}) for the run's window, the coordinator's data \(local \S+\) sha256:([0-9a-f]{64})/;
+    const m = refusal.exec(r.stderr);
+    expect(m, r.stderr).not.toBeNull();
+    expect(m![1]).not.toBe(m![2]);
+    expect(r.stderr).toContain(other);
+    expect(r.stderr).toMatch(/resume with: .* --resume \S+/);
+    expect(stranger.stderr()).toMatch(refusal);
+    // Each job refused once, not passed round (the refusal is final), and none left waiting.
+    const refused = [...stranger.stderr().matchAll(/chunk (\d+): worker \S+ refuses run/g)].map((x) => x[1]);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(refused).size).toBe(refused.length);
+    const client = redis.client(1);
+    expect(await client.llen('bull:backtest:wait')).toBe(0);
+    expect(stranger.child.exitCode).toBeNull(); // the worker goes on serving other runs
+  });
+});
+
+describe('backtest --queue: bad input', () => {
+  const url = (text: string) => backtest(['2025-10-07', '2026-01-03', '--grid', 'top=5,10', '--queue', text, '--out', tempDir()]);
+
+  it.each([
+    ['http://127.0.0.1:6379', /--queue http:\/\/127\.0\.0\.1:6379: the scheme must be redis:\/\/ or rediss:\/\//],
+    ['redis://:s3cret-pass@127.0.0.1:99999', /--queue redis:\/\/\*\*\*@127\.0\.0\.1:99999: not a URL/],
+    ['redis://127.0.0.1:6379/queue', /the path must be a database number/],
+    ['127.0.0.1:6379', /--queue 127\.0\.0\.1:6379: not a URL; expected redis:\/\/HOST:PORT/],
+  ])('%s is one line naming --queue and exit 2, without the password', (text, message) => {
+    const r = url(text);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toContain('s3cret');
+    expect(r.stdout).toBe('');
+  });
+
+  it('BACKTEST_QUEUE_URL is checked the same way', () => {
+    const r = backtest(['2025-10-07', '2026-01-03', '--out', tempDir()], { env: { BACKTEST_QUEUE_URL: 'redis://u:s3cret-pass@' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^backtest: BACKTEST_QUEUE_URL redis:\/\/\*\*\*@: /);
+    expect(r.stderr).not.toContain('s3cret');
+  });
+
+  it('--resume without a queue, or of a run with no journal, is exit 2', () => {
+    const out = tempDir();
+    const a = backtest(['2025-10-07', '2026-01-03', '--resume', '20261122T100239Z-vopa-1a2b', '--out', out]);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/--resume continues a run on a queue/);
+    const b = backtest(['2025-10-07', '2026-01-03', '--queue', 'redis://127.0.0.1:1', '--resume', '20261122T100239Z-vopa-1a2b', '--out', out]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/--resume 20261122T100239Z-vopa-1a2b: no queue journal at /);
+  });
+
+  it('a queue nobody answers is a runtime failure (exit 1) before any data are read', () => {
+    const r = url('redis://user:s3cret-pass@127.0.0.1:1');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^backtest: cannot reach the queue at redis:\/\/127\.0\.0\.1:1\/0: .*ECONNREFUSED.* \[E_QUEUE_UNREACHABLE\]\n$/);
+    expect(r.stderr).not.toContain('s3cret');
+  });
+
+  it('backtest worker without a queue is exit 2', () => {
+    const r = backtest(['worker'], { env: { BACKTEST_QUEUE_URL: '' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/backtest worker needs --queue redis:\/\/HOST:PORT/);
+  });
+});

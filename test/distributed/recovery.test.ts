@@ -1,0 +1,117 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backtest, backtestAsync, FIXTURES, tempDir } from '../support/cli.ts';
+import { readResults, runFolder, startWorker, type WorkerProcess } from '../support/queue.ts';
+import { NO_REDIS_MESSAGE, REDIS_SERVER_BIN, startRedis, type RedisServer } from '../support/redis.ts';
+
+if (!REDIS_SERVER_BIN) console.warn(NO_REDIS_MESSAGE);
+
+// A slow test strategy (it spins 10 ms per decision, ~0.6 s a variant): 12 variants in jobs of 2,
+// so a job is still running when the test acts on it.
+const RUN = ['2025-10-07', '2025-12-31', '--strategy', join(FIXTURES, 'strategies/fragile.ts'), '--grid', 'names=1:12', '--param', 'slowMs=10'];
+
+const summaryIds = (dir: string) => (parse(readFileSync(join(dir, 'summary.csv')), { columns: true }) as { variant: string }[]).map((r) => Number(r.variant)).sort((a, b) => a - b);
+
+describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: recovery on a real redis-server', () => {
+  let redis: RedisServer;
+  let local: Record<string, string>;
+  const workers: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    const out = tempDir();
+    const r = backtest([...RUN, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    local = readResults(runFolder(out));
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await redis?.stop();
+  });
+
+  it('a worker killed mid-job: its job runs again elsewhere and every variant is in the results exactly once', async () => {
+    const url = redis.url(0);
+    const out = tempDir();
+    const coordinator = backtestAsync([...RUN, '--queue', url, '--chunk-size', '2', '--out', out]);
+    const victim = startWorker(url);
+    workers.push(victim);
+    const started = /run \S+ chunk (\d+) \(variants [\d–]+\): started/;
+    const chunk = started.exec(await victim.waitFor(started))![1];
+    await victim.kill();
+    expect(victim.stderr()).not.toMatch(new RegExp(`chunk ${chunk} \\(variants [\\d–]+\\): done`));
+    const survivors = [startWorker(url), startWorker(url)];
+    workers.push(...survivors);
+    const r = await coordinator;
+    expect(r.code, r.stderr).toBe(0);
+    const dir = runFolder(out);
+    expect(summaryIds(dir)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(readResults(dir)).toEqual(local);
+    // The killed worker's chunk was run again by a survivor, after BullMQ found it stalled.
+    expect(survivors.map((w) => w.stderr()).join('')).toMatch(new RegExp(`chunk ${chunk} \\(variants [\\d–]+\\): done`));
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest.variants_finished).toBe(12);
+    expect((manifest.execution.workers as { name: string }[]).map((w) => w.name)).not.toContain(`${victim.stderr().match(/worker (\S+):/)![1]}`);
+  });
+
+  it('Ctrl-C on a worker lets its running job finish (its result counts), then it exits 130', async () => {
+    const url = redis.url(2);
+    const out = tempDir();
+    const coordinator = backtestAsync([...RUN, '--queue', url, '--chunk-size', '2', '--out', out]);
+    const leaving = startWorker(url);
+    workers.push(leaving);
+    const started = /run \S+ chunk (\d+) \(variants [\d–]+\): started/;
+    const chunk = started.exec(await leaving.waitFor(started))![1];
+    leaving.child.kill('SIGINT');
+    expect(await leaving.exited).toBe(130);
+    expect(leaving.stderr()).toMatch(new RegExp(`chunk ${chunk} \\(variants [\\d–]+\\): done`));
+    expect(leaving.stderr()).toMatch(/finishing the jobs it is running/);
+    workers.push(startWorker(url));
+    const r = await coordinator;
+    expect(r.code, r.stderr).toBe(0);
+    expect(readResults(runFolder(out))).toEqual(local);
+  });
+
+  it('Ctrl-C on the coordinator keeps the queue consistent, and --resume finishes the run without redoing chunks', async () => {
+    const url = redis.url(1);
+    const worker = startWorker(url);
+    workers.push(worker);
+    const out = tempDir();
+    let child: ChildProcess | undefined;
+    const first = backtestAsync([...RUN, '--queue', url, '--chunk-size', '2', '--json', '--out', out], { onSpawn: (c) => { child = c; } });
+    await worker.waitFor(/chunk 1 \(variants 3–4\): done/);
+    child!.kill('SIGINT');
+    const a = await first;
+    expect(a.code, a.stderr).toBe(130);
+    const runId = JSON.parse(a.stdout).run_id as string;
+    expect(a.stderr).toContain(`resume with: backtest ${RUN.join(' ')} --queue ${url} --chunk-size 2 --json --out ${out} --resume ${runId}`);
+    const partial = JSON.parse(readFileSync(join(out, runId, 'manifest.json'), 'utf8'));
+    expect(partial.status).toBe('partial');
+    expect(partial.variants_finished).toBeGreaterThanOrEqual(4);
+    expect(partial.variants_finished).toBeLessThan(12);
+    // Nothing of the run waits in the queue: jobs not started were withdrawn (the one running may finish).
+    const client = redis.client(1);
+    expect(await client.llen('bull:backtest:wait')).toBe(0);
+    expect(existsSync(join(out, `.${runId}.queue`, 'run.json'))).toBe(true);
+
+    const b = await backtestAsync([...RUN, '--queue', url, '--chunk-size', '2', '--json', '--out', out, '--resume', runId]);
+    expect(b.code, b.stderr).toBe(0);
+    const dir = join(out, runId);
+    expect(summaryIds(dir)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(readResults(dir)).toEqual(local);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest.status).toBe('complete');
+    expect(manifest.execution.resumed).toBe(true);
+    expect(manifest.execution.chunks_from_journal).toBeGreaterThanOrEqual(2);
+    expect(existsSync(join(out, `.${runId}.queue`))).toBe(false);
+    // Each chunk ran once: those in the journal were not queued again.
+    const done = [...worker.stderr().matchAll(/chunk (\d+) \(variants [\d–]+\): done/g)].map((m) => m[1]);
+    expect(new Set(done).size).toBe(done.length);
+    // A complete run cannot be resumed again.
+    const c = backtest([...RUN, '--queue', url, '--out', out, '--resume', runId]);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/already complete/);
+  });
+});
