@@ -116,6 +116,8 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   } finally {
     bar?.stop();
   }
+  // Interrupted before any variant finished: nothing to keep, so no folder (exit 130).
+  if (run.outcomes.length === 0) throw new InterruptedError();
   const variants = run.outcomes;
   const benchmark = await evaluateBenchmark(panel, config, settings, factors);
   const warnings = [...new Set([...setupWarnings, ...variants.flatMap((v) => v.warnings)])];

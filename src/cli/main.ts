@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UsageError } from '../errors.ts';
+import { redactCommandLine } from '../util/redact.ts';
 import { RunDir } from '../writers/run-dir.ts';
 import { doctorCommand, doctorOptions } from './commands/doctor.ts';
 import { importCommand, importOptions } from './commands/import.ts';
@@ -86,7 +87,7 @@ export async function runCli(): Promise<void> {
   const io: CliIO = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => { if (!stopping) process.stderr.write(t); },
-    commandLine: ['backtest', ...args].join(' '),
+    commandLine: redactCommandLine(['backtest', ...args].join(' ')),
     signal: controller.signal,
     setGraceful: (on) => { graceful = on; },
     interactive: process.stderr.isTTY,

@@ -124,7 +124,8 @@ async function runInPool(o: VariantRunOptions, shared: SharedRun, from: number, 
     await pool.destroy();
   }
   if (failure) throw failure;
-  return { outcomes, interrupted: Boolean(o.signal?.aborted) };
+  // Interrupted only if variants are missing: a Ctrl-C after the last chunk finished changes nothing.
+  return { outcomes, interrupted: Boolean(o.signal?.aborted) && doneBefore + outcomes.length < total };
 }
 
 /** A worker's error as one clear error: the variant and its message, or the worker's death. */

@@ -200,6 +200,9 @@ export function manifest(record: RunRecord, rows: Record<string, number>): Recor
       fractional: config.fractional,
       commission_bps: config.commissionBps,
       slippage_bps: config.slippageBps,
+      // Which per-variant tables were written (inspect and report read what is there).
+      save: [...config.save],
+      signals: config.signals,
     },
     variants: record.variants.map((v) => ({
       variant: v.id,

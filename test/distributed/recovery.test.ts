@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { parse } from 'csv-parse/sync';
@@ -11,6 +11,20 @@ if (!REDIS_SERVER_BIN) console.warn(NO_REDIS_MESSAGE);
 
 // A slow test strategy (it spins 10 ms per decision, ~0.6 s a variant): 12 variants in jobs of 2,
 // so a job is still running when the test acts on it.
+/** Chunks the coordinator has written to its journal (`<out>/.<run-id>.queue/chunk-*.json`). */
+function collectedChunks(out: string): number {
+  const journal = readdirSync(out).find((f) => f.endsWith('.queue'));
+  return journal ? readdirSync(join(out, journal)).filter((f) => /^chunk-\d+\.json$/.test(f)).length : 0;
+}
+
+async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the coordinator');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 const RUN = ['2025-10-07', '2025-12-31', '--strategy', join(FIXTURES, 'strategies/fragile.ts'), '--grid', 'names=1:12', '--param', 'slowMs=10'];
 
 const summaryIds = (dir: string) => (parse(readFileSync(join(dir, 'summary.csv')), { columns: true }) as { variant: string }[]).map((r) => Number(r.variant)).sort((a, b) => a - b);
@@ -81,7 +95,9 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: recovery on a real redis-s
     const out = tempDir();
     let child: ChildProcess | undefined;
     const first = backtestAsync([...RUN, '--queue', url, '--chunk-size', '2', '--json', '--out', out], { onSpawn: (c) => { child = c; } });
-    await worker.waitFor(/chunk 1 \(variants 3–4\): done/);
+    // Interrupt once the coordinator holds two chunks in its journal (not merely once a worker says
+    // it finished one: the coordinator may not have collected it yet).
+    await until(() => collectedChunks(out) >= 2);
     child!.kill('SIGINT');
     const a = await first;
     expect(a.code, a.stderr).toBe(130);

@@ -37,7 +37,7 @@ describe('backtest --grid', () => {
   it('Ctrl-C stops the workers and keeps the variants that finished, marked partial', async () => {
     const out = tempDir();
     const strategy = join(FIXTURES, 'strategies/fragile.ts');
-    const child = spawn(process.execPath, [BIN, '2025-10-07', '2025-12-31', '--strategy', strategy, '--grid', 'names=1:60', '--param', 'slowMs=2', '--workers', '2', '--json', '--out', out], {
+    const child = spawn(process.execPath, [BIN, '2025-10-07', '2025-12-31', '--strategy', strategy, '--grid', 'names=1:60', '--param', 'slowMs=4', '--workers', '2', '--json', '--out', out], {
       cwd: ROOT,
       env: { ...process.env, BACKTEST_POOL_THRESHOLD_MS: '0' },
     });
