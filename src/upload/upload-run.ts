@@ -18,6 +18,8 @@ export interface UploadOptions {
   readonly concurrency?: number;
   readonly progress?: ((done: number, total: number | null) => void) & { stop(): void };
   readonly signal?: AbortSignal;
+  /** Told, in one line, when the folder's journal was set aside (written for another project or tables). */
+  readonly notice?: (line: string) => void;
 }
 
 export interface UploadReport {
@@ -34,7 +36,12 @@ export interface UploadReport {
 
 export async function uploadRun(rest: SupabaseRest, dir: string, options: UploadOptions = {}): Promise<UploadReport> {
   const folder = readRunFolder(dir);
-  const journal = Journal.open(dir, folder.runId, options.batchSize ?? DEFAULT_BATCH_SIZE);
+  const { runs, variants, equity, trades, diagnostics } = rest.tables;
+  const journal = Journal.open(
+    dir,
+    { id: folder.runId, host: rest.host, tables: { runs, variants, equity, trades, diagnostics }, batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE },
+    options.notice,
+  );
   const t0 = performance.now();
   const before = rest.counters.snapshot();
   const source = String((folder.manifest.data as { kind?: string } | undefined)?.kind ?? 'local');

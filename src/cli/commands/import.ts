@@ -67,6 +67,7 @@ async function importSupabase(args: ImportArgs, io: CliIO): Promise<number> {
       adjust: args.adjust,
       batchSize: batchSize === undefined ? undefined : Math.trunc(batchSize),
       progress: progressBar(`import ${rest.host}`),
+      notice: (line) => io.stderr(`backtest: ${line}\n`),
     });
     showRejections(report.rejected, io, undefined);
     io.stdout(

@@ -47,7 +47,7 @@ export async function uploadCommand(args: UploadArgs, io: CliIO): Promise<number
 export async function uploadAfterRun(rest: SupabaseRest, dir: string, io: CliIO, options: { batchSize?: number | undefined } = {}): Promise<number> {
   let report: UploadReport;
   try {
-    report = await uploadRun(rest, dir, { batchSize: options.batchSize, progress: progressBar(`upload ${rest.host}`) });
+    report = await uploadRun(rest, dir, { batchSize: options.batchSize, progress: progressBar(`upload ${rest.host}`), notice: (line) => io.stderr(`backtest: ${line}\n`) });
   } catch (err) {
     io.stderr(`backtest: the CSVs in ${dir} are complete; \`backtest upload ${dir}\` resumes the upload once the cause is fixed\n`);
     throw err;

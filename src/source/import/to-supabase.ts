@@ -12,7 +12,8 @@ import { deriveUniverse } from './parse-universe.ts';
  * then the rows go to the project's universe and prices tables in batched idempotent upserts
  * (a row of the same key is replaced, as with --append). A journal under
  * `.backtest-import/<hash of the files>/` in the working directory makes an interrupted import
- * resume where it stopped; it is removed when the import completes. Derived universe rows
+ * resume where it stopped (the journal records the project and tables: one written for another
+ * project is set aside); it is removed when the import completes. Derived universe rows
  * (no --universe) never overwrite rows already in the project.
  */
 export interface SupabaseImportReport extends Omit<ImportReport, 'dir'> {
@@ -22,7 +23,7 @@ export interface SupabaseImportReport extends Omit<ImportReport, 'dir'> {
 
 export async function importToSupabase(
   rest: SupabaseRest,
-  options: Omit<ImportOptions, 'dir' | 'append'> & { batchSize?: number | undefined; progress?: ((done: number, total: number | null) => void) & { stop(): void }; cwd?: string },
+  options: Omit<ImportOptions, 'dir' | 'append'> & { batchSize?: number | undefined; progress?: ((done: number, total: number | null) => void) & { stop(): void }; cwd?: string; notice?: (line: string) => void },
 ): Promise<SupabaseImportReport> {
   const t0 = performance.now();
   const requestsBefore = rest.counters.requests;
@@ -33,7 +34,7 @@ export async function importToSupabase(
   const id = importId(options.files, options.universe, batchSize);
   const dir = join(resolve(options.cwd ?? process.cwd()), '.backtest-import', id);
   mkdirSync(dir, { recursive: true });
-  const journal = Journal.open(dir, id, batchSize);
+  const journal = Journal.open(dir, { id, host: rest.host, tables: { universe: rest.tables.universe, prices: rest.tables.prices }, batchSize }, options.notice);
   const total = universeRows.length + priceRows.length;
   let done = 0;
   const common = { batchSize: journal.batchSize, concurrency: DEFAULT_UPLOAD_CONCURRENCY, journal, onRows: (n: number) => options.progress?.((done += n), total) };
