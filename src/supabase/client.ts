@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import type { Pool } from 'undici';
 import type { SupabaseLike } from '../strategy/context.ts';
@@ -41,7 +42,8 @@ interface PostgrestLikeResponse {
  * await rest.close();
  */
 export class SupabaseRest implements SupabaseLike {
-  readonly client: SupabaseClient;
+  /** Non-enumerable, and given a stand-in for the key (see the constructor). */
+  declare readonly client: SupabaseClient;
   readonly url: string;
   readonly host: string;
   readonly tables: SupabaseTables;
@@ -78,11 +80,24 @@ export class SupabaseRest implements SupabaseLike {
       retry: { ...DEFAULT_RETRY, ...tuning.retry },
       secret: settings.key,
     });
-    this.client = createClient(settings.url, settings.key.reveal(), {
+    // supabase-js keeps its key in plain fields and headers (client.supabaseKey, client.rest.headers,
+    // every query builder), where util.inspect or a strategy's console.log would print it. So it
+    // gets a stand-in, and the transport puts the real key into each request as it leaves.
+    const client = createClient(settings.url, settings.key.placeholder, {
       global: { fetch },
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
       db: { retry: false },
     });
+    Object.defineProperty(this, 'client', { value: client, enumerable: false });
+  }
+
+  /** What `util.inspect` and `console.log` show: the host and the connections, nothing else. */
+  [inspect.custom](): string {
+    return `SupabaseRest { host: '${this.host}', connections: ${this.connections} }`;
+  }
+
+  toJSON(): { host: string; connections: number } {
+    return { host: this.host, connections: this.connections };
   }
 
   static open(settings: SupabaseSettings, tuning: RestTuning = {}): SupabaseRest {

@@ -55,7 +55,9 @@ export function createFetch(parts: TransportParts): typeof fetch {
     const runningAtStart = limiter.running;
     const epoch = limiter.epoch;
     try {
-      const res = await undiciFetch(url, { method: init.method ?? 'GET', headers: init.headers as Record<string, string>, body, signal: init.signal ?? null, dispatcher: pool() });
+      // The key goes into the headers here, for this attempt only (see Secret.placeholder).
+      const headers = Object.fromEntries(secret.revealIn(new Headers(init.headers)));
+      const res = await undiciFetch(url, { method: init.method ?? 'GET', headers, body, signal: init.signal ?? null, dispatcher: pool() });
       const bytes = new Uint8Array(await res.arrayBuffer());
       counters.bytesReceived += bytes.byteLength;
       return { status: res.status, statusText: res.statusText, headers: new Headers(res.headers as unknown as Headers), body: bytes };

@@ -101,6 +101,17 @@ describe('backtest --source supabase, upload and doctor, end to end', () => {
     expect(manifest.supabase.sockets_opened).toBeLessThanOrEqual(8);
   });
 
+  it('a strategy that prints ctx.supabase and its client in setup shows the host, never the key', async () => {
+    server.reset();
+    const out = tempDir();
+    const strategy = join(ROOT, 'test/fixtures/strategies/prints-client.ts');
+    const r = await backtestAsync([...README_RUN, '--source', 'supabase', '--strategy', strategy, '--no-upload', '--out', out], { cwd: out, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`SupabaseRest { host: '${new URL(server.url).host}', connections: 8 }`);
+    expect(r.stdout).toMatch(/SupabaseClient \{/); // the supabase-js client was printed too
+    expect(r.stdout + r.stderr).not.toContain(server.key);
+  });
+
   it('a run killed mid-upload leaves complete CSVs; `backtest upload` resumes from the journal to exact counts', async () => {
     const { out, dir, journal } = await runNotUploaded();
     let killedAfter = 0;

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadSupabaseSettings, SupabaseHttpError, SupabaseRest, SupabaseUnavailableError } from '../../src/supabase/index.ts';
 import { clientFor, seeded, startPostgrest, TRANSIENT_FAULTS, type PostgrestServer } from '../support/postgrest/index.ts';
@@ -116,6 +117,23 @@ describe('SupabaseRest against a failing PostgREST', () => {
     expect(server.stats.requests).toBe(5); // one each: nothing was retried
     expect(rest.snapshot().retries).toBe(0);
     for (const e of [e404, e400, e57014, insert]) expect(e.message).not.toContain(server.key);
+  });
+
+  it('inspecting or serialising the client, its supabase-js client or a query never shows the key; requests still carry it', async () => {
+    rest = clientFor(server, 2);
+    const shown = [
+      inspect(rest, { depth: 10 }),
+      inspect(rest, { depth: 10, showHidden: true }),
+      JSON.stringify(rest),
+      inspect(rest.client, { depth: 10, showHidden: true }),
+      inspect(rest.client.from('universe').select('symbol').eq('season', 2024), { depth: 10, showHidden: true }),
+      JSON.stringify((rest.client as unknown as { rest: unknown }).rest),
+    ];
+    for (const text of shown) expect(text).not.toContain(server.key);
+    expect(shown[0]).toBe(`SupabaseRest { host: '${new URL(server.url).host}', connections: 2 }`);
+    expect(JSON.parse(shown[2]!)).toEqual({ host: new URL(server.url).host, connections: 2 });
+    expect(Object.keys(rest)).not.toContain('client');
+    expect((await read(rest)).data).toHaveLength(3); // the server took the key
   });
 
   it('the circuit breaker stops with one message instead of hammering a server that is down', async () => {
