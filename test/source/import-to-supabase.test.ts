@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isoDate } from '../../src/util/dates.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importToSupabase } from '../../src/source/import/to-supabase.ts';
 import { ROOT, tempDir } from '../support/cli.ts';
@@ -43,5 +45,32 @@ describe('importToSupabase', () => {
     }
     expect(await counts(b)).toEqual({ prices: 300, universe: 2 });
     expect(notices[0]).toMatch(/was written for 127\.0\.0\.1:\d+, this upload goes to 127\.0\.0\.1:\d+: starting a new journal/);
+  });
+
+  it('an import interrupted with --adjust and run again with --no-adjust starts afresh: every close is the raw one', async () => {
+    const cwd = tempDir();
+    // A Yahoo-style file whose Adj Close is half the Close.
+    const file = join(cwd, 'ADJ.csv');
+    const lines = Array.from({ length: 200 }, (_, k) => `${isoDate(19_000 + k)},10,11,9,${20 + k},${(20 + k) / 2},1000`);
+    writeFileSync(file, `Date,Open,High,Low,Close,Adj Close,Volume\n${lines.join('\n')}\n`);
+    // The first import gets two batches of prices in, then every batch is refused.
+    let prices = 0;
+    a.reset();
+    a.faults.applies = (req) => req.method === 'POST' && (req.url ?? '').includes('/prices') && ++prices > 2;
+    a.faults.rate = 1;
+    a.faults.kinds = ['57014'];
+    const first = clientFor(a, 1);
+    const failed = await importToSupabase(first, { files: [file], batchSize: 50, cwd }).catch((e: Error) => e);
+    await first.close();
+    expect(failed).toBeInstanceOf(Error);
+    a.reset();
+    const second = clientFor(a, 1);
+    try {
+      await importToSupabase(second, { files: [file], batchSize: 50, cwd, adjust: false });
+    } finally {
+      await second.close();
+    }
+    const { rows } = await a.db.query<{ n: number; raw: number }>(`select count(*)::int as n, count(*) filter (where close = 20 + (date - date '${isoDate(19_000)}'))::int as raw from prices where symbol = 'ADJ'`);
+    expect(rows[0]).toEqual({ n: 200, raw: 200 });
   });
 });

@@ -11,7 +11,7 @@ import { deriveUniverse } from './parse-universe.ts';
  * `backtest import FILES --to supabase`: the same parsing and validation as a folder import,
  * then the rows go to the project's universe and prices tables in batched idempotent upserts
  * (a row of the same key is replaced, as with --append). A journal under
- * `.backtest-import/<hash of the files>/` in the working directory makes an interrupted import
+ * `.backtest-import/<hash of the files and options>/` in the working directory makes an interrupted import
  * resume where it stopped (the journal records the project and tables: one written for another
  * project is set aside); it is removed when the import completes. Derived universe rows
  * (no --universe) never overwrite rows already in the project.
@@ -31,7 +31,7 @@ export async function importToSupabase(
   const universeRows = universe ?? deriveUniverse(prices);
   const priceRows = prices.map((p) => ({ symbol: p.symbol, date: isoDate(p.day), open: p.open, high: p.high, low: p.low, close: p.close, volume: p.volume }));
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const id = importId(options.files, options.universe, batchSize);
+  const id = importId(options, batchSize);
   const dir = join(resolve(options.cwd ?? process.cwd()), '.backtest-import', id);
   mkdirSync(dir, { recursive: true });
   const journal = Journal.open(dir, { id, host: rest.host, tables: { universe: rest.tables.universe, prices: rest.tables.prices }, batchSize }, options.notice);
@@ -60,13 +60,21 @@ export async function importToSupabase(
   };
 }
 
-/** The same files (path, size, time) and batch size give the same journal. */
-function importId(files: readonly string[], universe: string | undefined, batchSize: number): string {
+/**
+ * The journal's id: a hash of everything that decides the rows and their batches — the files
+ * (path, size, time), the universe file, --symbol, --adjust and the batch size — so an import
+ * resumed with other options starts afresh instead of mixing rows made two ways.
+ */
+function importId(options: Omit<ImportOptions, 'dir' | 'append'>, batchSize: number): string {
   const hash = createHash('sha256');
-  for (const f of [...files, ...(universe ? [universe] : [])]) {
+  for (const f of options.files) {
     const s = statSync(f);
-    hash.update(`${resolve(f)}\t${s.size}\t${s.mtimeMs}\n`);
+    hash.update(`price file\t${resolve(f)}\t${s.size}\t${s.mtimeMs}\n`);
   }
-  hash.update(String(batchSize));
+  if (options.universe) {
+    const s = statSync(options.universe);
+    hash.update(`universe file\t${resolve(options.universe)}\t${s.size}\t${s.mtimeMs}\n`);
+  }
+  hash.update(`symbol\t${options.symbol ?? '(from the file name)'}\nadjust\t${options.adjust ?? true}\nbatch size\t${batchSize}\n`);
   return hash.digest('hex').slice(0, 16);
 }
