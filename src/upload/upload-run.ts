@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { SupabaseRest } from '../supabase/index.ts';
-import { DEFAULT_BATCH_SIZE, DEFAULT_UPLOAD_CONCURRENCY, upsertBatches } from './batches.ts';
+import { DEFAULT_BATCH_SIZE, DEFAULT_UPLOAD_CONCURRENCY, UploadError, upsertBatches } from './batches.ts';
 import { Journal, writeJsonAtomic } from './journal.ts';
-import { readRunFolder, runRow, tableName, type RunFolder, type RunStatus } from './run-rows.ts';
+import { readRunFolder, runRow, type RunFolder, type RunStatus } from './run-rows.ts';
 
 /**
  * Uploads a finished run folder to the results tables, resumably:
@@ -15,9 +15,7 @@ import { readRunFolder, runRow, tableName, type RunFolder, type RunStatus } from
  */
 export interface UploadOptions {
   readonly batchSize?: number;
-  readonly concurrency?: number;
   readonly progress?: ((done: number, total: number | null) => void) & { stop(): void };
-  readonly signal?: AbortSignal;
   /** Told, in one line, when the folder's journal was set aside (written for another project or tables). */
   readonly notice?: (line: string) => void;
 }
@@ -35,7 +33,7 @@ export interface UploadReport {
 }
 
 export async function uploadRun(rest: SupabaseRest, dir: string, options: UploadOptions = {}): Promise<UploadReport> {
-  const folder = readRunFolder(dir);
+  const folder = await readRunFolder(dir);
   const { runs, variants, equity, trades, diagnostics } = rest.tables;
   const journal = Journal.open(
     dir,
@@ -45,8 +43,8 @@ export async function uploadRun(rest: SupabaseRest, dir: string, options: Upload
   const t0 = performance.now();
   const before = rest.counters.snapshot();
   const source = String((folder.manifest.data as { kind?: string } | undefined)?.kind ?? 'local');
-  const rows = Object.fromEntries(folder.tables.map((t) => [tableName(rest.tables, t.table), t.rows.length]));
-  const total = folder.tables.reduce((n, t) => n + t.rows.length, 0);
+  const rows = Object.fromEntries(folder.tables.map((t) => [rest.tables[t.table], t.count]));
+  const total = folder.tables.reduce((n, t) => n + t.count, 0);
   let done = 0;
   let sent = 0;
   let skipped = 0;
@@ -61,13 +59,14 @@ export async function uploadRun(rest: SupabaseRest, dir: string, options: Upload
   try {
     await markRun(rest, folder, 'running', source);
     for (const t of folder.tables) {
-      const r = await upsertBatches(rest, { table: tableName(rest.tables, t.table), key: t.table, file: t.file, primaryKey: t.primaryKey, rows: t.rows }, {
+      const r = await upsertBatches(rest, { table: rest.tables[t.table], key: t.table, file: t.file, primaryKey: t.primaryKey, rows: t.rows() }, {
         batchSize: journal.batchSize,
-        concurrency: options.concurrency ?? DEFAULT_UPLOAD_CONCURRENCY,
+        concurrency: DEFAULT_UPLOAD_CONCURRENCY,
         journal,
-        signal: options.signal,
         onRows: (n) => options.progress?.((done += n), total),
       });
+      // The run row's counts come from manifest.json: they must be what was uploaded.
+      if (r.rows !== t.count) throw new UploadError(rest.tables[t.table], `${t.file} has ${r.rows} rows, manifest.json counts ${t.count}: the folder changed after the run`);
       sent += r.sent;
       skipped += r.skipped;
     }
@@ -75,7 +74,7 @@ export async function uploadRun(rest: SupabaseRest, dir: string, options: Upload
     await markRun(rest, folder, folder.manifest.status === 'partial' ? 'partial' : 'complete', source);
     journal.complete();
   } catch (err) {
-    if (!options.signal?.aborted) await markRun(rest, folder, 'failed', source).catch(() => {});
+    await markRun(rest, folder, 'failed', source).catch(() => {});
     writeJsonAtomic(join(dir, 'upload.json'), { ...report('failed'), url: rest.url, error: (err as Error).message });
     throw err;
   } finally {

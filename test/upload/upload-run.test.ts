@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadRun } from '../../src/upload/index.ts';
 import { tempDir } from '../support/cli.ts';
@@ -42,5 +44,35 @@ describe('uploadRun', () => {
     expect(await stored(b, runId)).toEqual({ status: 'complete', ...rows });
     expect(notices).toHaveLength(1);
     expect(notices[0]).toContain(`was written for ${new URL(a.url).host}, this upload goes to ${new URL(b.url).host}`);
+  });
+
+  it('streams a trades.csv of 200,000 rows: exact counts, every fill numbered, no duplicate', async () => {
+    const { dir, runId, rows } = await writeRunFolder(tempDir(), { trades: 200_000 });
+    const rest = clientFor(b, 4);
+    try {
+      const report = await uploadRun(rest, dir); // batches of 500
+      expect(report.rows).toEqual({ backtest_variants: 2, backtest_equity: 60, backtest_trades: 200_000 });
+    } finally {
+      await rest.close();
+    }
+    expect(await stored(b, runId)).toEqual({ status: 'complete', ...rows });
+    // 50 fills per (variant, date), five symbols twice: seq 1 for those five.
+    const { rows: seq } = await b.db.query<{ seq: number; n: number }>(`select seq, count(*)::int as n from backtest_trades where run_id = $1 group by seq order by seq`, [runId]);
+    expect(seq).toEqual([{ seq: 0, n: 200_000 * 45 / 50 }, { seq: 1, n: 200_000 * 5 / 50 }]);
+  }, 240_000);
+
+  it('refuses a trades.csv whose fills of one (variant, date) are not together, before a key could repeat', async () => {
+    const { dir } = await writeRunFolder(tempDir(), { trades: 120 });
+    const file = join(dir, 'trades.csv');
+    const [header, ...lines] = readFileSync(file, 'utf8').trim().split('\n');
+    writeFileSync(file, `${[header, ...lines.slice(0, 10), lines[60], ...lines.slice(10, 60), ...lines.slice(61)].join('\n')}\n`);
+    const rest = clientFor(b, 2);
+    try {
+      const err = await uploadRun(rest, dir, { batchSize: 50 }).catch((e: Error) => e);
+      expect(err).toMatchObject({ code: 'E_BAD_RUN' });
+      expect((err as Error).message).toMatch(/trades\.csv line 13: the fills of variant 1 on 2025-01-01 are not together/);
+    } finally {
+      await rest.close();
+    }
   });
 });

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { SupabaseRest } from '../../supabase/index.ts';
 import { DEFAULT_BATCH_SIZE, DEFAULT_UPLOAD_CONCURRENCY, Journal, upsertBatches } from '../../upload/index.ts';
 import { isoDate } from '../../util/dates.ts';
-import { readImportFiles, type ImportOptions, type ImportReport } from './index.ts';
+import { readImportFiles, type ImportedPrice, type ImportOptions, type ImportReport } from './index.ts';
 import { deriveUniverse } from './parse-universe.ts';
 
 /**
@@ -29,18 +29,17 @@ export async function importToSupabase(
   const requestsBefore = rest.counters.requests;
   const { prices, universe, rejected } = await readImportFiles(options);
   const universeRows = universe ?? deriveUniverse(prices);
-  const priceRows = prices.map((p) => ({ symbol: p.symbol, date: isoDate(p.day), open: p.open, high: p.high, low: p.low, close: p.close, volume: p.volume }));
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const id = importId(options, batchSize);
   const dir = join(resolve(options.cwd ?? process.cwd()), '.backtest-import', id);
   mkdirSync(dir, { recursive: true });
   const journal = Journal.open(dir, { id, host: rest.host, tables: { universe: rest.tables.universe, prices: rest.tables.prices }, batchSize }, options.notice);
-  const total = universeRows.length + priceRows.length;
+  const total = universeRows.length + prices.length;
   let done = 0;
   const common = { batchSize: journal.batchSize, concurrency: DEFAULT_UPLOAD_CONCURRENCY, journal, onRows: (n: number) => options.progress?.((done += n), total) };
   try {
     await upsertBatches(rest, { table: rest.tables.universe, key: 'universe', file: options.universe ?? 'universe (derived)', primaryKey: ['season', 'symbol'], rows: universeRows.map((u) => ({ ...u })), keepExisting: !universe }, common);
-    await upsertBatches(rest, { table: rest.tables.prices, key: 'prices', file: 'prices', primaryKey: ['symbol', 'date'], rows: priceRows }, common);
+    await upsertBatches(rest, { table: rest.tables.prices, key: 'prices', file: 'prices', primaryKey: ['symbol', 'date'], rows: priceRows(prices) }, common);
   } finally {
     options.progress?.stop();
   }
@@ -48,7 +47,7 @@ export async function importToSupabase(
   const lo = prices.reduce((m, p) => Math.min(m, p.day), Infinity);
   const hi = prices.reduce((m, p) => Math.max(m, p.day), -Infinity);
   return {
-    rows: priceRows.length,
+    rows: prices.length,
     symbols: new Set(prices.map((p) => p.symbol)).size,
     from: isoDate(lo),
     to: isoDate(hi),
@@ -58,6 +57,11 @@ export async function importToSupabase(
     requests: rest.counters.requests - requestsBefore,
     seconds: Math.round(performance.now() - t0) / 1000,
   };
+}
+
+/** The rows of the prices table, made as batches need them (the parsed prices are the one copy held). */
+function* priceRows(prices: readonly ImportedPrice[]): Generator<Record<string, unknown>> {
+  for (const p of prices) yield { symbol: p.symbol, date: isoDate(p.day), open: p.open, high: p.high, low: p.low, close: p.close, volume: p.volume };
 }
 
 /**
