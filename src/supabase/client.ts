@@ -50,7 +50,8 @@ export class SupabaseRest implements SupabaseLike {
   readonly connections: number;
   readonly counters = new Counters();
   private pool: Pool;
-  private readonly retired: Pool[] = [];
+  /** Pools replaced after a change of the limit, until their sockets are closed. */
+  private readonly retired = new Set<Pool>();
   private readonly limiter: Limiter;
   private readonly settings: SupabaseSettings;
   private closed = false;
@@ -65,11 +66,13 @@ export class SupabaseRest implements SupabaseLike {
     const origin = new URL(settings.url).origin;
     this.pool = createPool(origin, { ...poolOptions, connections: settings.connections }, this.counters);
     this.limiter = new Limiter(settings.connections, (limit) => {
-      // The server holds fewer connections than we asked for: keep only that many.
+      // The limit moved (the server holds fewer connections, or more again): a pool of that many.
+      if (this.closed) return;
       const old = this.pool;
-      this.retired.push(old);
+      this.retired.add(old);
       this.pool = createPool(origin, { ...poolOptions, connections: limit }, this.counters);
-      return old.close().catch(() => {}); // resolves once its requests are done and its sockets closed
+      // Resolves once its requests are done and its sockets closed; then it is forgotten.
+      return old.close().catch(() => {}).finally(() => this.retired.delete(old));
     });
     const breaker = new Breaker(this.host, { ...DEFAULT_BREAKER, ...tuning.breaker });
     const fetch = createFetch({
@@ -128,7 +131,7 @@ export class SupabaseRest implements SupabaseLike {
     return { data: res.data as T, count: res.count ?? null, status: res.status };
   }
 
-  /** The in-flight limit now, and the lowest it fell to (after dropped connections). */
+  /** The in-flight limit now, and the lowest it fell to (after dropped connections; it rises again). */
   get concurrency(): { limit: number; lowest: number; max: number } {
     return { limit: this.limiter.limit, lowest: this.limiter.lowestLimit, max: this.limiter.max };
   }

@@ -60,6 +60,7 @@ export function createFetch(parts: TransportParts): typeof fetch {
       const res = await undiciFetch(url, { method: init.method ?? 'GET', headers, body, signal: init.signal ?? null, dispatcher: pool() });
       const bytes = new Uint8Array(await res.arrayBuffer());
       counters.bytesReceived += bytes.byteLength;
+      limiter.answered();
       return { status: res.status, statusText: res.statusText, headers: new Headers(res.headers as unknown as Headers), body: bytes };
     } catch (err) {
       const code = networkCode(err);

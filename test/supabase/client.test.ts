@@ -67,6 +67,19 @@ describe('SupabaseRest against a failing PostgREST', () => {
     expect(rest.concurrency.lowest).toBeLessThanOrEqual(5);
   });
 
+  it('isolated resets (1 request in 40, no connection cap) do not wear the in-flight limit down: it ends at or near 8', async () => {
+    server.faults.rate = 1 / 40;
+    server.faults.kinds = ['reset-before'];
+    server.faults.random = seeded(3);
+    rest = clientFor(server, 8);
+    for (let burst = 0; burst < 20; burst++) await Promise.all(Array.from({ length: 40 }, (_, k) => read(rest!, k)));
+    const c = rest.snapshot();
+    expect(c.failures).toBe(0);
+    expect(server.stats.faults['reset-before'] ?? 0).toBeGreaterThan(10);
+    expect(rest.concurrency.limit).toBeGreaterThanOrEqual(7);
+    expect(server.stats.socketsPeak).toBeLessThanOrEqual(8 + 1); // a replaced pool may still be closing a socket
+  });
+
   it('bursts with 10 % transient faults of every kind: every request succeeds, and the counters show the retries', async () => {
     server.faults.rate = 0.1;
     server.faults.kinds = TRANSIENT_FAULTS;

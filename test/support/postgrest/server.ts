@@ -255,7 +255,9 @@ export async function startPostgrest(options: ServerOptions = {}): Promise<Postg
     get stats() { return stats; },
     maxRows: options.maxRows === undefined ? 1000 : options.maxRows,
     reset() {
-      stats = newStats();
+      // Sockets still open (or closing) stay counted: their close comes after the reset, and the
+      // connection cap must see every socket there is, not go below zero and admit more.
+      stats = { ...newStats(), socketsOpen: stats.socketsOpen, socketsPeak: stats.socketsOpen };
       Object.assign(faults, defaultFaults());
       for (const s of idle.keys()) s.destroy();
     },
