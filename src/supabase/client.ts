@@ -9,7 +9,7 @@ import { SupabaseHttpError, SupabaseNetworkError } from './errors.ts';
 import { Limiter } from './limiter.ts';
 import { createPool, DEFAULT_POOL, type PoolOptions } from './pool.ts';
 import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.ts';
-import { createFetch, requestScope } from './transport.ts';
+import { createFetch, requestScope, type RequestScope } from './transport.ts';
 
 export interface RestTuning {
   readonly retry?: Partial<RetryOptions>;
@@ -111,9 +111,11 @@ export class SupabaseRest implements SupabaseLike {
    * Runs a supabase-js query and returns its rows, or throws a typed error: `SupabaseHttpError`
    * (status, PostgREST code, message, details, hint), `SupabaseNetworkError` or
    * `SupabaseUnavailableError`. `what` names the request in messages ("read prices").
+   * `force` makes one attempt even while the breaker is open, for a last word such as marking
+   * a run failed (the breaker's open state would otherwise leave it `running`).
    */
-  async run<T = Record<string, unknown>[]>(what: string, query: PromiseLike<PostgrestLikeResponse>): Promise<RestResult<T>> {
-    const scope: { what: string; error?: Error } = { what };
+  async run<T = Record<string, unknown>[]>(what: string, query: PromiseLike<PostgrestLikeResponse>, options: { force?: boolean } = {}): Promise<RestResult<T>> {
+    const scope: RequestScope = { what, force: options.force ?? false };
     const res = await requestScope.run(scope, async () => await query);
     if (scope.error) throw scope.error;
     if (res.error) {

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fetch as undiciFetch, type Pool } from 'undici';
 import type { Breaker } from './breaker.ts';
 import type { Counters } from './counters.ts';
-import { SupabaseNetworkError } from './errors.ts';
+import { SupabaseNetworkError, SupabaseUnavailableError } from './errors.ts';
 import type { Limiter } from './limiter.ts';
 import {
   backoffDelay, describeNetworkError, isConnectionFailure, isIdempotent, networkCode, parseRetryAfter, transientStatus, type RetryOptions,
@@ -17,14 +17,16 @@ import type { Secret } from './secret.ts';
  *    refuses undici 8 dispatchers) and is read to the end inside the slot, so a reset in the
  *    middle of a body is a failed attempt, not a half-read success;
  * 3. on a transient failure of an idempotent request, leaves its slot, waits (backoff with
- *    full jitter, `Retry-After` as a floor) and tries again; the breaker stops it all when the
- *    server keeps failing. Retries live here, above fetch: undici's retry interceptor cannot
+ *    full jitter, `Retry-After` as a floor) and tries again; the breaker, asked as each attempt
+ *    starts, stops it all when the server keeps failing. Retries live here, above fetch: undici's retry interceptor cannot
  *    resend a fetch body, and postgrest-js's own retry is turned off so one policy holds.
  */
 
 /** Per-request context set by `SupabaseRest.run`: a name for messages, and the typed error if any. */
 export interface RequestScope {
   readonly what: string;
+  /** One attempt, even while the breaker is open (a last word: marking a run failed). */
+  readonly force?: boolean;
   error?: Error;
 }
 
@@ -50,7 +52,13 @@ export interface TransportParts {
 export function createFetch(parts: TransportParts): typeof fetch {
   const { pool, limiter, breaker, counters, retry, secret } = parts;
 
-  const attempt = async (url: string, init: RequestInit, body: string | undefined): Promise<Answer> => {
+  /**
+   * One attempt, inside its limiter slot. The breaker and the limiter learn how it went before
+   * the slot is freed, so the next request waiting for it is judged with that knowledge.
+   * Answers with the retry reason of a transient error status, if any.
+   */
+  const attempt = async (url: string, init: RequestInit, body: string | undefined, force: boolean): Promise<{ answer: Answer; reason: string | undefined }> => {
+    if (!force) breaker.check();
     counters.begin();
     const runningAtStart = limiter.running;
     const epoch = limiter.epoch;
@@ -61,10 +69,16 @@ export function createFetch(parts: TransportParts): typeof fetch {
       const bytes = new Uint8Array(await res.arrayBuffer());
       counters.bytesReceived += bytes.byteLength;
       limiter.answered();
-      return { status: res.status, statusText: res.statusText, headers: new Headers(res.headers as unknown as Headers), body: bytes };
+      const answer = { status: res.status, statusText: res.statusText, headers: new Headers(res.headers as unknown as Headers), body: bytes };
+      const reason = answer.status >= 400 ? transientStatus(answer.status, pgCodeOf(answer)) : undefined;
+      if (reason === undefined) breaker.success();
+      else breaker.failure(`${reason} from ${new URL(url).host}`);
+      return { answer, reason };
     } catch (err) {
-      const code = networkCode(err);
+      const code = init.signal?.aborted ? undefined : networkCode(err);
       if (code && isConnectionFailure(code)) limiter.connectionDropped(Math.max(runningAtStart, limiter.running), epoch);
+      if (code) breaker.failure(secret.scrub(describeNetworkError(err)));
+      else breaker.inconclusive(); // says nothing about the server: a probe may go again
       throw err;
     } finally {
       counters.end();
@@ -85,35 +99,29 @@ export function createFetch(parts: TransportParts): typeof fetch {
       throw err;
     };
     const idempotent = isIdempotent(method, prefer);
+    const force = scope?.force === true;
+    const maxAttempts = force ? 1 : retry.maxAttempts;
     counters.requests++;
     if (body) counters.bytesSent += Buffer.byteLength(body);
     for (let n = 0; ; n++) {
+      let outcome: { answer: Answer; reason: string | undefined };
       try {
-        breaker.check();
+        // The breaker is asked as the attempt starts, not when it was queued: once it opens,
+        // requests already waiting for a slot fail instead of going out.
+        outcome = await limiter.run(() => attempt(url, init, body, force));
       } catch (err) {
-        return fail(err as Error);
-      }
-      let answer: Answer;
-      try {
-        answer = await limiter.run(() => attempt(url, init, body));
-      } catch (err) {
+        if (err instanceof SupabaseUnavailableError) return fail(err);
         if (init.signal?.aborted) throw err;
         const code = networkCode(err);
         const description = secret.scrub(describeNetworkError(err));
-        if (!code) return fail(new SupabaseNetworkError(what, description, n + 1, { cause: err }));
-        breaker.failure(description);
-        if (!idempotent || n + 1 >= retry.maxAttempts) return fail(new SupabaseNetworkError(what, description, n + 1, { cause: err }));
+        if (!code || !idempotent || n + 1 >= maxAttempts) return fail(new SupabaseNetworkError(what, description, n + 1, { cause: err }));
         counters.retry(`network ${code}`);
         await wait(backoffDelay(n, retry));
         continue;
       }
-      const reason = answer.status >= 400 ? transientStatus(answer.status, pgCodeOf(answer)) : undefined;
-      if (reason === undefined) {
-        breaker.success();
-        return toResponse(answer);
-      }
-      breaker.failure(`${reason} from ${new URL(url).host}`);
-      if (!idempotent || n + 1 >= retry.maxAttempts) {
+      const { answer, reason } = outcome;
+      if (reason === undefined) return toResponse(answer);
+      if (!idempotent || n + 1 >= maxAttempts) {
         counters.failures++;
         return toResponse(answer); // the caller turns it into a SupabaseHttpError
       }

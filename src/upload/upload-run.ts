@@ -9,14 +9,15 @@ import { readRunFolder, runRow, type RunFolder, type RunStatus } from './run-row
  * 1. the run row is upserted as `running` (a failed or interrupted upload never looks complete);
  * 2. each table's rows go in batches (batches.ts), each confirmed batch recorded in the journal;
  * 3. the run row is upserted as `complete` with its row counts, and the journal closed;
- * on a refusal the run row becomes `failed` (best effort) and the error is raised.
+ * on a refusal the run row becomes `failed` (one attempt, even with the breaker open; when even
+ * that fails, upload.json and a notice say the row still reads `running`) and the error is raised.
  * upload.json in the folder records the outcome and the counters (written atomically);
  * manifest.json is never rewritten.
  */
 export interface UploadOptions {
   readonly batchSize?: number;
   readonly progress?: ((done: number, total: number | null) => void) & { stop(): void };
-  /** Told, in one line, when the folder's journal was set aside (written for another project or tables). */
+  /** Told, in one line, when the folder's journal was set aside (written for another project or tables), or the run row could not be marked failed. */
   readonly notice?: (line: string) => void;
 }
 
@@ -74,8 +75,12 @@ export async function uploadRun(rest: SupabaseRest, dir: string, options: Upload
     await markRun(rest, folder, folder.manifest.status === 'partial' ? 'partial' : 'complete', source);
     journal.complete();
   } catch (err) {
-    await markRun(rest, folder, 'failed', source).catch(() => {});
-    writeJsonAtomic(join(dir, 'upload.json'), { ...report('failed'), url: rest.url, error: (err as Error).message });
+    // One attempt even when the breaker is open (it is, when the server kept failing): a run
+    // row left `running` would look like an upload still going on.
+    const unmarked = await markRun(rest, folder, 'failed', source, true).then(() => undefined, (e: Error) => e.message);
+    const runRow = unmarked === undefined ? 'failed' : `still running: it could not be marked failed (${unmarked})`;
+    writeJsonAtomic(join(dir, 'upload.json'), { ...report('failed'), url: rest.url, error: (err as Error).message, run_row: runRow });
+    if (unmarked !== undefined) options.notice?.(`run ${folder.runId} in ${rest.tables.runs} is ${runRow}`);
     throw err;
   } finally {
     options.progress?.stop();
@@ -85,6 +90,6 @@ export async function uploadRun(rest: SupabaseRest, dir: string, options: Upload
   return result;
 }
 
-async function markRun(rest: SupabaseRest, folder: RunFolder, status: RunStatus, source: string): Promise<void> {
-  await rest.run(`mark run ${status} in ${rest.tables.runs}`, rest.client.from(rest.tables.runs).upsert(runRow(folder, status, source), { onConflict: 'run_id' }));
+async function markRun(rest: SupabaseRest, folder: RunFolder, status: RunStatus, source: string, force = false): Promise<void> {
+  await rest.run(`mark run ${status} in ${rest.tables.runs}`, rest.client.from(rest.tables.runs).upsert(runRow(folder, status, source), { onConflict: 'run_id' }), { force });
 }

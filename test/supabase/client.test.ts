@@ -163,4 +163,27 @@ describe('SupabaseRest against a failing PostgREST', () => {
     expect(errors[0].message).toMatch(new RegExp(`Supabase at ${new URL(url).host} kept failing .*ECONNREFUSED.*Check that the project is up`));
     expect(dead.snapshot().attempts).toBeLessThan(40); // not 20 requests × 50 attempts
   });
+
+  it('requests already queued when the breaker opens never go out', async () => {
+    server.faults.rate = 1;
+    server.faults.kinds = ['503'];
+    rest = clientFor(server, 1, { retry: { maxAttempts: 50, baseDelayMs: 1, maxDelayMs: 2 }, breaker: { threshold: 3, minOutageMs: 0 } });
+    const errors = await Promise.all(Array.from({ length: 20 }, () => read(rest!).catch((e) => e)));
+    expect(errors.every((e) => e instanceof SupabaseUnavailableError)).toBe(true);
+    expect(server.stats.requests).toBe(3); // the failures that opened it; the other 19 waited in the queue
+  });
+
+  it('after the cool-down one probe goes through; once the server answers, the client works again', async () => {
+    server.faults.rate = 1;
+    server.faults.kinds = ['503'];
+    rest = clientFor(server, 2, { retry: { maxAttempts: 50, baseDelayMs: 1, maxDelayMs: 2 }, breaker: { threshold: 3, minOutageMs: 0, coolDownMs: 200 } });
+    expect(await read(rest).catch((e) => e)).toBeInstanceOf(SupabaseUnavailableError);
+    server.faults.rate = 0; // the server is back
+    expect(await read(rest).catch((e) => e)).toBeInstanceOf(SupabaseUnavailableError); // still cooling down
+    await sleep(250);
+    const results = await Promise.all(Array.from({ length: 10 }, () => read(rest!).catch((e) => e)));
+    expect(results.filter((r) => !(r instanceof Error)).length).toBeGreaterThanOrEqual(1); // the probe
+    const after = await Promise.all(Array.from({ length: 10 }, () => read(rest!)));
+    expect(after.every((r) => (r.data as unknown[]).length === 3)).toBe(true);
+  });
 });

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadRun } from '../../src/upload/index.ts';
 import { tempDir } from '../support/cli.ts';
-import { clientFor, startPostgrest, type PostgrestServer } from '../support/postgrest/index.ts';
+import { loadSupabaseSettings, SupabaseRest, SupabaseUnavailableError } from '../../src/supabase/index.ts';
+import { clientFor, serverEnv, startPostgrest, type PostgrestServer } from '../support/postgrest/index.ts';
 import { writeRunFolder } from '../support/run-folder.ts';
 
 /** Row counts of a run in a server's results tables, and its status. */
@@ -74,5 +75,42 @@ describe('uploadRun', () => {
     } finally {
       await rest.close();
     }
+  });
+
+  const quickBreaker = { retry: { maxAttempts: 50, baseDelayMs: 1, maxDelayMs: 2 }, breaker: { threshold: 3, minOutageMs: 0 } };
+
+  it('when the breaker opens during an upload, the run row is still marked failed (one attempt past the breaker)', async () => {
+    const { dir, runId } = await writeRunFolder(tempDir());
+    b.reset();
+    b.faults.applies = (req) => (req.url ?? '').includes('/backtest_equity');
+    b.faults.rate = 1;
+    b.faults.kinds = ['503'];
+    const rest = clientFor(b, 2, quickBreaker);
+    try {
+      const err = await uploadRun(rest, dir, { batchSize: 20 }).catch((e: Error) => e);
+      expect(err).toBeInstanceOf(SupabaseUnavailableError);
+    } finally {
+      await rest.close();
+      b.reset();
+    }
+    expect((await stored(b, runId)).status).toBe('failed');
+    expect(JSON.parse(readFileSync(join(dir, 'upload.json'), 'utf8'))).toMatchObject({ status: 'failed', run_row: 'failed' });
+  });
+
+  it('when even that attempt fails, upload.json and a notice say the run row still reads running', async () => {
+    const { dir, runId } = await writeRunFolder(tempDir());
+    const down = await startPostgrest({ db: b.db });
+    const url = down.url;
+    await down.close();
+    const rest = SupabaseRest.open(loadSupabaseSettings({ ...serverEnv(b), SUPABASE_URL: url }), quickBreaker);
+    const notices: string[] = [];
+    try {
+      expect(await uploadRun(rest, dir, { notice: (l) => notices.push(l) }).catch((e: Error) => e)).toBeInstanceOf(SupabaseUnavailableError);
+    } finally {
+      await rest.close();
+    }
+    const written = JSON.parse(readFileSync(join(dir, 'upload.json'), 'utf8'));
+    expect(written.run_row).toMatch(/^still running: it could not be marked failed \(mark run failed in backtest_runs: no answer after 1 attempt\(s\): .*ECONNREFUSED/);
+    expect(notices).toEqual([`run ${runId} in backtest_runs is ${written.run_row}`]);
   });
 });
