@@ -58,6 +58,8 @@ export interface BatchResult {
 
 export async function upsertBatches(rest: SupabaseRest, job: BatchJob, options: BatchOptions): Promise<BatchResult> {
   const size = options.batchSize;
+  // Commands check --batch-size; anything else here would never end a batch (0.5) or never start one (0).
+  if (!Number.isInteger(size) || size < 1) throw new BacktestError('E_BATCH_SIZE', `upload to ${job.table}: batch size ${size} is not a whole number ≥ 1`);
   const inFlight = new Set<Promise<void>>();
   let sent = 0;
   let skipped = 0;

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uploadRun } from '../../src/upload/index.ts';
+import { uploadRun, upsertBatches } from '../../src/upload/index.ts';
 import { tempDir } from '../support/cli.ts';
 import { loadSupabaseSettings, SupabaseRest, SupabaseUnavailableError } from '../../src/supabase/index.ts';
 import { clientFor, serverEnv, startPostgrest, type PostgrestServer } from '../support/postgrest/index.ts';
@@ -112,5 +112,19 @@ describe('uploadRun', () => {
     const written = JSON.parse(readFileSync(join(dir, 'upload.json'), 'utf8'));
     expect(written.run_row).toMatch(/^still running: it could not be marked failed \(mark run failed in backtest_runs: no answer after 1 attempt\(s\): .*ECONNREFUSED/);
     expect(notices).toEqual([`run ${runId} in backtest_runs is ${written.run_row}`]);
+  });
+
+  it('upsertBatches refuses a batch size that is not a whole number ≥ 1, before any request', async () => {
+    const rest = clientFor(b, 1);
+    b.reset();
+    try {
+      for (const batchSize of [0.5, 0, -1, Number.NaN]) {
+        const job = { table: 'backtest_equity', key: 'equity', file: 'equity.csv', primaryKey: ['run_id'], rows: [{ run_id: 'x' }] };
+        await expect(upsertBatches(rest, job, { batchSize, concurrency: 1 })).rejects.toMatchObject({ code: 'E_BATCH_SIZE' });
+      }
+    } finally {
+      await rest.close();
+    }
+    expect(b.stats.requests).toBe(0);
   });
 });

@@ -54,7 +54,7 @@ function showRejections(rejected: readonly { file: string; line: number; reason:
 
 async function importSupabase(args: ImportArgs, io: CliIO): Promise<number> {
   if (args.data) throw new UsageError('import: --data names a folder; leave it out with --to supabase', 'E_BAD_OPTION');
-  const batchSize = args['batch-size'] === undefined ? undefined : requireNumber('--batch-size', args['batch-size'], { positive: true });
+  const batchSize = args['batch-size'] === undefined ? undefined : requireNumber('--batch-size', args['batch-size'], { positive: true, whole: true });
   const connections = args.connections === undefined ? undefined : requireNumber('--connections', args.connections, { positive: true });
   const [{ SupabaseRest }, { importToSupabase }] = await Promise.all([import('../../supabase/client.ts'), import('../../source/import/to-supabase.ts')]);
   const rest = SupabaseRest.open(loadSupabaseSettings(effectiveEnv(process.cwd()), { connections }));
@@ -65,7 +65,7 @@ async function importSupabase(args: ImportArgs, io: CliIO): Promise<number> {
       universe: args.universe,
       symbol: args.symbol,
       adjust: args.adjust,
-      batchSize: batchSize === undefined ? undefined : Math.trunc(batchSize),
+      batchSize,
       progress: progressBar(`import ${rest.host}`),
       notice: (line) => io.stderr(`backtest: ${line}\n`),
     });

@@ -28,8 +28,7 @@ export async function uploadCommand(args: UploadArgs, io: CliIO): Promise<number
   const given = String(args.run);
   const dir = [resolve(cwd, given), isAbsolute(given) ? given : join(resolve(cwd, args.out), given)].find((d) => existsSync(join(d, 'manifest.json')));
   if (!dir) throw new UsageError(`upload: ${given} is neither a run folder nor a run id in ${resolve(cwd, args.out)} (a complete run folder has manifest.json)`, 'E_NO_RUN');
-  const batchSize = args['batch-size'] === undefined ? undefined : requireNumber('--batch-size', args['batch-size'], { positive: true });
-  if (batchSize !== undefined && !Number.isInteger(batchSize)) throw new UsageError(`--batch-size ${batchSize}: must be a whole number`, 'E_BAD_OPTION');
+  const batchSize = args['batch-size'] === undefined ? undefined : requireNumber('--batch-size', args['batch-size'], { positive: true, whole: true });
   const connections = args.connections === undefined ? undefined : requireNumber('--connections', args.connections, { positive: true });
   const { SupabaseRest } = await import('../../supabase/client.ts');
   const rest = SupabaseRest.open(loadSupabaseSettings(effectiveEnv(cwd), { connections }));
