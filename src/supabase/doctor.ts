@@ -1,7 +1,7 @@
 import { SupabaseRest } from './client.ts';
 import type { SupabaseSettings, SupabaseTables } from './config.ts';
 import { SupabaseHttpError } from './errors.ts';
-import { EXPECTED_COLUMNS, REQUIRED_FOR_READING } from './schema.ts';
+import { TABLE_COLUMNS, REQUIRED_FOR_READING } from './schema.ts';
 
 /**
  * The connection check users used to do by hand, in order:
@@ -55,10 +55,10 @@ export async function runDoctor(settings: SupabaseSettings, burst = settings.con
     }
     // 3. Tables and columns.
     let readable = true;
-    for (const role of Object.keys(EXPECTED_COLUMNS) as (keyof SupabaseTables)[]) {
+    for (const role of Object.keys(TABLE_COLUMNS) as (keyof SupabaseTables)[]) {
       const required = REQUIRED_FOR_READING.includes(role);
       try {
-        await rest.run(`check ${t[role]}`, rest.client.from(t[role]).select(EXPECTED_COLUMNS[role].join(',')).limit(0));
+        await rest.run(`check ${t[role]}`, rest.client.from(t[role]).select(TABLE_COLUMNS[role].join(',')).limit(0));
         add({ ok: true, what: `table ${t[role]}: present with its columns` });
       } catch (err) {
         if (required) readable = false;

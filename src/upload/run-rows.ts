@@ -2,6 +2,7 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import { UsageError } from '../errors.ts';
+import { METRIC_COLUMNS, type MetricColumn, type RowOf } from '../supabase/schema.ts';
 
 /**
  * A finished run folder as rows for the results tables, read from its CSVs and manifest.json
@@ -12,7 +13,8 @@ import { UsageError } from '../errors.ts';
  * The CSVs are streamed, never held whole: each table's rows are parsed as the upload asks for
  * them (a 100 MB trades.csv costs a few batches of memory), and its row count comes from
  * manifest.json's `files` (or a counting pass when the manifest has none).
- * Every row of a table has the same keys, as PostgREST requires of one batch.
+ * Every row of a table has exactly its columns (`RowOf`, from supabase/schema.ts: the list
+ * `backtest doctor` checks), the same keys in every row, as PostgREST requires of one batch.
  */
 export type Row = Record<string, unknown>;
 
@@ -36,12 +38,6 @@ export interface RunFolder {
   readonly manifest: Record<string, unknown>;
   readonly tables: readonly TableRows[];
 }
-
-/** The summary metrics, each a column of backtest_variants (null where a run has none). */
-export const METRIC_COLUMNS = [
-  'final_equity', 'total_return', 'cagr', 'volatility', 'sharpe', 'sortino', 'max_drawdown', 'max_drawdown_days', 'calmar',
-  'fills', 'round_trips', 'turnover', 'gross_exposure', 'ic_mean', 'ic_sd', 'ic_ir', 'ic_t', 'quintile_spread', 'coverage',
-] as const;
 
 /** One CSV line as header → text. */
 type CsvRecord = Record<string, string>;
@@ -67,14 +63,14 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
     });
   };
 
-  await add('variants', 'summary.csv', ['run_id', 'variant_id'], () => (r, line) => {
+  await add('variants', 'summary.csv', ['run_id', 'variant_id'], () => (r, line): RowOf<'variants'> => {
     const id = int(r.variant, 'summary.csv', line);
     const params: Row = variantParams.get(id) ?? Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'variant' && k !== 'strategy' && !(METRIC_COLUMNS as readonly string[]).includes(k)));
-    return { run_id: runId, variant_id: id, strategy: r.strategy ?? '', params, ...Object.fromEntries(METRIC_COLUMNS.map((m) => [m, num(r[m])])) };
+    return { run_id: runId, variant_id: id, strategy: r.strategy ?? '', params, ...metrics(r) };
   });
 
   if (existsSync(join(dir, 'equity.csv'))) {
-    await add('equity', 'equity.csv', ['run_id', 'variant_id', 'date'], () => (r, line) => ({
+    await add('equity', 'equity.csv', ['run_id', 'variant_id', 'date'], () => (r, line): RowOf<'equity'> => ({
       run_id: runId, variant_id: int(r.variant, 'equity.csv', line), date: r.date, equity: num(r.equity), cash: num(r.cash), gross: num(r.gross), net: num(r.net), return: num(r.return), drawdown: num(r.drawdown),
     }));
   }
@@ -82,7 +78,7 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
   if (existsSync(join(dir, 'trades.csv'))) {
     await add('trades', 'trades.csv', ['run_id', 'variant_id', 'date', 'symbol', 'seq'], () => {
       const seq = tradeSequence();
-      return (r, line) => ({
+      return (r, line): RowOf<'trades'> => ({
         run_id: runId, variant_id: int(r.variant, 'trades.csv', line), date: r.date, symbol: r.symbol, seq: seq(r, line), side: r.side,
         quantity: num(r.quantity), price: num(r.price), notional: num(r.notional), cost: num(r.cost), reason: r.reason || null,
       });
@@ -90,7 +86,7 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
   }
 
   if (existsSync(join(dir, 'diagnostics.csv'))) {
-    await add('diagnostics', 'diagnostics.csv', ['run_id', 'variant_id', 'date'], () => (r, line) => ({
+    await add('diagnostics', 'diagnostics.csv', ['run_id', 'variant_id', 'date'], () => (r, line): RowOf<'diagnostics'> => ({
       run_id: runId, variant_id: int(r.variant, 'diagnostics.csv', line), date: r.date, ic: num(r.ic), quintile_spread: num(r.quintile_spread), coverage: num(r.coverage),
       group_ic: Object.fromEntries(Object.entries(r).filter(([k]) => k.startsWith('ic_')).map(([k, v]) => [k.slice(3), num(v)])),
     }));
@@ -135,7 +131,7 @@ async function countRecords(file: string): Promise<number> {
 }
 
 /** The backtest_runs row of a run, in a given state. */
-export function runRow(folder: RunFolder, status: RunStatus, source: string): Row {
+export function runRow(folder: RunFolder, status: RunStatus, source: string): RowOf<'runs'> {
   const m = folder.manifest as {
     created_at?: string; command?: string; strategy?: { name?: string }; range?: { start?: string; end?: string; season?: number };
     data?: { kind?: string; location?: string; fingerprint?: string };
@@ -154,6 +150,11 @@ export function runRow(folder: RunFolder, status: RunStatus, source: string): Ro
     row_counts: Object.fromEntries(folder.tables.map((t) => [t.table, t.count])),
     manifest: folder.manifest,
   };
+}
+
+/** The metric columns of a summary.csv line (null where the run has none). */
+function metrics(r: CsvRecord): Record<MetricColumn, number | null> {
+  return Object.fromEntries(METRIC_COLUMNS.map((m) => [m, num(r[m])])) as Record<MetricColumn, number | null>;
 }
 
 function num(text: string | undefined): number | null {

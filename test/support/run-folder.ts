@@ -1,7 +1,7 @@
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { METRIC_COLUMNS } from '../../src/upload/run-rows.ts';
+import { METRIC_COLUMNS } from '../../src/supabase/schema.ts';
 import { isoDate } from '../../src/util/dates.ts';
 
 /**

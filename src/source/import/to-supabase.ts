@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SupabaseRest } from '../../supabase/index.ts';
+import type { RowOf } from '../../supabase/schema.ts';
 import { DEFAULT_BATCH_SIZE, DEFAULT_UPLOAD_CONCURRENCY, Journal, upsertBatches } from '../../upload/index.ts';
 import { isoDate } from '../../util/dates.ts';
 import { readImportFiles, type ImportedPrice, type ImportOptions, type ImportReport } from './index.ts';
@@ -38,7 +39,7 @@ export async function importToSupabase(
   let done = 0;
   const common = { batchSize: journal.batchSize, concurrency: DEFAULT_UPLOAD_CONCURRENCY, journal, onRows: (n: number) => options.progress?.((done += n), total) };
   try {
-    await upsertBatches(rest, { table: rest.tables.universe, key: 'universe', file: options.universe ?? 'universe (derived)', primaryKey: ['season', 'symbol'], rows: universeRows.map((u) => ({ ...u })), keepExisting: !universe }, common);
+    await upsertBatches(rest, { table: rest.tables.universe, key: 'universe', file: options.universe ?? 'universe (derived)', primaryKey: ['season', 'symbol'], rows: universeRows.map((u): RowOf<'universe'> => ({ season: u.season, symbol: u.symbol, peer_group: u.peer_group, name: u.name })), keepExisting: !universe }, common);
     await upsertBatches(rest, { table: rest.tables.prices, key: 'prices', file: 'prices', primaryKey: ['symbol', 'date'], rows: priceRows(prices) }, common);
   } finally {
     options.progress?.stop();
@@ -60,7 +61,7 @@ export async function importToSupabase(
 }
 
 /** The rows of the prices table, made as batches need them (the parsed prices are the one copy held). */
-function* priceRows(prices: readonly ImportedPrice[]): Generator<Record<string, unknown>> {
+function* priceRows(prices: readonly ImportedPrice[]): Generator<RowOf<'prices'>> {
   for (const p of prices) yield { symbol: p.symbol, date: isoDate(p.day), open: p.open, high: p.high, low: p.low, close: p.close, volume: p.volume };
 }
 

@@ -1,6 +1,7 @@
 import { DataError } from '../../errors.ts';
 import type { SupabaseRest } from '../../supabase/client.ts';
 import { SupabaseHttpError } from '../../supabase/errors.ts';
+import { TABLE_COLUMNS } from '../../supabase/schema.ts';
 import { treeValue } from './partitions.ts';
 
 /**
@@ -34,7 +35,7 @@ export interface PageState {
   requests: number;
 }
 
-export const PRICE_COLUMNS = 'symbol,date,open,high,low,close,volume';
+export const PRICE_COLUMNS = TABLE_COLUMNS.prices.join(',');
 const MIN_PAGE = 50;
 
 export async function readPartition(
