@@ -4,9 +4,9 @@ import { fingerprintPanel } from '../../src/panel/fingerprint.ts';
 import { LocalSource } from '../../src/source/local/local-source.ts';
 import { RowOrder } from '../../src/source/supabase/paginate.ts';
 import { SupabaseSource } from '../../src/source/supabase/supabase-source.ts';
-import type { SupabaseRest } from '../../src/supabase/index.ts';
+import { loadSupabaseSettings, SupabaseRest } from '../../src/supabase/index.ts';
 import { parseIsoDate } from '../../src/util/dates.ts';
-import { clientFor, sampleServer, type PostgrestServer } from '../support/postgrest/index.ts';
+import { clientFor, sampleServer, serverEnv, type PostgrestServer } from '../support/postgrest/index.ts';
 
 const day = (s: string) => parseIsoDate(s)!;
 
@@ -104,6 +104,19 @@ describe('SupabaseSource on the sample market', () => {
     expect(fingerprintPanel(halved.remote.panel)).toBe(fingerprintPanel(halved.mine.panel));
     expect(rest!.snapshot().failures).toBe(0);
     expect(rest!.snapshot().retries).toBe(0); // 57014 is never retried as such: the page shrinks
+  });
+
+  it('stops its progress bar when a read fails (a bar left running keeps the process alive on a terminal)', async () => {
+    rest = SupabaseRest.open(loadSupabaseSettings({ ...serverEnv(server), SUPABASE_PRICES_TABLE: 'no_prices' }, { connections: 2 }));
+    const bars: { label: string; stopped: number }[] = [];
+    const progress = (label: string) => {
+      const bar = { label, stopped: 0 };
+      bars.push(bar);
+      return Object.assign(() => {}, { stop: () => { bar.stopped++; } });
+    };
+    const err = await new SupabaseSource(rest, { progress }).loadWindow({ season: 2025, startDay: day('2025-10-07'), endDay: day('2026-01-03'), warmupBars: 1 }).catch((e) => e);
+    expect(err).toMatchObject({ status: 404, pgCode: 'PGRST205' });
+    expect(bars).toEqual([{ label: `prices ${new URL(server.url).host}`, stopped: 1 }]);
   });
 
   it('lists the seasons that exist when one has none', async () => {
