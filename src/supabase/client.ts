@@ -9,7 +9,7 @@ import { SupabaseHttpError, SupabaseNetworkError } from './errors.ts';
 import { Limiter } from './limiter.ts';
 import { createPool, DEFAULT_POOL, type PoolOptions } from './pool.ts';
 import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.ts';
-import { createFetch, requestScope, type RequestScope } from './transport.ts';
+import { createTransport, requestScope, type RequestScope, type Transport } from './transport.ts';
 
 export interface RestTuning {
   readonly retry?: Partial<RetryOptions>;
@@ -54,7 +54,9 @@ export class SupabaseRest implements SupabaseLike {
   private readonly retired = new Set<Pool>();
   private readonly limiter: Limiter;
   private readonly settings: SupabaseSettings;
+  private readonly transport: Transport;
   private closed = false;
+  private closing: Promise<void> | undefined;
 
   private constructor(settings: SupabaseSettings, tuning: RestTuning) {
     this.settings = settings;
@@ -75,7 +77,7 @@ export class SupabaseRest implements SupabaseLike {
       return old.close().catch(() => {}).finally(() => this.retired.delete(old));
     });
     const breaker = new Breaker(this.host, { ...DEFAULT_BREAKER, ...tuning.breaker });
-    const fetch = createFetch({
+    this.transport = createTransport({
       pool: () => this.pool,
       limiter: this.limiter,
       breaker,
@@ -87,7 +89,7 @@ export class SupabaseRest implements SupabaseLike {
     // every query builder), where util.inspect or a strategy's console.log would print it. So it
     // gets a stand-in, and the transport puts the real key into each request as it leaves.
     const client = createClient(settings.url, settings.key.placeholder, {
-      global: { fetch },
+      global: { fetch: this.transport.fetch },
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
       db: { retry: false },
     });
@@ -143,17 +145,25 @@ export class SupabaseRest implements SupabaseLike {
     return { url: this.url, connections: this.connections, ...this.counters.snapshot() };
   }
 
-  /** Waits for requests in flight, then closes every socket. Safe to call twice. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.limiter.drain();
-    await Promise.all([this.pool, ...this.retired].map((p) => p.close().catch(() => {})));
+  /**
+   * Refuses new requests, waits for every request begun (those waiting to retry included), then
+   * closes every socket; the pool is never rebuilt after. Safe to call twice.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      this.limiter.close();
+      await this.transport.close();
+      await Promise.all([this.pool, ...this.retired].map((p) => p.close().catch(() => {})));
+    })();
+    return this.closing;
   }
 
-  /** Closes the sockets now, failing what is in flight (Ctrl-C). */
+  /** Closes the sockets now, failing what is in flight and what waits to retry (Ctrl-C). */
   async destroy(): Promise<void> {
     this.closed = true;
+    this.limiter.close();
+    this.transport.abort();
     await Promise.all([this.pool, ...this.retired].map((p) => p.destroy().catch(() => {})));
   }
 }

@@ -42,6 +42,13 @@ export class SupabaseUnavailableError extends BacktestError {
   }
 }
 
+/** A request made after the client was closed (or cut short waiting to retry when it was destroyed). */
+export class SupabaseClosedError extends BacktestError {
+  constructor(what: string) {
+    super('E_SUPABASE_CLOSED', `${what}: not sent: the Supabase client is closed`);
+  }
+}
+
 /** Missing or malformed configuration (SUPABASE_URL, the key, table names): the user's to fix, exit 2. */
 export class SupabaseConfigError extends UsageError {
   constructor(message: string, code = 'E_SUPABASE_CONFIG') {

@@ -110,11 +110,6 @@ export class Limiter {
     this.closed = true;
   }
 
-  /** Waits for everything queued and running. */
-  async drain(): Promise<void> {
-    await this.queue.onIdle();
-  }
-
   private remember(now: number, dropped: boolean): void {
     this.recent.push({ at: now, dropped });
     if (dropped) this.drops++;

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fetch as undiciFetch, type Pool } from 'undici';
 import type { Breaker } from './breaker.ts';
 import type { Counters } from './counters.ts';
-import { SupabaseNetworkError, SupabaseUnavailableError } from './errors.ts';
+import { SupabaseClosedError, SupabaseNetworkError, SupabaseUnavailableError } from './errors.ts';
 import type { Limiter } from './limiter.ts';
 import {
   backoffDelay, describeNetworkError, isConnectionFailure, isIdempotent, networkCode, parseRetryAfter, transientStatus, type RetryOptions,
@@ -40,7 +40,7 @@ interface Answer {
 }
 
 export interface TransportParts {
-  /** The pool now (it is rebuilt smaller when the server refuses connections). */
+  /** The pool now (it is rebuilt when the in-flight limit changes). */
   readonly pool: () => Pool;
   readonly limiter: Limiter;
   readonly breaker: Breaker;
@@ -49,8 +49,34 @@ export interface TransportParts {
   readonly secret: Secret;
 }
 
-export function createFetch(parts: TransportParts): typeof fetch {
+/** A request as `send` sees it: `fail` records the typed error for `SupabaseRest.run` and throws it. */
+interface OneRequest {
+  readonly url: string;
+  readonly init: RequestInit;
+  readonly body: string | undefined;
+  readonly what: string;
+  readonly fail: (err: Error) => never;
+  readonly force: boolean;
+  readonly idempotent: boolean;
+}
+
+/** The fetch given to supabase-js, and the means to close it. */
+export interface Transport {
+  readonly fetch: typeof fetch;
+  /** Requests begun and not finished, those waiting between attempts included. */
+  readonly outstanding: number;
+  /** Refuses new requests; resolves once every outstanding one has finished (retries included). */
+  close(): Promise<void>;
+  /** Refuses new requests and cuts the waits between attempts short: those requests fail now (Ctrl-C). */
+  abort(): void;
+}
+
+export function createTransport(parts: TransportParts): Transport {
   const { pool, limiter, breaker, counters, retry, secret } = parts;
+  let outstanding = 0;
+  let closed = false;
+  const whenIdle: (() => void)[] = [];
+  const aborter = new AbortController();
 
   /**
    * One attempt, inside its limiter slot. The breaker and the limiter learn how it went before
@@ -86,7 +112,7 @@ export function createFetch(parts: TransportParts): typeof fetch {
     }
   };
 
-  return async function supabaseFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+  async function supabaseFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const method = (init.method ?? 'GET').toUpperCase();
     const prefer = new Headers(init.headers).get('prefer');
@@ -98,8 +124,18 @@ export function createFetch(parts: TransportParts): typeof fetch {
       if (scope) scope.error = err;
       throw err;
     };
-    const idempotent = isIdempotent(method, prefer);
-    const force = scope?.force === true;
+    if (closed) return fail(new SupabaseClosedError(what));
+    outstanding++;
+    try {
+      return await send({ url, init, body, what, fail, force: scope?.force === true, idempotent: isIdempotent(method, prefer) });
+    } finally {
+      if (--outstanding === 0) for (const resolve of whenIdle.splice(0)) resolve();
+    }
+  }
+
+  /** A request's attempts: retried while transient and idempotent, within `maxAttempts`, while the breaker allows. */
+  async function send(request: OneRequest): Promise<Response> {
+    const { url, init, body, what, fail, force, idempotent } = request;
     const maxAttempts = force ? 1 : retry.maxAttempts;
     counters.requests++;
     if (body) counters.bytesSent += Buffer.byteLength(body);
@@ -116,7 +152,7 @@ export function createFetch(parts: TransportParts): typeof fetch {
         const description = secret.scrub(describeNetworkError(err));
         if (!code || !idempotent || n + 1 >= maxAttempts) return fail(new SupabaseNetworkError(what, description, n + 1, { cause: err }));
         counters.retry(`network ${code}`);
-        await wait(backoffDelay(n, retry));
+        if (!(await wait(backoffDelay(n, retry)))) return fail(new SupabaseClosedError(what));
         continue;
       }
       const { answer, reason } = outcome;
@@ -126,14 +162,35 @@ export function createFetch(parts: TransportParts): typeof fetch {
         return toResponse(answer); // the caller turns it into a SupabaseHttpError
       }
       counters.retry(reason);
-      await wait(backoffDelay(n, retry, parseRetryAfter(answer.headers.get('retry-after'))));
+      if (!(await wait(backoffDelay(n, retry, parseRetryAfter(answer.headers.get('retry-after')))))) return fail(new SupabaseClosedError(what));
     }
-  };
-
-  async function wait(ms: number): Promise<void> {
-    counters.retryWaitMs += ms;
-    await sleep(ms);
   }
+
+  /** Waits between attempts; false when `abort()` cut the wait short. */
+  async function wait(ms: number): Promise<boolean> {
+    counters.retryWaitMs += ms;
+    try {
+      await sleep(ms, undefined, { signal: aborter.signal });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  return {
+    fetch: supabaseFetch as typeof fetch,
+    get outstanding() {
+      return outstanding;
+    },
+    close() {
+      closed = true;
+      return outstanding === 0 ? Promise.resolve() : new Promise<void>((resolve) => whenIdle.push(resolve));
+    },
+    abort() {
+      closed = true;
+      aborter.abort();
+    },
+  };
 }
 
 /** The PostgREST/Postgres code of an error answer with a JSON body, or ''. */

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadSupabaseSettings, SupabaseHttpError, SupabaseRest, SupabaseUnavailableError } from '../../src/supabase/index.ts';
+import { loadSupabaseSettings, SupabaseClosedError, SupabaseHttpError, SupabaseRest, SupabaseUnavailableError } from '../../src/supabase/index.ts';
 import { clientFor, seeded, startPostgrest, TRANSIENT_FAULTS, type PostgrestServer } from '../support/postgrest/index.ts';
 
 /** One test per failure our users met, against a server that fails the way real ones do. */
@@ -185,5 +185,32 @@ describe('SupabaseRest against a failing PostgREST', () => {
     expect(results.filter((r) => !(r instanceof Error)).length).toBeGreaterThanOrEqual(1); // the probe
     const after = await Promise.all(Array.from({ length: 10 }, () => read(rest!)));
     expect(after.every((r) => (r.data as unknown[]).length === 3)).toBe(true);
+  });
+
+  it('close() waits for a request that is waiting to retry, then refuses new ones without reopening a socket', async () => {
+    server.faults.next.push('503');
+    server.faults.retryAfter = '1';
+    rest = clientFor(server, 2);
+    const pending = read(rest);
+    while (server.stats.requests === 0) await sleep(5); // the first attempt got its 503: the request now waits 1 s
+    await rest.close();
+    expect((await pending).data).toHaveLength(3); // its retry went out before the sockets closed
+    expect(server.stats.requests).toBe(2);
+    const late = await read(rest).catch((e) => e);
+    expect(late).toBeInstanceOf(SupabaseClosedError);
+    expect(late.message).toBe('read universe: not sent: the Supabase client is closed');
+    expect(server.stats.requests).toBe(2);
+    expect(rest.snapshot().sockets_opened).toBe(1);
+  });
+
+  it('destroy() (Ctrl-C) fails a request waiting to retry at once instead of waiting', async () => {
+    server.faults.next.push('503');
+    server.faults.retryAfter = '600'; // 30 s, the longest Retry-After honoured: the test would time out
+    rest = clientFor(server, 2);
+    const pending = read(rest).catch((e) => e);
+    while (server.stats.requests === 0) await sleep(5);
+    await rest.destroy();
+    expect(await pending).toBeInstanceOf(SupabaseClosedError);
+    expect(server.stats.requests).toBe(1);
   });
 });

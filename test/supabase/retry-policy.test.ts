@@ -29,6 +29,9 @@ describe('the retry policy', () => {
     const closed = new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
     expect(networkCode(closed)).toBe('UND_ERR_SOCKET');
     expect(networkCode(new Error('nope'))).toBeUndefined();
+    // Only our own close() closes the pool: not a failure of the server, and no retry helps.
+    const ours = new TypeError('fetch failed', { cause: Object.assign(new Error('The client is closed'), { code: 'UND_ERR_CLOSED' }) });
+    expect(networkCode(ours)).toBeUndefined();
   });
 
   it('waits with full jitter under a capped exponential ceiling, with Retry-After as a floor', () => {
