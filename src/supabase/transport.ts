@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fetch as undiciFetch, type Pool } from 'undici';
+import { fetch as undiciFetch, type Pool, type RequestInit as UndiciRequestInit } from 'undici';
 import type { Breaker } from './breaker.ts';
 import type { Counters } from './counters.ts';
 import { SupabaseClosedError, SupabaseNetworkError, SupabaseUnavailableError } from './errors.ts';
@@ -20,6 +20,9 @@ import type { Secret } from './secret.ts';
  *    full jitter, `Retry-After` as a floor) and tries again; the breaker, asked as each attempt
  *    starts, stops it all when the server keeps failing. Retries live here, above fetch: undici's retry interceptor cannot
  *    resend a fetch body, and postgrest-js's own retry is turned off so one policy holds.
+ * supabase-js sends strings, but a strategy may reach this fetch with any body (storage and
+ * edge functions send bytes, blobs, forms): each is sent as fetch would send it and counted in
+ * bytes; a stream can be read only once, so a request with one is never retried.
  */
 
 /** Per-request context set by `SupabaseRest.run`: a name for messages, and the typed error if any. */
@@ -49,11 +52,25 @@ export interface TransportParts {
   readonly secret: Secret;
 }
 
+/** A request body as it goes out on each attempt, its size when known before sending, and whether it can go twice. */
+interface Body {
+  readonly value: UndiciRequestInit['body'];
+  readonly bytes: number | undefined;
+  readonly resendable: boolean;
+}
+
+/** What each attempt sends. */
+interface Outgoing {
+  readonly method: string;
+  readonly headers: Headers;
+  readonly body: Body;
+  readonly signal: AbortSignal | null;
+}
+
 /** A request as `send` sees it: `fail` records the typed error for `SupabaseRest.run` and throws it. */
 interface OneRequest {
   readonly url: string;
-  readonly init: RequestInit;
-  readonly body: string | undefined;
+  readonly out: Outgoing;
   readonly what: string;
   readonly fail: (err: Error) => never;
   readonly force: boolean;
@@ -83,15 +100,17 @@ export function createTransport(parts: TransportParts): Transport {
    * the slot is freed, so the next request waiting for it is judged with that knowledge.
    * Answers with the retry reason of a transient error status, if any.
    */
-  const attempt = async (url: string, init: RequestInit, body: string | undefined, force: boolean): Promise<{ answer: Answer; reason: string | undefined }> => {
+  const attempt = async (url: string, out: Outgoing, force: boolean): Promise<{ answer: Answer; reason: string | undefined }> => {
     if (!force) breaker.check();
     counters.begin();
     const runningAtStart = limiter.running;
     const epoch = limiter.epoch;
     try {
       // The key goes into the headers here, for this attempt only (see Secret.placeholder).
-      const headers = Object.fromEntries(secret.revealIn(new Headers(init.headers)));
-      const res = await undiciFetch(url, { method: init.method ?? 'GET', headers, body, signal: init.signal ?? null, dispatcher: pool() });
+      const headers = Object.fromEntries(secret.revealIn(new Headers(out.headers)));
+      const res = await undiciFetch(url, {
+        method: out.method, headers, body: out.body.value, signal: out.signal, dispatcher: pool(), ...(out.body.resendable ? {} : { duplex: 'half' as const }),
+      });
       const bytes = new Uint8Array(await res.arrayBuffer());
       counters.bytesReceived += bytes.byteLength;
       limiter.answered();
@@ -101,7 +120,7 @@ export function createTransport(parts: TransportParts): Transport {
       else breaker.failure(`${reason} from ${new URL(url).host}`);
       return { answer, reason };
     } catch (err) {
-      const code = init.signal?.aborted ? undefined : networkCode(err);
+      const code = out.signal?.aborted ? undefined : networkCode(err);
       if (code && isConnectionFailure(code)) limiter.connectionDropped(Math.max(runningAtStart, limiter.running), epoch);
       if (code) breaker.failure(secret.scrub(describeNetworkError(err)));
       else breaker.inconclusive(); // says nothing about the server: a probe may go again
@@ -113,10 +132,14 @@ export function createTransport(parts: TransportParts): Transport {
   };
 
   async function supabaseFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const method = (init.method ?? 'GET').toUpperCase();
-    const prefer = new Headers(init.headers).get('prefer');
-    const body = typeof init.body === 'string' ? init.body : init.body == null ? undefined : String(init.body);
+    // A Request gives what `init` leaves out (its body read whole, so it can be sent again).
+    const request = typeof input === 'string' || input instanceof URL ? undefined : input;
+    const url = request ? request.url : String(input);
+    const method = (init.method ?? request?.method ?? 'GET').toUpperCase();
+    const headers = new Headers(init.headers ?? request?.headers);
+    const given = init.body !== undefined ? init.body : request?.body ? await request.arrayBuffer() : undefined;
+    const body = await outgoingBody(given, headers, (n) => (counters.bytesSent += n));
+    const out: Outgoing = { method, headers, body, signal: init.signal ?? request?.signal ?? null };
     const scope = requestScope.getStore();
     const what = scope?.what ?? `${method} ${new URL(url).pathname}`;
     const fail = (err: Error): never => {
@@ -127,27 +150,27 @@ export function createTransport(parts: TransportParts): Transport {
     if (closed) return fail(new SupabaseClosedError(what));
     outstanding++;
     try {
-      return await send({ url, init, body, what, fail, force: scope?.force === true, idempotent: isIdempotent(method, prefer) });
+      return await send({ url, out, what, fail, force: scope?.force === true, idempotent: isIdempotent(method, headers.get('prefer')) });
     } finally {
       if (--outstanding === 0) for (const resolve of whenIdle.splice(0)) resolve();
     }
   }
 
-  /** A request's attempts: retried while transient and idempotent, within `maxAttempts`, while the breaker allows. */
+  /** A request's attempts: retried while transient and idempotent (and its body can go again), within `maxAttempts`, while the breaker allows. */
   async function send(request: OneRequest): Promise<Response> {
-    const { url, init, body, what, fail, force, idempotent } = request;
-    const maxAttempts = force ? 1 : retry.maxAttempts;
+    const { url, out, what, fail, force, idempotent } = request;
+    const maxAttempts = force || !out.body.resendable ? 1 : retry.maxAttempts;
     counters.requests++;
-    if (body) counters.bytesSent += Buffer.byteLength(body);
+    if (out.body.bytes) counters.bytesSent += out.body.bytes;
     for (let n = 0; ; n++) {
       let outcome: { answer: Answer; reason: string | undefined };
       try {
         // The breaker is asked as the attempt starts, not when it was queued: once it opens,
         // requests already waiting for a slot fail instead of going out.
-        outcome = await limiter.run(() => attempt(url, init, body, force));
+        outcome = await limiter.run(() => attempt(url, out, force));
       } catch (err) {
         if (err instanceof SupabaseUnavailableError) return fail(err);
-        if (init.signal?.aborted) throw err;
+        if (out.signal?.aborted) throw err;
         const code = networkCode(err);
         const description = secret.scrub(describeNetworkError(err));
         if (!code || !idempotent || n + 1 >= maxAttempts) return fail(new SupabaseNetworkError(what, description, n + 1, { cause: err }));
@@ -191,6 +214,44 @@ export function createTransport(parts: TransportParts): Transport {
       aborter.abort();
     },
   };
+}
+
+/**
+ * A body as fetch would send it. Strings, form parameters, bytes and blobs are sent as they
+ * are (fetch reads them afresh on each attempt) and their size is known; a form is encoded
+ * once into bytes with its multipart type; a ReadableStream or an iterable can be read once:
+ * it is sent once, counted as it flows; any other value becomes its string, as with fetch.
+ */
+async function outgoingBody(body: unknown, headers: Headers, counted: (bytes: number) => void): Promise<Body> {
+  if (body == null) return { value: undefined, bytes: 0, resendable: true };
+  if (typeof body === 'string') return { value: body, bytes: Buffer.byteLength(body), resendable: true };
+  if (body instanceof URLSearchParams) return { value: body, bytes: Buffer.byteLength(body.toString()), resendable: true };
+  if (body instanceof ArrayBuffer) return { value: new Uint8Array(body), bytes: body.byteLength, resendable: true };
+  if (ArrayBuffer.isView(body)) return { value: new Uint8Array(body.buffer, body.byteOffset, body.byteLength), bytes: body.byteLength, resendable: true };
+  if (body instanceof Blob) return { value: body, bytes: body.size, resendable: true };
+  if (body instanceof FormData) {
+    const encoded = new Response(body);
+    if (!headers.has('content-type')) headers.set('content-type', encoded.headers.get('content-type')!);
+    const bytes = new Uint8Array(await encoded.arrayBuffer());
+    return { value: bytes, bytes: bytes.byteLength, resendable: true };
+  }
+  const size = (chunk: unknown) => (typeof chunk === 'string' ? Buffer.byteLength(chunk) : ArrayBuffer.isView(chunk) ? chunk.byteLength : 0);
+  if (body instanceof ReadableStream) {
+    const value = body.pipeThrough(new TransformStream({ transform(chunk, into) { counted(size(chunk)); into.enqueue(chunk); } }));
+    return { value: value as UndiciRequestInit['body'], bytes: undefined, resendable: false };
+  }
+  if (typeof body === 'object' && (Symbol.asyncIterator in body || Symbol.iterator in body)) {
+    const source = body as AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+    const value = (async function* () {
+      for await (const chunk of source) {
+        counted(size(chunk));
+        yield chunk;
+      }
+    })();
+    return { value, bytes: undefined, resendable: false };
+  }
+  const text = String(body); // what fetch does with any other value
+  return { value: text, bytes: Buffer.byteLength(text), resendable: true };
 }
 
 /** The PostgREST/Postgres code of an error answer with a JSON body, or ''. */
