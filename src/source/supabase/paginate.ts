@@ -36,6 +36,11 @@ export interface PageState {
 }
 
 export const PRICE_COLUMNS = TABLE_COLUMNS.prices.join(',');
+/**
+ * Rows asked per request, for prices and for a season's members: above any usual row cap
+ * (Supabase's is 1,000), which then decides the page, and small enough for one answer.
+ */
+export const PAGE_ROWS = 10_000;
 const MIN_PAGE = 50;
 
 export async function readPartition(

@@ -4,13 +4,13 @@ import type { SupabaseRest } from '../../supabase/index.ts';
 import { isoDate, parseIsoDate } from '../../util/dates.ts';
 import type { DataSource, LoadedWindow, WindowRequest } from '../types.ts';
 import type { ProgressReporter } from '../../util/progress.ts';
-import { readPartition, type PageState, type PriceRecord } from './paginate.ts';
+import { PAGE_ROWS, readPartition, type PageState, type PriceRecord } from './paginate.ts';
 import { partitionSymbols } from './partitions.ts';
 
 export type { ProgressReporter };
 
 export interface SupabaseSourceOptions {
-  /** Rows asked per page; the server's cap lowers it (default 10,000; Supabase's cap is 1,000). */
+  /** Rows asked per page; the server's cap lowers it (default `PAGE_ROWS`, 10,000; Supabase's cap is 1,000). */
   readonly pageSize?: number;
   /** Told of progress while prices are read (rows so far of an expected total, null while unknown: a progress bar on a terminal). */
   readonly progress?: (label: string) => ProgressReporter & { stop(): void };
@@ -62,7 +62,7 @@ export class SupabaseSource implements DataSource {
     }
     const symbols = members.map((m) => m.symbol);
     const partitions = partitionSymbols(symbols, this.rest.connections);
-    const state: PageState = { limit: this.options.pageSize ?? 10_000, cap: undefined, requests: 0 };
+    const state: PageState = { limit: this.options.pageSize ?? PAGE_ROWS, cap: undefined, requests: 0 };
     const warmup = Math.max(0, Math.trunc(request.warmupBars));
     const rows: PriceRow[] = [];
     const bar = this.options.progress?.(`prices ${this.rest.host}`);
@@ -119,7 +119,7 @@ export class SupabaseSource implements DataSource {
     for (;;) {
       let q = this.rest.client.from(table).select('symbol,peer_group,name', out.length ? undefined : { count: 'exact' }).eq('season', Math.trunc(season));
       if (out.length) q = q.gt('symbol', out[out.length - 1]!.symbol);
-      const res = await this.rest.run<{ symbol: string; peer_group: string | null; name: string | null }[]>(`read ${table}`, q.order('symbol', { ascending: true }).limit(10_000));
+      const res = await this.rest.run<{ symbol: string; peer_group: string | null; name: string | null }[]>(`read ${table}`, q.order('symbol', { ascending: true }).limit(PAGE_ROWS));
       if (!out.length) total = res.count;
       if (!res.data?.length) break;
       for (const r of res.data) out.push({ symbol: String(r.symbol), peer_group: String(r.peer_group ?? 'default'), name: r.name ?? '' });
