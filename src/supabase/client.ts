@@ -5,7 +5,7 @@ import type { SupabaseLike } from '../strategy/context.ts';
 import { Breaker, DEFAULT_BREAKER, type BreakerOptions } from './breaker.ts';
 import type { SupabaseSettings, SupabaseTables } from './config.ts';
 import { Counters, type CounterSnapshot } from './counters.ts';
-import { SupabaseHttpError, SupabaseNetworkError } from './errors.ts';
+import { plainLine, SupabaseHttpError, SupabaseNetworkError } from './errors.ts';
 import { Limiter } from './limiter.ts';
 import { createPool, DEFAULT_POOL, type PoolOptions } from './pool.ts';
 import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.ts';
@@ -29,6 +29,7 @@ interface PostgrestLikeResponse {
   readonly error: { message: string; code?: string; details?: string | null; hint?: string | null } | null;
   readonly count?: number | null;
   readonly status: number;
+  readonly statusText?: string;
 }
 
 /**
@@ -123,10 +124,12 @@ export class SupabaseRest implements SupabaseLike {
     if (res.error) {
       if (res.status === 0) throw new SupabaseNetworkError(what, this.settings.key.scrub(res.error.message), 1);
       const scrub = (s: string | null | undefined) => (s == null ? s : this.settings.key.scrub(String(s)));
+      const message = scrub(res.error.message) ?? '';
       throw new SupabaseHttpError({
         status: res.status,
         pgCode: res.error.code ?? '',
-        message: scrub(res.error.message) ?? '',
+        // Not PostgREST's JSON (no code): a gateway's body, maybe a page of HTML, as one short line.
+        message: res.error.code ? message : plainLine(message) || (res.statusText ?? ''),
         details: scrub(res.error.details),
         hint: [scrub(res.error.hint), advice(res.status, res.error.code ?? '')].filter(Boolean).join('; ') || null,
         what,

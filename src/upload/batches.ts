@@ -14,8 +14,9 @@ import type { Row } from './run-rows.ts';
  * 3. each batch is one `POST … Prefer: resolution=merge-duplicates, return=minimal` through the
  *    run's client, so a retried batch overwrites itself and never duplicates;
  * 4. at most `concurrency` batches are in flight (a small number, never a burst); reading waits
- *    for a free slot; the first refusal stops new batches and is reported with the table and
- *    the batch's first row.
+ *    for a free slot; the first refusal stops new batches and is reported in one line with the
+ *    table, the batch number, its rows in the file and the key of its first row (the server's
+ *    words made one short line: a proxy's HTML page becomes its text).
  */
 export const DEFAULT_BATCH_SIZE = 500;
 export const DEFAULT_UPLOAD_CONCURRENCY = 2;
@@ -65,12 +66,13 @@ export async function upsertBatches(rest: SupabaseRest, job: BatchJob, options: 
   let skipped = 0;
   let rows = 0;
   let failure: unknown;
+  const what = `upload ${job.table}`;
   const upsert = async (batch: Row[], b: number): Promise<void> => {
     try {
       checkBatch(job, batch, b * size);
-      await rest.run(`upload ${job.table}`, rest.client.from(job.table).upsert(batch, { onConflict: job.primaryKey.join(','), defaultToNull: true, ignoreDuplicates: job.keepExisting ?? false }));
+      await rest.run(what, rest.client.from(job.table).upsert(batch, { onConflict: job.primaryKey.join(','), defaultToNull: true, ignoreDuplicates: job.keepExisting ?? false }));
     } catch (err) {
-      failure ??= describe(job, b, size, batch, err);
+      failure ??= describe(job, what, b, size, batch, err);
       return;
     }
     options.journal?.confirm(job.key, b, batch.length);
@@ -119,13 +121,16 @@ function checkBatch(job: BatchJob, rows: readonly Row[], offset: number): void {
   });
 }
 
-function describe(job: BatchJob, b: number, size: number, rows: readonly Row[], err: unknown): unknown {
+/** A refused batch in one line: the table, the batch, its rows in the file, the server's words, the key of its first row. */
+function describe(job: BatchJob, what: string, b: number, size: number, rows: readonly Row[], err: unknown): unknown {
   if (!(err instanceof SupabaseHttpError)) return err;
-  const first = JSON.stringify(rows[0]).slice(0, 300);
+  const answer = err.message.startsWith(`${what}: `) ? err.message.slice(what.length + 2) : err.message; // the server's part
+  const from = b * size + 1;
+  const lines = rows.length > 1 ? `rows ${from}–${from + rows.length - 1}` : `row ${from}`;
+  const key = job.primaryKey.map((c) => String(rows[0]?.[c] ?? null)).join(', ');
   return new UploadError(
     job.table,
-    `upload to ${job.table} refused at batch ${b + 1} (${job.file} rows ${b * size + 1}–${b * size + rows.length}): ` +
-      `HTTP ${err.status}${err.pgCode ? ` ${err.pgCode}` : ''}: ${err.message.replace(/^[^:]*: HTTP \d+( \S+)?: /, '')}; first row: ${first}`,
+    `upload to ${job.table} refused at batch ${b + 1} (${job.file} ${lines}): ${answer}; first row (${job.primaryKey.join(', ')}) = (${key})`,
     { cause: err },
   );
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { plainLine } from '../../src/supabase/errors.ts';
 import { loadSupabaseSettings, SupabaseClosedError, SupabaseHttpError, SupabaseRest, SupabaseUnavailableError } from '../../src/supabase/index.ts';
 import { clientFor, seeded, startPostgrest, TRANSIENT_FAULTS, type PostgrestServer } from '../support/postgrest/index.ts';
 
@@ -273,5 +274,16 @@ describe('SupabaseRest against a failing PostgREST', () => {
       expect(await stored('R1')).toEqual([{ name: 'Zürich' }]);
       expect(rest.snapshot().bytes_sent).toBe(63);
     });
+  });
+});
+
+describe('plainLine', () => {
+  it('reduces a page of HTML to a short line of its text; a plain text to one line', () => {
+    const page = '<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title><style>body { color: red }</style></head>\n<body>\n' +
+      `  <h1>502   Bad\n Gateway</h1>\n  <script>var s = "<b>not text</b>";</script>\n  <!-- a comment -->\n  <p>Tom &amp; Jerry&nbsp;say ${'x'.repeat(300)}</p>\n</body></html>\n`;
+    // "502 Bad Gateway Tom & Jerry say " is 32 characters: 167 more make 199, and the ellipsis 200.
+    expect(plainLine(page)).toBe(`502 Bad Gateway Tom & Jerry say ${'x'.repeat(167)}…`);
+    expect(plainLine('<html><head><title>503 Service Unavailable</title></head><body></body></html>')).toBe('503 Service Unavailable');
+    expect(plainLine('upstream connect error\n  or disconnect')).toBe('upstream connect error or disconnect');
   });
 });

@@ -114,6 +114,33 @@ describe('uploadRun', () => {
     expect(notices).toEqual([`run ${runId} in backtest_runs is ${written.run_row}`]);
   });
 
+  it('a refused batch is one line: table, batch, its rows, the server\'s words (an HTML page as its text), the key of its first row', async () => {
+    const rest = clientFor(b, 1, { retry: { maxAttempts: 1 } });
+    const job = (rows: Record<string, unknown>[]) => ({ table: 'universe', key: 'universe', file: 'universe.csv', primaryKey: ['season', 'symbol'], rows });
+    const row = (season: number | null, symbol: string) => ({ season, symbol, peer_group: 'g', name: null });
+    try {
+      // A CDN's HTML error page on the second batch.
+      b.reset();
+      let posts = 0;
+      b.faults.applies = (req) => req.method === 'POST' && ++posts === 2;
+      b.faults.next.push('520');
+      const html = await upsertBatches(rest, job(['A', 'B', 'C', 'D', 'E'].map((s) => row(2031, s))), { batchSize: 2, concurrency: 1 }).catch((e: Error) => e);
+      expect(html).toMatchObject({ code: 'E_UPLOAD', table: 'universe' });
+      expect((html as Error).message).toBe(
+        'upload to universe refused at batch 2 (universe.csv rows 3–4): HTTP 520: 520: Web server is returning an unknown error Cloudflare Ray ID: 8f0e1d2c3b4a5968; ' +
+          'first row (season, symbol) = (2031, C)',
+      );
+      expect(b.stats.requests).toBe(2); // the third batch never went
+      // Postgres refuses a row of the last batch, of one row.
+      b.reset();
+      const refused = await upsertBatches(rest, job([row(2032, 'A'), row(2032, 'B'), row(null, 'E')]), { batchSize: 2, concurrency: 1 }).catch((e: Error) => e);
+      expect((refused as Error).message).toMatch(/^upload to universe refused at batch 2 \(universe\.csv row 3\): HTTP 400 23502: null value in column "season" .*; first row \(season, symbol\) = \(null, E\)$/);
+    } finally {
+      await rest.close();
+      b.reset();
+    }
+  });
+
   it('upsertBatches refuses a batch size that is not a whole number ≥ 1, before any request', async () => {
     const rest = clientFor(b, 1);
     b.reset();
