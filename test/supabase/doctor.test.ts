@@ -35,6 +35,28 @@ describe('backtest doctor', () => {
     }
   });
 
+  it('a missing universe table is one FAIL among the findings: the other tables, the row cap and the burst are still checked', async () => {
+    await server.db.exec('alter table universe rename to universe_gone');
+    await server.refreshSchema();
+    try {
+      const report = await runDoctor(loadSupabaseSettings(serverEnv(server), { connections: 2 }));
+      expect(report.ok).toBe(false);
+      expect(report.findings.filter((f) => !f.ok)).toEqual([
+        { ok: false, what: 'table universe: missing', fix: 'apply the migrations in supabase/migrations (supabase db push, or paste them into the SQL editor)' },
+      ]);
+      const what = report.findings.map((f) => f.what);
+      expect(what[1]).toMatch(/^reached 127\.0\.0\.1:\d+: /);
+      for (const table of ['prices', 'backtest_runs', 'backtest_variants', 'backtest_equity', 'backtest_trades', 'backtest_diagnostics']) {
+        expect(what).toContain(`table ${table}: present with its columns`);
+      }
+      expect(what).toContain('row cap: 1,000 rows per request (PostgREST max-rows); reads page through it');
+      expect(what.at(-1)).toMatch(/^burst of 8 concurrent requests: 8 answered, 0 failed, 0 retried; /); // 4 × 2 connections, on prices
+    } finally {
+      await server.db.exec('alter table universe_gone rename to universe');
+      await server.refreshSchema();
+    }
+  });
+
   it('checks the very columns the upload sends, table by table', async () => {
     const { dir } = await writeRunFolder(tempDir());
     const folder = await readRunFolder(dir);
