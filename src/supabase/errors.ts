@@ -12,8 +12,7 @@ export class SupabaseHttpError extends BacktestError {
   readonly pgCode: string;
   readonly details: string | null;
   readonly hint: string | null;
-  readonly retries: number;
-  constructor(init: { status: number; pgCode: string; message: string; details?: string | null; hint?: string | null; what: string; retries?: number }) {
+  constructor(init: { status: number; pgCode: string; message: string; details?: string | null; hint?: string | null; what: string }) {
     const parts = [`${init.what}: HTTP ${init.status}${init.pgCode ? ` ${init.pgCode}` : ''}: ${init.message}`];
     if (init.details) parts.push(init.details);
     if (init.hint) parts.push(`hint: ${init.hint}`);
@@ -22,7 +21,6 @@ export class SupabaseHttpError extends BacktestError {
     this.pgCode = init.pgCode;
     this.details = init.details ?? null;
     this.hint = init.hint ?? null;
-    this.retries = init.retries ?? 0;
   }
 }
 

@@ -12,7 +12,7 @@ export interface AdaptOptions {
   readonly raiseAfter: number;
 }
 
-export const DEFAULT_ADAPT: AdaptOptions = { windowMs: 2_000, minDrops: 2, minShare: 0.1, raiseAfter: 50 };
+const DEFAULT_ADAPT: AdaptOptions = { windowMs: 2_000, minDrops: 2, minShare: 0.1, raiseAfter: 50 };
 
 /**
  * Bounds the requests in flight with p-queue, never above the pool's connections, and adapts

@@ -80,8 +80,6 @@ interface OneRequest {
 /** The fetch given to supabase-js, and the means to close it. */
 export interface Transport {
   readonly fetch: typeof fetch;
-  /** Requests begun and not finished, those waiting between attempts included. */
-  readonly outstanding: number;
   /** Refuses new requests; resolves once every outstanding one has finished (retries included). */
   close(): Promise<void>;
   /** Refuses new requests and cuts the waits between attempts short: those requests fail now (Ctrl-C). */
@@ -202,9 +200,6 @@ export function createTransport(parts: TransportParts): Transport {
 
   return {
     fetch: supabaseFetch as typeof fetch,
-    get outstanding() {
-      return outstanding;
-    },
     close() {
       closed = true;
       return outstanding === 0 ? Promise.resolve() : new Promise<void>((resolve) => whenIdle.push(resolve));
