@@ -5,7 +5,7 @@ import { requireNumber } from '../../config/run-config.ts';
 import { UsageError } from '../../errors.ts';
 // The Supabase client (undici, supabase-js) loads only when a command talks to Supabase: start-up stays light.
 import type { SupabaseRest } from '../../supabase/client.ts';
-import { effectiveEnv, loadSupabaseSettings } from '../../supabase/config.ts';
+import { DEFAULT_CONNECTIONS, effectiveEnv, loadSupabaseSettings } from '../../supabase/config.ts';
 import { formatCounters } from '../../supabase/counters.ts';
 import { DEFAULT_BATCH_SIZE, uploadRun, type UploadReport } from '../../upload/index.ts';
 import { closeOnInterrupt } from '../interrupt.ts';
@@ -18,7 +18,7 @@ export function uploadOptions<T>(y: Argv<T>) {
     .positional('run', { type: 'string', demandOption: true, describe: 'a run folder, or a run id under --out' })
     .option('out', { type: 'string', default: 'results', describe: 'parent folder of the run folders' })
     .option('batch-size', { type: 'string', describe: 'rows per request (a resumed upload keeps its journal\'s)', defaultDescription: String(DEFAULT_BATCH_SIZE) })
-    .option('connections', { type: 'string', describe: 'sockets to Supabase at most', defaultDescription: '8' });
+    .option('connections', { type: 'string', describe: 'sockets to Supabase at most', defaultDescription: String(DEFAULT_CONNECTIONS) });
 }
 
 type UploadArgs = Awaited<ReturnType<typeof uploadOptions>['argv']> & { verbose?: boolean };
