@@ -11,7 +11,7 @@ import type { Row } from './run-rows.ts';
  *    batches in flight and the one being filled are held, never the whole table;
  * 2. a batch must not repeat a primary key (Postgres refuses that with 21000) and all its
  *    objects have the same keys (PostgREST refuses mixed ones with PGRST102);
- * 3. each batch is one `POST … Prefer: resolution=merge-duplicates, return=minimal` through the
+ * 3. each batch is one `POST … Prefer: resolution=merge-duplicates,return=minimal` through the
  *    run's client, so a retried batch overwrites itself and never duplicates;
  * 4. at most `concurrency` batches are in flight (a small number, never a burst); reading waits
  *    for a free slot; the first refusal stops new batches and is reported in one line with the
@@ -67,10 +67,13 @@ export async function upsertBatches(rest: SupabaseRest, job: BatchJob, options: 
   let rows = 0;
   let failure: unknown;
   const what = `upload ${job.table}`;
+  const query = (batch: Row[]) => rest.client.from(job.table)
+    .upsert(batch, { onConflict: job.primaryKey.join(','), defaultToNull: true, ignoreDuplicates: job.keepExisting ?? false })
+    .setHeader('Prefer', upsertPrefer(job.keepExisting ?? false));
   const upsert = async (batch: Row[], b: number): Promise<void> => {
     try {
       checkBatch(job, batch, b * size);
-      await rest.run(what, rest.client.from(job.table).upsert(batch, { onConflict: job.primaryKey.join(','), defaultToNull: true, ignoreDuplicates: job.keepExisting ?? false }));
+      await rest.run(what, query(batch));
     } catch (err) {
       failure ??= describe(job, what, b, size, batch, err);
       return;
@@ -108,6 +111,15 @@ export async function upsertBatches(rest: SupabaseRest, job: BatchJob, options: 
   }
   if (failure !== undefined) throw failure;
   return { sent, skipped, rows };
+}
+
+/**
+ * The `Prefer` of an upsert: supabase-js sends only the resolution, and PostgREST's default
+ * for writes is `return=minimal` (an empty 201, no rows echoed back); it is said outright so no
+ * server's default can make every batch come back as JSON.
+ */
+export function upsertPrefer(keepExisting: boolean): string {
+  return `resolution=${keepExisting ? 'ignore' : 'merge'}-duplicates,return=minimal`;
 }
 
 function checkBatch(job: BatchJob, rows: readonly Row[], offset: number): void {

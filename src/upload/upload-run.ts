@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { SupabaseRest } from '../supabase/index.ts';
-import { DEFAULT_BATCH_SIZE, DEFAULT_UPLOAD_CONCURRENCY, UploadError, upsertBatches } from './batches.ts';
+import { DEFAULT_BATCH_SIZE, DEFAULT_UPLOAD_CONCURRENCY, UploadError, upsertBatches, upsertPrefer } from './batches.ts';
 import { Journal, writeJsonAtomic } from './journal.ts';
 import { readRunFolder, runRow, type RunFolder, type RunStatus } from './run-rows.ts';
 
@@ -91,5 +91,6 @@ export async function uploadRun(rest: SupabaseRest, dir: string, options: Upload
 }
 
 async function markRun(rest: SupabaseRest, folder: RunFolder, status: RunStatus, source: string, force = false): Promise<void> {
-  await rest.run(`mark run ${status} in ${rest.tables.runs}`, rest.client.from(rest.tables.runs).upsert(runRow(folder, status, source), { onConflict: 'run_id' }), { force });
+  const query = rest.client.from(rest.tables.runs).upsert(runRow(folder, status, source), { onConflict: 'run_id' }).setHeader('Prefer', upsertPrefer(false));
+  await rest.run(`mark run ${status} in ${rest.tables.runs}`, query, { force });
 }

@@ -141,6 +141,28 @@ describe('uploadRun', () => {
     }
   });
 
+  it('every upsert says Prefer: return=minimal (no rows echoed back), merging rows or keeping those already there', async () => {
+    const { dir } = await writeRunFolder(tempDir());
+    b.reset();
+    const prefers = new Set<string>();
+    b.faults.applies = (req) => {
+      if (req.method === 'POST') prefers.add(String(req.headers.prefer));
+      return false;
+    };
+    const rest = clientFor(b, 2);
+    try {
+      await uploadRun(rest, dir, { batchSize: 50 }); // the run row and every batch
+      expect([...prefers]).toEqual(['resolution=merge-duplicates,return=minimal']);
+      prefers.clear();
+      const job = { table: 'universe', key: 'universe', file: 'universe.csv', primaryKey: ['season', 'symbol'], rows: [{ season: 2033, symbol: 'K', peer_group: 'g', name: null }], keepExisting: true };
+      await upsertBatches(rest, job, { batchSize: 10, concurrency: 1 });
+      expect([...prefers]).toEqual(['resolution=ignore-duplicates,return=minimal']);
+    } finally {
+      await rest.close();
+      b.reset();
+    }
+  });
+
   it('upsertBatches refuses a batch size that is not a whole number ≥ 1, before any request', async () => {
     const rest = clientFor(b, 1);
     b.reset();
