@@ -56,7 +56,7 @@ function naiveGet(server: PostgrestServer, symbol: string, date: string): Promis
 }
 
 export async function dataAccessBench(runs = 3, naiveSymbols = 2): Promise<DataAccessResult> {
-  const server = await sampleServer({ from: START, to: END }, 1000);
+  const server = await sampleServer({ from: START, to: END });
   try {
     await server.db.exec(`insert into universe (season, symbol, peer_group, name)
       select ${SEASON}, symbol, min(peer_group), min(name) from universe group by symbol`);

@@ -6,10 +6,10 @@
  */
 import { SAMPLE_DATA_DIR } from '../src/config/run-config.ts';
 import { loadDataFolder, openDatabase } from '../test/support/postgrest/database.ts';
-import { startPostgrest } from '../test/support/postgrest/server.ts';
+import { startPostgrest, SUPABASE_MAX_ROWS } from '../test/support/postgrest/server.ts';
 
 const port = Number(process.env.PORT ?? 54321);
-const maxRows = process.env.MAX_ROWS === undefined ? 1000 : Number(process.env.MAX_ROWS) || null;
+const maxRows = process.env.MAX_ROWS === undefined ? SUPABASE_MAX_ROWS : Number(process.env.MAX_ROWS) || null;
 process.stderr.write('starting Postgres (PGlite) and applying supabase/migrations …\n');
 const db = await openDatabase();
 const loaded = await loadDataFolder(db, process.env.DATA_DIR ?? SAMPLE_DATA_DIR);

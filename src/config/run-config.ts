@@ -216,9 +216,10 @@ function requireInteger(name: string, value: string | number): number {
 }
 
 /** A finite, non-negative number (positive with `positive`), from text or a number. */
-export function requireNumber(option: string, value: string | number, { positive = false } = {}): number {
+export function requireNumber(option: string, value: string | number, { positive = false, whole = false } = {}): number {
   const n = typeof value === 'number' ? value : value.trim() === '' ? NaN : Number(value);
   if (!Number.isFinite(n)) throw new UsageError(`${option} ${value}: not a number`, 'E_BAD_OPTION');
+  if (whole && (!Number.isInteger(n) || n < (positive ? 1 : 0))) throw new UsageError(`${option} ${value}: must be a whole number ≥ ${positive ? 1 : 0}`, 'E_BAD_OPTION');
   if (positive ? n <= 0 : n < 0) throw new UsageError(`${option} ${value}: must be ${positive ? 'greater than 0' : '0 or more'}`, 'E_BAD_OPTION');
   return n;
 }

@@ -1,14 +1,15 @@
+import { inspect } from 'node:util';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import type { Pool } from 'undici';
 import type { SupabaseLike } from '../strategy/context.ts';
 import { Breaker, DEFAULT_BREAKER, type BreakerOptions } from './breaker.ts';
 import type { SupabaseSettings, SupabaseTables } from './config.ts';
 import { Counters, type CounterSnapshot } from './counters.ts';
-import { SupabaseHttpError, SupabaseNetworkError } from './errors.ts';
+import { plainLine, SupabaseHttpError, SupabaseNetworkError } from './errors.ts';
 import { Limiter } from './limiter.ts';
 import { createPool, DEFAULT_POOL, type PoolOptions } from './pool.ts';
 import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.ts';
-import { createFetch, requestScope } from './transport.ts';
+import { createTransport, requestScope, type RequestScope, type Transport } from './transport.ts';
 
 export interface RestTuning {
   readonly retry?: Partial<RetryOptions>;
@@ -28,6 +29,7 @@ interface PostgrestLikeResponse {
   readonly error: { message: string; code?: string; details?: string | null; hint?: string | null } | null;
   readonly count?: number | null;
   readonly status: number;
+  readonly statusText?: string;
 }
 
 /**
@@ -41,17 +43,21 @@ interface PostgrestLikeResponse {
  * await rest.close();
  */
 export class SupabaseRest implements SupabaseLike {
-  readonly client: SupabaseClient;
+  /** Non-enumerable, and given a stand-in for the key (see the constructor). */
+  declare readonly client: SupabaseClient;
   readonly url: string;
   readonly host: string;
   readonly tables: SupabaseTables;
   readonly connections: number;
   readonly counters = new Counters();
   private pool: Pool;
-  private readonly retired: Pool[] = [];
+  /** Pools replaced after a change of the limit, until their sockets are closed. */
+  private readonly retired = new Set<Pool>();
   private readonly limiter: Limiter;
   private readonly settings: SupabaseSettings;
+  private readonly transport: Transport;
   private closed = false;
+  private closing: Promise<void> | undefined;
 
   private constructor(settings: SupabaseSettings, tuning: RestTuning) {
     this.settings = settings;
@@ -63,14 +69,16 @@ export class SupabaseRest implements SupabaseLike {
     const origin = new URL(settings.url).origin;
     this.pool = createPool(origin, { ...poolOptions, connections: settings.connections }, this.counters);
     this.limiter = new Limiter(settings.connections, (limit) => {
-      // The server holds fewer connections than we asked for: keep only that many.
+      // The limit moved (the server holds fewer connections, or more again): a pool of that many.
+      if (this.closed) return;
       const old = this.pool;
-      this.retired.push(old);
+      this.retired.add(old);
       this.pool = createPool(origin, { ...poolOptions, connections: limit }, this.counters);
-      return old.close().catch(() => {}); // resolves once its requests are done and its sockets closed
+      // Resolves once its requests are done and its sockets closed; then it is forgotten.
+      return old.close().catch(() => {}).finally(() => this.retired.delete(old));
     });
     const breaker = new Breaker(this.host, { ...DEFAULT_BREAKER, ...tuning.breaker });
-    const fetch = createFetch({
+    this.transport = createTransport({
       pool: () => this.pool,
       limiter: this.limiter,
       breaker,
@@ -78,11 +86,24 @@ export class SupabaseRest implements SupabaseLike {
       retry: { ...DEFAULT_RETRY, ...tuning.retry },
       secret: settings.key,
     });
-    this.client = createClient(settings.url, settings.key.reveal(), {
-      global: { fetch },
+    // supabase-js keeps its key in plain fields and headers (client.supabaseKey, client.rest.headers,
+    // every query builder), where util.inspect or a strategy's console.log would print it. So it
+    // gets a stand-in, and the transport puts the real key into each request as it leaves.
+    const client = createClient(settings.url, settings.key.placeholder, {
+      global: { fetch: this.transport.fetch },
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
       db: { retry: false },
     });
+    Object.defineProperty(this, 'client', { value: client, enumerable: false });
+  }
+
+  /** What `util.inspect` and `console.log` show: the host and the connections, nothing else. */
+  [inspect.custom](): string {
+    return `SupabaseRest { host: '${this.host}', connections: ${this.connections} }`;
+  }
+
+  toJSON(): { host: string; connections: number } {
+    return { host: this.host, connections: this.connections };
   }
 
   static open(settings: SupabaseSettings, tuning: RestTuning = {}): SupabaseRest {
@@ -93,18 +114,22 @@ export class SupabaseRest implements SupabaseLike {
    * Runs a supabase-js query and returns its rows, or throws a typed error: `SupabaseHttpError`
    * (status, PostgREST code, message, details, hint), `SupabaseNetworkError` or
    * `SupabaseUnavailableError`. `what` names the request in messages ("read prices").
+   * `force` makes one attempt even while the breaker is open, for a last word such as marking
+   * a run failed (the breaker's open state would otherwise leave it `running`).
    */
-  async run<T = Record<string, unknown>[]>(what: string, query: PromiseLike<PostgrestLikeResponse>): Promise<RestResult<T>> {
-    const scope: { what: string; error?: Error } = { what };
+  async run<T = Record<string, unknown>[]>(what: string, query: PromiseLike<PostgrestLikeResponse>, options: { force?: boolean } = {}): Promise<RestResult<T>> {
+    const scope: RequestScope = { what, force: options.force ?? false };
     const res = await requestScope.run(scope, async () => await query);
     if (scope.error) throw scope.error;
     if (res.error) {
       if (res.status === 0) throw new SupabaseNetworkError(what, this.settings.key.scrub(res.error.message), 1);
       const scrub = (s: string | null | undefined) => (s == null ? s : this.settings.key.scrub(String(s)));
+      const message = scrub(res.error.message) ?? '';
       throw new SupabaseHttpError({
         status: res.status,
         pgCode: res.error.code ?? '',
-        message: scrub(res.error.message) ?? '',
+        // Not PostgREST's JSON (no code): a gateway's body, maybe a page of HTML, as one short line.
+        message: res.error.code ? message : plainLine(message) || (res.statusText ?? ''),
         details: scrub(res.error.details),
         hint: [scrub(res.error.hint), advice(res.status, res.error.code ?? '')].filter(Boolean).join('; ') || null,
         what,
@@ -113,7 +138,7 @@ export class SupabaseRest implements SupabaseLike {
     return { data: res.data as T, count: res.count ?? null, status: res.status };
   }
 
-  /** The in-flight limit now, and the lowest it fell to (after dropped connections). */
+  /** The in-flight limit now, and the lowest it fell to (after dropped connections; it rises again). */
   get concurrency(): { limit: number; lowest: number; max: number } {
     return { limit: this.limiter.limit, lowest: this.limiter.lowestLimit, max: this.limiter.max };
   }
@@ -123,17 +148,25 @@ export class SupabaseRest implements SupabaseLike {
     return { url: this.url, connections: this.connections, ...this.counters.snapshot() };
   }
 
-  /** Waits for requests in flight, then closes every socket. Safe to call twice. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.limiter.drain();
-    await Promise.all([this.pool, ...this.retired].map((p) => p.close().catch(() => {})));
+  /**
+   * Refuses new requests, waits for every request begun (those waiting to retry included), then
+   * closes every socket; the pool is never rebuilt after. Safe to call twice.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      this.limiter.close();
+      await this.transport.close();
+      await Promise.all([this.pool, ...this.retired].map((p) => p.close().catch(() => {})));
+    })();
+    return this.closing;
   }
 
-  /** Closes the sockets now, failing what is in flight (Ctrl-C). */
+  /** Closes the sockets now, failing what is in flight and what waits to retry (Ctrl-C). */
   async destroy(): Promise<void> {
     this.closed = true;
+    this.limiter.close();
+    this.transport.abort();
     await Promise.all([this.pool, ...this.retired].map((p) => p.destroy().catch(() => {})));
   }
 }

@@ -65,20 +65,25 @@ export function hasSupabaseCredentials(env: Record<string, string | undefined>):
 
 /** Reads the settings; a missing or malformed value is a `SupabaseConfigError` naming the variable. */
 export function loadSupabaseSettings(env: Record<string, string | undefined>, options: { connections?: number } = {}): SupabaseSettings {
-  const url = first(env, URL_VARS);
+  const urlVar = URL_VARS.find((name) => env[name]?.trim());
+  const url = urlVar && env[urlVar]!.trim();
   const key = first(env, KEY_VARS);
   if (!url || !key) {
     const missing = [!url && 'SUPABASE_URL', !key && 'SUPABASE_SERVICE_ROLE_KEY'].filter(Boolean).join(' and ');
     throw new SupabaseConfigError(`Supabase is not configured: set ${missing} in the environment or in .env (see README, "Supabase")`);
   }
+  // A malformed value may be a connection string with a password in it: messages show it without.
+  const shown = withoutCredentials(url);
+  const named = `${urlVar} "${shown}"${shown === url ? '' : ' (user, password and query not shown)'}`;
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new SupabaseConfigError(`SUPABASE_URL "${url}" is not a URL (expected https://<project>.supabase.co)`);
+    throw new SupabaseConfigError(`${named} is not a URL (expected https://<project>.supabase.co)`);
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new SupabaseConfigError(`SUPABASE_URL "${url}" must start with https:// (or http:// for a local server)`);
+    const hint = parsed.protocol.startsWith('postgres') ? ': that is a database connection string; use the project URL (Project Settings → API)' : ' (or http:// for a local server)';
+    throw new SupabaseConfigError(`${named} must start with https://${hint}`);
   }
   const connections = options.connections ?? DEFAULT_CONNECTIONS;
   if (!Number.isInteger(connections) || connections < 1 || connections > 64) {
@@ -106,6 +111,17 @@ export function loadSupabaseSettings(env: Record<string, string | undefined>, op
   // The key rides along non-enumerable: JSON.stringify, spreads and Object.keys never see it.
   Object.defineProperty(settings, 'key', { value: new Secret(key), enumerable: false });
   return Object.freeze(settings) as SupabaseSettings;
+}
+
+/**
+ * A URL as it may be shown: without user, password, query or fragment. Done on the text, not
+ * by parsing (the value may not parse): everything up to the last `@` after the scheme goes,
+ * so a password holding `/`, `?`, `#` or `@` never shows, even if a little more goes with it.
+ */
+function withoutCredentials(url: string): string {
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(url)?.[0] ?? '';
+  const rest = url.slice(scheme.length);
+  return scheme + rest.slice(rest.lastIndexOf('@') + 1).replace(/[?#][\s\S]*$/, '');
 }
 
 function first(env: Record<string, string | undefined>, names: readonly string[]): string | undefined {

@@ -1,7 +1,7 @@
 import { SupabaseRest } from './client.ts';
 import type { SupabaseSettings, SupabaseTables } from './config.ts';
 import { SupabaseHttpError } from './errors.ts';
-import { EXPECTED_COLUMNS, REQUIRED_FOR_READING } from './schema.ts';
+import { TABLE_COLUMNS, REQUIRED_FOR_READING } from './schema.ts';
 
 /**
  * The connection check users used to do by hand, in order:
@@ -11,6 +11,8 @@ import { EXPECTED_COLUMNS, REQUIRED_FOR_READING } from './schema.ts';
  * 4. the row cap: a page far larger than any cap, then whether rows exist past it;
  * 5. a burst of concurrent requests through the pool: sockets used, failures, retries.
  * Each finding says what is wrong and how to fix it; `ok` is false when a run would fail.
+ * Only an unreachable server or a refused key stops the check at 2: a missing table is one
+ * finding among the others, and 4 and 5 run on the tables that are there.
  */
 export interface Finding {
   readonly ok: boolean;
@@ -33,8 +35,11 @@ export async function runDoctor(settings: SupabaseSettings, burst = settings.con
   const rest = SupabaseRest.open(settings, { retry: { maxAttempts: 3, maxDelayMs: 1_000 }, breaker: { threshold: 6, minOutageMs: 2_000 } });
   const t = settings.tables;
   try {
-    // 2. Reach it: a new socket, then the same socket again.
-    const ping = () => rest.run('reach the server', rest.client.from(t.universe).select('season').limit(1));
+    // 2. Reach it: a new socket, then the same socket again. A 4xx answer about the table (it is
+    //    missing, or lacks a column) still reached the server: step 3 reports it with the others.
+    const ping = () => rest.run('reach the server', rest.client.from(t.universe).select('season').limit(1)).catch((err: unknown) => {
+      if (!(err instanceof SupabaseHttpError) || err.status === 401 || err.status === 403 || err.status >= 500) throw err;
+    });
     try {
       const a = performance.now();
       await ping();
@@ -54,20 +59,20 @@ export async function runDoctor(settings: SupabaseSettings, burst = settings.con
       return { ok: false, findings };
     }
     // 3. Tables and columns.
-    let readable = true;
-    for (const role of Object.keys(EXPECTED_COLUMNS) as (keyof SupabaseTables)[]) {
+    const present: (keyof SupabaseTables)[] = [];
+    for (const role of Object.keys(TABLE_COLUMNS) as (keyof SupabaseTables)[]) {
       const required = REQUIRED_FOR_READING.includes(role);
       try {
-        await rest.run(`check ${t[role]}`, rest.client.from(t[role]).select(EXPECTED_COLUMNS[role].join(',')).limit(0));
+        await rest.run(`check ${t[role]}`, rest.client.from(t[role]).select(TABLE_COLUMNS[role].join(',')).limit(0));
         add({ ok: true, what: `table ${t[role]}: present with its columns` });
+        present.push(role);
       } catch (err) {
-        if (required) readable = false;
         const f = explain(err, rest.host);
         add({ ok: !required, what: `table ${t[role]}: ${f.what}${required ? '' : ' (needed only to upload results)'}`, fix: f.fix });
       }
     }
     // 4. The row cap.
-    if (readable) {
+    if (present.includes('prices')) {
       try {
         const { data } = await rest.run<unknown[]>('detect the row cap', rest.client.from(t.prices).select('date').limit(CAP_PROBE));
         const k = data?.length ?? 0;
@@ -81,9 +86,14 @@ export async function runDoctor(settings: SupabaseSettings, burst = settings.con
         add(explain(err, rest.host));
       }
     }
-    // 5. A burst through the pool.
+    // 5. A burst through the pool, reading a table that is there (universe first).
+    const target = present[0];
+    if (target === undefined) {
+      add({ ok: true, what: 'burst of concurrent requests: not sent (no table of the migrations to read)' });
+      return { ok: findings.every((f) => f.ok), findings };
+    }
     const before = rest.counters.snapshot();
-    const results = await Promise.allSettled(Array.from({ length: burst }, () => rest.run('burst', rest.client.from(t.universe).select('season').limit(1))));
+    const results = await Promise.allSettled(Array.from({ length: burst }, () => rest.run('burst', rest.client.from(t[target]).select(TABLE_COLUMNS[target][0]).limit(1))));
     const after = rest.counters.snapshot();
     const failed = results.filter((r) => r.status === 'rejected').length;
     const retries = after.retries - before.retries;

@@ -12,8 +12,7 @@ export class SupabaseHttpError extends BacktestError {
   readonly pgCode: string;
   readonly details: string | null;
   readonly hint: string | null;
-  readonly retries: number;
-  constructor(init: { status: number; pgCode: string; message: string; details?: string | null; hint?: string | null; what: string; retries?: number }) {
+  constructor(init: { status: number; pgCode: string; message: string; details?: string | null; hint?: string | null; what: string }) {
     const parts = [`${init.what}: HTTP ${init.status}${init.pgCode ? ` ${init.pgCode}` : ''}: ${init.message}`];
     if (init.details) parts.push(init.details);
     if (init.hint) parts.push(`hint: ${init.hint}`);
@@ -22,7 +21,6 @@ export class SupabaseHttpError extends BacktestError {
     this.pgCode = init.pgCode;
     this.details = init.details ?? null;
     this.hint = init.hint ?? null;
-    this.retries = init.retries ?? 0;
   }
 }
 
@@ -41,6 +39,37 @@ export class SupabaseUnavailableError extends BacktestError {
     super('E_SUPABASE_UNAVAILABLE', message);
   }
 }
+
+/** A request made after the client was closed (or cut short waiting to retry when it was destroyed). */
+export class SupabaseClosedError extends BacktestError {
+  constructor(what: string) {
+    super('E_SUPABASE_CLOSED', `${what}: not sent: the Supabase client is closed`);
+  }
+}
+
+/**
+ * An error body as one short line of text: a page of markup (a proxy's or a CDN's HTML error
+ * page) is reduced to its text (head, scripts, styles and tags dropped; the title when the
+ * body has no text), whitespace is collapsed, and the line is cut at `max` characters.
+ *
+ * @example plainLine('<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>') // '502 Bad Gateway nginx'
+ */
+export function plainLine(text: string, max = 200): string {
+  let line = text;
+  if (/^\s*</.test(text)) {
+    const title = /<title\b[^>]*>([\s\S]*?)<\/title\s*>/i.exec(text)?.[1] ?? '';
+    const strip = (html: string) => html
+      .replace(/<!--[\s\S]*?-->/g, ' ')
+      .replace(/<(head|script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ')
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/&(nbsp|amp|lt|gt|quot|#39);/g, (_, name: string) => ENTITIES[name]!);
+    line = strip(text).trim() || strip(title);
+  }
+  line = line.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line;
+}
+
+const ENTITIES: Record<string, string> = { nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
 
 /** Missing or malformed configuration (SUPABASE_URL, the key, table names): the user's to fix, exit 2. */
 export class SupabaseConfigError extends UsageError {

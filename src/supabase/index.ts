@@ -1,5 +1,3 @@
-export { SupabaseRest, type RestResult, type RestTuning } from './client.ts';
-export { effectiveEnv, hasSupabaseCredentials, loadSupabaseSettings, parseDotenv, DEFAULT_CONNECTIONS, type SupabaseSettings, type SupabaseTables } from './config.ts';
-export { formatCounters, type CounterSnapshot } from './counters.ts';
-export { SupabaseConfigError, SupabaseHttpError, SupabaseNetworkError, SupabaseUnavailableError } from './errors.ts';
-export { Secret } from './secret.ts';
+export { SupabaseRest, type RestTuning } from './client.ts';
+export { loadSupabaseSettings } from './config.ts';
+export { SupabaseClosedError, SupabaseHttpError, SupabaseUnavailableError } from './errors.ts';

@@ -29,11 +29,12 @@ const TRANSIENT_500_CODES = new Set(['40001', '40P01']);
 /** Network error codes (Node and undici) worth another attempt. */
 const TRANSIENT_NETWORK = new Set([
   'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH',
-  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
 ]);
+// Not UND_ERR_CLOSED: only our own close() raises it (the pool is closed), and no retry can help.
 
 /** Connection-level failures: the server (or something before it) dropped or refused the socket. */
-const CONNECTION_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const CONNECTION_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET']);
 
 /** Whether a request may be sent again without changing the outcome. */
 export function isIdempotent(method: string, prefer: string | null): boolean {

@@ -1,18 +1,32 @@
 import type { SupabaseTables } from './config.ts';
 
+/** The summary metrics, each a column of backtest_variants (null where a run has none). */
+export const METRIC_COLUMNS = [
+  'final_equity', 'total_return', 'cagr', 'volatility', 'sharpe', 'sortino', 'max_drawdown', 'max_drawdown_days', 'calmar',
+  'fills', 'round_trips', 'turnover', 'gross_exposure', 'ic_mean', 'ic_sd', 'ic_ir', 'ic_t', 'quintile_spread', 'coverage',
+] as const;
+
+export type MetricColumn = (typeof METRIC_COLUMNS)[number];
+
 /**
- * The columns our migrations (supabase/migrations) create, by table role: what `backtest
- * doctor` checks a project for. Prices and universe are needed to read; the others to upload.
+ * The columns our migrations (supabase/migrations) create, by table role: the one list that
+ * `backtest import --to supabase` and the upload build their rows from (`RowOf`) and that
+ * `backtest doctor` checks a project for. Columns with a server default the upload never sends
+ * (backtest_runs.uploaded_at) are left out. Prices and universe are needed to read; the others
+ * to upload.
  */
-export const EXPECTED_COLUMNS: Readonly<Record<keyof SupabaseTables, readonly string[]>> = {
+export const TABLE_COLUMNS = {
   prices: ['symbol', 'date', 'open', 'high', 'low', 'close', 'volume'],
   universe: ['season', 'symbol', 'peer_group', 'name'],
   runs: ['run_id', 'created_at', 'status', 'command', 'strategy', 'start_date', 'end_date', 'season', 'source', 'data_fingerprint', 'row_counts', 'manifest'],
-  variants: ['run_id', 'variant_id', 'strategy', 'params', 'final_equity', 'sharpe', 'ic_mean', 'coverage'],
+  variants: ['run_id', 'variant_id', 'strategy', 'params', ...METRIC_COLUMNS],
   equity: ['run_id', 'variant_id', 'date', 'equity', 'cash', 'gross', 'net', 'return', 'drawdown'],
   trades: ['run_id', 'variant_id', 'date', 'symbol', 'seq', 'side', 'quantity', 'price', 'notional', 'cost', 'reason'],
   diagnostics: ['run_id', 'variant_id', 'date', 'ic', 'quintile_spread', 'coverage', 'group_ic'],
-};
+} as const satisfies Record<keyof SupabaseTables, readonly string[]>;
+
+/** A row of a table: exactly its columns (an object literal with one more or one less does not type-check). */
+export type RowOf<T extends keyof typeof TABLE_COLUMNS> = { [K in (typeof TABLE_COLUMNS)[T][number]]: unknown };
 
 /** Tables without which a backtest cannot read its data. */
 export const REQUIRED_FOR_READING: readonly (keyof SupabaseTables)[] = ['prices', 'universe'];

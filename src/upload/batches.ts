@@ -6,14 +6,17 @@ import type { Row } from './run-rows.ts';
 
 /**
  * Batched idempotent upserts of one table:
- * 1. rows are cut into batches of `batchSize` in a fixed order, so batch k is always the same
- *    rows (a resumed upload skips the batches its journal confirmed);
+ * 1. rows are cut into batches of `batchSize` as they arrive, in a fixed order, so batch k is
+ *    always the same rows (a resumed upload skips the batches its journal confirmed); only the
+ *    batches in flight and the one being filled are held, never the whole table;
  * 2. a batch must not repeat a primary key (Postgres refuses that with 21000) and all its
  *    objects have the same keys (PostgREST refuses mixed ones with PGRST102);
- * 3. each batch is one `POST … Prefer: resolution=merge-duplicates, return=minimal` through the
+ * 3. each batch is one `POST … Prefer: resolution=merge-duplicates,return=minimal` through the
  *    run's client, so a retried batch overwrites itself and never duplicates;
- * 4. at most `concurrency` batches are in flight (a small number, never a burst); the first
- *    refusal stops new batches and is reported with the table and the batch's first row.
+ * 4. at most `concurrency` batches are in flight (a small number, never a burst); reading waits
+ *    for a free slot; the first refusal stops new batches and is reported in one line with the
+ *    table, the batch number, its rows in the file and the key of its first row (the server's
+ *    words made one short line: a proxy's HTML page becomes its text).
  */
 export const DEFAULT_BATCH_SIZE = 500;
 export const DEFAULT_UPLOAD_CONCURRENCY = 2;
@@ -34,7 +37,8 @@ export interface BatchJob {
   /** Where the rows came from, for messages (line k + 2 of the file is row k). */
   readonly file: string;
   readonly primaryKey: readonly string[];
-  readonly rows: readonly Row[];
+  /** The rows, always in the same order; read only as fast as batches go out. */
+  readonly rows: Iterable<Row> | AsyncIterable<Row>;
   /** Keep existing rows instead of overwriting them (`resolution=ignore-duplicates`). */
   readonly keepExisting?: boolean;
 }
@@ -44,42 +48,78 @@ export interface BatchOptions {
   readonly concurrency: number;
   readonly journal?: Journal | undefined;
   readonly onRows?: (rows: number) => void;
-  readonly signal?: AbortSignal | undefined;
 }
 
-export async function upsertBatches(rest: SupabaseRest, job: BatchJob, options: BatchOptions): Promise<{ sent: number; skipped: number }> {
+/** What a table's upload did: batches sent and skipped (confirmed before), and the rows read. */
+export interface BatchResult {
+  readonly sent: number;
+  readonly skipped: number;
+  readonly rows: number;
+}
+
+export async function upsertBatches(rest: SupabaseRest, job: BatchJob, options: BatchOptions): Promise<BatchResult> {
   const size = options.batchSize;
-  const count = Math.ceil(job.rows.length / size);
-  let next = 0;
+  // Commands check --batch-size; anything else here would never end a batch (0.5) or never start one (0).
+  if (!Number.isInteger(size) || size < 1) throw new BacktestError('E_BATCH_SIZE', `upload to ${job.table}: batch size ${size} is not a whole number ≥ 1`);
+  const inFlight = new Set<Promise<void>>();
   let sent = 0;
   let skipped = 0;
+  let rows = 0;
   let failure: unknown;
-  const worker = async () => {
-    while (failure === undefined && !options.signal?.aborted) {
-      const b = next++;
-      if (b >= count) return;
-      const rows = job.rows.slice(b * size, (b + 1) * size);
-      if (options.journal?.has(job.key, b)) {
-        skipped++;
-        options.onRows?.(rows.length);
-        continue;
-      }
-      try {
-        checkBatch(job, rows, b * size);
-        await rest.run(`upload ${job.table}`, rest.client.from(job.table).upsert(rows as Row[], { onConflict: job.primaryKey.join(','), defaultToNull: true, ignoreDuplicates: job.keepExisting ?? false }));
-      } catch (err) {
-        failure ??= describe(job, b, size, rows, err);
-        return;
-      }
-      options.journal?.confirm(job.key, b, rows.length);
-      sent++;
-      options.onRows?.(rows.length);
+  const what = `upload ${job.table}`;
+  const query = (batch: Row[]) => rest.client.from(job.table)
+    .upsert(batch, { onConflict: job.primaryKey.join(','), defaultToNull: true, ignoreDuplicates: job.keepExisting ?? false })
+    .setHeader('Prefer', upsertPrefer(job.keepExisting ?? false));
+  const upsert = async (batch: Row[], b: number): Promise<void> => {
+    try {
+      checkBatch(job, batch, b * size);
+      await rest.run(what, query(batch));
+    } catch (err) {
+      failure ??= describe(job, what, b, size, batch, err);
+      return;
     }
+    options.journal?.confirm(job.key, b, batch.length);
+    sent++;
+    options.onRows?.(batch.length);
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, count)) }, worker));
+  const dispatch = async (batch: Row[], b: number): Promise<void> => {
+    if (options.journal?.has(job.key, b)) {
+      skipped++;
+      options.onRows?.(batch.length);
+      return;
+    }
+    while (inFlight.size >= Math.max(1, options.concurrency)) await Promise.race(inFlight);
+    if (failure !== undefined) return;
+    const p = upsert(batch, b).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  };
+  let batch: Row[] = [];
+  let b = 0;
+  try {
+    for await (const row of job.rows) {
+      batch.push(row);
+      rows++;
+      if (batch.length === size) {
+        await dispatch(batch, b++);
+        batch = [];
+        if (failure !== undefined) break;
+      }
+    }
+    if (batch.length && failure === undefined) await dispatch(batch, b++);
+  } finally {
+    await Promise.all(inFlight); // a failure reading the rows still lets the batches in flight finish
+  }
   if (failure !== undefined) throw failure;
-  if (options.signal?.aborted) throw new UploadError(job.table, `upload to ${job.table} interrupted`);
-  return { sent, skipped };
+  return { sent, skipped, rows };
+}
+
+/**
+ * The `Prefer` of an upsert: supabase-js sends only the resolution, and PostgREST's default
+ * for writes is `return=minimal` (an empty 201, no rows echoed back); it is said outright so no
+ * server's default can make every batch come back as JSON.
+ */
+export function upsertPrefer(keepExisting: boolean): string {
+  return `resolution=${keepExisting ? 'ignore' : 'merge'}-duplicates,return=minimal`;
 }
 
 function checkBatch(job: BatchJob, rows: readonly Row[], offset: number): void {
@@ -93,13 +133,16 @@ function checkBatch(job: BatchJob, rows: readonly Row[], offset: number): void {
   });
 }
 
-function describe(job: BatchJob, b: number, size: number, rows: readonly Row[], err: unknown): unknown {
+/** A refused batch in one line: the table, the batch, its rows in the file, the server's words, the key of its first row. */
+function describe(job: BatchJob, what: string, b: number, size: number, rows: readonly Row[], err: unknown): unknown {
   if (!(err instanceof SupabaseHttpError)) return err;
-  const first = JSON.stringify(rows[0]).slice(0, 300);
+  const answer = err.message.startsWith(`${what}: `) ? err.message.slice(what.length + 2) : err.message; // the server's part
+  const from = b * size + 1;
+  const lines = rows.length > 1 ? `rows ${from}–${from + rows.length - 1}` : `row ${from}`;
+  const key = job.primaryKey.map((c) => String(rows[0]?.[c] ?? null)).join(', ');
   return new UploadError(
     job.table,
-    `upload to ${job.table} refused at batch ${b + 1} (${job.file} rows ${b * size + 1}–${b * size + rows.length}): ` +
-      `HTTP ${err.status}${err.pgCode ? ` ${err.pgCode}` : ''}: ${err.message.replace(/^[^:]*: HTTP \d+( \S+)?: /, '')}; first row: ${first}`,
+    `upload to ${job.table} refused at batch ${b + 1} (${job.file} ${lines}): ${answer}; first row (${job.primaryKey.join(', ')}) = (${key})`,
     { cause: err },
   );
 }

@@ -9,6 +9,8 @@ import { backtest, entries, tempDir } from '../support/cli.ts';
 const emptyData = tempDir();
 const noRows = join(tempDir(), 'no-rows.csv');
 writeFileSync(noRows, 'symbol,date,close\nA,2024-13-01,1\nB,2024-01-02,-1\n');
+const runFolder = tempDir();
+writeFileSync(join(runFolder, 'manifest.json'), '{}\n');
 
 const cases: Array<[string, string[], RegExp]> = [
   ['a date not in YYYY-MM-DD form', ['2025-10-7', '2026-01-03'], /start date "2025-10-7" is not a real date in YYYY-MM-DD form/],
@@ -34,6 +36,9 @@ const cases: Array<[string, string[], RegExp]> = [
   ['an unknown --rank-by metric', ['2025-10-07', '2026-01-03', '--rank-by', 'sharp'], /--rank-by sharp: not a metric of vopa \(did you mean sharpe\?\)/],
   ['zero --workers', ['2025-10-07', '2026-01-03', '--workers', '0'], /--workers 0: must be a whole number ≥ 1/],
   ['a bad --save list', ['2025-10-07', '2026-01-03', '--save', 'equity,orders'], /--save equity,orders: orders is not one of equity, trades, diagnostics/],
+  ['a fractional --batch-size for import --to supabase', ['import', noRows, '--to', 'supabase', '--batch-size', '0.5'], /--batch-size 0\.5: must be a whole number ≥ 1/],
+  ['a zero --batch-size for upload', ['upload', runFolder, '--batch-size', '0'], /--batch-size 0: must be a whole number ≥ 1/],
+  ['a fractional --batch-size for upload', ['upload', runFolder, '--batch-size', '2.5'], /--batch-size 2\.5: must be a whole number ≥ 1/],
   ['an import file with no valid row', ['import', noRows, '--data', join(emptyData, 'store')], /import: no valid row in .*no-rows.csv \(2 rejected; first: .*:2: date "2024-13-01"/],
 ];
 

@@ -101,6 +101,17 @@ describe('backtest --source supabase, upload and doctor, end to end', () => {
     expect(manifest.supabase.sockets_opened).toBeLessThanOrEqual(8);
   });
 
+  it('a strategy that prints ctx.supabase and its client in setup shows the host, never the key', async () => {
+    server.reset();
+    const out = tempDir();
+    const strategy = join(ROOT, 'test/fixtures/strategies/prints-client.ts');
+    const r = await backtestAsync([...README_RUN, '--source', 'supabase', '--strategy', strategy, '--no-upload', '--out', out], { cwd: out, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`SupabaseRest { host: '${new URL(server.url).host}', connections: 8 }`);
+    expect(r.stdout).toMatch(/SupabaseClient \{/); // the supabase-js client was printed too
+    expect(r.stdout + r.stderr).not.toContain(server.key);
+  });
+
   it('a run killed mid-upload leaves complete CSVs; `backtest upload` resumes from the journal to exact counts', async () => {
     const { out, dir, journal } = await runNotUploaded();
     let killedAfter = 0;
@@ -178,9 +189,13 @@ describe('backtest --source supabase, upload and doctor, end to end', () => {
       server.faults.latencyMs = 10;
       const r = await backtestAsync(['upload', dir, '--batch-size', '20'], { cwd: out, env });
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/upload to backtest_trades refused at batch 1 \(trades\.csv rows 1–20\): HTTP 400 PGRST204: Could not find the 'reason' column of 'backtest_trades' in the schema cache.*first row: \{"run_id"/);
-      expect(r.stderr).not.toContain(server.key);
       const runId = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).run_id;
+      const firstFill = csvRows(join(dir, 'trades.csv'))[0]!; // its seq is 0: the first fill of its symbol that day
+      expect(r.stderr).toContain(
+        "backtest: upload to backtest_trades refused at batch 1 (trades.csv rows 1–20): HTTP 400 PGRST204: Could not find the 'reason' column of 'backtest_trades' in the schema cache; " +
+          `hint: the table lacks a column: apply the migrations in supabase/migrations; first row (run_id, variant_id, date, symbol, seq) = (${runId}, ${firstFill.variant}, ${firstFill.date}, ${firstFill.symbol}, 0) [E_UPLOAD]\n`,
+      );
+      expect(r.stderr).not.toContain(server.key);
       expect((await server.db.query<{ status: string }>(`select status from backtest_runs where run_id = $1`, [runId])).rows[0]!.status).toBe('failed');
       expect(['summary.csv', 'equity.csv', 'trades.csv'].map((f) => readFileSync(join(dir, f), 'utf8'))).toEqual(csvBefore);
       expect(JSON.parse(readFileSync(join(dir, 'upload.json'), 'utf8'))).toMatchObject({ status: 'failed' });

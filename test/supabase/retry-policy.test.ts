@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseDotenv } from '../../src/supabase/config.ts';
+import { loadSupabaseSettings, parseDotenv } from '../../src/supabase/config.ts';
+import { SupabaseConfigError } from '../../src/supabase/errors.ts';
 import { backoffDelay, DEFAULT_RETRY, isIdempotent, networkCode, parseRetryAfter, transientStatus } from '../../src/supabase/retry-policy.ts';
 import { Secret } from '../../src/supabase/secret.ts';
 
@@ -29,6 +30,9 @@ describe('the retry policy', () => {
     const closed = new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
     expect(networkCode(closed)).toBe('UND_ERR_SOCKET');
     expect(networkCode(new Error('nope'))).toBeUndefined();
+    // Only our own close() closes the pool: not a failure of the server, and no retry helps.
+    const ours = new TypeError('fetch failed', { cause: Object.assign(new Error('The client is closed'), { code: 'UND_ERR_CLOSED' }) });
+    expect(networkCode(ours)).toBeUndefined();
   });
 
   it('waits with full jitter under a capped exponential ceiling, with Retry-After as a floor', () => {
@@ -48,6 +52,32 @@ describe('the retry policy', () => {
 describe('configuration', () => {
   it('reads .env lines, quoted or not, with comments', () => {
     expect(parseDotenv('# c\nexport SUPABASE_URL="http://x"\nSUPABASE_KEY=abc # note\nBAD LINE\nEMPTY=\n')).toEqual({ SUPABASE_URL: 'http://x', SUPABASE_KEY: 'abc', EMPTY: '' });
+  });
+
+  it('a malformed SUPABASE_URL is named without its user, password or query', () => {
+    const refusal = (env: Record<string, string>) => {
+      try {
+        loadSupabaseSettings({ SUPABASE_SERVICE_ROLE_KEY: 'k', ...env });
+      } catch (err) {
+        expect(err).toBeInstanceOf(SupabaseConfigError);
+        return (err as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    // A database connection string pasted by mistake: its password must not be echoed.
+    expect(refusal({ SUPABASE_URL: 'postgres://postgres:hunter2-pw@db.abcd.supabase.co:5432/postgres?sslmode=require' })).toBe(
+      'SUPABASE_URL "postgres://db.abcd.supabase.co:5432/postgres" (user, password and query not shown) must start with https://: ' +
+        'that is a database connection string; use the project URL (Project Settings → API)',
+    );
+    // Unparsable (a space in the host), a password with "/" and "@" in it, a key in the query.
+    expect(refusal({ SUPABASE_URL: 'https://me:pa/ss@word@ab cd.supabase.co/?apikey=sb_secret_xyz#top' })).toBe(
+      'SUPABASE_URL "https://ab cd.supabase.co/" (user, password and query not shown) is not a URL (expected https://<project>.supabase.co)',
+    );
+    // The variable the value came from is the one named; a clean value is shown as it is.
+    expect(refusal({ VITE_SUPABASE_URL: 'ftp://files.example.com' })).toBe('VITE_SUPABASE_URL "ftp://files.example.com" must start with https:// (or http:// for a local server)');
+    // A usable URL keeps none of them either.
+    const settings = loadSupabaseSettings({ SUPABASE_URL: 'https://me:pw-secret@abcd.supabase.co/?apikey=sb_secret_xyz', SUPABASE_SERVICE_ROLE_KEY: 'k' });
+    expect(settings.url).toBe('https://abcd.supabase.co');
   });
 
   it('keeps the key out of every printed and serialised form', () => {

@@ -2,10 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_DATA_DIR } from '../../src/config/run-config.ts';
 import { fingerprintPanel } from '../../src/panel/fingerprint.ts';
 import { LocalSource } from '../../src/source/local/local-source.ts';
+import { RowOrder } from '../../src/source/supabase/paginate.ts';
 import { SupabaseSource } from '../../src/source/supabase/supabase-source.ts';
-import type { SupabaseRest } from '../../src/supabase/index.ts';
+import { loadSupabaseSettings, SupabaseRest } from '../../src/supabase/index.ts';
 import { parseIsoDate } from '../../src/util/dates.ts';
-import { clientFor, sampleServer, type PostgrestServer } from '../support/postgrest/index.ts';
+import { clientFor, sampleServer, serverEnv, type PostgrestServer } from '../support/postgrest/index.ts';
 
 const day = (s: string) => parseIsoDate(s)!;
 
@@ -105,9 +106,51 @@ describe('SupabaseSource on the sample market', () => {
     expect(rest!.snapshot().retries).toBe(0); // 57014 is never retried as such: the page shrinks
   });
 
+  it('stops its progress bar when a read fails (a bar left running keeps the process alive on a terminal)', async () => {
+    rest = SupabaseRest.open(loadSupabaseSettings({ ...serverEnv(server), SUPABASE_PRICES_TABLE: 'no_prices' }, { connections: 2 }));
+    const bars: { label: string; stopped: number }[] = [];
+    const progress = (label: string) => {
+      const bar = { label, stopped: 0 };
+      bars.push(bar);
+      return Object.assign(() => {}, { stop: () => { bar.stopped++; } });
+    };
+    const err = await new SupabaseSource(rest, { progress }).loadWindow({ season: 2025, startDay: day('2025-10-07'), endDay: day('2026-01-03'), warmupBars: 1 }).catch((e) => e);
+    expect(err).toMatchObject({ status: 404, pgCode: 'PGRST205' });
+    expect(bars).toEqual([{ label: `prices ${new URL(server.url).host}`, stopped: 1 }]);
+  });
+
   it('lists the seasons that exist when one has none', async () => {
     rest = clientFor(server, 2);
     const err = await new SupabaseSource(rest).loadWindow({ season: 2031, startDay: day('2031-01-02'), endDay: day('2031-02-01'), warmupBars: 1 }).catch((e) => e);
     expect(err.message).toMatch(/season 2031 has no universe rows in universe at 127\.0\.0\.1:\d+; seasons that exist: 2023, 2024, 2025, 2026/);
+  });
+
+  it('reads symbols that Postgres orders otherwise than JavaScript does (collate "C": UTF-8 bytes, not UTF-16 units)', async () => {
+    const { rows: collations } = await server.db.query<{ table_name: string; collation_name: string }>(
+      `select table_name, collation_name from information_schema.columns where column_name = 'symbol' and table_name in ('prices', 'universe') order by table_name`,
+    );
+    expect(collations).toEqual([{ table_name: 'prices', collation_name: 'C' }, { table_name: 'universe', collation_name: 'C' }]);
+    // 'Ａ' (U+FF21) comes before '😀' (U+1F600) in UTF-8 bytes, after it in UTF-16 code units.
+    await server.db.exec(`insert into universe values (2098, 'Ａ', 'g', null), (2098, '😀', 'g', null);
+      insert into prices select s, d::date, 1, 1, 1, 1, 1 from unnest(array['Ａ', '😀']) s, generate_series('2025-01-02'::date, '2025-03-31'::date, '1 day') d where extract(isodow from d) < 6`);
+    try {
+      server.maxRows = 30; // several pages, one of them across the two symbols
+      rest = clientFor(server, 1); // one partition: both symbols in one keyset read
+      const { panel, info } = await new SupabaseSource(rest).loadWindow({ season: 2098, startDay: day('2025-02-03'), endDay: day('2025-03-31'), warmupBars: 5 });
+      expect([...panel.symbols].sort()).toEqual(['Ａ', '😀'].sort());
+      const { rows } = await server.db.query<{ n: number }>(`select count(*)::int as n from prices where symbol in ('Ａ', '😀') and date between $1 and '2025-03-31'`, [panel.dates[0]]);
+      expect(info.rows).toBe(rows[0]!.n);
+    } finally {
+      await server.db.exec(`delete from prices where symbol in ('Ａ', '😀'); delete from universe where season = 2098`);
+    }
+  });
+});
+
+describe('RowOrder', () => {
+  it('takes any order of symbols, refuses a date that does not increase and a symbol that comes back', () => {
+    const order = new RowOrder();
+    expect(['b 2025-01-02', 'b 2025-01-03', 'a 2025-01-02', 'c 2025-01-01'].every((r) => order.accept(r.split(' ')[0]!, r.split(' ')[1]!))).toBe(true);
+    expect(order.accept('c', '2025-01-01')).toBe(false);
+    expect(order.accept('b', '2025-01-04')).toBe(false);
   });
 });

@@ -1,11 +1,11 @@
 import type { Argv } from 'yargs';
 import { requireNumber } from '../../config/run-config.ts';
-import { effectiveEnv, loadSupabaseSettings } from '../../supabase/config.ts';
+import { DEFAULT_CONNECTIONS, effectiveEnv, loadSupabaseSettings } from '../../supabase/config.ts';
 import type { CliIO } from '../io.ts';
 
 /** `backtest doctor`: checks the Supabase configuration and connection; exit 0 when healthy. */
 export function doctorOptions<T>(y: Argv<T>) {
-  return y.option('connections', { type: 'string', describe: 'sockets to Supabase at most', defaultDescription: '8' });
+  return y.option('connections', { type: 'string', describe: 'sockets to Supabase at most', defaultDescription: String(DEFAULT_CONNECTIONS) });
 }
 
 type DoctorArgs = Awaited<ReturnType<typeof doctorOptions>['argv']>;

@@ -2,7 +2,8 @@ import type { Argv } from 'yargs';
 import { requireNumber } from '../../config/run-config.ts';
 import { UsageError } from '../../errors.ts';
 import { importToFolder } from '../../source/import/index.ts';
-import { effectiveEnv, loadSupabaseSettings } from '../../supabase/config.ts';
+import { DEFAULT_CONNECTIONS, effectiveEnv, loadSupabaseSettings } from '../../supabase/config.ts';
+import { DEFAULT_BATCH_SIZE } from '../../upload/batches.ts';
 import { closeOnInterrupt } from '../interrupt.ts';
 import type { CliIO } from '../io.ts';
 import { progressBar } from '../progress.ts';
@@ -12,8 +13,8 @@ export function importOptions<T>(y: Argv<T>) {
     .positional('files', { type: 'string', array: true, describe: 'CSV files (plain or .gz): long format or Yahoo-style single symbol', demandOption: true })
     .option('data', { type: 'string', describe: 'folder to write prices.parquet and universe.parquet into (with --to folder)' })
     .option('to', { type: 'string', choices: ['folder', 'supabase'], default: 'folder', describe: 'a data folder (--data), or the Supabase project of SUPABASE_URL' })
-    .option('batch-size', { type: 'string', describe: 'rows per request with --to supabase', defaultDescription: '500' })
-    .option('connections', { type: 'string', describe: 'sockets to Supabase at most', defaultDescription: '8' })
+    .option('batch-size', { type: 'string', describe: 'rows per request with --to supabase', defaultDescription: String(DEFAULT_BATCH_SIZE) })
+    .option('connections', { type: 'string', describe: 'sockets to Supabase at most', defaultDescription: String(DEFAULT_CONNECTIONS) })
     .option('universe', { type: 'string', describe: 'CSV of season,symbol,peer_group,name (default: each symbol, peer group "default", every year it trades)' })
     .option('symbol', { type: 'string', describe: 'symbol of a single-symbol file (default: from the file name)' })
     .option('append', { type: 'boolean', default: false, describe: 'merge into what the folder holds instead of replacing it' })
@@ -54,7 +55,7 @@ function showRejections(rejected: readonly { file: string; line: number; reason:
 
 async function importSupabase(args: ImportArgs, io: CliIO): Promise<number> {
   if (args.data) throw new UsageError('import: --data names a folder; leave it out with --to supabase', 'E_BAD_OPTION');
-  const batchSize = args['batch-size'] === undefined ? undefined : requireNumber('--batch-size', args['batch-size'], { positive: true });
+  const batchSize = args['batch-size'] === undefined ? undefined : requireNumber('--batch-size', args['batch-size'], { positive: true, whole: true });
   const connections = args.connections === undefined ? undefined : requireNumber('--connections', args.connections, { positive: true });
   const [{ SupabaseRest }, { importToSupabase }] = await Promise.all([import('../../supabase/client.ts'), import('../../source/import/to-supabase.ts')]);
   const rest = SupabaseRest.open(loadSupabaseSettings(effectiveEnv(process.cwd()), { connections }));
@@ -65,8 +66,9 @@ async function importSupabase(args: ImportArgs, io: CliIO): Promise<number> {
       universe: args.universe,
       symbol: args.symbol,
       adjust: args.adjust,
-      batchSize: batchSize === undefined ? undefined : Math.trunc(batchSize),
+      batchSize,
       progress: progressBar(`import ${rest.host}`),
+      notice: (line) => io.stderr(`backtest: ${line}\n`),
     });
     showRejections(report.rejected, io, undefined);
     io.stdout(

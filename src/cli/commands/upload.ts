@@ -5,7 +5,7 @@ import { requireNumber } from '../../config/run-config.ts';
 import { UsageError } from '../../errors.ts';
 // The Supabase client (undici, supabase-js) loads only when a command talks to Supabase: start-up stays light.
 import type { SupabaseRest } from '../../supabase/client.ts';
-import { effectiveEnv, loadSupabaseSettings } from '../../supabase/config.ts';
+import { DEFAULT_CONNECTIONS, effectiveEnv, loadSupabaseSettings } from '../../supabase/config.ts';
 import { formatCounters } from '../../supabase/counters.ts';
 import { DEFAULT_BATCH_SIZE, uploadRun, type UploadReport } from '../../upload/index.ts';
 import { closeOnInterrupt } from '../interrupt.ts';
@@ -18,7 +18,7 @@ export function uploadOptions<T>(y: Argv<T>) {
     .positional('run', { type: 'string', demandOption: true, describe: 'a run folder, or a run id under --out' })
     .option('out', { type: 'string', default: 'results', describe: 'parent folder of the run folders' })
     .option('batch-size', { type: 'string', describe: 'rows per request (a resumed upload keeps its journal\'s)', defaultDescription: String(DEFAULT_BATCH_SIZE) })
-    .option('connections', { type: 'string', describe: 'sockets to Supabase at most', defaultDescription: '8' });
+    .option('connections', { type: 'string', describe: 'sockets to Supabase at most', defaultDescription: String(DEFAULT_CONNECTIONS) });
 }
 
 type UploadArgs = Awaited<ReturnType<typeof uploadOptions>['argv']> & { verbose?: boolean };
@@ -28,8 +28,7 @@ export async function uploadCommand(args: UploadArgs, io: CliIO): Promise<number
   const given = String(args.run);
   const dir = [resolve(cwd, given), isAbsolute(given) ? given : join(resolve(cwd, args.out), given)].find((d) => existsSync(join(d, 'manifest.json')));
   if (!dir) throw new UsageError(`upload: ${given} is neither a run folder nor a run id in ${resolve(cwd, args.out)} (a complete run folder has manifest.json)`, 'E_NO_RUN');
-  const batchSize = args['batch-size'] === undefined ? undefined : requireNumber('--batch-size', args['batch-size'], { positive: true });
-  if (batchSize !== undefined && !Number.isInteger(batchSize)) throw new UsageError(`--batch-size ${batchSize}: must be a whole number`, 'E_BAD_OPTION');
+  const batchSize = args['batch-size'] === undefined ? undefined : requireNumber('--batch-size', args['batch-size'], { positive: true, whole: true });
   const connections = args.connections === undefined ? undefined : requireNumber('--connections', args.connections, { positive: true });
   const { SupabaseRest } = await import('../../supabase/client.ts');
   const rest = SupabaseRest.open(loadSupabaseSettings(effectiveEnv(cwd), { connections }));
@@ -47,7 +46,7 @@ export async function uploadCommand(args: UploadArgs, io: CliIO): Promise<number
 export async function uploadAfterRun(rest: SupabaseRest, dir: string, io: CliIO, options: { batchSize?: number | undefined } = {}): Promise<number> {
   let report: UploadReport;
   try {
-    report = await uploadRun(rest, dir, { batchSize: options.batchSize, progress: progressBar(`upload ${rest.host}`) });
+    report = await uploadRun(rest, dir, { batchSize: options.batchSize, progress: progressBar(`upload ${rest.host}`), notice: (line) => io.stderr(`backtest: ${line}\n`) });
   } catch (err) {
     io.stderr(`backtest: the CSVs in ${dir} are complete; \`backtest upload ${dir}\` resumes the upload once the cause is fixed\n`);
     throw err;

@@ -9,8 +9,7 @@ import { parsePriceFiles, type ImportedPrice, type Rejection } from './parse-pri
 import { deriveUniverse, parseUniverseFile, type UniverseRow } from './parse-universe.ts';
 import { appendPrices, appendUniverse, createTables, writeParquetStore } from './write-store.ts';
 
-export { parsePriceFiles, type ImportedPrice, type Rejection } from './parse-prices.ts';
-export { deriveUniverse, parseUniverseFile, type UniverseRow } from './parse-universe.ts';
+export type { ImportedPrice } from './parse-prices.ts';
 
 export interface ImportOptions {
   readonly files: readonly string[];

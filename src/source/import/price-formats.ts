@@ -39,7 +39,7 @@ export function detectFormat(file: string, header: readonly string[], symbol: st
 }
 
 /** `orcl-1995-2014.txt` → ORCL, `GOOG.csv.gz` → GOOG: the file name up to its first '-', '_' or '.', upper-cased. */
-export function symbolFromFileName(file: string): string {
+function symbolFromFileName(file: string): string {
   const stem = basename(file).split(/[-_.]/)[0] ?? '';
   if (!stem) throw new UsageError(`${file}: cannot take a symbol from the file name; give --symbol`, 'E_BAD_IMPORT');
   return stem.toUpperCase();

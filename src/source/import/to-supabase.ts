@@ -2,17 +2,19 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SupabaseRest } from '../../supabase/index.ts';
+import type { RowOf } from '../../supabase/schema.ts';
 import { DEFAULT_BATCH_SIZE, DEFAULT_UPLOAD_CONCURRENCY, Journal, upsertBatches } from '../../upload/index.ts';
 import { isoDate } from '../../util/dates.ts';
-import { readImportFiles, type ImportOptions, type ImportReport } from './index.ts';
+import { readImportFiles, type ImportedPrice, type ImportOptions, type ImportReport } from './index.ts';
 import { deriveUniverse } from './parse-universe.ts';
 
 /**
  * `backtest import FILES --to supabase`: the same parsing and validation as a folder import,
  * then the rows go to the project's universe and prices tables in batched idempotent upserts
  * (a row of the same key is replaced, as with --append). A journal under
- * `.backtest-import/<hash of the files>/` in the working directory makes an interrupted import
- * resume where it stopped; it is removed when the import completes. Derived universe rows
+ * `.backtest-import/<hash of the files and options>/` in the working directory makes an interrupted import
+ * resume where it stopped (the journal records the project and tables: one written for another
+ * project is set aside); it is removed when the import completes. Derived universe rows
  * (no --universe) never overwrite rows already in the project.
  */
 export interface SupabaseImportReport extends Omit<ImportReport, 'dir'> {
@@ -22,24 +24,23 @@ export interface SupabaseImportReport extends Omit<ImportReport, 'dir'> {
 
 export async function importToSupabase(
   rest: SupabaseRest,
-  options: Omit<ImportOptions, 'dir' | 'append'> & { batchSize?: number | undefined; progress?: ((done: number, total: number | null) => void) & { stop(): void }; cwd?: string },
+  options: Omit<ImportOptions, 'dir' | 'append'> & { batchSize?: number | undefined; progress?: ((done: number, total: number | null) => void) & { stop(): void }; cwd?: string; notice?: (line: string) => void },
 ): Promise<SupabaseImportReport> {
   const t0 = performance.now();
   const requestsBefore = rest.counters.requests;
   const { prices, universe, rejected } = await readImportFiles(options);
   const universeRows = universe ?? deriveUniverse(prices);
-  const priceRows = prices.map((p) => ({ symbol: p.symbol, date: isoDate(p.day), open: p.open, high: p.high, low: p.low, close: p.close, volume: p.volume }));
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const id = importId(options.files, options.universe, batchSize);
+  const id = importId(options, batchSize);
   const dir = join(resolve(options.cwd ?? process.cwd()), '.backtest-import', id);
   mkdirSync(dir, { recursive: true });
-  const journal = Journal.open(dir, id, batchSize);
-  const total = universeRows.length + priceRows.length;
+  const journal = Journal.open(dir, { id, host: rest.host, tables: { universe: rest.tables.universe, prices: rest.tables.prices }, batchSize }, options.notice);
+  const total = universeRows.length + prices.length;
   let done = 0;
   const common = { batchSize: journal.batchSize, concurrency: DEFAULT_UPLOAD_CONCURRENCY, journal, onRows: (n: number) => options.progress?.((done += n), total) };
   try {
-    await upsertBatches(rest, { table: rest.tables.universe, key: 'universe', file: options.universe ?? 'universe (derived)', primaryKey: ['season', 'symbol'], rows: universeRows.map((u) => ({ ...u })), keepExisting: !universe }, common);
-    await upsertBatches(rest, { table: rest.tables.prices, key: 'prices', file: 'prices', primaryKey: ['symbol', 'date'], rows: priceRows }, common);
+    await upsertBatches(rest, { table: rest.tables.universe, key: 'universe', file: options.universe ?? 'universe (derived)', primaryKey: ['season', 'symbol'], rows: universeRows.map((u): RowOf<'universe'> => ({ season: u.season, symbol: u.symbol, peer_group: u.peer_group, name: u.name })), keepExisting: !universe }, common);
+    await upsertBatches(rest, { table: rest.tables.prices, key: 'prices', file: 'prices', primaryKey: ['symbol', 'date'], rows: priceRows(prices) }, common);
   } finally {
     options.progress?.stop();
   }
@@ -47,7 +48,7 @@ export async function importToSupabase(
   const lo = prices.reduce((m, p) => Math.min(m, p.day), Infinity);
   const hi = prices.reduce((m, p) => Math.max(m, p.day), -Infinity);
   return {
-    rows: priceRows.length,
+    rows: prices.length,
     symbols: new Set(prices.map((p) => p.symbol)).size,
     from: isoDate(lo),
     to: isoDate(hi),
@@ -59,13 +60,26 @@ export async function importToSupabase(
   };
 }
 
-/** The same files (path, size, time) and batch size give the same journal. */
-function importId(files: readonly string[], universe: string | undefined, batchSize: number): string {
+/** The rows of the prices table, made as batches need them (the parsed prices are the one copy held). */
+function* priceRows(prices: readonly ImportedPrice[]): Generator<RowOf<'prices'>> {
+  for (const p of prices) yield { symbol: p.symbol, date: isoDate(p.day), open: p.open, high: p.high, low: p.low, close: p.close, volume: p.volume };
+}
+
+/**
+ * The journal's id: a hash of everything that decides the rows and their batches — the files
+ * (path, size, time), the universe file, --symbol, --adjust and the batch size — so an import
+ * resumed with other options starts afresh instead of mixing rows made two ways.
+ */
+function importId(options: Omit<ImportOptions, 'dir' | 'append'>, batchSize: number): string {
   const hash = createHash('sha256');
-  for (const f of [...files, ...(universe ? [universe] : [])]) {
+  for (const f of options.files) {
     const s = statSync(f);
-    hash.update(`${resolve(f)}\t${s.size}\t${s.mtimeMs}\n`);
+    hash.update(`price file\t${resolve(f)}\t${s.size}\t${s.mtimeMs}\n`);
   }
-  hash.update(String(batchSize));
+  if (options.universe) {
+    const s = statSync(options.universe);
+    hash.update(`universe file\t${resolve(options.universe)}\t${s.size}\t${s.mtimeMs}\n`);
+  }
+  hash.update(`symbol\t${options.symbol ?? '(from the file name)'}\nadjust\t${options.adjust ?? true}\nbatch size\t${batchSize}\n`);
   return hash.digest('hex').slice(0, 16);
 }

@@ -1,6 +1,7 @@
 import { DataError } from '../../errors.ts';
 import type { SupabaseRest } from '../../supabase/client.ts';
 import { SupabaseHttpError } from '../../supabase/errors.ts';
+import { TABLE_COLUMNS } from '../../supabase/schema.ts';
 import { treeValue } from './partitions.ts';
 
 /**
@@ -15,7 +16,7 @@ import { treeValue } from './partitions.ts';
  *    ask for that many. Without a count (a server that ignores it) a page ends the read only
  *    when it is empty or shorter than the known cap;
  * 4. a statement timeout (500, 57014) halves the page and asks again;
- * 5. every page must continue strictly after the previous one, and the total must match.
+ * 5. the rows must come as keyset pagination needs them (see `RowOrder`), and the total must match.
  */
 export interface PriceRecord {
   symbol: string;
@@ -34,7 +35,12 @@ export interface PageState {
   requests: number;
 }
 
-export const PRICE_COLUMNS = 'symbol,date,open,high,low,close,volume';
+export const PRICE_COLUMNS = TABLE_COLUMNS.prices.join(',');
+/**
+ * Rows asked per request, for prices and for a season's members: above any usual row cap
+ * (Supabase's is 1,000), which then decides the page, and small enough for one answer.
+ */
+export const PAGE_ROWS = 10_000;
 const MIN_PAGE = 50;
 
 export async function readPartition(
@@ -46,6 +52,7 @@ export async function readPartition(
   onRows: (rows: readonly PriceRecord[], total: number | null) => void,
 ): Promise<number> {
   let after: PriceRecord | undefined;
+  const order = new RowOrder();
   let total: number | null = null;
   let received = 0;
   let first = true;
@@ -71,7 +78,7 @@ export async function readPartition(
     first = false;
     const k = rows.length;
     for (const row of rows) {
-      if (after && !(row.symbol > after.symbol || (row.symbol === after.symbol && row.date > after.date))) {
+      if (!order.accept(row.symbol, row.date)) {
         throw new DataError(`${rest.tables.prices}: rows out of (symbol, date) order at ${row.symbol} ${row.date}; is (symbol, date) the primary key?`, 'E_SUPABASE_ORDER');
       }
       after = row;
@@ -100,4 +107,28 @@ export async function readPartition(
 function learnCap(state: PageState, rows: number): void {
   state.cap = state.cap === undefined ? rows : Math.min(state.cap, rows);
   state.limit = Math.min(state.limit, state.cap);
+}
+
+/**
+ * What keyset pagination on (symbol, date) needs of the rows, and no more: within a symbol,
+ * dates strictly increase; a symbol never comes back once another began. How symbols compare
+ * is the database's business (its collation; JavaScript's UTF-16 order can differ from it).
+ */
+export class RowOrder {
+  private symbol: string | undefined;
+  private date = '';
+  private readonly done = new Set<string>();
+
+  /** False when the row breaks the order. */
+  accept(symbol: string, date: string): boolean {
+    if (symbol === this.symbol) {
+      if (!(date > this.date)) return false;
+    } else {
+      if (this.done.has(symbol)) return false;
+      if (this.symbol !== undefined) this.done.add(this.symbol);
+      this.symbol = symbol;
+    }
+    this.date = date;
+    return true;
+  }
 }

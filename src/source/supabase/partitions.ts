@@ -3,10 +3,10 @@
  * connection, each small enough that its `symbol=in.(…)` filter keeps the URL well under the
  * 8 KB that gateways accept.
  */
-export const URL_BUDGET = 6_000;
+const URL_BUDGET = 6_000;
 
 /** A PostgREST list value: quoted when it holds a reserved character. */
-export function listValue(symbol: string): string {
+function listValue(symbol: string): string {
   return /[,()".:\s\\]/.test(symbol) ? `"${symbol.replace(/[\\"]/g, '\\$&')}"` : symbol;
 }
 

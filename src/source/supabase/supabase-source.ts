@@ -3,18 +3,16 @@ import { panelFromRows, type Member, type PriceRow } from '../../panel/from-rows
 import type { SupabaseRest } from '../../supabase/index.ts';
 import { isoDate, parseIsoDate } from '../../util/dates.ts';
 import type { DataSource, LoadedWindow, WindowRequest } from '../types.ts';
-import { readPartition, type PageState, type PriceRecord } from './paginate.ts';
-import { partitionSymbols } from './partitions.ts';
-
-/** Progress of a long read: rows so far of an expected total (null while unknown). */
 import type { ProgressReporter } from '../../util/progress.ts';
+import { PAGE_ROWS, readPartition, type PageState, type PriceRecord } from './paginate.ts';
+import { partitionSymbols } from './partitions.ts';
 
 export type { ProgressReporter };
 
 export interface SupabaseSourceOptions {
-  /** Rows asked per page; the server's cap lowers it (default 10,000; Supabase's cap is 1,000). */
+  /** Rows asked per page; the server's cap lowers it (default `PAGE_ROWS`, 10,000; Supabase's cap is 1,000). */
   readonly pageSize?: number;
-  /** Told of progress while prices are read (a progress bar on a terminal). */
+  /** Told of progress while prices are read (rows so far of an expected total, null while unknown: a progress bar on a terminal). */
   readonly progress?: (label: string) => ProgressReporter & { stop(): void };
 }
 
@@ -64,32 +62,34 @@ export class SupabaseSource implements DataSource {
     }
     const symbols = members.map((m) => m.symbol);
     const partitions = partitionSymbols(symbols, this.rest.connections);
-    const state: PageState = { limit: this.options.pageSize ?? 10_000, cap: undefined, requests: 0 };
+    const state: PageState = { limit: this.options.pageSize ?? PAGE_ROWS, cap: undefined, requests: 0 };
     const warmup = Math.max(0, Math.trunc(request.warmupBars));
     const rows: PriceRow[] = [];
     const bar = this.options.progress?.(`prices ${this.rest.host}`);
-
-    // 2. The window with an estimated warm-up.
-    let fromDay = request.startDay - calendarDays(warmup);
-    await this.readRange(partitions, fromDay, request.endDay, state, rows, bar);
-    // 3. More history while the warm-up is short and earlier data exist.
     let firstDay = request.startDay;
-    for (;;) {
-      const before = [...new Set(rows.filter((r) => r.day < request.startDay).map((r) => r.day))].sort((a, b) => b - a);
-      if (before.length >= warmup) {
-        firstDay = warmup === 0 ? request.startDay : before[warmup - 1]!;
-        break;
+    try {
+      // 2. The window with an estimated warm-up.
+      let fromDay = request.startDay - calendarDays(warmup);
+      await this.readRange(partitions, fromDay, request.endDay, state, rows, bar);
+      // 3. More history while the warm-up is short and earlier data exist.
+      for (;;) {
+        const before = [...new Set(rows.filter((r) => r.day < request.startDay).map((r) => r.day))].sort((a, b) => b - a);
+        if (before.length >= warmup) {
+          firstDay = warmup === 0 ? request.startDay : before[warmup - 1]!;
+          break;
+        }
+        const earlier = await this.latestBefore(partitions, fromDay);
+        if (earlier === undefined) {
+          firstDay = before.length ? before[before.length - 1]! : request.startDay;
+          break;
+        }
+        const nextFrom = Math.min(earlier, fromDay - 1) - calendarDays(warmup - before.length);
+        await this.readRange(partitions, nextFrom, fromDay - 1, state, rows, bar);
+        fromDay = nextFrom;
       }
-      const earlier = await this.latestBefore(partitions, fromDay);
-      if (earlier === undefined) {
-        firstDay = before.length ? before[before.length - 1]! : request.startDay;
-        break;
-      }
-      const nextFrom = Math.min(earlier, fromDay - 1) - calendarDays(warmup - before.length);
-      await this.readRange(partitions, nextFrom, fromDay - 1, state, rows, bar);
-      fromDay = nextFrom;
+    } finally {
+      bar?.stop(); // also when a read fails: a bar left running keeps the terminal's cursor hidden
     }
-    bar?.stop();
     // 4. The panel.
     const kept = rows.filter((r) => r.day >= firstDay);
     const panel = panelFromRows(members, kept, request.shared);
@@ -119,7 +119,7 @@ export class SupabaseSource implements DataSource {
     for (;;) {
       let q = this.rest.client.from(table).select('symbol,peer_group,name', out.length ? undefined : { count: 'exact' }).eq('season', Math.trunc(season));
       if (out.length) q = q.gt('symbol', out[out.length - 1]!.symbol);
-      const res = await this.rest.run<{ symbol: string; peer_group: string | null; name: string | null }[]>(`read ${table}`, q.order('symbol', { ascending: true }).limit(10_000));
+      const res = await this.rest.run<{ symbol: string; peer_group: string | null; name: string | null }[]>(`read ${table}`, q.order('symbol', { ascending: true }).limit(PAGE_ROWS));
       if (!out.length) total = res.count;
       if (!res.data?.length) break;
       for (const r of res.data) out.push({ symbol: String(r.symbol), peer_group: String(r.peer_group ?? 'default'), name: r.name ?? '' });

@@ -1,13 +1,13 @@
 import { SAMPLE_DATA_DIR } from '../../../src/config/run-config.ts';
 import { loadSupabaseSettings, SupabaseRest, type RestTuning } from '../../../src/supabase/index.ts';
 import { loadDataFolder, openDatabase } from './database.ts';
-import { startPostgrest, type PostgrestServer } from './server.ts';
+import { startPostgrest, SUPABASE_MAX_ROWS, type PostgrestServer } from './server.ts';
 
-export { startPostgrest, type PostgrestServer } from './server.ts';
+export { startPostgrest, SUPABASE_MAX_ROWS, type PostgrestServer } from './server.ts';
 export { TRANSIENT_FAULTS, seeded, type FaultKind } from './faults.ts';
 
 /** The server over the sample market (optionally only a date range of its prices). */
-export async function sampleServer(range: { from?: string; to?: string } = {}, maxRows: number | null = 1000): Promise<PostgrestServer> {
+export async function sampleServer(range: { from?: string; to?: string } = {}, maxRows: number | null = SUPABASE_MAX_ROWS): Promise<PostgrestServer> {
   const db = await openDatabase();
   await loadDataFolder(db, SAMPLE_DATA_DIR, range);
   return startPostgrest({ db, maxRows, closeDb: true });

@@ -54,6 +54,9 @@ export interface ServerOptions {
   readonly closeDb?: boolean;
 }
 
+/** Supabase's `db-max-rows`: the server's cap unless told otherwise. */
+export const SUPABASE_MAX_ROWS = 1_000;
+
 const newStats = (): ServerStats => ({ requests: 0, byMethod: {}, socketsAccepted: 0, socketsOpen: 0, socketsPeak: 0, socketsRefused: 0, inFlight: 0, inFlightPeak: 0, faults: {} });
 
 export async function startPostgrest(options: ServerOptions = {}): Promise<PostgrestServer> {
@@ -253,9 +256,11 @@ export async function startPostgrest(options: ServerOptions = {}): Promise<Postg
     db,
     faults,
     get stats() { return stats; },
-    maxRows: options.maxRows === undefined ? 1000 : options.maxRows,
+    maxRows: options.maxRows === undefined ? SUPABASE_MAX_ROWS : options.maxRows,
     reset() {
-      stats = newStats();
+      // Sockets still open (or closing) stay counted: their close comes after the reset, and the
+      // connection cap must see every socket there is, not go below zero and admit more.
+      stats = { ...newStats(), socketsOpen: stats.socketsOpen, socketsPeak: stats.socketsOpen };
       Object.assign(faults, defaultFaults());
       for (const s of idle.keys()) s.destroy();
     },

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSupabaseSettings } from '../../src/supabase/config.ts';
+import { runDoctor } from '../../src/supabase/doctor.ts';
+import { METRIC_COLUMNS, TABLE_COLUMNS } from '../../src/supabase/schema.ts';
+import { readRunFolder, runRow } from '../../src/upload/run-rows.ts';
+import { tempDir } from '../support/cli.ts';
+import { sampleServer, serverEnv, type PostgrestServer } from '../support/postgrest/index.ts';
+import { writeRunFolder } from '../support/run-folder.ts';
+
+describe('backtest doctor', () => {
+  let server: PostgrestServer;
+  beforeAll(async () => {
+    server = await sampleServer({ from: '2025-12-01', to: '2025-12-31' });
+  });
+  afterAll(async () => server?.close());
+
+  const findingOf = async (table: string) => {
+    const report = await runDoctor(loadSupabaseSettings(serverEnv(server), { connections: 2 }));
+    return { report, finding: report.findings.find((f) => f.what.startsWith(`table ${table}:`)) };
+  };
+
+  it('finds any metric column missing from backtest_variants, not only the first few', async () => {
+    expect((await findingOf('backtest_variants')).finding?.what).toBe('table backtest_variants: present with its columns');
+    for (const column of ['calmar', METRIC_COLUMNS.at(-1)!]) {
+      await server.db.exec(`alter table backtest_variants drop column ${column}`);
+      await server.refreshSchema();
+      try {
+        const { finding } = await findingOf('backtest_variants');
+        expect(finding?.what).toMatch(new RegExp(`table backtest_variants: a column is missing \\(column "${column}" does not exist.*\\(needed only to upload results\\)$`));
+        expect(finding?.fix).toMatch(/apply the latest migrations/);
+      } finally {
+        await server.db.exec(`alter table backtest_variants add column ${column} double precision`);
+        await server.refreshSchema();
+      }
+    }
+  });
+
+  it('a missing universe table is one FAIL among the findings: the other tables, the row cap and the burst are still checked', async () => {
+    await server.db.exec('alter table universe rename to universe_gone');
+    await server.refreshSchema();
+    try {
+      const report = await runDoctor(loadSupabaseSettings(serverEnv(server), { connections: 2 }));
+      expect(report.ok).toBe(false);
+      expect(report.findings.filter((f) => !f.ok)).toEqual([
+        { ok: false, what: 'table universe: missing', fix: 'apply the migrations in supabase/migrations (supabase db push, or paste them into the SQL editor)' },
+      ]);
+      const what = report.findings.map((f) => f.what);
+      expect(what[1]).toMatch(/^reached 127\.0\.0\.1:\d+: /);
+      for (const table of ['prices', 'backtest_runs', 'backtest_variants', 'backtest_equity', 'backtest_trades', 'backtest_diagnostics']) {
+        expect(what).toContain(`table ${table}: present with its columns`);
+      }
+      expect(what).toContain('row cap: 1,000 rows per request (PostgREST max-rows); reads page through it');
+      expect(what.at(-1)).toMatch(/^burst of 8 concurrent requests: 8 answered, 0 failed, 0 retried; /); // 4 × 2 connections, on prices
+    } finally {
+      await server.db.exec('alter table universe_gone rename to universe');
+      await server.refreshSchema();
+    }
+  });
+
+  it('checks the very columns the upload sends, table by table', async () => {
+    const { dir } = await writeRunFolder(tempDir());
+    const folder = await readRunFolder(dir);
+    for (const table of folder.tables) {
+      const first = (await table.rows().next()).value as Record<string, unknown>;
+      expect(Object.keys(first).sort(), table.table).toEqual([...TABLE_COLUMNS[table.table]].sort());
+    }
+    expect(Object.keys(runRow(folder, 'running', 'local')).sort()).toEqual([...TABLE_COLUMNS.runs].sort());
+  });
+});
