@@ -1,6 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { SAVED_TABLES, type SavedTable } from '../config/run-config.ts';
 import { DataError } from '../errors.ts';
+import { readManifestFile } from '../writers/manifest-file.ts';
 
 /**
  * Finding a finished run: by id (or a unique prefix of one) in the results folder, by a folder path,
@@ -38,6 +40,8 @@ export interface RunFolder {
   readonly id: string;
   readonly dir: string;
   readonly manifest: RunManifest;
+  /** The per-variant tables the run wrote (`--save`). */
+  readonly saved: ReadonlySet<SavedTable>;
 }
 
 export interface FindRunOptions {
@@ -74,27 +78,31 @@ export function openRun(dir: string, options: Pick<FindRunOptions, 'allowPartial
     throw new DataError(`run ${id} did not complete (status "${manifest.status}"${why}); there is nothing to look at — run it again`, 'E_RUN_FAILED');
   }
   if (!existsSync(join(dir, 'summary.csv'))) throw new DataError(`run ${id} has a manifest but no summary.csv in ${dir}; the folder was changed after the run — run it again`, 'E_RUN_INCOMPLETE');
-  return { id, dir, manifest };
+  return { id, dir, manifest, saved: savedTables(manifest, dir) };
+}
+
+/** `settings.save` of the manifest, or (a run from before it was recorded) the tables whose files are there. */
+function savedTables(manifest: RunManifest, dir: string): ReadonlySet<SavedTable> {
+  const listed = manifest.settings?.save;
+  if (Array.isArray(listed)) return new Set(SAVED_TABLES.filter((t) => listed.includes(t)));
+  return new Set(SAVED_TABLES.filter((t) => existsSync(join(dir, `${t}.csv`))));
+}
+
+/** The run's `--save` as typed, for messages: `--save none`, `--save equity,trades`. */
+export function saveOption(run: RunFolder): string {
+  return `--save ${SAVED_TABLES.filter((t) => run.saved.has(t)).join(',') || 'none'}`;
 }
 
 function readManifest(dir: string): RunManifest {
-  const file = join(dir, 'manifest.json');
-  if (!existsSync(file)) {
+  const m = readManifestFile(dir);
+  if (m.state === 'missing') {
     throw new DataError(
       `${dir} has no manifest.json, so it is not a complete run (a run writes its manifest last: this one failed or was stopped while writing); run it again`,
       'E_RUN_INCOMPLETE',
     );
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new DataError(`${file} is not valid JSON (${(err as Error).message}); the run folder is damaged — run it again`, 'E_RUN_BROKEN');
-  }
-  if (!parsed || typeof parsed !== 'object' || typeof (parsed as RunManifest).status !== 'string') {
-    throw new DataError(`${file} is not a run manifest (it has no status); the run folder is damaged — run it again`, 'E_RUN_BROKEN');
-  }
-  return parsed as RunManifest;
+  if (m.state === 'broken') throw new DataError(`${m.file} is ${m.reason}; the run folder is damaged — run it again`, 'E_RUN_BROKEN');
+  return m.manifest as unknown as RunManifest;
 }
 
 /** The folder `ref` names: a path, an id in `parent`, or a unique prefix of one. */

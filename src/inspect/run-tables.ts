@@ -149,6 +149,11 @@ export async function queryObjects(tables: RunTables, sql: string): Promise<Reco
   return r.rows.map((row) => Object.fromEntries(r.columns.map((c, k) => [c, row[k]])));
 }
 
+/** True when the run's strategy declares a signal (summary.csv has its diagnostics columns). */
+export function hasSignal(tables: RunTables): boolean {
+  return (tables.columns.summary ?? []).some((c) => (SIGNAL_COLUMNS as readonly string[]).includes(c));
+}
+
 /** A double-quoted SQL identifier (peer-group columns hold spaces). */
 export function sqlName(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;

@@ -1,6 +1,7 @@
 import type { DuckDBPreparedStatement } from '@duckdb/node-api';
 import { DataError, UsageError } from '../errors.ts';
-import { readRows, RUN_TABLES, type QueryResult, type RunTable, type RunTables } from './run-tables.ts';
+import { saveOption } from './run-folder.ts';
+import { hasSignal, readRows, RUN_TABLES, type QueryResult, type RunTable, type RunTables } from './run-tables.ts';
 
 /**
  * The user's `--sql`, over a run's tables and nothing else:
@@ -14,14 +15,25 @@ import { readRows, RUN_TABLES, type QueryResult, type RunTable, type RunTables }
  * run lacks says why it is missing.
  */
 /** Why a run may lack a table, for messages. */
-const WHY_ABSENT: Record<RunTable, string> = {
-  summary: 'the run folder is damaged',
-  equity: 'the run folder is damaged',
-  trades: 'the run folder is damaged',
-  diagnostics: 'only strategies with a signal (vopa, momentum) write it',
-  benchmark: 'runs before the benchmark existed did not write it',
-  signals: 'only runs with --signals write it',
-};
+function whyAbsent(table: RunTable, tables: RunTables): string {
+  const { run } = tables;
+  const notSaved = `it was not saved: ${saveOption(run)}`;
+  const damaged = 'the run folder is damaged';
+  switch (table) {
+    case 'summary':
+      return damaged;
+    case 'equity':
+    case 'trades':
+      return run.saved.has(table) ? damaged : notSaved;
+    case 'diagnostics':
+      if (!hasSignal(tables)) return 'only strategies with a signal (vopa, momentum) write it';
+      return run.saved.has('diagnostics') ? damaged : notSaved;
+    case 'benchmark':
+      return 'runs before the benchmark existed did not write it';
+    case 'signals':
+      return 'only runs with --signals write it';
+  }
+}
 
 export async function userQuery(tables: RunTables, sql: string): Promise<QueryResult> {
   // DuckDB's module loads with the first connection (openDuck), not at every start of `backtest`.
@@ -47,7 +59,7 @@ export async function userQuery(tables: RunTables, sql: string): Promise<QueryRe
     const missing = /Table with name "?([A-Za-z_]+)"? does not exist/i.exec(message)?.[1]?.toLowerCase();
     const known = `tables: ${tables.present.join(', ')}`;
     if (missing && (RUN_TABLES as readonly string[]).includes(missing)) {
-      throw new UsageError(`--sql: run ${tables.run.id} has no ${missing}.csv (${WHY_ABSENT[missing as RunTable]}), so there is no table ${missing}; ${known}`, 'E_BAD_SQL', { cause: err });
+      throw new UsageError(`--sql: run ${tables.run.id} has no ${missing}.csv (${whyAbsent(missing as RunTable, tables)}), so there is no table ${missing}; ${known}`, 'E_BAD_SQL', { cause: err });
     }
     throw new UsageError(`--sql: ${message}; ${known}`, 'E_BAD_SQL', { cause: err });
   }

@@ -116,6 +116,21 @@ describe('backtest inspect', () => {
     expect(JSON.parse(described.stdout).map((c: Row) => c.column_name)).toContain('sharpe');
   });
 
+  it('--sql on a table --save left out says it was not saved (exit 2, one line)', () => {
+    const out = tempDir();
+    const run = backtest(['2025-10-07', '2025-11-03', '--grid', 'top=5,10', '--save', 'trades', '--json', '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const id = JSON.parse(run.stdout).run_id as string;
+    for (const table of ['equity', 'diagnostics']) {
+      const r = backtest(['inspect', '--out', out, '--sql', `SELECT count(*) FROM ${table}`]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`backtest: --sql: run ${id} has no ${table}.csv (it was not saved: --save trades), so there is no table ${table}; tables: summary, trades, benchmark\n`);
+    }
+    const view = backtest(['inspect', '--out', out]);
+    expect(view.code, view.stderr).toBe(0);
+    expect(view.stdout).toContain('files: summary.csv (2 rows), trades.csv');
+  });
+
   it('with no run in results/, and on an unfinished run folder: exit 2 and one line', () => {
     const empty = tempDir();
     const none = backtest(['inspect'], { cwd: empty });
