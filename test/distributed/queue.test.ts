@@ -39,7 +39,7 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a coordinator and worker p
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     expect(manifest.status).toBe('complete');
     expect(manifest.variants_finished).toBe(12);
-    expect(manifest.execution).toMatchObject({ kind: 'queue', queue: url, chunk_size: 2, chunks: 6, duplicate_results: 0 });
+    expect(manifest.execution).toMatchObject({ kind: 'queue', queue: url, chunk_size: 2, chunks: 6 });
     const byWorker = manifest.execution.workers as { chunks: number; variants: number }[];
     expect(byWorker.reduce((n, w) => n + w.variants, 0)).toBe(12);
     // The journal is gone once the folder is complete, and so are the run's jobs.
