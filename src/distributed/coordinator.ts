@@ -36,7 +36,7 @@ export interface QueueExecutorOptions {
   readonly target: QueueTarget;
   /** The run id is an earlier run's: continue from its journal (its chunk size). */
   readonly resume?: boolean | undefined;
-  /** `--chunk-size`: variants per job, instead of the measured size (a fresh run only). */
+  /** `--chunk-size`: variants per job, instead of the measured size (a resumed run keeps its own). */
   readonly chunkSize?: number | undefined;
   /** One line for the user (stderr). */
   readonly log?: ((line: string) => void) | undefined;
@@ -233,8 +233,13 @@ async function collect(c: RunJobs, events: QueueEvents, pending: Map<string, Chu
   }
 }
 
-/** Closes the Redis clients (at once when Redis is gone: BullMQ then drops the connections), waiting at most CLOSE_MS. */
+/**
+ * Closes the Redis clients, waiting at most CLOSE_MS; then (or at once when Redis is gone) drops
+ * their connections: a polite QUIT waits for a Redis that is not there, and a client left
+ * reconnecting would keep the process alive after the run has ended.
+ */
 async function close(c: RunJobs, events: QueueEvents): Promise<void> {
-  const closing = Promise.all([c.queue.close(), events.close(), c.results.close()]).catch(() => {});
-  await Promise.race([closing, new Promise((r) => setTimeout(r, CLOSE_MS).unref())]);
+  const closing = Promise.all([c.queue.close(), events.close(), c.results.close()]).then(() => true, () => false);
+  const closed = c.watch.down ? false : await Promise.race([closing, new Promise<false>((r) => setTimeout(() => r(false), CLOSE_MS).unref())]);
+  if (!closed) for (const client of [c.queue, events]) void client.disconnect().catch(() => {});
 }

@@ -6,7 +6,7 @@ import type { Collected } from './collected.ts';
 import type { RunJournal } from './journal.ts';
 import { jobId, PAYLOAD_VERSION, type JobPayload, type RunDescriptor } from './payload.ts';
 import type { RedisWatch } from './redis-watch.ts';
-import type { ResultStore } from './result-store.ts';
+import { RESULT_TTL_S, type ResultStore } from './result-store.ts';
 import { decodeChunk } from './wire.ts';
 
 /**
@@ -26,7 +26,6 @@ export interface RunJobs {
 
 export type ChunkState = JobState | 'unknown';
 
-const WEEK_S = 7 * 24 * 3600;
 /** Job ids per batch of pipelined state lookups. */
 const BATCH = 500;
 /** After a failure or Ctrl-C, the time allowed for taking the run's jobs off the queue. */
@@ -41,8 +40,8 @@ const jobOptions = (id: string): JobsOptions => ({
   backoff: { type: 'exponential', delay: 2_000 },
   // The coordinator removes a finished job once it has the result; these only bound what a
   // coordinator that never comes back leaves in Redis.
-  removeOnComplete: { age: WEEK_S },
-  removeOnFail: { age: WEEK_S },
+  removeOnComplete: { age: RESULT_TTL_S },
+  removeOnFail: { age: RESULT_TTL_S },
 });
 
 function payload(c: RunJobs, r: ChunkRange): JobPayload {

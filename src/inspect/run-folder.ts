@@ -120,25 +120,24 @@ function locate(ref: string, parent: string, cwd: string): string {
   throw new DataError(`no run "${ref}" in ${parent} (nor a folder of that name); \`backtest inspect\` with no argument takes the latest`, 'E_RUN_NOT_FOUND');
 }
 
-/** The complete run created last (by manifest time, then by id, which starts with the time). */
+/**
+ * The complete run created last. Run ids begin with their UTC start time (20261122T100239Z-…), so
+ * the folders are tried newest first and the first complete one wins: one manifest read, not one
+ * per run, however many runs the folder holds.
+ */
 function latestRun(parent: string, options: FindRunOptions): RunFolder {
   if (!existsSync(parent)) throw new DataError(`no runs: ${parent} does not exist; run a backtest first (backtest <start> <end>)`, 'E_NO_RUNS');
-  const complete: RunFolder[] = [];
-  let other = 0;
-  for (const name of runFolders(parent)) {
+  const names = runFolders(parent).reverse();
+  for (const name of names) {
     try {
-      complete.push(openRun(join(parent, name), options));
+      return openRun(join(parent, name), options);
     } catch {
-      other++;
+      // incomplete or failed: the next older one
     }
   }
   const writing = readdirSync(parent).filter((n) => PARTIAL_FOLDER.test(n)).length;
-  if (!complete.length) {
-    const seen = other + writing ? ` (${other + writing} incomplete or failed folder(s) there)` : '';
-    throw new DataError(`no complete run in ${parent}${seen}; run a backtest first (backtest <start> <end>)`, 'E_NO_RUNS');
-  }
-  complete.sort((a, b) => (a.manifest.created_at ?? '').localeCompare(b.manifest.created_at ?? '') || a.id.localeCompare(b.id));
-  return complete[complete.length - 1]!;
+  const seen = names.length + writing ? ` (${names.length + writing} incomplete or failed folder(s) there)` : '';
+  throw new DataError(`no complete run in ${parent}${seen}; run a backtest first (backtest <start> <end>)`, 'E_NO_RUNS');
 }
 
 /** Sub-folders of `parent` that may be runs (not hidden: a run being written starts with a dot). */

@@ -91,6 +91,29 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a coordinator and worker p
   });
 });
 
+describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a worker on another version', () => {
+  let redis: RedisServer;
+  let worker: WorkerProcess | undefined;
+  afterAll(async () => {
+    await worker?.stop();
+    await redis?.stop();
+  });
+
+  it('refuses the run, naming both versions, and the coordinator stops with its message', async () => {
+    redis = await startRedis();
+    const url = redis.url(0);
+    worker = startWorker(url, [], { BACKTEST_TEST_VERSION: '0.0.0-other' });
+    await worker.waitFor(/waiting for jobs/);
+    const out = tempDir();
+    const r = await backtestAsync([...RUN, '--queue', url, '--chunk-size', '6', '--out', out]);
+    expect(r.code, r.stderr).toBe(1);
+    const ours = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')).version as string;
+    const node = process.versions.node.split('.')[0];
+    expect(r.stderr).toContain(`refuses run`);
+    expect(r.stderr).toContain(`it runs vopa-backtest 0.0.0-other on Node ${node}, the coordinator vopa-backtest ${ours} on Node ${node}`);
+  });
+});
+
 describe('backtest --queue: bad input', () => {
   const url = (text: string) => backtest(['2025-10-07', '2026-01-03', '--grid', 'top=5,10', '--queue', text, '--out', tempDir()]);
 
