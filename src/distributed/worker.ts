@@ -109,6 +109,12 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
       let closed = false;
       const closing = worker.close(force).catch(() => {}).finally(() => { closed = true; });
       while (!closed && results.reachable) await Promise.race([closing, new Promise((r) => setTimeout(r, 1_000))]);
+      if (!closed) {
+        // Its clients would go on reconnecting, keeping the process alive: drop them. (BullMQ's
+        // `disconnect` leaves out the blocking connection, which it keeps protected.)
+        const blocking = (worker as unknown as { blockingConnection?: { disconnect(wait?: boolean): Promise<void> } }).blockingConnection;
+        void Promise.allSettled([worker.disconnect(), blocking?.disconnect(false)]);
+      }
       await runs.close();
       await results.close();
     },

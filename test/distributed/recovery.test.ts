@@ -70,15 +70,18 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: recovery on a real redis-s
     expect((manifest.execution.workers as { name: string }[]).map((w) => w.name)).not.toContain(`${victim.stderr().match(/worker (\S+):/)![1]}`);
   });
 
-  it('Ctrl-C on a worker lets its running job finish (its result counts), then it exits 130', async () => {
-    const url = redis.url(2);
+  it.each([
+    ['Ctrl-C', 'SIGINT', 2],
+    ['SIGTERM', 'SIGTERM', 3],
+  ] as const)('%s on a worker lets its running job finish (its result counts), then it exits 130', async (_, signal, db) => {
+    const url = redis.url(db);
     const out = tempDir();
     const coordinator = backtestAsync([...RUN, '--queue', url, '--chunk-size', '2', '--out', out]);
     const leaving = startWorker(url);
     workers.push(leaving);
     const started = /run \S+ chunk (\d+) \(variants [\d–]+\): started/;
     const chunk = started.exec(await leaving.waitFor(started))![1];
-    leaving.child.kill('SIGINT');
+    leaving.child.kill(signal);
     expect(await leaving.exited).toBe(130);
     expect(leaving.stderr()).toMatch(new RegExp(`chunk ${chunk} \\(variants [\\d–]+\\): done`));
     expect(leaving.stderr()).toMatch(/finishing the jobs it is running/);
