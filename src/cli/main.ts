@@ -92,11 +92,18 @@ export async function runCli(): Promise<void> {
     setGraceful: (on) => { graceful = on; },
     interactive: process.stderr.isTTY,
   };
-  process.on('SIGINT', () => {
+  // SIGTERM (a service manager or a container stopping, which sends SIGKILL after a grace period)
+  // is taken as Ctrl-C: a coordinator or a worker of a distributed run stops keeping what finished.
+  const interrupt = () => {
     if (!graceful || controller.signal.aborted) return quit();
     process.stderr.write('\nbacktest: stopping; finished work is kept (Ctrl-C again to quit now)\n');
     controller.abort();
-  });
-  process.once('SIGTERM', quit);
-  process.exitCode = await main(args, io);
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
+  const code = await main(args, io);
+  process.exitCode = code;
+  // The command has finished and said so: a timer or socket a library left behind (BullMQ's clients
+  // retrying a Redis that is gone) must not keep the process alive.
+  setTimeout(() => process.exit(code), 1_000).unref();
 }

@@ -1,21 +1,18 @@
 /**
  * A thread of a queue worker's pool: it receives one run (workerData: the panel in shared memory,
- * the strategy's setup data) and then chunks of its variants, each with the factors they need
- * (computed once by the worker's main thread, in shared memory), and returns each chunk's result
- * as wire text. The simulation is the local run's (`evaluateVariant`); the main thread stays free to
- * keep the jobs' locks alive while this one computes.
+ * the strategy's setup data) and then chunks of its variants. Each task brings the factors the
+ * worker already holds for the run (shared memory, never copied); the factors still missing are
+ * computed here, into shared memory, and handed back with the chunk's result (wire text), so the
+ * process computes each factor about once and its main thread computes none — it stays free to
+ * keep the jobs' locks alive. The simulation is the local run's (`ThreadSimulation`).
  */
 import { workerData } from 'piscina';
 import type { Params } from '../api.ts';
-import { evaluateVariant } from '../app/variant.ts';
 import type { SavedTable } from '../config/run-config.ts';
-import { BacktestError } from '../errors.ts';
 import type { Panel } from '../panel/panel.ts';
-import { FactorCache } from '../runner/factor-cache.ts';
 import type { FillTiming } from '../runner/schedule.ts';
 import type { SimulationSettings } from '../runner/simulate.ts';
-import { loadStrategy } from '../strategy/registry.ts';
-import type { VariantFailure } from '../variants/types.ts';
+import { ThreadSimulation } from '../variants/thread-simulation.ts';
 import { encodeWire, shipped, WIRE_VERSION, wireOutcome, type ChunkResult } from './wire.ts';
 
 export interface ThreadRun {
@@ -35,28 +32,26 @@ export interface ThreadRun {
 export interface ChunkTask {
   readonly chunk: number;
   readonly variants: ReadonlyArray<{ readonly id: number; readonly params: Params }>;
+  /** Factors of the run the worker holds (computed by its threads for earlier chunks), by key. */
+  readonly factors: ReadonlyArray<readonly [string, Float64Array]>;
+}
+
+export interface ChunkDone {
+  /** The chunk's `ChunkResult` as wire text. */
+  readonly text: string;
+  /** Factors this task computed (shared memory), for the worker to hand to later tasks. */
   readonly factors: ReadonlyArray<readonly [string, Float64Array]>;
 }
 
 const run = workerData as ThreadRun;
 const ship = shipped(run.save, run.signals);
-const factors = new FactorCache(run.panel);
-const strategy = loadStrategy(run.strategySource).then((s) => s.strategy);
+const simulation = new ThreadSimulation(run, { sharedFactors: true });
 
-export default async function simulateChunk(task: ChunkTask): Promise<string> {
-  const s = await strategy;
-  for (const [key, values] of task.factors) factors.put(key, values);
+export default async function simulateChunk(task: ChunkTask): Promise<ChunkDone> {
+  for (const [key, values] of task.factors) simulation.factors.put(key, values);
+  const known = new Set([...simulation.factors.entries()].map(([key]) => key));
   const started = performance.now();
-  const outcomes = task.variants.map(({ id, params }) => {
-    try {
-      const o = evaluateVariant({ panel: run.panel, strategy: s, id, params, startDay: run.startDay, endDay: run.endDay, fill: run.fill, settings: run.settings, factors, setupData: run.setupData });
-      return wireOutcome(o, ship);
-    } catch (err) {
-      const e = err as Error;
-      const failure: VariantFailure = { variant: id, message: e.message, code: e instanceof BacktestError ? e.code : undefined };
-      throw Object.assign(new Error(JSON.stringify(failure)), { name: 'VariantFailure' });
-    }
-  });
+  const outcomes = await simulation.simulate(task.variants, (o) => wireOutcome(o, ship));
   const result: ChunkResult = { v: WIRE_VERSION, runId: run.runId, chunk: task.chunk, worker: run.worker, ms: Math.round(performance.now() - started), outcomes };
-  return encodeWire(result);
+  return { text: encodeWire(result), factors: [...simulation.factors.entries()].filter(([key]) => !known.has(key)) };
 }

@@ -35,9 +35,16 @@ export function chunkSize(e: ChunkEstimate): number {
   return Math.max(1, Math.min(MAX_CHUNK, Math.round(target / pace), bySize));
 }
 
+/** A chunk of a run's plan: its number and its variants' indexes (0-based, end exclusive). */
+export interface ChunkRange {
+  readonly chunk: number;
+  readonly from: number;
+  readonly to: number;
+}
+
 /** The variant indexes (0-based, end exclusive) of each chunk. */
-export function chunkRanges(variants: number, size: number): Array<{ readonly chunk: number; readonly from: number; readonly to: number }> {
-  const out: Array<{ chunk: number; from: number; to: number }> = [];
+export function chunkRanges(variants: number, size: number): ChunkRange[] {
+  const out: ChunkRange[] = [];
   for (let from = 0, chunk = 0; from < variants; from += size, chunk++) out.push({ chunk, from, to: Math.min(variants, from + size) });
   return out;
 }

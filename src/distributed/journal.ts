@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
 
@@ -9,7 +9,8 @@ import { UsageError } from '../errors.ts';
  * - `chunk-NNNNN.json`: each chunk's result as its worker returned it, written (atomically) before
  *   the job is removed from Redis — so results stay in Redis only until the coordinator has them,
  *   and a coordinator that crashes or is interrupted resumes from here (`--resume RUN_ID`).
- * The folder is removed once the run folder is complete.
+ * The folder is removed once the run folder is complete. A chunk file that cannot be read back (a
+ * crash on a file system that lost it) costs that chunk only: the coordinator runs it again.
  */
 export interface JournalMeta {
   readonly v: 1;
@@ -61,7 +62,7 @@ export class RunJournal {
     return new RunJournal(dir, meta);
   }
 
-  /** Chunks whose results are on disk. */
+  /** Chunks whose results are on disk (each still to be checked when read). */
   done(): number[] {
     return readdirSync(this.dir)
       .map((f) => /^chunk-(\d+)\.json$/.exec(f))
@@ -87,9 +88,20 @@ export class RunJournal {
   }
 }
 
-/** Write to a temporary name, then rename: a reader never sees half a file. */
+/**
+ * Write to a temporary name, flush it to the disk, then rename: a reader never sees half a file, and
+ * after a power cut a chunk file is either whole or absent (without the fsync, the rename may reach
+ * the disk before the data, leaving an empty file under the final name). The folder itself is not
+ * synced: a rename lost that way loses the chunk, which then runs again.
+ */
 function atomicWrite(file: string, text: string): void {
   const temp = `${file}.tmp`;
-  writeFileSync(temp, text);
+  const fd = openSync(temp, 'w');
+  try {
+    writeFileSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(temp, file);
 }

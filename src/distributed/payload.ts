@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Params } from '../api.ts';
+import { engineVersion, type EngineVersion } from '../app/versions.ts';
 import type { RunConfig, SavedTable } from '../config/run-config.ts';
 import type { FillTiming } from '../runner/schedule.ts';
 import type { SimulationSettings } from '../runner/simulate.ts';
@@ -13,7 +14,8 @@ import { STRATEGIES_DIR, type LoadedStrategy } from '../strategy/registry.ts';
  * variants with the same engine code and the same data — and nothing secret. The data are named,
  * not shipped: a local folder is the worker's own `--data`; Supabase is read with the worker's own
  * credentials. The coordinator's fingerprint of the panel travels along, so a worker whose data
- * differ refuses instead of computing something else. (BullMQ stores it as JSON.)
+ * differ refuses instead of computing something else, and so does a worker on another version of
+ * vopa-backtest or another Node major (the same inputs through other code). (BullMQ stores it as JSON.)
  */
 export interface RunDescriptor {
   readonly runId: string;
@@ -28,10 +30,15 @@ export interface RunDescriptor {
   /** Tables the coordinator writes (`--save`, `--signals`): a worker ships only what they need. */
   readonly save: readonly SavedTable[];
   readonly signals: boolean;
+  /** The coordinator's vopa-backtest and Node versions: a worker on others refuses. */
+  readonly engine: EngineVersion;
 }
 
+/** The job payload's version: a worker refuses a payload of another (an older or newer coordinator). */
+export const PAYLOAD_VERSION = 2;
+
 export interface JobPayload {
-  readonly v: 1;
+  readonly v: typeof PAYLOAD_VERSION;
   readonly run: RunDescriptor;
   readonly chunk: number;
   /** The chunk's variants: ids (1-based, the run's order) and resolved parameters. */
@@ -64,12 +71,13 @@ export function describeRun(runId: string, config: RunConfig, window: WindowRequ
     fingerprint,
     save: [...config.save].sort(),
     signals: config.signals,
+    engine: engineVersion(),
   };
 }
 
 /**
  * What must not change between a run and its `--resume`: the descriptor (less the fingerprint, checked
- * apart with its own message) and every variant, in order.
+ * apart with its own message; the engine's versions included) and every variant, in order.
  */
 export function planDigest(run: RunDescriptor, variants: readonly Params[]): string {
   const { fingerprint: _, runId: __, data, ...rest } = run;

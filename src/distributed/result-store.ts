@@ -5,36 +5,58 @@ import type { QueueTarget } from './queue-url.ts';
  * Where a chunk's result waits for the coordinator: one Redis string per job, beside the job rather
  * than as its return value — BullMQ copies a return value into the queue's events stream (kept to
  * 10,000 events), which would hold every result a second time, long after it was collected. The
- * job returns only the result's size. The coordinator deletes the string once the result is in
- * its journal; an expiry bounds what a coordinator that never comes back leaves behind. A job run
- * twice (a stalled worker that was only slow) writes the same text twice: results are deterministic.
+ * job returns only the result's size.
+ *
+ * - A worker writes a result only while its job exists (one Lua script: check, then set): a worker
+ *   that was only slow, whose stalled job ran elsewhere and was collected and removed meanwhile,
+ *   leaves nothing behind. Results are deterministic, so two workers writing the same job's result
+ *   write the same text.
+ * - The coordinator deletes the string once the result is in its journal (after removing the job),
+ *   and a resumed run deletes those of chunks already in its journal (a coordinator that crashed
+ *   between the two); an expiry bounds what a coordinator that never comes back leaves behind.
+ * - Commands retry through about 20 reconnections (ioredis's default, some 30 s), then fail: a
+ *   worker's job is then retried by BullMQ, and the coordinator gives up on a Redis that stays away.
  */
 export const RESULT_TTL_S = 7 * 24 * 3600;
+
+const PUT_WHILE_JOB_EXISTS = `if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[2])
+  return 1
+end
+return 0`;
 
 /** Chunk results by job id, in the queue's Redis. */
 export class ResultStore {
   private readonly redis: Redis;
 
-  constructor(target: QueueTarget) {
-    // Commands wait through reconnects (as BullMQ's own clients do) instead of failing a finished job.
-    this.redis = new Redis({ ...target.connection(), maxRetriesPerRequest: null });
-    this.redis.on('error', () => {}); // BullMQ's clients report the same connection problems
+  constructor(target: QueueTarget, onError: (err: Error) => void = () => {}) {
+    this.redis = new Redis({ ...target.connection(), maxRetriesPerRequest: 20 });
+    this.redis.on('error', onError);
   }
 
   static key(jobId: string): string {
     return `backtest:result:${jobId}`;
   }
 
-  async put(jobId: string, text: string): Promise<void> {
-    await this.redis.set(ResultStore.key(jobId), text, 'EX', RESULT_TTL_S);
+  /**
+   * Stores a job's result if the job (its BullMQ hash, `jobKey`) still exists; false when it is gone
+   * (collected from another worker, or withdrawn).
+   */
+  async put(jobKey: string, jobId: string, text: string): Promise<boolean> {
+    return (await this.redis.eval(PUT_WHILE_JOB_EXISTS, 2, jobKey, ResultStore.key(jobId), text, RESULT_TTL_S)) === 1;
   }
 
   get(jobId: string): Promise<string | null> {
     return this.redis.get(ResultStore.key(jobId));
   }
 
-  async delete(jobId: string): Promise<void> {
-    await this.redis.del(ResultStore.key(jobId));
+  async delete(...jobIds: string[]): Promise<void> {
+    if (jobIds.length) await this.redis.del(...jobIds.map(ResultStore.key));
+  }
+
+  /** True while the connection to Redis is up. */
+  get reachable(): boolean {
+    return this.redis.status === 'ready';
   }
 
   async close(): Promise<void> {

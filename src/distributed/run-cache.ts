@@ -1,22 +1,25 @@
 import { Piscina } from 'piscina';
 import { runSetup } from '../app/backtest.ts';
 import { BacktestError, isUsageError } from '../errors.ts';
-import { fingerprintPanel } from '../panel/fingerprint.ts';
-import { FactorCache } from '../runner/factor-cache.ts';
+import { engineVersion } from '../app/versions.ts';
+import { fingerprintPanelYielding } from '../panel/fingerprint.ts';
 import { LocalSource } from '../source/local/local-source.ts';
 import { SupabaseSource } from '../source/supabase/supabase-source.ts';
 import type { DataSource } from '../source/types.ts';
 import { loadStrategy } from '../strategy/registry.ts';
 import type { Strategy } from '../api.ts';
 import type { SupabaseRest } from '../supabase/index.ts';
-import type { ChunkTask, ThreadRun } from './chunk-thread.ts';
+import type { ChunkDone, ChunkTask, ThreadRun } from './chunk-thread.ts';
 import { strategyDigest, type RunDescriptor } from './payload.ts';
 
 /**
  * A worker's runs: each run's window is loaded once per worker process, on its first job, and
  * kept with what every later chunk of the run reuses — the panel (shared memory), the factors
- * computed so far, the strategy and its setup data, and a pool of threads that hold them.
+ * its threads computed so far (shared memory), the strategy and its setup data, and a pool of
+ * threads that hold them.
  *
+ * 0. The run's coordinator must run the same vopa-backtest version on the same Node major, or the
+ *    run is refused (the same inputs through other code would give other numbers).
  * 1. The strategy must be on this machine (a built-in, or the same path) with the same content
  *    (sha256 of the file), or the run is refused.
  * 2. The window is read from this worker's data: its `--data` folder, or Supabase with its own
@@ -24,6 +27,12 @@ import { strategyDigest, type RunDescriptor } from './payload.ts';
  * 3. The panel's fingerprint must equal the coordinator's, or the run is refused with both.
  * 4. A refusal is remembered: the run's later jobs are refused at once, without reading again.
  * At most two runs are kept (more while their jobs run); an older idle one's threads are stopped.
+ *
+ * The load runs on the worker's main thread, but in steps: the window arrives in chunks (DuckDB) or
+ * pages (Supabase), the fingerprint yields every ~20 ms, and a strategy's `setup` is awaited, so
+ * BullMQ's lock renewal runs in between. (A `setup` that computes for longer than the lock,
+ * 15 s, in one go would let its job look stalled and run again elsewhere: the result is the same,
+ * the work is done twice.)
  */
 export class WorkerRefusal extends BacktestError {
   constructor(message: string) {
@@ -34,8 +43,9 @@ export class WorkerRefusal extends BacktestError {
 export interface RunContext {
   readonly run: RunDescriptor;
   readonly strategy: Strategy;
-  readonly factors: FactorCache;
-  readonly pool: Piscina<ChunkTask, string>;
+  /** Factor values the pool's threads computed so far (shared memory), by key. */
+  readonly factors: Map<string, Float64Array>;
+  readonly pool: Piscina<ChunkTask, ChunkDone>;
 }
 
 export interface WorkerData {
@@ -97,6 +107,10 @@ export class RunCache {
 
   private async load(run: RunDescriptor): Promise<RunContext> {
     const refuse = (why: string) => new WorkerRefusal(`worker ${this.w.name} refuses run ${run.runId}: ${why}`);
+    const mine = engineVersion();
+    if (run.engine.version !== mine.version || run.engine.node !== mine.node) {
+      throw refuse(`it runs vopa-backtest ${mine.version} on Node ${mine.node}, the coordinator vopa-backtest ${run.engine.version} on Node ${run.engine.node}; run the same version on every machine`);
+    }
     let strategy: Strategy;
     try {
       strategy = (await loadStrategy(run.strategy.source)).strategy;
@@ -129,7 +143,7 @@ export class RunCache {
       await source.close();
     }
     const { panel } = loaded;
-    const fingerprint = fingerprintPanel(panel);
+    const fingerprint = await fingerprintPanelYielding(panel);
     if (fingerprint !== run.fingerprint) {
       throw refuse(`its ${location} has fingerprint ${fingerprint} for the run's window, the coordinator's data (${run.data.kind} ${run.data.location}) ${run.fingerprint}; give every worker the same data (--data) or stop this one`);
     }
@@ -143,7 +157,7 @@ export class RunCache {
       runId: run.runId, panel, strategySource: run.strategy.source, startDay: run.window.startDay, endDay: run.window.endDay,
       fill: run.fill, settings: run.settings, setupData, save: run.save, signals: run.signals, worker: { name: this.w.name, threads: this.w.threads },
     };
-    const pool = new Piscina<ChunkTask, string>({
+    const pool = new Piscina<ChunkTask, ChunkDone>({
       filename: new URL('./chunk-thread.ts', import.meta.url).href,
       workerData: data,
       minThreads: this.w.threads,
@@ -151,6 +165,6 @@ export class RunCache {
       idleTimeout: 60_000,
     });
     this.w.log(`run ${run.runId}: ${panel.symbols.length} symbols × ${panel.dates.length} bars from ${location}, fingerprint matches`);
-    return { run, strategy, factors: new FactorCache(panel, { shared: true }), pool };
+    return { run, strategy, factors: new Map(), pool };
   }
 }

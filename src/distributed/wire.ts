@@ -5,10 +5,11 @@ import { BacktestError } from '../errors.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
 import type { SimulationResult } from '../runner/simulate.ts';
 import type { SavedTable } from '../config/run-config.ts';
+import type { ChunkRange } from './chunks.ts';
 
 /**
- * A chunk's results as they travel from a worker to the coordinator (a job's return value, then a
- * file in the coordinator's journal): JSON in which
+ * A chunk's results as they travel from a worker to the coordinator (a Redis string beside the job,
+ * see result-store.ts, then a file in the coordinator's journal): JSON in which
  * - typed arrays are the base64 of their bytes (`{"$t":"f64","b":"…"}`), so every double comes
  *   back bit for bit (both ends little-endian: x86-64 and arm64 are) and the CSVs match a local run's;
  * - numbers JSON cannot hold (NaN, ±Infinity, −0) are tagged (`{"$n":"NaN"}`);
@@ -55,7 +56,7 @@ export interface ChunkResult {
   readonly chunk: number;
   /** The worker that ran it (host:pid) and its threads. */
   readonly worker: { readonly name: string; readonly threads: number };
-  /** Simulation time in the worker's thread. */
+  /** Time in the worker's thread: the factors it had to compute, then the simulation. */
   readonly ms: number;
   readonly outcomes: readonly WireOutcome[];
 }
@@ -113,8 +114,13 @@ export function wireOutcome(o: VariantOutcome, ship: Shipped): WireOutcome {
   return { id: o.id, schedule: o.schedule, result, metrics: o.metrics, signal, warnings: o.warnings };
 }
 
-/** Parses a chunk's result text and checks it is the chunk asked for. */
-export function decodeChunk(text: string, runId: string, chunk: number): ChunkResult {
+/**
+ * Parses a chunk's result text and checks it is the chunk asked for: the run, the chunk and exactly
+ * its variants (ids from + 1 … to, in order) — a result short of a variant must never be journaled,
+ * or a resumed run would take it as done.
+ */
+export function decodeChunk(text: string, runId: string, range: ChunkRange): ChunkResult {
+  const { chunk } = range;
   let result: ChunkResult;
   try {
     result = decodeWire<ChunkResult>(text);
@@ -123,6 +129,11 @@ export function decodeChunk(text: string, runId: string, chunk: number): ChunkRe
   }
   if (result?.v !== WIRE_VERSION || result.runId !== runId || result.chunk !== chunk || !Array.isArray(result.outcomes)) {
     throw new BacktestError('E_QUEUE_RESULT', `chunk ${chunk} of run ${runId}: the result belongs to another run or wire version (${String(result?.runId)} chunk ${String(result?.chunk)}, v${String(result?.v)})`);
+  }
+  const ids = result.outcomes.map((o) => o?.id);
+  if (ids.length !== range.to - range.from || ids.some((id, k) => id !== range.from + k + 1)) {
+    const held = ids.length ? `variant(s) ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}` : 'no variant';
+    throw new BacktestError('E_QUEUE_RESULT', `chunk ${chunk} of run ${runId}: its result holds ${held}, not variants ${range.from + 1}–${range.to}`);
   }
   return result;
 }

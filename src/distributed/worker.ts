@@ -1,9 +1,11 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Factor } from '../api.ts';
 import type { SupabaseRest } from '../supabase/index.ts';
-import type { VariantFailure } from '../variants/types.ts';
-import { QUEUE_NAME, type JobPayload } from './payload.ts';
+import { parseVariantFailure } from '../variants/failure.ts';
+import { PAYLOAD_VERSION, QUEUE_NAME, type JobPayload } from './payload.ts';
 import type { QueueTarget } from './queue-url.ts';
+import { ErrorLines } from './redis-watch.ts';
 import { ResultStore } from './result-store.ts';
 import { RunCache, WorkerRefusal, type RunContext } from './run-cache.ts';
 
@@ -11,16 +13,18 @@ import { RunCache, WorkerRefusal, type RunContext } from './run-cache.ts';
  * `backtest worker`: takes chunks of runs' variants from the queue and returns their results.
  *
  * 1. BullMQ hands this process up to `threads` jobs at once; each runs on a thread of the run's
- *    pool (run-cache.ts), so all cores work and the main thread stays free to renew the jobs'
- *    locks (a lock not renewed makes a job look stalled and run twice).
- * 2. Per job: the run's context (window loaded once per run, or refused), then the factors its
- *    variants need, computed once per run here in shared memory, then the chunk on a thread.
- * 3. A refusal (other data, another strategy file) or a failing variant is final:
+ *    pool (run-cache.ts), factors included, so all cores work and the main thread stays free to
+ *    renew the jobs' locks (a lock not renewed makes a job look stalled and run twice).
+ * 2. Per job: the run's context (window loaded once per run, or refused), then the chunk on a
+ *    thread with the factors the process already holds; the factors the thread had to compute
+ *    come back with the result, for the run's later chunks.
+ * 3. A refusal (another version, other data, another strategy file) or a failing variant is final:
  *    `UnrecoverableError`, so the job fails at once instead of going round the fleet, and the
  *    coordinator stops the run with this worker's message. Anything else (a read that failed for a
- *    moment, a thread that died) is retried by BullMQ.
+ *    moment, a thread that died) is tried again by BullMQ.
  * 4. A worker killed mid-job stops renewing its lock: after `lockDuration` another worker's
  *    stalled-job check puts the job back, and it runs again elsewhere.
+ * 5. Redis going away is logged (each distinct error once a minute) while BullMQ reconnects.
  */
 export interface QueueWorkerOptions {
   readonly target: QueueTarget;
@@ -41,20 +45,24 @@ export function lockSettings(env: NodeJS.ProcessEnv = process.env): { lockDurati
 
 export interface QueueWorker {
   readonly name: string;
-  /** Resolves when the worker stops (after `close`). */
-  readonly closed: Promise<void>;
-  /** Stops taking jobs and waits for the running ones (`force`: at once; their jobs stall and run elsewhere). */
+  /**
+   * Stops taking jobs and waits for the running ones (`force`: at once; their jobs stall and run
+   * elsewhere). Bounded while Redis is away: a job that cannot be marked done stalls and runs again.
+   */
   close(force?: boolean): Promise<void>;
 }
 
 export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
   const name = `${hostname()}:${process.pid}`;
   const runs = new RunCache({ name, threads: o.threads, dataDir: o.dataDir, supabase: o.supabase, log: o.log });
-  const results = new ResultStore(o.target);
+  const errors = new ErrorLines((m) => o.log(`worker ${name}: Redis: ${m}`));
+  const results = new ResultStore(o.target, (err) => errors.report(err));
 
   const process_ = async (job: Job<JobPayload>): Promise<{ bytes: number }> => {
     const p = job.data;
-    if (p?.v !== 1 || !p.run?.runId || !Array.isArray(p.variants)) throw new UnrecoverableError(`worker ${name}: job ${job.id} is not a backtest chunk this version understands`);
+    if (p?.v !== PAYLOAD_VERSION || !p.run?.runId || !Array.isArray(p.variants)) {
+      throw new UnrecoverableError(`worker ${name}: job ${job.id} is not a backtest chunk this version reads (payload v${String(p?.v)}, this worker reads v${PAYLOAD_VERSION}); run the same vopa-backtest version on every machine`);
+    }
     try {
       return await runs.use(p.run, (ctx) => simulate(job, p, ctx));
     } catch (err) {
@@ -67,20 +75,17 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
   };
 
   const simulate = async (job: Job<JobPayload>, p: JobPayload, ctx: RunContext): Promise<{ bytes: number }> => {
-    const factors = new Map<string, Float64Array>();
-    for (const { params } of p.variants) {
-      for (const factor of Object.values(ctx.strategy.factors?.(params as never) ?? {})) factors.set(factor.key, ctx.factors.get(factor));
-    }
     const label = `run ${p.run.runId} chunk ${p.chunk} (variants ${p.variants[0]?.id}–${p.variants.at(-1)?.id})`;
     if (o.verbose) o.log(`${label}: started`);
     const t = performance.now();
     try {
-      const text = await ctx.pool.run({ chunk: p.chunk, variants: p.variants, factors: [...factors] });
-      await results.put(job.id!, text);
-      if (o.verbose) o.log(`${label}: done in ${((performance.now() - t) / 1000).toFixed(2)} s`);
-      return { bytes: text.length };
+      const done = await ctx.pool.run({ chunk: p.chunk, variants: p.variants, factors: heldFactors(ctx, p) });
+      for (const [key, values] of done.factors) if (!ctx.factors.has(key)) ctx.factors.set(key, values);
+      const kept = await results.put(`${job.queueQualifiedName}:${job.id}`, job.id!, done.text);
+      if (o.verbose) o.log(`${label}: done in ${((performance.now() - t) / 1000).toFixed(2)} s${kept ? '' : ' (its job is gone: collected from another worker, or withdrawn; result dropped)'}`);
+      return { bytes: done.text.length };
     } catch (err) {
-      const failure = variantFailure(err);
+      const failure = parseVariantFailure(err);
       if (o.verbose) o.log(`${label}: failed: ${failure ? `variant ${failure.variant}: ${failure.message}` : (err as Error).message}`);
       if (failure) throw new UnrecoverableError(`variant ${failure.variant}: ${failure.message}`);
       throw err;
@@ -95,27 +100,36 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
     maxStalledCount: 2,
     name,
   });
-  worker.on('error', (err) => o.log(`worker ${name}: ${err.message.split('\n')[0]}`));
-  let done: () => void = () => {};
-  const closed = new Promise<void>((r) => { done = r; });
+  worker.on('error', (err) => errors.report(err));
   return {
     name,
-    closed,
     async close(force = false) {
-      await worker.close(force);
+      // BullMQ's close waits for Redis to mark the running jobs done; without Redis that never
+      // comes, so the wait ends once Redis is away (those jobs stall and run again elsewhere).
+      let closed = false;
+      const closing = worker.close(force).catch(() => {}).finally(() => { closed = true; });
+      while (!closed && results.reachable) await Promise.race([closing, new Promise((r) => setTimeout(r, 1_000))]);
+      if (!closed) {
+        // Its clients would go on reconnecting, keeping the process alive: drop them. (BullMQ's
+        // `disconnect` leaves out the blocking connection, which it keeps protected.)
+        const blocking = (worker as unknown as { blockingConnection?: { disconnect(wait?: boolean): Promise<void> } }).blockingConnection;
+        void Promise.allSettled([worker.disconnect(), blocking?.disconnect(false)]);
+      }
       await runs.close();
       await results.close();
-      done();
     },
   };
 }
 
-/** A variant's failure as thrown by a pool thread, or undefined for anything else. */
-function variantFailure(err: unknown): VariantFailure | undefined {
-  try {
-    const f = JSON.parse((err as Error)?.message ?? '') as VariantFailure;
-    return typeof f.variant === 'number' ? f : undefined;
-  } catch {
-    return undefined;
-  }
+/** The factors of the chunk's variants (and their inputs) that the worker already holds. */
+function heldFactors(ctx: RunContext, p: JobPayload): Array<[string, Float64Array]> {
+  const held = new Map<string, Float64Array>();
+  const visit = (f: Factor) => {
+    if (held.has(f.key)) return;
+    const values = ctx.factors.get(f.key);
+    if (values) held.set(f.key, values);
+    for (const input of f.inputs ?? []) visit(input);
+  };
+  for (const { params } of p.variants) for (const f of Object.values(ctx.strategy.factors?.(params as never) ?? {})) visit(f);
+  return [...held];
 }

@@ -1,6 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { SAVED_TABLES, type SavedTable } from '../config/run-config.ts';
 import { DataError } from '../errors.ts';
+import { readManifestFile } from '../writers/manifest-file.ts';
 
 /**
  * Finding a finished run: by id (or a unique prefix of one) in the results folder, by a folder path,
@@ -38,6 +40,8 @@ export interface RunFolder {
   readonly id: string;
   readonly dir: string;
   readonly manifest: RunManifest;
+  /** The per-variant tables the run wrote (`--save`). */
+  readonly saved: ReadonlySet<SavedTable>;
 }
 
 export interface FindRunOptions {
@@ -74,27 +78,31 @@ export function openRun(dir: string, options: Pick<FindRunOptions, 'allowPartial
     throw new DataError(`run ${id} did not complete (status "${manifest.status}"${why}); there is nothing to look at — run it again`, 'E_RUN_FAILED');
   }
   if (!existsSync(join(dir, 'summary.csv'))) throw new DataError(`run ${id} has a manifest but no summary.csv in ${dir}; the folder was changed after the run — run it again`, 'E_RUN_INCOMPLETE');
-  return { id, dir, manifest };
+  return { id, dir, manifest, saved: savedTables(manifest, dir) };
+}
+
+/** `settings.save` of the manifest, or (a run from before it was recorded) the tables whose files are there. */
+function savedTables(manifest: RunManifest, dir: string): ReadonlySet<SavedTable> {
+  const listed = manifest.settings?.save;
+  if (Array.isArray(listed)) return new Set(SAVED_TABLES.filter((t) => listed.includes(t)));
+  return new Set(SAVED_TABLES.filter((t) => existsSync(join(dir, `${t}.csv`))));
+}
+
+/** The run's `--save` as typed, for messages: `--save none`, `--save equity,trades`. */
+export function saveOption(run: RunFolder): string {
+  return `--save ${SAVED_TABLES.filter((t) => run.saved.has(t)).join(',') || 'none'}`;
 }
 
 function readManifest(dir: string): RunManifest {
-  const file = join(dir, 'manifest.json');
-  if (!existsSync(file)) {
+  const m = readManifestFile(dir);
+  if (m.state === 'missing') {
     throw new DataError(
       `${dir} has no manifest.json, so it is not a complete run (a run writes its manifest last: this one failed or was stopped while writing); run it again`,
       'E_RUN_INCOMPLETE',
     );
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new DataError(`${file} is not valid JSON (${(err as Error).message}); the run folder is damaged — run it again`, 'E_RUN_BROKEN');
-  }
-  if (!parsed || typeof parsed !== 'object' || typeof (parsed as RunManifest).status !== 'string') {
-    throw new DataError(`${file} is not a run manifest (it has no status); the run folder is damaged — run it again`, 'E_RUN_BROKEN');
-  }
-  return parsed as RunManifest;
+  if (m.state === 'broken') throw new DataError(`${m.file} is ${m.reason}; the run folder is damaged — run it again`, 'E_RUN_BROKEN');
+  return m.manifest as unknown as RunManifest;
 }
 
 /** The folder `ref` names: a path, an id in `parent`, or a unique prefix of one. */
@@ -112,25 +120,24 @@ function locate(ref: string, parent: string, cwd: string): string {
   throw new DataError(`no run "${ref}" in ${parent} (nor a folder of that name); \`backtest inspect\` with no argument takes the latest`, 'E_RUN_NOT_FOUND');
 }
 
-/** The complete run created last (by manifest time, then by id, which starts with the time). */
+/**
+ * The complete run created last. Run ids begin with their UTC start time (20261122T100239Z-…), so
+ * the folders are tried newest first and the first complete one wins: one manifest read, not one
+ * per run, however many runs the folder holds.
+ */
 function latestRun(parent: string, options: FindRunOptions): RunFolder {
   if (!existsSync(parent)) throw new DataError(`no runs: ${parent} does not exist; run a backtest first (backtest <start> <end>)`, 'E_NO_RUNS');
-  const complete: RunFolder[] = [];
-  let other = 0;
-  for (const name of runFolders(parent)) {
+  const names = runFolders(parent).reverse();
+  for (const name of names) {
     try {
-      complete.push(openRun(join(parent, name), options));
+      return openRun(join(parent, name), options);
     } catch {
-      other++;
+      // incomplete or failed: the next older one
     }
   }
   const writing = readdirSync(parent).filter((n) => PARTIAL_FOLDER.test(n)).length;
-  if (!complete.length) {
-    const seen = other + writing ? ` (${other + writing} incomplete or failed folder(s) there)` : '';
-    throw new DataError(`no complete run in ${parent}${seen}; run a backtest first (backtest <start> <end>)`, 'E_NO_RUNS');
-  }
-  complete.sort((a, b) => (a.manifest.created_at ?? '').localeCompare(b.manifest.created_at ?? '') || a.id.localeCompare(b.id));
-  return complete[complete.length - 1]!;
+  const seen = names.length + writing ? ` (${names.length + writing} incomplete or failed folder(s) there)` : '';
+  throw new DataError(`no complete run in ${parent}${seen}; run a backtest first (backtest <start> <end>)`, 'E_NO_RUNS');
 }
 
 /** Sub-folders of `parent` that may be runs (not hidden: a run being written starts with a dot). */

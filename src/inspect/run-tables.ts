@@ -1,7 +1,8 @@
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { DataError, UsageError } from '../errors.ts';
+import type { DuckDBResultReader } from '@duckdb/node-api';
+import { DataError } from '../errors.ts';
 import { PERFORMANCE_COLUMNS } from '../metrics/index.ts';
 import { SIGNAL_COLUMNS } from '../metrics/signal-diagnostics.ts';
 import { openDuck, sqlString, type Duck } from '../source/local/duckdb.ts';
@@ -15,16 +16,6 @@ import type { RunFolder } from './run-folder.ts';
  */
 export const RUN_TABLES = ['summary', 'equity', 'trades', 'diagnostics', 'benchmark', 'signals'] as const;
 export type RunTable = (typeof RUN_TABLES)[number];
-
-/** Why a run may lack a table, for messages. */
-const WHY_ABSENT: Record<RunTable, string> = {
-  summary: 'the run folder is damaged',
-  equity: 'the run folder is damaged',
-  trades: 'the run folder is damaged',
-  diagnostics: 'only strategies with a signal (vopa, momentum) write it',
-  benchmark: 'runs before the benchmark existed did not write it',
-  signals: 'only runs with --signals write it',
-};
 
 const DOUBLE_COLUMNS = new Set<string>([
   ...PERFORMANCE_COLUMNS, ...SIGNAL_COLUMNS,
@@ -63,6 +54,7 @@ export async function openRunTables(run: RunFolder): Promise<RunTables> {
       present.push(table);
       columns[table] = header;
     }
+    await lockDown(duck, present.map((t) => join(run.dir, `${t}.csv`)));
   } catch (err) {
     duck.close();
     throw err;
@@ -70,7 +62,19 @@ export async function openRunTables(run: RunFolder): Promise<RunTables> {
   return { duck, run, present, columns, close: () => duck.close() };
 }
 
-function damaged(run: RunFolder, file: string, err: unknown): DataError {
+/**
+ * After the views exist, the connection may read the run's CSV files and nothing else: no other file
+ * (read, written or attached), no extension installed or loaded, and no setting changed back. (A
+ * `--sql` is the user's, but it reads a run: a query that writes files is a mistake, or a pasted one.)
+ */
+async function lockDown(duck: Duck, files: readonly string[]): Promise<void> {
+  await duck.connection.run(`SET allowed_paths = [${files.map(sqlString).join(', ')}]`);
+  for (const setting of ['enable_external_access = false', 'autoinstall_known_extensions = false', 'autoload_known_extensions = false', 'lock_configuration = true']) {
+    await duck.connection.run(`SET ${setting}`);
+  }
+}
+
+export function damaged(run: RunFolder, file: string, err: unknown): DataError {
   const message = (err as Error).message.split('\n')[0]!.trim();
   return new DataError(`run ${run.id}: ${file} cannot be read (${message}); the folder is damaged — run it again`, 'E_RUN_BROKEN', { cause: err });
 }
@@ -110,10 +114,15 @@ const NUMERIC_TYPE = /^(U?TINYINT|U?SMALLINT|U?INTEGER|U?BIGINT|U?HUGEINT|FLOAT|
  * Runs SQL and returns plain values: numbers as numbers (NaN and infinities as null; integers beyond
  * 2^53 stay text), dates and timestamps as ISO text, everything else as DuckDB renders it in JSON.
  */
-export async function query(tables: RunTables, sql: string): Promise<QueryResult> {
+export function query(tables: RunTables, sql: string): Promise<QueryResult> {
+  return readRows(tables, () => tables.duck.connection.runAndReadAll(sql));
+}
+
+/** The rows of what `run` executes (a query's text, or a prepared statement), as `query` returns them. */
+export async function readRows(tables: RunTables, run: () => Promise<DuckDBResultReader>): Promise<QueryResult> {
   let reader;
   try {
-    reader = await tables.duck.connection.runAndReadAll(sql);
+    reader = await run();
   } catch (err) {
     const message = (err as Error).message.split('\n')[0]!.trim();
     // The views read the files lazily: a file that does not parse shows up here.
@@ -140,23 +149,9 @@ export async function queryObjects(tables: RunTables, sql: string): Promise<Reco
   return r.rows.map((row) => Object.fromEntries(r.columns.map((c, k) => [c, row[k]])));
 }
 
-/**
- * The user's `--sql`: a failing query is bad input (exit 2), with the reason in one line; a query
- * naming a table this run lacks says why it is missing.
- */
-export async function userQuery(tables: RunTables, sql: string): Promise<QueryResult> {
-  try {
-    return await query(tables, sql);
-  } catch (err) {
-    if (err instanceof DataError) throw err;
-    const message = (err as Error).message.split('\n')[0]!.trim();
-    const missing = /Table with name "?([A-Za-z_]+)"? does not exist/i.exec(message)?.[1]?.toLowerCase();
-    const known = `tables: ${tables.present.join(', ')}`;
-    if (missing && (RUN_TABLES as readonly string[]).includes(missing)) {
-      throw new UsageError(`--sql: run ${tables.run.id} has no ${missing}.csv (${WHY_ABSENT[missing as RunTable]}), so there is no table ${missing}; ${known}`, 'E_BAD_SQL', { cause: err });
-    }
-    throw new UsageError(`--sql: ${message}; ${known}`, 'E_BAD_SQL', { cause: err });
-  }
+/** True when the run's strategy declares a signal (summary.csv has its diagnostics columns). */
+export function hasSignal(tables: RunTables): boolean {
+  return (tables.columns.summary ?? []).some((c) => (SIGNAL_COLUMNS as readonly string[]).includes(c));
 }
 
 /** A double-quoted SQL identifier (peer-group columns hold spaces). */

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import { FIELDS, type Panel } from './panel.ts';
 
 /**
@@ -8,6 +9,27 @@ import { FIELDS, type Panel } from './panel.ts';
  */
 export function fingerprintPanel(panel: Panel): string {
   const hash = createHash('sha256');
+  for (const _ of hashSteps(panel, hash));
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/**
+ * The same fingerprint, computed in slices with a turn of the event loop after each ~20 ms of work:
+ * a queue worker's main thread keeps renewing its jobs' locks while it fingerprints a large window.
+ */
+export async function fingerprintPanelYielding(panel: Panel, sliceMs = 20): Promise<string> {
+  const hash = createHash('sha256');
+  let since = performance.now();
+  for (const _ of hashSteps(panel, hash)) {
+    if (performance.now() - since < sliceMs) continue;
+    await setImmediate();
+    since = performance.now();
+  }
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/** Feeds the panel to `hash`, yielding after each block of 8,192 values. */
+function* hashSteps(panel: Panel, hash: Hash): Generator<void> {
   hash.update(`v1\n${panel.symbols.length}\n`);
   panel.symbols.forEach((s, i) => hash.update(`${s}\t${panel.groups[panel.groupOf[i]!]}\n`));
   hash.update(new Uint8Array(Int32Array.from(panel.days).buffer));
@@ -22,7 +44,7 @@ export function fingerprintPanel(panel: Panel): string {
         chunk[k] = v === v ? v : NaN; // one NaN bit pattern, whatever produced it
       }
       hash.update(bytes.subarray(0, len * 8));
+      yield;
     }
   }
-  return `sha256:${hash.digest('hex')}`;
 }

@@ -1,4 +1,5 @@
-import { checkParam, LOWER_IS_BETTER, numberOrNull, peerGroupIc, query, rankedSummary, runBrief, variantLabel, type RunBrief, type RunTables, type SummaryRow } from '../inspect/index.ts';
+import { checkParam, hasSignal, LOWER_IS_BETTER, numberOrNull, peerGroupIc, query, rankedSummary, runBrief, saveOption, variantLabel, type RunBrief, type RunTables, type SummaryRow } from '../inspect/index.ts';
+import { sqlString } from '../source/local/duckdb.ts';
 import { UsageError } from '../errors.ts';
 import { metricKind } from '../writers/terminal.ts';
 import { alignSeries, downsample, gridCells, monthlyReturns, trailingMean, type AlignedSeries, type GridCell, type MonthlyReturns } from './series.ts';
@@ -11,7 +12,8 @@ import { alignSeries, downsample, gridCells, monthlyReturns, trailingMean, type 
  * 4. the best variant's IC per decision day with a trailing mean, and its mean IC per peer group;
  * 5. mean quintile spread per variant (top variants);
  * 6. for grids, the ranking metric over two parameters.
- * A part a run cannot fill is null, with a note saying why.
+ * A part a run cannot fill is null, with a note saying why (a strategy without a signal, a table
+ * `--save` left out, a single variant).
  */
 export interface ReportOptions {
   /** Metric ranking the variants (default sharpe). */
@@ -73,13 +75,18 @@ export async function reportData(tables: RunTables, options: ReportOptions = {})
   const kinds = columns.map((c) => (c === 'rank' || c === 'variant' ? 'integer' : summary.metrics.includes(c) ? metricKind(c) : 'text'));
   const rows = ranked.map((r, k) => [k + 1, ...summary.columns.map((c) => r[c] ?? null)]);
 
-  const daily = await dailySeries(tables, top);
+  const hasEquity = tables.present.includes('equity');
+  if (!hasEquity) notes.push(absent(tables, 'equity', 'no equity, drawdown or monthly-returns charts'));
+  const daily = hasEquity ? await dailySeries(tables, top) : { equity: null, drawdown: null, monthly: null };
+  // The IC charts read diagnostics.csv; the quintile spreads are summary.csv's, there whenever the strategy has a signal.
+  const signal = hasSignal(tables);
   const hasDiagnostics = tables.present.includes('diagnostics');
-  if (!hasDiagnostics) notes.push(`strategy ${tables.run.manifest.strategy?.name ?? '?'} declares no signal, so this run has no diagnostics.csv: no IC or quintile charts`);
+  if (!signal) notes.push(`strategy ${tables.run.manifest.strategy?.name ?? '?'} declares no signal, so this run has no diagnostics.csv: no IC or quintile charts`);
+  else if (!hasDiagnostics) notes.push(absent(tables, 'diagnostics', 'no IC charts'));
   const ic = hasDiagnostics && best ? await icSeries(tables, Number(best.variant), bestLabel) : null;
   const groups = hasDiagnostics && best ? await peerGroupIc(tables, Number(best.variant)) : [];
   const quintileRows = ranked.slice(0, QUINTILE_VARIANTS);
-  const quintile = hasDiagnostics && summary.metrics.includes('quintile_spread')
+  const quintile = signal && summary.metrics.includes('quintile_spread')
     ? { labels: quintileRows.map((r) => variantLabel(r, summary.varying)), spread: quintileRows.map((r) => numberOrNull(r.quintile_spread)) }
     : null;
 
@@ -106,6 +113,12 @@ export async function reportData(tables: RunTables, options: ReportOptions = {})
   return { ...parts, charts: (Object.keys(drawn) as ChartId[]).filter((id) => drawn[id]) };
 }
 
+/** The note for a per-variant table the run folder lacks: not saved (`--save`), or missing from the folder. */
+function absent(tables: RunTables, table: 'equity' | 'diagnostics', charts: string): string {
+  const why = tables.run.saved.has(table) ? `${table}.csv is missing from the run folder` : `${table}.csv was not saved (${saveOption(tables.run)})`;
+  return `${why}: ${charts}`;
+}
+
 /** Equity, drawdown and monthly returns of the top variants, with the benchmark over the same days. */
 async function dailySeries(tables: RunTables, top: readonly SummaryRow[]) {
   if (!top.length) return { equity: null, drawdown: null, monthly: null };
@@ -122,7 +135,7 @@ async function dailySeries(tables: RunTables, top: readonly SummaryRow[]) {
   const drawdown = alignSeries(perVariant.map((s) => s.drawdown));
   let benchEquity: (number | null)[] | null = null, benchDrawdown: (number | null)[] | null = null;
   if (tables.present.includes('benchmark') && equity.dates.length) {
-    const b = await query(tables, `SELECT date, equity, drawdown FROM benchmark WHERE date BETWEEN '${equity.dates[0]}' AND '${equity.dates.at(-1)}' ORDER BY date`);
+    const b = await query(tables, `SELECT date, equity, drawdown FROM benchmark WHERE date BETWEEN ${sqlString(equity.dates[0]!)} AND ${sqlString(equity.dates.at(-1)!)} ORDER BY date`);
     const byDate = new Map((b.rows as [string, number | null, number | null][]).map(([d, e, dd]) => [d, [e, dd] as const]));
     benchEquity = equity.dates.map((d) => byDate.get(d)?.[0] ?? null);
     benchDrawdown = equity.dates.map((d) => byDate.get(d)?.[1] ?? null);

@@ -1,10 +1,11 @@
 import { Piscina } from 'piscina';
 import type { Params, Strategy } from '../api.ts';
 import { evaluateVariant, type VariantOutcome } from '../app/variant.ts';
-import { BacktestError, StrategyError } from '../errors.ts';
+import { BacktestError } from '../errors.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
 import type { SupabaseLike } from '../strategy/context.ts';
-import type { SharedRun, VariantFailure } from './types.ts';
+import { parseVariantFailure, variantError } from './failure.ts';
+import type { SharedRun } from './types.ts';
 
 /**
  * Runs a run's variants and returns their outcomes in variant order.
@@ -130,15 +131,8 @@ async function runInPool(o: VariantRunOptions, shared: SharedRun, from: number, 
 
 /** A worker's error as one clear error: the variant and its message, or the worker's death. */
 function describeFailure(err: Error, first: number, last: number): Error {
+  const f = parseVariantFailure(err);
+  if (f) return variantError(f);
   const text = err?.message ?? String(err);
-  try {
-    const f = JSON.parse(text) as VariantFailure;
-    if (typeof f.variant === 'number') {
-      const message = `variant ${f.variant}: ${f.message}`;
-      return f.code === 'E_STRATEGY' ? new StrategyError(message) : new BacktestError(f.code ?? 'E_VARIANT', message);
-    }
-  } catch {
-    // not one of ours: the worker itself failed
-  }
   return new BacktestError('E_WORKER', `a worker stopped while running variants ${first}–${last}: ${text.split('\n')[0]}`, { cause: err });
 }

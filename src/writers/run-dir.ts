@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { manifestStatus } from './manifest-file.ts';
 
 /**
  * A run folder written under a temporary name and renamed when complete, so that a run that
@@ -52,11 +53,7 @@ export class RunDir {
 }
 
 function isPartial(dir: string): boolean {
-  try {
-    return (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { status?: string }).status === 'partial';
-  } catch {
-    return false;
-  }
+  return manifestStatus(dir) === 'partial';
 }
 
 /** A run id: UTC time, strategy, and a random suffix so parallel runs never collide. */

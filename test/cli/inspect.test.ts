@@ -87,6 +87,11 @@ describe('backtest inspect', () => {
     ['an unknown --rank-by', ['--rank-by', 'sharp'], /^backtest: --rank-by sharp: not a metric of this run; did you mean sharpe\?/],
     ['a bad --top', ['--top', '0'], /^backtest: --top 0: must be a whole number, 1 or more$/],
     ['an unknown run', ['20990101T000000Z-none'], /^backtest: no run "20990101T000000Z-none" in /],
+    ['COPY to a file', ['--sql', "COPY summary TO '/tmp/vopa-inspect-copy.csv'"], /^backtest: --sql: Permission Error: Cannot access file "\/tmp\/vopa-inspect-copy\.csv" - file system operations are disabled by configuration; tables: /],
+    ['INSTALL an extension', ['--sql', 'INSTALL httpfs'], /^backtest: --sql: only queries run over a run's tables .*, not LOAD$/],
+    ['LOAD an extension', ['--sql', 'LOAD httpfs'], /^backtest: --sql: only queries run over a run's tables .*, not LOAD$/],
+    ['a query after a SET', ['--sql', 'SET enable_external_access = true; SELECT 1'], /^backtest: --sql: only queries run over a run's tables .*, not SET$/],
+    ['a query reading another file', ['--sql', "SELECT * FROM read_csv('/etc/hostname')"], /^backtest: --sql: Permission Error: Cannot access file "\/etc\/hostname" - file system operations are disabled by configuration; tables: /],
   ];
   it.each(bad)('%s: exit 2 and one line', (_, args, message) => {
     const r = backtest(['inspect', ...(args[0]!.startsWith('-') ? [grid.dir] : []), ...args, '--out', grid.out]);
@@ -94,6 +99,36 @@ describe('backtest inspect', () => {
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(r.stderr.trimEnd()).toMatch(message);
     expect(r.stdout).toBe('');
+  });
+
+  it('--sql reads the run and writes nothing: a COPY over the run\'s own file is refused before it runs; a query of that file still reads', () => {
+    const target = join(grid.dir, 'summary.csv');
+    const before = readFileSync(target, 'utf8');
+    const copy = backtest(['inspect', grid.dir, '--sql', `COPY (SELECT 1 AS variant) TO '${target}' (USE_TMP_FILE false, HEADER true)`]);
+    expect(copy.code).toBe(2);
+    expect(copy.stderr).toMatch(/^backtest: --sql: only queries run over a run's tables \(SELECT, WITH, DESCRIBE, SUMMARIZE, EXPLAIN …\), not COPY\n$/);
+    expect(readFileSync(target, 'utf8')).toBe(before);
+    const own = backtest(['inspect', grid.dir, '--sql', `SELECT count(*) AS n FROM read_csv('${join(grid.dir, 'summary.csv')}')`, '--json']);
+    expect(own.code, own.stderr).toBe(0);
+    expect(JSON.parse(own.stdout)).toEqual([{ n: 90 }]);
+    const described = backtest(['inspect', grid.dir, '--sql', 'DESCRIBE summary', '--json']);
+    expect(described.code, described.stderr).toBe(0);
+    expect(JSON.parse(described.stdout).map((c: Row) => c.column_name)).toContain('sharpe');
+  });
+
+  it('--sql on a table --save left out says it was not saved (exit 2, one line)', () => {
+    const out = tempDir();
+    const run = backtest(['2025-10-07', '2025-11-03', '--grid', 'top=5,10', '--save', 'trades', '--json', '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const id = JSON.parse(run.stdout).run_id as string;
+    for (const table of ['equity', 'diagnostics']) {
+      const r = backtest(['inspect', '--out', out, '--sql', `SELECT count(*) FROM ${table}`]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`backtest: --sql: run ${id} has no ${table}.csv (it was not saved: --save trades), so there is no table ${table}; tables: summary, trades, benchmark\n`);
+    }
+    const view = backtest(['inspect', '--out', out]);
+    expect(view.code, view.stderr).toBe(0);
+    expect(view.stdout).toContain('files: summary.csv (2 rows), trades.csv');
   });
 
   it('with no run in results/, and on an unfinished run folder: exit 2 and one line', () => {

@@ -61,6 +61,33 @@ describe('backtest report', () => {
   });
 });
 
+describe('--save none: the report draws what summary.csv holds and says what was not saved', () => {
+  it('backtest report, and a run with --report, on a grid that saved no per-variant table', () => {
+    const fresh = tempDir();
+    const run = backtest(['2025-10-07', '2026-01-03', '--grid', 'top=5,10', '--grid', 'lookback=21,42', '--save', 'none', '--report', '--out', fresh]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^top 4 by sharpe:$/m); // the summary is printed, then the report's path
+    const folder = /^results: (.+)$/m.exec(run.stdout)![1]!;
+    expect(run.stdout).toMatch(new RegExp(`\\nreport: ${folder}/report\\.html\\n$`));
+    const r = backtest(['report', '--out', fresh]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(
+      'note: equity.csv was not saved (--save none): no equity, drawdown or monthly-returns charts\n' +
+        'note: diagnostics.csv was not saved (--save none): no IC charts\n' +
+        `report: ${folder}/report.html (1.1 MB; charts: quintile, grid)\n`,
+    );
+  });
+
+  it('--save equity keeps the equity charts and leaves out the IC charts', () => {
+    const fresh = tempDir();
+    expect(backtest(['2025-10-07', '2026-01-03', '--grid', 'top=5,10', '--save', 'equity', '--out', fresh]).code).toBe(0);
+    const r = backtest(['report', '--out', fresh]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^note: diagnostics\.csv was not saved \(--save equity\): no IC charts\n/);
+    expect(r.stdout).toMatch(/charts: equity, drawdown, monthly, quintile\)\n$/);
+  });
+});
+
 describe('backtest <start> <end> --report', () => {
   it('writes report.html at the end of the run', () => {
     const fresh = tempDir();

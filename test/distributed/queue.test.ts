@@ -39,7 +39,7 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a coordinator and worker p
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     expect(manifest.status).toBe('complete');
     expect(manifest.variants_finished).toBe(12);
-    expect(manifest.execution).toMatchObject({ kind: 'queue', queue: url, chunk_size: 2, chunks: 6, duplicate_results: 0 });
+    expect(manifest.execution).toMatchObject({ kind: 'queue', queue: url, chunk_size: 2, chunks: 6 });
     const byWorker = manifest.execution.workers as { chunks: number; variants: number }[];
     expect(byWorker.reduce((n, w) => n + w.variants, 0)).toBe(12);
     // The journal is gone once the folder is complete, and so are the run's jobs.
@@ -88,6 +88,29 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a coordinator and worker p
     const client = redis.client(1);
     expect(await client.llen('bull:backtest:wait')).toBe(0);
     expect(stranger.child.exitCode).toBeNull(); // the worker goes on serving other runs
+  });
+});
+
+describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a worker on another version', () => {
+  let redis: RedisServer;
+  let worker: WorkerProcess | undefined;
+  afterAll(async () => {
+    await worker?.stop();
+    await redis?.stop();
+  });
+
+  it('refuses the run, naming both versions, and the coordinator stops with its message', async () => {
+    redis = await startRedis();
+    const url = redis.url(0);
+    worker = startWorker(url, [], { BACKTEST_TEST_VERSION: '0.0.0-other' });
+    await worker.waitFor(/waiting for jobs/);
+    const out = tempDir();
+    const r = await backtestAsync([...RUN, '--queue', url, '--chunk-size', '6', '--out', out]);
+    expect(r.code, r.stderr).toBe(1);
+    const ours = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')).version as string;
+    const node = process.versions.node.split('.')[0];
+    expect(r.stderr).toContain(`refuses run`);
+    expect(r.stderr).toContain(`it runs vopa-backtest 0.0.0-other on Node ${node}, the coordinator vopa-backtest ${ours} on Node ${node}`);
   });
 });
 

@@ -70,15 +70,18 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: recovery on a real redis-s
     expect((manifest.execution.workers as { name: string }[]).map((w) => w.name)).not.toContain(`${victim.stderr().match(/worker (\S+):/)![1]}`);
   });
 
-  it('Ctrl-C on a worker lets its running job finish (its result counts), then it exits 130', async () => {
-    const url = redis.url(2);
+  it.each([
+    ['Ctrl-C', 'SIGINT', 2],
+    ['SIGTERM', 'SIGTERM', 3],
+  ] as const)('%s on a worker lets its running job finish (its result counts), then it exits 130', async (_, signal, db) => {
+    const url = redis.url(db);
     const out = tempDir();
     const coordinator = backtestAsync([...RUN, '--queue', url, '--chunk-size', '2', '--out', out]);
     const leaving = startWorker(url);
     workers.push(leaving);
     const started = /run \S+ chunk (\d+) \(variants [\d–]+\): started/;
     const chunk = started.exec(await leaving.waitFor(started))![1];
-    leaving.child.kill('SIGINT');
+    leaving.child.kill(signal);
     expect(await leaving.exited).toBe(130);
     expect(leaving.stderr()).toMatch(new RegExp(`chunk ${chunk} \\(variants [\\d–]+\\): done`));
     expect(leaving.stderr()).toMatch(/finishing the jobs it is running/);
@@ -112,6 +115,11 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: recovery on a real redis-s
     expect(await client.llen('bull:backtest:wait')).toBe(0);
     expect(existsSync(join(out, `.${runId}.queue`, 'run.json'))).toBe(true);
 
+    // Its chunks are numbered by their size: another --chunk-size is refused before anything runs.
+    const other = backtest([...RUN, '--queue', url, '--chunk-size', '3', '--out', out, '--resume', runId]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toBe(`backtest: --resume ${runId}: the run has chunks of 2 variants, not 3; leave out --chunk-size (or give 2)\n`);
+
     const b = await backtestAsync([...RUN, '--queue', url, '--chunk-size', '2', '--json', '--out', out, '--resume', runId]);
     expect(b.code, b.stderr).toBe(0);
     const dir = join(out, runId);
@@ -129,5 +137,25 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: recovery on a real redis-s
     const c = backtest([...RUN, '--queue', url, '--out', out, '--resume', runId]);
     expect(c.code).toBe(2);
     expect(c.stderr).toMatch(/already complete/);
+  });
+
+  it('a Redis that goes away for longer than the outage limit ends the run (exit 1) with the journal kept and how to resume', async () => {
+    const own = await startRedis(); // a server of its own, to stop
+    const url = own.url(0);
+    const worker = startWorker(url);
+    workers.push(worker);
+    const out = tempDir();
+    const run = backtestAsync([...RUN, '--queue', url, '--chunk-size', '2', '--out', out], { env: { BACKTEST_QUEUE_OUTAGE_MS: '3000' } });
+    await until(() => collectedChunks(out) >= 1);
+    const stoppedAt = Date.now();
+    await own.stop();
+    const r = await run;
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/\[E_QUEUE_UNREACHABLE\]/);
+    expect(r.stderr).toMatch(/the chunks finished so far are kept; once the cause is fixed, resume with: .* --resume \S+/);
+    // Given up after the limit, not at the first error nor after ioredis's minutes of retries.
+    expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(3000);
+    expect(Date.now() - stoppedAt).toBeLessThan(60_000);
+    expect(collectedChunks(out)).toBeGreaterThanOrEqual(1);
   });
 });

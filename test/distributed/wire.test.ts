@@ -4,7 +4,7 @@ import { SAMPLE_DATA_DIR } from '../../src/config/run-config.ts';
 import { chunkRanges, chunkSize, MAX_CHUNK } from '../../src/distributed/chunks.ts';
 import { jobId } from '../../src/distributed/payload.ts';
 import { parseQueueUrl } from '../../src/distributed/queue-url.ts';
-import { decodeChunk, decodeWire, encodeWire, restoreOutcome, wireOutcome, type ChunkResult } from '../../src/distributed/wire.ts';
+import { decodeChunk, decodeWire, encodeWire, restoreOutcome, wireOutcome, type ChunkResult, type WireOutcome } from '../../src/distributed/wire.ts';
 import type { Panel } from '../../src/panel/panel.ts';
 import { FactorCache } from '../../src/runner/factor-cache.ts';
 import { LocalSource } from '../../src/source/local/local-source.ts';
@@ -29,12 +29,19 @@ describe('wire encoding', () => {
     expect(back.s).toBe('x');
   });
 
-  it('refuses a result that belongs to another run or chunk', () => {
-    const result: ChunkResult = { v: 1, runId: 'r1', chunk: 3, worker: { name: 'h:1', threads: 1 }, ms: 1, outcomes: [] };
-    expect(decodeChunk(encodeWire(result), 'r1', 3).chunk).toBe(3);
-    expect(() => decodeChunk(encodeWire(result), 'r2', 3)).toThrow(/belongs to another run/);
-    expect(() => decodeChunk(encodeWire(result), 'r1', 4)).toThrow(/belongs to another run/);
-    expect(() => decodeChunk('{', 'r1', 3)).toThrow(/not valid JSON/);
+  it('refuses a result that belongs to another run or chunk, or lacks one of the chunk\'s variants', () => {
+    const outcome = (id: number) => ({ id }) as unknown as WireOutcome;
+    const result: ChunkResult = { v: 1, runId: 'r1', chunk: 3, worker: { name: 'h:1', threads: 1 }, ms: 1, outcomes: [7, 8, 9].map(outcome) };
+    const range = { chunk: 3, from: 6, to: 9 };
+    expect(decodeChunk(encodeWire(result), 'r1', range).chunk).toBe(3);
+    expect(() => decodeChunk(encodeWire(result), 'r2', range)).toThrow(/belongs to another run/);
+    expect(() => decodeChunk(encodeWire(result), 'r1', { chunk: 4, from: 9, to: 12 })).toThrow(/belongs to another run/);
+    expect(() => decodeChunk('{', 'r1', range)).toThrow(/not valid JSON/);
+    const short = { ...result, outcomes: [7, 9].map(outcome) };
+    expect(() => decodeChunk(encodeWire(short), 'r1', range)).toThrow(/^chunk 3 of run r1: its result holds variant\(s\) 7, 9, not variants 7–9$/);
+    expect(() => decodeChunk(encodeWire({ ...result, outcomes: [] }), 'r1', range)).toThrow(/its result holds no variant, not variants 7–9/);
+    expect(() => decodeChunk(encodeWire({ ...result, outcomes: [7, 8, 9, 10].map(outcome) }), 'r1', range)).toThrow(/holds variant\(s\) 7, 8, 9, 10, not variants 7–9/);
+    expect(() => decodeChunk(encodeWire({ ...result, outcomes: [7, 9, 8].map(outcome) }), 'r1', range)).toThrow(/not variants 7–9/);
   });
 
   describe('a real VOPA outcome', () => {

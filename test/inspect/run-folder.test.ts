@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findRun } from '../../src/inspect/index.ts';
+import { findRun, saveOption } from '../../src/inspect/index.ts';
 import { tempDir } from '../support/cli.ts';
 
 /** A run folder by hand: the finder reads only the manifest and checks that summary.csv exists. */
@@ -54,6 +54,17 @@ describe('finding a run', () => {
     mkdirSync(join(out, '.20260101T000000Z-vopa-aaaa.partial'));
     expect(() => findRun('20260101T000000Z-vopa-aaaa', { out })).toThrow(/is not complete: .*\.20260101T000000Z-vopa-aaaa\.partial is still being written, or its run failed/);
     expect(() => findRun(undefined, { out })).toThrow(/no complete run in .* \(1 incomplete or failed folder\(s\) there\); run a backtest first/);
+  });
+
+  it('knows which per-variant tables a run saved: from its manifest, or from its files for runs that did not record it', () => {
+    const out = tempDir();
+    fakeRun(out, 'recorded', { status: 'complete', settings: { save: ['trades'] } }, ['summary.csv', 'trades.csv']);
+    fakeRun(out, 'older', { status: 'complete', settings: {} }, ['summary.csv', 'equity.csv', 'diagnostics.csv']);
+    fakeRun(out, 'none', { status: 'complete', settings: { save: [] } }, ['summary.csv']);
+    expect([...findRun('recorded', { out }).saved]).toEqual(['trades']);
+    expect([...findRun('older', { out }).saved]).toEqual(['equity', 'diagnostics']);
+    expect(saveOption(findRun('none', { out }))).toBe('--save none');
+    expect(saveOption(findRun('older', { out }))).toBe('--save equity,diagnostics');
   });
 
   it('says there are no runs when the folder is missing or empty', () => {

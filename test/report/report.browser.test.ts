@@ -118,4 +118,19 @@ describe.skipIf(!CHROMIUM)('the HTML report in headless Chromium', () => {
     expect(requests).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('draws a --save none grid\'s report: the quintile spreads and the heat map from summary.csv, notes for the rest', async () => {
+    const out = tempDir();
+    const r = backtest(['2025-10-07', '2026-01-03', '--grid', 'top=5,10', '--grid', 'lookback=21,42', '--save', 'none', '--json', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = await writeReport(JSON.parse(r.stdout).folder);
+    expect(report.charts).toEqual(['quintile', 'grid']);
+    const { page, problems, requests } = await open(report);
+    expect(await page.evaluate(() => document.documentElement.dataset.charts)).toBe('quintile grid');
+    for (const id of report.charts) expect((await chartPixels(page, id))?.inked, id).toBeGreaterThan(1000);
+    expect(await page.locator('#notes').textContent()).toContain('equity.csv was not saved (--save none)');
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_CHUNK } from '../../distributed/chunks.ts';
 import { RunJournal } from '../../distributed/journal.ts';
 import { parseQueueUrl, type QueueTarget } from '../../distributed/queue-url.ts';
 import { UsageError } from '../../errors.ts';
+import { readManifestFile } from '../../writers/manifest-file.ts';
 
 /** The run command's queue options, checked at the edge (bad input: one line, exit 2). */
 export interface QueueChoice {
@@ -35,13 +35,19 @@ export function queueOptions(o: { queue?: string | undefined; resume?: string | 
   return { target, resume: o.resume, chunkSize };
 }
 
-/** The run id to resume, once its journal is found and its folder is not already complete. */
-export function resumeRunId(runId: string, outDir: string): string {
+/**
+ * The run id to resume, once its journal is found and its folder is not already complete. A
+ * `--chunk-size` must be the run's own: its chunks are numbered by it, so another size would take
+ * the journal's chunks for others.
+ */
+export function resumeRunId(runId: string, outDir: string, chunkSize?: number): string {
   const folder = join(outDir, runId);
-  if (existsSync(join(folder, 'manifest.json'))) {
-    const status = (JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as { status?: string }).status;
-    if (status === 'complete') throw new UsageError(`--resume ${runId}: the run is already complete (${folder})`, 'E_RESUME');
+  const m = readManifestFile(folder);
+  if (m.state === 'read' && m.manifest.status === 'complete') throw new UsageError(`--resume ${runId}: the run is already complete (${folder})`, 'E_RESUME');
+  if (m.state === 'broken') throw new UsageError(`--resume ${runId}: ${m.file} is ${m.reason}; move ${folder} aside, then resume`, 'E_RESUME');
+  const journal = RunJournal.open(outDir, runId); // a UsageError when there is nothing to resume
+  if (chunkSize !== undefined && chunkSize !== journal.meta.chunkSize) {
+    throw new UsageError(`--resume ${runId}: the run has chunks of ${journal.meta.chunkSize} variants, not ${chunkSize}; leave out --chunk-size (or give ${journal.meta.chunkSize})`, 'E_RESUME');
   }
-  RunJournal.open(outDir, runId); // a UsageError when there is nothing to resume
   return runId;
 }

@@ -3,11 +3,11 @@ import type { Argv } from 'yargs';
 import { runBacktest, type RunOutcome } from '../../app/backtest.ts';
 import { buildRunConfig, type RunConfig } from '../../config/run-config.ts';
 import { formatCounters } from '../../supabase/counters.ts';
-import { isUsageError } from '../../errors.ts';
+import { InterruptedError, isUsageError } from '../../errors.ts';
 import { newRunId } from '../../writers/run-dir.ts';
 import { metricColumns, rankedVariants, summaryHeader, summaryRow } from '../../writers/results.ts';
 import { formatMetric, horizontalTable, verticalTable } from '../../writers/terminal.ts';
-import { EXIT } from '../exit.ts';
+import { EXIT, reportError } from '../exit.ts';
 import { closeOnInterrupt } from '../interrupt.ts';
 import type { CliIO } from '../io.ts';
 import { progressBar } from '../progress.ts';
@@ -78,7 +78,7 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
     connections: args.connections,
     upload: args.upload,
   });
-  const runId = queue?.resume ? resumeRunId(queue.resume, config.outDir) : newRunId(config.strategy.strategy.name);
+  const runId = queue?.resume ? resumeRunId(queue.resume, config.outDir, queue.chunkSize) : newRunId(config.strategy.strategy.name);
   // BullMQ and ioredis load only for a distributed run.
   const queueing = queue ? await import('../../distributed/index.ts') : undefined;
   if (queue) await queueing!.checkReachable(queue.target);
@@ -99,7 +99,10 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
       );
     } catch (err) {
       if (distributed && !isUsageError(err) && existsSync(RunJournal.folder(config.outDir, runId))) {
-        io.stderr(`backtest: the chunks finished so far are kept; once the cause is fixed, resume with: ${resumeHint()}\n`);
+        // The failure first, then how to go on.
+        const code = reportError(err, io.stderr, args.verbose);
+        io.stderr(err instanceof InterruptedError ? `resume with: ${resumeHint()}\n` : `backtest: the chunks finished so far are kept; once the cause is fixed, resume with: ${resumeHint()}\n`);
+        return code;
       }
       throw err;
     } finally {
