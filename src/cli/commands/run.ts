@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { runBacktest, type RunOutcome } from '../../app/backtest.ts';
 import { buildRunConfig, type RunConfig } from '../../config/run-config.ts';
+import { DEFAULT_CONNECTIONS } from '../../supabase/config.ts';
 import { formatCounters } from '../../supabase/counters.ts';
 import { InterruptedError, isUsageError } from '../../errors.ts';
 import { newRunId } from '../../writers/run-dir.ts';
@@ -33,7 +34,7 @@ export function runOptions<T>(y: Argv<T>) {
     .option('save', { type: 'string', default: 'all', describe: 'per-variant tables to write: all, none, or a list of equity,trades,diagnostics' })
     .option('data', { type: 'string', describe: 'folder with prices and universe (Parquet or CSV)', defaultDescription: 'data/sample' })
     .option('source', { type: 'string', choices: ['local', 'supabase'], describe: 'where prices come from', defaultDescription: 'supabase when SUPABASE_URL and a key are set and --data is not given, else local' })
-    .option('connections', { type: 'string', describe: 'sockets to Supabase (and requests in flight) at most', defaultDescription: '8' })
+    .option('connections', { type: 'string', describe: 'sockets to Supabase (and requests in flight) at most', defaultDescription: String(DEFAULT_CONNECTIONS) })
     .option('upload', { type: 'boolean', describe: 'upload the results to Supabase after the CSVs (--no-upload skips)', defaultDescription: 'on when Supabase is configured' })
     .option('fill', { type: 'string', choices: ['open', 'close'], default: 'open', describe: "fill at the next day's open, or at the decision close" })
     .option('cash', { type: 'string', default: '1000000', describe: 'starting cash' })

@@ -6,7 +6,7 @@ import { requireNumber, SAMPLE_DATA_DIR } from '../../config/run-config.ts';
 import { UsageError } from '../../errors.ts';
 // BullMQ, ioredis and the Supabase client load when the command runs, not at every start of `backtest`.
 import type { SupabaseRest } from '../../supabase/client.ts';
-import { effectiveEnv, hasSupabaseCredentials, loadSupabaseSettings } from '../../supabase/config.ts';
+import { DEFAULT_CONNECTIONS, effectiveEnv, hasSupabaseCredentials, loadSupabaseSettings } from '../../supabase/config.ts';
 import { EXIT } from '../exit.ts';
 import { closeOnInterrupt } from '../interrupt.ts';
 import type { CliIO } from '../io.ts';
@@ -18,7 +18,7 @@ export function workerOptions<T>(y: Argv<T>) {
     .option('queue', { type: 'string', describe: 'the BullMQ queue in Redis: redis://HOST:PORT', defaultDescription: '$BACKTEST_QUEUE_URL' })
     .option('concurrency', { type: 'string', describe: 'jobs at once, each on its own thread', defaultDescription: 'available cores' })
     .option('data', { type: 'string', describe: "this machine's data folder, for runs that read local data", defaultDescription: 'data/sample' })
-    .option('connections', { type: 'string', describe: 'sockets to Supabase at most, for runs that read Supabase', defaultDescription: '8' });
+    .option('connections', { type: 'string', describe: 'sockets to Supabase at most, for runs that read Supabase', defaultDescription: String(DEFAULT_CONNECTIONS) });
 }
 
 type WorkerArgs = Awaited<ReturnType<typeof workerOptions>['argv']> & { verbose?: boolean };
