@@ -39,7 +39,7 @@ export function panelFromRows(members: readonly Member[], rows: Iterable<PriceRo
     symbols: sorted.map((m) => m.symbol),
     names: sorted.map((m) => m.name ?? ''),
     peerGroups: sorted.map((m) => m.peer_group),
-  });
+  }, shared);
   const n = sorted.length;
   for (const row of kept) {
     const t = barOf.get(row.day);

@@ -30,7 +30,7 @@ describe('SupabaseSource on the sample market', () => {
     await server?.close();
   });
 
-  const both = async (request: { season: number; startDay: number; endDay: number; warmupBars: number }, maxRows: number | null = 1000) => {
+  const both = async (request: { season: number; startDay: number; endDay: number; warmupBars: number; shared?: boolean }, maxRows: number | null = 1000) => {
     server.maxRows = maxRows;
     rest = clientFor(server, 8);
     const remote = await new SupabaseSource(rest).loadWindow(request);
@@ -39,7 +39,11 @@ describe('SupabaseSource on the sample market', () => {
   };
 
   it('reads the README window into the same panel as the local source (same fingerprint)', async () => {
-    const { remote, mine } = await both({ season: 2025, startDay: day('2025-10-07'), endDay: day('2026-01-03'), warmupBars: 1 });
+    const { remote, mine } = await both({ season: 2025, startDay: day('2025-10-07'), endDay: day('2026-01-03'), warmupBars: 1, shared: true });
+    // Asked for shared memory (a run whose variants go to threads), both sources give it.
+    for (const panel of [remote.panel, mine.panel]) {
+      for (const column of [panel.close, panel.open, panel.groupOf]) expect(column.buffer).toBeInstanceOf(SharedArrayBuffer);
+    }
     expect(remote.panel.symbols).toEqual(mine.panel.symbols);
     expect(remote.panel.dates).toEqual(mine.panel.dates);
     expect(fingerprintPanel(remote.panel)).toBe(fingerprintPanel(mine.panel));
