@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isoDate } from '../../src/util/dates.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importToSupabase } from '../../src/source/import/to-supabase.ts';
 import { ROOT, tempDir } from '../support/cli.ts';
-import { clientFor, startPostgrest, type PostgrestServer } from '../support/postgrest/index.ts';
+import { clientFor, twoProjects, type PostgrestServer } from '../support/postgrest/index.ts';
 
 const GOOG = join(ROOT, 'test/fixtures/goog-2004-2005.csv');
 
@@ -14,36 +14,28 @@ async function counts(server: PostgrestServer) {
 }
 
 describe('importToSupabase', () => {
-  let a: PostgrestServer;
-  let b: PostgrestServer;
-  beforeAll(async () => {
-    [a, b] = await Promise.all([startPostgrest(), startPostgrest()]);
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-  });
+  const projects = twoProjects();
 
   it('an import interrupted against one project, then run against another, sends every row to the second', async () => {
     const cwd = tempDir();
     // Project A takes the universe, then refuses every batch of prices: the journal stays behind.
-    a.faults.applies = (req) => req.method === 'POST' && (req.url ?? '').includes('/prices');
-    a.faults.rate = 1;
-    a.faults.kinds = ['57014'];
-    const toA = clientFor(a, 2);
+    projects.a.faults.applies = (req) => req.method === 'POST' && (req.url ?? '').includes('/prices');
+    projects.a.faults.rate = 1;
+    projects.a.faults.kinds = ['57014'];
+    const toA = clientFor(projects.a, 2);
     const failed = await importToSupabase(toA, { files: [GOOG], batchSize: 50, cwd }).catch((e: Error) => e);
     await toA.close();
     expect(failed).toBeInstanceOf(Error);
-    expect(await counts(a)).toEqual({ prices: 0, universe: 2 });
+    expect(await counts(projects.a)).toEqual({ prices: 0, universe: 2 });
     const notices: string[] = [];
-    const toB = clientFor(b, 2);
+    const toB = clientFor(projects.b, 2);
     try {
       const report = await importToSupabase(toB, { files: [GOOG], batchSize: 50, cwd, notice: (l) => notices.push(l) });
       expect(report.rows).toBe(300);
     } finally {
       await toB.close();
     }
-    expect(await counts(b)).toEqual({ prices: 300, universe: 2 });
+    expect(await counts(projects.b)).toEqual({ prices: 300, universe: 2 });
     expect(notices[0]).toMatch(/was written for 127\.0\.0\.1:\d+, this upload goes to 127\.0\.0\.1:\d+: starting a new journal/);
   });
 
@@ -55,22 +47,22 @@ describe('importToSupabase', () => {
     writeFileSync(file, `Date,Open,High,Low,Close,Adj Close,Volume\n${lines.join('\n')}\n`);
     // The first import gets two batches of prices in, then every batch is refused.
     let prices = 0;
-    a.reset();
-    a.faults.applies = (req) => req.method === 'POST' && (req.url ?? '').includes('/prices') && ++prices > 2;
-    a.faults.rate = 1;
-    a.faults.kinds = ['57014'];
-    const first = clientFor(a, 1);
+    projects.a.reset();
+    projects.a.faults.applies = (req) => req.method === 'POST' && (req.url ?? '').includes('/prices') && ++prices > 2;
+    projects.a.faults.rate = 1;
+    projects.a.faults.kinds = ['57014'];
+    const first = clientFor(projects.a, 1);
     const failed = await importToSupabase(first, { files: [file], batchSize: 50, cwd }).catch((e: Error) => e);
     await first.close();
     expect(failed).toBeInstanceOf(Error);
-    a.reset();
-    const second = clientFor(a, 1);
+    projects.a.reset();
+    const second = clientFor(projects.a, 1);
     try {
       await importToSupabase(second, { files: [file], batchSize: 50, cwd, adjust: false });
     } finally {
       await second.close();
     }
-    const { rows } = await a.db.query<{ n: number; raw: number }>(`select count(*)::int as n, count(*) filter (where close = 20 + (date - date '${isoDate(19_000)}'))::int as raw from prices where symbol = 'ADJ'`);
+    const { rows } = await projects.a.db.query<{ n: number; raw: number }>(`select count(*)::int as n, count(*) filter (where close = 20 + (date - date '${isoDate(19_000)}'))::int as raw from prices where symbol = 'ADJ'`);
     expect(rows[0]).toEqual({ n: 200, raw: 200 });
   });
 });

@@ -1,4 +1,5 @@
 import { SAMPLE_DATA_DIR } from '../../../src/config/run-config.ts';
+import { afterAll, beforeAll } from 'vitest';
 import { loadSupabaseSettings, SupabaseRest, type RestTuning } from '../../../src/supabase/index.ts';
 import { loadDataFolder, openDatabase } from './database.ts';
 import { startPostgrest, SUPABASE_MAX_ROWS, type PostgrestServer } from './server.ts';
@@ -21,4 +22,26 @@ export function serverEnv(server: PostgrestServer): Record<string, string> {
 /** A client for a server, with quick retries for tests. */
 export function clientFor(server: PostgrestServer, connections = 8, tuning: RestTuning = {}): SupabaseRest {
   return SupabaseRest.open(loadSupabaseSettings(serverEnv(server), { connections }), { retry: { baseDelayMs: 5, maxDelayMs: 50 }, ...tuning });
+}
+
+/**
+ * Two empty servers for a describe block — two Supabase projects — started before its tests and
+ * closed after. Read them inside tests: `projects.a`, `projects.b`.
+ */
+export function twoProjects(): { readonly a: PostgrestServer; readonly b: PostgrestServer } {
+  const servers: PostgrestServer[] = [];
+  beforeAll(async () => {
+    servers.push(...(await Promise.all([startPostgrest(), startPostgrest()])));
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  });
+  return {
+    get a() {
+      return servers[0]!;
+    },
+    get b() {
+      return servers[1]!;
+    },
+  };
 }
