@@ -96,7 +96,12 @@ describe.skipIf(!CHROMIUM)('the HTML report in headless Chromium', () => {
     expect(await firstVariant(page)).toBe('90');
     await header('sharpe').click(); // ascending: the worst first
     expect(await firstVariant(page)).toBe(bySharpe.at(-1)!.variant);
+    await header('sharpe').click(); // descending again: the best first, as the page opened
+    expect(await firstVariant(page)).toBe(bySharpe[0]!.variant);
+    expect(await header('sharpe').getAttribute('aria-sort')).toBe('descending');
 
+    // As a reader first sees it (the table scrolled back to its first column): docs/report.png is a copy.
+    await page.evaluate(() => { for (const el of document.querySelectorAll('*')) if (el.scrollLeft) el.scrollLeft = 0; window.scrollTo(0, 0); });
     await page.screenshot({ path: screenshotPath('report.png'), fullPage: true });
     expect(problems).toEqual([]);
     expect(requests).toEqual([]); // the page is self-contained: it asks the network for nothing
