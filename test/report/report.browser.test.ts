@@ -25,7 +25,12 @@ interface PageCanvas {
   getBoundingClientRect(): { width: number; height: number };
   getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
 }
-declare const document: { documentElement: { dataset: Record<string, string | undefined> }; querySelector(selector: string): PageCanvas | null };
+declare const document: {
+  documentElement: { dataset: Record<string, string | undefined> };
+  querySelector(selector: string): PageCanvas | null;
+  querySelectorAll(selector: string): Iterable<{ scrollLeft: number }>;
+};
+declare const window: { scrollTo(x: number, y: number): void };
 
 interface Opened {
   page: Page;
