@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { backtest, backtestAsync, FIXTURES, tempDir } from '../support/cli.ts';
-import { alteredSampleData, readResults, runFolder, startWorker, type WorkerProcess } from '../support/queue.ts';
+import { alteredSampleData, queueSuite, readResults, runFolder, startWorker, type WorkerProcess } from '../support/queue.ts';
 import { NO_REDIS_MESSAGE, REDIS_SERVER_BIN, startRedis, type RedisServer } from '../support/redis.ts';
 
 if (!REDIS_SERVER_BIN) console.warn(NO_REDIS_MESSAGE);
@@ -11,31 +11,18 @@ if (!REDIS_SERVER_BIN) console.warn(NO_REDIS_MESSAGE);
 const RUN = ['2025-06-02', '2025-12-31', '2025', '--grid', 'lookback=21,42,63', '--grid', 'top=5,10', '--grid', 'weighting=equal,inverse-vol', '--param', 'bottom=3', '--commission-bps', '2'];
 
 describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a coordinator and worker processes on a real redis-server', () => {
-  let redis: RedisServer;
-  let local: Record<string, string>;
-  const workers: WorkerProcess[] = [];
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    const out = tempDir();
-    const r = backtest([...RUN, '--out', out]);
-    expect(r.code, r.stderr).toBe(0);
-    local = readResults(runFolder(out));
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
-    await redis?.stop();
-  });
+  const suite = queueSuite(RUN);
+  const { workers } = suite;
 
   it('three workers produce the local run\'s files, byte for byte, each variant once, and leave nothing in Redis', async () => {
-    const url = redis.url(0);
+    const url = suite.redis.url(0);
     for (let k = 0; k < 3; k++) workers.push(startWorker(url));
     await Promise.all(workers.map((w) => w.waitFor(/waiting for jobs/)));
     const out = tempDir();
     const r = await backtestAsync([...RUN, '--queue', url, '--chunk-size', '2', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     const dir = runFolder(out);
-    expect(readResults(dir)).toEqual(local);
+    expect(readResults(dir)).toEqual(suite.local);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     expect(manifest.status).toBe('complete');
     expect(manifest.variants_finished).toBe(12);
@@ -44,7 +31,7 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a coordinator and worker p
     expect(byWorker.reduce((n, w) => n + w.variants, 0)).toBe(12);
     // The journal is gone once the folder is complete, and so are the run's jobs.
     expect(existsSync(join(out, `.${manifest.run_id}.queue`))).toBe(false);
-    const client = redis.client(0);
+    const client = suite.redis.client(0);
     expect(await client.keys(`bull:backtest:${manifest.run_id}*`)).toEqual([]);
     expect(await client.keys('backtest:result:*')).toEqual([]);
     // Results never went through BullMQ's events stream (which keeps 10,000 events): only their sizes did.
@@ -54,7 +41,7 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a coordinator and worker p
   });
 
   it('a variant that throws stops the run with its message, as in a local run (exit 1)', async () => {
-    const url = redis.url(2);
+    const url = suite.redis.url(2);
     const worker = startWorker(url);
     workers.push(worker);
     const out = tempDir();
@@ -67,7 +54,7 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a coordinator and worker p
 
   it('a worker whose data differ refuses the run, naming both fingerprints, and the coordinator stops with its message', async () => {
     const other = await alteredSampleData('2025-09-01');
-    const url = redis.url(1); // a database of its own: only this worker listens there
+    const url = suite.redis.url(1); // a database of its own: only this worker listens there
     const stranger = startWorker(url, ['--data', other]);
     workers.push(stranger);
     await stranger.waitFor(/waiting for jobs/);
@@ -85,7 +72,7 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a coordinator and worker p
     const refused = [...stranger.stderr().matchAll(/chunk (\d+): worker \S+ refuses run/g)].map((x) => x[1]);
     expect(refused.length).toBeGreaterThanOrEqual(1);
     expect(new Set(refused).size).toBe(refused.length);
-    const client = redis.client(1);
+    const client = suite.redis.client(1);
     expect(await client.llen('bull:backtest:wait')).toBe(0);
     expect(stranger.child.exitCode).toBeNull(); // the worker goes on serving other runs
   });

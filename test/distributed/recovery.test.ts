@@ -2,10 +2,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backtest, backtestAsync, FIXTURES, tempDir } from '../support/cli.ts';
-import { readResults, runFolder, startWorker, type WorkerProcess } from '../support/queue.ts';
-import { NO_REDIS_MESSAGE, REDIS_SERVER_BIN, startRedis, type RedisServer } from '../support/redis.ts';
+import { queueSuite, readResults, runFolder, startWorker } from '../support/queue.ts';
+import { NO_REDIS_MESSAGE, REDIS_SERVER_BIN, startRedis } from '../support/redis.ts';
 
 if (!REDIS_SERVER_BIN) console.warn(NO_REDIS_MESSAGE);
 
@@ -30,24 +30,11 @@ const RUN = ['2025-10-07', '2025-12-31', '--strategy', join(FIXTURES, 'strategie
 const summaryIds = (dir: string) => (parse(readFileSync(join(dir, 'summary.csv')), { columns: true }) as { variant: string }[]).map((r) => Number(r.variant)).sort((a, b) => a - b);
 
 describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: recovery on a real redis-server', () => {
-  let redis: RedisServer;
-  let local: Record<string, string>;
-  const workers: WorkerProcess[] = [];
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    const out = tempDir();
-    const r = backtest([...RUN, '--out', out]);
-    expect(r.code, r.stderr).toBe(0);
-    local = readResults(runFolder(out));
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
-    await redis?.stop();
-  });
+  const suite = queueSuite(RUN);
+  const { workers } = suite;
 
   it('a worker killed mid-job: its job runs again elsewhere and every variant is in the results exactly once', async () => {
-    const url = redis.url(0);
+    const url = suite.redis.url(0);
     const out = tempDir();
     const coordinator = backtestAsync([...RUN, '--queue', url, '--chunk-size', '2', '--out', out]);
     const victim = startWorker(url);
@@ -62,7 +49,7 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: recovery on a real redis-s
     expect(r.code, r.stderr).toBe(0);
     const dir = runFolder(out);
     expect(summaryIds(dir)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    expect(readResults(dir)).toEqual(local);
+    expect(readResults(dir)).toEqual(suite.local);
     // The killed worker's chunk was run again by a survivor, after BullMQ found it stalled.
     expect(survivors.map((w) => w.stderr()).join('')).toMatch(new RegExp(`chunk ${chunk} \\(variants [\\d–]+\\): done`));
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
@@ -74,7 +61,7 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: recovery on a real redis-s
     ['Ctrl-C', 'SIGINT', 2],
     ['SIGTERM', 'SIGTERM', 3],
   ] as const)('%s on a worker lets its running job finish (its result counts), then it exits 130', async (_, signal, db) => {
-    const url = redis.url(db);
+    const url = suite.redis.url(db);
     const out = tempDir();
     const coordinator = backtestAsync([...RUN, '--queue', url, '--chunk-size', '2', '--out', out]);
     const leaving = startWorker(url);
@@ -88,11 +75,11 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: recovery on a real redis-s
     workers.push(startWorker(url));
     const r = await coordinator;
     expect(r.code, r.stderr).toBe(0);
-    expect(readResults(runFolder(out))).toEqual(local);
+    expect(readResults(runFolder(out))).toEqual(suite.local);
   });
 
   it('Ctrl-C on the coordinator keeps the queue consistent, and --resume finishes the run without redoing chunks', async () => {
-    const url = redis.url(1);
+    const url = suite.redis.url(1);
     const worker = startWorker(url);
     workers.push(worker);
     const out = tempDir();
@@ -111,7 +98,7 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: recovery on a real redis-s
     expect(partial.variants_finished).toBeGreaterThanOrEqual(4);
     expect(partial.variants_finished).toBeLessThan(12);
     // Nothing of the run waits in the queue: jobs not started were withdrawn (the one running may finish).
-    const client = redis.client(1);
+    const client = suite.redis.client(1);
     expect(await client.llen('bull:backtest:wait')).toBe(0);
     expect(existsSync(join(out, `.${runId}.queue`, 'run.json'))).toBe(true);
 
@@ -124,7 +111,7 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: recovery on a real redis-s
     expect(b.code, b.stderr).toBe(0);
     const dir = join(out, runId);
     expect(summaryIds(dir)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    expect(readResults(dir)).toEqual(local);
+    expect(readResults(dir)).toEqual(suite.local);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     expect(manifest.status).toBe('complete');
     expect(manifest.execution.resumed).toBe(true);

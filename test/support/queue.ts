@@ -3,7 +3,9 @@ import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SAMPLE_DATA_DIR } from '../../src/config/run-config.ts';
 import { openDuck, sqlString } from '../../src/source/local/duckdb.ts';
-import { BIN, ROOT, tempDir } from './cli.ts';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { backtest, BIN, ROOT, tempDir } from './cli.ts';
+import { startRedis, type RedisServer } from './redis.ts';
 
 /** A `backtest worker` process of a queue test, with its stderr kept for assertions. */
 export interface WorkerProcess {
@@ -97,4 +99,35 @@ export async function alteredSampleData(date: string): Promise<string> {
     duck.close();
   }
   return dir;
+}
+
+/**
+ * What a describe block of queue tests shares: a redis-server of its own, the files of `run` made
+ * locally (what every distributed run must reproduce), and the workers its tests start (stopped
+ * after). Read `redis` and `local` inside tests.
+ */
+export function queueSuite(run: readonly string[]): { readonly redis: RedisServer; readonly local: Record<string, string>; readonly workers: WorkerProcess[] } {
+  let redis: RedisServer | undefined;
+  let local: Record<string, string> | undefined;
+  const workers: WorkerProcess[] = [];
+  beforeAll(async () => {
+    redis = await startRedis();
+    const out = tempDir();
+    const r = backtest([...run, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    local = readResults(runFolder(out));
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await redis?.stop();
+  });
+  return {
+    get redis() {
+      return redis!;
+    },
+    get local() {
+      return local!;
+    },
+    workers,
+  };
 }
