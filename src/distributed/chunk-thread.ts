@@ -7,23 +7,14 @@
  * keep the jobs' locks alive. The simulation is the local run's (`ThreadSimulation`).
  */
 import { workerData } from 'piscina';
-import type { Params } from '../api.ts';
 import type { SavedTable } from '../config/run-config.ts';
-import type { Panel } from '../panel/panel.ts';
-import type { FillTiming } from '../runner/schedule.ts';
-import type { SimulationSettings } from '../runner/simulate.ts';
 import { ThreadSimulation } from '../variants/thread-simulation.ts';
+import type { NumberedVariants, SharedRun } from '../variants/types.ts';
 import { encodeWire, shipped, WIRE_VERSION, wireOutcome, type ChunkResult } from './wire.ts';
 
-export interface ThreadRun {
+/** A queue worker's run, as its threads hold it: a local pool's run, and what the coordinator asked to be shipped. */
+export interface ThreadRun extends Omit<SharedRun, 'factors'> {
   readonly runId: string;
-  readonly panel: Panel;
-  readonly strategySource: string;
-  readonly startDay: number;
-  readonly endDay: number;
-  readonly fill: FillTiming;
-  readonly settings: SimulationSettings;
-  readonly setupData: unknown;
   readonly save: readonly SavedTable[];
   readonly signals: boolean;
   readonly worker: { readonly name: string; readonly threads: number };
@@ -31,7 +22,7 @@ export interface ThreadRun {
 
 export interface ChunkTask {
   readonly chunk: number;
-  readonly variants: ReadonlyArray<{ readonly id: number; readonly params: Params }>;
+  readonly variants: NumberedVariants;
   /** Factors of the run the worker holds (computed by its threads for earlier chunks), by key. */
   readonly factors: ReadonlyArray<readonly [string, Float64Array]>;
 }

@@ -8,6 +8,7 @@ import type { FillTiming } from '../runner/schedule.ts';
 import type { SimulationSettings } from '../runner/simulate.ts';
 import type { WindowRequest } from '../source/types.ts';
 import { STRATEGIES_DIR, type LoadedStrategy } from '../strategy/registry.ts';
+import type { NumberedVariants } from '../variants/types.ts';
 
 /**
  * What a job carries: everything a worker on another machine needs to simulate a chunk of a run's
@@ -42,7 +43,7 @@ export interface JobPayload {
   readonly run: RunDescriptor;
   readonly chunk: number;
   /** The chunk's variants: ids (1-based, the run's order) and resolved parameters. */
-  readonly variants: ReadonlyArray<{ readonly id: number; readonly params: Params }>;
+  readonly variants: NumberedVariants;
 }
 
 /** The BullMQ queue every coordinator and worker of a Redis server share. */

@@ -1,9 +1,9 @@
-import type { Params, Strategy } from '../api.ts';
+import type { Strategy } from '../api.ts';
 import { evaluateVariant, type VariantOutcome } from '../app/variant.ts';
 import { FactorCache } from '../runner/factor-cache.ts';
 import { loadStrategy } from '../strategy/registry.ts';
 import { variantFailureError } from './failure.ts';
-import type { SharedRun } from './types.ts';
+import type { NumberedVariants, SharedRun } from './types.ts';
 
 /**
  * What a pool thread holds for one run — the panel (shared memory), the strategy loaded from its
@@ -23,7 +23,7 @@ export class ThreadSimulation {
   }
 
   /** Each variant's outcome, through `map` (one at a time, so a chunk never holds every full outcome); a failing variant throws its failure. */
-  async simulate<T>(variants: ReadonlyArray<{ readonly id: number; readonly params: Params }>, map: (o: VariantOutcome) => T): Promise<T[]> {
+  async simulate<T>(variants: NumberedVariants, map: (o: VariantOutcome) => T): Promise<T[]> {
     const strategy = await this.strategy;
     const r = this.run;
     return variants.map(({ id, params }) => {

@@ -18,8 +18,11 @@ export interface SharedRun {
   readonly setupData?: unknown;
 }
 
+/** Variants as a task carries them: ids (1-based, the run's order) and resolved parameters. */
+export type NumberedVariants = ReadonlyArray<{ readonly id: number; readonly params: Params }>;
+
 export interface VariantTask {
-  readonly variants: ReadonlyArray<{ readonly id: number; readonly params: Params }>;
+  readonly variants: NumberedVariants;
 }
 
 /** Thrown (as its message) from a worker when a variant fails, so the main thread can name it. */
