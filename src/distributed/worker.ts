@@ -105,16 +105,11 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
     name,
     async close(force = false) {
       // BullMQ's close waits for Redis to mark the running jobs done; without Redis that never
-      // comes, so the wait ends once Redis is away (those jobs stall and run again elsewhere).
+      // comes, so the wait ends once Redis is away (those jobs stall and run again elsewhere). BullMQ
+      // may leave a timer behind then: the command exits anyway once it has finished (cli/main.ts).
       let closed = false;
       const closing = worker.close(force).catch(() => {}).finally(() => { closed = true; });
       while (!closed && results.reachable) await Promise.race([closing, new Promise((r) => setTimeout(r, 1_000))]);
-      if (!closed) {
-        // Its clients would go on reconnecting, keeping the process alive: drop them. (BullMQ's
-        // `disconnect` leaves out the blocking connection, which it keeps protected.)
-        const blocking = (worker as unknown as { blockingConnection?: { disconnect(wait?: boolean): Promise<void> } }).blockingConnection;
-        void Promise.allSettled([worker.disconnect(), blocking?.disconnect(false)]);
-      }
       await runs.close();
       await results.close();
     },
