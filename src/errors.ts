@@ -46,3 +46,9 @@ export class InterruptedError extends BacktestError {
     super('E_INTERRUPTED', message);
   }
 }
+
+/** The first line of an error's message (or of a text), trimmed: what a one-line message quotes. */
+export function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0]!.trim();
+}

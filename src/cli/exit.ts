@@ -1,4 +1,4 @@
-import { BacktestError, InterruptedError, isUsageError } from '../errors.ts';
+import { BacktestError, firstLine, InterruptedError, isUsageError } from '../errors.ts';
 
 /** Exit codes: 0 success, 1 runtime failure, 2 bad input, 130 interrupted. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
@@ -13,16 +13,11 @@ export function reportError(err: unknown, write: (text: string) => void, verbose
     return EXIT.interrupted;
   }
   if (isUsageError(err)) {
-    write(`backtest: ${firstLine(err.message)}\n`);
+    write(`backtest: ${firstLine(err)}\n`);
     return EXIT.usage;
   }
-  const message = err instanceof Error ? err.message : String(err);
   const code = err instanceof BacktestError ? ` [${err.code}]` : '';
-  write(`backtest: ${firstLine(message)}${code}\n`);
+  write(`backtest: ${firstLine(err)}${code}\n`);
   if (verbose && err instanceof Error && err.stack) write(`${err.stack}\n`);
   return EXIT.failure;
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0]!.trim();
 }

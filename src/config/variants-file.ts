@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Strategy } from '../api.ts';
-import { UsageError } from '../errors.ts';
+import { firstLine, UsageError } from '../errors.ts';
 import type { ParamValue } from './grid.ts';
 import { checkParamKey, parseParamValue } from './params.ts';
 
@@ -23,7 +23,7 @@ export function readVariantsFile(strategy: Strategy, file: string): Map<string, 
       rows = parse(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
     }
   } catch (err) {
-    throw new UsageError(`--variants ${file}: ${(err as Error).message.split('\n')[0]}`, 'E_BAD_VARIANTS');
+    throw new UsageError(`--variants ${file}: ${firstLine(err)}`, 'E_BAD_VARIANTS');
   }
   if (rows.length === 0) throw new UsageError(`--variants ${file}: no variant in the file`, 'E_BAD_VARIANTS');
   return rows.map((row, k) => {

@@ -1,6 +1,6 @@
 import { Queue, QueueEvents } from 'bullmq';
 import type { VariantExecution, VariantExecutor } from '../app/backtest.ts';
-import { BacktestError, DataError, UsageError } from '../errors.ts';
+import { BacktestError, DataError, firstLine, UsageError } from '../errors.ts';
 import type { VariantRunResult } from '../variants/run-variants.ts';
 import { chunkRanges, type ChunkRange } from './chunks.ts';
 import { Collected } from './collected.ts';
@@ -100,7 +100,7 @@ function readJournal(journal: RunJournal, ranges: readonly ChunkRange[], state: 
       if (!range) throw new Error(`the run has ${ranges.length} chunks`);
       state.add(decodeChunk(journal.read(k), runId, range), true);
     } catch (err) {
-      log?.(`warning: journal ${journal.dir}: chunk ${k} cannot be read back (${(err as Error).message.split('\n')[0]}); it runs again`);
+      log?.(`warning: journal ${journal.dir}: chunk ${k} cannot be read back (${firstLine(err)}); it runs again`);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { BacktestError } from '../errors.ts';
+import { BacktestError, firstLine } from '../errors.ts';
 
 /**
  * How long the coordinator waits for a Redis that stopped answering before it gives up on the run
@@ -121,8 +121,4 @@ export class RedisWatch {
     const seconds = Math.round((performance.now() - this.lastOk) / 1000);
     return new BacktestError('E_QUEUE_UNREACHABLE', `lost the queue at ${this.display}: Redis has not answered for ${seconds} s${this.lastError ? ` (${this.lastError})` : ''}`);
   }
-}
-
-function firstLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!.trim();
 }

@@ -1,6 +1,6 @@
 import type { JobsOptions, JobState, Queue } from 'bullmq';
 import type { VariantExecution } from '../app/backtest.ts';
-import { BacktestError } from '../errors.ts';
+import { BacktestError, firstLine } from '../errors.ts';
 import type { ChunkRange } from './chunks.ts';
 import type { Collected } from './collected.ts';
 import type { RunJournal } from './journal.ts';
@@ -86,7 +86,7 @@ export async function settle(c: RunJobs, r: ChunkRange, status: ChunkState, sign
   if (status !== 'completed' && status !== 'failed') return false;
   if (status === 'failed') {
     const job = await watch.call(queue.getJob(id), signal);
-    throw new BacktestError('E_QUEUE_JOB', `job ${id} (variants ${r.from + 1}–${r.to}) failed: ${job?.failedReason?.split('\n')[0] ?? 'no reason given'}`);
+    throw new BacktestError('E_QUEUE_JOB', `job ${id} (variants ${r.from + 1}–${r.to}) failed: ${job?.failedReason ? firstLine(job.failedReason) : 'no reason given'}`);
   }
   const text = await watch.call(c.results.get(id), signal);
   if (text === null) {

@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { DuckDBResultReader } from '@duckdb/node-api';
-import { DataError } from '../errors.ts';
+import { DataError, firstLine } from '../errors.ts';
 import { PERFORMANCE_COLUMNS } from '../metrics/index.ts';
 import { SIGNAL_COLUMNS } from '../metrics/signal-diagnostics.ts';
 import { openDuck, sqlString, type Duck } from '../source/local/duckdb.ts';
@@ -75,7 +75,7 @@ async function lockDown(duck: Duck, files: readonly string[]): Promise<void> {
 }
 
 export function damaged(run: RunFolder, file: string, err: unknown): DataError {
-  const message = (err as Error).message.split('\n')[0]!.trim();
+  const message = firstLine(err);
   return new DataError(`run ${run.id}: ${file} cannot be read (${message}); the folder is damaged — run it again`, 'E_RUN_BROKEN', { cause: err });
 }
 
@@ -124,7 +124,7 @@ export async function readRows(tables: RunTables, run: () => Promise<DuckDBResul
   try {
     reader = await run();
   } catch (err) {
-    const message = (err as Error).message.split('\n')[0]!.trim();
+    const message = firstLine(err);
     // The views read the files lazily: a file that does not parse shows up here.
     if (/CSV Error|sniff/i.test(message)) throw damaged(tables.run, 'a CSV file of the run', err);
     throw err;

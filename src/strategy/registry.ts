@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, extname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Strategy } from '../api.ts';
-import { UsageError } from '../errors.ts';
+import { firstLine, UsageError } from '../errors.ts';
 
 /** The built-in strategies' folder (strategies/ at the package root). */
 export const STRATEGIES_DIR = fileURLToPath(new URL('../../strategies/', import.meta.url));
@@ -40,7 +40,7 @@ export async function loadStrategy(spec: string, cwd = process.cwd()): Promise<L
   try {
     mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (err) {
-    throw new UsageError(`--strategy ${spec}: cannot load ${file}: ${(err as Error).message.split('\n')[0]}`, 'E_BAD_STRATEGY', { cause: err });
+    throw new UsageError(`--strategy ${spec}: cannot load ${file}: ${firstLine(err)}`, 'E_BAD_STRATEGY', { cause: err });
   }
   const strategy = mod.default as Strategy | undefined;
   const problem = checkShape(strategy);

@@ -1,7 +1,7 @@
 import { Piscina } from 'piscina';
 import type { Params, Strategy } from '../api.ts';
 import { evaluateVariant, type VariantOutcome } from '../app/variant.ts';
-import { BacktestError } from '../errors.ts';
+import { BacktestError, firstLine } from '../errors.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
 import type { SupabaseLike } from '../strategy/context.ts';
 import { parseVariantFailure, variantError } from './failure.ts';
@@ -134,5 +134,5 @@ function describeFailure(err: Error, first: number, last: number): Error {
   const f = parseVariantFailure(err);
   if (f) return variantError(f);
   const text = err?.message ?? String(err);
-  return new BacktestError('E_WORKER', `a worker stopped while running variants ${first}–${last}: ${text.split('\n')[0]}`, { cause: err });
+  return new BacktestError('E_WORKER', `a worker stopped while running variants ${first}–${last}: ${firstLine(text)}`, { cause: err });
 }
