@@ -65,7 +65,7 @@ export function hasSupabaseCredentials(env: Record<string, string | undefined>):
 
 /** Reads the settings; a missing or malformed value is a `SupabaseConfigError` naming the variable. */
 export function loadSupabaseSettings(env: Record<string, string | undefined>, options: { connections?: number } = {}): SupabaseSettings {
-  const urlVar = URL_VARS.find((name) => env[name]?.trim());
+  const urlVar = firstSet(env, URL_VARS);
   const url = urlVar && env[urlVar]!.trim();
   const key = first(env, KEY_VARS);
   if (!url || !key) {
@@ -124,10 +124,13 @@ function withoutCredentials(url: string): string {
   return scheme + rest.slice(rest.lastIndexOf('@') + 1).replace(/[?#][\s\S]*$/, '');
 }
 
+/** The first of `names` set (not blank) in `env`. */
+function firstSet(env: Record<string, string | undefined>, names: readonly string[]): string | undefined {
+  return names.find((name) => env[name]?.trim());
+}
+
+/** Its value, trimmed. */
 function first(env: Record<string, string | undefined>, names: readonly string[]): string | undefined {
-  for (const name of names) {
-    const v = env[name]?.trim();
-    if (v) return v;
-  }
-  return undefined;
+  const name = firstSet(env, names);
+  return name && env[name]!.trim();
 }
