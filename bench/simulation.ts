@@ -5,7 +5,7 @@
  * each measured run (a fresh cache every time): they are part of the work.
  */
 import type { Params, Strategy } from '../src/api.ts';
-import { evaluateVariant } from '../src/app/variant.ts';
+import { evaluateVariant } from '../src/variants/evaluate.ts';
 import { FactorCache } from '../src/runner/factor-cache.ts';
 import { generateSampleMarket, samplePanel } from '../src/sample/generator.ts';
 import { loadStrategy } from '../src/strategy/registry.ts';

@@ -52,3 +52,19 @@ export function firstLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return text.split('\n')[0]!.trim();
 }
+
+const hints = new WeakMap<object, string>();
+
+/**
+ * The same error, carrying what the user can do next (printed on its own line after the error's):
+ * e.g. how to resume a distributed run or an upload. The error keeps its class, so its exit code.
+ */
+export function withHint<T>(err: T, hint: string): T {
+  if (err !== null && typeof err === 'object') hints.set(err, hint);
+  return err;
+}
+
+/** The hint attached with `withHint`, if any. */
+export function hintOf(err: unknown): string | undefined {
+  return err !== null && typeof err === 'object' ? hints.get(err) : undefined;
+}

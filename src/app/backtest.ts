@@ -9,14 +9,16 @@ import { peakRssMb } from '../util/memory.ts';
 import type { ProgressReporter } from '../util/progress.ts';
 import type { SupabaseRest } from '../supabase/index.ts';
 import type { LoadedWindow, WindowRequest } from '../source/types.ts';
+
+export type { VariantExecution, VariantExecutor } from '../variants/types.ts';
 import { writeManifest, writeTables, type RunRecord } from '../writers/results.ts';
 import { newRunId, RunDir } from '../writers/run-dir.ts';
-import type { Strategy } from '../api.ts';
-import { BacktestError, InterruptedError, StrategyError } from '../errors.ts';
-import type { SourceInfo } from '../source/types.ts';
-import { runVariants, type VariantRunResult } from '../variants/run-variants.ts';
-import { evaluateVariant, validateVariant, type VariantOutcome } from './variant.ts';
-import { versions } from './versions.ts';
+import { InterruptedError } from '../errors.ts';
+import { runVariants } from '../variants/run-variants.ts';
+import type { VariantExecutor, VariantRunResult } from '../variants/types.ts';
+import { runSetup } from '../strategy/setup.ts';
+import { evaluateVariant, validateVariant, type VariantOutcome } from '../variants/evaluate.ts';
+import { versions } from '../util/versions.ts';
 
 /**
  * A whole run, stage by stage:
@@ -45,27 +47,6 @@ export interface RunHooks {
   /** The run id continues an earlier, interrupted run: its `partial` folder is replaced when this one is written. */
   readonly resume?: boolean | undefined;
 }
-
-/** Everything an executor needs to run a run's variants over its loaded data. */
-export interface VariantExecution {
-  readonly runId: string;
-  readonly config: RunConfig;
-  readonly panel: Panel;
-  readonly fingerprint: string;
-  /** What was asked of the source (a worker elsewhere reads the same window). */
-  readonly window: WindowRequest;
-  readonly source: SourceInfo;
-  readonly strategy: Strategy;
-  readonly settings: SimulationSettings;
-  readonly factors: FactorCache;
-  readonly setupData: unknown;
-  readonly supabase: SupabaseRest | undefined;
-  readonly signal: AbortSignal | undefined;
-  readonly progress: ((done: number, total: number) => void) | undefined;
-}
-
-/** Runs the variants; outcomes in variant order (those that finished, when interrupted). */
-export type VariantExecutor = (execution: VariantExecution) => Promise<VariantRunResult>;
 
 /** The default executor: this machine's worker threads (or the main thread for small runs). */
 export const localExecutor: VariantExecutor = (x) =>
@@ -153,20 +134,6 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   } catch (err) {
     runDir.discard();
     throw err;
-  }
-}
-
-/** The strategy's one-time setup (bulk reads through the run's Supabase client), with a clear error if it fails. */
-export async function runSetup(strategy: Strategy, panel: Panel, supabase: SupabaseRest | undefined, warnings: string[]): Promise<unknown> {
-  if (!strategy.setup) return undefined;
-  try {
-    return await strategy.setup({
-      supabase, symbols: panel.symbols, groups: panel.groups, groupOf: panel.groupOf, dates: panel.dates,
-      warn: (m) => { if (!warnings.includes(m)) warnings.push(m); },
-    });
-  } catch (err) {
-    if (err instanceof BacktestError) throw err;
-    throw new StrategyError(`strategy ${strategy.name} failed in setup: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -11,7 +11,7 @@ import { runCommand, runOptions } from './commands/run.ts';
 import { uploadCommand, uploadOptions } from './commands/upload.ts';
 import { workerCommand, workerOptions } from './commands/worker.ts';
 import { EXIT, reportError } from './exit.ts';
-import { runInterruptHandlers } from './interrupt.ts';
+import { runInterruptHandlers } from '../app/interrupt.ts';
 import type { CliIO } from './io.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Params, ParamSpec, Strategy } from '../api.ts';
+import type { Params, ParamSpec, Strategy } from '../strategy/types.ts';
 import { UsageError } from '../errors.ts';
 import { checkParamKey, constraintProblem, parseParamValue } from './params.ts';
 

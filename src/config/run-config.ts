@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Params } from '../api.ts';
+import type { Params } from '../strategy/types.ts';
 import { UsageError } from '../errors.ts';
 import type { FillTiming } from '../runner/schedule.ts';
 import { loadStrategy, type LoadedStrategy } from '../strategy/registry.ts';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { Strategy } from '../api.ts';
+import type { Strategy } from '../strategy/types.ts';
 import { firstLine, UsageError } from '../errors.ts';
 import type { ParamValue } from './grid.ts';
 import { checkParamKey, parseParamValue } from './params.ts';

@@ -1,5 +1,5 @@
-import type { VariantExecution } from '../app/backtest.ts';
-import type { VariantOutcome } from '../app/variant.ts';
+import type { VariantExecution } from '../variants/types.ts';
+import type { VariantOutcome } from '../metrics/outcome.ts';
 import { BacktestError } from '../errors.ts';
 import { restoreOutcome, type ChunkResult } from './wire.ts';
 

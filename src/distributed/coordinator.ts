@@ -1,7 +1,7 @@
 import { Queue, QueueEvents } from 'bullmq';
-import type { VariantExecution, VariantExecutor } from '../app/backtest.ts';
+import type { VariantExecution, VariantExecutor } from '../variants/types.ts';
 import { BacktestError, DataError, firstLine, UsageError } from '../errors.ts';
-import type { VariantRunResult } from '../variants/run-variants.ts';
+import type { VariantRunResult } from '../variants/types.ts';
 import { chunkRanges, type ChunkRange } from './chunks.ts';
 import { Collected } from './collected.ts';
 import { RunJournal } from './journal.ts';

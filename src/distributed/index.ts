@@ -5,6 +5,7 @@
  */
 export { queueExecutor, type QueueExecutorOptions, type QueueRun } from './coordinator.ts';
 export { RunJournal } from './journal.ts';
+export { resumeRunId } from './resume.ts';
 export { parseQueueUrl, QueueTarget } from './queue-url.ts';
 export { checkReachable } from './reachable.ts';
 export { lockSettings, startQueueWorker, type QueueWorker, type QueueWorkerOptions } from './worker.ts';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Params } from '../api.ts';
-import { engineVersion, type EngineVersion } from '../app/versions.ts';
+import type { Params } from '../strategy/types.ts';
+import { engineVersion, type EngineVersion } from '../util/versions.ts';
 import type { RunConfig, SavedTable } from '../config/run-config.ts';
 import type { FillTiming } from '../runner/schedule.ts';
 import type { SimulationSettings } from '../runner/simulate.ts';

@@ -1,5 +1,5 @@
-import type { VariantExecution } from '../app/backtest.ts';
-import { evaluateVariant } from '../app/variant.ts';
+import type { VariantExecution } from '../variants/types.ts';
+import { evaluateVariant } from '../variants/evaluate.ts';
 import { chunkSize } from './chunks.ts';
 import { encodeWire, shipped, wireOutcome } from './wire.ts';
 

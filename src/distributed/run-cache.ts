@@ -1,13 +1,13 @@
 import { Piscina } from 'piscina';
-import { runSetup } from '../app/backtest.ts';
+import { runSetup } from '../strategy/setup.ts';
 import { BacktestError, isUsageError } from '../errors.ts';
-import { engineVersion } from '../app/versions.ts';
+import { engineVersion } from '../util/versions.ts';
 import { fingerprintPanelYielding } from '../panel/fingerprint.ts';
 import { LocalSource } from '../source/local/local-source.ts';
 import { SupabaseSource } from '../source/supabase/supabase-source.ts';
 import type { DataSource } from '../source/types.ts';
 import { loadStrategy } from '../strategy/registry.ts';
-import type { Strategy } from '../api.ts';
+import type { Strategy } from '../strategy/types.ts';
 import type { SupabaseRest } from '../supabase/index.ts';
 import type { ChunkDone, ChunkTask, ThreadRun } from './chunk-thread.ts';
 import { strategyDigest, type RunDescriptor } from './payload.ts';

@@ -1,5 +1,5 @@
 import type { JobsOptions, JobState, Queue } from 'bullmq';
-import type { VariantExecution } from '../app/backtest.ts';
+import type { VariantExecution } from '../variants/types.ts';
 import { BacktestError, firstLine } from '../errors.ts';
 import type { ChunkRange } from './chunks.ts';
 import type { Collected } from './collected.ts';

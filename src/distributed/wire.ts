@@ -1,5 +1,5 @@
-import type { Params, Strategy } from '../api.ts';
-import type { VariantOutcome, VariantSignal } from '../app/variant.ts';
+import type { Params, Strategy } from '../strategy/types.ts';
+import type { VariantOutcome, VariantSignal } from '../metrics/outcome.ts';
 import type { DiagnosticsDay } from '../metrics/signal-diagnostics.ts';
 import { BacktestError } from '../errors.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Factor } from '../api.ts';
+import type { Factor } from '../strategy/types.ts';
 import type { SupabaseRest } from '../supabase/index.ts';
 import { parseVariantFailure } from '../variants/failure.ts';
 import { PAYLOAD_VERSION, QUEUE_NAME, type JobPayload } from './payload.ts';

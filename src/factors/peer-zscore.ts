@@ -1,4 +1,4 @@
-import type { Factor } from '../api.ts';
+import type { Factor } from '../strategy/types.ts';
 
 /**
  * VOPA(i) = (v(i) − μ) / σ, the value's z-score against its peer group (zipline's

@@ -1,4 +1,4 @@
-import type { Factor } from '../api.ts';
+import type { Factor } from '../strategy/types.ts';
 
 /** Rate of change over L bars: close(t) / close(t − L) − 1; NaN when either close is missing. */
 export function rateOfChange(lookback: number): Factor {

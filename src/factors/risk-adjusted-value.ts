@@ -1,4 +1,4 @@
-import type { Factor } from '../api.ts';
+import type { Factor } from '../strategy/types.ts';
 
 /** Trading days a year: annualises a daily Sharpe ratio. */
 const SQRT_252 = Math.sqrt(252);

@@ -1,4 +1,4 @@
-import type { Factor, Field } from '../api.ts';
+import type { Factor, Field } from '../strategy/types.ts';
 import { ExactSum } from './exact-sum.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Field } from '../api.ts';
+import type { Field } from '../strategy/types.ts';
 import { isoDate } from '../util/dates.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Field, History } from '../api.ts';
+import type { Field, History } from '../strategy/types.ts';
 import type { Panel } from './panel.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Bar } from '../api.ts';
+import type { Bar } from '../strategy/types.ts';
 import type { Portfolio } from '../broker/portfolio.ts';
 import type { Panel } from '../panel/panel.ts';
 import { checkLag, HistoryView } from '../panel/view.ts';

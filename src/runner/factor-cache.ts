@@ -1,4 +1,4 @@
-import type { Factor } from '../api.ts';
+import type { Factor } from '../strategy/types.ts';
 import { shape, type Panel } from '../panel/panel.ts';
 import { HistoryView } from '../panel/view.ts';
 

@@ -1,4 +1,4 @@
-import type { Params, Strategy, StrategyContext, Weights } from '../api.ts';
+import type { Params, Strategy, StrategyContext, Weights } from '../strategy/types.ts';
 import { Portfolio } from '../broker/portfolio.ts';
 import { commission, costModel, executionPrice } from '../broker/costs.ts';
 import { rebalance, rebalanceScratch, type RebalanceOptions } from '../broker/rebalance.ts';

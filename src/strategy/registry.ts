@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, extname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Strategy } from '../api.ts';
+import type { Strategy } from './types.ts';
 import { firstLine, UsageError } from '../errors.ts';
 
 /** The built-in strategies' folder (strategies/ at the package root). */

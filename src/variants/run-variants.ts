@@ -1,11 +1,11 @@
 import { Piscina } from 'piscina';
-import type { Params, Strategy } from '../api.ts';
-import { evaluateVariant, type VariantOutcome } from '../app/variant.ts';
+import type { Params, Strategy } from '../strategy/types.ts';
+import { evaluateVariant, type VariantOutcome } from './evaluate.ts';
 import { BacktestError, firstLine } from '../errors.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
 import type { SupabaseLike } from '../strategy/context.ts';
 import { parseVariantFailure, variantError } from './failure.ts';
-import type { SharedRun } from './types.ts';
+import type { SharedRun, VariantRunResult } from './types.ts';
 
 /**
  * Runs a run's variants and returns their outcomes in variant order.
@@ -34,14 +34,7 @@ export interface VariantRunOptions {
   readonly poolThresholdMs?: number;
 }
 
-export interface VariantRunResult {
-  readonly outcomes: VariantOutcome[];
-  readonly interrupted: boolean;
-  /** Threads that ran variants (1 when they all ran in the main thread). */
-  readonly threads: number;
-  /** How another executor ran them (e.g. a queue's jobs and workers), for the manifest. */
-  readonly execution?: Readonly<Record<string, unknown>> | undefined;
-}
+export type { VariantRunResult };
 
 /** About a second of single-thread work pays for starting workers; `BACKTEST_POOL_THRESHOLD_MS` overrides it (tests, benchmarks). */
 const POOL_THRESHOLD_MS = Number(process.env.BACKTEST_POOL_THRESHOLD_MS ?? 1000);

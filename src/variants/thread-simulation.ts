@@ -1,5 +1,5 @@
-import type { Strategy } from '../api.ts';
-import { evaluateVariant, type VariantOutcome } from '../app/variant.ts';
+import type { Strategy } from '../strategy/types.ts';
+import { evaluateVariant, type VariantOutcome } from './evaluate.ts';
 import { FactorCache } from '../runner/factor-cache.ts';
 import { loadStrategy } from '../strategy/registry.ts';
 import { variantFailureError } from './failure.ts';

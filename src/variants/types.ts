@@ -1,7 +1,13 @@
-import type { Params } from '../api.ts';
+import type { Params } from '../strategy/types.ts';
 import type { SimulationSettings } from '../runner/simulate.ts';
 import type { FillTiming } from '../runner/schedule.ts';
 import type { Panel } from '../panel/panel.ts';
+import type { RunConfig } from '../config/run-config.ts';
+import type { FactorCache } from '../runner/factor-cache.ts';
+import type { SourceInfo, WindowRequest } from '../source/types.ts';
+import type { Strategy } from '../strategy/types.ts';
+import type { SupabaseRest } from '../supabase/index.ts';
+import type { VariantOutcome } from '../metrics/outcome.ts';
 
 /** What every variant of a run shares; sent once to each worker (typed arrays live in SharedArrayBuffers). */
 export interface SharedRun {
@@ -30,4 +36,34 @@ export interface VariantFailure {
   readonly variant: number;
   readonly message: string;
   readonly code: string | undefined;
+}
+
+/** Everything an executor needs to run a run's variants over its loaded data. */
+export interface VariantExecution {
+  readonly runId: string;
+  readonly config: RunConfig;
+  readonly panel: Panel;
+  readonly fingerprint: string;
+  /** What was asked of the source (a worker elsewhere reads the same window). */
+  readonly window: WindowRequest;
+  readonly source: SourceInfo;
+  readonly strategy: Strategy;
+  readonly settings: SimulationSettings;
+  readonly factors: FactorCache;
+  readonly setupData: unknown;
+  readonly supabase: SupabaseRest | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly progress: ((done: number, total: number) => void) | undefined;
+}
+
+/** Runs the variants; outcomes in variant order (those that finished, when interrupted). */
+export type VariantExecutor = (execution: VariantExecution) => Promise<VariantRunResult>;
+
+export interface VariantRunResult {
+  readonly outcomes: VariantOutcome[];
+  readonly interrupted: boolean;
+  /** Threads that ran variants (1 when they all ran in the main thread). */
+  readonly threads: number;
+  /** How another executor ran them (e.g. a queue's jobs and workers), for the manifest. */
+  readonly execution?: Readonly<Record<string, unknown>> | undefined;
 }

@@ -4,7 +4,7 @@
  * with the same code as the main thread.
  */
 import { workerData } from 'piscina';
-import type { VariantOutcome } from '../app/variant.ts';
+import type { VariantOutcome } from './evaluate.ts';
 import { ThreadSimulation } from './thread-simulation.ts';
 import type { SharedRun, VariantTask } from './types.ts';
 

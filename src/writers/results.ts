@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import type { VariantOutcome } from '../app/variant.ts';
+import type { VariantOutcome } from '../metrics/outcome.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import { dailyReturns, drawdowns, PERFORMANCE_COLUMNS, rankOrder } from '../metrics/index.ts';
 import { SIGNAL_COLUMNS } from '../metrics/signal-diagnostics.ts';

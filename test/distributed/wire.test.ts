@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateVariant, type VariantOutcome } from '../../src/app/variant.ts';
+import { evaluateVariant, type VariantOutcome } from '../../src/variants/evaluate.ts';
 import { SAMPLE_DATA_DIR } from '../../src/config/run-config.ts';
 import { chunkRanges, chunkSize, MAX_CHUNK } from '../../src/distributed/chunks.ts';
 import { jobId } from '../../src/distributed/payload.ts';

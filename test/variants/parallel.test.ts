@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Params } from '../../src/api.ts';
-import type { VariantOutcome } from '../../src/app/variant.ts';
+import type { VariantOutcome } from '../../src/variants/evaluate.ts';
 import { SAMPLE_DATA_DIR } from '../../src/config/run-config.ts';
 import type { Panel } from '../../src/panel/panel.ts';
 import { FactorCache } from '../../src/runner/factor-cache.ts';

@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.ts';
 import { importToFolder } from '../../source/import/index.ts';
 import { DEFAULT_CONNECTIONS, effectiveEnv, loadSupabaseSettings } from '../../supabase/config.ts';
 import { DEFAULT_BATCH_SIZE } from '../../upload/batches.ts';
-import { closeOnInterrupt } from '../interrupt.ts';
+import { closeOnInterrupt } from '../../app/interrupt.ts';
 import type { CliIO } from '../io.ts';
 import { progressBar } from '../progress.ts';
 

@@ -1,9 +1,6 @@
-import { join } from 'node:path';
 import { MAX_CHUNK } from '../../distributed/chunks.ts';
-import { RunJournal } from '../../distributed/journal.ts';
 import { parseQueueUrl, type QueueTarget } from '../../distributed/queue-url.ts';
 import { UsageError } from '../../errors.ts';
-import { readManifestFile } from '../../writers/manifest-file.ts';
 
 /** The run command's queue options, checked at the edge (bad input: one line, exit 2). */
 export interface QueueChoice {
@@ -33,21 +30,4 @@ export function queueOptions(o: { queue?: string | undefined; resume?: string | 
   }
   if (o.resume !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(o.resume)) throw new UsageError(`--resume ${o.resume}: not a run id (e.g. 20261122T100239Z-vopa-1a2b)`, 'E_BAD_OPTION');
   return { target, resume: o.resume, chunkSize };
-}
-
-/**
- * The run id to resume, once its journal is found and its folder is not already complete. A
- * `--chunk-size` must be the run's own: its chunks are numbered by it, so another size would take
- * the journal's chunks for others.
- */
-export function resumeRunId(runId: string, outDir: string, chunkSize?: number): string {
-  const folder = join(outDir, runId);
-  const m = readManifestFile(folder);
-  if (m.state === 'read' && m.manifest.status === 'complete') throw new UsageError(`--resume ${runId}: the run is already complete (${folder})`, 'E_RESUME');
-  if (m.state === 'broken') throw new UsageError(`--resume ${runId}: ${m.file} is ${m.reason}; move ${folder} aside, then resume`, 'E_RESUME');
-  const journal = RunJournal.open(outDir, runId); // a UsageError when there is nothing to resume
-  if (chunkSize !== undefined && chunkSize !== journal.meta.chunkSize) {
-    throw new UsageError(`--resume ${runId}: the run has chunks of ${journal.meta.chunkSize} variants, not ${chunkSize}; leave out --chunk-size (or give ${journal.meta.chunkSize})`, 'E_RESUME');
-  }
-  return runId;
 }

@@ -1,20 +1,16 @@
-import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
-import { runBacktest, type RunOutcome } from '../../app/backtest.ts';
+import type { RunOutcome } from '../../app/backtest.ts';
+import { runSession } from '../../app/session.ts';
+import { describeUpload } from '../../app/upload.ts';
 import { buildRunConfig, type RunConfig } from '../../config/run-config.ts';
 import { DEFAULT_CONNECTIONS } from '../../supabase/config.ts';
 import { formatCounters } from '../../supabase/counters.ts';
-import { InterruptedError, isUsageError } from '../../errors.ts';
-import { newRunId } from '../../writers/run-dir.ts';
 import { metricColumns, rankedVariants, summaryHeader, summaryRow } from '../../writers/results.ts';
 import { formatMetric, horizontalTable, verticalTable } from '../../writers/terminal.ts';
 import { EXIT, reportError } from '../exit.ts';
-import { closeOnInterrupt } from '../interrupt.ts';
 import type { CliIO } from '../io.ts';
 import { progressBar } from '../progress.ts';
-import { uploadAfterRun } from './upload.ts';
-import { RunJournal } from '../../distributed/journal.ts';
-import { queueOptions, resumeRunId } from './queue-options.ts';
+import { queueOptions } from './queue-options.ts';
 
 export const DEFAULT_STRATEGY = 'vopa';
 
@@ -79,52 +75,14 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
     connections: args.connections,
     upload: args.upload,
   });
-  const runId = queue?.resume ? resumeRunId(queue.resume, config.outDir, queue.chunkSize) : newRunId(config.strategy.strategy.name);
-  // BullMQ and ioredis load only for a distributed run.
-  const queueing = queue ? await import('../../distributed/index.ts') : undefined;
-  if (queue) await queueing!.checkReachable(queue.target);
-  const distributed = queue ? queueing!.queueExecutor({ target: queue.target, resume: Boolean(queue.resume), chunkSize: queue.chunkSize, log: (l) => io.stderr(`${l}\n`) }) : undefined;
-  const resumeHint = () => `${io.commandLine.replace(/\s--resume[= ]\S+/, '')} --resume ${runId}`;
-  // The run's one Supabase client: the source reads through it, strategies get it, the upload uses it.
-  // Loaded only when configured: the Supabase client's modules (undici, supabase-js) cost start-up time.
-  const supabase = config.supabase ? (await import('../../supabase/client.ts')).SupabaseRest.open(config.supabase) : undefined;
-  const release = supabase ? closeOnInterrupt(() => supabase.destroy()) : () => {};
-  try {
-    io.setGraceful?.(true);
-    let outcome: RunOutcome;
-    try {
-      outcome = await runBacktest(
-        config,
-        { warn: (w) => io.stderr(`warning: ${w}\n`), supabase, signal: io.signal, progress: progressBar, executor: distributed?.executor, resume: Boolean(queue?.resume) },
-        runId,
-      );
-    } catch (err) {
-      if (distributed && !isUsageError(err) && existsSync(RunJournal.folder(config.outDir, runId))) {
-        // The failure first, then how to go on.
-        const code = reportError(err, io.stderr, args.verbose);
-        io.stderr(err instanceof InterruptedError ? `resume with: ${resumeHint()}\n` : `backtest: the chunks finished so far are kept; once the cause is fixed, resume with: ${resumeHint()}\n`);
-        return code;
-      }
-      throw err;
-    } finally {
-      io.setGraceful?.(false);
-    }
-    distributed?.finish(config.outDir, runId, outcome.record.status);
-    if (distributed && outcome.record.status === 'partial') io.stderr(`resume with: ${resumeHint()}\n`);
-    const page = args.report
-      ? (await (await import('../../report/index.ts')).writeReport(outcome.dir, { rankBy: config.rankBy, allowPartial: outcome.record.status === 'partial' })).path
-      : undefined;
-    const code = report(config, outcome, args.json, io, page);
-    if (config.upload && supabase) {
-      const uploaded = await uploadAfterRun(supabase, outcome.dir, io);
-      if (uploaded !== EXIT.ok) return uploaded;
-    }
-    return code;
-  } finally {
-    release();
-    await supabase?.close();
-    if (supabase && args.verbose) io.stderr(`${formatCounters(`supabase ${supabase.host}`, supabase.snapshot())}\n`);
-  }
+  const notice = (line: string) => io.stderr(`${line}\n`);
+  const session = await runSession(config, { queue, report: args.report, commandLine: io.commandLine }, { notice, signal: io.signal, setGraceful: io.setGraceful, progress: progressBar });
+  const code = report(config, session.outcome, args.json, io, session.reportPath);
+  const upload = session.upload;
+  if (upload?.report) notice(describeUpload(upload.report, upload.host));
+  const uploaded = upload?.error === undefined ? code : reportError(upload.error, io.stderr, args.verbose);
+  if (session.supabase && args.verbose) notice(formatCounters(`supabase ${session.supabase.host}`, session.supabase.counters));
+  return uploaded;
 }
 
 /** Prints the outcome: a table of metrics (or the top variants), the benchmark and the folder; or JSON. */

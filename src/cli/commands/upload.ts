@@ -4,11 +4,11 @@ import type { Argv } from 'yargs';
 import { requireNumber } from '../../config/run-config.ts';
 import { UsageError } from '../../errors.ts';
 // The Supabase client (undici, supabase-js) loads only when a command talks to Supabase: start-up stays light.
-import type { SupabaseRest } from '../../supabase/client.ts';
 import { DEFAULT_CONNECTIONS, effectiveEnv, loadSupabaseSettings } from '../../supabase/config.ts';
 import { formatCounters } from '../../supabase/counters.ts';
-import { DEFAULT_BATCH_SIZE, uploadRun, type UploadReport } from '../../upload/index.ts';
-import { closeOnInterrupt } from '../interrupt.ts';
+import { DEFAULT_BATCH_SIZE } from '../../upload/index.ts';
+import { describeUpload, uploadFolder } from '../../app/upload.ts';
+import { closeOnInterrupt } from '../../app/interrupt.ts';
 import type { CliIO } from '../io.ts';
 import { progressBar } from '../progress.ts';
 
@@ -34,27 +34,12 @@ export async function uploadCommand(args: UploadArgs, io: CliIO): Promise<number
   const rest = SupabaseRest.open(loadSupabaseSettings(effectiveEnv(cwd), { connections }));
   const release = closeOnInterrupt(() => rest.destroy());
   try {
-    return await uploadAfterRun(rest, dir, io, { batchSize });
+    const report = await uploadFolder(rest, dir, { batchSize, progress: progressBar(`upload ${rest.host}`), notice: (line) => io.stderr(`backtest: ${line}\n`) });
+    io.stderr(`${describeUpload(report, rest.host)}\n`);
+    return 0;
   } finally {
     release();
     await rest.close();
     if (args.verbose) io.stderr(`${formatCounters(`supabase ${rest.host}`, rest.snapshot())}\n`);
   }
-}
-
-/** Uploads a committed run folder and prints one line about it; shared by `backtest` and `backtest upload`. */
-export async function uploadAfterRun(rest: SupabaseRest, dir: string, io: CliIO, options: { batchSize?: number | undefined } = {}): Promise<number> {
-  let report: UploadReport;
-  try {
-    report = await uploadRun(rest, dir, { batchSize: options.batchSize, progress: progressBar(`upload ${rest.host}`), notice: (line) => io.stderr(`backtest: ${line}\n`) });
-  } catch (err) {
-    io.stderr(`backtest: the CSVs in ${dir} are complete; \`backtest upload ${dir}\` resumes the upload once the cause is fixed\n`);
-    throw err;
-  }
-  const rows = Object.entries(report.rows).map(([t, n]) => `${t} ${n}`).join(', ');
-  io.stderr(
-    `uploaded run ${report.runId} to ${rest.host}: ${rows}; ${report.batchesSent} batch(es) sent${report.batchesSkipped ? `, ${report.batchesSkipped} already confirmed` : ''}, ` +
-      `${report.requests} requests, ${report.retries} retries, ${report.seconds.toFixed(2)} s\n`,
-  );
-  return 0;
 }

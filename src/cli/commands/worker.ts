@@ -8,7 +8,7 @@ import { UsageError } from '../../errors.ts';
 import type { SupabaseRest } from '../../supabase/client.ts';
 import { DEFAULT_CONNECTIONS, effectiveEnv, hasSupabaseCredentials, loadSupabaseSettings } from '../../supabase/config.ts';
 import { EXIT } from '../exit.ts';
-import { closeOnInterrupt } from '../interrupt.ts';
+import { closeOnInterrupt } from '../../app/interrupt.ts';
 import type { CliIO } from '../io.ts';
 import { queueTarget } from './queue-options.ts';
 

@@ -1,35 +1,16 @@
-import type { Params, Strategy } from '../api.ts';
+import type { Params, Strategy } from '../strategy/types.ts';
 import { UsageError } from '../errors.ts';
-import { performance, type PerformanceMetrics } from '../metrics/index.ts';
-import { signalDiagnostics, summarizeSignal, type DiagnosticsDay, type SignalSummary } from '../metrics/signal-diagnostics.ts';
+import { performance } from '../metrics/index.ts';
+import type { VariantOutcome, VariantSignal } from '../metrics/outcome.ts';
+import { signalDiagnostics, summarizeSignal } from '../metrics/signal-diagnostics.ts';
 import type { Panel } from '../panel/panel.ts';
 import { tradedNotional } from '../recorder/trade-log.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
-import { planSchedule, type FillTiming, type Schedule } from '../runner/schedule.ts';
-import { simulate, type SimulationResult, type SimulationSettings } from '../runner/simulate.ts';
+import { planSchedule, type FillTiming } from '../runner/schedule.ts';
+import { simulate, type SimulationSettings } from '../runner/simulate.ts';
 import { createContext, type SupabaseLike } from '../strategy/context.ts';
 
-/** One variant of a run: its parameters, what happened, and how it did. */
-export interface VariantOutcome {
-  /** 1-based, in the run's variant order. */
-  readonly id: number;
-  readonly params: Params;
-  readonly schedule: Schedule;
-  readonly result: SimulationResult;
-  readonly metrics: PerformanceMetrics;
-  /** Diagnostics of the strategy's signal, when it declares one. */
-  readonly signal?: VariantSignal | undefined;
-  readonly warnings: readonly string[];
-}
-
-export interface VariantSignal {
-  readonly factor: string;
-  readonly horizon: number;
-  readonly days: readonly DiagnosticsDay[];
-  readonly summary: SignalSummary;
-  /** The signal's and its companions' values (bars × symbols), for signals.csv. */
-  readonly values: Readonly<Record<string, Float64Array>>;
-}
+export type { VariantOutcome, VariantSignal };
 
 export interface VariantJob {
   readonly panel: Panel;
