@@ -5,7 +5,7 @@
  * each measured run (a fresh cache every time): they are part of the work.
  */
 import type { Params, Strategy } from '../src/api.ts';
-import { evaluateVariant } from '../src/variants/evaluate.ts';
+import { evaluateVariant, runSchedule } from '../src/variants/evaluate.ts';
 import { FactorCache } from '../src/runner/factor-cache.ts';
 import { generateSampleMarket, samplePanel } from '../src/sample/generator.ts';
 import { loadStrategy } from '../src/strategy/registry.ts';
@@ -28,7 +28,7 @@ export async function simulationBench(runs = 7): Promise<SimulationResult> {
   const run = (strategy: Strategy, params: Params, diagnostics: boolean) => () =>
     evaluateVariant({
       panel, strategy, id: 1, params,
-      startDay: panel.days[0]!, endDay: panel.days[bars - 1]!, fill: 'open',
+      schedule: runSchedule(panel, strategy, [params], panel.days[0]!, panel.days[bars - 1]!, 'open'),
       settings: { cash: 1e7, fractional: false, commissionBps: 1, slippageBps: 1 },
       factors: new FactorCache(panel),
       diagnostics,

@@ -18,6 +18,7 @@ import { openSource } from '../src/source/index.ts';
 import { importToFolder } from '../src/source/import/index.ts';
 import { peakRssMb } from '../src/util/memory.ts';
 import { runVariants } from '../src/variants/run-variants.ts';
+import { runSchedule } from '../src/variants/evaluate.ts';
 import { time, type Measure } from './lib.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -53,7 +54,7 @@ async function sweep(name: keyof typeof WORKLOADS, runs: number): Promise<SweepR
     let threads = 1;
     const ms = await time(async () => {
       const r = await runVariants({
-        shared: { panel, strategySource: config.strategy.source, startDay: config.startDay, endDay: config.endDay, fill: 'open', settings: { cash: config.cash, fractional: false, commissionBps: 0, slippageBps: 0 }, factors: [] },
+        shared: { panel, strategySource: config.strategy.source, schedule: runSchedule(panel, strategy, config.variants, config.startDay, config.endDay, 'open'), settings: { cash: config.cash, fractional: false, commissionBps: 0, slippageBps: 0 }, factors: [] },
         strategy, variants: config.variants, factors: new FactorCache(panel, { shared }), workers: config.workers,
       });
       threads = r.threads;

@@ -17,7 +17,10 @@ import { InterruptedError } from '../errors.ts';
 import { runVariants } from '../variants/run-variants.ts';
 import type { VariantExecutor, VariantRunResult } from '../variants/types.ts';
 import { runSetup } from '../strategy/setup.ts';
-import { evaluateVariant, validateVariant, type VariantOutcome } from '../variants/evaluate.ts';
+import { evaluateVariant, runSchedule, validateVariant, type VariantOutcome } from '../variants/evaluate.ts';
+import type { Schedule } from '../runner/schedule.ts';
+import { yearOf } from '../util/dates.ts';
+import { groupWarnings, warningLines } from '../util/warnings.ts';
 import { versions } from '../util/versions.ts';
 
 /**
@@ -51,7 +54,7 @@ export interface RunHooks {
 /** The default executor: this machine's worker threads (or the main thread for small runs). */
 export const localExecutor: VariantExecutor = (x) =>
   runVariants({
-    shared: { panel: x.panel, strategySource: x.config.strategy.source, startDay: x.config.startDay, endDay: x.config.endDay, fill: x.config.fill, settings: x.settings, factors: [], setupData: x.setupData },
+    shared: { panel: x.panel, strategySource: x.config.strategy.source, schedule: x.schedule, settings: x.settings, factors: [], setupData: x.setupData },
     strategy: x.strategy,
     variants: x.config.variants,
     factors: x.factors,
@@ -70,7 +73,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   // Worker threads read the panel and factors from shared memory: allocate them there when a pool may run.
   const shared = config.variants.length > 1 && config.workers > 1;
   const source = openSource(config.source, hooks.supabase, { progress: hooks.progress });
-  const window: WindowRequest = { season: config.season, startDay: config.startDay, endDay: config.endDay, warmupBars: warmup + 1, shared };
+  const window: WindowRequest = { season: config.season, universe: config.universe, startDay: config.startDay, endDay: config.endDay, warmupBars: warmup + 1, shared };
   let loaded: LoadedWindow;
   try {
     loaded = await source.loadWindow(window);
@@ -78,20 +81,24 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
     await source.close();
   }
   const { panel } = loaded;
+  const schedule = runSchedule(panel, strategy, config.variants, config.startDay, config.endDay, config.fill);
   const fingerprint = fingerprintPanel(panel);
   const t1 = performance.now();
   if (hooks.signal?.aborted) throw new InterruptedError();
 
   for (const params of config.variants) validateVariant(strategy, params, panel);
-  const setupWarnings: string[] = [];
-  const setupData = await runSetup(strategy, panel, hooks.supabase, setupWarnings);
-  const factors = new FactorCache(panel, { shared });
-  const settings: SimulationSettings = { cash: config.cash, fractional: config.fractional, commissionBps: config.commissionBps, slippageBps: config.slippageBps };
+  const runWarnings = [...universeWarnings(config), ...schedule.warnings];
+  const setupData = await runSetup(strategy, panel, hooks.supabase, runWarnings);
+  const factors = new FactorCache(panel, { shared, fill: config.fill });
+  const settings: SimulationSettings = {
+    cash: config.cash, fractional: config.fractional, commissionBps: config.commissionBps, slippageBps: config.slippageBps,
+    maxLeverage: config.maxLeverage, maintenanceMargin: config.maintenanceMargin,
+  };
   const bar = config.variants.length > 1 ? hooks.progress?.('variants', 'variants') : undefined;
   let run: VariantRunResult;
   try {
     run = await (hooks.executor ?? localExecutor)({
-      runId, config, panel, fingerprint, window, source: loaded.info, strategy, settings, factors, setupData,
+      runId, config, panel, fingerprint, window, source: loaded.info, strategy, settings, schedule, factors, setupData,
       supabase: hooks.supabase, signal: hooks.signal, progress: bar,
     });
   } finally {
@@ -100,9 +107,9 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   // Interrupted before any variant finished: nothing to keep, so no folder (exit 130).
   if (run.outcomes.length === 0) throw new InterruptedError();
   const variants = run.outcomes;
-  const benchmark = await evaluateBenchmark(panel, config, settings, factors);
-  const warnings = [...new Set([...setupWarnings, ...variants.flatMap((v) => v.warnings)])];
-  for (const w of warnings) hooks.warn?.(w);
+  const benchmark = await evaluateBenchmark(panel, schedule, settings, factors);
+  const warningGroups = groupWarnings(runWarnings, variants, config.variants.length === 1);
+  for (const line of warningLines(warningGroups)) hooks.warn?.(line);
   const t2 = performance.now();
 
   const timings: Record<string, number> = { startup: round(t0), load: round(t1 - t0), compute: round(t2 - t1) };
@@ -112,13 +119,15 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
     panel,
     source: loaded.info,
     fingerprint,
+    schedule,
     variants,
     status: run.interrupted ? 'partial' : 'complete',
     threads: run.threads,
     ...(run.execution ? { execution: run.execution } : {}),
     benchmark,
     createdAt,
-    warnings,
+    warnings: warningGroups.map((g) => g.message),
+    warningGroups,
     timings,
     versions: versions(),
     ...(hooks.supabase ? { supabase: hooks.supabase.snapshot() } : {}),
@@ -137,10 +146,22 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   }
 }
 
+/**
+ * A pinned universe whose range starts before its season was chosen with knowledge of a later year
+ * (survivorship): one warning saying so.
+ */
+function universeWarnings(config: RunConfig): string[] {
+  if (config.universe !== 'pinned' || yearOf(config.startDay) >= config.season) return [];
+  return [
+    `survivorship bias: the range starts in ${yearOf(config.startDay)} but trades season ${config.season}'s members throughout — ` +
+      `names chosen knowing ${config.season}, and none of the earlier members that left; use --universe rolling (each day its own season's members)`,
+  ];
+}
+
 /** Buy-and-hold of the same universe over the same days and costs: what the strategy is compared with. */
-async function evaluateBenchmark(panel: Panel, config: RunConfig, settings: SimulationSettings, factors: FactorCache): Promise<VariantOutcome> {
+async function evaluateBenchmark(panel: Panel, schedule: Schedule, settings: SimulationSettings, factors: FactorCache): Promise<VariantOutcome> {
   const { strategy } = await loadStrategy('buy-and-hold');
-  return evaluateVariant({ panel, strategy, id: 0, params: {}, startDay: config.startDay, endDay: config.endDay, fill: config.fill, settings, factors });
+  return evaluateVariant({ panel, strategy, id: 0, params: {}, schedule, settings, factors });
 }
 
 function round(ms: number): number {

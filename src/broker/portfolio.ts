@@ -1,6 +1,6 @@
 /**
  * Cash and positions of one variant's run. Positions are shares per column (negative when
- * short); there is no margin model and no borrow cost: short proceeds are cash.
+ * short); short proceeds are cash (the margin rules are the simulation's: broker/margin.ts).
  *
  * The columns held are also kept as a sorted list, so that valuing the book and rebalancing cost
  * O(held) rather than O(universe) per bar, while sums still run in column order.
@@ -10,9 +10,10 @@ export class Portfolio {
   readonly quantity: Float64Array;
   /** Positions opened and later closed completely (a sign flip closes one and opens another). */
   roundTrips = 0;
-  /** Σ shares × price and Σ |shares × price| after the last `mark` (read, not allocated, per bar). */
+  /** Σ shares × price, Σ |shares × price| and Σ over longs of shares × price after the last `mark` (read, not allocated, per bar). */
   net = 0;
   gross = 0;
+  long = 0;
   /** Held columns, ascending: `held[0 … heldCount)`. */
   readonly held: Int32Array;
   heldCount = 0;
@@ -36,16 +37,23 @@ export class Portfolio {
 
   /** Values the positions at `prices` into `net` and `gross` (held columns always have a price). */
   mark(prices: Float64Array): void {
-    let net = 0, gross = 0;
+    let net = 0, gross = 0, long = 0;
     const { quantity, held } = this;
     for (let k = 0; k < this.heldCount; k++) {
       const i = held[k]!;
       const v = quantity[i]! * prices[i]!;
       net += v;
       gross += Math.abs(v);
+      if (v > 0) long += v;
     }
     this.net = net;
     this.gross = gross;
+    this.long = long;
+  }
+
+  /** Equity after the last `mark`: cash + net market value. */
+  get equity(): number {
+    return this.cash + this.net;
   }
 
   private hold(i: number): void {

@@ -7,6 +7,8 @@ import type { FillTiming } from '../runner/schedule.ts';
 import { loadStrategy, type LoadedStrategy } from '../strategy/registry.ts';
 import { effectiveEnv, hasSupabaseCredentials, loadSupabaseSettings, type SupabaseSettings, type SupabaseTables } from '../supabase/config.ts';
 import { parseIsoDate, yearOf } from '../util/dates.ts';
+import { DEFAULT_MAINTENANCE_MARGIN, DEFAULT_MAX_LEVERAGE } from '../broker/margin.ts';
+import type { UniverseMode } from '../panel/universe.ts';
 import { PERFORMANCE_COLUMNS } from '../metrics/index.ts';
 import { SIGNAL_COLUMNS } from '../metrics/signal-diagnostics.ts';
 import { closest } from '../util/closest.ts';
@@ -30,7 +32,13 @@ export interface RunConfig {
   readonly end: string;
   readonly startDay: number;
   readonly endDay: number;
+  /** The pinned season; for a rolling universe, start's year (the seasons read are start's … end's years). */
   readonly season: number;
+  /**
+   * `pinned`: one season's members for the whole range (the default when a season is given);
+   * `rolling`: each day's members are those of its own season, its calendar year (the default without one).
+   */
+  readonly universe: UniverseMode;
   readonly strategy: LoadedStrategy;
   /** Resolved parameters of each variant (one without a grid); variant ids are 1 + the index. */
   readonly variants: readonly Params[];
@@ -47,6 +55,10 @@ export interface RunConfig {
   readonly fractional: boolean;
   readonly commissionBps: number;
   readonly slippageBps: number;
+  /** Gross exposure at most this × equity; targets above are scaled down at the fill (default 2). */
+  readonly maxLeverage: number;
+  /** A book whose equity falls below this × gross at a close is cut back at the next fill (default 0.25). */
+  readonly maintenanceMargin: number;
   readonly source: SourceConfig;
   /** The Supabase project when credentials are configured (environment or .env), else undefined. */
   readonly supabase: SupabaseSettings | undefined;
@@ -78,6 +90,8 @@ export interface RunOptions {
   readonly start: string;
   readonly end: string;
   readonly season?: string | number | undefined;
+  /** `rolling` or `pinned` (default: pinned with a season, rolling without). */
+  readonly universe?: string | undefined;
   readonly strategy: string;
   readonly param?: readonly string[] | undefined;
   readonly grid?: readonly string[] | undefined;
@@ -91,6 +105,8 @@ export interface RunOptions {
   readonly fractional?: boolean | undefined;
   readonly commissionBps?: string | number | undefined;
   readonly slippageBps?: string | number | undefined;
+  readonly maxLeverage?: string | number | undefined;
+  readonly maintenanceMargin?: string | number | undefined;
   readonly data?: string | undefined;
   readonly out?: string | undefined;
   readonly signals?: boolean | undefined;
@@ -108,7 +124,13 @@ export async function buildRunConfig(o: RunOptions): Promise<RunConfig> {
   const startDay = requireDate('start', o.start);
   const endDay = requireDate('end', o.end);
   if (endDay < startDay) throw new UsageError(`end ${o.end} is before start ${o.start}`, 'E_BAD_RANGE');
-  const season = o.season === undefined || o.season === '' ? yearOf(startDay) : requireInteger('season', o.season);
+  const seasonGiven = !(o.season === undefined || o.season === '');
+  const season = seasonGiven ? requireInteger('season', o.season!) : yearOf(startDay);
+  const universe = o.universe ?? (seasonGiven ? 'pinned' : 'rolling');
+  if (universe !== 'pinned' && universe !== 'rolling') throw new UsageError(`--universe must be one of rolling, pinned; got "${universe}"`, 'E_BAD_OPTION');
+  if (universe === 'rolling' && seasonGiven) {
+    throw new UsageError(`--universe rolling takes each day's season from its calendar year: leave out the season (${o.season}), or pin it with --universe pinned`, 'E_BAD_OPTION');
+  }
   const fill = o.fill ?? 'open';
   if (fill !== 'open' && fill !== 'close') throw new UsageError(`--fill ${fill}: must be open (next open) or close (decision close)`, 'E_BAD_OPTION');
 
@@ -142,6 +164,7 @@ export async function buildRunConfig(o: RunOptions): Promise<RunConfig> {
     startDay,
     endDay,
     season,
+    universe,
     strategy,
     variants: Object.freeze(plan.variants),
     plan: Object.freeze({
@@ -158,14 +181,30 @@ export async function buildRunConfig(o: RunOptions): Promise<RunConfig> {
     fill,
     cash: requireNumber('--cash', o.cash ?? 1_000_000, { positive: true }),
     fractional: o.fractional ?? false,
-    commissionBps: requireNumber('--commission-bps', o.commissionBps ?? 0),
-    slippageBps: requireNumber('--slippage-bps', o.slippageBps ?? 0),
+    commissionBps: requireBps('--commission-bps', o.commissionBps ?? 0),
+    slippageBps: requireBps('--slippage-bps', o.slippageBps ?? 0),
+    maxLeverage: requireNumber('--max-leverage', o.maxLeverage ?? DEFAULT_MAX_LEVERAGE, { positive: true }),
+    maintenanceMargin: requireFraction('--maintenance-margin', o.maintenanceMargin ?? DEFAULT_MAINTENANCE_MARGIN),
     source,
     supabase,
     upload,
     outDir: resolve(cwd, o.out ?? 'results'),
     signals: o.signals ?? false,
   });
+}
+
+/** A cost in basis points: 0 or more, below 10,000 (100 % of the price or notional would be no market at all). */
+export function requireBps(option: string, value: string | number): number {
+  const bps = requireNumber(option, value);
+  if (bps >= 10_000) throw new UsageError(`${option} ${value}: must be below 10,000 bps (100 %)`, 'E_BAD_OPTION');
+  return bps;
+}
+
+/** A fraction strictly between 0 and 1. */
+function requireFraction(option: string, value: string | number): number {
+  const n = requireNumber(option, value);
+  if (!(n > 0 && n < 1)) throw new UsageError(`${option} ${value}: must be between 0 and 1 (exclusive), e.g. 0.25`, 'E_BAD_OPTION');
+  return n;
 }
 
 function requireWorkers(value: string | number): number {

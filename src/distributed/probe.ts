@@ -17,8 +17,7 @@ export function measuredChunkSize(x: VariantExecution): number {
     for (const factor of Object.values(x.strategy.factors?.(variants[k] as never) ?? {})) x.factors.get(factor);
     const t = performance.now();
     const o = evaluateVariant({
-      panel: x.panel, strategy: x.strategy, id: k + 1, params: variants[k]!, startDay: x.config.startDay, endDay: x.config.endDay,
-      fill: x.config.fill, settings: x.settings, factors: x.factors, supabase: x.supabase, setupData: x.setupData,
+      panel: x.panel, strategy: x.strategy, id: k + 1, params: variants[k]!, schedule: x.schedule, settings: x.settings, factors: x.factors, supabase: x.supabase, setupData: x.setupData,
     });
     if (k === 0 && variants.length > 1) continue; // the first one pays for warming up
     ms += performance.now() - t;

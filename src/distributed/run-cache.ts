@@ -6,6 +6,7 @@ import { fingerprintPanelYielding } from '../panel/fingerprint.ts';
 import { LocalSource } from '../source/local/local-source.ts';
 import { SupabaseSource } from '../source/supabase/supabase-source.ts';
 import type { DataSource } from '../source/types.ts';
+import { planSchedule } from '../runner/schedule.ts';
 import { loadStrategy } from '../strategy/registry.ts';
 import type { Strategy } from '../strategy/types.ts';
 import type { SupabaseRest } from '../supabase/index.ts';
@@ -154,8 +155,8 @@ export class RunCache {
     }
     const setupData = await runSetup(strategy, panel, supabase, []);
     const data: ThreadRun = {
-      runId: run.runId, panel, strategySource: run.strategy.source, startDay: run.window.startDay, endDay: run.window.endDay,
-      fill: run.fill, settings: run.settings, setupData, save: run.save, signals: run.signals, worker: { name: this.w.name, threads: this.w.threads },
+      runId: run.runId, panel, strategySource: run.strategy.source,
+      schedule: planSchedule(panel, run.window.startDay, run.window.endDay, run.window.warmupBars - 1, run.fill), settings: run.settings, setupData, save: run.save, signals: run.signals, worker: { name: this.w.name, threads: this.w.threads },
     };
     const pool = new Piscina<ChunkTask, ChunkDone>({
       filename: new URL('./chunk-thread.ts', import.meta.url).href,

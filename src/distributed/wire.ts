@@ -5,6 +5,7 @@ import { BacktestError } from '../errors.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
 import type { SimulationResult } from '../runner/simulate.ts';
 import type { SavedTable } from '../config/run-config.ts';
+import { allocateCurve } from '../recorder/equity-curve.ts';
 import type { ChunkRange } from './chunks.ts';
 
 /**
@@ -177,7 +178,7 @@ function unpackDays(w: WireDays): DiagnosticsDay[] {
 }
 
 function emptyCurve(): SimulationResult['curve'] {
-  return { equity: new Float64Array(0), cash: new Float64Array(0), gross: new Float64Array(0), net: new Float64Array(0) };
+  return allocateCurve(0);
 }
 
 function emptyTrades(): SimulationResult['trades'] {

@@ -12,24 +12,36 @@ export function peerZScore(input: Factor, minPeers: number): Factor {
   return {
     key: `peerZ(${input.key},${minPeers})`,
     inputs: [input],
-    create({ n, groupOf, groupCount }) {
-      // Members listed group by group (once per run): each group's sums then run in registers
-      // over a contiguous list instead of bouncing between per-group slots symbol by symbol.
-      const start = new Int32Array(groupCount + 1);
-      for (let i = 0; i < n; i++) start[groupOf[i]! + 1]!++;
-      for (let g = 0; g < groupCount; g++) start[g + 1] = start[g + 1]! + start[g]!;
-      const members = new Int32Array(n);
-      const fill = start.slice(0, groupCount);
-      for (let i = 0; i < n; i++) members[fill[groupOf[i]!]!++] = i;
-      const groups: PeerGroups = { start, members, count: new Int32Array(groupCount), mean: new Float64Array(groupCount), groupCount };
-      return (_history, out, [values]) => zscoreRow(values!, out, groups, minPeers);
+    create({ n, groupCount }) {
+      // Members listed group by group: each group's sums then run in registers over a contiguous list
+      // instead of bouncing between per-group slots symbol by symbol. The lists are rebuilt when the
+      // peer groups change (a rolling universe's new season); −1 (not a member) joins no group.
+      const groups: PeerGroups = { start: new Int32Array(groupCount + 1), members: new Int32Array(n), size: 0, count: new Int32Array(groupCount), mean: new Float64Array(groupCount), groupCount };
+      let listed: Int32Array | undefined;
+      return (history, out, [values]) => {
+        if (history.groupOf !== listed) listGroups(groups, (listed = history.groupOf));
+        zscoreRow(values!, out, groups, minPeers);
+      };
     },
   };
+}
+
+/** Lists the members of each group contiguously: members[start[g] … start[g + 1]). */
+function listGroups(groups: PeerGroups, groupOf: Int32Array): void {
+  const { start, members, groupCount } = groups;
+  start.fill(0);
+  for (let i = 0; i < groupOf.length; i++) if (groupOf[i]! >= 0) start[groupOf[i]! + 1]!++;
+  for (let g = 0; g < groupCount; g++) start[g + 1] = start[g + 1]! + start[g]!;
+  const fill = start.slice(0, groupCount);
+  for (let i = 0; i < groupOf.length; i++) if (groupOf[i]! >= 0) members[fill[groupOf[i]!]!++] = i;
+  groups.size = start[groupCount]!;
 }
 
 interface PeerGroups {
   readonly start: Int32Array;
   readonly members: Int32Array;
+  /** Members listed (those with a group). */
+  size: number;
   readonly count: Int32Array;
   readonly mean: Float64Array;
   readonly groupCount: number;
@@ -37,7 +49,7 @@ interface PeerGroups {
 
 /** One row: per group, count and mean, then the sd (two-pass), then the scores; all members as the fallback. */
 function zscoreRow(v: Float64Array, out: Float64Array, groups: PeerGroups, minPeers: number): void {
-  const { start, members, count, mean, groupCount } = groups;
+  const { start, members, count, mean, groupCount, size } = groups;
   let allCount = 0, allSum = 0;
   for (let g = 0; g < groupCount; g++) {
     let c = 0, sum = 0;
@@ -52,7 +64,7 @@ function zscoreRow(v: Float64Array, out: Float64Array, groups: PeerGroups, minPe
   }
   const allMean = allCount ? allSum / allCount : 0;
   let allSs = 0;
-  for (let k = 0; k < members.length; k++) {
+  for (let k = 0; k < size; k++) {
     const x = v[members[k]!]!;
     if (x === x) allSs += (x - allMean) * (x - allMean);
   }

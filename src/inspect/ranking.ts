@@ -26,11 +26,14 @@ export interface RankedSummary {
   readonly rows: readonly SummaryRow[];
 }
 
+/** Columns before the parameters: what the variant is, and whether it stayed solvent (runs before `status` existed lack it). */
+const LEADING: ReadonlySet<string> = new Set(['variant', 'strategy', 'status']);
+
 /** Splits summary.csv's columns into parameters and metrics. */
 export function summaryLayout(columns: readonly string[]): { params: string[]; metrics: string[] } {
   const first = columns.findIndex((c) => METRICS.has(c));
   const end = first < 0 ? columns.length : first;
-  return { params: columns.slice(2, end).filter((c) => c !== 'variant' && c !== 'strategy'), metrics: columns.slice(end) };
+  return { params: columns.slice(0, end).filter((c) => !LEADING.has(c)), metrics: columns.slice(end) };
 }
 
 /** Ranks summary rows by `rankBy`, checking that it is a metric of this run (bad input: exit 2). */
@@ -42,7 +45,7 @@ export function rankSummary(columns: readonly string[], rows: readonly SummaryRo
     throw new UsageError(`--rank-by ${rankBy}: not a metric of this run${signal}${hint ? `; did you mean ${hint}?` : ''} Metrics: ${metrics.join(', ')}`, 'E_BAD_RANK_BY');
   }
   // The same order summary.csv was written in (metrics/index.ts): best first, missing last, ties by variant.
-  const ranked = rankOrder(rows.map((row) => ({ id: Number(row.variant), row })), rankBy, (item) => item.row[rankBy]).map((item) => item.row);
+  const ranked = rankOrder(rows.map((row) => ({ id: Number(row.variant), row })), rankBy, (item) => item.row[rankBy], (item) => item.row.status === 'ruined').map((item) => item.row);
   const varying = params.filter((p) => new Set(rows.map((r) => String(r[p]))).size > 1);
   return { columns, params, metrics, varying, rankBy, rows: ranked };
 }

@@ -38,16 +38,21 @@ function runLines(view: InspectView): string[] {
   const d = run.data ?? {};
   const lines = [
     `run ${run.id} (${run.status}): ${run.strategy ?? '?'}, ${view.variants} variant(s)` +
-      (r ? `, ${r.first_trading_day} → ${r.last_trading_day} (${r.trading_days} trading days), season ${r.season}` : ''),
+      (r ? `, ${r.first_trading_day} → ${r.last_trading_day} (${r.trading_days} trading days)` : ''),
     `folder: ${run.folder}`,
   ];
+  const u = run.universe;
+  if (u) lines.push(u.mode === 'rolling' ? `universe: rolling (point in time), seasons ${u.seasons.join(', ')}` : `universe: pinned to season ${u.seasons.join(', ')}`);
   if (run.command) lines.push(`command: ${run.command}`);
   if (run.created_at) lines.push(`created: ${run.created_at}`);
   if (run.data) {
     const fp = typeof d.fingerprint === 'string' ? `, ${d.fingerprint.slice(0, 19)}…` : '';
     lines.push(`data: ${d.kind ?? '?'} ${d.location ?? ''} (${d.symbols ?? '?'} symbols, ${d.peer_groups ?? '?'} peer groups${fp})`);
   }
-  if (run.settings) lines.push(`settings: fill ${s.fill}, cash ${Number(s.cash).toLocaleString('en-US')}, commission ${s.commission_bps} bps, slippage ${s.slippage_bps} bps${s.fractional ? ', fractional shares' : ''}`);
+  if (run.settings) {
+    const margin = s.max_leverage === undefined ? '' : `, max leverage ${s.max_leverage}, maintenance margin ${s.maintenance_margin}`;
+    lines.push(`settings: fill ${s.fill}, cash ${Number(s.cash).toLocaleString('en-US')}, commission ${s.commission_bps} bps, slippage ${s.slippage_bps} bps${s.fractional ? ', fractional shares' : ''}${margin}`);
+  }
   if (run.files) lines.push(`files: ${Object.entries(run.files).map(([f, n]) => `${f} (${n.toLocaleString('en-US')} rows)`).join(', ')}`);
   if (run.warnings.length) lines.push(`warnings: ${run.warnings.length}: ${run.warnings.slice(0, 3).join('; ')}${run.warnings.length > 3 ? '; …' : ''}`);
   return lines;

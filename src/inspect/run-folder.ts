@@ -21,11 +21,14 @@ export interface RunManifest {
   readonly range?: {
     readonly start: string;
     readonly end: string;
-    readonly season: number;
+    /** The pinned season (null for a rolling universe). */
+    readonly season: number | null;
     readonly first_trading_day: string | null;
     readonly last_trading_day: string | null;
     readonly trading_days: number;
   };
+  /** How membership worked (runs from before rolling universes lack it: pinned to range.season). */
+  readonly universe?: { readonly mode: 'pinned' | 'rolling'; readonly seasons: readonly number[]; readonly members?: Readonly<Record<string, number>> };
   readonly settings?: Readonly<Record<string, unknown>>;
   readonly variants?: ReadonlyArray<{ readonly variant: number; readonly params: Readonly<Record<string, unknown>>; readonly warnings?: readonly string[] }>;
   readonly benchmark?: Readonly<Record<string, unknown>>;

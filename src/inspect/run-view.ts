@@ -30,6 +30,7 @@ export interface RunBrief {
   readonly command: string | null;
   readonly strategy: string | null;
   readonly range: RunManifest['range'] | null;
+  readonly universe: RunManifest['universe'] | null;
   readonly settings: Readonly<Record<string, unknown>> | null;
   readonly data: Readonly<Record<string, unknown>> | null;
   readonly files: Readonly<Record<string, number>> | null;
@@ -54,6 +55,7 @@ export function runBrief(tables: RunTables): RunBrief {
     command: m.command ?? null,
     strategy: m.strategy?.name ?? null,
     range: m.range ?? null,
+    universe: m.universe ?? (m.range?.season != null ? { mode: 'pinned', seasons: [m.range.season] } : null),
     settings: m.settings ?? null,
     data: m.data ?? null,
     files: m.files ?? null,

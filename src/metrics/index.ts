@@ -42,10 +42,24 @@ export interface PerformanceInput {
   readonly fills: number;
   readonly roundTrips: number;
   readonly tradedNotional: number;
+  /** Equity reached 0 (the variant was liquidated and stopped): its ratios are not reported. */
+  readonly ruined?: boolean;
 }
+
+/**
+ * Ratios that mean nothing for a ruined variant (its equity reached 0: every return after is 0/0, and
+ * a positive Sharpe of a bankrupt book must never rank it first): left empty.
+ */
+export const RUIN_BLANKS: readonly string[] = ['sharpe', 'sortino', 'calmar', 'volatility'];
 
 /** All performance metrics of a run. */
 export function performance(input: PerformanceInput): PerformanceMetrics {
+  const m = measure(input);
+  if (input.ruined) for (const k of RUIN_BLANKS) if (k in m) (m as unknown as Record<string, unknown>)[k] = null;
+  return m;
+}
+
+function measure(input: PerformanceInput): PerformanceMetrics {
   const { equity, gross } = input.curve;
   const returns = dailyReturns(equity, input.startCash);
   const dd = drawdowns(equity, input.startCash);
@@ -72,16 +86,18 @@ export function performance(input: PerformanceInput): PerformanceMetrics {
 export const LOWER_IS_BETTER: ReadonlySet<string> = new Set(['volatility', 'max_drawdown_days', 'turnover', 'ic_sd']);
 
 /**
- * Orders items best first by a metric: larger first (smaller for LOWER_IS_BETTER), missing values
- * last, ties by `id`.
+ * Orders items best first by a metric: solvent before ruined whatever the metric, then larger first
+ * (smaller for LOWER_IS_BETTER), missing values last, ties by `id`.
  */
-export function rankOrder<T extends { id: number }>(items: readonly T[], metric: string, valueOf: (item: T) => unknown): T[] {
+export function rankOrder<T extends { id: number }>(items: readonly T[], metric: string, valueOf: (item: T) => unknown, ruined: (item: T) => boolean = () => false): T[] {
   const sign = LOWER_IS_BETTER.has(metric) ? 1 : -1;
   const key = (item: T) => {
     const v = valueOf(item);
     return typeof v === 'number' && Number.isFinite(v) ? v : null;
   };
   return [...items].sort((a, b) => {
+    const ra = ruined(a), rb = ruined(b);
+    if (ra !== rb) return ra ? 1 : -1;
     const x = key(a), y = key(b);
     if (x === null || y === null) return x === y ? a.id - b.id : x === null ? 1 : -1;
     return sign * (x - y) || a.id - b.id;

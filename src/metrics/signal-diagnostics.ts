@@ -1,3 +1,4 @@
+import { eligibility, type Eligibility } from '../panel/eligibility.ts';
 import type { Panel } from '../panel/panel.ts';
 import { mean, sampleSd } from './returns.ts';
 import { argsort, pearson, ranksFromOrder } from './spearman.ts';
@@ -11,6 +12,8 @@ import { argsort, pearson, ranksFromOrder } from './spearman.ts';
  *    lower symbol), n = members with both;
  * 4. coverage = members with a signal / members (every decision day);
  * 5. per peer group, the IC within the group (null with fewer than 3 members with both).
+ * "Members" are the symbols the decision may hold that day, in their peer groups of that day
+ * (panel/eligibility.ts): a rolling universe's diagnostics follow its membership.
  */
 export interface DiagnosticsDay {
   readonly bar: number;
@@ -32,30 +35,41 @@ export interface SignalSummary {
 
 export const SIGNAL_COLUMNS: readonly (keyof SignalSummary)[] = ['ic_mean', 'ic_sd', 'ic_ir', 'ic_t', 'quintile_spread', 'coverage'];
 
-export function signalDiagnostics(panel: Panel, signal: Float64Array, horizon: number, decisionBars: ArrayLike<number>, lastBar: number): DiagnosticsDay[] {
+export function signalDiagnostics(panel: Panel, signal: Float64Array, horizon: number, decisionBars: ArrayLike<number>, lastBar: number, universe: Eligibility = eligibility(panel, 'open')): DiagnosticsDay[] {
   const n = panel.symbols.length;
   const groupCount = panel.groups.length;
   const days: DiagnosticsDay[] = [];
   const day = new DayRanks(n, groupCount);
+  const mask = universe.mask;
   for (let k = 0; k < decisionBars.length; k++) {
     const t = decisionBars[k]!;
     const row = t * n;
-    let covered = 0;
-    for (let i = 0; i < n; i++) if (Number.isFinite(signal[row + i]!)) covered++;
-    const coverage = n ? covered / n : 0;
+    let covered = 0, members = n;
+    if (universe.all) {
+      for (let i = 0; i < n; i++) if (Number.isFinite(signal[row + i]!)) covered++;
+    } else {
+      members = 0;
+      for (let i = 0; i < n; i++) {
+        if (mask[row + i] === 0) continue;
+        members++;
+        if (Number.isFinite(signal[row + i]!)) covered++;
+      }
+    }
+    const coverage = members ? covered / members : 0;
     if (t + horizon > lastBar) {
       days.push({ bar: t, ic: null, quintileSpread: null, coverage, groupIc: new Array(groupCount).fill(null) });
       continue;
     }
     const ahead = (t + horizon) * n;
+    const groupOf = universe.span(t).groupOf;
     let m = 0;
     for (let i = 0; i < n; i++) {
       const x = signal[row + i]!;
       const forward = panel.close[ahead + i]! / panel.close[row + i]! - 1;
-      if (Number.isFinite(x) && Number.isFinite(forward)) {
+      if (Number.isFinite(x) && Number.isFinite(forward) && (universe.all || mask[row + i] === 1) && groupOf[i]! >= 0) {
         day.s[m] = x;
         day.f[m] = forward;
-        day.group[m] = panel.groupOf[i]!;
+        day.group[m] = groupOf[i]!;
         m++;
       }
     }

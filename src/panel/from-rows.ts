@@ -1,3 +1,4 @@
+import { PriceCheck } from './check.ts';
 import { allocatePanel, indexCloses, type Panel } from './panel.ts';
 
 /** A member of a season's universe. */
@@ -19,19 +20,28 @@ export interface PriceRow {
 }
 
 /**
- * Builds a panel from price rows (any order) and the season's members. The calendar is every
- * day on which some member has a close; rows of non-members are ignored.
+ * Builds a panel from price rows (any order) and the universe's columns. The calendar is every
+ * day on which some member has a close; rows of other symbols are ignored. Every row is checked
+ * (panel/check.ts): bad values or a repeated (symbol, date) are bad input, named with `where`.
  */
-export function panelFromRows(members: readonly Member[], rows: Iterable<PriceRow>, shared = false): Panel {
+export function panelFromRows(
+  members: readonly Member[],
+  rows: Iterable<PriceRow>,
+  shared = false,
+  options: { where?: string; otherGroups?: readonly string[]; season?: number } = {},
+): Panel {
   const sorted = [...members].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   const column = new Map(sorted.map((m, i) => [m.symbol, i]));
   const kept: PriceRow[] = [];
   const daySet = new Set<number>();
+  const check = new PriceCheck();
   for (const row of rows) {
-    if (!column.has(row.symbol)) continue;
+    if (!column.has(row.symbol) || row.close === null || row.close === undefined) continue;
+    check.row(row.symbol, row.day, row);
     kept.push(row);
-    if (row.close != null && !Number.isNaN(row.close)) daySet.add(row.day);
+    daySet.add(row.day);
   }
+  check.verdict(options.where ?? 'prices');
   const days = [...daySet].sort((a, b) => a - b);
   const barOf = new Map(days.map((d, t) => [d, t]));
   const panel = allocatePanel({
@@ -39,17 +49,20 @@ export function panelFromRows(members: readonly Member[], rows: Iterable<PriceRo
     symbols: sorted.map((m) => m.symbol),
     names: sorted.map((m) => m.name ?? ''),
     peerGroups: sorted.map((m) => m.peer_group),
+    otherGroups: options.otherGroups,
+    season: options.season,
   }, shared);
   const n = sorted.length;
   for (const row of kept) {
-    const t = barOf.get(row.day);
-    if (t === undefined) continue; // a day on which no member has a close
+    const t = barOf.get(row.day)!;
     const cell = t * n + column.get(row.symbol)!;
+    if (panel.close[cell] === panel.close[cell]) check.duplicate(row.symbol, row.day);
     panel.open[cell] = row.open ?? NaN;
     panel.high[cell] = row.high ?? NaN;
     panel.low[cell] = row.low ?? NaN;
     panel.close[cell] = row.close ?? NaN;
     panel.volume[cell] = row.volume ?? NaN;
   }
+  check.verdict(options.where ?? 'prices');
   return indexCloses(panel);
 }

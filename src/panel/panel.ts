@@ -1,10 +1,20 @@
 import type { Field } from '../strategy/types.ts';
 import { isoDate } from '../util/dates.ts';
 
+/** A universe season over a span of bars: from which bar it applies, and each symbol's peer group in it (−1: not a member). */
+export interface SeasonSpan {
+  readonly season: number;
+  readonly firstBar: number;
+  readonly groupOf: Int32Array;
+}
+
 /**
  * The run's data, read once: T trading days × N symbols in columnar typed arrays,
- * time-major (`close[t * n + i]`), NaN where a value is missing. Columns are the season's
- * universe, sorted by symbol; `groupOf[i]` is each symbol's peer group.
+ * time-major (`close[t * n + i]`), NaN where a value is missing. Columns are the universe's
+ * symbols, sorted: one season's members (a pinned universe), or every member of the seasons the
+ * window spans (a rolling one), with `member` saying who belongs to the universe on which day
+ * and `seasons` each symbol's peer group season by season. `groupOf[i]` is a symbol's peer group
+ * in the latest season it belongs to (for display).
  * The arrays may live in SharedArrayBuffers so that worker threads read them without a copy.
  */
 export interface Panel {
@@ -24,6 +34,10 @@ export interface Panel {
   /** First and last bar with a close, per symbol; −1 when the symbol has none in the window. */
   readonly firstBar: Int32Array;
   readonly lastBar: Int32Array;
+  /** 1 where symbol i belongs to the universe on bar t (bars × n, time-major), else 0. */
+  readonly member: Uint8Array;
+  /** The seasons over the window, ascending by first bar (one span for a pinned universe). */
+  readonly seasons: readonly SeasonSpan[];
 }
 
 export const FIELDS: readonly Field[] = ['open', 'high', 'low', 'close', 'volume'];
@@ -39,10 +53,15 @@ export interface PanelLayout {
   readonly names?: readonly string[];
   /** Peer group per symbol (same order as symbols). */
   readonly peerGroups: readonly string[];
+  /** Further peer group names (those of other seasons), so that `groups` lists them all. */
+  readonly otherGroups?: readonly string[];
+  /** The season every bar belongs to until `applyUniverse` says otherwise (default 0). */
+  readonly season?: number;
 }
 
 /**
- * Allocates an empty panel (all NaN) for a calendar and a universe; sources fill it.
+ * Allocates an empty panel (all NaN) for a calendar and a universe; sources fill it. Every symbol
+ * is a member on every bar, in one season span, until `applyUniverse` (panel/universe.ts) sets them.
  * `shared` puts the arrays in SharedArrayBuffers.
  */
 export function allocatePanel(layout: PanelLayout, shared = false): Panel {
@@ -54,11 +73,13 @@ export function allocatePanel(layout: PanelLayout, shared = false): Panel {
     return a.fill(NaN);
   };
   const ints = (len: number): Int32Array => (shared ? new Int32Array(new SharedArrayBuffer(len * 4)) : new Int32Array(len));
-  const groups = [...new Set(layout.peerGroups)].sort();
+  const groups = [...new Set([...layout.peerGroups, ...(layout.otherGroups ?? [])])].sort();
   const groupOf = ints(n);
   layout.peerGroups.forEach((g, i) => { groupOf[i] = groups.indexOf(g); });
   const days = ints(bars);
   days.set(layout.days);
+  const member = shared ? new Uint8Array(new SharedArrayBuffer(cells)) : new Uint8Array(cells);
+  member.fill(1);
   return {
     dates: Array.from(days, isoDate),
     days,
@@ -73,7 +94,17 @@ export function allocatePanel(layout: PanelLayout, shared = false): Panel {
     volume: floats(),
     firstBar: ints(n).fill(-1),
     lastBar: ints(n).fill(-1),
+    member,
+    seasons: [{ season: layout.season ?? 0, firstBar: 0, groupOf }],
   };
+}
+
+/** The season span that bar t belongs to. */
+export function seasonAt(panel: Panel, t: number): SeasonSpan {
+  const spans = panel.seasons;
+  let k = spans.length - 1;
+  while (k > 0 && spans[k]!.firstBar > t) k--;
+  return spans[k]!;
 }
 
 /** Sets firstBar/lastBar from the closes; sources call it once the arrays are filled. */

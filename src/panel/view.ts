@@ -1,4 +1,5 @@
 import type { Field, History } from '../strategy/types.ts';
+import { eligibility, type Eligibility } from './eligibility.ts';
 import type { Panel } from './panel.ts';
 
 /**
@@ -13,17 +14,27 @@ export class HistoryView implements History {
   readonly n: number;
   readonly symbols: readonly string[];
   readonly groups: readonly string[];
-  readonly groupOf: Int32Array;
+  /** Peer groups of a decision at t (its fill day's season; −1: not a member that season). */
+  groupOf: Int32Array;
+  /** 1 where a decision at t may hold symbol i (a member on its fill day). */
+  member: Uint8Array;
+  season = 0;
   protected readonly panel: Panel;
+  readonly eligibility: Eligibility;
   private readonly nanRow: Float64Array;
   private symbolIndexes: Map<string, number> | undefined;
 
-  constructor(panel: Panel) {
+  /** `universe`: the run's eligibility (default: next-open fills). */
+  constructor(panel: Panel, universe: Eligibility = eligibility(panel, 'open')) {
     this.panel = panel;
+    this.eligibility = universe;
     this.n = panel.symbols.length;
     this.symbols = panel.symbols;
     this.groups = panel.groups;
-    this.groupOf = panel.groupOf;
+    const span = universe.span(0);
+    this.groupOf = span.groupOf;
+    this.season = span.season;
+    this.member = universe.mask.subarray(0, this.n);
     this.nanRow = new Float64Array(this.n).fill(NaN);
   }
 
@@ -31,6 +42,10 @@ export class HistoryView implements History {
   at(t: number): this {
     this.t = t;
     this.date = this.panel.dates[t]!;
+    const span = this.eligibility.span(t);
+    this.groupOf = span.groupOf;
+    this.season = span.season;
+    if (!this.eligibility.all) this.member = this.eligibility.mask.subarray(t * this.n, t * this.n + this.n);
     return this;
   }
 

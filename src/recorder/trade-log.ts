@@ -1,6 +1,11 @@
-/** Why a trade happened. */
-export type TradeReason = 'rebalance' | 'delisted';
-const REASONS: readonly TradeReason[] = ['rebalance', 'delisted'];
+/**
+ * Why a trade happened: the strategy's targets (`rebalance`); a symbol whose data end (`delisted`);
+ * a symbol that left the universe (`universe`); a book cut back to the leverage limit after falling
+ * below the maintenance margin (`margin`); everything sold or covered after equity reached 0 (`ruin`).
+ */
+export type TradeReason = 'rebalance' | 'delisted' | 'universe' | 'margin' | 'ruin';
+export const TRADE_REASONS: readonly TradeReason[] = ['rebalance', 'delisted', 'universe', 'margin', 'ruin'];
+const REASONS = TRADE_REASONS;
 
 /** The fills of a finished run as plain columns (structured-clone friendly, for workers). */
 export interface TradeColumns {

@@ -1,5 +1,6 @@
 import type { Bar } from '../strategy/types.ts';
 import type { Portfolio } from '../broker/portfolio.ts';
+import type { Eligibility } from '../panel/eligibility.ts';
 import type { Panel } from '../panel/panel.ts';
 import { checkLag, HistoryView } from '../panel/view.ts';
 
@@ -16,8 +17,8 @@ export class DecisionView extends HistoryView implements Bar {
   private readonly scratch: Float64Array;
   private readonly nanFactorRow: Float64Array;
 
-  constructor(panel: Panel, factors: ReadonlyMap<string, Float64Array>, portfolio: Portfolio) {
-    super(panel);
+  constructor(panel: Panel, factors: ReadonlyMap<string, Float64Array>, portfolio: Portfolio, universe?: Eligibility) {
+    super(panel, universe);
     this.factorNames = [...factors.keys()];
     this.factorValues = [...factors.values()];
     this.portfolio = portfolio;

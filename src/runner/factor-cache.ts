@@ -1,23 +1,29 @@
 import type { Factor } from '../strategy/types.ts';
+import { eligibility, maskRow, type Eligibility } from '../panel/eligibility.ts';
 import { shape, type Panel } from '../panel/panel.ts';
 import { HistoryView } from '../panel/view.ts';
 
 /**
  * Computes factors over a panel once per key and keeps them (zipline memoises identical
  * terms the same way). Each factor steps through the bars in time order over a causal view,
- * so its row t depends on nothing after bar t. Inputs are computed first.
+ * so its row t depends on nothing after bar t. Inputs are computed first. Each row is then
+ * masked to the symbols a decision at that bar may hold (NaN elsewhere: panel/eligibility.ts),
+ * so that a factor fed by another sees members only.
  */
 export class FactorCache {
   private readonly values = new Map<string, Float64Array>();
   private readonly memos = new Map<string, unknown>();
   private readonly panel: Panel;
   private readonly shared: boolean;
+  /** Who a decision at each bar may hold, for the run's fill timing. */
+  readonly universe: Eligibility;
   /** Number of factor computations run (a cache hit computes nothing). */
   computed = 0;
 
-  constructor(panel: Panel, options: { shared?: boolean } = {}) {
+  constructor(panel: Panel, options: { shared?: boolean; fill?: 'open' | 'close'; universe?: Eligibility } = {}) {
     this.panel = panel;
     this.shared = options.shared ?? false;
+    this.universe = options.universe ?? eligibility(panel, options.fill ?? 'open');
   }
 
   /** Bars × symbols values of a factor (time-major), computing it on first use. */
@@ -56,12 +62,14 @@ export class FactorCache {
     const out = this.shared ? new Float64Array(new SharedArrayBuffer(bars * n * 8)) : new Float64Array(bars * n);
     out.fill(NaN);
     const step = factor.create({ n, bars, groupOf: this.panel.groupOf, groupCount: this.panel.groups.length });
-    const view = new HistoryView(this.panel);
+    const view = new HistoryView(this.panel, this.universe);
     const rows: Float64Array[] = inputs.map(() => new Float64Array(0));
     for (let t = 0; t < bars; t++) {
       view.at(t);
       for (let k = 0; k < inputs.length; k++) rows[k] = inputs[k]!.subarray(t * n, t * n + n);
-      step(view, out.subarray(t * n, t * n + n), rows);
+      const row = out.subarray(t * n, t * n + n);
+      step(view, row, rows);
+      maskRow(this.universe, t, row);
     }
     this.computed++;
     return out;

@@ -1,8 +1,14 @@
 import type { Panel } from '../panel/panel.ts';
+import type { UniverseMode } from '../panel/universe.ts';
 
-/** What a run asks a source for: the season's universe and its prices over the window, warm-up included. */
+/**
+ * What a run asks a source for: the universe and its prices over the window, warm-up included.
+ * `pinned` (the default): `season`'s members; `rolling`: every member of the seasons from start's year
+ * to end's, each a member on the days its season (and its dates) say (panel/universe.ts).
+ */
 export interface WindowRequest {
   readonly season: number;
+  readonly universe?: UniverseMode;
   readonly startDay: number;
   readonly endDay: number;
   /** Bars of history needed before `startDay` (the strategy's warm-up plus the first decision close). */

@@ -61,12 +61,23 @@ export interface History {
   readonly t: number;
   /** ISO date (YYYY-MM-DD) of the current bar. */
   readonly date: string;
-  /** Number of symbols (columns): the season's universe, sorted. */
+  /** Number of symbols (columns): the universe's symbols, sorted (all seasons' members for a rolling universe). */
   readonly n: number;
   readonly symbols: readonly string[];
   /** Peer group names, sorted; `groupOf[i]` indexes into it. */
   readonly groups: readonly string[];
+  /**
+   * Each symbol's peer group for a decision at this bar: its season's (the season of the day the
+   * decision's orders fill); −1 for a symbol that is not a member then.
+   */
   readonly groupOf: Int32Array;
+  /**
+   * 1 where symbol i may be held after a decision at this bar — a member of the universe on the day
+   * the orders fill — else 0. Factors are NaN where it is 0; weights given to such symbols are dropped.
+   */
+  readonly member: Uint8Array;
+  /** The universe season of a decision at this bar (rolling universes change it each calendar year). */
+  readonly season: number;
   /** Cross-section of `field` at bar t − lag (lag ≥ 0); NaN-filled before the first bar. */
   row(field: Field, lag?: number): Float64Array;
   /** Close of symbol i at bar t − lag. */

@@ -6,7 +6,7 @@ import { signalDiagnostics, summarizeSignal } from '../metrics/signal-diagnostic
 import type { Panel } from '../panel/panel.ts';
 import { tradedNotional } from '../recorder/trade-log.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
-import { planSchedule, type FillTiming } from '../runner/schedule.ts';
+import { planSchedule, type FillTiming, type Schedule } from '../runner/schedule.ts';
 import { simulate, type SimulationSettings } from '../runner/simulate.ts';
 import { createContext, type SupabaseLike } from '../strategy/context.ts';
 
@@ -17,9 +17,8 @@ export interface VariantJob {
   readonly strategy: Strategy;
   readonly id: number;
   readonly params: Params;
-  readonly startDay: number;
-  readonly endDay: number;
-  readonly fill: FillTiming;
+  /** The run's schedule (`runSchedule`): every variant of a run is scored over the same days. */
+  readonly schedule: Schedule;
   readonly settings: SimulationSettings;
   readonly factors: FactorCache;
   readonly supabase?: SupabaseLike | undefined;
@@ -35,11 +34,24 @@ export function validateVariant(strategy: Strategy, params: Params, panel: Panel
   if (problem) throw new UsageError(problem, 'E_BAD_PARAM');
 }
 
-/** Schedules, simulates and measures one variant. */
+/**
+ * A run's one schedule: its variants' longest warm-up decides when every one of them starts (named in
+ * the warning when the data begin too late for it).
+ */
+export function runSchedule(panel: Panel, strategy: Strategy, variants: readonly Params[], startDay: number, endDay: number, fill: FillTiming): Schedule {
+  let warmup = 0, longest = 0;
+  variants.forEach((p, k) => {
+    const w = strategy.warmup(p as never);
+    if (w > warmup) { warmup = w; longest = k; }
+  });
+  const varying = Object.keys(strategy.params).filter((key) => new Set(variants.map((p) => String(p[key]))).size > 1);
+  const label = variants.length > 1 ? `variant ${longest + 1}${varying.length ? ` (${varying.map((key) => `${key}=${variants[longest]![key]}`).join(', ')})` : ''}` : undefined;
+  return planSchedule(panel, startDay, endDay, warmup, fill, label);
+}
+
+/** Simulates and measures one variant over the run's schedule. */
 export function evaluateVariant(job: VariantJob): VariantOutcome {
-  const { panel, strategy, params } = job;
-  const warmup = strategy.warmup(params as never);
-  const schedule = planSchedule(panel, job.startDay, job.endDay, warmup, job.fill);
+  const { panel, strategy, params, schedule } = job;
   const ctx = createContext(job.supabase, job.setupData);
   const result = simulate(panel, strategy, params, schedule, job.settings, job.factors, ctx);
   const metrics = performance({
@@ -48,10 +60,12 @@ export function evaluateVariant(job: VariantJob): VariantOutcome {
     fills: result.trades.length,
     roundTrips: result.roundTrips,
     tradedNotional: tradedNotional(result.trades),
+    ruined: result.ruinedAt >= 0,
   });
   const signal = strategy.signal && job.diagnostics !== false ? evaluateSignal(job, result.decisions, schedule.last) : undefined;
-  const warnings = [...schedule.warnings, ...ctx.warnings];
+  const warnings = [...ctx.warnings];
   if (result.skipped.length) warnings.push(`${result.skipped.length} order(s) not executed: no price on the fill day`);
+  if (result.droppedWeights) warnings.push(`${result.droppedWeights} weight(s) on symbols outside the universe that day were dropped`);
   return { id: job.id, params, schedule, result, metrics, signal, warnings };
 }
 
@@ -69,7 +83,7 @@ function evaluateSignal(job: VariantJob, decisions: Int32Array, lastBar: number)
   // Variants with the same signal, horizon and decision days share their diagnostics.
   const key = `diagnostics|${declared[spec.factor]!.key}|${spec.horizon}|${lastBar}|${decisions.join(',')}`;
   const { days, summary } = job.factors.memo(key, () => {
-    const d = signalDiagnostics(job.panel, values[spec.factor]!, spec.horizon, decisions, lastBar);
+    const d = signalDiagnostics(job.panel, values[spec.factor]!, spec.horizon, decisions, lastBar, job.factors.universe);
     return { days: d, summary: summarizeSignal(d) };
   });
   return { factor: spec.factor, horizon: spec.horizon, days, summary, values };

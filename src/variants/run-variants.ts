@@ -47,7 +47,7 @@ export async function runVariants(o: VariantRunOptions): Promise<VariantRunResul
   const total = variants.length;
   const outcomes: VariantOutcome[] = [];
   const local = (k: number) =>
-    evaluateVariant({ panel: shared.panel, strategy, id: k + 1, params: variants[k]!, startDay: shared.startDay, endDay: shared.endDay, fill: shared.fill, settings: shared.settings, factors, supabase: o.supabase, setupData: shared.setupData });
+    evaluateVariant({ panel: shared.panel, strategy, id: k + 1, params: variants[k]!, schedule: shared.schedule, settings: shared.settings, factors, supabase: o.supabase, setupData: shared.setupData });
 
   // Run here for a short while (past the JIT's warm-up), then estimate what is left from the last
   // variants' pace: a pool pays off only for about a second of work or more.

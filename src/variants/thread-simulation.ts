@@ -18,7 +18,7 @@ export class ThreadSimulation {
   /** `sharedFactors`: factors this thread computes go to shared memory (to hand to other threads). */
   constructor(run: Omit<SharedRun, 'factors'>, options: { sharedFactors?: boolean } = {}) {
     this.run = run;
-    this.factors = new FactorCache(run.panel, { shared: options.sharedFactors ?? false });
+    this.factors = new FactorCache(run.panel, { shared: options.sharedFactors ?? false, fill: run.schedule.fill });
     this.strategy = loadStrategy(run.strategySource).then((s) => s.strategy);
   }
 
@@ -28,7 +28,7 @@ export class ThreadSimulation {
     const r = this.run;
     return variants.map(({ id, params }) => {
       try {
-        return map(evaluateVariant({ panel: r.panel, strategy, id, params, startDay: r.startDay, endDay: r.endDay, fill: r.fill, settings: r.settings, factors: this.factors, setupData: r.setupData }));
+        return map(evaluateVariant({ panel: r.panel, strategy, id, params, schedule: r.schedule, settings: r.settings, factors: this.factors, setupData: r.setupData }));
       } catch (err) {
         throw variantFailureError(id, err);
       }

@@ -1,6 +1,6 @@
 import type { Params } from '../strategy/types.ts';
 import type { SimulationSettings } from '../runner/simulate.ts';
-import type { FillTiming } from '../runner/schedule.ts';
+import type { Schedule } from '../runner/schedule.ts';
 import type { Panel } from '../panel/panel.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
@@ -14,9 +14,8 @@ export interface SharedRun {
   readonly panel: Panel;
   /** `--strategy` as resolved: a built-in name or an absolute path. */
   readonly strategySource: string;
-  readonly startDay: number;
-  readonly endDay: number;
-  readonly fill: FillTiming;
+  /** The run's schedule: the same days for every variant. */
+  readonly schedule: Schedule;
   readonly settings: SimulationSettings;
   /** Factor values computed once by the main thread, by key. */
   readonly factors: ReadonlyArray<readonly [string, Float64Array]>;
@@ -49,6 +48,8 @@ export interface VariantExecution {
   readonly source: SourceInfo;
   readonly strategy: Strategy;
   readonly settings: SimulationSettings;
+  /** The run's one schedule (every variant scored over the same days). */
+  readonly schedule: Schedule;
   readonly factors: FactorCache;
   readonly setupData: unknown;
   readonly supabase: SupabaseRest | undefined;

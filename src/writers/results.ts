@@ -3,9 +3,12 @@ import type { VariantOutcome } from '../metrics/outcome.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import { dailyReturns, drawdowns, PERFORMANCE_COLUMNS, rankOrder } from '../metrics/index.ts';
 import { SIGNAL_COLUMNS } from '../metrics/signal-diagnostics.ts';
+import { eligibility } from '../panel/eligibility.ts';
 import type { Panel } from '../panel/panel.ts';
 import { tradeReason } from '../recorder/trade-log.ts';
+import type { Schedule } from '../runner/schedule.ts';
 import type { SourceInfo } from '../source/types.ts';
+import type { WarningGroup } from '../util/warnings.ts';
 import { writeCsvFile, type Cell } from './csv.ts';
 
 /** Everything a finished run hands to the writers. */
@@ -26,7 +29,11 @@ export interface RunRecord {
   /** Buy-and-hold of the season's universe over the same days, for comparison. */
   readonly benchmark?: VariantOutcome | undefined;
   readonly createdAt: Date;
+  /** The run's schedule: the evaluation window every variant is scored over. */
+  readonly schedule: Schedule;
+  /** One line per kind of warning (grouped: see app/warnings.ts), and the groups with their examples. */
   readonly warnings: readonly string[];
+  readonly warningGroups?: readonly WarningGroup[];
   readonly timings: Record<string, number>;
   /** Peak resident memory of the process, in MB, when the manifest was written. */
   readonly peakRssMb?: number | undefined;
@@ -35,7 +42,7 @@ export interface RunRecord {
   readonly supabase?: object;
 }
 
-export const EQUITY_COLUMNS = ['date', 'variant', 'equity', 'cash', 'gross', 'net', 'return', 'drawdown'] as const;
+export const EQUITY_COLUMNS = ['date', 'variant', 'equity', 'cash', 'gross', 'net', 'return', 'drawdown', 'long', 'short', 'positions'] as const;
 export const TRADE_COLUMNS = ['date', 'variant', 'symbol', 'side', 'quantity', 'price', 'notional', 'cost', 'reason'] as const;
 
 /** Parameter names, in the strategy's declared order. */
@@ -49,7 +56,12 @@ export function metricColumns(record: RunRecord): string[] {
 }
 
 export function summaryHeader(record: RunRecord): string[] {
-  return ['variant', 'strategy', ...paramColumns(record), ...metricColumns(record)];
+  return ['variant', 'strategy', 'status', ...paramColumns(record), ...metricColumns(record)];
+}
+
+/** `ruined` when the variant's equity reached 0 (liquidated, stopped), else `ok`. */
+export function variantStatus(v: VariantOutcome): 'ok' | 'ruined' {
+  return v.result.ruinedAt >= 0 ? 'ruined' : 'ok';
 }
 
 /** A variant's metrics by column name. */
@@ -57,14 +69,14 @@ export function variantMetrics(v: VariantOutcome): Record<string, Cell> {
   return { ...v.metrics, ...v.signal?.summary };
 }
 
-/** Variants best first by the run's `--rank-by` metric. */
+/** Variants best first by the run's `--rank-by` metric, solvent ones before ruined ones. */
 export function rankedVariants(record: RunRecord): VariantOutcome[] {
-  return rankOrder(record.variants, record.config.rankBy, (v) => variantMetrics(v)[record.config.rankBy]);
+  return rankOrder(record.variants, record.config.rankBy, (v) => variantMetrics(v)[record.config.rankBy], (v) => variantStatus(v) === 'ruined');
 }
 
 export function summaryRow(record: RunRecord, v: VariantOutcome): Cell[] {
   const metrics = variantMetrics(v);
-  return [v.id, record.config.strategy.strategy.name, ...paramColumns(record).map((k) => v.params[k]), ...metricColumns(record).map((k) => metrics[k])];
+  return [v.id, record.config.strategy.strategy.name, variantStatus(v), ...paramColumns(record).map((k) => v.params[k]), ...metricColumns(record).map((k) => metrics[k])];
 }
 
 /** diagnostics.csv: one row per decision day and variant; one IC column per peer group. */
@@ -85,21 +97,25 @@ function signalsHeader(record: RunRecord): string[] {
   return ['date', 'variant', 'symbol', 'peer_group', ...names, 'rank'];
 }
 
+/** signals.csv: each member (of that decision's universe, in its peer group of that day) on each decision day. */
 function* signalsRows(record: RunRecord): Generator<Cell[]> {
   const { panel } = record;
   const n = panel.symbols.length;
+  const universe = eligibility(panel, record.config.fill);
   for (const v of record.variants) {
     if (!v.signal) continue;
     const names = Object.keys(v.signal.values);
     const signal = v.signal.values[v.signal.factor]!;
     for (const d of v.signal.days) {
       const row = d.bar * n;
+      const groupOf = universe.span(d.bar).groupOf;
       const ranked = Array.from({ length: n }, (_, i) => i)
         .filter((i) => Number.isFinite(signal[row + i]!))
         .sort((a, b) => signal[row + b]! - signal[row + a]! || a - b);
       const rank = new Map(ranked.map((i, k) => [i, k + 1]));
       for (let i = 0; i < n; i++) {
-        yield [panel.dates[d.bar], v.id, panel.symbols[i], panel.groups[panel.groupOf[i]!], ...names.map((name) => v.signal!.values[name]![row + i]), rank.get(i)];
+        if (universe.mask[row + i] === 0) continue;
+        yield [panel.dates[d.bar], v.id, panel.symbols[i], panel.groups[groupOf[i]!], ...names.map((name) => v.signal!.values[name]![row + i]), rank.get(i)];
       }
     }
   }
@@ -115,11 +131,11 @@ function* benchmarkRows(record: RunRecord, b: VariantOutcome): Generator<Cell[]>
 function* equityRows(record: RunRecord): Generator<Cell[]> {
   const { dates } = record.panel;
   for (const v of record.variants) {
-    const { equity, cash, gross, net } = v.result.curve;
+    const { equity, cash, gross, net, long, short, positions } = v.result.curve;
     const returns = dailyReturns(equity, record.config.cash);
     const dd = drawdowns(equity, record.config.cash);
     for (let d = 0; d < equity.length; d++) {
-      yield [dates[v.schedule.first + d], v.id, equity[d], cash[d], gross[d], net[d], returns[d], dd[d]];
+      yield [dates[v.schedule.first + d], v.id, equity[d], cash[d], gross[d], net[d], returns[d], dd[d], long[d], short[d], positions[d]];
     }
   }
 }
@@ -163,7 +179,7 @@ export function writeManifest(dir: (file: string) => string, record: RunRecord, 
 /** The run's manifest: what was asked, what was read, what came out. Holds no secret. */
 export function manifest(record: RunRecord, rows: Record<string, number>): Record<string, unknown> {
   const { config, panel } = record;
-  const first = record.variants[0]?.schedule;
+  const first = record.schedule;
   const finished = new Set(record.variants.map((v) => v.id));
   const missing = config.variants.map((_, k) => k + 1).filter((id) => !finished.has(id));
   return {
@@ -189,17 +205,22 @@ export function manifest(record: RunRecord, rows: Record<string, number>): Recor
     range: {
       start: config.start,
       end: config.end,
-      season: config.season,
-      first_trading_day: first ? panel.dates[first.first] : null,
-      last_trading_day: first ? panel.dates[first.last] : null,
-      trading_days: first ? first.last - first.first + 1 : 0,
+      season: config.universe === 'pinned' ? config.season : null,
+      // The evaluation window: the days every variant is scored over (the same for all).
+      first_trading_day: panel.dates[first.first],
+      last_trading_day: panel.dates[first.last],
+      trading_days: first.last - first.first + 1,
+      first_decision: panel.dates[first.firstDecision],
     },
+    universe: universeSummary(record),
     settings: {
       fill: config.fill,
       cash: config.cash,
       fractional: config.fractional,
       commission_bps: config.commissionBps,
       slippage_bps: config.slippageBps,
+      max_leverage: config.maxLeverage,
+      maintenance_margin: config.maintenanceMargin,
       // Which per-variant tables were written (inspect and report read what is there).
       save: [...config.save],
       signals: config.signals,
@@ -207,11 +228,15 @@ export function manifest(record: RunRecord, rows: Record<string, number>): Recor
     variants: record.variants.map((v) => ({
       variant: v.id,
       params: v.params,
-      first_decision: v.schedule.firstDecision <= v.schedule.lastDecision ? panel.dates[v.schedule.firstDecision] : null,
+      status: variantStatus(v),
+      ruined_on: v.result.ruinedAt >= 0 ? panel.dates[v.result.ruinedAt] : undefined,
       decisions: v.result.decisions.length,
       skipped_orders: v.result.skipped.length,
       skipped_examples: v.result.skipped.slice(0, 10).map((s) => ({ date: panel.dates[s.bar], symbol: panel.symbols[s.column] })),
       buys_cut_for_cash: v.result.cutBuys,
+      leverage_scaled: v.result.leverageScaled,
+      margin_calls: v.result.marginCalls,
+      weights_dropped: v.result.droppedWeights,
       signal: v.signal ? { factor: v.signal.factor, horizon: v.signal.horizon } : undefined,
       warnings: v.warnings,
     })),
@@ -230,5 +255,21 @@ export function manifest(record: RunRecord, rows: Record<string, number>): Recor
     timings_ms: record.timings,
     peak_rss_mb: record.peakRssMb,
     warnings: record.warnings,
+    warning_details: record.warningGroups,
+  };
+}
+
+/** The universe in the manifest: the mode, the seasons the evaluation window trades in, and how many members each has. */
+function universeSummary(record: RunRecord): Record<string, unknown> {
+  const { panel, config, schedule } = record;
+  const seasons = panel.seasons.filter((s, k) => {
+    const end = panel.seasons[k + 1]?.firstBar ?? panel.days.length;
+    return end > schedule.first && s.firstBar <= schedule.last;
+  });
+  return {
+    mode: config.universe,
+    seasons: seasons.map((s) => s.season),
+    members: Object.fromEntries(seasons.map((s) => [s.season, s.groupOf.reduce((a, g) => a + (g >= 0 ? 1 : 0), 0)])),
+    symbols: panel.symbols.length,
   };
 }

@@ -25,7 +25,8 @@ describe('backtest inspect', () => {
   it('shows the latest run of the README command: the run, its metrics, diagnostics and peer-group IC', () => {
     const r = backtest(['inspect', '--out', readme.out]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^run \d{8}T\d{6}Z-vopa-[0-9a-f]{4} \(complete\): vopa, 1 variant\(s\), 2025-10-07 → 2026-01-02 \(\d+ trading days\), season 2025\n/);
+    expect(r.stdout).toMatch(/^run \d{8}T\d{6}Z-vopa-[0-9a-f]{4} \(complete\): vopa, 1 variant\(s\), 2025-10-07 → 2026-01-02 \(\d+ trading days\)\n/);
+    expect(r.stdout).toMatch(/\nuniverse: pinned to season 2025\n/);
     expect(r.stdout).toContain('top 1 of 1 variant(s) by sharpe (parameters: the same for all):');
     expect(r.stdout).toMatch(/│ lookback │ skip │ minPeers │ top │ bottom │ rebalance │ weighting │ gross │/);
     expect(r.stdout).toContain('mean IC by peer group, variant 1 (best):');
@@ -161,7 +162,8 @@ describe('backtest inspect', () => {
     const damaged = backtest(['inspect', copy]); // a short row: DuckDB cannot even sniff the file
     expect(damaged.code).toBe(2);
     expect(damaged.stderr).toMatch(/^backtest: run \S+: summary\.csv cannot be read \(.*\); the folder is damaged — run it again\n$/);
-    writeFileSync(join(copy, 'summary.csv'), `${header}\n1,vopa,not-a-number,0,3,10,0,5,equal,1,${'x,'.repeat(18)}x\n`);
+    const row = ['1', 'vopa', 'ok', 'not-a-number', ...header.split(',').slice(4).map(() => 'x')];
+    writeFileSync(join(copy, 'summary.csv'), `${header}\n${row.join(',')}\n`);
     const unreadable = backtest(['inspect', copy]); // a full row with text in numeric columns: fails when read
     expect(unreadable.code).toBe(2);
     expect(unreadable.stderr).toMatch(/^backtest: run \S+: a CSV file of the run cannot be read \(.*CSV Error.*\); the folder is damaged — run it again\n$/);

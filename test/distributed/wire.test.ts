@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateVariant, type VariantOutcome } from '../../src/variants/evaluate.ts';
+import { evaluateVariant, runSchedule, type VariantOutcome } from '../../src/variants/evaluate.ts';
 import { SAMPLE_DATA_DIR } from '../../src/config/run-config.ts';
 import { chunkRanges, chunkSize, MAX_CHUNK } from '../../src/distributed/chunks.ts';
 import { jobId } from '../../src/distributed/payload.ts';
@@ -57,7 +57,7 @@ describe('wire encoding', () => {
       const { strategy } = await loadStrategy('vopa');
       const params = { ...Object.fromEntries(Object.entries(strategy.params).map(([k, s]) => [k, s.default])), lookback: 42, bottom: 3 };
       const job = (factors: FactorCache) => ({
-        panel, strategy, id: 7, params, startDay: parseIsoDate('2025-06-02')!, endDay: parseIsoDate('2025-09-30')!, fill: 'open' as const,
+        panel, strategy, id: 7, params, schedule: runSchedule(panel, strategy, [params], parseIsoDate('2025-06-02')!, parseIsoDate('2025-09-30')!, 'open'),
         settings: { cash: 1e6, fractional: false, commissionBps: 2, slippageBps: 1 }, factors,
       });
       const here = evaluateVariant(job(new FactorCache(panel)));

@@ -15,7 +15,9 @@ describe('a strategy setup, once per run', () => {
     const json = JSON.parse(r.stdout);
     const manifest = JSON.parse(readFileSync(join(json.folder, 'manifest.json'), 'utf8'));
     expect(manifest.threads).toBe(2);
-    expect(manifest.warnings).toContain('picked via universe');
+    // The same warning from six variants is one line, with the count; the details keep the examples.
+    expect(manifest.warnings).toContain('6 variants: picked via universe');
+    expect(manifest.warning_details).toContainEqual(expect.objectContaining({ variants: 6, message: '6 variants: picked via universe' }));
     const bought = new Map(trades(json.folder).map((t) => [Number(t.variant), t.symbol]));
     const symbols = [...bought.values()];
     expect(new Set(symbols).size).toBe(6); // six variants, six different picks

@@ -107,8 +107,9 @@ describe('simulate', () => {
     const strategy = strategyOf((bar) => (bar.decision === 0 ? { A: 1 } : undefined), 2);
     const { schedule, trades } = run(oneStock, strategy);
     expect(schedule.firstDecision).toBe(2);
-    expect(schedule.warnings[0]).toMatch(/data begin too late for a warm-up of 2 bars: the first decision is at the close of 2024-01-03/);
+    expect(schedule.warnings[0]).toMatch(/data begin too late for a warm-up of 2 bars: the run trades from 2024-01-04 \(first decision at the close of 2024-01-03\) instead of 2024-01-02, and is scored from that day/);
     expect(trades[0]!.date).toBe('2024-01-04');
+    expect(schedule.first).toBe(3); // the evaluation window starts at the first fill
   });
 
   it('numbers decisions from the first decision close', () => {

@@ -62,7 +62,7 @@ describe('the PostgREST-compatible server', () => {
     const up = await post('universe?on_conflict=season,symbol', [{ season: 2024, symbol: 'A', peer_group: 'x', name: null }], 'resolution=merge-duplicates,return=minimal');
     expect(up.status).toBe(201);
     const again = await post('universe?on_conflict=season,symbol', [{ season: 2024, symbol: 'A', peer_group: 'y', name: 'Alpha' }], 'resolution=merge-duplicates,return=representation');
-    expect(await again.json()).toEqual([{ season: 2024, symbol: 'A', peer_group: 'y', name: 'Alpha' }]);
+    expect(await again.json()).toEqual([{ season: 2024, symbol: 'A', peer_group: 'y', name: 'Alpha', start_date: null, end_date: null }]);
     const mixed = await post('universe', [{ season: 2024, symbol: 'B', peer_group: 'x' }, { season: 2024, symbol: 'C' }], 'resolution=merge-duplicates');
     expect(mixed.status).toBe(400);
     expect(((await mixed.json()) as { code: string }).code).toBe('PGRST102');

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Params } from '../../src/api.ts';
-import type { VariantOutcome } from '../../src/variants/evaluate.ts';
+import { runSchedule, type VariantOutcome } from '../../src/variants/evaluate.ts';
 import { SAMPLE_DATA_DIR } from '../../src/config/run-config.ts';
 import type { Panel } from '../../src/panel/panel.ts';
 import { FactorCache } from '../../src/runner/factor-cache.ts';
@@ -24,7 +24,7 @@ async function run(strategySource: string, variants: Params[], workers: number, 
   const { strategy } = await loadStrategy(strategySource);
   const factors = new FactorCache(panel, { shared: true });
   const result = await runVariants({
-    shared: { panel, strategySource, startDay: parseIsoDate('2025-06-02')!, endDay: parseIsoDate('2025-09-30')!, fill: 'open', settings, factors: [] },
+    shared: { panel, strategySource, schedule: runSchedule(panel, strategy, variants, parseIsoDate('2025-06-02')!, parseIsoDate('2025-09-30')!, 'open'), settings, factors: [] },
     strategy, variants, factors, workers, poolThresholdMs: threshold,
   });
   return { ...result, factors };

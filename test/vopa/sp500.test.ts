@@ -22,7 +22,7 @@ describe('vopa on real S&P 500 prices', () => {
     expect(s.ic_mean).toBeLessThan(0.5);
     expect(s.coverage).toBeGreaterThan(0.95);
     const manifest = JSON.parse(readFileSync(join(json.folder, 'manifest.json'), 'utf8'));
-    expect(manifest.variants[0].first_decision).toBe('2016-12-30');
+    expect(manifest.range.first_decision).toBe('2016-12-30');
     expect(manifest.data).toMatchObject({ symbols: 118, peer_groups: 4 });
     const diagnostics = parse(readFileSync(join(json.folder, 'diagnostics.csv')), { columns: true }) as Record<string, string>[];
     expect(Object.keys(diagnostics[0]!)).toEqual(['date', 'variant', 'ic', 'quintile_spread', 'coverage', 'ic_Energy', 'ic_Materials', 'ic_Real Estate', 'ic_Utilities']);

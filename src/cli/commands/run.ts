@@ -4,6 +4,7 @@ import { runSession } from '../../app/session.ts';
 import { describeUpload } from '../../app/upload.ts';
 import { buildRunConfig, type RunConfig } from '../../config/run-config.ts';
 import { DEFAULT_CONNECTIONS } from '../../supabase/config.ts';
+import { DEFAULT_MAINTENANCE_MARGIN, DEFAULT_MAX_LEVERAGE } from '../../broker/margin.ts';
 import { formatCounters } from '../../supabase/counters.ts';
 import { metricColumns, rankedVariants, summaryHeader, summaryRow } from '../../writers/results.ts';
 import { formatMetric, horizontalTable, verticalTable } from '../../writers/terminal.ts';
@@ -19,7 +20,8 @@ export function runOptions<T>(y: Argv<T>) {
   return y
     .positional('start', { type: 'string', describe: 'first trading day (YYYY-MM-DD)', demandOption: true })
     .positional('end', { type: 'string', describe: 'last trading day (YYYY-MM-DD)', demandOption: true })
-    .positional('season', { type: 'string', describe: "universe year (default: start's year)" })
+    .positional('season', { type: 'string', describe: "the universe's season (year) to pin; without it, each day's own season (--universe rolling)" })
+    .option('universe', { type: 'string', describe: "rolling: each day's members are its own season's (point in time); pinned: one season's members throughout", defaultDescription: 'pinned with a season, else rolling' })
     .option('strategy', { alias: 's', type: 'string', default: DEFAULT_STRATEGY, describe: 'built-in strategy name or path to a .ts file' })
     .option('param', { alias: 'p', type: 'string', array: true, describe: 'strategy parameter key=value (repeatable)' })
     .option('grid', { alias: 'g', type: 'string', array: true, describe: 'vary a parameter: key=v1,v2,… or key=start:stop:step (stop included; repeatable: cross product)' })
@@ -37,6 +39,8 @@ export function runOptions<T>(y: Argv<T>) {
     .option('fractional', { type: 'boolean', default: false, describe: 'allow fractional shares' })
     .option('commission-bps', { type: 'string', default: '0', describe: "commission, basis points of each fill's notional" })
     .option('slippage-bps', { type: 'string', default: '0', describe: 'slippage, basis points against the trade' })
+    .option('max-leverage', { type: 'string', default: String(DEFAULT_MAX_LEVERAGE), describe: 'gross exposure at most this × equity; larger targets are scaled down at the fill' })
+    .option('maintenance-margin', { type: 'string', default: String(DEFAULT_MAINTENANCE_MARGIN), describe: 'equity below this × gross at a close: the book is cut back at the next fill' })
     .option('out', { type: 'string', default: 'results', describe: 'parent folder of the run folders' })
     .option('signals', { type: 'boolean', default: false, describe: "write signals.csv: the strategy's signal per symbol on each decision day" })
     .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout' })
@@ -55,6 +59,7 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
     start: args.start!,
     end: args.end!,
     season: args.season,
+    universe: args.universe,
     strategy: args.strategy,
     param: args.param,
     grid: args.grid,
@@ -68,6 +73,8 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
     fractional: args.fractional,
     commissionBps: args['commission-bps'],
     slippageBps: args['slippage-bps'],
+    maxLeverage: args['max-leverage'],
+    maintenanceMargin: args['maintenance-margin'],
     data: args.data,
     out: args.out,
     signals: args.signals,
@@ -95,14 +102,19 @@ function report(config: RunConfig, { record, dir }: RunOutcome, json: boolean, i
     io.stdout(`${JSON.stringify({ run_id: record.runId, folder: dir, status: record.status, summary, warnings: record.warnings, report: page }, null, 2)}\n`);
     return partial ? EXIT.interrupted : EXIT.ok;
   }
-  const { panel } = record;
-  const v = record.variants[0]!;
+  const { panel, schedule } = record;
+  const seasons = panel.seasons.filter((sp, k) => (panel.seasons[k + 1]?.firstBar ?? panel.days.length) > schedule.first && sp.firstBar <= schedule.last).map((sp) => sp.season);
+  const universe = config.universe === 'pinned' ? `season ${config.season}` : `rolling universe, seasons ${seasons.join(', ')}`;
   io.stdout(
-    `${config.strategy.strategy.name} ${panel.dates[v.schedule.first]} → ${panel.dates[v.schedule.last]}, season ${config.season}: ` +
-      `${panel.symbols.length} symbols, ${v.schedule.last - v.schedule.first + 1} trading days` +
+    `${config.strategy.strategy.name} ${panel.dates[schedule.first]} → ${panel.dates[schedule.last]}, ${universe}: ` +
+      `${panel.symbols.length} symbols, ${schedule.last - schedule.first + 1} trading days` +
       `${config.variants.length > 1 ? `, ${config.variants.length} variants on ${record.threads} thread${record.threads > 1 ? 's' : ''}` : ''}` +
       `${config.plan.skipped ? ` (${config.plan.skipped} combinations skipped: they break a constraint)` : ''}\n`,
   );
+  const ruined = record.variants.filter((v) => v.result.ruinedAt >= 0);
+  if (ruined.length) {
+    io.stdout(`RUINED: ${ruined.length === 1 && config.variants.length === 1 ? 'equity' : `${ruined.length} variant(s) (e.g. ${ruined[0]!.id}): equity`} reached 0 (on ${panel.dates[ruined[0]!.result.ruinedAt]}); liquidated, no ratios, ranked last\n`);
+  }
   if (config.variants.length === 1) {
     const entries = metricColumns(record).map((h) => [h, rows[0]![header.indexOf(h)]] as const);
     io.stdout(`${verticalTable(entries)}\n`);
@@ -110,7 +122,7 @@ function report(config: RunConfig, { record, dir }: RunOutcome, json: boolean, i
     // The parameters that vary, then the ranking metric and a few headline metrics, best first.
     const params = Object.keys(config.strategy.strategy.params);
     const varying = params.filter((k) => new Set(config.variants.map((p) => String(p[k]))).size > 1);
-    const shown = [...new Set(['variant', ...varying, config.rankBy, 'total_return', 'sharpe', 'max_drawdown', ...(config.strategy.strategy.signal ? ['ic_mean'] : [])])];
+    const shown = [...new Set(['variant', ...(ruined.length ? ['status'] : []), ...varying, config.rankBy, 'total_return', 'sharpe', 'max_drawdown', ...(config.strategy.strategy.signal ? ['ic_mean'] : [])])];
     io.stdout(`top ${Math.min(10, rows.length)} by ${config.rankBy}:\n${horizontalTable(shown, rows.slice(0, 10).map((r) => shown.map((h) => r[header.indexOf(h)])))}\n`);
   }
   const b = record.benchmark?.metrics;

@@ -1,7 +1,9 @@
 import { DataError } from '../../errors.ts';
-import { panelFromRows, type Member, type PriceRow } from '../../panel/from-rows.ts';
+import { panelFromRows, type PriceRow } from '../../panel/from-rows.ts';
+import { applyUniverse, missingSeasons, missingSeasonsError, universeColumns, universeGroups, type UniverseRow } from '../../panel/universe.ts';
 import type { SupabaseRest } from '../../supabase/index.ts';
-import { isoDate, parseIsoDate } from '../../util/dates.ts';
+import { SupabaseHttpError } from '../../supabase/errors.ts';
+import { isoDate, parseIsoDate, yearOf } from '../../util/dates.ts';
 import type { DataSource, LoadedWindow, WindowRequest } from '../types.ts';
 import type { ProgressReporter } from '../../util/progress.ts';
 import { PAGE_ROWS, readPartition, type PageState, type PriceRecord } from './paginate.ts';
@@ -19,7 +21,8 @@ export interface SupabaseSourceOptions {
 /**
  * Prices and universes in a Supabase project (the tables of supabase/migrations), read over
  * the run's one client. It builds the same panel as the local source for the same data:
- * 1. the season's members, sorted by symbol (keyset pages on symbol);
+ * 1. the universe's rows (one season, or start's year … end's for a rolling universe; keyset pages),
+ *    whose symbols, sorted, are the panel's columns;
  * 2. the window from a calendar estimate of the warm-up (`warmupBars` trading days ≈ 7/5 as
  *    many calendar days, plus a margin) to `end`, read by symbol partitions concurrently,
  *    each with keyset pagination (see paginate.ts);
@@ -52,14 +55,16 @@ export class SupabaseSource implements DataSource {
 
   async loadWindow(request: WindowRequest): Promise<LoadedWindow> {
     const requestsBefore = this.rest.counters.requests;
-    const members = await this.members(request.season);
-    if (members.length === 0) {
+    const mode = request.universe ?? 'pinned';
+    const firstSeason = mode === 'pinned' ? Math.trunc(request.season) : yearOf(request.startDay);
+    const lastSeason = mode === 'pinned' ? Math.trunc(request.season) : yearOf(request.endDay);
+    const universe = await this.universeRows(firstSeason, lastSeason);
+    if (universe.length === 0) {
       const seasons = await this.seasons();
-      throw new DataError(
-        `season ${request.season} has no universe rows in ${this.rest.tables.universe} at ${this.rest.host}; seasons that exist: ${seasons.join(', ') || 'none'}`,
-        'E_NO_SEASON',
-      );
+      const asked = firstSeason === lastSeason ? `season ${firstSeason} has` : `seasons ${firstSeason}–${lastSeason} have`;
+      throw new DataError(`${asked} no universe rows in ${this.rest.tables.universe} at ${this.rest.host}; seasons that exist: ${seasons.join(', ') || 'none'}`, 'E_NO_SEASON');
     }
+    const members = universeColumns(universe);
     const symbols = members.map((m) => m.symbol);
     const partitions = partitionSymbols(symbols, this.rest.connections);
     const state: PageState = { limit: this.options.pageSize ?? PAGE_ROWS, cap: undefined, requests: 0 };
@@ -92,7 +97,12 @@ export class SupabaseSource implements DataSource {
     }
     // 4. The panel.
     const kept = rows.filter((r) => r.day >= firstDay);
-    const panel = panelFromRows(members, kept, request.shared);
+    const where = `${this.rest.tables.prices} at ${this.rest.host}`;
+    const panel = applyUniverse(panelFromRows(members, kept, request.shared, { where, otherGroups: universeGroups(universe), season: firstSeason }), universe, mode, firstSeason);
+    if (mode === 'rolling') {
+      const missing = missingSeasons(panel, request.startDay, request.endDay, universe);
+      if (missing.length) throw missingSeasonsError(missing, `${this.rest.tables.universe} at ${this.rest.host}`, await this.seasons());
+    }
     return {
       panel,
       info: {
@@ -111,21 +121,46 @@ export class SupabaseSource implements DataSource {
     // The client belongs to the run, which closes it.
   }
 
-  /** The season's members, sorted by symbol, in keyset pages. */
-  private async members(season: number): Promise<Member[]> {
+  /**
+   * The universe's rows of seasons first … last, in keyset pages on (season, symbol), with the optional
+   * start_date / end_date columns when the table has them (a universe table from before they existed
+   * is read without them).
+   */
+  private async universeRows(first: number, last: number): Promise<UniverseRow[]> {
     const table = this.rest.tables.universe;
-    const out: Member[] = [];
-    let total: number | null = null;
-    for (;;) {
-      let q = this.rest.client.from(table).select('symbol,peer_group,name', out.length ? undefined : { count: 'exact' }).eq('season', Math.trunc(season));
-      if (out.length) q = q.gt('symbol', out[out.length - 1]!.symbol);
-      const res = await this.rest.run<{ symbol: string; peer_group: string | null; name: string | null }[]>(`read ${table}`, q.order('symbol', { ascending: true }).limit(PAGE_ROWS));
-      if (!out.length) total = res.count;
-      if (!res.data?.length) break;
-      for (const r of res.data) out.push({ symbol: String(r.symbol), peer_group: String(r.peer_group ?? 'default'), name: r.name ?? '' });
-      if (total !== null && out.length >= total) break;
+    const out: UniverseRow[] = [];
+    let dated = true;
+    for (let season = first; season <= last; season++) {
+      let total: number | null = null, got = 0, after: string | undefined;
+      for (;;) {
+        const columns = dated ? 'symbol,peer_group,name,start_date,end_date' : 'symbol,peer_group,name';
+        let q = this.rest.client.from(table).select(columns, got ? undefined : { count: 'exact' }).eq('season', season);
+        if (after !== undefined) q = q.gt('symbol', after);
+        let res;
+        try {
+          res = await this.rest.run<Record<string, unknown>[]>(`read ${table}`, q.order('symbol', { ascending: true }).limit(PAGE_ROWS));
+        } catch (err) {
+          // 42703: undefined column — a universe table from before the dates' migration.
+          if (dated && err instanceof SupabaseHttpError && err.pgCode === '42703') { dated = false; continue; }
+          throw err;
+        }
+        if (!got) total = res.count;
+        if (!res.data?.length) break;
+        for (const r of res.data) {
+          const day = (v: unknown, key: string): number | null => {
+            if (v === null || v === undefined || v === '') return null;
+            const d = parseIsoDate(String(v));
+            if (d === null) throw new DataError(`${table}: season ${season}, ${String(r.symbol)}: ${key} "${String(v)}" is not a date`, 'E_BAD_UNIVERSE');
+            return d;
+          };
+          out.push({ season, symbol: String(r.symbol), peer_group: String(r.peer_group ?? 'default'), name: r.name == null ? '' : String(r.name), start_day: day(r.start_date, 'start_date'), end_day: day(r.end_date, 'end_date') });
+        }
+        got += res.data.length;
+        after = String(res.data[res.data.length - 1]!.symbol);
+        if (total !== null && got >= total) break;
+      }
     }
-    return out.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+    return out;
   }
 
   /** Reads [from, to] of every partition concurrently (the client bounds what is in flight). */
