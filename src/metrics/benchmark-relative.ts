@@ -43,10 +43,10 @@ export function beta(r: ArrayLike<number>, b: ArrayLike<number>): number | null 
 /**
  * alpha (Jensen's, annualised) = (1 + α_d)^252 − 1, α_d = mean(r − r_f) − beta × mean(b − r_f), the daily
  * intercept. Annualised by compounding, as empyrical's alpha; quantstats' greeks report α_d × 252
- * instead (and without r_f), which is close for small α_d.
+ * instead (and without r_f), which is close for small α_d. `slope` is beta(r, b), when already known
+ * (as empyrical's `_beta`).
  */
-export function alpha(r: ArrayLike<number>, b: ArrayLike<number>, riskFree = 0): number | null {
-  const slope = beta(r, b);
+export function alpha(r: ArrayLike<number>, b: ArrayLike<number>, riskFree = 0, slope = beta(r, b)): number | null {
   if (slope === null) return null;
   const daily = mean(r)! - riskFree - slope * (mean(b)! - riskFree);
   return (1 + daily) ** TRADING_DAYS - 1;

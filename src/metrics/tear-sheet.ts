@@ -3,7 +3,7 @@ import { bestDay, conditionalValueAtRisk, positiveDays, valueAtRisk, worstDay } 
 import { avgNetExposure, avgPositions, maxGrossExposure } from './exposure.ts';
 import { kurtosis, skewness } from './moments.ts';
 import { avgHoldingDays, avgLoss, avgWin, expectancy, payoffRatio, profitFactor, winRate } from './round-trip-stats.ts';
-import type { RoundTrips } from './round-trips.ts';
+import type { TripTotals } from './round-trips.ts';
 
 /**
  * The tear sheet's summary.csv columns, grouped as PLAN.md orders them, each group one call over
@@ -23,9 +23,10 @@ export type RoundTripMetrics = Record<(typeof ROUND_TRIP_STAT_COLUMNS)[number], 
 /** Benchmark-relative statistics of daily returns r against b over the same days; r_f daily (dailyRiskFree). */
 export function benchmarkMetrics(r: ArrayLike<number>, b: ArrayLike<number>, riskFree = 0): BenchmarkMetrics {
   if (r.length !== b.length) throw new RangeError(`strategy and benchmark returns differ in length (${r.length}, ${b.length})`);
+  const slope = beta(r, b);
   return {
-    alpha: alpha(r, b, riskFree),
-    beta: beta(r, b),
+    alpha: alpha(r, b, riskFree, slope),
+    beta: slope,
     information_ratio: informationRatio(r, b),
     tracking_error: trackingError(r, b),
     correlation: correlation(r, b),
@@ -56,15 +57,15 @@ export function exposureMetrics(equity: ArrayLike<number>, gross: ArrayLike<numb
   };
 }
 
-/** Statistics of the closed round trips. */
-export function roundTripMetrics(trips: RoundTrips): RoundTripMetrics {
+/** Statistics of the closed round trips, from their totals (roundTripTotals of the fills, or tripTotals of a table). */
+export function roundTripMetrics(totals: TripTotals): RoundTripMetrics {
   return {
-    win_rate: winRate(trips),
-    profit_factor: profitFactor(trips),
-    avg_win: avgWin(trips),
-    avg_loss: avgLoss(trips),
-    payoff_ratio: payoffRatio(trips),
-    avg_holding_days: avgHoldingDays(trips),
-    expectancy: expectancy(trips),
+    win_rate: winRate(totals),
+    profit_factor: profitFactor(totals),
+    avg_win: avgWin(totals),
+    avg_loss: avgLoss(totals),
+    payoff_ratio: payoffRatio(totals),
+    avg_holding_days: avgHoldingDays(totals),
+    expectancy: expectancy(totals),
   };
 }

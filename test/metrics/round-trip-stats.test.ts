@@ -3,14 +3,18 @@ import { TradeLog } from '../../src/recorder/trade-log.ts';
 import {
   avgHoldingDays, avgLoss, avgWin, expectancy, payoffRatio, profitFactor, winRate,
 } from '../../src/metrics/round-trip-stats.ts';
-import { roundTrips } from '../../src/metrics/round-trips.ts';
+import { roundTrips, roundTripTotals, tripTotals } from '../../src/metrics/round-trips.ts';
 import { roundTripMetrics } from '../../src/metrics/tear-sheet.ts';
 import { uniform } from './series.ts';
 
+/** The totals of the trips of some fills, streamed; checked equal to the totals of the table of trips. */
 function tripsOf(rows: Array<[bar: number, column: number, quantity: number, price: number]>, end: { bar: number; close: number[] }) {
   const log = new TradeLog();
   for (const [bar, column, quantity, price] of rows) log.push(bar, column, quantity, price, 0, 'rebalance');
-  return roundTrips(log.finish(), end);
+  const fills = log.finish();
+  const totals = roundTripTotals(fills, end);
+  expect(totals).toEqual(tripTotals(roundTrips(fills, end)));
+  return totals;
 }
 
 describe('round-trip statistics by hand', () => {
@@ -22,10 +26,10 @@ describe('round-trip statistics by hand', () => {
     [3, 3, -100, 10], [4, 3, 100, 9.7], [5, 4, 100, 10], [7, 2, -10, 10],
   ], { bar: 9, close: [0, 0, 0, 0, 20] });
 
-  it('the trips', () => {
-    expect(trips.closed).toBe(4);
-    expect(trips.length).toBe(5);
-    expect(Array.from(trips.column)).toEqual([1, 0, 3, 2, 4]); // in closing order, the open one last
+  it('the totals: 4 closed trips (2 winners, 1 loser, 1 even), 1 open', () => {
+    expect(trips).toMatchObject({ closed: 4, wins: 2, losses: 1, open: 1, holdingDays: 3 + 1 + 5 + 1 });
+    expect(trips.grossProfit).toBeCloseTo(130, 10);
+    expect(trips.grossLoss).toBeCloseTo(50, 10);
   });
 
   it('win_rate: 2 winners of 4 closed trips (the even trip counts in the denominator only)', () => {
@@ -61,11 +65,12 @@ describe('round-trip statistics: empty and one-sided', () => {
   it('no closed trip: all null (an open trip alone does not count)', () => {
     const open = tripsOf([[0, 0, 10, 10]], { bar: 3, close: [12] });
     expect(open.closed).toBe(0);
+    expect(open.open).toBe(1);
     expect(Object.values(roundTripMetrics(open)).every((v) => v === null)).toBe(true);
   });
 
   it('only winners: no profit factor, no average loss, no payoff ratio', () => {
-    const wins = tripsOf([[0, 0, 10, 10], [1, 0, -10, 11]], { bar: 3, close: [] });
+    const wins = tripsOf([[0, 0, 10, 10], [1, 0, -10, 11]], { bar: 3, close: [0] });
     expect(winRate(wins)).toBe(1);
     expect(profitFactor(wins)).toBeNull();
     expect(avgLoss(wins)).toBeNull();
@@ -83,9 +88,12 @@ describe('round-trip statistics against filter and reduce over many random trips
     const side = column % 3 === 0 ? -1 : 1;
     log.push(bar, column, (opening ? 1 : -1) * side * 10, 10 + (u() - 0.5) * 2, 0.01, 'rebalance');
   }
-  const trips = roundTrips(log.finish(), { bar: 40, close: [] });
-  const pnl = Array.from(trips.pnl).slice(0, trips.closed);
-  const ret = Array.from(trips.ret).slice(0, trips.closed);
+  const fills = log.finish();
+  const end = { bar: 40, close: new Array(40).fill(0) };
+  const table = roundTrips(fills, end);
+  const trips = roundTripTotals(fills, end);
+  const pnl = Array.from(table.pnl).slice(0, table.closed);
+  const ret = Array.from(table.ret).slice(0, table.closed);
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
   const wins = ret.filter((_, k) => pnl[k]! > 0), losses = ret.filter((_, k) => pnl[k]! < 0);
 
@@ -98,6 +106,6 @@ describe('round-trip statistics against filter and reduce over many random trips
     expect(avgLoss(trips)).toBeCloseTo(mean(losses), 14);
     expect(payoffRatio(trips)).toBeCloseTo(mean(wins) / -mean(losses), 12);
     expect(expectancy(trips)).toBeCloseTo(mean(ret), 14);
-    expect(avgHoldingDays(trips)).toBeCloseTo(mean(Array.from(trips.closeBar).map((c, k) => c - trips.openBar[k]!).slice(0, 200)), 12);
+    expect(avgHoldingDays(trips)).toBeCloseTo(mean(Array.from(table.closeBar).map((c, k) => c - table.openBar[k]!).slice(0, 200)), 12);
   });
 });

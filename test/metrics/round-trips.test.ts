@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Portfolio } from '../../src/broker/portfolio.ts';
 import { TradeLog, type TradeColumns } from '../../src/recorder/trade-log.ts';
 import { roundTripRows, ROUND_TRIP_COLUMNS } from '../../src/metrics/round-trip-rows.ts';
-import { roundTrips, type RoundTrips } from '../../src/metrics/round-trips.ts';
+import { roundTrips, roundTripTotals, tripTotals, type RoundTrips } from '../../src/metrics/round-trips.ts';
 import { FactorCache } from '../../src/runner/factor-cache.ts';
 import { planSchedule } from '../../src/runner/schedule.ts';
 import { simulate } from '../../src/runner/simulate.ts';
@@ -28,7 +28,7 @@ function trip(t: RoundTrips, k: number) {
   };
 }
 
-const NO_MARKS = { bar: 9, close: [] as number[] };
+const NO_MARKS = { bar: 9, close: [0, 0, 0, 0] }; // four columns, nothing held at the end
 
 describe('round trips by hand', () => {
   it('a long opened and closed: pnl net of both fees, return on the entry notional, holding days in bars', () => {
@@ -95,6 +95,18 @@ describe('round trips by hand', () => {
     const t = roundTrips(fills(), NO_MARKS);
     expect(t.length).toBe(0);
     expect(t.closed).toBe(0);
+  });
+
+  it('a fill in a column end.close does not cover is refused, not read as garbage', () => {
+    expect(() => roundTrips(fills([0, 4, 10, 1, 0]), NO_MARKS)).toThrow(/column 4, but end.close has 4 columns/);
+    expect(() => roundTripTotals(fills([0, 4, 10, 1, 0]), NO_MARKS)).toThrow(RangeError);
+  });
+
+  it('one call does not leak into the next (the per-column state is reused)', () => {
+    const held = fills([0, 1, 10, 1, 0]);
+    roundTrips(held, { bar: 3, close: [0, 2] });
+    expect(roundTripTotals(fills([0, 0, 10, 1, 0], [1, 0, -10, 2, 0]), { bar: 3, close: [0, 2] })).toMatchObject({ closed: 1, open: 0 });
+    expect(roundTrips(fills(), { bar: 3, close: [0, 2, 0, 0, 0, 0] }).length).toBe(0);
   });
 });
 
@@ -183,6 +195,7 @@ describe('round trips against FIFO lot matching', () => {
     expect(ours.length).toBe(theirs.trips.length);
     expect(ours.closed).toBe(theirs.closed);
     expect(ours.closed).toBeGreaterThan(300);
+    expect(roundTripTotals(t, end)).toEqual(tripTotals(ours)); // streamed totals = the table's
     for (let k = 0; k < ours.length; k++) {
       const x = theirs.trips[k]!;
       expect([ours.column[k], ours.side[k], ours.openBar[k], ours.closeBar[k], ours.quantity[k]]).toEqual([x.column, x.side, x.openBar, x.closeBar, x.quantity]);
