@@ -201,6 +201,8 @@ describe('Sharpe and Sortino: a risk-free rate of 0 changes nothing', () => {
 
   it('a positive rate lowers both; Sortino counts days below the rate as downside', () => {
     expect(sharpe(r, 0.0002)!).toBeLessThan(sharpe(r)!);
+    // [1, 3] %: mean 2 %, sd √((1² + 1²) / 1) % = √2 %; less a rate of 0.5 %: 1.5 / √2 × √252
+    expect(sharpe([0.01, 0.03], 0.005)).toBeCloseTo((0.015 / (0.01 * Math.SQRT2)) * SQRT252, 12);
     expect(sortino([0.001, 0.002], 0)).toBeNull(); // no losing day
     // above zero but below a rate of 0.0015: downside √(0.0005² / 2), mean excess 0
     expect(sortino([0.001, 0.002], 0.0015)).toBe(0);
