@@ -26,6 +26,7 @@ import { benchmarkMetrics, distributionMetrics, exposureMetrics, roundTripMetric
 import { FactorCache } from '../src/runner/factor-cache.ts';
 import { openSource } from '../src/source/index.ts';
 import { runVariants } from '../src/variants/run-variants.ts';
+import { runSchedule } from '../src/variants/evaluate.ts';
 import { WORKLOADS } from './variants.ts';
 import { fmt, summarize, type Measure } from './lib.ts';
 
@@ -55,7 +56,7 @@ const n = panel.symbols.length;
 
 const factors = new FactorCache(panel);
 const run = () => runVariants({
-  shared: { panel, strategySource: config.strategy.source, startDay: config.startDay, endDay: config.endDay, fill: 'open', settings: { cash: config.cash, fractional: false, commissionBps: 0, slippageBps: 0 }, factors: [] },
+  shared: { panel, strategySource: config.strategy.source, schedule: runSchedule(panel, strategy, variants, config.startDay, config.endDay, 'open'), settings: { cash: config.cash, fractional: false, commissionBps: 0, slippageBps: 0 }, factors: [] },
   strategy, variants, factors, workers: 1,
 });
 let outcomes = (await run()).outcomes;
