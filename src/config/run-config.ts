@@ -9,8 +9,7 @@ import { effectiveEnv, hasSupabaseCredentials, loadSupabaseSettings, type Supaba
 import { parseIsoDate, yearOf } from '../util/dates.ts';
 import { DEFAULT_MAINTENANCE_MARGIN, DEFAULT_MAX_LEVERAGE } from '../broker/margin.ts';
 import type { UniverseMode } from '../panel/universe.ts';
-import { PERFORMANCE_COLUMNS } from '../metrics/index.ts';
-import { SIGNAL_COLUMNS } from '../metrics/signal-diagnostics.ts';
+import { summaryMetrics } from '../metrics/columns.ts';
 import { closest } from '../util/closest.ts';
 import { expandVariants, parseGridAxis, type GridAxis, type ParamValue } from './grid.ts';
 import { parseParamAssignments, parseParamValue } from './params.ts';
@@ -149,7 +148,7 @@ export async function buildRunConfig(o: RunOptions): Promise<RunConfig> {
   if (plan.variants.length > LARGE_GRID && !o.yes) {
     throw new UsageError(`the grid has ${plan.variants.length.toLocaleString('en-US')} variants (over ${LARGE_GRID.toLocaleString('en-US')}); add --yes to run them all`, 'E_LARGE_GRID');
   }
-  const metrics: readonly string[] = [...PERFORMANCE_COLUMNS, ...(s.signal ? SIGNAL_COLUMNS : [])];
+  const metrics: readonly string[] = summaryMetrics(Boolean(s.signal));
   const rankBy = o.rankBy ?? 'sharpe';
   if (!metrics.includes(rankBy)) {
     const hint = closest(rankBy, metrics);

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.ts';
-import { LOWER_IS_BETTER, PERFORMANCE_COLUMNS, rankOrder } from '../metrics/index.ts';
+import { ALL_METRICS, LOWER_IS_BETTER, rankOrder } from '../metrics/index.ts';
 import { SIGNAL_COLUMNS } from '../metrics/signal-diagnostics.ts';
 import { closest } from '../util/closest.ts';
 
@@ -10,7 +10,7 @@ import { closest } from '../util/closest.ts';
 
 export { LOWER_IS_BETTER };
 
-const METRICS: ReadonlySet<string> = new Set<string>([...PERFORMANCE_COLUMNS, ...SIGNAL_COLUMNS]);
+const METRICS: ReadonlySet<string> = new Set<string>(ALL_METRICS);
 
 export type SummaryRow = Readonly<Record<string, unknown>>;
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { DuckDBResultReader } from '@duckdb/node-api';
 import { DataError, firstLine } from '../errors.ts';
-import { PERFORMANCE_COLUMNS } from '../metrics/index.ts';
+import { ALL_METRICS } from '../metrics/index.ts';
 import { SIGNAL_COLUMNS } from '../metrics/signal-diagnostics.ts';
 import { openDuck, sqlString, type Duck } from '../source/local/duckdb.ts';
 import type { RunFolder } from './run-folder.ts';
@@ -18,7 +18,7 @@ export const RUN_TABLES = ['summary', 'equity', 'trades', 'diagnostics', 'benchm
 export type RunTable = (typeof RUN_TABLES)[number];
 
 const DOUBLE_COLUMNS = new Set<string>([
-  ...PERFORMANCE_COLUMNS, ...SIGNAL_COLUMNS,
+  ...ALL_METRICS,
   'equity', 'cash', 'gross', 'net', 'return', 'drawdown', 'quantity', 'price', 'notional', 'cost', 'ic', 'value', 'vopa',
 ]);
 const INTEGER_COLUMNS = new Set(['variant', 'rank', 'fills', 'round_trips', 'max_drawdown_days']);

@@ -1,4 +1,5 @@
 import type { EquityCurve } from '../recorder/equity-curve.ts';
+import { LOWER_IS_BETTER, RUIN_BLANKS } from './columns.ts';
 import { cagr } from './cagr.ts';
 import { calmar } from './calmar.ts';
 import { drawdowns, maxDrawdown, maxDrawdownDays } from './drawdown.ts';
@@ -13,6 +14,7 @@ import { volatility } from './volatility.ts';
 export { dailyReturns, mean, sampleSd, TRADING_DAYS } from './returns.ts';
 export { drawdowns, maxDrawdown, maxDrawdownDays } from './drawdown.ts';
 export { cagr, calmar, grossExposure, sharpe, sortino, totalReturn, turnover, volatility };
+export { ALL_METRICS, LOWER_IS_BETTER, METRIC_GROUPS, RUIN_BLANKS, summaryMetrics, type MetricGroup, type MetricName } from './columns.ts';
 
 /** The performance metrics of one variant, by their summary.csv column names. */
 export interface PerformanceMetrics {
@@ -46,16 +48,10 @@ export interface PerformanceInput {
   readonly ruined?: boolean;
 }
 
-/**
- * Ratios that mean nothing for a ruined variant (its equity reached 0: every return after is 0/0, and
- * a positive Sharpe of a bankrupt book must never rank it first): left empty.
- */
-export const RUIN_BLANKS: readonly string[] = ['sharpe', 'sortino', 'calmar', 'volatility'];
-
 /** All performance metrics of a run. */
 export function performance(input: PerformanceInput): PerformanceMetrics {
   const m = measure(input);
-  if (input.ruined) for (const k of RUIN_BLANKS) if (k in m) (m as unknown as Record<string, unknown>)[k] = null;
+  if (input.ruined) for (const k of Object.keys(m)) if (RUIN_BLANKS.has(k)) (m as unknown as Record<string, unknown>)[k] = null;
   return m;
 }
 
@@ -81,9 +77,6 @@ function measure(input: PerformanceInput): PerformanceMetrics {
     gross_exposure: grossExposure(gross, equity),
   };
 }
-
-/** Metrics where a smaller value ranks first (`--rank-by`); every other metric ranks larger first. */
-export const LOWER_IS_BETTER: ReadonlySet<string> = new Set(['volatility', 'max_drawdown_days', 'turnover', 'ic_sd']);
 
 /**
  * Orders items best first by a metric: solvent before ruined whatever the metric, then larger first

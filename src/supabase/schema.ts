@@ -1,12 +1,10 @@
+import { ALL_METRICS, type MetricName } from '../metrics/columns.ts';
 import type { SupabaseTables } from './config.ts';
 
-/** The summary metrics, each a column of backtest_variants (null where a run has none). */
-export const METRIC_COLUMNS = [
-  'final_equity', 'total_return', 'cagr', 'volatility', 'sharpe', 'sortino', 'max_drawdown', 'max_drawdown_days', 'calmar',
-  'fills', 'round_trips', 'turnover', 'gross_exposure', 'ic_mean', 'ic_sd', 'ic_ir', 'ic_t', 'quintile_spread', 'coverage',
-] as const;
+/** The summary metrics (metrics/columns.ts), each a column of backtest_variants (null where a run has none). */
+export const METRIC_COLUMNS = ALL_METRICS;
 
-export type MetricColumn = (typeof METRIC_COLUMNS)[number];
+export type MetricColumn = MetricName;
 
 /**
  * The columns our migrations (supabase/migrations) create, by table role: the one list that
@@ -19,8 +17,8 @@ export const TABLE_COLUMNS = {
   prices: ['symbol', 'date', 'open', 'high', 'low', 'close', 'volume'],
   universe: ['season', 'symbol', 'peer_group', 'name'],
   runs: ['run_id', 'created_at', 'status', 'command', 'strategy', 'start_date', 'end_date', 'season', 'source', 'data_fingerprint', 'row_counts', 'manifest'],
-  variants: ['run_id', 'variant_id', 'strategy', 'params', ...METRIC_COLUMNS],
-  equity: ['run_id', 'variant_id', 'date', 'equity', 'cash', 'gross', 'net', 'return', 'drawdown'],
+  variants: ['run_id', 'variant_id', 'strategy', 'status', 'params', ...METRIC_COLUMNS],
+  equity: ['run_id', 'variant_id', 'date', 'equity', 'cash', 'gross', 'net', 'return', 'drawdown', 'long', 'short', 'positions'],
   trades: ['run_id', 'variant_id', 'date', 'symbol', 'seq', 'side', 'quantity', 'price', 'notional', 'cost', 'reason'],
   diagnostics: ['run_id', 'variant_id', 'date', 'ic', 'quintile_spread', 'coverage', 'group_ic'],
 } as const satisfies Record<keyof SupabaseTables, readonly string[]>;

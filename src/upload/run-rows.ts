@@ -65,13 +65,14 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
 
   await add('variants', 'summary.csv', ['run_id', 'variant_id'], () => (r, line): RowOf<'variants'> => {
     const id = int(r.variant, 'summary.csv', line);
-    const params: Row = variantParams.get(id) ?? Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'variant' && k !== 'strategy' && !(METRIC_COLUMNS as readonly string[]).includes(k)));
-    return { run_id: runId, variant_id: id, strategy: r.strategy ?? '', params, ...metrics(r) };
+    const params: Row = variantParams.get(id) ?? Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'variant' && k !== 'strategy' && k !== 'status' && !(METRIC_COLUMNS as readonly string[]).includes(k)));
+    return { run_id: runId, variant_id: id, strategy: r.strategy ?? '', status: r.status || null, params, ...metrics(r) };
   });
 
   if (existsSync(join(dir, 'equity.csv'))) {
     await add('equity', 'equity.csv', ['run_id', 'variant_id', 'date'], () => (r, line): RowOf<'equity'> => ({
       run_id: runId, variant_id: int(r.variant, 'equity.csv', line), date: r.date, equity: num(r.equity), cash: num(r.cash), gross: num(r.gross), net: num(r.net), return: num(r.return), drawdown: num(r.drawdown),
+      long: num(r.long), short: num(r.short), positions: num(r.positions),
     }));
   }
 

@@ -1,8 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { VariantOutcome } from '../metrics/outcome.ts';
 import type { RunConfig } from '../config/run-config.ts';
-import { dailyReturns, drawdowns, PERFORMANCE_COLUMNS, rankOrder } from '../metrics/index.ts';
-import { SIGNAL_COLUMNS } from '../metrics/signal-diagnostics.ts';
+import { dailyReturns, drawdowns, rankOrder, summaryMetrics } from '../metrics/index.ts';
 import { eligibility } from '../panel/eligibility.ts';
 import type { Panel } from '../panel/panel.ts';
 import { tradeReason } from '../recorder/trade-log.ts';
@@ -50,9 +49,9 @@ export function paramColumns(record: RunRecord): string[] {
   return Object.keys(record.config.strategy.strategy.params);
 }
 
-/** Metric columns of summary.csv: performance, then signal diagnostics when the strategy has a signal. */
+/** Metric columns of summary.csv (metrics/columns.ts): every group, the signal's when the strategy has one. */
 export function metricColumns(record: RunRecord): string[] {
-  return [...PERFORMANCE_COLUMNS, ...(record.config.strategy.strategy.signal ? SIGNAL_COLUMNS : [])];
+  return summaryMetrics(Boolean(record.config.strategy.strategy.signal));
 }
 
 export function summaryHeader(record: RunRecord): string[] {
