@@ -26,7 +26,7 @@ import { verdictSentence } from './verdict.ts';
  *    annualised Sharpe (90 %). Missing values are NaN.
  * 5. One set of stationary-bootstrap resamples (seed, reps, mean block √T) serves the intervals and
  *    the SPA / Reality Check against the benchmark.
- * 6. PBO by CSCV over the same columns (./pbo.ts) when there are 2 columns and 2 days a block.
+ * 6. PBO by CSCV over the same columns (./pbo.ts) when at least 2 of them vary and there are 2 days a block.
  * 7. The best variant (highest SR̂; ties: the first); MinBTL for N_eff at its annualised Sharpe; the
  *    verdict (./verdict.ts). Whatever cannot be computed is null, with the reason in why_missing.
  */
@@ -182,6 +182,7 @@ export function sweepStatistics(returns: ReturnsMatrix, benchmark: ArrayLike<num
   // 6. PBO
   let pbo: ReturnType<typeof probabilityOfBacktestOverfitting> | null = null;
   if (N < 2) why.pbo = 'PBO compares variants: it needs at least 2';
+  else if (defined < 2) why.pbo = 'PBO compares variants: it needs at least 2 whose returns vary';
   else if (T < 2 * blocks) why.pbo = `PBO needs 2 days a block: ${blocks} blocks need ${2 * blocks} days; the run has ${T}`;
   else pbo = probabilityOfBacktestOverfitting(matrix, blocks);
 

@@ -126,5 +126,9 @@ describe('sweepStatistics: the one entry point', () => {
     const short = sweepStatistics(matrixOf(2, 3, (j, t) => 0.01 * (j + 1) * (t ? 1 : -1)), null);
     expect(short.sweep.why_missing.bootstrap).toBe('2 days are too few to resample (3 needed): no Sharpe intervals, SPA or Reality Check');
     expect(Array.from(short.perVariant.sharpe_ci_low).every(Number.isNaN)).toBe(true);
+    // flat variants only: nothing to rank (PBO would otherwise be 1 from ties alone)
+    const flat = sweepStatistics(matrixOf(64, 3, () => 0), null, { pboBlocks: 4 }).sweep;
+    expect(flat.pbo).toBeNull();
+    expect(flat.why_missing.pbo).toBe('PBO compares variants: it needs at least 2 whose returns vary');
   });
 });
