@@ -6,8 +6,11 @@
  * 2. its parts, each on its own: PBO, the bootstrap Sharpe intervals, SPA and Reality Check, N_eff;
  * 3. PBO the naive way (every column's Sharpe re-summed from the raw rows of both halves of every
  *    split), measured on 256 splits and scaled to 12,870, against PBO from block sums.
- * The process's CPU time is recorded too: on a shared machine it is the one-core cost.
+ * The code runs on one thread, so its CPU time (process.cpuUsage, which also counts V8's helper threads:
+ * if anything an overstatement) is its cost on one core; on a shared machine the wall time also holds
+ * the waits for a core, so both are reported, with the load average at the start.
  */
+import { loadavg } from 'node:os';
 import { stationaryBootstrap } from '../src/statistics/bootstrap.ts';
 import { effectiveTrials } from '../src/statistics/effective-trials.ts';
 import { blockBounds, probabilityOfBacktestOverfitting } from '../src/statistics/pbo.ts';
@@ -26,6 +29,8 @@ export interface StatisticsResult {
   readonly all: Measure;
   /** CPU milliseconds of one `sweepStatistics` call (median). */
   readonly allCpu: Measure;
+  /** The 1-minute load average when the measurement started. */
+  readonly loadAverage: number;
   readonly pbo: Measure;
   readonly intervals: Measure;
   readonly spa: Measure;
@@ -87,6 +92,7 @@ function naivePbo(m: ReturnsMatrix, blocks: number, splits: number): number {
 export async function statisticsBench(runs = 7): Promise<StatisticsResult> {
   const days = 252, variants = 1000, reps = 1000, blocks = 16;
   const { matrix, benchmark } = syntheticReturns(days, variants, 2025);
+  const loadAverage = loadavg()[0]!;
   const cpu: number[] = [];
   const all = await time(() => {
     const c = process.cpuUsage();
@@ -102,7 +108,7 @@ export async function statisticsBench(runs = 7): Promise<StatisticsResult> {
   const naiveSplits = 256, splits = 12_870;
   const naive = await time(() => naivePbo(matrix, blocks, naiveSplits), 3, 1);
   return {
-    days, variants, reps, splits, all, allCpu: summarize(cpu.slice(1)), pbo, intervals, spa, effectiveTrials: neff,
+    days, variants, reps, splits, all, allCpu: summarize(cpu.slice(1)), loadAverage, pbo, intervals, spa, effectiveTrials: neff,
     naivePbo: (naive.median * splits) / naiveSplits, naiveSplits,
   };
 }
