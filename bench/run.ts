@@ -6,7 +6,8 @@
  * 2. simulation throughput: momentum (top 10 by 20-day rate of change, daily) and vopa on a
  *    synthetic 500 × 1,000 panel, symbol-days per second;
  * 3. end to end: the README command as a process, cold;
- * 4. variants: the sma-cross sweep on ORCL and 1,000 VOPA variants on one year.
+ * 4. variants: the sma-cross sweep on ORCL and 1,000 VOPA variants on one year;
+ * 5. statistics: the overfitting statistics of 1,000 variants × 252 days, and their parts.
  *
  * `npm run bench -- --only simulation,variants` runs a subset.
  */
@@ -17,6 +18,7 @@ import { dataAccessBench } from './data-access.ts';
 import { endToEndBench } from './end-to-end.ts';
 import { fmt, printTable, type Row } from './lib.ts';
 import { simulationBench } from './simulation.ts';
+import { statisticsBench } from './statistics.ts';
 import { variantsBench } from './variants.ts';
 
 const only = (() => {
@@ -74,6 +76,22 @@ if (wanted('variants')) {
   rows.push(
     { section: 'variants', name: `sma-cross ${sma.variants} variants, ORCL 1995–2014, ${sma.threads} thread(s), after loading`, value: fmt.ms(sma.ms.median), comparison: `${fmt.rate(sma.variants / (sma.ms.median / 1000))} variants; ${fmt.mb(sma.peakRssMb)} peak`, ratio: fmt.x(sma.ms.median / 100), target: '< 100 ms', met: sma.ms.median < 100 },
     { section: 'variants', name: `vopa ${vopa.variants} variants, one year of the sample, ${vopa.threads} thread(s), after loading`, value: fmt.ms(vopa.ms.median), comparison: `${fmt.rate(vopa.variants / (vopa.ms.median / 1000))} variants; ${fmt.mb(vopa.peakRssMb)} peak`, ratio: fmt.x(vopa.ms.median / 10_000), target: '< 10 s', met: vopa.ms.median < 10_000 },
+  );
+}
+
+if (wanted('statistics')) {
+  log('statistics (overfitting statistics of 1,000 variants × 252 days)…');
+  const st = await statisticsBench();
+  results.statistics = st;
+  const part = (name: string, m: { median: number }) => ({ section: 'statistics', name, value: fmt.ms(m.median), comparison: 'all statistics', ratio: fmt.x(m.median / st.all.median), target: '', met: null });
+  rows.push(
+    { section: 'statistics', name: `all, ${st.variants.toLocaleString('en-US')} variants × ${st.days} days, ${st.reps.toLocaleString('en-US')} resamples, ${st.splits.toLocaleString('en-US')} PBO splits: CPU time (one thread)`, value: fmt.ms(st.allCpu.median), comparison: '1 s', ratio: fmt.x(st.allCpu.median / 1000), target: '< 1 s', met: st.allCpu.median < 1000 },
+    { section: 'statistics', name: `all, wall time (load average ${st.loadAverage.toFixed(1)} on ${availableParallelism()} cores)`, value: fmt.ms(st.all.median), comparison: 'CPU time', ratio: fmt.x(st.all.median / st.allCpu.median), target: '', met: null },
+    part('PBO (CSCV, block sums)', st.pbo),
+    part('bootstrap Sharpe intervals', st.intervals),
+    part('SPA and Reality Check', st.spa),
+    part('effective trials (N_eff)', st.effectiveTrials),
+    { section: 'statistics', name: `naive PBO, raw rows re-summed per split (measured on ${st.naiveSplits} splits, scaled)`, value: fmt.ms(st.naivePbo), comparison: 'PBO from block sums', ratio: fmt.x(st.naivePbo / st.pbo.median), target: '', met: null },
   );
 }
 

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { resampleIndices, stationaryBootstrap } from '../../src/statistics/bootstrap.ts';
+import { Xoshiro128StarStar } from '../../src/statistics/rng.ts';
+import { bootstrapSharpeIntervals, orderStatistic, percentile } from '../../src/statistics/sharpe-interval.ts';
+import { matrixOf, noiseMatrix, normals, sharpeOfRows } from './helpers.ts';
+
+/** numpy's default (linear, type 7) percentile on a sorted copy. */
+function plainPercentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b), h = (s.length - 1) * p, lo = Math.floor(h);
+  return lo + 1 < s.length ? s[lo]! + (h - lo) * (s[lo + 1]! - s[lo]!) : s[lo]!;
+}
+
+describe('bootstrap percentile interval of the annualised Sharpe', () => {
+  it('type-7 percentiles by hand, and quickselect agrees with a sort', () => {
+    // [1, 2, 3, 4]: h = 3·0.05 = 0.15 → 1.15; h = 3·0.95 = 2.85 → 3.85
+    expect(percentile(Float64Array.of(4, 1, 3, 2), 0.05)).toBeCloseTo(1.15, 15);
+    expect(percentile(Float64Array.of(4, 1, 3, 2), 0.95)).toBeCloseTo(3.85, 15);
+    expect(percentile(Float64Array.of(7), 0.3)).toBe(7);
+    const z = normals(3);
+    for (let trial = 0; trial < 20; trial++) {
+      const xs = Array.from({ length: 1 + trial * 37 }, () => Math.round(z() * 4) / 4 + 0); // many ties (+ 0: no −0)
+      const sorted = [...xs].sort((a, b) => a - b);
+      for (const k of [0, Math.floor(xs.length / 3), xs.length - 1]) expect(orderStatistic(Float64Array.from(xs), k)).toBe(sorted[k]);
+      for (const p of [0.05, 0.5, 0.95]) expect(percentile(Float64Array.from(xs), p)).toBe(plainPercentile(xs, p));
+    }
+  });
+
+  it('agrees with the obvious implementation: resample the raw series by the same indices, Sharpe, sort, percentile', () => {
+    const z = normals(8);
+    const m = matrixOf(120, 4, (j) => 0.0005 * j + 0.01 * z());
+    const sample = stationaryBootstrap(120, 300, new Xoshiro128StarStar(5));
+    const { low, high } = bootstrapSharpeIntervals(m, sample, 0.9);
+    for (let j = 0; j < 4; j++) {
+      const series = m.values.subarray(j * 120, (j + 1) * 120);
+      const sharpes = Array.from({ length: 300 }, (_, r) => sharpeOfRows(series, Array.from(resampleIndices(sample, r))) * Math.sqrt(252));
+      expect(low[j]).toBeCloseTo(plainPercentile(sharpes, 0.05), 11);
+      expect(high[j]).toBeCloseTo(plainPercentile(sharpes, 0.95), 11);
+    }
+  });
+
+  it('covers the true Sharpe in most datasets: ≈ 86 % at the nominal 90 % for a year of iid returns (400 datasets: 0.80 … 0.93)', () => {
+    // Daily mean 0.06 %, sd 1 %: true annualised Sharpe 0.06·√252 ≈ 0.952. A block bootstrap of serially
+    // independent data loses about 2b/T of the variance of a mean (b ≈ 15.9, T = 252: ≈ 12 %, so z 1.645 → ≈ 1.55,
+    // coverage ≈ 88 %); over 1,000 datasets this one covered 86.4 % (binomial sd 1.1 %). With 400 datasets the
+    // share has sd ≈ 1.7 %, so 0.80 … 0.93 is ±3.5 sd around 0.865 — and would catch an interval of the wrong
+    // width (a 68 % or a 99 % interval) or centred on the wrong thing.
+    const truth = (0.0006 / 0.01) * Math.sqrt(252);
+    let covered = 0;
+    const K = 400;
+    for (let k = 0; k < K; k++) {
+      const m = noiseMatrix(252, 1, 500 + k, 0.01, 0.0006);
+      const { low, high } = bootstrapSharpeIntervals(m, stationaryBootstrap(252, 400, new Xoshiro128StarStar(k)));
+      if (low[0]! <= truth && truth <= high[0]!) covered++;
+    }
+    expect(covered / K).toBeGreaterThan(0.8);
+    expect(covered / K).toBeLessThan(0.93);
+  });
+
+  it('a wider level gives a wider interval; a column that never varies gets none', () => {
+    const m = matrixOf(100, 2, (j, t) => (j === 0 ? 0.01 * Math.sin(t * 1.7) + 0.001 : 0));
+    const sample = stationaryBootstrap(100, 500, new Xoshiro128StarStar(2));
+    const ninety = bootstrapSharpeIntervals(m, sample, 0.9), ninetyNine = bootstrapSharpeIntervals(m, sample, 0.99);
+    expect(ninetyNine.low[0]!).toBeLessThan(ninety.low[0]!);
+    expect(ninetyNine.high[0]!).toBeGreaterThan(ninety.high[0]!);
+    expect(ninety.low[1]).toBeNaN();
+    expect(ninety.high[1]).toBeNaN();
+    expect(() => bootstrapSharpeIntervals(m, stationaryBootstrap(99, 10, new Xoshiro128StarStar(1)))).toThrow(RangeError);
+  });
+});
