@@ -1,9 +1,7 @@
-import type { RunConfig } from '../config/run-config.ts';
+import { SAVE_ALL_UP_TO, type RunConfig } from '../config/run-config.ts';
 import { fingerprintPanel } from '../panel/fingerprint.ts';
-import type { Panel } from '../panel/panel.ts';
 import { FactorCache } from '../runner/factor-cache.ts';
 import type { SimulationSettings } from '../runner/simulate.ts';
-import { loadStrategy } from '../strategy/registry.ts';
 import { openSource } from '../source/index.ts';
 import { peakRssMb } from '../util/memory.ts';
 import type { ProgressReporter } from '../util/progress.ts';
@@ -17,8 +15,10 @@ import { InterruptedError } from '../errors.ts';
 import { runVariants } from '../variants/run-variants.ts';
 import type { VariantExecutor, VariantRunResult } from '../variants/types.ts';
 import { runSetup } from '../strategy/setup.ts';
-import { evaluateVariant, runSchedule, validateVariant, type VariantOutcome } from '../variants/evaluate.ts';
-import type { Schedule } from '../runner/schedule.ts';
+import { runSchedule, validateVariant } from '../variants/evaluate.ts';
+import { validatePboBlocks } from '../statistics/options.ts';
+import { evaluateBenchmark } from './benchmark.ts';
+import { measureRun } from './measures.ts';
 import { yearOf } from '../util/dates.ts';
 import { groupWarnings, warningLines } from '../util/warnings.ts';
 import { versions } from '../util/versions.ts';
@@ -73,7 +73,8 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   // Worker threads read the panel and factors from shared memory: allocate them there when a pool may run.
   const shared = config.variants.length > 1 && config.workers > 1;
   const source = openSource(config.source, hooks.supabase, { progress: hooks.progress });
-  const window: WindowRequest = { season: config.season, universe: config.universe, startDay: config.startDay, endDay: config.endDay, warmupBars: warmup + 1, shared };
+  const extraSymbols = config.benchmark.kind === 'symbol' ? [config.benchmark.symbol] : undefined;
+  const window: WindowRequest = { season: config.season, universe: config.universe, startDay: config.startDay, endDay: config.endDay, warmupBars: warmup + 1, shared, ...(extraSymbols ? { extraSymbols } : {}) };
   let loaded: LoadedWindow;
   try {
     loaded = await source.loadWindow(window);
@@ -82,18 +83,25 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   }
   const { panel } = loaded;
   const schedule = runSchedule(panel, strategy, config.variants, config.startDay, config.endDay, config.fill);
+  const days = schedule.last - schedule.first + 1;
+  if (config.statistics?.pboBlocksGiven) validatePboBlocks(config.statistics.pboBlocks, days); // bad input before any work
   const fingerprint = fingerprintPanel(panel);
   const t1 = performance.now();
   if (hooks.signal?.aborted) throw new InterruptedError();
 
   for (const params of config.variants) validateVariant(strategy, params, panel);
   const runWarnings = [...universeWarnings(config), ...schedule.warnings];
+  if (config.saveTop !== null && config.save.size) {
+    runWarnings.push(`per-variant tables (${[...config.save].join(', ')}) are written for the best ${config.saveTop} of the ${config.variants.length.toLocaleString('en-US')} variants by ${config.rankBy} only (the default above ${SAVE_ALL_UP_TO}); --save all writes every variant's`);
+  }
   const setupData = await runSetup(strategy, panel, hooks.supabase, runWarnings);
   const factors = new FactorCache(panel, { shared, fill: config.fill });
   const settings: SimulationSettings = {
     cash: config.cash, fractional: config.fractional, commissionBps: config.commissionBps, slippageBps: config.slippageBps,
-    maxLeverage: config.maxLeverage, maintenanceMargin: config.maintenanceMargin,
+    maxLeverage: config.maxLeverage, maintenanceMargin: config.maintenanceMargin, riskFree: config.riskFree,
   };
+  // The benchmark first: a benchmark that does not cover the range is bad input, found before the sweep.
+  const benchmark = await evaluateBenchmark(config.benchmark, panel, schedule, settings, factors);
   const bar = config.variants.length > 1 ? hooks.progress?.('variants', 'variants') : undefined;
   let run: VariantRunResult;
   try {
@@ -106,8 +114,11 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   }
   // Interrupted before any variant finished: nothing to keep, so no folder (exit 130).
   if (run.outcomes.length === 0) throw new InterruptedError();
-  const variants = run.outcomes;
-  const benchmark = await evaluateBenchmark(panel, schedule, settings, factors);
+  const measured = measureRun(run.outcomes, config.cash, benchmark.returns, {
+    riskFree: config.riskFree,
+    statistics: config.statistics && { seed: config.statistics.seed, bootstrapReps: config.statistics.bootstrapReps, pboBlocks: config.statistics.pboBlocks },
+  });
+  const variants = measured.variants;
   const warningGroups = groupWarnings(runWarnings, variants, config.variants.length === 1);
   for (const line of warningLines(warningGroups)) hooks.warn?.(line);
   const t2 = performance.now();
@@ -125,6 +136,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
     threads: run.threads,
     ...(run.execution ? { execution: run.execution } : {}),
     benchmark,
+    statistics: measured.statistics,
     createdAt,
     warnings: warningGroups.map((g) => g.message),
     warningGroups,
@@ -156,12 +168,6 @@ function universeWarnings(config: RunConfig): string[] {
     `survivorship bias: the range starts in ${yearOf(config.startDay)} but trades season ${config.season}'s members throughout — ` +
       `names chosen knowing ${config.season}, and none of the earlier members that left; use --universe rolling (each day its own season's members)`,
   ];
-}
-
-/** Buy-and-hold of the same universe over the same days and costs: what the strategy is compared with. */
-async function evaluateBenchmark(panel: Panel, schedule: Schedule, settings: SimulationSettings, factors: FactorCache): Promise<VariantOutcome> {
-  const { strategy } = await loadStrategy('buy-and-hold');
-  return evaluateVariant({ panel, strategy, id: 0, params: {}, schedule, settings, factors });
 }
 
 function round(ms: number): number {

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,9 @@ import { effectiveEnv, hasSupabaseCredentials, loadSupabaseSettings, type Supaba
 import { parseIsoDate, yearOf } from '../util/dates.ts';
 import { DEFAULT_MAINTENANCE_MARGIN, DEFAULT_MAX_LEVERAGE } from '../broker/margin.ts';
 import type { UniverseMode } from '../panel/universe.ts';
-import { summaryMetrics } from '../metrics/columns.ts';
+import { METRIC_GROUPS, summaryMetrics } from '../metrics/columns.ts';
+import { DEFAULT_BOOTSTRAP_REPS, DEFAULT_PBO_BLOCKS, DEFAULT_SEED, validateBootstrapReps, validatePboBlocks, validateSeed } from '../statistics/options.ts';
+import { parseBenchmark, type BenchmarkChoice } from './benchmark.ts';
 import { closest } from '../util/closest.ts';
 import { expandVariants, parseGridAxis, type GridAxis, type ParamValue } from './grid.ts';
 import { parseParamAssignments, parseParamValue } from './params.ts';
@@ -49,6 +52,11 @@ export interface RunConfig {
   readonly workers: number;
   /** Per-variant tables to write beside summary.csv. */
   readonly save: ReadonlySet<SavedTable>;
+  /**
+   * Write the per-variant tables of the best this-many variants only (by --rank-by): the default for a
+   * sweep of more than SAVE_ALL_UP_TO variants without --save; null: every variant's.
+   */
+  readonly saveTop: number | null;
   readonly fill: FillTiming;
   readonly cash: number;
   readonly fractional: boolean;
@@ -58,6 +66,12 @@ export interface RunConfig {
   readonly maxLeverage: number;
   /** A book whose equity falls below this × gross at a close is cut back at the next fill (default 0.25). */
   readonly maintenanceMargin: number;
+  /** What the variants are compared with (`--benchmark`; default buy-and-hold of the universe). */
+  readonly benchmark: BenchmarkChoice;
+  /** The annual risk-free rate (`--risk-free`, a fraction), for Sharpe, Sortino and alpha. */
+  readonly riskFree: number;
+  /** The overfitting statistics' settings (seed, bootstrap replications, PBO blocks); null: `--no-statistics`. */
+  readonly statistics: { readonly seed: number; readonly bootstrapReps: number; readonly pboBlocks: number; readonly pboBlocksGiven: boolean } | null;
   readonly source: SourceConfig;
   /** The Supabase project when credentials are configured (environment or .env), else undefined. */
   readonly supabase: SupabaseSettings | undefined;
@@ -82,6 +96,9 @@ export interface VariantPlanInfo {
 
 /** Grids above this size need --yes. */
 export const LARGE_GRID = 10_000;
+/** Sweeps up to this many variants write every variant's tables by default; larger ones only the top SAVE_TOP's. */
+export const SAVE_ALL_UP_TO = 100;
+export const SAVE_TOP = 20;
 
 /** The run options as the CLI received them (strings where the user typed text). */
 export interface RunOptions {
@@ -106,6 +123,13 @@ export interface RunOptions {
   readonly slippageBps?: string | number | undefined;
   readonly maxLeverage?: string | number | undefined;
   readonly maintenanceMargin?: string | number | undefined;
+  readonly benchmark?: string | undefined;
+  readonly riskFree?: string | number | undefined;
+  /** false: `--no-statistics`. */
+  readonly statistics?: boolean | undefined;
+  readonly pboBlocks?: string | number | undefined;
+  readonly bootstrapReps?: string | number | undefined;
+  readonly seed?: string | number | undefined;
   readonly data?: string | undefined;
   readonly out?: string | undefined;
   readonly signals?: boolean | undefined;
@@ -154,6 +178,16 @@ export async function buildRunConfig(o: RunOptions): Promise<RunConfig> {
     const hint = closest(rankBy, metrics);
     throw new UsageError(`--rank-by ${rankBy}: not a metric of ${s.name}${hint ? ` (did you mean ${hint}?)` : ''}; choose one of ${metrics.join(', ')}`, 'E_BAD_OPTION');
   }
+  const statistics = o.statistics === false ? null : {
+    seed: o.seed === undefined ? DEFAULT_SEED : validateSeed(o.seed),
+    bootstrapReps: o.bootstrapReps === undefined ? DEFAULT_BOOTSTRAP_REPS : validateBootstrapReps(o.bootstrapReps),
+    pboBlocks: o.pboBlocks === undefined ? DEFAULT_PBO_BLOCKS : validatePboBlocks(o.pboBlocks),
+    pboBlocksGiven: o.pboBlocks !== undefined,
+  };
+  if (!statistics && (METRIC_GROUPS.confidence as readonly string[]).includes(rankBy)) {
+    throw new UsageError(`--rank-by ${rankBy}: the overfitting statistics are turned off (--no-statistics); rank by another metric, or leave them on`, 'E_BAD_OPTION');
+  }
+  const riskFree = requireRate('--risk-free', o.riskFree ?? 0);
   const { source, supabase, upload } = resolveSupabase(o, cwd);
 
   return Object.freeze({
@@ -177,6 +211,7 @@ export async function buildRunConfig(o: RunOptions): Promise<RunConfig> {
     rankBy,
     workers: o.workers === undefined ? availableParallelism() : requireWorkers(o.workers),
     save: parseSave(o.save),
+    saveTop: o.save === undefined && plan.variants.length > SAVE_ALL_UP_TO ? SAVE_TOP : null,
     fill,
     cash: requireNumber('--cash', o.cash ?? 1_000_000, { positive: true }),
     fractional: o.fractional ?? false,
@@ -184,6 +219,9 @@ export async function buildRunConfig(o: RunOptions): Promise<RunConfig> {
     slippageBps: requireBps('--slippage-bps', o.slippageBps ?? 0),
     maxLeverage: requireNumber('--max-leverage', o.maxLeverage ?? DEFAULT_MAX_LEVERAGE, { positive: true }),
     maintenanceMargin: requireFraction('--maintenance-margin', o.maintenanceMargin ?? DEFAULT_MAINTENANCE_MARGIN),
+    benchmark: parseBenchmark(o.benchmark, (path) => existsSync(resolve(cwd, path)) && statSync(resolve(cwd, path)).isFile()),
+    riskFree,
+    statistics,
     source,
     supabase,
     upload,
@@ -197,6 +235,14 @@ export function requireBps(option: string, value: string | number): number {
   const bps = requireNumber(option, value);
   if (bps >= 10_000) throw new UsageError(`${option} ${value}: must be below 10,000 bps (100 %)`, 'E_BAD_OPTION');
   return bps;
+}
+
+/** An annual rate: a number strictly between −1 and 1 (−100 % and 100 %). */
+function requireRate(option: string, value: string | number): number {
+  const n = typeof value === 'number' ? value : value.trim() === '' ? NaN : Number(value);
+  if (!Number.isFinite(n)) throw new UsageError(`${option} ${value}: not a number`, 'E_BAD_OPTION');
+  if (!(n > -1 && n < 1)) throw new UsageError(`${option} ${value}: must be between −1 and 1 (an annual rate as a fraction: 0.04 is 4 %)`, 'E_BAD_OPTION');
+  return n;
 }
 
 /** A fraction strictly between 0 and 1. */

@@ -108,7 +108,8 @@ export function decodeWire<T>(text: string): T {
 export function wireOutcome(o: VariantOutcome, ship: Shipped): WireOutcome {
   const result: SimulationResult = {
     ...o.result,
-    curve: ship.equity ? o.result.curve : emptyCurve(),
+    // The equity curve always travels (the run's statistics need every variant's daily returns); its other columns only when saved.
+    curve: ship.equity ? o.result.curve : { ...emptyCurve(), equity: o.result.curve.equity },
     trades: ship.trades ? o.result.trades : emptyTrades(),
   };
   const signal = o.signal ? { factor: o.signal.factor, horizon: o.signal.horizon, days: packDays(ship.days ? o.signal.days : []), summary: o.signal.summary } : undefined;

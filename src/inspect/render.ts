@@ -1,21 +1,22 @@
 import Table from 'cli-table3';
 import { SIGNAL_COLUMNS } from '../metrics/signal-diagnostics.ts';
 import type { Cell } from '../writers/csv.ts';
-import { formatMetric, horizontalTable } from '../writers/terminal.ts';
+import { fitColumns, formatMetric, horizontalTable, plainText, terminalWidth } from '../writers/terminal.ts';
 import type { QueryResult } from './run-tables.ts';
 import type { InspectView } from './run-view.ts';
 
-/** Performance columns shown in the top-variants table (all of them are in --json). */
-const SHOWN_METRICS = ['total_return', 'cagr', 'volatility', 'sharpe', 'sortino', 'max_drawdown', 'calmar', 'turnover'];
+/** Metrics in the top-variants table, most important first, as many as the terminal's width holds (all are in --json). */
+const SHOWN_METRICS = ['total_return', 'sharpe', 'dsr', 'max_drawdown', 'cagr', 'alpha', 'turnover', 'volatility', 'sortino', 'calmar', 'information_ratio', 'win_rate'];
 
-/** `backtest inspect` as text: the run in brief, the top variants, their signal diagnostics. */
-export function renderInspect(view: InspectView): string {
+/** `backtest inspect` as text: the run in brief, the top variants, their signal diagnostics, the verdict. */
+export function renderInspect(view: InspectView, width = terminalWidth()): string {
   const out: string[] = [...runLines(view)];
   const shownParams = view.varying.length ? view.varying : view.params;
-  const metrics = [...SHOWN_METRICS.filter((m) => view.metrics.includes(m)), ...(SHOWN_METRICS.includes(view.rank_by) ? [] : [view.rank_by])];
-  const paramCells = (row: Record<string, unknown>) => shownParams.map((p) => String(row[p] ?? ''));
+  const ruined = view.top.some((r) => r.status === 'ruined');
+  const wanted = [...new Set(['rank', 'variant', ...(ruined ? ['status'] : []), ...shownParams, view.rank_by, ...SHOWN_METRICS.filter((m) => view.metrics.includes(m) && view.top.some((r) => r[m] !== null && r[m] !== undefined))])];
+  const shown = fitColumns(wanted, view.top as ReadonlyArray<Record<string, Cell>>, width);
   out.push('', `top ${view.top.length} of ${view.variants} variant(s) by ${view.rank_by}${view.varying.length ? '' : ' (parameters: the same for all)'}:`);
-  out.push(horizontalTable(['rank', 'variant', ...shownParams, ...metrics], view.top.map((r) => [String(r.rank), r.variant as Cell, ...paramCells(r), ...metrics.map((m) => r[m] as Cell)])));
+  out.push(horizontalTable(shown, view.top.map((r) => shown.map((c) => (c === 'rank' ? String(r.rank) : r[c]) as Cell))));
 
   const signal = SIGNAL_COLUMNS.filter((c) => view.metrics.includes(c));
   if (signal.length) {
@@ -27,7 +28,8 @@ export function renderInspect(view: InspectView): string {
     out.push(horizontalTable(['peer group', 'ic_mean', 'days'], view.peer_group_ic.map((g) => [g.group, g.ic_mean, String(g.days)])));
   }
   const b = view.benchmark;
-  if (b) out.push('', `benchmark buy-and-hold: total return ${formatMetric('total_return', b.total_return as Cell)}, sharpe ${formatMetric('sharpe', b.sharpe as Cell)}, max drawdown ${formatMetric('max_drawdown', b.max_drawdown as Cell)}`);
+  if (b) out.push('', `benchmark ${plainText(String(b.label ?? b.strategy ?? 'buy-and-hold'))}: total return ${formatMetric('total_return', b.total_return as Cell)}, sharpe ${formatMetric('sharpe', b.sharpe as Cell)}, max drawdown ${formatMetric('max_drawdown', b.max_drawdown as Cell)}`);
+  if (view.statistics?.verdict) out.push(`is it real? ${plainText(String(view.statistics.verdict))}`);
   return `${out.join('\n')}\n`;
 }
 

@@ -30,6 +30,10 @@ export interface RunManifest {
   /** How membership worked (runs from before rolling universes lack it: pinned to range.season). */
   readonly universe?: { readonly mode: 'pinned' | 'rolling'; readonly seasons: readonly number[]; readonly members?: Readonly<Record<string, number>> };
   readonly settings?: Readonly<Record<string, unknown>>;
+  /** The metric the run was ranked by (`--rank-by`). */
+  readonly rank_by?: string;
+  /** The overfitting statistics in brief (the verdict); `{ off: true }` with --no-statistics. */
+  readonly statistics?: Readonly<Record<string, unknown>>;
   readonly variants?: ReadonlyArray<{ readonly variant: number; readonly params: Readonly<Record<string, unknown>>; readonly warnings?: readonly string[] }>;
   readonly benchmark?: Readonly<Record<string, unknown>>;
   readonly data?: Readonly<Record<string, unknown>>;

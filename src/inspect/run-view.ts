@@ -20,6 +20,8 @@ export interface InspectView {
   /** Mean IC within each peer group for the best variant (empty without diagnostics). */
   readonly peer_group_ic: readonly PeerGroupIc[];
   readonly benchmark: Readonly<Record<string, unknown>> | null;
+  /** The sweep's overfitting statistics in brief (manifest.json; the whole is overfitting.json). */
+  readonly statistics: Readonly<Record<string, unknown>> | null;
 }
 
 export interface RunBrief {
@@ -104,5 +106,6 @@ export async function buildInspectView(tables: RunTables, options: InspectOption
     top,
     peer_group_ic: best ? await peerGroupIc(tables, Number(best.variant)) : [],
     benchmark: tables.run.manifest.benchmark ?? null,
+    statistics: tables.run.manifest.statistics && !tables.run.manifest.statistics.off ? tables.run.manifest.statistics : null,
   };
 }

@@ -1,5 +1,5 @@
 import type { EquityCurve } from '../recorder/equity-curve.ts';
-import { LOWER_IS_BETTER, RUIN_BLANKS } from './columns.ts';
+import { LOWER_IS_BETTER, RUIN_BLANKS, type MetricName } from './columns.ts';
 import { cagr } from './cagr.ts';
 import { calmar } from './calmar.ts';
 import { drawdowns, maxDrawdown, maxDrawdownDays } from './drawdown.ts';
@@ -46,7 +46,15 @@ export interface PerformanceInput {
   readonly tradedNotional: number;
   /** Equity reached 0 (the variant was liquidated and stopped): its ratios are not reported. */
   readonly ruined?: boolean;
+  /** The daily risk-free rate (dailyRiskFree of `--risk-free`), for Sharpe and Sortino; default 0. */
+  readonly riskFree?: number;
 }
+
+/**
+ * Everything summary.csv shows of a variant, by column name (metrics/columns.ts): the performance
+ * metrics always, the others when the run computed them (a missing one is an empty cell).
+ */
+export type Metrics = PerformanceMetrics & { readonly [K in MetricName]?: number | null };
 
 /** All performance metrics of a run. */
 export function performance(input: PerformanceInput): PerformanceMetrics {
@@ -66,8 +74,8 @@ function measure(input: PerformanceInput): PerformanceMetrics {
     total_return: totalReturn(equity, input.startCash),
     cagr: growth,
     volatility: volatility(returns),
-    sharpe: sharpe(returns),
-    sortino: sortino(returns),
+    sharpe: sharpe(returns, input.riskFree ?? 0),
+    sortino: sortino(returns, input.riskFree ?? 0),
     max_drawdown: worst,
     max_drawdown_days: maxDrawdownDays(dd),
     calmar: calmar(growth, worst),

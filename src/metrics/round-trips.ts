@@ -1,3 +1,4 @@
+import type { Panel } from '../panel/panel.ts';
 import type { TradeColumns } from '../recorder/trade-log.ts';
 
 /**
@@ -275,4 +276,17 @@ class TotalsSink implements TripSink {
       t.lossReturns += ret;
     }
   }
+}
+
+/** Where a run ends: its last bar and each symbol's last known close there (to mark open round trips). */
+export function runEnd(panel: Panel, last: number): RunEnd {
+  const n = panel.symbols.length;
+  const close = new Float64Array(n).fill(NaN);
+  for (let i = 0; i < n; i++) {
+    for (let t = last; t >= 0; t--) {
+      const c = panel.close[t * n + i]!;
+      if (c === c) { close[i] = c; break; }
+    }
+  }
+  return { bar: last, close };
 }

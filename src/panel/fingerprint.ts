@@ -30,9 +30,15 @@ export async function fingerprintPanelYielding(panel: Panel, sliceMs = 20): Prom
 
 /** Feeds the panel to `hash`, yielding after each block of 8,192 values. */
 function* hashSteps(panel: Panel, hash: Hash): Generator<void> {
-  hash.update(`v1\n${panel.symbols.length}\n`);
-  panel.symbols.forEach((s, i) => hash.update(`${s}\t${panel.groups[panel.groupOf[i]!]}\n`));
+  hash.update(`v2\n${panel.symbols.length}\n`);
+  panel.symbols.forEach((s, i) => hash.update(`${s}\t${panel.groups[panel.groupOf[i]!] ?? ''}\n`));
   hash.update(new Uint8Array(Int32Array.from(panel.days).buffer));
+  // Who is in the universe when, and in which peer group each season (a rolling universe's calendar).
+  for (const span of panel.seasons) {
+    hash.update(`${span.season}\t${span.firstBar}\n`);
+    hash.update(new Uint8Array(Int32Array.from(span.groupOf).buffer));
+  }
+  hash.update(new Uint8Array(panel.member)); // a copy: the panel may live in shared memory
   const chunk = new Float64Array(8192);
   const bytes = new Uint8Array(chunk.buffer);
   for (const field of FIELDS) {

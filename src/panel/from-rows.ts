@@ -4,7 +4,8 @@ import { allocatePanel, indexCloses, type Panel } from './panel.ts';
 /** A member of a season's universe. */
 export interface Member {
   readonly symbol: string;
-  readonly peer_group: string;
+  /** null: a column outside the universe (a benchmark symbol read beside it). */
+  readonly peer_group: string | null;
   readonly name?: string | null;
 }
 

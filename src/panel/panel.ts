@@ -51,8 +51,8 @@ export interface PanelLayout {
   readonly days: readonly number[] | Int32Array;
   readonly symbols: readonly string[];
   readonly names?: readonly string[];
-  /** Peer group per symbol (same order as symbols). */
-  readonly peerGroups: readonly string[];
+  /** Peer group per symbol (same order as symbols); null for a column outside the universe (a benchmark symbol). */
+  readonly peerGroups: readonly (string | null)[];
   /** Further peer group names (those of other seasons), so that `groups` lists them all. */
   readonly otherGroups?: readonly string[];
   /** The season every bar belongs to until `applyUniverse` says otherwise (default 0). */
@@ -73,9 +73,9 @@ export function allocatePanel(layout: PanelLayout, shared = false): Panel {
     return a.fill(NaN);
   };
   const ints = (len: number): Int32Array => (shared ? new Int32Array(new SharedArrayBuffer(len * 4)) : new Int32Array(len));
-  const groups = [...new Set([...layout.peerGroups, ...(layout.otherGroups ?? [])])].sort();
+  const groups = [...new Set([...layout.peerGroups, ...(layout.otherGroups ?? [])])].filter((g): g is string => g !== null).sort();
   const groupOf = ints(n);
-  layout.peerGroups.forEach((g, i) => { groupOf[i] = groups.indexOf(g); });
+  layout.peerGroups.forEach((g, i) => { groupOf[i] = g === null ? -1 : groups.indexOf(g); });
   const days = ints(bars);
   days.set(layout.days);
   const member = shared ? new Uint8Array(new SharedArrayBuffer(cells)) : new Uint8Array(cells);

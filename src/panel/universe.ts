@@ -40,6 +40,14 @@ export function universeColumns(rows: readonly UniverseRow[]): Member[] {
     .sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
 }
 
+/** The universe's columns and the extra symbols not among them (no peer group: never members), sorted. */
+export function withExtra(members: Member[], extra: readonly string[] = []): Member[] {
+  const have = new Set(members.map((m) => m.symbol));
+  const more = extra.filter((s) => !have.has(s)).map((symbol) => ({ symbol, peer_group: null, name: '' }));
+  if (!more.length) return members;
+  return [...members, ...more].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+}
+
 /** Every peer group name the rows use, for the panel's `groups`. */
 export function universeGroups(rows: readonly UniverseRow[]): string[] {
   return [...new Set(rows.map((r) => r.peer_group))];

@@ -22,10 +22,17 @@ export function tradeReason(code: number): TradeReason {
   return REASONS[code]!;
 }
 
-/** Σ |quantity × price| over all fills. */
-export function tradedNotional(trades: TradeColumns): number {
+/**
+ * Σ |quantity × price| over the fills, leaving out those of the first day with fills — building the
+ * first book from cash is not turnover (`initial`: count them too).
+ */
+export function tradedNotional(trades: TradeColumns, initial = false): number {
   let sum = 0;
-  for (let k = 0; k < trades.length; k++) sum += Math.abs(trades.quantity[k]! * trades.price[k]!);
+  const firstDay = trades.length ? trades.bar[0]! : -1;
+  for (let k = 0; k < trades.length; k++) {
+    if (!initial && trades.bar[k] === firstDay) continue;
+    sum += Math.abs(trades.quantity[k]! * trades.price[k]!);
+  }
   return sum;
 }
 

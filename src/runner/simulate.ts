@@ -38,6 +38,8 @@ export interface SimulationSettings {
   readonly maxLeverage?: number;
   /** Equity below this × gross at a close calls for a cut (default 0.25). */
   readonly maintenanceMargin?: number;
+  /** The annual risk-free rate (`--risk-free`), for Sharpe, Sortino and alpha; default 0. */
+  readonly riskFree?: number;
 }
 
 export interface SimulationResult {

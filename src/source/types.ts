@@ -9,6 +9,8 @@ import type { UniverseMode } from '../panel/universe.ts';
 export interface WindowRequest {
   readonly season: number;
   readonly universe?: UniverseMode;
+  /** Symbols read beside the universe, never members (a benchmark symbol): columns of their own. */
+  readonly extraSymbols?: readonly string[];
   readonly startDay: number;
   readonly endDay: number;
   /** Bars of history needed before `startDay` (the strategy's warm-up plus the first decision close). */

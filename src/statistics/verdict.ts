@@ -30,9 +30,16 @@ export interface VerdictInput {
 const two = (x: number) => x.toFixed(2);
 const sharpeText = (x: number) => (Math.abs(x) < 0.995 ? x.toFixed(2) : x.toFixed(1));
 
-function tries(n: number): string {
-  const rounded = Math.max(1, Math.round(n));
-  return rounded === 1 ? 'a single try of no skill' : `the best of ${rounded.toLocaleString('en-US')} independent tries of no skill`;
+/**
+ * The tries the best is compared with: `the best of 1,000 tries of no skill worth 310 independent ones`
+ * (N and N_eff: correlated variants are fewer tries than they look), or `… 1,000 independent tries …`
+ * when N_eff is N (or unknown).
+ */
+function tries(raw: number, effective: number | null): string {
+  const n = (k: number) => k.toLocaleString('en-US');
+  if (effective === null || Math.round(effective) >= raw) return raw === 1 ? 'a single try of no skill' : `the best of ${n(raw)} independent tries of no skill`;
+  const worth = effective < 9.95 ? effective.toFixed(1) : n(Math.round(effective));
+  return `the best of ${n(raw)} tries of no skill worth ${worth} independent one${worth === '1.0' ? '' : 's'}`;
 }
 
 function evidence(parts: readonly (string | null)[]): string {
@@ -44,7 +51,7 @@ function evidence(parts: readonly (string | null)[]): string {
  * The verdict sentence (thresholds above).
  *
  * @example verdictSentence({ trials: 1000, effectiveTrials: 310, bestSharpe: 2.9, bestDsr: 0.41, pbo: 0.62, spaPvalue: null })
- * // "the best variant's Sharpe 2.9 is not distinguishable from the best of 310 independent tries of no skill (DSR 0.41, PBO 0.62)"
+ * // "the best variant's Sharpe 2.9 is not distinguishable from the best of 1,000 tries of no skill worth 310 independent ones (DSR 0.41, PBO 0.62)"
  */
 export function verdictSentence(v: VerdictInput): string {
   if (v.trials === 0 || v.bestSharpe === null || v.bestDsr === null) {
@@ -55,13 +62,12 @@ export function verdictSentence(v: VerdictInput): string {
     const passes = v.bestDsr >= VERDICT_THRESHOLDS.dsr;
     return `the variant's Sharpe ${sharpeText(v.bestSharpe)} is ${passes ? '' : 'not '}distinguishable from no skill${evidence([`PSR ${two(v.bestDsr)}`, spa])}; with one variant there is no selection to deflate`;
   }
-  const n = v.effectiveTrials ?? v.trials;
   const pbo = v.pbo === null ? null : `PBO ${two(v.pbo)}`;
   const head = `the best variant's Sharpe ${sharpeText(v.bestSharpe)}`;
   if (v.bestSharpe <= 0) return `${head} is not above zero: no variant shows skill${evidence([`DSR ${two(v.bestDsr)}`, pbo, spa])}`;
-  if (v.bestDsr < VERDICT_THRESHOLDS.dsr) return `${head} is not distinguishable from ${tries(n)}${evidence([`DSR ${two(v.bestDsr)}`, pbo, spa])}`;
+  if (v.bestDsr < VERDICT_THRESHOLDS.dsr) return `${head} is not distinguishable from ${tries(v.trials, v.effectiveTrials)}${evidence([`DSR ${two(v.bestDsr)}`, pbo, spa])}`;
   if (v.pbo !== null && v.pbo > VERDICT_THRESHOLDS.pbo) {
-    return `${head} stands out from ${tries(n)}${evidence([`DSR ${two(v.bestDsr)}`])}, but picking the best does not hold out of sample${evidence([pbo, spa])}`;
+    return `${head} stands out from ${tries(v.trials, v.effectiveTrials)}${evidence([`DSR ${two(v.bestDsr)}`])}, but picking the best does not hold out of sample${evidence([pbo, spa])}`;
   }
-  return `${head} stands out from ${tries(n)}${evidence([`DSR ${two(v.bestDsr)}`, pbo, spa])}`;
+  return `${head} stands out from ${tries(v.trials, v.effectiveTrials)}${evidence([`DSR ${two(v.bestDsr)}`, pbo, spa])}`;
 }

@@ -1,13 +1,16 @@
 import type { Params, Strategy } from '../strategy/types.ts';
 import { UsageError } from '../errors.ts';
-import { performance } from '../metrics/index.ts';
+import { performance, type Metrics } from '../metrics/index.ts';
+import { dailyRiskFree } from '../metrics/risk-free.ts';
+import { roundTripTotals, runEnd } from '../metrics/round-trips.ts';
+import { exposureMetrics, roundTripMetrics } from '../metrics/tear-sheet.ts';
 import type { VariantOutcome, VariantSignal } from '../metrics/outcome.ts';
 import { signalDiagnostics, summarizeSignal } from '../metrics/signal-diagnostics.ts';
 import type { Panel } from '../panel/panel.ts';
 import { tradedNotional } from '../recorder/trade-log.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
 import { planSchedule, type FillTiming, type Schedule } from '../runner/schedule.ts';
-import { simulate, type SimulationSettings } from '../runner/simulate.ts';
+import { simulate, type SimulationResult, type SimulationSettings } from '../runner/simulate.ts';
 import { createContext, type SupabaseLike } from '../strategy/context.ts';
 
 export type { VariantOutcome, VariantSignal };
@@ -54,14 +57,7 @@ export function evaluateVariant(job: VariantJob): VariantOutcome {
   const { panel, strategy, params, schedule } = job;
   const ctx = createContext(job.supabase, job.setupData);
   const result = simulate(panel, strategy, params, schedule, job.settings, job.factors, ctx);
-  const metrics = performance({
-    curve: result.curve,
-    startCash: job.settings.cash,
-    fills: result.trades.length,
-    roundTrips: result.roundTrips,
-    tradedNotional: tradedNotional(result.trades),
-    ruined: result.ruinedAt >= 0,
-  });
+  const metrics = measureVariant(panel, schedule, result, job.settings);
   const signal = strategy.signal && job.diagnostics !== false ? evaluateSignal(job, result.decisions, schedule.last) : undefined;
   const warnings = [...ctx.warnings];
   if (result.skipped.length) warnings.push(`${result.skipped.length} order(s) not executed: no price on the fill day`);
@@ -87,4 +83,28 @@ function evaluateSignal(job: VariantJob, decisions: Int32Array, lastBar: number)
     return { days: d, summary: summarizeSignal(d) };
   });
   return { factor: spec.factor, horizon: spec.horizon, days, summary, values };
+}
+
+/**
+ * What a variant's own run tells (summary.csv's columns that need nothing else): performance (Sharpe
+ * and Sortino net of the risk-free rate), exposure, and its closed round trips' statistics. The columns
+ * that need the whole run — against the benchmark, across the variants — come after (app/measures.ts).
+ */
+export function measureVariant(panel: Panel, schedule: Schedule, result: SimulationResult, settings: SimulationSettings): Metrics {
+  const ruined = result.ruinedAt >= 0;
+  const { curve, trades } = result;
+  const base = performance({
+    curve,
+    startCash: settings.cash,
+    fills: trades.length,
+    roundTrips: result.roundTrips,
+    tradedNotional: tradedNotional(trades),
+    ruined,
+    riskFree: dailyRiskFree(settings.riskFree ?? 0),
+  });
+  return {
+    ...base,
+    ...exposureMetrics(curve.equity, curve.gross, curve.net, curve.positions),
+    ...roundTripMetrics(roundTripTotals(trades, runEnd(panel, schedule.last))),
+  };
 }

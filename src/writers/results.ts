@@ -1,9 +1,12 @@
 import { writeFileSync } from 'node:fs';
-import type { VariantOutcome } from '../metrics/outcome.ts';
+import type { BenchmarkOutcome, VariantOutcome } from '../metrics/outcome.ts';
+import type { SweepSummary } from '../statistics/sweep.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import { dailyReturns, drawdowns, rankOrder, summaryMetrics } from '../metrics/index.ts';
 import { eligibility } from '../panel/eligibility.ts';
-import type { Panel } from '../panel/panel.ts';
+import { seasonAt, type Panel } from '../panel/panel.ts';
+import { roundTrips, runEnd } from '../metrics/round-trips.ts';
+import { ROUND_TRIP_COLUMNS, roundTripRows } from '../metrics/round-trip-rows.ts';
 import { tradeReason } from '../recorder/trade-log.ts';
 import type { Schedule } from '../runner/schedule.ts';
 import type { SourceInfo } from '../source/types.ts';
@@ -25,8 +28,10 @@ export interface RunRecord {
   readonly threads: number;
   /** How the variants were run when not by this machine's threads (a queue: jobs, workers). */
   readonly execution?: Readonly<Record<string, unknown>> | undefined;
-  /** Buy-and-hold of the season's universe over the same days, for comparison. */
-  readonly benchmark?: VariantOutcome | undefined;
+  /** What the variants are compared with (`--benchmark`), over the same days. */
+  readonly benchmark?: BenchmarkOutcome | undefined;
+  /** The overfitting statistics of the sweep (overfitting.json); null with --no-statistics. */
+  readonly statistics?: SweepSummary | null | undefined;
   readonly createdAt: Date;
   /** The run's schedule: the evaluation window every variant is scored over. */
   readonly schedule: Schedule;
@@ -40,6 +45,9 @@ export interface RunRecord {
   /** The Supabase client's counters (requests, retries, sockets) when the run used one. Never the key. */
   readonly supabase?: object;
 }
+
+/** exposure.csv: each day's long and short market value in each peer group, as fractions of equity. */
+export const EXPOSURE_COLUMNS = ['date', 'variant', 'peer_group', 'long', 'short'] as const;
 
 export const EQUITY_COLUMNS = ['date', 'variant', 'equity', 'cash', 'gross', 'net', 'return', 'drawdown', 'long', 'short', 'positions'] as const;
 export const TRADE_COLUMNS = ['date', 'variant', 'symbol', 'side', 'quantity', 'price', 'notional', 'cost', 'reason'] as const;
@@ -120,11 +128,10 @@ function* signalsRows(record: RunRecord): Generator<Cell[]> {
   }
 }
 
-function* benchmarkRows(record: RunRecord, b: VariantOutcome): Generator<Cell[]> {
-  const { equity } = b.result.curve;
-  const returns = dailyReturns(equity, record.config.cash);
+function* benchmarkRows(record: RunRecord, b: BenchmarkOutcome): Generator<Cell[]> {
+  const { equity, returns } = b;
   const dd = drawdowns(equity, record.config.cash);
-  for (let d = 0; d < equity.length; d++) yield [record.panel.dates[b.schedule.first + d], equity[d], returns[d], dd[d]];
+  for (let d = 0; d < equity.length; d++) yield [record.panel.dates[record.schedule.first + d], equity[d], returns[d], dd[d]];
 }
 
 function* equityRows(record: RunRecord): Generator<Cell[]> {
@@ -135,6 +142,59 @@ function* equityRows(record: RunRecord): Generator<Cell[]> {
     const dd = drawdowns(equity, record.config.cash);
     for (let d = 0; d < equity.length; d++) {
       yield [dates[v.schedule.first + d], v.id, equity[d], cash[d], gross[d], net[d], returns[d], dd[d], long[d], short[d], positions[d]];
+    }
+  }
+}
+
+/** round_trips.csv: each variant's round trips, flat to flat (metrics/round-trips.ts), open ones last. */
+function* roundTripRowsOf(record: RunRecord): Generator<Cell[]> {
+  const { dates, symbols } = record.panel;
+  const end = runEnd(record.panel, record.schedule.last);
+  for (const v of record.variants) yield* roundTripRows(roundTrips(v.result.trades, end), v.id, dates, symbols);
+}
+
+/**
+ * exposure.csv: the positions after each day's fills, replayed from the trades, valued at that day's
+ * close (the last known one through gaps), summed by the peer group of the day's season (a symbol
+ * outside the universe that day keeps its latest group), as fractions of the day's equity; a row for
+ * each group held that day.
+ */
+function* exposureRows(record: RunRecord): Generator<Cell[]> {
+  const { panel, schedule } = record;
+  const n = panel.symbols.length;
+  const marks = new Float64Array(n).fill(NaN);
+  const long = new Float64Array(panel.groups.length), short = new Float64Array(panel.groups.length);
+  for (const v of record.variants) {
+    const t0 = v.result.trades;
+    const q = new Float64Array(n);
+    const held = new Set<number>();
+    let k = 0;
+    marks.fill(NaN);
+    for (let t = 0; t <= schedule.last; t++) {
+      for (let i = 0; i < n; i++) {
+        const c = panel.close[t * n + i]!;
+        if (c === c) marks[i] = c;
+      }
+      for (; k < t0.length && t0.bar[k]! <= t; k++) {
+        const i = t0.column[k]!;
+        q[i]! += t0.quantity[k]!;
+        if (Math.abs(q[i]!) < 1e-12) { q[i] = 0; held.delete(i); } else held.add(i);
+      }
+      if (t < schedule.first) continue;
+      const equity = v.result.curve.equity[t - schedule.first]!;
+      if (!(equity > 0)) continue;
+      long.fill(0);
+      short.fill(0);
+      const groupOf = seasonAt(panel, t).groupOf;
+      for (const i of held) {
+        const g = groupOf[i]! >= 0 ? groupOf[i]! : panel.groupOf[i]!;
+        if (g < 0) continue;
+        const value = q[i]! * marks[i]!;
+        if (value > 0) long[g]! += value; else short[g]! += value;
+      }
+      for (let g = 0; g < long.length; g++) {
+        if (long[g] !== 0 || short[g] !== 0) yield [panel.dates[t], v.id, panel.groups[g], long[g]! / equity, short[g]! / equity];
+      }
     }
   }
 }
@@ -152,21 +212,31 @@ function* tradeRows(record: RunRecord): Generator<Cell[]> {
 }
 
 /**
- * Writes summary.csv (one row per variant, best first by --rank-by) and, as --save asks, equity.csv,
- * trades.csv and diagnostics.csv (all variants in one file each, with a `variant` column).
- * Returns the row counts.
+ * Writes summary.csv (one row per variant, best first by --rank-by) and, as --save asks, equity.csv and
+ * exposure.csv, trades.csv and round_trips.csv, diagnostics.csv (all variants in one file each, with a
+ * `variant` column; only the top `saveTop` variants' for a large sweep by default). Returns the row counts.
  */
 export function writeTables(dir: (file: string) => string, record: RunRecord): Record<string, number> {
   const rows: Record<string, number> = {};
   const save = record.config.save;
-  rows['summary.csv'] = writeCsvFile(dir('summary.csv'), summaryHeader(record), rankedVariants(record).map((v) => summaryRow(record, v)));
-  if (save.has('equity')) rows['equity.csv'] = writeCsvFile(dir('equity.csv'), EQUITY_COLUMNS, equityRows(record));
-  if (save.has('trades')) rows['trades.csv'] = writeCsvFile(dir('trades.csv'), TRADE_COLUMNS, tradeRows(record));
+  const ranked = rankedVariants(record);
+  rows['summary.csv'] = writeCsvFile(dir('summary.csv'), summaryHeader(record), ranked.map((v) => summaryRow(record, v)));
+  const top = record.config.saveTop;
+  const saved: RunRecord = top === null ? record : { ...record, variants: ranked.slice(0, top).sort((a, b) => a.id - b.id) };
+  if (save.has('equity')) {
+    rows['equity.csv'] = writeCsvFile(dir('equity.csv'), EQUITY_COLUMNS, equityRows(saved));
+    rows['exposure.csv'] = writeCsvFile(dir('exposure.csv'), EXPOSURE_COLUMNS, exposureRows(saved));
+  }
+  if (save.has('trades')) {
+    rows['trades.csv'] = writeCsvFile(dir('trades.csv'), TRADE_COLUMNS, tradeRows(saved));
+    rows['round_trips.csv'] = writeCsvFile(dir('round_trips.csv'), ROUND_TRIP_COLUMNS, roundTripRowsOf(saved));
+  }
   if (record.variants.some((v) => v.signal)) {
-    if (save.has('diagnostics')) rows['diagnostics.csv'] = writeCsvFile(dir('diagnostics.csv'), diagnosticsHeader(record), diagnosticsRows(record));
-    if (record.config.signals) rows['signals.csv'] = writeCsvFile(dir('signals.csv'), signalsHeader(record), signalsRows(record));
+    if (save.has('diagnostics')) rows['diagnostics.csv'] = writeCsvFile(dir('diagnostics.csv'), diagnosticsHeader(record), diagnosticsRows(saved));
+    if (record.config.signals) rows['signals.csv'] = writeCsvFile(dir('signals.csv'), signalsHeader(record), signalsRows(saved));
   }
   if (record.benchmark) rows['benchmark.csv'] = writeCsvFile(dir('benchmark.csv'), ['date', 'equity', 'return', 'drawdown'], benchmarkRows(record, record.benchmark));
+  if (record.statistics) writeFileSync(dir('overfitting.json'), `${JSON.stringify(overfittingFile(record.statistics), null, 2)}\n`);
   return rows;
 }
 
@@ -220,8 +290,13 @@ export function manifest(record: RunRecord, rows: Record<string, number>): Recor
       slippage_bps: config.slippageBps,
       max_leverage: config.maxLeverage,
       maintenance_margin: config.maintenanceMargin,
+      risk_free: config.riskFree,
+      benchmark: config.benchmark,
+      statistics: config.statistics ? { seed: config.statistics.seed, bootstrap_reps: config.statistics.bootstrapReps, pbo_blocks: config.statistics.pboBlocks } : null,
       // Which per-variant tables were written (inspect and report read what is there).
       save: [...config.save],
+      // A large sweep writes its per-variant tables for its best variants only (by rank_by); null: all.
+      save_top: config.saveTop,
       signals: config.signals,
     },
     variants: record.variants.map((v) => ({
@@ -239,7 +314,8 @@ export function manifest(record: RunRecord, rows: Record<string, number>): Recor
       signal: v.signal ? { factor: v.signal.factor, horizon: v.signal.horizon } : undefined,
       warnings: v.warnings,
     })),
-    benchmark: record.benchmark ? { strategy: 'buy-and-hold', ...record.benchmark.metrics } : undefined,
+    benchmark: record.benchmark ? { kind: record.benchmark.kind, label: record.benchmark.label, ...record.benchmark.metrics } : undefined,
+    statistics: record.statistics ? statisticsBrief(record.statistics) : config.statistics ? undefined : { off: true },
     data: {
       ...record.source,
       fingerprint: record.fingerprint,
@@ -270,5 +346,28 @@ function universeSummary(record: RunRecord): Record<string, unknown> {
     seasons: seasons.map((s) => s.season),
     members: Object.fromEntries(seasons.map((s) => [s.season, s.groupOf.reduce((a, g) => a + (g >= 0 ? 1 : 0), 0)])),
     symbols: panel.symbols.length,
+  };
+}
+
+/** Splits kept of the in-sample / out-of-sample scatter in overfitting.json (12,870 would be ~0.8 MB). */
+export const SCATTER_POINTS = 2000;
+
+/**
+ * overfitting.json: the sweep's statistics, with the PBO's logits as their histogram and the in-sample /
+ * out-of-sample Sharpe pairs thinned to every k-th split (at most SCATTER_POINTS).
+ */
+export function overfittingFile(s: SweepSummary): Record<string, unknown> {
+  const { pbo_logits: _, pbo_is_sharpe: is, pbo_oos_sharpe: oos, ...rest } = s;
+  const step = Math.max(1, Math.ceil(is.length / SCATTER_POINTS));
+  const thin = (a: readonly number[]) => a.filter((_x, k) => k % step === 0);
+  return { ...rest, pbo_scatter: { every: step, is_sharpe: thin(is), oos_sharpe: thin(oos) } };
+}
+
+/** The sweep's statistics in the manifest: the headline numbers and the verdict (the rest is overfitting.json). */
+function statisticsBrief(s: SweepSummary): Record<string, unknown> {
+  return {
+    file: 'overfitting.json', verdict: s.verdict, trials: s.trials, effective_trials: s.effective_trials, best_variant: s.best_variant,
+    best_sharpe: s.best_sharpe, best_dsr: s.best_dsr, pbo: s.pbo, spa_pvalue: s.spa_pvalue, reality_check_pvalue: s.reality_check_pvalue,
+    min_backtest_years: s.min_backtest_years, seed: s.seed, bootstrap_reps: s.bootstrap_reps, pbo_blocks: s.pbo_blocks, why_missing: s.why_missing,
   };
 }

@@ -13,9 +13,13 @@ describe('backtest <start> <end> [season]', () => {
     expect(run).toMatch(/^\d{8}T\d{6}Z-[a-z-]+-[0-9a-f]{4}$/);
     expect(r.stdout).toContain(`results: ${join(out, run!)}`);
     expect(r.stdout).toMatch(/^vopa 2025-10-07 → 2026-01-02, season 2025/);
-    for (const metric of ['sharpe', 'max_drawdown', 'ic_mean', 'quintile_spread']) expect(r.stdout).toMatch(new RegExp(`│ ${metric} +│ -?[0-9]`));
-    expect(r.stdout).toMatch(/benchmark buy-and-hold: total return/);
-    for (const f of ['summary.csv', 'equity.csv', 'trades.csv', 'manifest.json', 'diagnostics.csv', 'benchmark.csv']) expect(existsSync(join(out, run!, f)), f).toBe(true);
+    // The headline metrics beside the benchmark's, in two columns; the verdict on the Sharpe.
+    expect(r.stdout).toMatch(/│ +│ vopa +│ benchmark: buy-and-hold +│/);
+    for (const metric of ['sharpe', 'max_drawdown', 'alpha', 'beta', 'information_ratio', 'ic_mean']) expect(r.stdout).toMatch(new RegExp(`│ ${metric} +│ -?[0-9]`));
+    expect(r.stdout).toMatch(/│ sharpe +│ -?[0-9.]+ +│ -?[0-9.]+ +│/);
+    expect(r.stdout).toMatch(/\nis it real\? the variant's Sharpe -?[0-9.]+ is (not )?distinguishable from no skill \(PSR /);
+    expect(r.stdout.split('\n').length).toBeLessThan(30);
+    for (const f of ['summary.csv', 'equity.csv', 'exposure.csv', 'trades.csv', 'round_trips.csv', 'manifest.json', 'diagnostics.csv', 'benchmark.csv', 'overfitting.json']) expect(existsSync(join(out, run!, f)), f).toBe(true);
     expect(existsSync(join(out, run!, 'signals.csv'))).toBe(false);
     const manifest = JSON.parse(readFileSync(join(out, run!, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ status: 'complete', range: { start: '2025-10-07', end: '2026-01-03', season: 2025, first_trading_day: '2025-10-07', last_trading_day: '2026-01-02' }, settings: { fill: 'open', cash: 1_000_000 } });

@@ -112,7 +112,7 @@ describe('sweepStatistics: the one entry point', () => {
     expect(a.best_dsr!).toBeGreaterThan(0.95);
     expect(a.pbo!).toBeLessThan(0.05);
     expect(a.spa_pvalue!).toBeLessThan(0.05);
-    expect(a.verdict).toMatch(/^the best variant's Sharpe \d+\.\d stands out from the best of \d+ independent tries of no skill \(DSR /);
+    expect(a.verdict).toMatch(/^the best variant's Sharpe \d+\.\d stands out from the best of \d+ (independent )?tries of no skill (worth \S+ independent ones? )?\(DSR /);
     const noise = sweepStatistics(matrixOf(252, 40, () => 0.0003 + 0.01 * z()), bench, { bootstrapReps: 500 }).sweep;
     expect(noise.best_dsr!).toBeLessThan(0.95);
     expect(noise.verdict).toMatch(/is not distinguishable from the best of/);

@@ -5,22 +5,23 @@ const base: VerdictInput = { trials: 1000, effectiveTrials: 310, bestSharpe: 2.9
 
 describe('the verdict: one plain sentence', () => {
   it('the issue’s example, word for word', () => {
-    expect(verdictSentence(base)).toBe("the best variant's Sharpe 2.9 is not distinguishable from the best of 310 independent tries of no skill (DSR 0.41, PBO 0.62)");
+    expect(verdictSentence(base)).toBe("the best variant's Sharpe 2.9 is not distinguishable from the best of 1,000 tries of no skill worth 310 independent ones (DSR 0.41, PBO 0.62)");
   });
 
   it('a DSR at the 95 % threshold stands out; PBO above ½ says the choice does not hold out of sample', () => {
     expect(VERDICT_THRESHOLDS).toEqual({ dsr: 0.95, pbo: 0.5 });
-    expect(verdictSentence({ ...base, bestDsr: 0.95, pbo: 0.5 })).toBe("the best variant's Sharpe 2.9 stands out from the best of 310 independent tries of no skill (DSR 0.95, PBO 0.50)");
+    expect(verdictSentence({ ...base, bestDsr: 0.95, pbo: 0.5 })).toBe("the best variant's Sharpe 2.9 stands out from the best of 1,000 tries of no skill worth 310 independent ones (DSR 0.95, PBO 0.50)");
     expect(verdictSentence({ ...base, bestDsr: 0.97, pbo: 0.62, spaPvalue: 0.2 })).toBe(
-      "the best variant's Sharpe 2.9 stands out from the best of 310 independent tries of no skill (DSR 0.97), but picking the best does not hold out of sample (PBO 0.62, SPA p 0.20)",
+      "the best variant's Sharpe 2.9 stands out from the best of 1,000 tries of no skill worth 310 independent ones (DSR 0.97), but picking the best does not hold out of sample (PBO 0.62, SPA p 0.20)",
     );
     expect(verdictSentence({ ...base, bestDsr: 0.9499 })).toMatch(/is not distinguishable/);
   });
 
   it('quotes what is there: no PBO, an SPA p, a large N with separators, a single effective try', () => {
-    expect(verdictSentence({ ...base, pbo: null, spaPvalue: 0.031 })).toBe("the best variant's Sharpe 2.9 is not distinguishable from the best of 310 independent tries of no skill (DSR 0.41, SPA p 0.03)");
-    expect(verdictSentence({ ...base, effectiveTrials: 1234.4 })).toMatch(/the best of 1,234 independent tries/);
-    expect(verdictSentence({ ...base, effectiveTrials: 1.2 })).toMatch(/from a single try of no skill/);
+    expect(verdictSentence({ ...base, pbo: null, spaPvalue: 0.031 })).toBe("the best variant's Sharpe 2.9 is not distinguishable from the best of 1,000 tries of no skill worth 310 independent ones (DSR 0.41, SPA p 0.03)");
+    expect(verdictSentence({ ...base, trials: 2000, effectiveTrials: 1234.4 })).toMatch(/the best of 2,000 tries of no skill worth 1,234 independent ones/);
+    expect(verdictSentence({ ...base, effectiveTrials: 1.2 })).toMatch(/from the best of 1,000 tries of no skill worth 1\.2 independent ones/);
+    expect(verdictSentence({ ...base, effectiveTrials: 1000 })).toMatch(/the best of 1,000 independent tries/);
     expect(verdictSentence({ ...base, effectiveTrials: null })).toMatch(/the best of 1,000 independent tries/);
     expect(verdictSentence({ ...base, bestSharpe: 0.42 })).toMatch(/Sharpe 0\.42 is/);
   });

@@ -31,7 +31,7 @@ describe('backtest --grid', () => {
     const out = tempDir();
     const r = backtest(['2025-10-07', '2026-01-03', '--grid', 'top=5,10', '--save', 'none', '--json', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
-    expect(entries(JSON.parse(r.stdout).folder)).toEqual(['benchmark.csv', 'manifest.json', 'summary.csv']);
+    expect(entries(JSON.parse(r.stdout).folder)).toEqual(['benchmark.csv', 'manifest.json', 'overfitting.json', 'summary.csv']);
   });
 
   it('Ctrl-C stops the workers and keeps the variants that finished, marked partial', async () => {

@@ -8,7 +8,7 @@ export function inspectOptions<T>(y: Argv<T>) {
   return y
     .positional('run', { type: 'string', describe: 'run id (or a unique prefix), or a run folder', defaultDescription: 'the latest complete run' })
     .option('out', { type: 'string', default: 'results', describe: 'parent folder of the run folders' })
-    .option('rank-by', { type: 'string', default: 'sharpe', describe: 'metric ranking the variants (lower first for volatility, turnover, max_drawdown_days, ic_sd)' })
+    .option('rank-by', { type: 'string', describe: 'metric ranking the variants (lower first for volatility, turnover, costs …)', defaultDescription: "the run's own --rank-by" })
     .option('top', { type: 'string', default: '10', describe: 'variants shown' })
     .option('sql', { type: 'string', describe: 'a DuckDB query over the tables summary, equity, trades, diagnostics (and benchmark, signals)' })
     .option('partial', { type: 'boolean', default: false, describe: 'accept a run interrupted after some variants finished' })
@@ -28,12 +28,17 @@ export async function inspectCommand(args: InspectArgs, io: CliIO): Promise<numb
       io.stdout(args.json ? `${JSON.stringify(queryJson(result), null, 2)}\n` : renderQuery(result));
       return 0;
     }
-    const view = await buildInspectView(tables, { rankBy: args['rank-by'], top });
+    const view = await buildInspectView(tables, { rankBy: args['rank-by'] ?? runRankBy(run.manifest), top });
     io.stdout(args.json ? `${JSON.stringify(view, null, 2)}\n` : renderInspect(view));
     return 0;
   } finally {
     tables.close();
   }
+}
+
+/** The metric a run was ranked by when it was made (its manifest's `rank_by`; sharpe for runs without one). */
+export function runRankBy(manifest: { readonly rank_by?: unknown }): string {
+  return typeof manifest.rank_by === 'string' && manifest.rank_by ? manifest.rank_by : 'sharpe';
 }
 
 /** A whole number ≥ 1 from an option's text. */

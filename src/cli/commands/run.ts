@@ -7,7 +7,8 @@ import { DEFAULT_CONNECTIONS } from '../../supabase/config.ts';
 import { DEFAULT_MAINTENANCE_MARGIN, DEFAULT_MAX_LEVERAGE } from '../../broker/margin.ts';
 import { formatCounters } from '../../supabase/counters.ts';
 import { metricColumns, rankedVariants, summaryHeader, summaryRow } from '../../writers/results.ts';
-import { formatMetric, horizontalTable, verticalTable } from '../../writers/terminal.ts';
+import { fitColumns, formatMetric, horizontalTable, sideBySide, terminalWidth } from '../../writers/terminal.ts';
+import type { Cell } from '../../writers/csv.ts';
 import { EXIT, reportError } from '../exit.ts';
 import type { CliIO } from '../io.ts';
 import { progressBar } from '../progress.ts';
@@ -29,7 +30,7 @@ export function runOptions<T>(y: Argv<T>) {
     .option('yes', { type: 'boolean', default: false, describe: 'run grids of more than 10,000 variants' })
     .option('rank-by', { type: 'string', default: 'sharpe', describe: 'metric summary.csv is sorted by, best first' })
     .option('workers', { type: 'string', describe: 'worker threads for variants', defaultDescription: 'available cores' })
-    .option('save', { type: 'string', default: 'all', describe: 'per-variant tables to write: all, none, or a list of equity,trades,diagnostics' })
+    .option('save', { type: 'string', describe: 'per-variant tables to write: all, none, or a list of equity,trades,diagnostics', defaultDescription: 'all; the best 20 variants\' only above 100' })
     .option('data', { type: 'string', describe: 'folder with prices and universe (Parquet or CSV)', defaultDescription: 'data/sample' })
     .option('source', { type: 'string', choices: ['local', 'supabase'], describe: 'where prices come from', defaultDescription: 'supabase when SUPABASE_URL and a key are set and --data is not given, else local' })
     .option('connections', { type: 'string', describe: 'sockets to Supabase (and requests in flight) at most', defaultDescription: String(DEFAULT_CONNECTIONS) })
@@ -40,10 +41,17 @@ export function runOptions<T>(y: Argv<T>) {
     .option('commission-bps', { type: 'string', default: '0', describe: "commission, basis points of each fill's notional" })
     .option('slippage-bps', { type: 'string', default: '0', describe: 'slippage, basis points against the trade' })
     .option('max-leverage', { type: 'string', default: String(DEFAULT_MAX_LEVERAGE), describe: 'gross exposure at most this × equity; larger targets are scaled down at the fill' })
+    .option('benchmark', { type: 'string', describe: 'what the variants are compared with: buy-and-hold, equal-weight, a SYMBOL in the data, or a FILE of date,return', defaultDescription: 'buy-and-hold' })
+    .option('risk-free', { type: 'string', default: '0', describe: 'annual risk-free rate as a fraction (0.04 = 4 %), for Sharpe, Sortino and alpha' })
+    .option('statistics', { type: 'boolean', default: true, describe: 'overfitting statistics of the sweep (PSR, DSR, PBO, SPA); --no-statistics skips them' })
+    .option('pbo-blocks', { type: 'string', describe: 'CSCV blocks for the probability of backtest overfitting (even, 4–20)', defaultDescription: '16' })
+    .option('bootstrap-reps', { type: 'string', describe: 'stationary-bootstrap resamples for the Sharpe intervals and SPA (100–100,000)', defaultDescription: '1,000' })
+    .option('seed', { type: 'string', describe: "the bootstrap's seed (recorded; the same seed gives the same numbers)", defaultDescription: '1' })
     .option('maintenance-margin', { type: 'string', default: String(DEFAULT_MAINTENANCE_MARGIN), describe: 'equity below this × gross at a close: the book is cut back at the next fill' })
     .option('out', { type: 'string', default: 'results', describe: 'parent folder of the run folders' })
     .option('signals', { type: 'boolean', default: false, describe: "write signals.csv: the strategy's signal per symbol on each decision day" })
-    .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout' })
+    .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout (every summary.csv column, the benchmark, the statistics)' })
+    .option('wide', { type: 'boolean', default: false, describe: 'print every summary column (not only those that fit the terminal)' })
     .option('report', { type: 'boolean', default: false, describe: 'also write report.html into the run folder (as `backtest report` does)' })
     .option('queue', { type: 'string', describe: 'run the variants as jobs on a BullMQ queue in Redis (redis://HOST:PORT); `backtest worker` processes run them', defaultDescription: '$BACKTEST_QUEUE_URL, else on this machine' })
     .option('resume', { type: 'string', describe: 'with --queue: continue an interrupted run (its run id), skipping the chunks already done' })
@@ -75,6 +83,12 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
     slippageBps: args['slippage-bps'],
     maxLeverage: args['max-leverage'],
     maintenanceMargin: args['maintenance-margin'],
+    benchmark: args.benchmark,
+    riskFree: args['risk-free'],
+    statistics: args.statistics,
+    pboBlocks: args['pbo-blocks'],
+    bootstrapReps: args['bootstrap-reps'],
+    seed: args.seed,
     data: args.data,
     out: args.out,
     signals: args.signals,
@@ -84,7 +98,7 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
   });
   const notice = (line: string) => io.stderr(`${line}\n`);
   const session = await runSession(config, { queue, report: args.report, commandLine: io.commandLine }, { notice, signal: io.signal, setGraceful: io.setGraceful, progress: progressBar });
-  const code = report(config, session.outcome, args.json, io, session.reportPath);
+  const code = report(config, session.outcome, args.json, args.wide, io, session.reportPath);
   const upload = session.upload;
   if (upload?.report) notice(describeUpload(upload.report, upload.host));
   const uploaded = upload?.error === undefined ? code : reportError(upload.error, io.stderr, args.verbose);
@@ -92,14 +106,27 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
   return uploaded;
 }
 
-/** Prints the outcome: a table of metrics (or the top variants), the benchmark and the folder; or JSON. */
-function report(config: RunConfig, { record, dir }: RunOutcome, json: boolean, io: CliIO, page: string | undefined): number {
+/** The single-run summary's rows: the strategy beside its benchmark (`--wide`: every summary column). */
+const HEADLINE = [
+  'total_return', 'cagr', 'volatility', 'sharpe', 'sortino', 'max_drawdown', 'max_drawdown_days', 'calmar',
+  'alpha', 'beta', 'information_ratio', 'tracking_error', 'turnover', 'break_even_bps', 'ic_mean', 'ic_ir', 'psr',
+];
+/** A sweep's table: the columns that matter most first, as many as the terminal's width holds. */
+const SWEEP_COLUMNS = ['total_return', 'sharpe', 'dsr', 'max_drawdown', 'alpha', 'turnover', 'ic_mean', 'information_ratio', 'calmar', 'sortino', 'win_rate', 'psr'];
+
+/** Prints the outcome: the headline metrics beside the benchmark (or the top variants), the verdict and the folder; or JSON. */
+function report(config: RunConfig, { record, dir }: RunOutcome, json: boolean, wide: boolean, io: CliIO, page: string | undefined): number {
   const header = summaryHeader(record);
-  const rows = rankedVariants(record).map((v) => summaryRow(record, v));
+  const ranked = rankedVariants(record);
+  const rows = ranked.map((v) => summaryRow(record, v));
+  const objects = rows.map((row) => Object.fromEntries(header.map((h, k) => [h, row[k] ?? null])) as Record<string, Cell>);
   const partial = record.status === 'partial';
+  const b = record.benchmark;
+  const stats = record.statistics;
   if (json) {
-    const summary = rows.map((row) => Object.fromEntries(header.map((h, k) => [h, row[k] ?? null])));
-    io.stdout(`${JSON.stringify({ run_id: record.runId, folder: dir, status: record.status, summary, warnings: record.warnings, report: page }, null, 2)}\n`);
+    const benchmark = b ? { kind: b.kind, label: b.label, ...b.metrics } : null;
+    const statistics = stats ? { ...stats, pbo_logits: undefined, pbo_is_sharpe: undefined, pbo_oos_sharpe: undefined } : null;
+    io.stdout(`${JSON.stringify({ run_id: record.runId, folder: dir, status: record.status, summary: objects, benchmark, statistics, warnings: record.warnings, report: page }, null, 2)}\n`);
     return partial ? EXIT.interrupted : EXIT.ok;
   }
   const { panel, schedule } = record;
@@ -115,18 +142,23 @@ function report(config: RunConfig, { record, dir }: RunOutcome, json: boolean, i
   if (ruined.length) {
     io.stdout(`RUINED: ${ruined.length === 1 && config.variants.length === 1 ? 'equity' : `${ruined.length} variant(s) (e.g. ${ruined[0]!.id}): equity`} reached 0 (on ${panel.dates[ruined[0]!.result.ruinedAt]}); liquidated, no ratios, ranked last\n`);
   }
+  const metrics = metricColumns(record);
+  const present = (name: string) => metrics.includes(name) && objects.some((o) => o[name] !== null && o[name] !== undefined);
   if (config.variants.length === 1) {
-    const entries = metricColumns(record).map((h) => [h, rows[0]![header.indexOf(h)]] as const);
-    io.stdout(`${verticalTable(entries)}\n`);
+    const names = wide ? metrics : HEADLINE.filter(present);
+    const benchLabel = b ? `benchmark: ${b.label}` : 'benchmark';
+    io.stdout(`${sideBySide(names, [config.strategy.strategy.name, benchLabel], [objects[0]!, (b?.metrics ?? {}) as Record<string, Cell>])}\n`);
   } else {
-    // The parameters that vary, then the ranking metric and a few headline metrics, best first.
+    // The parameters that vary, then the ranking metric and the headline metrics, best first, fitted to the terminal.
     const params = Object.keys(config.strategy.strategy.params);
     const varying = params.filter((k) => new Set(config.variants.map((p) => String(p[k]))).size > 1);
-    const shown = [...new Set(['variant', ...(ruined.length ? ['status'] : []), ...varying, config.rankBy, 'total_return', 'sharpe', 'max_drawdown', ...(config.strategy.strategy.signal ? ['ic_mean'] : [])])];
-    io.stdout(`top ${Math.min(10, rows.length)} by ${config.rankBy}:\n${horizontalTable(shown, rows.slice(0, 10).map((r) => shown.map((h) => r[header.indexOf(h)])))}\n`);
+    const top = objects.slice(0, 10);
+    const wanted = [...new Set(['variant', ...(ruined.length ? ['status'] : []), ...varying, config.rankBy, ...(wide ? metrics : SWEEP_COLUMNS.filter(present))])];
+    const shown = wide ? wanted : fitColumns(wanted, top, terminalWidth());
+    io.stdout(`top ${top.length} by ${config.rankBy}:\n${horizontalTable(shown, top.map((o) => shown.map((h) => o[h])))}\n`);
+    if (b) io.stdout(`benchmark ${b.label}: total return ${formatMetric('total_return', b.metrics.total_return)}, sharpe ${formatMetric('sharpe', b.metrics.sharpe)}, max drawdown ${formatMetric('max_drawdown', b.metrics.max_drawdown)}\n`);
   }
-  const b = record.benchmark?.metrics;
-  if (b) io.stdout(`benchmark buy-and-hold: total return ${formatMetric('total_return', b.total_return)}, sharpe ${formatMetric('sharpe', b.sharpe)}, max drawdown ${formatMetric('max_drawdown', b.max_drawdown)}\n`);
+  if (stats) io.stdout(`is it real? ${stats.verdict}\n`);
   if (partial) io.stdout(`interrupted: ${record.variants.length} of ${config.variants.length} variants finished; partial results: ${dir}\n`);
   else io.stdout(`results: ${dir}\n`);
   if (page) io.stdout(`report: ${page}\n`);

@@ -1,7 +1,7 @@
 import { DataError } from '../../errors.ts';
 import { rowProblem } from '../../panel/check.ts';
 import { allocatePanel, indexCloses } from '../../panel/panel.ts';
-import { applyUniverse, missingSeasons, missingSeasonsError, universeColumns, universeGroups, type UniverseRow } from '../../panel/universe.ts';
+import { applyUniverse, missingSeasons, missingSeasonsError, universeColumns, universeGroups, withExtra, type UniverseRow } from '../../panel/universe.ts';
 import { isoDate, parseIsoDate, yearOf } from '../../util/dates.ts';
 import type { DataSource, LoadedWindow, WindowRequest } from '../types.ts';
 import { openDuck, queryRows, sqlString, type Duck } from './duckdb.ts';
@@ -52,7 +52,7 @@ export class LocalSource implements DataSource {
       const asked = first === last ? `season ${first} has` : `seasons ${first}–${last} have`;
       throw new DataError(`${asked} no universe rows in ${this.layout.universeFile}; seasons that exist: ${seasons.join(', ') || 'none'}`, 'E_NO_SEASON');
     }
-    const members = universeColumns(universe);
+    const members = withExtra(universeColumns(universe), request.extraSymbols);
     // The columns in the panel's order (JavaScript's), not re-sorted by the database's collation.
     await run(`CREATE OR REPLACE TEMP TABLE members AS SELECT unnest(list) AS symbol, (generate_subscripts(list, 1) - 1)::INTEGER AS col
       FROM (SELECT [${members.map((m) => sqlString(m.symbol)).join(', ')}]::VARCHAR[] AS list)`);

@@ -1,6 +1,6 @@
 import { DataError } from '../../errors.ts';
 import { panelFromRows, type PriceRow } from '../../panel/from-rows.ts';
-import { applyUniverse, missingSeasons, missingSeasonsError, universeColumns, universeGroups, type UniverseRow } from '../../panel/universe.ts';
+import { applyUniverse, missingSeasons, missingSeasonsError, universeColumns, universeGroups, withExtra, type UniverseRow } from '../../panel/universe.ts';
 import type { SupabaseRest } from '../../supabase/index.ts';
 import { SupabaseHttpError } from '../../supabase/errors.ts';
 import { isoDate, parseIsoDate, yearOf } from '../../util/dates.ts';
@@ -64,7 +64,7 @@ export class SupabaseSource implements DataSource {
       const asked = firstSeason === lastSeason ? `season ${firstSeason} has` : `seasons ${firstSeason}–${lastSeason} have`;
       throw new DataError(`${asked} no universe rows in ${this.rest.tables.universe} at ${this.rest.host}; seasons that exist: ${seasons.join(', ') || 'none'}`, 'E_NO_SEASON');
     }
-    const members = universeColumns(universe);
+    const members = withExtra(universeColumns(universe), request.extraSymbols);
     const symbols = members.map((m) => m.symbol);
     const partitions = partitionSymbols(symbols, this.rest.connections);
     const state: PageState = { limit: this.options.pageSize ?? PAGE_ROWS, cap: undefined, requests: 0 };
