@@ -3,6 +3,7 @@ import type { VariantExecution, VariantExecutor } from '../variants/types.ts';
 import { BacktestError, DataError, firstLine, UsageError } from '../errors.ts';
 import type { VariantRunResult } from '../variants/types.ts';
 import { chunkRanges, type ChunkRange } from './chunks.ts';
+import { collect } from './collect.ts';
 import { Collected } from './collected.ts';
 import { RunJournal } from './journal.ts';
 import { describeRun, jobId, planDigest, QUEUE_NAME, type RunDescriptor } from './payload.ts';
@@ -10,7 +11,7 @@ import { measuredChunkSize } from './probe.ts';
 import type { QueueTarget } from './queue-url.ts';
 import { outageMs, RedisWatch, Stopped } from './redis-watch.ts';
 import { ResultStore } from './result-store.ts';
-import { enqueue, forget, jobStates, settle, withdraw, type RunJobs } from './run-jobs.ts';
+import { forget, withdraw, type RunJobs } from './run-jobs.ts';
 import { decodeChunk } from './wire.ts';
 
 /**
@@ -48,10 +49,6 @@ export interface QueueRun {
   finish(outDir: string, runId: string, status: 'complete' | 'partial'): void;
 }
 
-/** Milliseconds between sweeps of the pending chunks' states (events usually come first). */
-const SWEEP_MS = 2_000;
-/** Nothing collected and nothing running after this long: say so once (a run without workers waits). */
-const IDLE_NOTICE_MS = 15_000;
 /** The time allowed for closing the Redis clients. */
 const CLOSE_MS = 5_000;
 
@@ -163,74 +160,6 @@ async function coordinate(x: VariantExecution, o: QueueExecutorOptions, journal:
       workers: [...state.workers.entries()].map(([name, w]) => ({ name, threads: w.threads, chunks: w.chunks, variants: w.variants, busy_ms: Math.round(w.ms) })),
     },
   };
-}
-
-interface Collecting {
-  readonly started: number;
-  readonly timing: { overheadMs: number };
-  readonly log: ((line: string) => void) | undefined;
-  readonly display: string;
-}
-
-/**
- * Queues the pending chunks and collects them as they finish, until none is pending or Ctrl-C. A
- * Redis command that fails is tried again at the next sweep, until the outage deadline.
- */
-async function collect(c: RunJobs, events: QueueEvents, pending: Map<string, ChunkRange>, k: Collecting): Promise<void> {
-  const { x, state, watch } = c;
-  const ready = new Set<string>();
-  let wake = () => {};
-  const notify = ({ jobId: id }: { jobId: string }) => {
-    if (!pending.has(id)) return;
-    ready.add(id);
-    wake();
-  };
-  events.on('completed', notify);
-  events.on('failed', notify);
-  const onAbort = () => wake();
-  x.signal?.addEventListener('abort', onAbort);
-  try {
-    let t = performance.now();
-    await enqueue(c, [...pending.values()]);
-    k.timing.overheadMs += performance.now() - t;
-    let lastSweep = performance.now();
-    let idleNoticed = false;
-    while (pending.size && !x.signal?.aborted) {
-      const sweep = performance.now() - lastSweep >= SWEEP_MS;
-      const ids = sweep ? [...pending.keys()] : [...ready];
-      ready.clear();
-      if (sweep) lastSweep = performance.now();
-      try {
-        if (sweep && !idleNoticed && performance.now() - k.started > IDLE_NOTICE_MS && state.chunks.size === state.fromJournal) {
-          idleNoticed = true;
-          if ((await watch.call(c.queue.getActiveCount())) === 0) k.log?.(`queue ${k.display}: no worker has taken a job yet; start one with: backtest worker --queue ${k.display}`);
-        }
-        t = performance.now();
-        const states = await jobStates(c, ids);
-        for (let i = 0; i < ids.length; i++) {
-          if (await settle(c, pending.get(ids[i]!)!, states[i]!)) {
-            pending.delete(ids[i]!);
-            x.progress?.(state.outcomes.size, x.config.variants.length);
-          }
-        }
-        k.timing.overheadMs += performance.now() - t;
-      } catch (err) {
-        if (err instanceof BacktestError || err instanceof Stopped) throw err;
-        watch.failed(err); // Redis trouble: noted, and E_QUEUE_UNREACHABLE once it lasts
-        lastSweep = 0; // events may have been missed meanwhile: sweep after the pause
-      }
-      if (!pending.size || ready.size) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, SWEEP_MS);
-        wake = () => { clearTimeout(timer); resolve(); };
-      });
-      wake = () => {};
-    }
-  } finally {
-    x.signal?.removeEventListener('abort', onAbort);
-    events.off('completed', notify);
-    events.off('failed', notify);
-  }
 }
 
 /**
