@@ -11,6 +11,7 @@ import { measuredChunkSize } from './probe.ts';
 import type { QueueTarget } from './queue-url.ts';
 import { outageMs, RedisWatch, Stopped } from './redis-watch.ts';
 import { ResultStore } from './result-store.ts';
+import { claimRun, releaseRun } from './run-claim.ts';
 import { forget, withdraw, type RunJobs } from './run-jobs.ts';
 import { decodeChunk } from './wire.ts';
 
@@ -22,12 +23,15 @@ import { decodeChunk } from './wire.ts';
  *    job exists. `--resume` reads them back instead, checks that nothing changed, takes the chunks
  *    the journal holds (a file that does not read back is run again), and clears what Redis still
  *    holds of them.
- * 2. Enqueue every chunk not in the journal, with a deterministic job id (run id + chunk): a
+ * 2. Claim the run id in Redis (run-claim.ts): a fresh run whose id another run holds, or whose
+ *    chunks already have jobs or results there, queues nothing and stops.
+ * 3. Enqueue every chunk not in the journal, with a deterministic job id (run id + chunk): a
  *    chunk already queued, running or finished in Redis is left as it is; a failed one is re-added.
- * 3. Collect: on each `completed` event (and a sweep of the pending chunks every few seconds, in
+ *    Each job carries the run's plan digest, and each result must bring it back.
+ * 4. Collect: on each `completed` event (and a sweep of the pending chunks every few seconds, in
  *    case an event was missed) the chunk's result is checked (exactly its variants), written to the
  *    journal, and only then removed from Redis.
- * 4. A chunk that failed for good (a worker refused it, a variant threw, it stalled too often) or a
+ * 5. A chunk that failed for good (a worker refused it, a variant threw, it stalled too often) or a
  *    result that does not check stops the run with its message; so does a Redis that stays away
  *    (E_QUEUE_UNREACHABLE, after BACKTEST_QUEUE_OUTAGE_MS). Ctrl-C stops waiting. Either way,
  *    chunks not yet started are taken off the queue (the fleet stops working on the run), chunks
@@ -95,7 +99,7 @@ function readJournal(journal: RunJournal, ranges: readonly ChunkRange[], state: 
     try {
       const range = ranges[k];
       if (!range) throw new Error(`the run has ${ranges.length} chunks`);
-      state.add(decodeChunk(journal.read(k), runId, range), true);
+      state.add(decodeChunk(journal.read(k), runId, journal.meta.digest, range), true);
     } catch (err) {
       log?.(`warning: journal ${journal.dir}: chunk ${k} cannot be read back (${firstLine(err)}); it runs again`);
     }
@@ -120,18 +124,26 @@ async function coordinate(x: VariantExecution, o: QueueExecutorOptions, journal:
   const events = new QueueEvents(QUEUE_NAME, { connection: o.target.connection() });
   queue.on('error', watch.onError);
   events.on('error', watch.onError);
-  const c: RunJobs = { queue, results: new ResultStore(o.target, watch.onError), watch, run: describe(x), x, journal, state };
+  const c: RunJobs = { queue, results: new ResultStore(o.target, watch.onError), watch, run: describe(x), plan: journal.meta.digest, x, journal, state };
   const timing = { overheadMs: 0 };
   let failure: unknown;
+  // Until the run holds its id, the jobs under it may be another run's: nothing is withdrawn.
+  let claimed = false;
   try {
     await watch.call(events.waitUntilReady());
+    await claimRun(c, [...pending.keys()], Boolean(o.resume));
+    claimed = true;
     if (state.chunks.size) await forget(c, state.chunks);
     await collect(c, events, pending, { started, timing, log: o.log, display: o.target.display });
+    if (!pending.size) await releaseRun(c);
   } catch (err) {
     failure = err;
   }
   const unreachable = failure instanceof BacktestError && failure.code === 'E_QUEUE_UNREACHABLE';
-  if (failure && !(failure instanceof Stopped)) {
+  if (!claimed) {
+    // Nothing was queued: a fresh run leaves nothing to resume.
+    if (!o.resume) journal.remove();
+  } else if (failure && !(failure instanceof Stopped)) {
     if (!unreachable) await withdraw(c, pending, false);
   } else if (x.signal?.aborted) {
     // Interrupted: what finished meanwhile still goes into the partial folder.

@@ -75,7 +75,8 @@ export class RedisWatch {
   private lastError: string | undefined;
   private downSince: number | undefined;
   private readonly lines: ErrorLines;
-  private readonly display: string;
+  /** The queue, for messages: redis://host:port/db. */
+  readonly display: string;
   private readonly outageMs: number;
   private readonly signal: AbortSignal | undefined;
 

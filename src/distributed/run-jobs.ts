@@ -19,6 +19,8 @@ export interface RunJobs {
   readonly results: ResultStore;
   readonly watch: RedisWatch;
   readonly run: RunDescriptor;
+  /** The run's plan digest: in every job, checked in every result. */
+  readonly plan: string;
   readonly x: VariantExecution;
   readonly journal: RunJournal;
   readonly state: Collected;
@@ -45,7 +47,7 @@ const jobOptions = (id: string): JobsOptions => ({
 });
 
 function payload(c: RunJobs, r: ChunkRange): JobPayload {
-  return { v: PAYLOAD_VERSION, run: c.run, chunk: r.chunk, variants: c.x.config.variants.slice(r.from, r.to).map((params, k) => ({ id: r.from + k + 1, params })) };
+  return { v: PAYLOAD_VERSION, run: c.run, plan: c.plan, chunk: r.chunk, variants: c.x.config.variants.slice(r.from, r.to).map((params, k) => ({ id: r.from + k + 1, params })) };
 }
 
 /** The states of jobs, in order (lookups pipelined on one connection, a batch at a time). */
@@ -95,7 +97,7 @@ export async function settle(c: RunJobs, r: ChunkRange, status: ChunkState, sign
     await enqueue(c, [r], signal);
     return false;
   }
-  const result = decodeChunk(text, x.runId, r);
+  const result = decodeChunk(text, x.runId, c.plan, r);
   c.journal.write(r.chunk, text);
   c.state.add(result);
   await watch.call(queue.remove(id), signal);

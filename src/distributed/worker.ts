@@ -79,7 +79,7 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
     if (o.verbose) o.log(`${label}: started`);
     const t = performance.now();
     try {
-      const done = await ctx.pool.run({ chunk: p.chunk, variants: p.variants, factors: heldFactors(ctx, p) });
+      const done = await ctx.pool.run({ chunk: p.chunk, plan: p.plan, variants: p.variants, factors: heldFactors(ctx, p) });
       for (const [key, values] of done.factors) if (!ctx.factors.has(key)) ctx.factors.set(key, values);
       const kept = await results.put(`${job.queueQualifiedName}:${job.id}`, job.id!, done.text);
       if (o.verbose) o.log(`${label}: done in ${((performance.now() - t) / 1000).toFixed(2)} s${kept ? '' : ' (its job is gone: collected from another worker, or withdrawn; result dropped)'}`);

@@ -14,6 +14,7 @@ import { ResultStore } from '../../src/distributed/result-store.ts';
 import type { RunJobs } from '../../src/distributed/run-jobs.ts';
 import { encodeWire, WIRE_VERSION, type ChunkResult } from '../../src/distributed/wire.ts';
 import type { VariantExecution } from '../../src/variants/types.ts';
+import type { BacktestError } from '../../src/errors.ts';
 import { tempDir } from '../support/cli.ts';
 import { NO_REDIS_MESSAGE, REDIS_SERVER_BIN, startRedis, type RedisServer } from '../support/redis.ts';
 
@@ -25,7 +26,8 @@ if (!REDIS_SERVER_BIN) console.warn(NO_REDIS_MESSAGE);
  * process that finishes a chunk (its result beside the job, as `backtest worker` does) once allowed.
  * The test plays BullMQ's QueueEvents, so it decides when an event arrives.
  */
-async function twoChunkRun(redis: RedisServer, db: number, outageMs = 30_000) {
+async function twoChunkRun(redis: RedisServer, db: number, o: { outageMs?: number; plans?: readonly string[] } = {}) {
+  const plan = `sha256:${'c'.repeat(64)}`;
   const target = parseQueueUrl(redis.url(db));
   const runId = `20260101T000000Z-race-${db}`;
   const x = { runId, config: { variants: [{ k: 1 }, { k: 2 }], signals: false }, strategy: {}, factors: {}, signal: undefined, progress: undefined } as unknown as VariantExecution;
@@ -33,14 +35,14 @@ async function twoChunkRun(redis: RedisServer, db: number, outageMs = 30_000) {
   const log = (line: string) => lines.push(line);
   const queue = new Queue(QUEUE_NAME, { connection: target.connection() });
   const results = new ResultStore(target);
-  const watch = new RedisWatch({ display: target.display, outageMs, signal: undefined, log });
+  const watch = new RedisWatch({ display: target.display, outageMs: o.outageMs ?? 30_000, signal: undefined, log });
   const out = tempDir();
-  const journal = RunJournal.create(out, { v: 1, runId, digest: 'sha256:x', fingerprint: 'sha256:y', variants: 2, chunkSize: 1, chunks: 2, queue: target.display, createdAt: new Date().toISOString() });
-  const c: RunJobs = { queue, results, watch, run: { runId } as unknown as RunDescriptor, x, journal, state: new Collected(x) };
+  const journal = RunJournal.create(out, { v: 1, runId, digest: plan, fingerprint: 'sha256:y', variants: 2, chunkSize: 1, chunks: 2, queue: target.display, createdAt: new Date().toISOString() });
+  const c: RunJobs = { queue, results, watch, run: { runId } as unknown as RunDescriptor, plan, x, journal, state: new Collected(x) };
   const allowed = new Set<string>();
   let closing = false;
   const result = (chunk: number): string => {
-    const r: ChunkResult = { v: WIRE_VERSION, runId, chunk, worker: { name: 'test:1', threads: 1 }, ms: 1, outcomes: [{ id: chunk + 1, warnings: [] } as never] };
+    const r: ChunkResult = { v: WIRE_VERSION, runId, plan: o.plans?.[chunk] ?? plan, chunk, worker: { name: 'test:1', threads: 1 }, ms: 1, outcomes: [{ id: chunk + 1, warnings: [] } as never] };
     return encodeWire(r);
   };
   const worker = new Worker(QUEUE_NAME, async (job) => {
@@ -100,7 +102,7 @@ describe.skipIf(!REDIS_SERVER_BIN)('the coordinator collecting chunks (real redi
   });
 
   it('a failure that is not Redis (the journal cannot be written) stops the run as what it is, not as an outage', async () => {
-    const run = await twoChunkRun(redis, 1, 2_000);
+    const run = await twoChunkRun(redis, 1, { outageMs: 2_000 });
     try {
       await run.finish(0);
       rmSync(run.c.journal.dir, { recursive: true }); // e.g. a cleaner took the folder
@@ -111,6 +113,20 @@ describe.skipIf(!REDIS_SERVER_BIN)('the coordinator collecting chunks (real redi
       await run.close();
     }
     expect(run.lines.filter((l) => /Redis/.test(l))).toEqual([]);
+  });
+
+  it('a result computed for another configuration under the same run id stops the run and is never journaled', async () => {
+    const run = await twoChunkRun(redis, 3, { plans: [`sha256:${'d'.repeat(64)}`] });
+    try {
+      await run.finish(0);
+      const failure = await run.collect().then(() => undefined, (err: unknown) => err);
+      expect((failure as BacktestError).code).toBe('E_QUEUE_RESULT');
+      expect((failure as Error).message).toMatch(/^chunk 0 of run \S+: the result was computed for another configuration \(plan sha256:d{64}, this run's sha256:c{64}\): another coordinator uses this run id$/);
+    } finally {
+      await run.close();
+    }
+    expect(run.c.journal.done()).toEqual([]);
+    expect(run.c.state.outcomes.size).toBe(0);
   });
 
   it('tells Redis trouble from other errors, with the errors ioredis and Node really raise', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backtest, backtestAsync, FIXTURES, tempDir } from '../support/cli.ts';
@@ -75,6 +75,38 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a coordinator and worker p
     const client = suite.redis.client(1);
     expect(await client.llen('bull:backtest:wait')).toBe(0);
     expect(stranger.child.exitCode).toBeNull(); // the worker goes on serving other runs
+  });
+
+  it('two coordinators given one run id: the second queues nothing and stops, and the first finishes with its own results', async () => {
+    const url = suite.redis.url(3);
+    const client = suite.redis.client(3);
+    const runId = `20260101T000000Z-vopa-${'0'.repeat(24)}`;
+    const env = { BACKTEST_TEST_RUN_ID: runId };
+    const outA = tempDir();
+    const first = backtestAsync([...RUN, '--queue', url, '--chunk-size', '4', '--out', outA], { env });
+    // No worker yet: the first run's 3 jobs wait in the queue.
+    const deadline = Date.now() + 60_000;
+    while ((await client.llen('bull:backtest:wait')) < 3) {
+      if (Date.now() > deadline) throw new Error('the first coordinator queued nothing');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const waiting = await client.lrange('bull:backtest:wait', 0, -1);
+    // Another configuration, then the same one: both refused, before anything is queued or journaled.
+    for (const args of [['2025-06-02', '2025-12-31', '2025', '--grid', 'lookback=21,42', '--param', 'bottom=3'], RUN]) {
+      const outB = tempDir();
+      const second = await backtestAsync([...args, '--queue', url, '--chunk-size', '4', '--out', outB], { env });
+      expect(second.code, second.stderr).toBe(1);
+      expect(second.stderr).toContain(`backtest: run ${runId}: another coordinator's run on the queue at ${url} has this run id; nothing was queued: start the run again (it gets a new id) [E_QUEUE_RUN_ID]`);
+      expect(second.stderr).not.toMatch(/resume with/);
+      expect(readdirSync(outB)).toEqual([]);
+      expect(await client.lrange('bull:backtest:wait', 0, -1)).toEqual(waiting);
+    }
+    workers.push(startWorker(url));
+    const a = await first;
+    expect(a.code, a.stderr).toBe(0);
+    expect(readResults(runFolder(outA))).toEqual(suite.local);
+    // A complete run drops its claim on the id.
+    expect(await client.exists(`backtest:run:${runId}`)).toBe(0);
   });
 });
 
