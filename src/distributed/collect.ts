@@ -27,6 +27,8 @@ export interface Collecting {
   readonly timing: { overheadMs: number };
   readonly log: ((line: string) => void) | undefined;
   readonly display: string;
+  /** How to start a worker for this run, for the notice when none has come. */
+  readonly workerCommand: string;
 }
 
 /** The part of BullMQ's `QueueEvents` the wait listens to. */
@@ -105,7 +107,7 @@ export async function collect(c: RunJobs, events: ChunkEvents, pending: Map<stri
       try {
         if (sweep && !idleNoticed && performance.now() - k.started > IDLE_NOTICE_MS && state.chunks.size === state.fromJournal) {
           idleNoticed = true;
-          if ((await watch.call(c.queue.getActiveCount())) === 0) k.log?.(`queue ${k.display}: no worker has taken a job yet; start one with: backtest worker --queue ${k.display}`);
+          if ((await watch.call(c.queue.getActiveCount())) === 0) k.log?.(`queue ${k.display}: no worker has taken a job yet; start one with: ${k.workerCommand}`);
         }
         t = performance.now();
         const states = await jobStates(c, chunks.map(([id]) => id));

@@ -6,6 +6,7 @@ import { chunkRanges, type ChunkRange } from './chunks.ts';
 import { collect } from './collect.ts';
 import { Collected } from './collected.ts';
 import { RunJournal } from './journal.ts';
+import { jobCapacity, JOB_LIMITS } from './job-schema.ts';
 import { describeRun, jobId, planDigest, QUEUE_NAME, type RunDescriptor } from './payload.ts';
 import { measuredChunkSize } from './probe.ts';
 import type { QueueTarget } from './queue-url.ts';
@@ -71,10 +72,15 @@ export function queueExecutor(o: QueueExecutorOptions): QueueRun {
 
 const describe = (x: VariantExecution): RunDescriptor => describeRun(x.runId, x.config, x.window, x.settings, x.fingerprint, x.source.location);
 
-/** A fresh run's journal: its plan, with the chunk size measured here (or `--chunk-size`). */
+/**
+ * A fresh run's journal: its plan, with the chunk size measured here (or `--chunk-size`), within
+ * what a worker accepts of one job (job-schema.ts).
+ */
 function plan(x: VariantExecution, o: QueueExecutorOptions): RunJournal {
   const variants = x.config.variants;
-  const size = o.chunkSize ?? measuredChunkSize(x);
+  const fit = jobCapacity(describe(x), variants);
+  if (o.chunkSize !== undefined && o.chunkSize > fit) o.log?.(`--chunk-size ${o.chunkSize}: jobs of at most ${fit} variants (a job holds at most ${JOB_LIMITS.bytes.toLocaleString('en-US')} bytes)`);
+  const size = Math.min(fit, o.chunkSize ?? measuredChunkSize(x));
   return RunJournal.create(x.config.outDir, {
     v: 1, runId: x.runId, digest: planDigest(describe(x), variants), fingerprint: x.fingerprint, variants: variants.length,
     chunkSize: size, chunks: Math.ceil(variants.length / size), queue: o.target.display, createdAt: new Date().toISOString(),
@@ -114,9 +120,11 @@ async function coordinate(x: VariantExecution, o: QueueExecutorOptions, journal:
   readJournal(journal, ranges, state, x.runId, o.log);
   x.progress?.(state.outcomes.size, variants.length);
   const pending = new Map(ranges.filter((r) => !state.chunks.has(r.chunk)).map((r) => [jobId(x.runId, r.chunk), r]));
+  // A strategy file runs only on workers started with it (allowed-strategies.ts).
+  const workerCommand = `backtest worker --queue ${o.target.display}${x.config.strategy.builtin ? '' : ` --strategy ${x.config.strategy.source}`}`;
   o.log?.(
     `queue ${o.target.display}: run ${x.runId}, ${variants.length} variant(s) in ${ranges.length} job(s) of ≤ ${journal.meta.chunkSize}` +
-      `${state.chunks.size ? ` (${state.chunks.size} already done)` : ''}; workers: backtest worker --queue ${o.target.display}`,
+      `${state.chunks.size ? ` (${state.chunks.size} already done)` : ''}; workers: ${workerCommand}`,
   );
 
   const watch = new RedisWatch({ display: o.target.display, outageMs: outageMs(), signal: x.signal, log: o.log ?? (() => {}) });
@@ -134,7 +142,7 @@ async function coordinate(x: VariantExecution, o: QueueExecutorOptions, journal:
     await claimRun(c, [...pending.keys()], Boolean(o.resume));
     claimed = true;
     if (state.chunks.size) await forget(c, state.chunks);
-    await collect(c, events, pending, { started, timing, log: o.log, display: o.target.display });
+    await collect(c, events, pending, { started, timing, log: o.log, display: o.target.display, workerCommand });
     if (!pending.size) await releaseRun(c);
   } catch (err) {
     failure = err;

@@ -63,7 +63,7 @@ async function twoChunkRun(redis: RedisServer, db: number, o: { outageMs?: numbe
       if (!(await queue.getJob(jobId(runId, k)))) await queue.add('chunk', {}, { jobId: jobId(runId, k) });
       while ((await queue.getJobState(jobId(runId, k))) !== 'completed') await new Promise((r) => setTimeout(r, 20));
     },
-    collect: () => collect(c, events as never, pending, { started: performance.now(), timing: { overheadMs: 0 }, log, display: target.display }),
+    collect: () => collect(c, events as never, pending, { started: performance.now(), timing: { overheadMs: 0 }, log, display: target.display, workerCommand: 'backtest worker' }),
     async close() {
       closing = true;
       await worker.close();

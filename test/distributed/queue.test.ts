@@ -42,10 +42,10 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a coordinator and worker p
 
   it('a variant that throws stops the run with its message, as in a local run (exit 1)', async () => {
     const url = suite.redis.url(2);
-    const worker = startWorker(url);
+    const strategy = join(FIXTURES, 'strategies/fragile.ts');
+    const worker = startWorker(url, ['--strategy', strategy]);
     workers.push(worker);
     const out = tempDir();
-    const strategy = join(FIXTURES, 'strategies/fragile.ts');
     const r = await backtestAsync(['2025-10-07', '2025-12-31', '--strategy', strategy, '--grid', 'names=3:8', '--param', 'when=5', '--param', 'fail=throw', '--queue', url, '--chunk-size', '2', '--out', out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/job \S+\.chunk-00001 \(variants 3–4\) failed: variant 3: strategy fragile failed at the close of \d{4}-\d{2}-\d{2}: deliberate failure \[E_QUEUE_JOB\]/);
