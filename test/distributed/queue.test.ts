@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backtest, backtestAsync, FIXTURES, tempDir } from '../support/cli.ts';
@@ -133,6 +133,42 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a worker on another versio
   });
 });
 
+describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a Redis with a password, given in a file', () => {
+  const PASSWORD = 'q-s3cret-6d0b2e';
+  const suite = queueSuite(RUN, { password: PASSWORD });
+
+  it('workers and coordinator read the URL from BACKTEST_QUEUE_URL_FILE: the run completes, and the password is in no command line, output or file', async () => {
+    const file = join(tempDir(), 'queue-url');
+    writeFileSync(file, `${suite.redis.secretUrl(0)}\n`, { mode: 0o600 });
+    const env = { BACKTEST_QUEUE_URL_FILE: file };
+    const worker = startWorker(undefined, [], env);
+    suite.workers.push(worker);
+    await worker.waitFor(/waiting for jobs/);
+    expect(worker.stderr()).toContain(`queue ${suite.redis.url(0)} (Redis `);
+    // What ps shows: the worker's command line.
+    expect(readFileSync(`/proc/${worker.child.pid}/cmdline`, 'utf8')).not.toContain(PASSWORD);
+    const out = tempDir();
+    const r = await backtestAsync([...RUN, '--chunk-size', '4', '--out', out], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const dir = runFolder(out);
+    expect(readResults(dir)).toEqual(suite.local);
+    expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).execution.queue).toBe(suite.redis.url(0));
+    for (const text of [r.stdout, r.stderr, worker.stderr(), ...readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8'))]) expect(text).not.toContain(PASSWORD);
+    // Without the password, the server refuses: exit 1, and nothing said of the password.
+    const anonymous = backtest([...RUN, '--queue', suite.redis.url(0), '--out', tempDir()]);
+    expect(anonymous.code).toBe(1);
+    expect(anonymous.stderr).toMatch(/cannot reach the queue at redis:\/\/127\.0\.0\.1:\d+\/0: .*NOAUTH/);
+  });
+
+  it('a password given on the worker\'s command line works, with a warning that ps shows it', async () => {
+    const worker = startWorker(suite.redis.secretUrl(1));
+    suite.workers.push(worker);
+    await worker.waitFor(/waiting for jobs/);
+    expect(worker.stderr()).toMatch(/^warning: the password in --queue shows in ps and in shell history; set BACKTEST_QUEUE_URL, or BACKTEST_QUEUE_URL_FILE to a file that holds the URL$/m);
+    expect(worker.stderr()).not.toContain(PASSWORD);
+  });
+});
+
 describe('backtest --queue: bad input', () => {
   const url = (text: string) => backtest(['2025-10-07', '2026-01-03', '--grid', 'top=5,10', '--queue', text, '--out', tempDir()]);
 
@@ -172,6 +208,23 @@ describe('backtest --queue: bad input', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^backtest: cannot reach the queue at redis:\/\/127\.0\.0\.1:1\/0: .*ECONNREFUSED.* \[E_QUEUE_UNREACHABLE\]\n$/);
     expect(r.stderr).not.toContain('s3cret');
+  });
+
+  it('BACKTEST_QUEUE_URL_FILE: a file that cannot be read, an empty one, a bad URL in it, or both variables set, is exit 2 in one line', () => {
+    const dir = tempDir();
+    const run = (env: NodeJS.ProcessEnv) => backtest(['2025-10-07', '2026-01-03', '--out', tempDir()], { env: { BACKTEST_QUEUE_URL: '', ...env } });
+    const missing = run({ BACKTEST_QUEUE_URL_FILE: join(dir, 'nope') });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(`backtest: BACKTEST_QUEUE_URL_FILE ${join(dir, 'nope')}: cannot read it (ENOENT)\n`);
+    writeFileSync(join(dir, 'empty'), '\n');
+    expect(run({ BACKTEST_QUEUE_URL_FILE: join(dir, 'empty') }).stderr).toMatch(/: the file is empty; it should hold redis:\/\//);
+    writeFileSync(join(dir, 'bad'), 'redis://:s3cret-pass@host:99999\n');
+    const bad = run({ BACKTEST_QUEUE_URL_FILE: join(dir, 'bad') });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(`backtest: BACKTEST_QUEUE_URL_FILE ${join(dir, 'bad')}: redis://***@host:99999: not a URL; expected redis://HOST:PORT (or rediss:// for TLS), e.g. redis://127.0.0.1:6379\n`);
+    const both = run({ BACKTEST_QUEUE_URL: 'redis://127.0.0.1:1', BACKTEST_QUEUE_URL_FILE: join(dir, 'bad') });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe('backtest: BACKTEST_QUEUE_URL and BACKTEST_QUEUE_URL_FILE are both set; keep one\n');
   });
 
   it('backtest worker without a queue is exit 2', () => {
