@@ -45,6 +45,9 @@ export interface QueueWorkerOptions {
   readonly verbose?: boolean;
 }
 
+/** The time a closing worker waits for its connections to finish starting. */
+const READY_MS = 5_000;
+
 /** Lock settings: a killed worker's job runs again within about lockDuration + 2 × stalledInterval. */
 export function lockSettings(env: NodeJS.ProcessEnv = process.env): { lockDuration: number; stalledInterval: number } {
   const lockDuration = Math.max(1_000, Number(env.BACKTEST_QUEUE_LOCK_MS) || 15_000);
@@ -129,6 +132,11 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
   return {
     name,
     async close(force = false) {
+      // BullMQ closes a connection that is still starting without waiting for it, and the start's
+      // failure ("Connection is closed.") is then emitted with no listener left: an uncaught error
+      // that ends the process (exit 1) — a SIGTERM just after start did that under load. So the
+      // worker's connections may finish starting first (at most READY_MS: Redis may be away).
+      await Promise.race([worker.waitUntilReady().catch(() => {}), new Promise((r) => setTimeout(r, READY_MS).unref())]);
       // BullMQ's close waits for Redis to mark the running jobs done; without Redis that never
       // comes, so the wait ends once Redis is away (those jobs stall and run again elsewhere). BullMQ
       // may leave a timer behind then: the command exits anyway once it has finished (cli/main.ts).

@@ -60,6 +60,7 @@ export async function workerCommand(args: WorkerArgs, io: CliIO): Promise<number
   }
   const worker = startQueueWorker({ target, threads, dataDir, strategies, supabase, log, verbose: args.verbose });
   const release = closeOnInterrupt(() => worker.close(true));
+  const unwatch = stopWithWrapper(process.env, io.signal, () => log(`worker ${worker.name}: npm, which started it, is gone (a SIGTERM to npx does not reach the worker); stopping as on SIGTERM`));
   const files = strategies.paths;
   log(`worker ${worker.name}: ${threads} thread(s), strategies: the built-ins${files.length ? ` and ${files.join(', ')}` : ''}; local data ${dataDir}, queue ${target.display} (Redis ${version}); waiting for jobs (Ctrl-C stops)`);
   io.setGraceful?.(true);
@@ -72,9 +73,33 @@ export async function workerCommand(args: WorkerArgs, io: CliIO): Promise<number
     log(`worker ${worker.name}: finishing the jobs it is running (Ctrl-C again to quit now; they would run elsewhere)`);
     await worker.close();
   } finally {
+    unwatch();
     io.setGraceful?.(false);
     release();
     await rest?.close();
   }
   return EXIT.interrupted;
+}
+
+/**
+ * A worker started through npm (`npx backtest worker`, `npm exec`, `npm run`) runs under a shell
+ * (`sh -c`) that npm starts: a SIGTERM to npm reaches that shell, which dies without passing it on,
+ * and the worker would be left running with no parent. So such a worker watches its parent once
+ * a second, and when it is gone sends itself the SIGTERM it was meant to get: its running jobs
+ * finish, then it exits. (Unless it is already stopping: a Ctrl-C in a terminal reaches the worker
+ * and npm alike.) A service manager should run the command itself — `node_modules/.bin/backtest
+ * worker …` (README) — whose signals reach the worker directly.
+ */
+function stopWithWrapper(env: NodeJS.ProcessEnv, stopping: AbortSignal | undefined, say: () => void): () => void {
+  if (!env.npm_lifecycle_event) return () => {};
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    if (stopping?.aborted) return;
+    say();
+    process.kill(process.pid, 'SIGTERM');
+  }, 1_000);
+  timer.unref();
+  return () => clearInterval(timer);
 }
