@@ -105,9 +105,9 @@ export function jobCapacity(run: RunDescriptor, variants: readonly Params[]): nu
 export function firstIssue(error: z.ZodError): string {
   const [issue] = error.issues;
   if (!issue) return 'not a job';
-  const path = issue.path.map((p, k) => (typeof p === 'number' ? `[${p}]` : `${k ? '.' : ''}${String(p)}`)).join('') || 'the job';
+  const path = issue.path.map((p, k) => (typeof p === 'number' ? `[${p}]` : `${k ? '.' : ''}${String(p)}`)).join('');
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
-  return `${path}: ${issue.message}${more}`;
+  return `${path ? `${path}: ` : ''}${issue.message}${more}`;
 }
 
 /**

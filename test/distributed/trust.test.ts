@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_LIMITS } from '../../src/distributed/job-schema.ts';
+import { jobCapacity, JOB_LIMITS } from '../../src/distributed/job-schema.ts';
 import { jobId, QUEUE_NAME, type JobPayload } from '../../src/distributed/payload.ts';
 import { STRATEGIES_DIR } from '../../src/strategy/registry.ts';
 import { backtest, backtestAsync, FIXTURES, tempDir } from '../support/cli.ts';
@@ -196,6 +196,32 @@ describe.skipIf(!REDIS_SERVER_BIN)('a worker takes queued jobs as untrusted inpu
     const r = await attack(altered(() => {}));
     expect(r.state).toBe('completed');
     expect(worker.stderr()).not.toContain(CANARY);
+  });
+});
+
+describe('the coordinator sizes its jobs within what a worker accepts', () => {
+  const run = (real: Partial<JobPayload['run']> = {}) => ({
+    runId: 'r', strategy: { source: 'vopa', builtin: true, digest: `sha256:${'0'.repeat(64)}` }, data: { kind: 'local', location: '/data' },
+    window: { season: 2025, startDay: 20_000, endDay: 20_100, warmupBars: 64 }, fill: 'open', settings: { cash: 1e6, fractional: false, commissionBps: 0, slippageBps: 0 },
+    fingerprint: `sha256:${'0'.repeat(64)}`, save: [], signals: false, engine: { version: '0.1.0', node: 24 }, ...real,
+  }) as JobPayload['run'];
+
+  it('small parameters: the largest chunk; wide ones: as many as fit in the byte limit, every job under it', () => {
+    expect(jobCapacity(run(), [{ lookback: 21, top: 5 }])).toBe(JOB_LIMITS.variants);
+    const text = 'x'.repeat(JOB_LIMITS.text);
+    const wide = Array.from({ length: 1000 }, (_, k) => ({ a: text, b: text, c: text, k }));
+    const fit = jobCapacity(run(), wide);
+    expect(fit).toBeLessThan(JOB_LIMITS.variants);
+    const job = { v: 3, run: run(), plan: `sha256:${'0'.repeat(64)}`, chunk: 99_999, variants: wide.slice(0, fit).map((params, k) => ({ id: 900 + k, params })) };
+    expect(Buffer.byteLength(JSON.stringify(job))).toBeLessThanOrEqual(JOB_LIMITS.bytes);
+    const over = { ...job, variants: wide.slice(0, fit + 1).map((params, k) => ({ id: 900 + k, params })) };
+    expect(Buffer.byteLength(JSON.stringify(over))).toBeGreaterThan(JOB_LIMITS.bytes * 0.99);
+  });
+
+  it('parameters a worker would refuse are exit-2 input on the coordinator, before anything is queued', () => {
+    expect(() => jobCapacity(run(), [{ a: 1 }, { note: 'x'.repeat(JOB_LIMITS.text + 1) }])).toThrow(`variant 2: its parameters cannot be queued: note: Too big: expected string to have <=${JOB_LIMITS.text} characters`);
+    const many = Object.fromEntries(Array.from({ length: JOB_LIMITS.params + 1 }, (_, k) => [`p${k}`, k]));
+    expect(() => jobCapacity(run(), [many])).toThrow(/variant 1: its parameters cannot be queued: more than 64 parameters/);
   });
 });
 
