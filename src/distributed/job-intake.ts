@@ -27,9 +27,9 @@ export class WorkerRefusal extends BacktestError {
   }
 }
 
-/** Why a job's raw payload (JSON text, as stored in Redis) is too large to parse, or undefined. */
-export function oversized(data: string): string | undefined {
-  const bytes = Buffer.byteLength(data);
+/** Why a job's raw payload (JSON text, as stored in Redis; its options too) is too large to parse, or undefined. */
+export function oversized(text: string): string | undefined {
+  const bytes = Buffer.byteLength(text);
   if (bytes <= JOB_LIMITS.bytes) return undefined;
   return `its payload is ${bytes.toLocaleString('en-US')} bytes, above the limit of ${JOB_LIMITS.bytes.toLocaleString('en-US')}`;
 }

@@ -27,7 +27,7 @@ import { PAYLOAD_VERSION, type JobPayload, type RunDescriptor } from './payload.
 export const JOB_LIMITS = {
   /** Variants per job: the coordinator never makes more (chunks.ts). */
   variants: MAX_CHUNK,
-  /** The job's payload as stored in Redis (JSON, bytes): refused before it is parsed. */
+  /** The job's payload and options as stored in Redis (JSON, bytes): refused before they are parsed. */
   bytes: 1024 * 1024,
   /** Parameters per variant. */
   params: 64,
@@ -96,7 +96,8 @@ export function jobCapacity(run: RunDescriptor, variants: readonly Params[]): nu
     widest = Math.max(widest, Buffer.byteLength(JSON.stringify({ id: variants.length, params })) + 1);
   }
   const base = Buffer.byteLength(JSON.stringify({ v: PAYLOAD_VERSION, run, plan: `sha256:${'0'.repeat(64)}`, chunk: 1_000_000, variants: [] }));
-  const fit = Math.floor((JOB_LIMITS.bytes - base) / widest);
+  // The job's options (BullMQ's, a few hundred bytes) count towards the limit too.
+  const fit = Math.floor((JOB_LIMITS.bytes - 4_096 - base) / widest);
   if (fit < 1) throw new UsageError(`a variant's parameters take ${widest.toLocaleString('en-US')} bytes: a queued job holds at most ${JOB_LIMITS.bytes.toLocaleString('en-US')}`, 'E_BAD_PARAM');
   return Math.min(fit, JOB_LIMITS.variants);
 }

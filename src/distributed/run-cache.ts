@@ -39,8 +39,6 @@ import type { RunDescriptor } from './payload.ts';
  * 15 s, in one go would let its job look stalled and run again elsewhere: the result is the same,
  * the work is done twice.)
  */
-export { WorkerRefusal };
-
 export interface RunContext {
   readonly run: RunDescriptor;
   readonly strategy: Strategy;

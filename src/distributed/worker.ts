@@ -109,12 +109,15 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
     }
   };
 
-  /** BullMQ's worker, but a job whose payload is too large is never parsed: it reaches `process_` empty, to be refused. */
+  /**
+   * BullMQ's worker, but a job whose payload (or options) is too large is never parsed: BullMQ has
+   * fetched it as text, and it reaches `process_` empty, to be refused.
+   */
   class GuardedWorker extends Worker<unknown, { bytes: number }> {
     protected override createJob(raw: JobJsonRaw, id: string): Job<unknown, { bytes: number }> {
-      const large = typeof raw.data === 'string' ? oversized(raw.data) : undefined;
+      const large = oversized(`${raw.data ?? ''}${raw.opts ?? ''}`);
       if (!large) return super.createJob(raw, id);
-      const job = super.createJob({ ...raw, data: '{}' }, id);
+      const job = super.createJob({ ...raw, data: '{}', opts: '{}' }, id);
       tooLarge.set(job, large);
       return job;
     }
