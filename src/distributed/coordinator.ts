@@ -78,11 +78,12 @@ const describe = (x: VariantExecution): RunDescriptor => describeRun(x.runId, x.
  */
 function plan(x: VariantExecution, o: QueueExecutorOptions): RunJournal {
   const variants = x.config.variants;
-  const fit = jobCapacity(describe(x), variants);
+  const run = describe(x);
+  const fit = jobCapacity(run, variants);
   if (o.chunkSize !== undefined && o.chunkSize > fit) o.log?.(`--chunk-size ${o.chunkSize}: jobs of at most ${fit} variants (a job holds at most ${JOB_LIMITS.bytes.toLocaleString('en-US')} bytes)`);
   const size = Math.min(fit, o.chunkSize ?? measuredChunkSize(x));
   return RunJournal.create(x.config.outDir, {
-    v: 1, runId: x.runId, digest: planDigest(describe(x), variants), fingerprint: x.fingerprint, variants: variants.length,
+    v: 1, runId: x.runId, digest: planDigest(run, variants), fingerprint: x.fingerprint, variants: variants.length,
     chunkSize: size, chunks: Math.ceil(variants.length / size), queue: o.target.display, createdAt: new Date().toISOString(),
   });
 }

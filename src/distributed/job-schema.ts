@@ -112,12 +112,16 @@ export function firstIssue(error: z.ZodError): string {
 }
 
 /**
- * Untrusted text as it may appear in a message: control characters as `?`, at most 80 characters.
+ * Text read from Redis, fit for a terminal: control characters (escape sequences start with one) as `?`.
  *
- * @example shown('run\u001b]0;x\u0007') // 'run?]0;x?'
+ * @example printable('run\u001b]0;x\u0007') // 'run?]0;x?'
  */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
+
+/** An untrusted value as it may appear in a message: printable, at most 80 characters. */
 export function shown(value: unknown): string {
-  const s = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
-  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  const clean = printable(typeof value === 'string' ? value : JSON.stringify(value) ?? String(value));
   return clean.length > 80 ? `${clean.slice(0, 77)}…` : clean;
 }

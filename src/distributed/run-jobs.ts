@@ -7,6 +7,7 @@ import type { RunJournal } from './journal.ts';
 import { jobId, PAYLOAD_VERSION, type JobPayload, type RunDescriptor } from './payload.ts';
 import type { RedisWatch } from './redis-watch.ts';
 import { RESULT_TTL_S, type ResultStore } from './result-store.ts';
+import { printable } from './job-schema.ts';
 import { decodeChunk } from './wire.ts';
 
 /**
@@ -88,7 +89,8 @@ export async function settle(c: RunJobs, r: ChunkRange, status: ChunkState, sign
   if (status !== 'completed' && status !== 'failed') return false;
   if (status === 'failed') {
     const job = await watch.call(queue.getJob(id), signal);
-    throw new BacktestError('E_QUEUE_JOB', `job ${id} (variants ${r.from + 1}–${r.to}) failed: ${job?.failedReason ? firstLine(job.failedReason) : 'no reason given'}`);
+    // The reason is a worker's message, read from Redis: printed without its control characters.
+    throw new BacktestError('E_QUEUE_JOB', `job ${id} (variants ${r.from + 1}–${r.to}) failed: ${job?.failedReason ? printable(firstLine(job.failedReason)) : 'no reason given'}`);
   }
   const text = await watch.call(c.results.get(id), signal);
   if (text === null) {

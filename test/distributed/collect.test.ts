@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Queue, Worker } from 'bullmq';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../../src/distributed/collect.ts';
@@ -26,7 +26,7 @@ if (!REDIS_SERVER_BIN) console.warn(NO_REDIS_MESSAGE);
  * process that finishes a chunk (its result beside the job, as `backtest worker` does) once allowed.
  * The test plays BullMQ's QueueEvents, so it decides when an event arrives.
  */
-async function twoChunkRun(redis: RedisServer, db: number, o: { outageMs?: number; plans?: readonly string[] } = {}) {
+async function twoChunkRun(redis: RedisServer, db: number, o: { outageMs?: number; plans?: readonly string[]; failWith?: string } = {}) {
   const plan = `sha256:${'c'.repeat(64)}`;
   const target = parseQueueUrl(redis.url(db));
   const runId = `20260101T000000Z-race-${db}`;
@@ -50,6 +50,7 @@ async function twoChunkRun(redis: RedisServer, db: number, o: { outageMs?: numbe
       if (closing) throw new Error('closing');
       await new Promise((r) => setTimeout(r, 20));
     }
+    if (o.failWith) throw new UnrecoverableError(o.failWith);
     await results.put(`${job.queueQualifiedName}:${job.id}`, job.id!, result(Number(job.id!.slice(-5))));
     return { bytes: 1 };
   }, { connection: target.connection(), concurrency: 2 });
@@ -61,7 +62,7 @@ async function twoChunkRun(redis: RedisServer, db: number, o: { outageMs?: numbe
     async finish(k: number) {
       allowed.add(jobId(runId, k));
       if (!(await queue.getJob(jobId(runId, k)))) await queue.add('chunk', {}, { jobId: jobId(runId, k) });
-      while ((await queue.getJobState(jobId(runId, k))) !== 'completed') await new Promise((r) => setTimeout(r, 20));
+      while (!['completed', 'failed'].includes(await queue.getJobState(jobId(runId, k)))) await new Promise((r) => setTimeout(r, 20));
     },
     collect: () => collect(c, events as never, pending, { started: performance.now(), timing: { overheadMs: 0 }, log, display: target.display, workerCommand: 'backtest worker' }),
     async close() {
@@ -127,6 +128,18 @@ describe.skipIf(!REDIS_SERVER_BIN)('the coordinator collecting chunks (real redi
     }
     expect(run.c.journal.done()).toEqual([]);
     expect(run.c.state.outcomes.size).toBe(0);
+  });
+
+  it('a job\'s failure reason (text in Redis, which anyone with access can write) is printed without control characters', async () => {
+    const run = await twoChunkRun(redis, 4, { failWith: 'worker x refuses run y: \u001b]0;owned\u0007\u001b[2Jgone' });
+    try {
+      await run.finish(0);
+      const failure = await run.collect().then(() => undefined, (err: unknown) => err);
+      expect((failure as BacktestError).code).toBe('E_QUEUE_JOB');
+      expect((failure as Error).message).toBe(`job ${jobId(run.runId, 0)} (variants 1–1) failed: worker x refuses run y: ?]0;owned??[2Jgone`);
+    } finally {
+      await run.close();
+    }
   });
 
   it('tells Redis trouble from other errors, with the errors ioredis and Node really raise', async () => {
