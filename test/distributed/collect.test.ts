@@ -35,10 +35,11 @@ async function twoChunkRun(redis: RedisServer, db: number, o: { outageMs?: numbe
   const log = (line: string) => lines.push(line);
   const queue = new Queue(QUEUE_NAME, { connection: target.connection() });
   const results = new ResultStore(target);
-  const watch = new RedisWatch({ display: target.display, outageMs: o.outageMs ?? 30_000, signal: undefined, log });
+  // The outage clock starts with the watch: a fresh one for the collection (as the coordinator makes it), not at set-up.
+  const watch = () => new RedisWatch({ display: target.display, outageMs: o.outageMs ?? 30_000, signal: undefined, log });
   const out = tempDir();
   const journal = RunJournal.create(out, { v: 1, runId, digest: plan, fingerprint: 'sha256:y', variants: 2, chunkSize: 1, chunks: 2, queue: target.display, createdAt: new Date().toISOString() });
-  const c: RunJobs = { queue, results, watch, run: { runId } as unknown as RunDescriptor, plan, x, journal, state: new Collected(x) };
+  const c: RunJobs = { queue, results, watch: watch(), run: { runId } as unknown as RunDescriptor, plan, x, journal, state: new Collected(x) };
   const allowed = new Set<string>();
   let closing = false;
   const result = (chunk: number): string => {
@@ -64,7 +65,7 @@ async function twoChunkRun(redis: RedisServer, db: number, o: { outageMs?: numbe
       if (!(await queue.getJob(jobId(runId, k)))) await queue.add('chunk', {}, { jobId: jobId(runId, k) });
       while (!['completed', 'failed'].includes(await queue.getJobState(jobId(runId, k)))) await new Promise((r) => setTimeout(r, 20));
     },
-    collect: () => collect(c, events as never, pending, { started: performance.now(), timing: { overheadMs: 0 }, log, display: target.display, workerCommand: 'backtest worker' }),
+    collect: () => collect({ ...c, watch: watch() }, events as never, pending, { started: performance.now(), timing: { overheadMs: 0 }, log, display: target.display, workerCommand: 'backtest worker' }),
     async close() {
       closing = true;
       await worker.close();
@@ -103,7 +104,7 @@ describe.skipIf(!REDIS_SERVER_BIN)('the coordinator collecting chunks (real redi
   });
 
   it('a failure that is not Redis (the journal cannot be written) stops the run as what it is, not as an outage', async () => {
-    const run = await twoChunkRun(redis, 1, { outageMs: 2_000 });
+    const run = await twoChunkRun(redis, 1, { outageMs: 5_000 }); // above the 2 s between sweeps: an idle wait is no outage
     try {
       await run.finish(0);
       rmSync(run.c.journal.dir, { recursive: true }); // e.g. a cleaner took the folder
