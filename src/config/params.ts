@@ -32,27 +32,40 @@ export function checkParamKey(strategy: Strategy, key: string, option = '--param
 /** Parses one value for a parameter. */
 export function parseParamValue(strategy: Strategy, key: string, text: string, option = '--param'): number | string | boolean {
   const spec = checkParamKey(strategy, key, option);
+  let value: unknown = text;
+  if (spec.type === 'int' || spec.type === 'number') value = text === '' ? NaN : Number(text);
+  else if (spec.type === 'boolean' && ['true', '1', 'yes'].includes(text.toLowerCase())) value = true;
+  else if (spec.type === 'boolean' && ['false', '0', 'no'].includes(text.toLowerCase())) value = false;
+  return checked(spec, key, value, text, option);
+}
+
+/**
+ * Checks a value that arrives typed (a queued job's parameters, from JSON) against the parameter's
+ * spec exactly as `parseParamValue` checks a typed-in one: its type, then range or choices.
+ */
+export function checkParamValue(strategy: Strategy, key: string, value: unknown, option = '--param'): number | string | boolean {
+  return checked(checkParamKey(strategy, key, option), key, value, String(value), option);
+}
+
+function checked(spec: ParamSpec, key: string, value: unknown, text: string, option: string): number | string | boolean {
   const bad = (what: string): never => {
     throw new UsageError(`${option} ${key}=${text}: ${key} must be ${what}`, 'E_BAD_PARAM');
   };
   switch (spec.type) {
     case 'int':
     case 'number': {
-      const value = text === '' ? NaN : Number(text);
-      if (!Number.isFinite(value)) bad(spec.type === 'int' ? 'an integer' : 'a number');
+      if (typeof value !== 'number' || !Number.isFinite(value)) return bad(spec.type === 'int' ? 'an integer' : 'a number');
       if (spec.type === 'int' && !Number.isInteger(value)) bad('an integer');
       if (spec.min !== undefined && value < spec.min) bad(`at least ${spec.min}`);
       if (spec.max !== undefined && value > spec.max) bad(`at most ${spec.max}`);
       return value;
     }
     case 'boolean':
-      if (['true', '1', 'yes'].includes(text.toLowerCase())) return true;
-      if (['false', '0', 'no'].includes(text.toLowerCase())) return false;
-      return bad('true or false');
+      return typeof value === 'boolean' ? value : bad('true or false');
     case 'enum':
-      return spec.values.includes(text) ? text : bad(`one of ${spec.values.join(', ')}`);
+      return typeof value === 'string' && spec.values.includes(value) ? value : bad(`one of ${spec.values.join(', ')}`);
     case 'string':
-      return text;
+      return typeof value === 'string' ? value : bad('a text');
   }
 }
 

@@ -22,6 +22,8 @@ export interface ThreadRun extends Omit<SharedRun, 'factors'> {
 
 export interface ChunkTask {
   readonly chunk: number;
+  /** The job's plan digest, returned with the result. */
+  readonly plan: string;
   readonly variants: NumberedVariants;
   /** Factors of the run the worker holds (computed by its threads for earlier chunks), by key. */
   readonly factors: ReadonlyArray<readonly [string, Float64Array]>;
@@ -43,6 +45,6 @@ export default async function simulateChunk(task: ChunkTask): Promise<ChunkDone>
   const known = new Set([...simulation.factors.entries()].map(([key]) => key));
   const started = performance.now();
   const outcomes = await simulation.simulate(task.variants, (o) => wireOutcome(o, ship));
-  const result: ChunkResult = { v: WIRE_VERSION, runId: run.runId, chunk: task.chunk, worker: run.worker, ms: Math.round(performance.now() - started), outcomes };
+  const result: ChunkResult = { v: WIRE_VERSION, runId: run.runId, plan: task.plan, chunk: task.chunk, worker: run.worker, ms: Math.round(performance.now() - started), outcomes };
   return { text: encodeWire(result), factors: [...simulation.factors.entries()].filter(([key]) => !known.has(key)) };
 }

@@ -3,14 +3,17 @@ import type { VariantExecution, VariantExecutor } from '../variants/types.ts';
 import { BacktestError, DataError, firstLine, UsageError } from '../errors.ts';
 import type { VariantRunResult } from '../variants/types.ts';
 import { chunkRanges, type ChunkRange } from './chunks.ts';
+import { collect } from './collect.ts';
 import { Collected } from './collected.ts';
 import { RunJournal } from './journal.ts';
+import { jobCapacity, JOB_LIMITS } from './job-schema.ts';
 import { describeRun, jobId, planDigest, QUEUE_NAME, type RunDescriptor } from './payload.ts';
 import { measuredChunkSize } from './probe.ts';
 import type { QueueTarget } from './queue-url.ts';
 import { outageMs, RedisWatch, Stopped } from './redis-watch.ts';
 import { ResultStore } from './result-store.ts';
-import { enqueue, forget, jobStates, settle, withdraw, type RunJobs } from './run-jobs.ts';
+import { claimRun, releaseRun } from './run-claim.ts';
+import { forget, withdraw, type RunJobs } from './run-jobs.ts';
 import { decodeChunk } from './wire.ts';
 
 /**
@@ -21,12 +24,15 @@ import { decodeChunk } from './wire.ts';
  *    job exists. `--resume` reads them back instead, checks that nothing changed, takes the chunks
  *    the journal holds (a file that does not read back is run again), and clears what Redis still
  *    holds of them.
- * 2. Enqueue every chunk not in the journal, with a deterministic job id (run id + chunk): a
+ * 2. Claim the run id in Redis (run-claim.ts): a fresh run whose id another run holds, or whose
+ *    chunks already have jobs or results there, queues nothing and stops.
+ * 3. Enqueue every chunk not in the journal, with a deterministic job id (run id + chunk): a
  *    chunk already queued, running or finished in Redis is left as it is; a failed one is re-added.
- * 3. Collect: on each `completed` event (and a sweep of the pending chunks every few seconds, in
+ *    Each job carries the run's plan digest, and each result must bring it back.
+ * 4. Collect: on each `completed` event (and a sweep of the pending chunks every few seconds, in
  *    case an event was missed) the chunk's result is checked (exactly its variants), written to the
  *    journal, and only then removed from Redis.
- * 4. A chunk that failed for good (a worker refused it, a variant threw, it stalled too often) or a
+ * 5. A chunk that failed for good (a worker refused it, a variant threw, it stalled too often) or a
  *    result that does not check stops the run with its message; so does a Redis that stays away
  *    (E_QUEUE_UNREACHABLE, after BACKTEST_QUEUE_OUTAGE_MS). Ctrl-C stops waiting. Either way,
  *    chunks not yet started are taken off the queue (the fleet stops working on the run), chunks
@@ -48,10 +54,6 @@ export interface QueueRun {
   finish(outDir: string, runId: string, status: 'complete' | 'partial'): void;
 }
 
-/** Milliseconds between sweeps of the pending chunks' states (events usually come first). */
-const SWEEP_MS = 2_000;
-/** Nothing collected and nothing running after this long: say so once (a run without workers waits). */
-const IDLE_NOTICE_MS = 15_000;
 /** The time allowed for closing the Redis clients. */
 const CLOSE_MS = 5_000;
 
@@ -70,12 +72,18 @@ export function queueExecutor(o: QueueExecutorOptions): QueueRun {
 
 const describe = (x: VariantExecution): RunDescriptor => describeRun(x.runId, x.config, x.window, x.settings, x.fingerprint, x.source.location);
 
-/** A fresh run's journal: its plan, with the chunk size measured here (or `--chunk-size`). */
+/**
+ * A fresh run's journal: its plan, with the chunk size measured here (or `--chunk-size`), within
+ * what a worker accepts of one job (job-schema.ts).
+ */
 function plan(x: VariantExecution, o: QueueExecutorOptions): RunJournal {
   const variants = x.config.variants;
-  const size = o.chunkSize ?? measuredChunkSize(x);
+  const run = describe(x);
+  const fit = jobCapacity(run, variants);
+  if (o.chunkSize !== undefined && o.chunkSize > fit) o.log?.(`--chunk-size ${o.chunkSize}: jobs of at most ${fit} variants (a job holds at most ${JOB_LIMITS.bytes.toLocaleString('en-US')} bytes)`);
+  const size = Math.min(fit, o.chunkSize ?? measuredChunkSize(x));
   return RunJournal.create(x.config.outDir, {
-    v: 1, runId: x.runId, digest: planDigest(describe(x), variants), fingerprint: x.fingerprint, variants: variants.length,
+    v: 1, runId: x.runId, digest: planDigest(run, variants), fingerprint: x.fingerprint, variants: variants.length,
     chunkSize: size, chunks: Math.ceil(variants.length / size), queue: o.target.display, createdAt: new Date().toISOString(),
   });
 }
@@ -98,7 +106,7 @@ function readJournal(journal: RunJournal, ranges: readonly ChunkRange[], state: 
     try {
       const range = ranges[k];
       if (!range) throw new Error(`the run has ${ranges.length} chunks`);
-      state.add(decodeChunk(journal.read(k), runId, range), true);
+      state.add(decodeChunk(journal.read(k), runId, journal.meta.digest, range), true);
     } catch (err) {
       log?.(`warning: journal ${journal.dir}: chunk ${k} cannot be read back (${firstLine(err)}); it runs again`);
     }
@@ -113,9 +121,11 @@ async function coordinate(x: VariantExecution, o: QueueExecutorOptions, journal:
   readJournal(journal, ranges, state, x.runId, o.log);
   x.progress?.(state.outcomes.size, variants.length);
   const pending = new Map(ranges.filter((r) => !state.chunks.has(r.chunk)).map((r) => [jobId(x.runId, r.chunk), r]));
+  // A strategy file runs only on workers started with it (allowed-strategies.ts).
+  const workerCommand = `backtest worker --queue ${o.target.display}${x.config.strategy.builtin ? '' : ` --strategy ${x.config.strategy.source}`}`;
   o.log?.(
     `queue ${o.target.display}: run ${x.runId}, ${variants.length} variant(s) in ${ranges.length} job(s) of ≤ ${journal.meta.chunkSize}` +
-      `${state.chunks.size ? ` (${state.chunks.size} already done)` : ''}; workers: backtest worker --queue ${o.target.display}`,
+      `${state.chunks.size ? ` (${state.chunks.size} already done)` : ''}; workers: ${workerCommand}`,
   );
 
   const watch = new RedisWatch({ display: o.target.display, outageMs: outageMs(), signal: x.signal, log: o.log ?? (() => {}) });
@@ -123,18 +133,26 @@ async function coordinate(x: VariantExecution, o: QueueExecutorOptions, journal:
   const events = new QueueEvents(QUEUE_NAME, { connection: o.target.connection() });
   queue.on('error', watch.onError);
   events.on('error', watch.onError);
-  const c: RunJobs = { queue, results: new ResultStore(o.target, watch.onError), watch, run: describe(x), x, journal, state };
+  const c: RunJobs = { queue, results: new ResultStore(o.target, watch.onError), watch, run: describe(x), plan: journal.meta.digest, x, journal, state };
   const timing = { overheadMs: 0 };
   let failure: unknown;
+  // Until the run holds its id, the jobs under it may be another run's: nothing is withdrawn.
+  let claimed = false;
   try {
     await watch.call(events.waitUntilReady());
+    await claimRun(c, [...pending.keys()], Boolean(o.resume));
+    claimed = true;
     if (state.chunks.size) await forget(c, state.chunks);
-    await collect(c, events, pending, { started, timing, log: o.log, display: o.target.display });
+    await collect(c, events, pending, { started, timing, log: o.log, display: o.target.display, workerCommand });
+    if (!pending.size) await releaseRun(c);
   } catch (err) {
     failure = err;
   }
   const unreachable = failure instanceof BacktestError && failure.code === 'E_QUEUE_UNREACHABLE';
-  if (failure && !(failure instanceof Stopped)) {
+  if (!claimed) {
+    // Nothing was queued: a fresh run leaves nothing to resume.
+    if (!o.resume) journal.remove();
+  } else if (failure && !(failure instanceof Stopped)) {
     if (!unreachable) await withdraw(c, pending, false);
   } else if (x.signal?.aborted) {
     // Interrupted: what finished meanwhile still goes into the partial folder.
@@ -163,74 +181,6 @@ async function coordinate(x: VariantExecution, o: QueueExecutorOptions, journal:
       workers: [...state.workers.entries()].map(([name, w]) => ({ name, threads: w.threads, chunks: w.chunks, variants: w.variants, busy_ms: Math.round(w.ms) })),
     },
   };
-}
-
-interface Collecting {
-  readonly started: number;
-  readonly timing: { overheadMs: number };
-  readonly log: ((line: string) => void) | undefined;
-  readonly display: string;
-}
-
-/**
- * Queues the pending chunks and collects them as they finish, until none is pending or Ctrl-C. A
- * Redis command that fails is tried again at the next sweep, until the outage deadline.
- */
-async function collect(c: RunJobs, events: QueueEvents, pending: Map<string, ChunkRange>, k: Collecting): Promise<void> {
-  const { x, state, watch } = c;
-  const ready = new Set<string>();
-  let wake = () => {};
-  const notify = ({ jobId: id }: { jobId: string }) => {
-    if (!pending.has(id)) return;
-    ready.add(id);
-    wake();
-  };
-  events.on('completed', notify);
-  events.on('failed', notify);
-  const onAbort = () => wake();
-  x.signal?.addEventListener('abort', onAbort);
-  try {
-    let t = performance.now();
-    await enqueue(c, [...pending.values()]);
-    k.timing.overheadMs += performance.now() - t;
-    let lastSweep = performance.now();
-    let idleNoticed = false;
-    while (pending.size && !x.signal?.aborted) {
-      const sweep = performance.now() - lastSweep >= SWEEP_MS;
-      const ids = sweep ? [...pending.keys()] : [...ready];
-      ready.clear();
-      if (sweep) lastSweep = performance.now();
-      try {
-        if (sweep && !idleNoticed && performance.now() - k.started > IDLE_NOTICE_MS && state.chunks.size === state.fromJournal) {
-          idleNoticed = true;
-          if ((await watch.call(c.queue.getActiveCount())) === 0) k.log?.(`queue ${k.display}: no worker has taken a job yet; start one with: backtest worker --queue ${k.display}`);
-        }
-        t = performance.now();
-        const states = await jobStates(c, ids);
-        for (let i = 0; i < ids.length; i++) {
-          if (await settle(c, pending.get(ids[i]!)!, states[i]!)) {
-            pending.delete(ids[i]!);
-            x.progress?.(state.outcomes.size, x.config.variants.length);
-          }
-        }
-        k.timing.overheadMs += performance.now() - t;
-      } catch (err) {
-        if (err instanceof BacktestError || err instanceof Stopped) throw err;
-        watch.failed(err); // Redis trouble: noted, and E_QUEUE_UNREACHABLE once it lasts
-        lastSweep = 0; // events may have been missed meanwhile: sweep after the pause
-      }
-      if (!pending.size || ready.size) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, SWEEP_MS);
-        wake = () => { clearTimeout(timer); resolve(); };
-      });
-      wake = () => {};
-    }
-  } finally {
-    x.signal?.removeEventListener('abort', onAbort);
-    events.off('completed', notify);
-    events.off('failed', notify);
-  }
 }
 
 /**

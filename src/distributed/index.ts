@@ -3,6 +3,7 @@
  * a BullMQ queue in Redis, and workers (`backtest worker --queue URL`) on any number of machines
  * simulate them with the local engine and send the results back.
  */
+export { AllowedStrategies } from './allowed-strategies.ts';
 export { queueExecutor, type QueueExecutorOptions, type QueueRun } from './coordinator.ts';
 export { RunJournal } from './journal.ts';
 export { resumeRunId } from './resume.ts';

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../errors.ts';
+import { BacktestError, UsageError } from '../errors.ts';
 
 /**
  * The coordinator's record of a distributed run, on its own disk: `<out>/.<run-id>.queue/`.
@@ -38,9 +38,16 @@ export class RunJournal {
     return join(outDir, `.${runId}.queue`);
   }
 
+  /** A fresh run's journal; a folder already there is another run's with the same id, and is left alone. */
   static create(outDir: string, meta: JournalMeta): RunJournal {
     const dir = RunJournal.folder(outDir, meta.runId);
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(outDir, { recursive: true });
+    try {
+      mkdirSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      throw new BacktestError('E_QUEUE_RUN_ID', `run ${meta.runId}: a queue journal of a run with this id is already at ${dir}; start the run again (it gets a new id)`);
+    }
     atomicWrite(join(dir, 'run.json'), `${JSON.stringify(meta, null, 2)}\n`);
     return new RunJournal(dir, meta);
   }

@@ -36,11 +36,16 @@ export interface RunDescriptor {
 }
 
 /** The job payload's version: a worker refuses a payload of another (an older or newer coordinator). */
-export const PAYLOAD_VERSION = 2;
+export const PAYLOAD_VERSION = 3;
 
 export interface JobPayload {
   readonly v: typeof PAYLOAD_VERSION;
   readonly run: RunDescriptor;
+  /**
+   * The run's plan digest (`planDigest`: strategy, window, settings, variants…): the worker returns it
+   * with the chunk's result, and the coordinator takes only results of its own plan.
+   */
+  readonly plan: string;
   readonly chunk: number;
   /** The chunk's variants: ids (1-based, the run's order) and resolved parameters. */
   readonly variants: NumberedVariants;

@@ -33,6 +33,27 @@ export class ErrorLines {
   }
 }
 
+/** Socket errors (Node's `code`) that mean the connection to Redis failed or was cut. */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENETUNREACH', 'ENETDOWN', 'ENETRESET']);
+/** ioredis's errors (redis-errors' classes and its own), and BullMQ's closed connection. */
+const REDIS_ERROR_NAMES = new Set(['RedisError', 'ReplyError', 'AbortError', 'InterruptError', 'ParserError', 'MaxRetriesPerRequestError', 'ClusterAllFailedError', 'ConnectionClosedError']);
+
+/**
+ * True when a failed Redis command failed because of Redis — the connection (refused, cut, timed
+ * out, closed, retries exhausted) or the server (an error reply, e.g. LOADING after a restart) —
+ * and trying again later may work. Anything else (a TypeError, a file the journal cannot write) is
+ * not Redis trouble and must not be reported as such.
+ */
+export function isRedisTrouble(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+  for (let proto: object | null = Object.getPrototypeOf(err); proto && proto !== Error.prototype; proto = Object.getPrototypeOf(proto)) {
+    if (REDIS_ERROR_NAMES.has(proto.constructor.name)) return true;
+  }
+  return /^Connection is closed\.?$|^Stream isn't writeable/.test(err.message);
+}
+
 /** Ctrl-C (or a stop budget) ended a wait on Redis: the caller stops, keeping what it has. */
 export class Stopped extends Error {
   constructor() {
@@ -54,7 +75,8 @@ export class RedisWatch {
   private lastError: string | undefined;
   private downSince: number | undefined;
   private readonly lines: ErrorLines;
-  private readonly display: string;
+  /** The queue, for messages: redis://host:port/db. */
+  readonly display: string;
   private readonly outageMs: number;
   private readonly signal: AbortSignal | undefined;
 

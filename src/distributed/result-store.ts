@@ -14,6 +14,8 @@ import type { QueueTarget } from './queue-url.ts';
  * - The coordinator deletes the string once the result is in its journal (after removing the job),
  *   and a resumed run deletes those of chunks already in its journal (a coordinator that crashed
  *   between the two); an expiry bounds what a coordinator that never comes back leaves behind.
+ * - The run's claim on its id lives here too: `backtest:run:<run-id>` holds the run's plan digest
+ *   while the run is unfinished (see run-claim.ts).
  * - Commands retry through about 20 reconnections (ioredis's default, some 30 s), then fail: a
  *   worker's job is then retried by BullMQ, and the coordinator gives up on a Redis that stays away.
  */
@@ -25,7 +27,19 @@ const PUT_WHILE_JOB_EXISTS = `if redis.call('EXISTS', KEYS[1]) == 1 then
 end
 return 0`;
 
-/** Chunk results by job id, in the queue's Redis. */
+/** Sets the claim if it is free (1), else returns the plan that holds it (its expiry renewed when it is ARGV[1]). */
+const CLAIM = `local held = redis.call('GET', KEYS[1])
+if not held then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+  return 1
+end
+if held == ARGV[1] then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+return held`;
+
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/** Chunk results by job id, and runs' claims on their ids, in the queue's Redis. */
 export class ResultStore {
   private readonly redis: Redis;
 
@@ -52,6 +66,26 @@ export class ResultStore {
 
   async delete(...jobIds: string[]): Promise<void> {
     if (jobIds.length) await this.redis.del(...jobIds.map(ResultStore.key));
+  }
+
+  /** How many of these jobs have a result waiting. */
+  async held(...jobIds: string[]): Promise<number> {
+    return jobIds.length ? this.redis.exists(...jobIds.map(ResultStore.key)) : 0;
+  }
+
+  static claimKey(runId: string): string {
+    return `backtest:run:${runId}`;
+  }
+
+  /** Claims a run id for a plan: true when this call set the claim, else the plan that holds it (this plan's own claim is renewed). */
+  async claim(runId: string, plan: string): Promise<true | string> {
+    const held = (await this.redis.eval(CLAIM, 1, ResultStore.claimKey(runId), plan, RESULT_TTL_S)) as number | string;
+    return held === 1 ? true : String(held);
+  }
+
+  /** Drops a run's claim, if this plan holds it. */
+  async release(runId: string, plan: string): Promise<void> {
+    await this.redis.eval(RELEASE, 1, ResultStore.claimKey(runId), plan);
   }
 
   /** True while the connection to Redis is up. */

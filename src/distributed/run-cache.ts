@@ -1,17 +1,19 @@
+import { createHash } from 'node:crypto';
 import { Piscina } from 'piscina';
 import { runSetup } from '../strategy/setup.ts';
-import { BacktestError, isUsageError } from '../errors.ts';
-import { engineVersion } from '../util/versions.ts';
+import { isUsageError } from '../errors.ts';
+import type { Panel } from '../panel/panel.ts';
 import { fingerprintPanelYielding } from '../panel/fingerprint.ts';
 import { LocalSource } from '../source/local/local-source.ts';
 import { SupabaseSource } from '../source/supabase/supabase-source.ts';
 import type { DataSource } from '../source/types.ts';
 import { planSchedule } from '../runner/schedule.ts';
-import { loadStrategy } from '../strategy/registry.ts';
 import type { Strategy } from '../strategy/types.ts';
 import type { SupabaseRest } from '../supabase/index.ts';
+import { StrategyNotAllowed, type AllowedStrategies } from './allowed-strategies.ts';
 import type { ChunkDone, ChunkTask, ThreadRun } from './chunk-thread.ts';
-import { strategyDigest, type RunDescriptor } from './payload.ts';
+import { WorkerRefusal } from './job-intake.ts';
+import type { RunDescriptor } from './payload.ts';
 
 /**
  * A worker's runs: each run's window is loaded once per worker process, on its first job, and
@@ -19,14 +21,17 @@ import { strategyDigest, type RunDescriptor } from './payload.ts';
  * its threads computed so far (shared memory), the strategy and its setup data, and a pool of
  * threads that hold them.
  *
- * 0. The run's coordinator must run the same vopa-backtest version on the same Node major, or the
- *    run is refused (the same inputs through other code would give other numbers).
- * 1. The strategy must be on this machine (a built-in, or the same path) with the same content
- *    (sha256 of the file), or the run is refused.
+ * 0. The run's descriptor was checked with its job (job-intake.ts: its shape, and the same
+ *    vopa-backtest version on the same Node major as this worker's).
+ * 1. The strategy must be one this worker runs — a built-in, or a file given with `--strategy` —
+ *    with the same content (sha256 of the file), or the run is refused (allowed-strategies.ts: the
+ *    run's path is compared with the list, never opened).
  * 2. The window is read from this worker's data: its `--data` folder, or Supabase with its own
  *    credentials; a read that fails on the data themselves (no such season) is a refusal too.
  * 3. The panel's fingerprint must equal the coordinator's, or the run is refused with both.
  * 4. A refusal is remembered: the run's later jobs are refused at once, without reading again.
+ * Runs are told apart by their id and a digest of their whole descriptor, so a job that reuses a
+ * run's id with other settings (or another strategy) never shares that run's context or refusal.
  * At most two runs are kept (more while their jobs run); an older idle one's threads are stopped.
  *
  * The load runs on the worker's main thread, but in steps: the window arrives in chunks (DuckDB) or
@@ -35,15 +40,11 @@ import { strategyDigest, type RunDescriptor } from './payload.ts';
  * 15 s, in one go would let its job look stalled and run again elsewhere: the result is the same,
  * the work is done twice.)
  */
-export class WorkerRefusal extends BacktestError {
-  constructor(message: string) {
-    super('E_QUEUE_REFUSED', message);
-  }
-}
-
 export interface RunContext {
   readonly run: RunDescriptor;
   readonly strategy: Strategy;
+  /** The run's window (shared memory), for the checks of each job's variants. */
+  readonly panel: Panel;
   /** Factor values the pool's threads computed so far (shared memory), by key. */
   readonly factors: Map<string, Float64Array>;
   readonly pool: Piscina<ChunkTask, ChunkDone>;
@@ -55,6 +56,8 @@ export interface WorkerData {
   readonly threads: number;
   /** The local data folder (`--data`). */
   readonly dataDir: string;
+  /** The strategies this worker runs (`--strategy`, and the built-ins). */
+  readonly strategies: AllowedStrategies;
   /** This worker's Supabase client, when its environment configures one (else a message saying why not). */
   readonly supabase: () => SupabaseRest | string;
   readonly log: (line: string) => void;
@@ -74,24 +77,25 @@ export class RunCache {
 
   /** Runs `work` with the run's context; a run is never dropped while one of its jobs runs. */
   async use<T>(run: RunDescriptor, work: (ctx: RunContext) => Promise<T>): Promise<T> {
-    this.busy.set(run.runId, (this.busy.get(run.runId) ?? 0) + 1);
+    const key = `${run.runId} ${createHash('sha256').update(JSON.stringify(run)).digest('hex')}`;
+    this.busy.set(key, (this.busy.get(key) ?? 0) + 1);
     try {
-      return await work(await this.get(run));
+      return await work(await this.get(key, run));
     } finally {
-      this.busy.set(run.runId, this.busy.get(run.runId)! - 1);
+      this.busy.set(key, this.busy.get(key)! - 1);
     }
   }
 
-  private get(run: RunDescriptor): Promise<RunContext> {
-    let ctx = this.runs.get(run.runId);
+  private get(key: string, run: RunDescriptor): Promise<RunContext> {
+    let ctx = this.runs.get(key);
     if (!ctx) {
       ctx = this.load(run);
       // Transient failures are forgotten (the job is retried); refusals are kept.
-      ctx.catch((err) => { if (!(err instanceof WorkerRefusal)) this.runs.delete(run.runId); });
-      this.runs.set(run.runId, ctx);
+      ctx.catch((err) => { if (!(err instanceof WorkerRefusal)) this.runs.delete(key); });
+      this.runs.set(key, ctx);
       for (const [id, old] of this.runs) {
         if (this.runs.size <= KEEP) break;
-        if (id === run.runId || this.busy.get(id)) continue;
+        if (id === key || this.busy.get(id)) continue;
         this.runs.delete(id);
         this.busy.delete(id);
         void old.then((c) => c.pool.destroy(), () => {});
@@ -108,18 +112,15 @@ export class RunCache {
 
   private async load(run: RunDescriptor): Promise<RunContext> {
     const refuse = (why: string) => new WorkerRefusal(`worker ${this.w.name} refuses run ${run.runId}: ${why}`);
-    const mine = engineVersion();
-    if (run.engine.version !== mine.version || run.engine.node !== mine.node) {
-      throw refuse(`it runs vopa-backtest ${mine.version} on Node ${mine.node}, the coordinator vopa-backtest ${run.engine.version} on Node ${run.engine.node}; run the same version on every machine`);
-    }
-    let strategy: Strategy;
+    let strategy: Strategy, strategySource: string;
     try {
-      strategy = (await loadStrategy(run.strategy.source)).strategy;
+      const found = await this.w.strategies.resolve(run.strategy);
+      strategy = found.strategy;
+      strategySource = found.allowed.source;
     } catch (err) {
-      throw refuse(`${(err as Error).message} (a strategy file must be at the same path on every worker)`);
+      if (err instanceof StrategyNotAllowed || isUsageError(err)) throw refuse((err as Error).message);
+      throw err;
     }
-    const digest = strategyDigest(run.strategy);
-    if (digest !== run.strategy.digest) throw refuse(`its copy of strategy ${run.strategy.source} differs from the coordinator's (${digest}, the run's ${run.strategy.digest})`);
 
     let source: DataSource;
     let location: string;
@@ -155,7 +156,7 @@ export class RunCache {
     }
     const setupData = await runSetup(strategy, panel, supabase, []);
     const data: ThreadRun = {
-      runId: run.runId, panel, strategySource: run.strategy.source,
+      runId: run.runId, panel, strategySource,
       schedule: planSchedule(panel, run.window.startDay, run.window.endDay, run.window.warmupBars - 1, run.fill), settings: run.settings, setupData, save: run.save, signals: run.signals, worker: { name: this.w.name, threads: this.w.threads },
     };
     const pool = new Piscina<ChunkTask, ChunkDone>({
@@ -166,6 +167,6 @@ export class RunCache {
       idleTimeout: 60_000,
     });
     this.w.log(`run ${run.runId}: ${panel.symbols.length} symbols × ${panel.dates.length} bars from ${location}, fingerprint matches`);
-    return { run, strategy, factors: new Map(), pool };
+    return { run, strategy, panel, factors: new Map(), pool };
   }
 }

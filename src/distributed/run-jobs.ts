@@ -7,6 +7,7 @@ import type { RunJournal } from './journal.ts';
 import { jobId, PAYLOAD_VERSION, type JobPayload, type RunDescriptor } from './payload.ts';
 import type { RedisWatch } from './redis-watch.ts';
 import { RESULT_TTL_S, type ResultStore } from './result-store.ts';
+import { printable } from './job-schema.ts';
 import { decodeChunk } from './wire.ts';
 
 /**
@@ -19,6 +20,8 @@ export interface RunJobs {
   readonly results: ResultStore;
   readonly watch: RedisWatch;
   readonly run: RunDescriptor;
+  /** The run's plan digest: in every job, checked in every result. */
+  readonly plan: string;
   readonly x: VariantExecution;
   readonly journal: RunJournal;
   readonly state: Collected;
@@ -45,7 +48,7 @@ const jobOptions = (id: string): JobsOptions => ({
 });
 
 function payload(c: RunJobs, r: ChunkRange): JobPayload {
-  return { v: PAYLOAD_VERSION, run: c.run, chunk: r.chunk, variants: c.x.config.variants.slice(r.from, r.to).map((params, k) => ({ id: r.from + k + 1, params })) };
+  return { v: PAYLOAD_VERSION, run: c.run, plan: c.plan, chunk: r.chunk, variants: c.x.config.variants.slice(r.from, r.to).map((params, k) => ({ id: r.from + k + 1, params })) };
 }
 
 /** The states of jobs, in order (lookups pipelined on one connection, a batch at a time). */
@@ -86,7 +89,8 @@ export async function settle(c: RunJobs, r: ChunkRange, status: ChunkState, sign
   if (status !== 'completed' && status !== 'failed') return false;
   if (status === 'failed') {
     const job = await watch.call(queue.getJob(id), signal);
-    throw new BacktestError('E_QUEUE_JOB', `job ${id} (variants ${r.from + 1}–${r.to}) failed: ${job?.failedReason ? firstLine(job.failedReason) : 'no reason given'}`);
+    // The reason is a worker's message, read from Redis: printed without its control characters.
+    throw new BacktestError('E_QUEUE_JOB', `job ${id} (variants ${r.from + 1}–${r.to}) failed: ${job?.failedReason ? printable(firstLine(job.failedReason)) : 'no reason given'}`);
   }
   const text = await watch.call(c.results.get(id), signal);
   if (text === null) {
@@ -95,7 +99,7 @@ export async function settle(c: RunJobs, r: ChunkRange, status: ChunkState, sign
     await enqueue(c, [r], signal);
     return false;
   }
-  const result = decodeChunk(text, x.runId, r);
+  const result = decodeChunk(text, x.runId, c.plan, r);
   c.journal.write(r.chunk, text);
   c.state.add(result);
   await watch.call(queue.remove(id), signal);

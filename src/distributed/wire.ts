@@ -21,7 +21,7 @@ import type { ChunkRange } from './chunks.ts';
  *   nothing from them (`--save`, `--signals`): their arrays come back empty, which keeps
  *   `--save none` sweeps small. The summary's metrics are always there.
  */
-export const WIRE_VERSION = 1;
+export const WIRE_VERSION = 2;
 
 /** What a coordinator needs beyond the summary: from `--save` and `--signals`. */
 export interface Shipped {
@@ -54,6 +54,8 @@ export type WireOutcome = Omit<VariantOutcome, 'params' | 'signal'> & {
 export interface ChunkResult {
   readonly v: number;
   readonly runId: string;
+  /** The plan digest of the job it answers (`JobPayload.plan`). */
+  readonly plan: string;
   readonly chunk: number;
   /** The worker that ran it (host:pid) and its threads. */
   readonly worker: { readonly name: string; readonly threads: number };
@@ -117,11 +119,12 @@ export function wireOutcome(o: VariantOutcome, ship: Shipped): WireOutcome {
 }
 
 /**
- * Parses a chunk's result text and checks it is the chunk asked for: the run, the chunk and exactly
+ * Parses a chunk's result text and checks it is the chunk asked for: the run, computed for the run's
+ * plan (`plan`: a run of another configuration under the same id is refused), the chunk and exactly
  * its variants (ids from + 1 … to, in order) — a result short of a variant must never be journaled,
  * or a resumed run would take it as done.
  */
-export function decodeChunk(text: string, runId: string, range: ChunkRange): ChunkResult {
+export function decodeChunk(text: string, runId: string, plan: string, range: ChunkRange): ChunkResult {
   const { chunk } = range;
   let result: ChunkResult;
   try {
@@ -131,6 +134,9 @@ export function decodeChunk(text: string, runId: string, range: ChunkRange): Chu
   }
   if (result?.v !== WIRE_VERSION || result.runId !== runId || result.chunk !== chunk || !Array.isArray(result.outcomes)) {
     throw new BacktestError('E_QUEUE_RESULT', `chunk ${chunk} of run ${runId}: the result belongs to another run or wire version (${String(result?.runId)} chunk ${String(result?.chunk)}, v${String(result?.v)})`);
+  }
+  if (result.plan !== plan) {
+    throw new BacktestError('E_QUEUE_RESULT', `chunk ${chunk} of run ${runId}: the result was computed for another configuration (plan ${String(result.plan)}, this run's ${plan}): another coordinator uses this run id`);
   }
   const ids = result.outcomes.map((o) => o?.id);
   if (ids.length !== range.to - range.from || ids.some((id, k) => id !== range.from + k + 1)) {

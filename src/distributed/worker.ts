@@ -1,13 +1,16 @@
 import { hostname } from 'node:os';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job, type JobJsonRaw } from 'bullmq';
 import type { Factor } from '../strategy/types.ts';
 import type { SupabaseRest } from '../supabase/index.ts';
 import { parseVariantFailure } from '../variants/failure.ts';
-import { PAYLOAD_VERSION, QUEUE_NAME, type JobPayload } from './payload.ts';
+import type { AllowedStrategies } from './allowed-strategies.ts';
+import { checkVariants, oversized, readJob, WorkerRefusal } from './job-intake.ts';
+import { shown } from './job-schema.ts';
+import { QUEUE_NAME, type JobPayload } from './payload.ts';
 import type { QueueTarget } from './queue-url.ts';
 import { ErrorLines } from './redis-watch.ts';
 import { ResultStore } from './result-store.ts';
-import { RunCache, WorkerRefusal, type RunContext } from './run-cache.ts';
+import { RunCache, type RunContext } from './run-cache.ts';
 
 /**
  * `backtest worker`: takes chunks of runs' variants from the queue and returns their results.
@@ -15,10 +18,13 @@ import { RunCache, WorkerRefusal, type RunContext } from './run-cache.ts';
  * 1. BullMQ hands this process up to `threads` jobs at once; each runs on a thread of the run's
  *    pool (run-cache.ts), factors included, so all cores work and the main thread stays free to
  *    renew the jobs' locks (a lock not renewed makes a job look stalled and run twice).
- * 2. Per job: the run's context (window loaded once per run, or refused), then the chunk on a
- *    thread with the factors the process already holds; the factors the thread had to compute
- *    come back with the result, for the run's later chunks.
- * 3. A refusal (another version, other data, another strategy file) or a failing variant is final:
+ * 2. Per job: its checks (job-intake.ts: size before parsing, versions, shape), the run's context
+ *    (the strategy from this worker's own list, the window loaded once per run; or refused), its
+ *    variants' parameters against the strategy, then the chunk on a thread with the factors the
+ *    process already holds; the factors the thread had to compute come back with the result, for
+ *    the run's later chunks. A job never makes the worker import a module it was not started with.
+ * 3. A refusal (a job too large or malformed, parameters out of range, another version, other
+ *    data, a strategy it does not run) or a failing variant is final:
  *    `UnrecoverableError`, so the job fails at once instead of going round the fleet, and the
  *    coordinator stops the run with this worker's message. Anything else (a read that failed for a
  *    moment, a thread that died) is tried again by BullMQ.
@@ -31,11 +37,16 @@ export interface QueueWorkerOptions {
   /** Jobs at once, and threads per run. */
   readonly threads: number;
   readonly dataDir: string;
+  /** The strategies it runs: the built-ins and its `--strategy` files, hashed at start. */
+  readonly strategies: AllowedStrategies;
   readonly supabase: () => SupabaseRest | string;
   readonly log: (line: string) => void;
   /** Log each job's start and end. */
   readonly verbose?: boolean;
 }
+
+/** The time a closing worker waits for its connections to finish starting. */
+const READY_MS = 5_000;
 
 /** Lock settings: a killed worker's job runs again within about lockDuration + 2 × stalledInterval. */
 export function lockSettings(env: NodeJS.ProcessEnv = process.env): { lockDuration: number; stalledInterval: number } {
@@ -54,32 +65,38 @@ export interface QueueWorker {
 
 export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
   const name = `${hostname()}:${process.pid}`;
-  const runs = new RunCache({ name, threads: o.threads, dataDir: o.dataDir, supabase: o.supabase, log: o.log });
+  const runs = new RunCache({ name, threads: o.threads, dataDir: o.dataDir, strategies: o.strategies, supabase: o.supabase, log: o.log });
   const errors = new ErrorLines((m) => o.log(`worker ${name}: Redis: ${m}`));
   const results = new ResultStore(o.target, (err) => errors.report(err));
+  /** Jobs whose payload was too large to parse (BullMQ's raw job, taken before it parses): why. */
+  const tooLarge = new WeakMap<Job, string>();
 
-  const process_ = async (job: Job<JobPayload>): Promise<{ bytes: number }> => {
-    const p = job.data;
-    if (p?.v !== PAYLOAD_VERSION || !p.run?.runId || !Array.isArray(p.variants)) {
-      throw new UnrecoverableError(`worker ${name}: job ${job.id} is not a backtest chunk this version reads (payload v${String(p?.v)}, this worker reads v${PAYLOAD_VERSION}); run the same vopa-backtest version on every machine`);
-    }
+  const process_ = async (job: Job<unknown>): Promise<{ bytes: number }> => {
+    let label = `job ${shown(job.id)}`;
     try {
-      return await runs.use(p.run, (ctx) => simulate(job, p, ctx));
+      const large = tooLarge.get(job);
+      if (large) throw new WorkerRefusal(`worker ${name} refuses job ${shown(job.id)}: ${large}`);
+      const p = readJob(job, name);
+      label = `chunk ${p.chunk}`;
+      return await runs.use(p.run, (ctx) => {
+        checkVariants(p, ctx.strategy, ctx.panel, name);
+        return simulate(job, p, ctx);
+      });
     } catch (err) {
       if (err instanceof WorkerRefusal) {
-        o.log(`chunk ${p.chunk}: ${err.message}`);
+        o.log(`${label}: ${err.message}`);
         throw new UnrecoverableError(err.message);
       }
       throw err;
     }
   };
 
-  const simulate = async (job: Job<JobPayload>, p: JobPayload, ctx: RunContext): Promise<{ bytes: number }> => {
+  const simulate = async (job: Job<unknown>, p: JobPayload, ctx: RunContext): Promise<{ bytes: number }> => {
     const label = `run ${p.run.runId} chunk ${p.chunk} (variants ${p.variants[0]?.id}–${p.variants.at(-1)?.id})`;
     if (o.verbose) o.log(`${label}: started`);
     const t = performance.now();
     try {
-      const done = await ctx.pool.run({ chunk: p.chunk, variants: p.variants, factors: heldFactors(ctx, p) });
+      const done = await ctx.pool.run({ chunk: p.chunk, plan: p.plan, variants: p.variants, factors: heldFactors(ctx, p) });
       for (const [key, values] of done.factors) if (!ctx.factors.has(key)) ctx.factors.set(key, values);
       const kept = await results.put(`${job.queueQualifiedName}:${job.id}`, job.id!, done.text);
       if (o.verbose) o.log(`${label}: done in ${((performance.now() - t) / 1000).toFixed(2)} s${kept ? '' : ' (its job is gone: collected from another worker, or withdrawn; result dropped)'}`);
@@ -92,7 +109,21 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
     }
   };
 
-  const worker = new Worker<JobPayload, { bytes: number }>(QUEUE_NAME, process_, {
+  /**
+   * BullMQ's worker, but a job whose payload (or options) is too large is never parsed: BullMQ has
+   * fetched it as text, and it reaches `process_` empty, to be refused.
+   */
+  class GuardedWorker extends Worker<unknown, { bytes: number }> {
+    protected override createJob(raw: JobJsonRaw, id: string): Job<unknown, { bytes: number }> {
+      const large = oversized(`${raw.data ?? ''}${raw.opts ?? ''}`);
+      if (!large) return super.createJob(raw, id);
+      const job = super.createJob({ ...raw, data: '{}', opts: '{}' }, id);
+      tooLarge.set(job, large);
+      return job;
+    }
+  }
+
+  const worker = new GuardedWorker(QUEUE_NAME, process_, {
     connection: o.target.connection(),
     concurrency: o.threads,
     ...lockSettings(),
@@ -104,6 +135,11 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
   return {
     name,
     async close(force = false) {
+      // BullMQ closes a connection that is still starting without waiting for it, and the start's
+      // failure ("Connection is closed.") is then emitted with no listener left: an uncaught error
+      // that ends the process (exit 1) — a SIGTERM just after start did that under load. So the
+      // worker's connections may finish starting first (at most READY_MS: Redis may be away).
+      await Promise.race([worker.waitUntilReady().catch(() => {}), new Promise((r) => setTimeout(r, READY_MS).unref())]);
       // BullMQ's close waits for Redis to mark the running jobs done; without Redis that never
       // comes, so the wait ends once Redis is away (those jobs stall and run again elsewhere). BullMQ
       // may leave a timer behind then: the command exits anyway once it has finished (cli/main.ts).

@@ -25,7 +25,7 @@ describe('backtest inspect', () => {
   it('shows the latest run of the README command: the run, its metrics, diagnostics and peer-group IC', () => {
     const r = backtest(['inspect', '--out', readme.out]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^run \d{8}T\d{6}Z-vopa-[0-9a-f]{4} \(complete\): vopa, 1 variant\(s\), 2025-10-07 → 2026-01-02 \(\d+ trading days\)\n/);
+    expect(r.stdout).toMatch(/^run \d{8}T\d{6}Z-vopa-[0-9a-f]{24} \(complete\): vopa, 1 variant\(s\), 2025-10-07 → 2026-01-02 \(\d+ trading days\)\n/);
     expect(r.stdout).toMatch(/\nuniverse: pinned to season 2025\n/);
     expect(r.stdout).toContain('top 1 of 1 variant(s) by sharpe (parameters: the same for all):');
     expect(r.stdout).toMatch(/│ lookback │ skip │ minPeers │ top │ bottom │ rebalance │ weighting │ gross │/);

@@ -10,7 +10,7 @@ describe('backtest <start> <end> [season]', () => {
     const r = backtest(['2025-10-07', '2026-01-03', '2025', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     const [run] = entries(out);
-    expect(run).toMatch(/^\d{8}T\d{6}Z-[a-z-]+-[0-9a-f]{4}$/);
+    expect(run).toMatch(/^\d{8}T\d{6}Z-[a-z-]+-[0-9a-f]{24}$/);
     expect(r.stdout).toContain(`results: ${join(out, run!)}`);
     expect(r.stdout).toMatch(/^vopa 2025-10-07 → 2026-01-02, season 2025/);
     // The headline metrics beside the benchmark's, in two columns; the verdict on the Sharpe.

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backtest, backtestAsync, FIXTURES, tempDir } from '../support/cli.ts';
@@ -42,10 +42,10 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a coordinator and worker p
 
   it('a variant that throws stops the run with its message, as in a local run (exit 1)', async () => {
     const url = suite.redis.url(2);
-    const worker = startWorker(url);
+    const strategy = join(FIXTURES, 'strategies/fragile.ts');
+    const worker = startWorker(url, ['--strategy', strategy]);
     workers.push(worker);
     const out = tempDir();
-    const strategy = join(FIXTURES, 'strategies/fragile.ts');
     const r = await backtestAsync(['2025-10-07', '2025-12-31', '--strategy', strategy, '--grid', 'names=3:8', '--param', 'when=5', '--param', 'fail=throw', '--queue', url, '--chunk-size', '2', '--out', out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/job \S+\.chunk-00001 \(variants 3–4\) failed: variant 3: strategy fragile failed at the close of \d{4}-\d{2}-\d{2}: deliberate failure \[E_QUEUE_JOB\]/);
@@ -76,6 +76,38 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a coordinator and worker p
     expect(await client.llen('bull:backtest:wait')).toBe(0);
     expect(stranger.child.exitCode).toBeNull(); // the worker goes on serving other runs
   });
+
+  it('two coordinators given one run id: the second queues nothing and stops, and the first finishes with its own results', async () => {
+    const url = suite.redis.url(3);
+    const client = suite.redis.client(3);
+    const runId = `20260101T000000Z-vopa-${'0'.repeat(24)}`;
+    const env = { BACKTEST_TEST_RUN_ID: runId };
+    const outA = tempDir();
+    const first = backtestAsync([...RUN, '--queue', url, '--chunk-size', '4', '--out', outA], { env });
+    // No worker yet: the first run's 3 jobs wait in the queue.
+    const deadline = Date.now() + 60_000;
+    while ((await client.llen('bull:backtest:wait')) < 3) {
+      if (Date.now() > deadline) throw new Error('the first coordinator queued nothing');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const waiting = await client.lrange('bull:backtest:wait', 0, -1);
+    // Another configuration, then the same one: both refused, before anything is queued or journaled.
+    for (const args of [['2025-06-02', '2025-12-31', '2025', '--grid', 'lookback=21,42', '--param', 'bottom=3'], RUN]) {
+      const outB = tempDir();
+      const second = await backtestAsync([...args, '--queue', url, '--chunk-size', '4', '--out', outB], { env });
+      expect(second.code, second.stderr).toBe(1);
+      expect(second.stderr).toContain(`backtest: run ${runId}: another coordinator's run on the queue at ${url} has this run id; nothing was queued: start the run again (it gets a new id) [E_QUEUE_RUN_ID]`);
+      expect(second.stderr).not.toMatch(/resume with/);
+      expect(readdirSync(outB)).toEqual([]);
+      expect(await client.lrange('bull:backtest:wait', 0, -1)).toEqual(waiting);
+    }
+    workers.push(startWorker(url));
+    const a = await first;
+    expect(a.code, a.stderr).toBe(0);
+    expect(readResults(runFolder(outA))).toEqual(suite.local);
+    // A complete run drops its claim on the id.
+    expect(await client.exists(`backtest:run:${runId}`)).toBe(0);
+  });
 });
 
 describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a worker on another version', () => {
@@ -98,6 +130,42 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a worker on another versio
     const node = process.versions.node.split('.')[0];
     expect(r.stderr).toContain(`refuses run`);
     expect(r.stderr).toContain(`it runs vopa-backtest 0.0.0-other on Node ${node}, the coordinator vopa-backtest ${ours} on Node ${node}`);
+  });
+});
+
+describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: a Redis with a password, given in a file', () => {
+  const PASSWORD = 'q-s3cret-6d0b2e';
+  const suite = queueSuite(RUN, { password: PASSWORD });
+
+  it('workers and coordinator read the URL from BACKTEST_QUEUE_URL_FILE: the run completes, and the password is in no command line, output or file', async () => {
+    const file = join(tempDir(), 'queue-url');
+    writeFileSync(file, `${suite.redis.secretUrl(0)}\n`, { mode: 0o600 });
+    const env = { BACKTEST_QUEUE_URL_FILE: file };
+    const worker = startWorker(undefined, [], env);
+    suite.workers.push(worker);
+    await worker.waitFor(/waiting for jobs/);
+    expect(worker.stderr()).toContain(`queue ${suite.redis.url(0)} (Redis `);
+    // What ps shows: the worker's command line.
+    expect(readFileSync(`/proc/${worker.child.pid}/cmdline`, 'utf8')).not.toContain(PASSWORD);
+    const out = tempDir();
+    const r = await backtestAsync([...RUN, '--chunk-size', '4', '--out', out], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const dir = runFolder(out);
+    expect(readResults(dir)).toEqual(suite.local);
+    expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).execution.queue).toBe(suite.redis.url(0));
+    for (const text of [r.stdout, r.stderr, worker.stderr(), ...readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8'))]) expect(text).not.toContain(PASSWORD);
+    // Without the password, the server refuses: exit 1, and nothing said of the password.
+    const anonymous = backtest([...RUN, '--queue', suite.redis.url(0), '--out', tempDir()]);
+    expect(anonymous.code).toBe(1);
+    expect(anonymous.stderr).toMatch(/cannot reach the queue at redis:\/\/127\.0\.0\.1:\d+\/0: .*NOAUTH/);
+  });
+
+  it('a password given on the worker\'s command line works, with a warning that ps shows it', async () => {
+    const worker = startWorker(suite.redis.secretUrl(1));
+    suite.workers.push(worker);
+    await worker.waitFor(/waiting for jobs/);
+    expect(worker.stderr()).toMatch(/^warning: the password in --queue shows in ps and in shell history; set BACKTEST_QUEUE_URL, or BACKTEST_QUEUE_URL_FILE to a file that holds the URL$/m);
+    expect(worker.stderr()).not.toContain(PASSWORD);
   });
 });
 
@@ -140,6 +208,23 @@ describe('backtest --queue: bad input', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^backtest: cannot reach the queue at redis:\/\/127\.0\.0\.1:1\/0: .*ECONNREFUSED.* \[E_QUEUE_UNREACHABLE\]\n$/);
     expect(r.stderr).not.toContain('s3cret');
+  });
+
+  it('BACKTEST_QUEUE_URL_FILE: a file that cannot be read, an empty one, a bad URL in it, or both variables set, is exit 2 in one line', () => {
+    const dir = tempDir();
+    const run = (env: NodeJS.ProcessEnv) => backtest(['2025-10-07', '2026-01-03', '--out', tempDir()], { env: { BACKTEST_QUEUE_URL: '', ...env } });
+    const missing = run({ BACKTEST_QUEUE_URL_FILE: join(dir, 'nope') });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(`backtest: BACKTEST_QUEUE_URL_FILE ${join(dir, 'nope')}: cannot read it (ENOENT)\n`);
+    writeFileSync(join(dir, 'empty'), '\n');
+    expect(run({ BACKTEST_QUEUE_URL_FILE: join(dir, 'empty') }).stderr).toMatch(/: the file is empty; it should hold redis:\/\//);
+    writeFileSync(join(dir, 'bad'), 'redis://:s3cret-pass@host:99999\n');
+    const bad = run({ BACKTEST_QUEUE_URL_FILE: join(dir, 'bad') });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(`backtest: BACKTEST_QUEUE_URL_FILE ${join(dir, 'bad')}: redis://***@host:99999: not a URL; expected redis://HOST:PORT (or rediss:// for TLS), e.g. redis://127.0.0.1:6379\n`);
+    const both = run({ BACKTEST_QUEUE_URL: 'redis://127.0.0.1:1', BACKTEST_QUEUE_URL_FILE: join(dir, 'bad') });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe('backtest: BACKTEST_QUEUE_URL and BACKTEST_QUEUE_URL_FILE are both set; keep one\n');
   });
 
   it('backtest worker without a queue is exit 2', () => {

@@ -25,7 +25,10 @@ async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void
   }
 }
 
-const RUN = ['2025-10-07', '2025-12-31', '--strategy', join(FIXTURES, 'strategies/fragile.ts'), '--grid', 'names=1:12', '--param', 'slowMs=10'];
+const FRAGILE = join(FIXTURES, 'strategies/fragile.ts');
+const RUN = ['2025-10-07', '2025-12-31', '--strategy', FRAGILE, '--grid', 'names=1:12', '--param', 'slowMs=10'];
+/** A worker runs a strategy file only when it is started with it. */
+const WORKER = ['--strategy', FRAGILE];
 
 const summaryIds = (dir: string) => (parse(readFileSync(join(dir, 'summary.csv')), { columns: true }) as { variant: string }[]).map((r) => Number(r.variant)).sort((a, b) => a - b);
 
@@ -37,13 +40,13 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: recovery on a real redis-s
     const url = suite.redis.url(0);
     const out = tempDir();
     const coordinator = backtestAsync([...RUN, '--queue', url, '--chunk-size', '2', '--out', out]);
-    const victim = startWorker(url);
+    const victim = startWorker(url, WORKER);
     workers.push(victim);
     const started = /run \S+ chunk (\d+) \(variants [\d–]+\): started/;
     const chunk = started.exec(await victim.waitFor(started))![1];
     await victim.kill();
     expect(victim.stderr()).not.toMatch(new RegExp(`chunk ${chunk} \\(variants [\\d–]+\\): done`));
-    const survivors = [startWorker(url), startWorker(url)];
+    const survivors = [startWorker(url, WORKER), startWorker(url, WORKER)];
     workers.push(...survivors);
     const r = await coordinator;
     expect(r.code, r.stderr).toBe(0);
@@ -64,7 +67,7 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: recovery on a real redis-s
     const url = suite.redis.url(db);
     const out = tempDir();
     const coordinator = backtestAsync([...RUN, '--queue', url, '--chunk-size', '2', '--out', out]);
-    const leaving = startWorker(url);
+    const leaving = startWorker(url, WORKER);
     workers.push(leaving);
     const started = /run \S+ chunk (\d+) \(variants [\d–]+\): started/;
     const chunk = started.exec(await leaving.waitFor(started))![1];
@@ -72,7 +75,7 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: recovery on a real redis-s
     expect(await leaving.exited).toBe(130);
     expect(leaving.stderr()).toMatch(new RegExp(`chunk ${chunk} \\(variants [\\d–]+\\): done`));
     expect(leaving.stderr()).toMatch(/finishing the jobs it is running/);
-    workers.push(startWorker(url));
+    workers.push(startWorker(url, WORKER));
     const r = await coordinator;
     expect(r.code, r.stderr).toBe(0);
     expect(readResults(runFolder(out))).toEqual(suite.local);
@@ -80,7 +83,7 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: recovery on a real redis-s
 
   it('Ctrl-C on the coordinator keeps the queue consistent, and --resume finishes the run without redoing chunks', async () => {
     const url = suite.redis.url(1);
-    const worker = startWorker(url);
+    const worker = startWorker(url, WORKER);
     workers.push(worker);
     const out = tempDir();
     let child: ChildProcess | undefined;
@@ -129,7 +132,7 @@ describe.skipIf(!REDIS_SERVER_BIN)('backtest --queue: recovery on a real redis-s
   it('a Redis that goes away for longer than the outage limit ends the run (exit 1) with the journal kept and how to resume', async () => {
     const own = await startRedis(); // a server of its own, to stop
     const url = own.url(0);
-    const worker = startWorker(url);
+    const worker = startWorker(url, WORKER);
     workers.push(worker);
     const out = tempDir();
     const run = backtestAsync([...RUN, '--queue', url, '--chunk-size', '2', '--out', out], { env: { BACKTEST_QUEUE_OUTAGE_MS: '3000' } });

@@ -4,7 +4,7 @@ import { SAMPLE_DATA_DIR } from '../../src/config/run-config.ts';
 import { chunkRanges, chunkSize, MAX_CHUNK } from '../../src/distributed/chunks.ts';
 import { jobId } from '../../src/distributed/payload.ts';
 import { parseQueueUrl } from '../../src/distributed/queue-url.ts';
-import { decodeChunk, decodeWire, encodeWire, restoreOutcome, wireOutcome, type ChunkResult, type WireOutcome } from '../../src/distributed/wire.ts';
+import { decodeChunk, decodeWire, encodeWire, restoreOutcome, WIRE_VERSION, wireOutcome, type ChunkResult, type WireOutcome } from '../../src/distributed/wire.ts';
 import type { Panel } from '../../src/panel/panel.ts';
 import { FactorCache } from '../../src/runner/factor-cache.ts';
 import { LocalSource } from '../../src/source/local/local-source.ts';
@@ -29,19 +29,26 @@ describe('wire encoding', () => {
     expect(back.s).toBe('x');
   });
 
-  it('refuses a result that belongs to another run or chunk, or lacks one of the chunk\'s variants', () => {
+  it('refuses a result that belongs to another run, chunk or configuration, or lacks one of the chunk\'s variants', () => {
     const outcome = (id: number) => ({ id }) as unknown as WireOutcome;
-    const result: ChunkResult = { v: 1, runId: 'r1', chunk: 3, worker: { name: 'h:1', threads: 1 }, ms: 1, outcomes: [7, 8, 9].map(outcome) };
+    const plan = 'sha256:' + 'a'.repeat(64);
+    const result: ChunkResult = { v: WIRE_VERSION, runId: 'r1', plan, chunk: 3, worker: { name: 'h:1', threads: 1 }, ms: 1, outcomes: [7, 8, 9].map(outcome) };
     const range = { chunk: 3, from: 6, to: 9 };
-    expect(decodeChunk(encodeWire(result), 'r1', range).chunk).toBe(3);
-    expect(() => decodeChunk(encodeWire(result), 'r2', range)).toThrow(/belongs to another run/);
-    expect(() => decodeChunk(encodeWire(result), 'r1', { chunk: 4, from: 9, to: 12 })).toThrow(/belongs to another run/);
-    expect(() => decodeChunk('{', 'r1', range)).toThrow(/not valid JSON/);
+    expect(decodeChunk(encodeWire(result), 'r1', plan, range).chunk).toBe(3);
+    expect(() => decodeChunk(encodeWire(result), 'r2', plan, range)).toThrow(/belongs to another run/);
+    expect(() => decodeChunk(encodeWire(result), 'r1', plan, { chunk: 4, from: 9, to: 12 })).toThrow(/belongs to another run/);
+    expect(() => decodeChunk(encodeWire({ ...result, v: 1 }), 'r1', plan, range)).toThrow(/belongs to another run or wire version/);
+    expect(() => decodeChunk('{', 'r1', plan, range)).toThrow(/not valid JSON/);
+    // The same run id and chunk, computed for another configuration (another coordinator with this id), or for none.
+    const other = 'sha256:' + 'b'.repeat(64);
+    expect(() => decodeChunk(encodeWire(result), 'r1', other, range)).toThrow(`chunk 3 of run r1: the result was computed for another configuration (plan ${plan}, this run's ${other}): another coordinator uses this run id`);
+    const { plan: _, ...planless } = result;
+    expect(() => decodeChunk(encodeWire(planless), 'r1', plan, range)).toThrow(/computed for another configuration \(plan undefined/);
     const short = { ...result, outcomes: [7, 9].map(outcome) };
-    expect(() => decodeChunk(encodeWire(short), 'r1', range)).toThrow(/^chunk 3 of run r1: its result holds variant\(s\) 7, 9, not variants 7–9$/);
-    expect(() => decodeChunk(encodeWire({ ...result, outcomes: [] }), 'r1', range)).toThrow(/its result holds no variant, not variants 7–9/);
-    expect(() => decodeChunk(encodeWire({ ...result, outcomes: [7, 8, 9, 10].map(outcome) }), 'r1', range)).toThrow(/holds variant\(s\) 7, 8, 9, 10, not variants 7–9/);
-    expect(() => decodeChunk(encodeWire({ ...result, outcomes: [7, 9, 8].map(outcome) }), 'r1', range)).toThrow(/not variants 7–9/);
+    expect(() => decodeChunk(encodeWire(short), 'r1', plan, range)).toThrow(/^chunk 3 of run r1: its result holds variant\(s\) 7, 9, not variants 7–9$/);
+    expect(() => decodeChunk(encodeWire({ ...result, outcomes: [] }), 'r1', plan, range)).toThrow(/its result holds no variant, not variants 7–9/);
+    expect(() => decodeChunk(encodeWire({ ...result, outcomes: [7, 8, 9, 10].map(outcome) }), 'r1', plan, range)).toThrow(/holds variant\(s\) 7, 8, 9, 10, not variants 7–9/);
+    expect(() => decodeChunk(encodeWire({ ...result, outcomes: [7, 9, 8].map(outcome) }), 'r1', plan, range)).toThrow(/not variants 7–9/);
   });
 
   describe('a real VOPA outcome', () => {
@@ -103,7 +110,7 @@ describe('chunk sizing', () => {
   it('covers every variant once, in order', () => {
     const ranges = chunkRanges(11, 4);
     expect(ranges).toEqual([{ chunk: 0, from: 0, to: 4 }, { chunk: 1, from: 4, to: 8 }, { chunk: 2, from: 8, to: 11 }]);
-    expect(jobId('20261122T100239Z-vopa-1a2b', 2)).toBe('20261122T100239Z-vopa-1a2b.chunk-00002'); // no ':' (BullMQ refuses it)
+    expect(jobId('20261122T100239Z-vopa-3f9a0c41d2e87b5a6c1f0e9d', 2)).toBe('20261122T100239Z-vopa-3f9a0c41d2e87b5a6c1f0e9d.chunk-00002'); // no ':' (BullMQ refuses it)
   });
 });
 

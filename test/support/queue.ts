@@ -21,8 +21,9 @@ export interface WorkerProcess {
   kill(): Promise<void>;
 }
 
-export function startWorker(queueUrl: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): WorkerProcess {
-  const child = spawn(process.execPath, [BIN, 'worker', '--queue', queueUrl, '--concurrency', '1', '--verbose', ...args], {
+/** A worker on `queueUrl` (undefined: no --queue, the URL comes from the environment). */
+export function startWorker(queueUrl: string | undefined, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): WorkerProcess {
+  const child = spawn(process.execPath, [BIN, 'worker', ...(queueUrl === undefined ? [] : ['--queue', queueUrl]), '--concurrency', '1', '--verbose', ...args], {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: '1', BACKTEST_QUEUE_LOCK_MS: '2000', ...env },
   });
@@ -106,12 +107,12 @@ export async function alteredSampleData(date: string): Promise<string> {
  * locally (what every distributed run must reproduce), and the workers its tests start (stopped
  * after). Read `redis` and `local` inside tests.
  */
-export function queueSuite(run: readonly string[]): { readonly redis: RedisServer; readonly local: Record<string, string>; readonly workers: WorkerProcess[] } {
+export function queueSuite(run: readonly string[], redisOptions: { password?: string } = {}): { readonly redis: RedisServer; readonly local: Record<string, string>; readonly workers: WorkerProcess[] } {
   let redis: RedisServer | undefined;
   let local: Record<string, string> | undefined;
   const workers: WorkerProcess[] = [];
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await startRedis(redisOptions);
     const out = tempDir();
     const r = backtest([...run, '--out', out]);
     expect(r.code, r.stderr).toBe(0);

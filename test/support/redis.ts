@@ -21,8 +21,10 @@ export const NO_REDIS_MESSAGE = 'no redis-server (install Debian\'s redis-server
 
 export interface RedisServer {
   readonly port: number;
-  /** `redis://127.0.0.1:PORT/DB`. */
+  /** `redis://127.0.0.1:PORT/DB` (what messages show: never the password). */
   url(db?: number): string;
+  /** The URL a client needs: with the password (`requirepass`) when the server has one. */
+  secretUrl(db?: number): string;
   /** A client (closed by `stop`). */
   client(db?: number): Redis;
   stop(): Promise<void>;
@@ -39,20 +41,22 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/** `password`: the server requires it (`requirepass`), as a shared queue should. */
+export async function startRedis(o: { password?: string } = {}): Promise<RedisServer> {
   if (!REDIS_SERVER_BIN) throw new Error(NO_REDIS_MESSAGE);
   const port = await freePort();
-  const child: ChildProcess = spawn(REDIS_SERVER_BIN, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--databases', '16'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const auth = o.password ? ['--requirepass', o.password] : [];
+  const child: ChildProcess = spawn(REDIS_SERVER_BIN, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--databases', '16', ...auth], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout!.on('data', (d: Buffer) => { log += d.toString(); });
   child.stderr!.on('data', (d: Buffer) => { log += d.toString(); });
   const clients: Redis[] = [];
   const client = (db = 0) => {
-    const c = new Redis({ host: '127.0.0.1', port, db, maxRetriesPerRequest: 1 });
+    const c = new Redis({ host: '127.0.0.1', port, db, maxRetriesPerRequest: 1, ...(o.password ? { password: o.password } : {}) });
     clients.push(c);
     return c;
   };
-  const probe = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  const probe = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, ...(o.password ? { password: o.password } : {}) });
   probe.on('error', () => {});
   for (let attempt = 0; ; attempt++) {
     try {
@@ -68,6 +72,7 @@ export async function startRedis(): Promise<RedisServer> {
   return {
     port,
     url: (db = 0) => `redis://127.0.0.1:${port}/${db}`,
+    secretUrl: (db = 0) => `redis://${o.password ? `:${encodeURIComponent(o.password)}@` : ''}127.0.0.1:${port}/${db}`,
     client,
     async stop() {
       for (const c of clients) c.disconnect();
