@@ -10,7 +10,7 @@ import { reportCommand, reportOptions } from './commands/report.ts';
 import { runCommand, runOptions } from './commands/run.ts';
 import { uploadCommand, uploadOptions } from './commands/upload.ts';
 import { workerCommand, workerOptions } from './commands/worker.ts';
-import { EXIT, reportError } from './exit.ts';
+import { EXIT, reportError, yargsLine } from './exit.ts';
 import { runInterruptHandlers } from '../app/interrupt.ts';
 import type { CliIO } from './io.ts';
 
@@ -59,7 +59,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((message, err) => {
-      throw err ?? new UsageError(message, 'E_USAGE');
+      throw err ?? new UsageError(yargsLine(message), 'E_USAGE');
     });
   try {
     await cli.parseAsync();

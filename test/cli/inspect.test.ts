@@ -85,6 +85,7 @@ describe('backtest inspect', () => {
     ['a SQL syntax error', ['--sql', 'SELEC 1'], /^backtest: --sql: Parser Error: syntax error at or near "SELEC"; tables: summary, equity, trades, diagnostics, benchmark$/],
     ['a table this run lacks', ['--sql', 'SELECT * FROM signals'], /^backtest: --sql: run .* has no signals\.csv \(only runs with --signals write it\), so there is no table signals/],
     ['an unknown --rank-by', ['--rank-by', 'sharp'], /^backtest: --rank-by sharp: not a metric of this run; did you mean sharpe\?/],
+    ['a --rank-by like no metric: a sentence that lists them', ['--rank-by', 'bogus'], /^backtest: --rank-by bogus: not a metric of this run; choose one of final_equity, total_return, cagr, .*, sharpe, .*, coverage$/],
     ['a bad --top', ['--top', '0'], /^backtest: --top 0: must be a whole number, 1 or more$/],
     ['an unknown run', ['20990101T000000Z-none'], /^backtest: no run "20990101T000000Z-none" in /],
     ['COPY to a file', ['--sql', "COPY summary TO '/tmp/vopa-inspect-copy.csv'"], /^backtest: --sql: Permission Error: Cannot access file "\/tmp\/vopa-inspect-copy\.csv" - file system operations are disabled by configuration; tables: /],
