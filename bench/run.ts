@@ -6,13 +6,15 @@
  * 2. simulation throughput: momentum (top 10 by 20-day rate of change, daily) and vopa on a
  *    synthetic 500 × 1,000 panel, symbol-days per second;
  * 3. end to end: the README command as a process, cold;
- * 4. variants: the sma-cross sweep on ORCL and 1,000 VOPA variants on one year.
+ * 4. variants: the sma-cross sweep on ORCL and 1,000 VOPA variants on one year;
+ * 5. csv: the CSV encoder on 100,000 trade rows, against its version before formula-like cells were protected.
  *
  * `npm run bench -- --only simulation,variants` runs a subset.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { csvWriterBench } from './csv-writer.ts';
 import { dataAccessBench } from './data-access.ts';
 import { endToEndBench } from './end-to-end.ts';
 import { fmt, printTable, type Row } from './lib.ts';
@@ -75,6 +77,13 @@ if (wanted('variants')) {
     { section: 'variants', name: `sma-cross ${sma.variants} variants, ORCL 1995–2014, ${sma.threads} thread(s), after loading`, value: fmt.ms(sma.ms.median), comparison: `${fmt.rate(sma.variants / (sma.ms.median / 1000))} variants; ${fmt.mb(sma.peakRssMb)} peak`, ratio: fmt.x(sma.ms.median / 100), target: '< 100 ms', met: sma.ms.median < 100 },
     { section: 'variants', name: `vopa ${vopa.variants} variants, one year of the sample, ${vopa.threads} thread(s), after loading`, value: fmt.ms(vopa.ms.median), comparison: `${fmt.rate(vopa.variants / (vopa.ms.median / 1000))} variants; ${fmt.mb(vopa.peakRssMb)} peak`, ratio: fmt.x(vopa.ms.median / 10_000), target: '< 10 s', met: vopa.ms.median < 10_000 },
   );
+}
+
+if (wanted('csv')) {
+  log('csv encoder (100,000 trade rows)…');
+  const c = await csvWriterBench();
+  results.csv = c;
+  rows.push({ section: 'csv', name: `encode ${c.rows.toLocaleString('en-US')} trade rows (formula-like cells protected)`, value: fmt.ms(c.current.median), comparison: `before: ${fmt.ms(c.before.median)}`, ratio: fmt.x(c.current.median / c.before.median), target: '≤ 1.1×', met: c.current.median / c.before.median <= 1.1 });
 }
 
 const machine = `${cpus()[0]?.model ?? 'unknown cpu'}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, ${process.platform}`;
