@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import { SIGNAL_COLUMNS } from '../metrics/signal-diagnostics.ts';
 import type { Cell } from '../writers/csv.ts';
-import { formatMetric, horizontalTable } from '../writers/terminal.ts';
+import { formatMetric, horizontalTable, terminalText } from '../writers/terminal.ts';
 import type { QueryResult } from './run-tables.ts';
 import type { InspectView } from './run-view.ts';
 
@@ -58,7 +58,7 @@ export const SQL_TABLE_ROWS = 1000;
 
 /** A query's result as a terminal table: values as they are (no percent), NULL for missing. */
 export function renderQuery(result: QueryResult): string {
-  const table = new Table({ head: [...result.columns], style: { head: [], border: [] } });
+  const table = new Table({ head: result.columns.map((c) => terminalText(c, false)), style: { head: [], border: [] } });
   for (const row of result.rows.slice(0, SQL_TABLE_ROWS)) table.push(row.map(sqlCell));
   const more = result.rows.length > SQL_TABLE_ROWS ? `\n… ${result.rows.length - SQL_TABLE_ROWS} more row(s); add LIMIT, or use --json for all` : '';
   return `${table.toString()}\n(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})${more}\n`;
@@ -67,8 +67,8 @@ export function renderQuery(result: QueryResult): string {
 function sqlCell(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(10)));
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  if (typeof value === 'object') return terminalText(JSON.stringify(value));
+  return terminalText(String(value)); // line breaks stay: an EXPLAIN's plan is meant to span lines
 }
 
 /** Rows as JSON objects keyed by column name. */
