@@ -117,6 +117,45 @@ describe('backtest inspect', () => {
     expect(JSON.parse(described.stdout).map((c: Row) => c.column_name)).toContain('sharpe');
   });
 
+  it('--sql cannot change the run\'s views: EXPLAIN ANALYZE of a CREATE or DROP is refused, and the views are read-only anyway', () => {
+    const count = 'SELECT count(*) AS n FROM summary';
+    const attacks = [
+      [`EXPLAIN ANALYZE CREATE OR REPLACE VIEW summary AS SELECT 1 AS variant; ${count}`, /not EXPLAIN of CREATE$/],
+      [`EXPLAIN ANALYZE DROP VIEW summary; ${count}`, /not EXPLAIN of DROP$/],
+      [`EXPLAIN (FORMAT json) CREATE OR REPLACE VIEW summary AS SELECT 1; ${count}`, /not EXPLAIN of CREATE$/],
+      [`EXPLAIN ANALYZE /* a comment; with a semicolon */ CREATE TEMP VIEW summary AS SELECT 1; ${count}`, /not EXPLAIN of CREATE$/],
+      [`DROP VIEW summary; ${count}`, /not DROP$/],
+      [`CREATE TEMP VIEW summary AS SELECT 1 AS variant; ${count}`, /not CREATE$/],
+    ] as const;
+    for (const [sql, message] of attacks) {
+      const r = backtest(['inspect', grid.dir, '--sql', sql]);
+      expect(r.code, sql).toBe(2);
+      expect(r.stderr.trimEnd(), sql).toMatch(new RegExp(`^backtest: --sql: only queries run over a run's tables .*${message.source}`));
+    }
+    // Queries still run, EXPLAIN ANALYZE of a query too, and statements after it see the run's own views.
+    const fine = backtest(['inspect', grid.dir, '--sql', `SELECT ';' AS s; EXPLAIN ANALYZE SELECT * FROM summary; ${count}`, '--json']);
+    expect(fine.code, fine.stderr).toBe(0);
+    expect(JSON.parse(fine.stdout)).toEqual([{ n: 90 }]);
+  });
+
+  it('the views are in a read-only database: a statement that got past the check could change nothing', async () => {
+    const { findRun, openRunTables } = await import('../../src/inspect/index.ts');
+    const tables = await openRunTables(findRun(grid.dir, { out: grid.out }));
+    try {
+      const c = await tables.connect();
+      for (const sql of ['CREATE OR REPLACE VIEW summary AS SELECT 1 AS variant', 'DROP VIEW summary', 'EXPLAIN ANALYZE CREATE OR REPLACE VIEW summary AS SELECT 1']) {
+        await expect(c.run(sql), sql).rejects.toThrow(/read-only mode/);
+      }
+      // A temporary view lives on its own connection only.
+      await c.run('CREATE TEMP VIEW summary AS SELECT 1 AS variant');
+      const other = await tables.connect();
+      const n = await other.runAndReadAll('SELECT count(*) FROM summary');
+      expect(Number(n.getRows()[0]![0])).toBe(90);
+    } finally {
+      tables.close();
+    }
+  });
+
   it('--sql on a table --save left out says it was not saved (exit 2, one line)', () => {
     const out = tempDir();
     const run = backtest(['2025-10-07', '2025-11-03', '--grid', 'top=5,10', '--save', 'trades', '--json', '--out', out]);
