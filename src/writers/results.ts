@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { VariantOutcome } from '../metrics/outcome.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import { dailyReturns, drawdowns, PERFORMANCE_COLUMNS, rankOrder } from '../metrics/index.ts';
@@ -7,6 +6,7 @@ import type { Panel } from '../panel/panel.ts';
 import { tradeReason } from '../recorder/trade-log.ts';
 import type { SourceInfo } from '../source/types.ts';
 import { writeCsvFile, type Cell } from './csv.ts';
+import { writeTextFile } from './write-file.ts';
 
 /** Everything a finished run hands to the writers. */
 export interface RunRecord {
@@ -155,9 +155,9 @@ export function writeTables(dir: (file: string) => string, record: RunRecord): R
   return rows;
 }
 
-/** Writes manifest.json, last: a folder with a manifest has all its tables. */
+/** Writes manifest.json, last: a folder with a manifest has all its tables (scrubbed of secrets; a failed write names the file). */
 export function writeManifest(dir: (file: string) => string, record: RunRecord, rows: Record<string, number>): void {
-  writeFileSync(dir('manifest.json'), `${JSON.stringify(manifest(record, rows), null, 2)}\n`);
+  writeTextFile(dir('manifest.json'), `${JSON.stringify(manifest(record, rows), null, 2)}\n`);
 }
 
 /** The run's manifest: what was asked, what was read, what came out. Holds no secret. */
