@@ -28,6 +28,11 @@ export function renderInspect(view: InspectView): string {
   }
   const b = view.benchmark;
   if (b) out.push('', `benchmark buy-and-hold: total return ${formatMetric('total_return', b.total_return as Cell)}, sharpe ${formatMetric('sharpe', b.sharpe as Cell)}, max drawdown ${formatMetric('max_drawdown', b.max_drawdown as Cell)}`);
+  if (view.partial_folders.length) {
+    const stale = view.partial_folders.filter((f) => f.stale).length;
+    out.push('', `partial run folders beside this run (being written, or left by a run that was killed)${stale ? `; ${stale} older than a day, which the next run in this folder removes` : ''}:`);
+    for (const f of view.partial_folders) out.push(`  ${f.folder} (last changed ${f.modified}${f.stale ? ', older than a day' : ''})`);
+  }
   return `${out.join('\n')}\n`;
 }
 

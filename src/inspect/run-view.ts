@@ -1,4 +1,6 @@
+import { dirname } from 'node:path';
 import { DataError } from '../errors.ts';
+import { partialFolders } from '../writers/run-dir.ts';
 import { rankSummary, type RankedSummary, type SummaryRow } from './ranking.ts';
 import type { RunManifest } from './run-folder.ts';
 import { queryObjects, query, sqlName, type RunTables } from './run-tables.ts';
@@ -20,6 +22,16 @@ export interface InspectView {
   /** Mean IC within each peer group for the best variant (empty without diagnostics). */
   readonly peer_group_ic: readonly PeerGroupIc[];
   readonly benchmark: Readonly<Record<string, unknown>> | null;
+  /** Half-written run folders beside this run (`.<run-id>.partial`): a run writing now, or one that was killed. */
+  readonly partial_folders: readonly PartialFolderBrief[];
+}
+
+export interface PartialFolderBrief {
+  readonly folder: string;
+  readonly run_id: string;
+  readonly modified: string;
+  /** Older than a day: the next run in this folder removes it. */
+  readonly stale: boolean;
 }
 
 export interface RunBrief {
@@ -102,5 +114,6 @@ export async function buildInspectView(tables: RunTables, options: InspectOption
     top,
     peer_group_ic: best ? await peerGroupIc(tables, Number(best.variant)) : [],
     benchmark: tables.run.manifest.benchmark ?? null,
+    partial_folders: partialFolders(dirname(tables.run.dir)).map((f) => ({ folder: f.path, run_id: f.runId, modified: f.modified.toISOString(), stale: f.stale })),
   };
 }
