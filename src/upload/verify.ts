@@ -136,6 +136,8 @@ interface RangeCell {
 
 /** Characters of `in.(…)` lists per count request, so that URLs stay well under 8 KB. */
 const IN_LIST_CHARS = 2_000;
+/** A value that goes into `in.(…)` as it is. */
+const SAFE_IN_VALUE = /^[^\s",()\\]+$/;
 
 /**
  * The check of an import (rows that carry no run id): rows are counted by key range — per `by`
@@ -170,20 +172,25 @@ export function keyRangeCheck(rest: SupabaseRest, journal: Journal, sets: readon
         if (!byValue.has(k)) byValue.set(k, []);
         byValue.get(k)!.push(cell);
       }
-      for (const group of byValue.values()) {
-        group.sort((a, b) => (String(a.group) < String(b.group) ? -1 : 1));
+      for (const cellsOfBy of byValue.values()) {
+        cellsOfBy.sort((a, b) => (String(a.group) < String(b.group) ? -1 : 1));
+        // Values PostgREST's in.(…) would need escaped (quotes, backslashes, parentheses, commas, blanks) are counted one by one with eq.
+        const listed = cellsOfBy.filter((c) => SAFE_IN_VALUE.test(String(c.group)));
+        const parts: RangeCell[][] = cellsOfBy.filter((c) => !SAFE_IN_VALUE.test(String(c.group))).map((c) => [c]);
         let start = 0;
-        while (start < group.length) {
+        while (start < listed.length) {
           let end = start;
           let chars = 0;
-          while (end < group.length && (end === start || chars + String(group[end]!.group).length + 3 <= IN_LIST_CHARS)) chars += String(group[end++]!.group).length + 3;
-          const part = group.slice(start, end);
+          while (end < listed.length && (end === start || chars + String(listed[end]!.group).length + 1 <= IN_LIST_CHARS)) chars += String(listed[end++]!.group).length + 1;
+          parts.push(listed.slice(start, end));
           start = end;
+        }
+        for (const part of parts) {
           const expected = part.reduce((n, c) => n + c.n, 0);
           const lo = part.reduce((m, c) => (c.lo < m ? c.lo : m), part[0]!.lo);
           const hi = part.reduce((m, c) => (c.hi > m ? c.hi : m), part[0]!.hi);
           counts.push(exactCount(rest, set.table, `the imported rows`, (q) => {
-            let f = q.in(set.group, part.map((c) => c.group));
+            let f = part.length === 1 ? q.eq(set.group, part[0]!.group) : q.in(set.group, part.map((c) => c.group));
             if (set.by) f = f.eq(set.by, part[0]!.by);
             if (set.range) f = f.gte(set.range, lo).lte(set.range, hi);
             return f;
