@@ -11,15 +11,16 @@ import type { RunFolder } from './run-folder.ts';
 
 /**
  * A run's CSV files as DuckDB views named after them (summary, equity, trades, diagnostics,
- * benchmark, signals), that nothing can change:
- * 1. the views are written into a database file of their own (in a fresh temporary folder), with
- *    the columns the writers know typed explicitly — so that a column empty in every row (a sharpe
- *    of a flat run) is still a number, and a long file whose first rows look like integers is not
- *    misread — and every text column read back as written (`csv_text`: the leading quote that
- *    protects a formula-like cell from spreadsheets is dropped, writers/csv.ts);
- * 2. that file is opened READ_ONLY, so no statement can create, replace or drop a view (`CREATE
- *    OR REPLACE VIEW summary …`, `DROP VIEW`, also under EXPLAIN ANALYZE: "attached in read-only
- *    mode"); the file is unlinked at once (the open instance keeps it) and its folder removed;
+ * benchmark, signals):
+ * 1. the columns the writers know are typed explicitly — so that a column empty in every row (a
+ *    sharpe of a flat run) is still a number, and a long file whose first rows look like integers
+ *    is not misread — and every text column reads as written before the writer protected it from
+ *    spreadsheets (`csv_text`: writers/csv.ts);
+ * 2. for a user's `--sql` (`readOnly`), nothing can change them: the views are written into a
+ *    database file of their own (in a fresh temporary folder) and that file is opened READ_ONLY,
+ *    so no statement can create, replace or drop a view (`CREATE OR REPLACE VIEW summary …`,
+ *    `DROP VIEW`, also under EXPLAIN ANALYZE: "attached in read-only mode"); the file is unlinked at
+ *    once (the open instance keeps it). The program's own queries use views in memory (quicker);
  * 3. the connection may then read the run's CSV files and nothing else (`lockDown`).
  * Temporary objects are per connection: `userQuery` runs each statement on a fresh one.
  */
@@ -37,8 +38,7 @@ const TEXT_COLUMNS = new Set(['strategy', 'symbol', 'side', 'reason', 'peer_grou
  * A text cell as it was before writers/csv.ts protected it (`csvText`): one leading quote goes
  * when quotes and then `=`, `+`, `-`, `@`, tab, CR or LF begin the cell.
  */
-const CSV_TEXT_MACRO = String.raw`CREATE MACRO csv_text(s) AS CASE WHEN regexp_matches(s, '^''+[=+@	
--]') THEN s[2:] ELSE s END`;
+const CSV_TEXT_MACRO = String.raw`CREATE MACRO csv_text(s) AS CASE WHEN regexp_matches(s, '^''+[=+@\t\r\n-]') THEN s[2:] ELSE s END`;
 
 export interface RunTables {
   readonly duck: Duck;
@@ -47,56 +47,67 @@ export interface RunTables {
   readonly present: readonly RunTable[];
   /** Column names of each present table, in file order. */
   readonly columns: Readonly<Partial<Record<RunTable, readonly string[]>>>;
-  /** A new connection to the same read-only views, under the same locked settings (temporary objects are per connection). */
+  /** A new connection to the same views, under the same locked settings (temporary objects are per connection). */
   connect(): Promise<DuckDBConnection>;
   close(): void;
 }
 
-/** Opens the run's views, read-only (see the outline above). */
-export async function openRunTables(run: RunFolder): Promise<RunTables> {
+/**
+ * Opens the run's views. `readOnly` (for a user's `--sql`): in a database file opened READ_ONLY
+ * (see the outline above; it costs about a tenth of a second more); otherwise in memory, for the
+ * program's own queries (inspect's tables, the report).
+ */
+export async function openRunTables(run: RunFolder, options: { readOnly?: boolean } = {}): Promise<RunTables> {
   const { DuckDBInstance } = await import('@duckdb/node-api');
-  const folder = mkdtempSync(join(tmpdir(), 'backtest-run-views-'));
-  const file = join(folder, 'views.duckdb');
   const present: RunTable[] = [];
   const columns: Partial<Record<RunTable, string[]>> = {};
+  const folder = options.readOnly ? mkdtempSync(join(tmpdir(), 'backtest-run-views-')) : undefined;
   let instance: DuckDBInstance | undefined;
   const connections: DuckDBConnection[] = [];
   const closeAll = () => {
     for (const c of connections) c.closeSync();
     instance?.closeSync();
-    rmSync(folder, { recursive: true, force: true });
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  };
+  const define = async (w: DuckDBConnection) => {
+    await w.run(CSV_TEXT_MACRO);
+    for (const table of RUN_TABLES) {
+      const csv = join(run.dir, `${table}.csv`);
+      if (!existsSync(csv)) continue;
+      const header = csvHeader(csv);
+      try {
+        await w.run(`CREATE VIEW ${table} AS ${await viewQuery(w, csv, header)}`);
+      } catch (err) {
+        throw damaged(run, `${table}.csv`, err);
+      }
+      present.push(table);
+      columns[table] = header;
+    }
   };
   try {
-    const writer = await DuckDBInstance.create(file, { threads: '1' });
-    const w = await writer.connect();
-    try {
-      await w.run(CSV_TEXT_MACRO);
-      for (const table of RUN_TABLES) {
-        const csv = join(run.dir, `${table}.csv`);
-        if (!existsSync(csv)) continue;
-        const header = csvHeader(csv);
-        try {
-          await w.run(`CREATE VIEW ${table} AS ${await viewQuery(w, csv, header)}`);
-        } catch (err) {
-          throw damaged(run, `${table}.csv`, err);
-        }
-        present.push(table);
-        columns[table] = header;
+    if (folder) {
+      const file = join(folder, 'views.duckdb');
+      const writer = await DuckDBInstance.create(file, { threads: '1' });
+      const w = await writer.connect();
+      try {
+        await define(w);
+      } finally {
+        w.closeSync();
+        writer.closeSync();
       }
-    } finally {
-      w.closeSync();
-      writer.closeSync();
+      instance = await DuckDBInstance.create(file, { threads: '2', access_mode: 'READ_ONLY' });
+      rmSync(folder, { recursive: true, force: true }); // the open instance keeps the file; nothing is left behind
+    } else {
+      instance = await DuckDBInstance.create(':memory:', { threads: '2' });
     }
-    instance = await DuckDBInstance.create(file, { threads: '2', access_mode: 'READ_ONLY' });
-    rmSync(folder, { recursive: true, force: true }); // the open instance keeps the file; nothing is left behind
-    const files = present.map((t) => join(run.dir, `${t}.csv`));
     const connect = async () => {
       const c = await instance!.connect();
       connections.push(c);
       return c;
     };
     const connection = await connect();
-    await lockDown(connection, files); // settings of the instance: every later connection has them too
+    if (!folder) await define(connection);
+    await lockDown(connection, present.map((t) => join(run.dir, `${t}.csv`))); // settings of the instance: later connections have them too
     return { duck: { connection, close: closeAll }, run, present, columns, connect, close: closeAll };
   } catch (err) {
     closeAll();
@@ -108,9 +119,14 @@ export async function openRunTables(run: RunFolder): Promise<RunTables> {
 async function viewQuery(w: DuckDBConnection, csv: string, header: readonly string[]): Promise<string> {
   const types = header.filter((c) => columnType(c)).map((c) => `${sqlString(c)}: '${columnType(c)}'`);
   const source = `read_csv(${sqlString(csv)}, header=true, auto_detect=true${types.length ? `, types={${types.join(', ')}}` : ''})`;
-  // Which columns come out as text (strategy parameters are sniffed): those get csv_text.
-  const described = await w.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
-  const text = described.getRowObjectsJS().filter((r) => r.column_type === 'VARCHAR').map((r) => String(r.column_name));
+  // Which columns come out as text get csv_text: the known text columns, and — only where some
+  // column's type is not known (strategy parameters in summary.csv, a signal's companions) — those
+  // DuckDB's sniffer reads as text.
+  let text = header.filter((c) => columnType(c) === 'VARCHAR');
+  if (header.some((c) => columnType(c) === undefined)) {
+    const described = await w.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
+    text = described.getRowObjectsJS().filter((r) => r.column_type === 'VARCHAR').map((r) => String(r.column_name));
+  }
   const replace = text.length ? ` REPLACE (${text.map((c) => `csv_text(${sqlName(c)}) AS ${sqlName(c)}`).join(', ')})` : '';
   return `SELECT *${replace} FROM ${source}`;
 }

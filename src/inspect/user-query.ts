@@ -17,8 +17,9 @@ import { hasSignal, readRows, RUN_TABLES, type QueryResult, type RunTable, type 
  *    VIEW …` would replace a view;
  * 3. the statements run in order, each on a fresh connection (a temporary object could not outlive
  *    its statement), and the last one's rows are returned;
- * 4. the views themselves are in a read-only database and the connection reads only the run's CSV
- *    files (`openRunTables`), so even a statement that got past 1–2 could change nothing.
+ * 4. the views themselves are in a read-only database (`openRunTables(run, { readOnly: true })`,
+ *    which the CLI opens for --sql) and the connection reads only the run's CSV files, so even a
+ *    statement that got past 1–2 could change nothing.
  * A failing query is bad input (exit 2), with the reason in one line; a query naming a table this
  * run lacks says why it is missing.
  */

@@ -140,7 +140,7 @@ describe('backtest inspect', () => {
 
   it('the views are in a read-only database: a statement that got past the check could change nothing', async () => {
     const { findRun, openRunTables } = await import('../../src/inspect/index.ts');
-    const tables = await openRunTables(findRun(grid.dir, { out: grid.out }));
+    const tables = await openRunTables(findRun(grid.dir, { out: grid.out }), { readOnly: true });
     try {
       const c = await tables.connect();
       for (const sql of ['CREATE OR REPLACE VIEW summary AS SELECT 1 AS variant', 'DROP VIEW summary', 'EXPLAIN ANALYZE CREATE OR REPLACE VIEW summary AS SELECT 1']) {
