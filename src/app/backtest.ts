@@ -49,6 +49,8 @@ export interface RunHooks {
   readonly executor?: VariantExecutor | undefined;
   /** The run id continues an earlier, interrupted run: its `partial` folder is replaced when this one is written. */
   readonly resume?: boolean | undefined;
+  /** A line for the user that is not a warning of the run (stale partial folders removed from --out). */
+  readonly notice?: ((line: string) => void) | undefined;
 }
 
 /** The default executor: this machine's worker threads (or the main thread for small runs). */
@@ -144,7 +146,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
     versions: versions(),
     ...(hooks.supabase ? { supabase: hooks.supabase.snapshot() } : {}),
   };
-  const runDir = new RunDir(config.outDir, record.runId, { replacePartial: hooks.resume === true });
+  const runDir = new RunDir(config.outDir, record.runId, { replacePartial: hooks.resume === true, notice: hooks.notice });
   try {
     const file = (f: string) => runDir.path(f);
     const rows = writeTables(file, record);

@@ -71,7 +71,7 @@ export async function runSession(config: RunConfig, o: SessionOptions, io: Sessi
     try {
       outcome = await runBacktest(
         config,
-        { warn: (w) => io.notice(`warning: ${w}`), supabase, signal: io.signal, progress: io.progress, executor: distributed?.executor, resume: Boolean(queue?.resume) },
+        { warn: (w) => io.notice(`warning: ${w}`), notice: (line) => io.notice(`backtest: ${line}`), supabase, signal: io.signal, progress: io.progress, executor: distributed?.executor, resume: Boolean(queue?.resume) },
         runId,
       );
     } catch (err) {

@@ -14,6 +14,35 @@ export function reportError(err: unknown, write: (text: string) => void, verbose
   return code;
 }
 
+/**
+ * A yargs failure as one complete line. yargs writes some messages over several lines
+ * ("Invalid values:" then one "Argument: fill, Given: \"middle\", Choices: \"open\", \"close\""
+ * line per option), which the one-line rule would cut to a heading: choices become
+ * `--fill must be one of open, close; got "middle"`, and any other message has its lines joined.
+ * @example yargsLine('Invalid values:\n  Argument: fill, Given: "middle", Choices: "open", "close"') // '--fill must be one of open, close; got "middle"'
+ */
+export function yargsLine(message: string): string {
+  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
+  if (lines[0] === 'Invalid values:' && lines.length > 1) return lines.slice(1).map(choiceLine).join('; ');
+  if (lines.length <= 1) return lines[0] ?? message.trim();
+  return lines.slice(1).reduce((text, line) => `${text}${/:$/.test(text) ? ' ' : '; '}${line}`, lines[0]!);
+}
+
+/** `Argument: fill, Given: "middle", Choices: "open", "close"` → `--fill must be one of open, close; got "middle"`. */
+function choiceLine(line: string): string {
+  const m = /^Argument: (.+?), Given: (.*), Choices: (.*)$/.exec(line);
+  if (!m) return line;
+  const [, key, given, choices] = m as unknown as [string, string, string, string];
+  // The choices are ours (JSON strings joined by ", "); the given value is the user's, shown as yargs quoted it.
+  let list = choices;
+  try {
+    list = (JSON.parse(`[${choices}]`) as unknown[]).map(String).join(', ');
+  } catch {
+    // keep yargs' text
+  }
+  return `--${key} must be one of ${list}; got ${given}`;
+}
+
 function exitCode(err: unknown, write: (text: string) => void, verbose: boolean): number {
   if (err instanceof InterruptedError) {
     write('backtest: interrupted\n');

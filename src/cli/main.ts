@@ -10,9 +10,10 @@ import { reportCommand, reportOptions } from './commands/report.ts';
 import { runCommand, runOptions } from './commands/run.ts';
 import { uploadCommand, uploadOptions } from './commands/upload.ts';
 import { workerCommand, workerOptions } from './commands/worker.ts';
-import { EXIT, reportError } from './exit.ts';
+import { EXIT, reportError, yargsLine } from './exit.ts';
 import { runInterruptHandlers } from '../app/interrupt.ts';
 import type { CliIO } from './io.ts';
+import { cliOutput } from './output.ts';
 
 /**
  * The `backtest` command line. Every command returns an exit code; errors are turned into
@@ -59,7 +60,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((message, err) => {
-      throw err ?? new UsageError(message, 'E_USAGE');
+      throw err ?? new UsageError(yargsLine(message), 'E_USAGE');
     });
   try {
     await cli.parseAsync();
@@ -84,9 +85,12 @@ export async function runCli(): Promise<void> {
     process.stderr.write('\nbacktest: interrupted\n');
     void runInterruptHandlers().finally(() => process.exit(EXIT.interrupted));
   };
+  // Everything printed is scrubbed of secrets and terminal controls; a closed pipe ends output quietly.
+  const stderr = cliOutput(process.stderr, 'standard error', () => {});
+  const stdout = cliOutput(process.stdout, 'standard output', (line) => stderr.write(line));
   const io: CliIO = {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => { if (!stopping) process.stderr.write(t); },
+    stdout: (t) => stdout.write(t),
+    stderr: (t) => { if (!stopping) stderr.write(t); },
     commandLine: redactCommandLine(['backtest', ...args].join(' ')),
     signal: controller.signal,
     setGraceful: (on) => { graceful = on; },
@@ -101,7 +105,8 @@ export async function runCli(): Promise<void> {
   };
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
-  const code = await main(args, io);
+  let code = await main(args, io);
+  if (code === EXIT.ok && stdout.failed) code = EXIT.failure; // the output was lost (not a closed pipe: that is the reader's choice)
   process.exitCode = code;
   // The command has finished and said so: a timer or socket a library left behind (BullMQ's clients
   // retrying a Redis that is gone) must not keep the process alive.

@@ -42,7 +42,7 @@ export function rankSummary(columns: readonly string[], rows: readonly SummaryRo
   if (!metrics.includes(rankBy)) {
     const hint = closest(rankBy, metrics);
     const signal = SIGNAL_COLUMNS.includes(rankBy as never) ? ' (this run\'s strategy has no signal)' : '';
-    throw new UsageError(`--rank-by ${rankBy}: not a metric of this run${signal}${hint ? `; did you mean ${hint}?` : ''} Metrics: ${metrics.join(', ')}`, 'E_BAD_RANK_BY');
+    throw new UsageError(`--rank-by ${rankBy}: not a metric of this run${signal}; ${hint ? `did you mean ${hint}? Choose` : 'choose'} one of ${metrics.join(', ')}`, 'E_BAD_RANK_BY');
   }
   // The same order summary.csv was written in (metrics/index.ts): best first, missing last, ties by variant.
   const ranked = rankOrder(rows.map((row) => ({ id: Number(row.variant), row })), rankBy, (item) => item.row[rankBy], (item) => item.row.status === 'ruined').map((item) => item.row);

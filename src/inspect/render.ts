@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import { SIGNAL_COLUMNS } from '../metrics/signal-diagnostics.ts';
 import type { Cell } from '../writers/csv.ts';
-import { fitColumns, formatMetric, horizontalTable, plainText, terminalWidth } from '../writers/terminal.ts';
+import { fitColumns, formatMetric, horizontalTable, terminalText, terminalWidth } from '../writers/terminal.ts';
 import type { QueryResult } from './run-tables.ts';
 import type { InspectView } from './run-view.ts';
 
@@ -28,8 +28,13 @@ export function renderInspect(view: InspectView, width = terminalWidth()): strin
     out.push(horizontalTable(['peer group', 'ic_mean', 'days'], view.peer_group_ic.map((g) => [g.group, g.ic_mean, String(g.days)])));
   }
   const b = view.benchmark;
-  if (b) out.push('', `benchmark ${plainText(String(b.label ?? b.strategy ?? 'buy-and-hold'))}: total return ${formatMetric('total_return', b.total_return as Cell)}, sharpe ${formatMetric('sharpe', b.sharpe as Cell)}, max drawdown ${formatMetric('max_drawdown', b.max_drawdown as Cell)}`);
-  if (view.statistics?.verdict) out.push(`is it real? ${plainText(String(view.statistics.verdict))}`);
+  if (b) out.push('', `benchmark ${terminalText(String(b.label ?? b.strategy ?? 'buy-and-hold'))}: total return ${formatMetric('total_return', b.total_return as Cell)}, sharpe ${formatMetric('sharpe', b.sharpe as Cell)}, max drawdown ${formatMetric('max_drawdown', b.max_drawdown as Cell)}`);
+  if (view.statistics?.verdict) out.push(`is it real? ${terminalText(String(view.statistics.verdict))}`);
+  if (view.partial_folders.length) {
+    const stale = view.partial_folders.filter((f) => f.stale).length;
+    out.push('', `partial run folders beside this run (being written, or left by a run that was killed)${stale ? `; ${stale} older than a day, which the next run in this folder removes` : ''}:`);
+    for (const f of view.partial_folders) out.push(`  ${f.folder} (last changed ${f.modified}${f.stale ? ', older than a day' : ''})`);
+  }
   return `${out.join('\n')}\n`;
 }
 
@@ -65,7 +70,7 @@ export const SQL_TABLE_ROWS = 1000;
 
 /** A query's result as a terminal table: values as they are (no percent), NULL for missing. */
 export function renderQuery(result: QueryResult): string {
-  const table = new Table({ head: [...result.columns], style: { head: [], border: [] } });
+  const table = new Table({ head: result.columns.map((c) => terminalText(c, false)), style: { head: [], border: [] } });
   for (const row of result.rows.slice(0, SQL_TABLE_ROWS)) table.push(row.map(sqlCell));
   const more = result.rows.length > SQL_TABLE_ROWS ? `\n… ${result.rows.length - SQL_TABLE_ROWS} more row(s); add LIMIT, or use --json for all` : '';
   return `${table.toString()}\n(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})${more}\n`;
@@ -74,8 +79,8 @@ export function renderQuery(result: QueryResult): string {
 function sqlCell(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(10)));
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  if (typeof value === 'object') return terminalText(JSON.stringify(value));
+  return terminalText(String(value)); // line breaks stay: an EXPLAIN's plan is meant to span lines
 }
 
 /** Rows as JSON objects keyed by column name. */

@@ -1,18 +1,28 @@
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { DuckDBResultReader } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader } from '@duckdb/node-api';
 import { DataError, firstLine } from '../errors.ts';
 import { ALL_METRICS } from '../metrics/index.ts';
 import { SIGNAL_COLUMNS } from '../metrics/signal-diagnostics.ts';
-import { openDuck, sqlString, type Duck } from '../source/local/duckdb.ts';
+import { sqlString, type Duck } from '../source/local/duckdb.ts';
 import type { RunFolder } from './run-folder.ts';
 
 /**
  * A run's CSV files as DuckDB views named after them (summary, equity, trades, diagnostics,
- * benchmark, signals). Columns the writers know are typed explicitly, so that a column that is
- * empty in every row (a sharpe of a flat run) is still a number, and a long file whose first rows
- * look like integers is not misread.
+ * benchmark, signals):
+ * 1. the columns the writers know are typed explicitly — so that a column empty in every row (a
+ *    sharpe of a flat run) is still a number, and a long file whose first rows look like integers
+ *    is not misread — and every text column reads as written before the writer protected it from
+ *    spreadsheets (`csv_text`: writers/csv.ts);
+ * 2. for a user's `--sql` (`readOnly`), nothing can change them: the views are written into a
+ *    database file of their own (in a fresh temporary folder) and that file is opened READ_ONLY,
+ *    so no statement can create, replace or drop a view (`CREATE OR REPLACE VIEW summary …`,
+ *    `DROP VIEW`, also under EXPLAIN ANALYZE: "attached in read-only mode"); the file is unlinked at
+ *    once (the open instance keeps it). The program's own queries use views in memory (quicker);
+ * 3. the connection may then read the run's CSV files and nothing else (`lockDown`).
+ * Temporary objects are per connection: `userQuery` runs each statement on a fresh one.
  */
 export const RUN_TABLES = ['summary', 'equity', 'trades', 'diagnostics', 'benchmark', 'signals'] as const;
 export type RunTable = (typeof RUN_TABLES)[number];
@@ -24,6 +34,12 @@ const DOUBLE_COLUMNS = new Set<string>([
 const INTEGER_COLUMNS = new Set(['variant', 'rank', 'fills', 'round_trips', 'max_drawdown_days']);
 const TEXT_COLUMNS = new Set(['strategy', 'symbol', 'side', 'reason', 'peer_group']);
 
+/**
+ * A text cell as it was before writers/csv.ts protected it (`csvText`): one leading quote goes
+ * when quotes and then `=`, `+`, `-`, `@`, tab, CR or LF begin the cell.
+ */
+const CSV_TEXT_MACRO = String.raw`CREATE MACRO csv_text(s) AS CASE WHEN regexp_matches(s, '^''+[=+@\t\r\n-]') THEN s[2:] ELSE s END`;
+
 export interface RunTables {
   readonly duck: Duck;
   readonly run: RunFolder;
@@ -31,46 +47,99 @@ export interface RunTables {
   readonly present: readonly RunTable[];
   /** Column names of each present table, in file order. */
   readonly columns: Readonly<Partial<Record<RunTable, readonly string[]>>>;
+  /** A new connection to the same views, under the same locked settings (temporary objects are per connection). */
+  connect(): Promise<DuckDBConnection>;
   close(): void;
 }
 
-/** Opens an in-memory DuckDB with one view per CSV file of the run. */
-export async function openRunTables(run: RunFolder): Promise<RunTables> {
-  const duck = await openDuck();
+/**
+ * Opens the run's views. `readOnly` (for a user's `--sql`): in a database file opened READ_ONLY
+ * (see the outline above; it costs about a tenth of a second more); otherwise in memory, for the
+ * program's own queries (inspect's tables, the report).
+ */
+export async function openRunTables(run: RunFolder, options: { readOnly?: boolean } = {}): Promise<RunTables> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
   const present: RunTable[] = [];
   const columns: Partial<Record<RunTable, string[]>> = {};
-  try {
+  const folder = options.readOnly ? mkdtempSync(join(tmpdir(), 'backtest-run-views-')) : undefined;
+  let instance: DuckDBInstance | undefined;
+  const connections: DuckDBConnection[] = [];
+  const closeAll = () => {
+    for (const c of connections) c.closeSync();
+    instance?.closeSync();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  };
+  const define = async (w: DuckDBConnection) => {
+    await w.run(CSV_TEXT_MACRO);
     for (const table of RUN_TABLES) {
-      const file = join(run.dir, `${table}.csv`);
-      if (!existsSync(file)) continue;
-      const header = csvHeader(file);
-      const types = header.filter((c) => columnType(c)).map((c) => `${sqlString(c)}: '${columnType(c)}'`);
-      const typed = types.length ? `, types={${types.join(', ')}}` : '';
+      const csv = join(run.dir, `${table}.csv`);
+      if (!existsSync(csv)) continue;
+      const header = csvHeader(csv);
       try {
-        await duck.connection.run(`CREATE VIEW ${table} AS SELECT * FROM read_csv(${sqlString(file)}, header=true, auto_detect=true${typed})`);
+        await w.run(`CREATE VIEW ${table} AS ${await viewQuery(w, csv, header)}`);
       } catch (err) {
         throw damaged(run, `${table}.csv`, err);
       }
       present.push(table);
       columns[table] = header;
     }
-    await lockDown(duck, present.map((t) => join(run.dir, `${t}.csv`)));
+  };
+  try {
+    if (folder) {
+      const file = join(folder, 'views.duckdb');
+      const writer = await DuckDBInstance.create(file, { threads: '1' });
+      const w = await writer.connect();
+      try {
+        await define(w);
+      } finally {
+        w.closeSync();
+        writer.closeSync();
+      }
+      instance = await DuckDBInstance.create(file, { threads: '2', access_mode: 'READ_ONLY' });
+      rmSync(folder, { recursive: true, force: true }); // the open instance keeps the file; nothing is left behind
+    } else {
+      instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+    }
+    const connect = async () => {
+      const c = await instance!.connect();
+      connections.push(c);
+      return c;
+    };
+    const connection = await connect();
+    if (!folder) await define(connection);
+    await lockDown(connection, present.map((t) => join(run.dir, `${t}.csv`))); // settings of the instance: later connections have them too
+    return { duck: { connection, close: closeAll }, run, present, columns, connect, close: closeAll };
   } catch (err) {
-    duck.close();
+    closeAll();
     throw err;
   }
-  return { duck, run, present, columns, close: () => duck.close() };
+}
+
+/** The SELECT of a view over one CSV: known columns typed, text columns read back as written. */
+async function viewQuery(w: DuckDBConnection, csv: string, header: readonly string[]): Promise<string> {
+  const types = header.filter((c) => columnType(c)).map((c) => `${sqlString(c)}: '${columnType(c)}'`);
+  const source = `read_csv(${sqlString(csv)}, header=true, auto_detect=true${types.length ? `, types={${types.join(', ')}}` : ''})`;
+  // Which columns come out as text get csv_text: the known text columns, and — only where some
+  // column's type is not known (strategy parameters in summary.csv, a signal's companions) — those
+  // DuckDB's sniffer reads as text.
+  let text = header.filter((c) => columnType(c) === 'VARCHAR');
+  if (header.some((c) => columnType(c) === undefined)) {
+    const described = await w.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
+    text = described.getRowObjectsJS().filter((r) => r.column_type === 'VARCHAR').map((r) => String(r.column_name));
+  }
+  const replace = text.length ? ` REPLACE (${text.map((c) => `csv_text(${sqlName(c)}) AS ${sqlName(c)}`).join(', ')})` : '';
+  return `SELECT *${replace} FROM ${source}`;
 }
 
 /**
- * After the views exist, the connection may read the run's CSV files and nothing else: no other file
- * (read, written or attached), no extension installed or loaded, and no setting changed back. (A
- * `--sql` is the user's, but it reads a run: a query that writes files is a mistake, or a pasted one.)
+ * The connection may read the run's CSV files and nothing else: no other file (read, written or
+ * attached), no extension installed or loaded, and no setting changed back. (A `--sql` is the
+ * user's, but it reads a run: a query that writes files is a mistake, or a pasted one.)
  */
-async function lockDown(duck: Duck, files: readonly string[]): Promise<void> {
-  await duck.connection.run(`SET allowed_paths = [${files.map(sqlString).join(', ')}]`);
+async function lockDown(connection: DuckDBConnection, files: readonly string[]): Promise<void> {
+  await connection.run(`SET allowed_paths = [${files.map(sqlString).join(', ')}]`);
   for (const setting of ['enable_external_access = false', 'autoinstall_known_extensions = false', 'autoload_known_extensions = false', 'lock_configuration = true']) {
-    await duck.connection.run(`SET ${setting}`);
+    await connection.run(`SET ${setting}`);
   }
 }
 

@@ -1,4 +1,6 @@
+import { dirname } from 'node:path';
 import { DataError } from '../errors.ts';
+import { partialFolders } from '../writers/run-dir.ts';
 import { rankSummary, type RankedSummary, type SummaryRow } from './ranking.ts';
 import type { RunManifest } from './run-folder.ts';
 import { queryObjects, query, sqlName, type RunTables } from './run-tables.ts';
@@ -22,6 +24,16 @@ export interface InspectView {
   readonly benchmark: Readonly<Record<string, unknown>> | null;
   /** The sweep's overfitting statistics in brief (manifest.json; the whole is overfitting.json). */
   readonly statistics: Readonly<Record<string, unknown>> | null;
+  /** Half-written run folders beside this run (`.<run-id>.partial`): a run writing now, or one that was killed. */
+  readonly partial_folders: readonly PartialFolderBrief[];
+}
+
+export interface PartialFolderBrief {
+  readonly folder: string;
+  readonly run_id: string;
+  readonly modified: string;
+  /** Older than a day: the next run in this folder removes it. */
+  readonly stale: boolean;
 }
 
 export interface RunBrief {
@@ -107,5 +119,6 @@ export async function buildInspectView(tables: RunTables, options: InspectOption
     peer_group_ic: best ? await peerGroupIc(tables, Number(best.variant)) : [],
     benchmark: tables.run.manifest.benchmark ?? null,
     statistics: tables.run.manifest.statistics && !tables.run.manifest.statistics.off ? tables.run.manifest.statistics : null,
+    partial_folders: partialFolders(dirname(tables.run.dir)).map((f) => ({ folder: f.path, run_id: f.runId, modified: f.modified.toISOString(), stale: f.stale })),
   };
 }

@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SupabaseRest } from './client.ts';
 import type { SupabaseSettings, SupabaseTables } from './config.ts';
 import { SupabaseHttpError } from './errors.ts';
@@ -7,10 +10,13 @@ import { TABLE_COLUMNS, REQUIRED_FOR_READING } from './schema.ts';
  * The connection check users used to do by hand, in order:
  * 1. configuration (the URL, never the key);
  * 2. reach the server, timing a request on a new socket and one on the reused socket;
- * 3. every table and column of our migrations (a `select` of them with `limit=0`);
+ * 3. every table the configuration reads or writes, with every column of our migrations (a
+ *    `select` of them with `limit=0`): prices and universe to read, the results tables to upload
+ *    (on by default when Supabase is configured). Any answer but success is a failure — a missing
+ *    table, a missing column, a 400 of any kind — with the migration file that creates the table;
  * 4. the row cap: a page far larger than any cap, then whether rows exist past it;
  * 5. a burst of concurrent requests through the pool: sockets used, failures, retries.
- * Each finding says what is wrong and how to fix it; `ok` is false when a run would fail.
+ * Each finding says what is wrong and how to fix it; `ok` is false when a run or its upload would fail.
  * Only an unreachable server or a refused key stops the check at 2: a missing table is one
  * finding among the others, and 4 and 5 run on the tables that are there.
  */
@@ -58,17 +64,16 @@ export async function runDoctor(settings: SupabaseSettings, burst = settings.con
       add(explain(err, rest.host));
       return { ok: false, findings };
     }
-    // 3. Tables and columns.
+    // 3. Tables and columns: every one the configuration reads or writes must answer.
     const present: (keyof SupabaseTables)[] = [];
     for (const role of Object.keys(TABLE_COLUMNS) as (keyof SupabaseTables)[]) {
-      const required = REQUIRED_FOR_READING.includes(role);
+      const use = REQUIRED_FOR_READING.includes(role) ? 'needed to read prices' : 'needed to upload results';
       try {
         await rest.run(`check ${t[role]}`, rest.client.from(t[role]).select(TABLE_COLUMNS[role].join(',')).limit(0));
         add({ ok: true, what: `table ${t[role]}: present with its columns` });
         present.push(role);
       } catch (err) {
-        const f = explain(err, rest.host);
-        add({ ok: !required, what: `table ${t[role]}: ${f.what}${required ? '' : ' (needed only to upload results)'}`, fix: f.fix });
+        add(tableProblem(err, role, t[role], use, rest.host));
       }
     }
     // 4. The row cap.
@@ -107,6 +112,40 @@ export async function runDoctor(settings: SupabaseSettings, burst = settings.con
     await rest.close();
   }
   return { ok: findings.every((f) => f.ok), findings };
+}
+
+/** The migration that creates a table role's table (found by its default name in supabase/migrations). */
+export function migrationOf(role: keyof SupabaseTables): string {
+  const name = defaultName(role);
+  const dir = fileURLToPath(new URL('../../supabase/migrations/', import.meta.url));
+  try {
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+      if (new RegExp(`create\\s+table\\s+(if\\s+not\\s+exists\\s+)?(public\\.)?${name}\\b`, 'i').test(readFileSync(join(dir, file), 'utf8'))) return `supabase/migrations/${file}`;
+    }
+  } catch {
+    // an installation without the migrations folder: name the folder
+  }
+  return 'the migrations in supabase/migrations';
+}
+
+function defaultName(role: keyof SupabaseTables): string {
+  return role === 'prices' || role === 'universe' ? role : `backtest_${role}`;
+}
+
+/** A table that does not answer a select of its columns: never ok, and the migration that makes it right. */
+function tableProblem(err: unknown, role: keyof SupabaseTables, table: string, use: string, host: string): Finding {
+  if (!(err instanceof SupabaseHttpError) || err.status === 401 || err.status === 403 || err.status >= 500) {
+    const f = explain(err, host);
+    return { ok: false, what: `table ${table} (${use}): ${f.what}`, fix: f.fix };
+  }
+  const migration = migrationOf(role);
+  const renamed = table === defaultName(role) ? '' : `; it creates ${defaultName(role)}, named ${table} in your settings (SUPABASE_${role.toUpperCase()}_TABLE${role === 'prices' || role === 'universe' ? '' : ' or SUPABASE_RESULTS_PREFIX'})`;
+  const apply = `apply ${migration} to the project (supabase db push, or paste it into the SQL editor)${renamed}`;
+  if (err.status === 404 || err.pgCode === 'PGRST205' || err.pgCode === '42P01') return { ok: false, what: `table ${table}: missing (${use})`, fix: apply };
+  if (err.pgCode === '42703' || err.pgCode === 'PGRST204') {
+    return { ok: false, what: `table ${table}: a column is missing (${err.message.split(': ').slice(2).join(': ')}) (${use})`, fix: apply.replace('apply ', 'apply the latest ') };
+  }
+  return { ok: false, what: `table ${table}: a read of its columns was refused (${err.message}) (${use})`, fix: `${apply}; it must answer a select of ${TABLE_COLUMNS[role].join(', ')}` };
 }
 
 /** A failure in plain words, with what to check. */

@@ -1,5 +1,8 @@
-import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { appendLine, writeTextFile } from '../writers/write-file.ts';
+
+export { writeJsonAtomic } from '../writers/write-file.ts';
 
 /**
  * The upload journal, `upload.journal` in the run folder: one JSON line per batch the server
@@ -11,7 +14,9 @@ import { join } from 'node:path';
  * records the project's host and the table names: a journal written for another project or
  * other tables (or by a version that did not record them) is replaced by a new one, and every
  * batch is sent again. A resumed upload keeps the journal's batch size, so batch numbers mean
- * the same rows, and skips every confirmed batch. A torn last line (a kill mid-write) is ignored.
+ * the same rows, and skips every confirmed batch — once the server has been seen to hold them
+ * (upload-run.ts counts them first: a journal is a claim about the server, which may have lost the
+ * rows since; `restart` discards it). A torn last line (a kill or a full disk mid-write) is ignored.
  */
 export interface JournalTarget {
   /** The run id (or an import's id). */
@@ -34,13 +39,21 @@ interface StartLine {
 export class Journal {
   readonly file: string;
   readonly batchSize: number;
-  readonly resumed: boolean;
-  private readonly done = new Set<string>();
+  private wasResumed: boolean;
+  /** Confirmed batches, `table#batch` → its rows. */
+  private readonly done = new Map<string, number>();
+  private readonly target: JournalTarget;
 
-  private constructor(file: string, batchSize: number, resumed: boolean) {
+  private constructor(file: string, target: JournalTarget, batchSize: number, resumed: boolean) {
     this.file = file;
+    this.target = target;
     this.batchSize = batchSize;
-    this.resumed = resumed;
+    this.wasResumed = resumed;
+  }
+
+  /** True when this journal continues an earlier upload (and was not restarted since). */
+  get resumed(): boolean {
+    return this.wasResumed;
   }
 
   /**
@@ -54,31 +67,58 @@ export class Journal {
       const start = parseLine(lines[0] ?? '') as StartLine | undefined;
       const mismatch = start ? mismatchOf(start, target) : 'its first line is unreadable';
       if (mismatch === undefined) {
-        const journal = new Journal(file, start!.batch_size as number, true);
+        const journal = new Journal(file, target, start!.batch_size as number, true);
         for (const line of lines.slice(1)) {
-          const entry = parseLine(line) as { type?: string; table?: string; batch?: number } | undefined;
-          if (entry?.type === 'batch') journal.done.add(`${entry.table}#${entry.batch}`);
+          const entry = parseLine(line) as { type?: string; table?: string; batch?: number; rows?: number } | undefined;
+          if (entry?.type === 'batch') journal.done.set(`${entry.table}#${entry.batch}`, Number.isInteger(entry.rows) ? entry.rows! : 0);
         }
         return journal;
       }
       if (mismatch !== null) onRestart(`${file} ${mismatch}: starting a new journal, every batch is sent again`);
     }
-    const start = { type: 'start', run_id: target.id, host: target.host, tables: target.tables, batch_size: target.batchSize, at: new Date().toISOString() };
-    writeFileSync(file, `${JSON.stringify(start)}\n`);
-    return new Journal(file, target.batchSize, false);
+    const journal = new Journal(file, target, target.batchSize, false);
+    journal.writeStart();
+    return journal;
   }
 
   has(table: string, batch: number): boolean {
     return this.done.has(`${table}#${batch}`);
   }
 
+  /** Rows of `table` in confirmed batches (what the server should hold at least). */
+  confirmedRows(table: string): number {
+    let rows = 0;
+    for (const [key, n] of this.done) if (key.slice(0, key.lastIndexOf('#')) === table) rows += n;
+    return rows;
+  }
+
+  /** True when some batch is confirmed (so an upload would skip it). */
+  get confirmedBatches(): number {
+    return this.done.size;
+  }
+
   confirm(table: string, batch: number, rows: number): void {
-    this.done.add(`${table}#${batch}`);
-    appendFileSync(this.file, `${JSON.stringify({ type: 'batch', table, batch, rows })}\n`);
+    this.done.set(`${table}#${batch}`, rows);
+    appendLine(this.file, JSON.stringify({ type: 'batch', table, batch, rows }));
   }
 
   complete(): void {
-    appendFileSync(this.file, `${JSON.stringify({ type: 'complete', at: new Date().toISOString() })}\n`);
+    appendLine(this.file, JSON.stringify({ type: 'complete', at: new Date().toISOString() }));
+  }
+
+  /**
+   * Forgets every confirmed batch and starts the file again (same batch size, so batch numbers
+   * keep their rows): the server was found not to hold what the journal said.
+   */
+  restart(): void {
+    this.done.clear();
+    this.wasResumed = false;
+    this.writeStart();
+  }
+
+  private writeStart(): void {
+    const t = this.target;
+    writeTextFile(this.file, `${JSON.stringify({ type: 'start', run_id: t.id, host: t.host, tables: t.tables, batch_size: this.batchSize, at: new Date().toISOString() })}\n`);
   }
 }
 
@@ -107,11 +147,4 @@ function mismatchOf(start: StartLine, target: JournalTarget): string | null | un
     .filter((key) => before[key] !== target.tables[key])
     .map((key) => `${key}: ${String(before[key] ?? 'none')} → ${target.tables[key] ?? 'none'}`);
   return changed.length ? `was written for other tables (${changed.join(', ')})` : undefined;
-}
-
-/** Writes a JSON file atomically (temporary name, then rename). */
-export function writeJsonAtomic(file: string, value: unknown): void {
-  const temp = `${file}.partial`;
-  writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(temp, file);
 }

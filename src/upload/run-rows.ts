@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import { UsageError } from '../errors.ts';
 import { METRIC_COLUMNS, type MetricColumn, type RowOf } from '../supabase/schema.ts';
+import { csvText } from '../writers/csv.ts';
 
 /**
  * A finished run folder as rows for the results tables, read from its CSVs and manifest.json
@@ -15,6 +16,8 @@ import { METRIC_COLUMNS, type MetricColumn, type RowOf } from '../supabase/schem
  * manifest.json's `files` (or a counting pass when the manifest has none).
  * Every row of a table has exactly its columns (`RowOf`, from supabase/schema.ts: the list
  * `backtest doctor` checks), the same keys in every row, as PostgREST requires of one batch.
+ * Text cells are read back as they were before the writer protected them from spreadsheets
+ * (`csvText`: `'=HYPERLINK(…)` in trades.csv is `=HYPERLINK(…)` in backtest_trades).
  */
 export type Row = Record<string, unknown>;
 
@@ -65,8 +68,8 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
 
   await add('variants', 'summary.csv', ['run_id', 'variant_id'], () => (r, line): RowOf<'variants'> => {
     const id = int(r.variant, 'summary.csv', line);
-    const params: Row = variantParams.get(id) ?? Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'variant' && k !== 'strategy' && k !== 'status' && !(METRIC_COLUMNS as readonly string[]).includes(k)));
-    return { run_id: runId, variant_id: id, strategy: r.strategy ?? '', status: r.status || null, params, ...metrics(r) };
+    const params: Row = variantParams.get(id) ?? Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'variant' && k !== 'strategy' && k !== 'status' && !(METRIC_COLUMNS as readonly string[]).includes(k)).map(([k, v]) => [k, csvText(v)]));
+    return { run_id: runId, variant_id: id, strategy: csvText(r.strategy ?? ''), status: r.status || null, params, ...metrics(r) };
   });
 
   if (existsSync(join(dir, 'equity.csv'))) {
@@ -80,7 +83,7 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
     await add('trades', 'trades.csv', ['run_id', 'variant_id', 'date', 'symbol', 'seq'], () => {
       const seq = tradeSequence();
       return (r, line): RowOf<'trades'> => ({
-        run_id: runId, variant_id: int(r.variant, 'trades.csv', line), date: r.date, symbol: r.symbol, seq: seq(r, line), side: r.side,
+        run_id: runId, variant_id: int(r.variant, 'trades.csv', line), date: r.date, symbol: r.symbol === undefined ? r.symbol : csvText(r.symbol), seq: seq(r, line), side: r.side,
         quantity: num(r.quantity), price: num(r.price), notional: num(r.notional), cost: num(r.cost), reason: r.reason || null,
       });
     });

@@ -3,12 +3,17 @@ import type { SupabaseRest } from '../supabase/index.ts';
 import { DEFAULT_BATCH_SIZE, DEFAULT_UPLOAD_CONCURRENCY, UploadError, upsertBatches, upsertPrefer } from './batches.ts';
 import { Journal, writeJsonAtomic } from './journal.ts';
 import { readRunFolder, runRow, type RunFolder, type RunStatus } from './run-rows.ts';
+import { runCheck, verifiedUpload } from './verify.ts';
 
 /**
  * Uploads a finished run folder to the results tables, resumably:
  * 1. the run row is upserted as `running` (a failed or interrupted upload never looks complete);
- * 2. each table's rows go in batches (batches.ts), each confirmed batch recorded in the journal;
- * 3. the run row is upserted as `complete` with its row counts, and the journal closed;
+ * 2. each table's rows go in batches (batches.ts), each confirmed batch recorded in the journal —
+ *    a journal that confirms batches is first checked against the server's exact counts, and
+ *    discarded (every batch sent again) when the server lacks them (verify.ts);
+ * 3. the server's exact count of each table's rows of the run must equal the file's (else the
+ *    journal is discarded and everything sent again, once); only then is the run row upserted as
+ *    `complete` with its row counts, and the journal closed;
  * on a refusal the run row becomes `failed` (one attempt, even with the breaker open; when even
  * that fails, upload.json and a notice say the row still reads `running`) and the error is raised.
  * upload.json in the folder records the outcome and the counters (written atomically);
@@ -17,7 +22,10 @@ import { readRunFolder, runRow, type RunFolder, type RunStatus } from './run-row
 export interface UploadOptions {
   readonly batchSize?: number;
   readonly progress?: ((done: number, total: number | null) => void) & { stop(): void };
-  /** Told, in one line, when the folder's journal was set aside (written for another project or tables), or the run row could not be marked failed. */
+  /**
+   * Told, in one line, when the folder's journal was set aside (written for another project or
+   * tables, or confirming rows the server does not hold), or the run row could not be marked failed.
+   */
   readonly notice?: (line: string) => void;
 }
 
@@ -57,8 +65,9 @@ export async function uploadRun(rest: SupabaseRest, dir: string, options: Upload
       seconds: Math.round(performance.now() - t0) / 1000, resumed: journal.resumed,
     };
   };
-  try {
-    await markRun(rest, folder, 'running', source);
+  const upload = async () => {
+    done = 0;
+    skipped = 0; // a second pass (the journal discarded) skips nothing; `sent` counts every pass's requests
     for (const t of folder.tables) {
       const r = await upsertBatches(rest, { table: rest.tables[t.table], key: t.table, file: t.file, primaryKey: t.primaryKey, rows: t.rows() }, {
         batchSize: journal.batchSize,
@@ -71,6 +80,11 @@ export async function uploadRun(rest: SupabaseRest, dir: string, options: Upload
       sent += r.sent;
       skipped += r.skipped;
     }
+  };
+  const tables = folder.tables.map((t) => ({ key: t.table, table: rest.tables[t.table], file: t.file, count: t.count }));
+  try {
+    await markRun(rest, folder, 'running', source);
+    await verifiedUpload({ journal, upload, check: runCheck(rest, folder.runId, journal, tables), what: `run ${folder.runId}`, notice: options.notice });
     // A run interrupted while its variants ran is uploaded whole but stays marked partial.
     await markRun(rest, folder, folder.manifest.status === 'partial' ? 'partial' : 'complete', source);
     journal.complete();
@@ -79,7 +93,11 @@ export async function uploadRun(rest: SupabaseRest, dir: string, options: Upload
     // row left `running` would look like an upload still going on.
     const unmarked = await markRun(rest, folder, 'failed', source, true).then(() => undefined, (e: Error) => e.message);
     const runRow = unmarked === undefined ? 'failed' : `still running: it could not be marked failed (${unmarked})`;
-    writeJsonAtomic(join(dir, 'upload.json'), { ...report('failed'), url: rest.url, error: (err as Error).message, run_row: runRow });
+    try {
+      writeJsonAtomic(join(dir, 'upload.json'), { ...report('failed'), url: rest.url, error: (err as Error).message, run_row: runRow });
+    } catch (writing) {
+      options.notice?.((writing as Error).message); // the upload's own error is the one to report
+    }
     if (unmarked !== undefined) options.notice?.(`run ${folder.runId} in ${rest.tables.runs} is ${runRow}`);
     throw err;
   } finally {

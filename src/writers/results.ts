@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { BenchmarkOutcome, VariantOutcome } from '../metrics/outcome.ts';
 import type { SweepSummary } from '../statistics/sweep.ts';
 import type { RunConfig } from '../config/run-config.ts';
@@ -12,6 +11,7 @@ import type { Schedule } from '../runner/schedule.ts';
 import type { SourceInfo } from '../source/types.ts';
 import type { WarningGroup } from '../util/warnings.ts';
 import { writeCsvFile, type Cell } from './csv.ts';
+import { writeTextFile } from './write-file.ts';
 
 /** Everything a finished run hands to the writers. */
 export interface RunRecord {
@@ -236,13 +236,13 @@ export function writeTables(dir: (file: string) => string, record: RunRecord): R
     if (record.config.signals) rows['signals.csv'] = writeCsvFile(dir('signals.csv'), signalsHeader(record), signalsRows(saved));
   }
   if (record.benchmark) rows['benchmark.csv'] = writeCsvFile(dir('benchmark.csv'), ['date', 'equity', 'return', 'drawdown'], benchmarkRows(record, record.benchmark));
-  if (record.statistics) writeFileSync(dir('overfitting.json'), `${JSON.stringify(overfittingFile(record.statistics), null, 2)}\n`);
+  if (record.statistics) writeTextFile(dir('overfitting.json'), `${JSON.stringify(overfittingFile(record.statistics), null, 2)}\n`);
   return rows;
 }
 
-/** Writes manifest.json, last: a folder with a manifest has all its tables. */
+/** Writes manifest.json, last: a folder with a manifest has all its tables (scrubbed of secrets; a failed write names the file). */
 export function writeManifest(dir: (file: string) => string, record: RunRecord, rows: Record<string, number>): void {
-  writeFileSync(dir('manifest.json'), `${JSON.stringify(manifest(record, rows), null, 2)}\n`);
+  writeTextFile(dir('manifest.json'), `${JSON.stringify(manifest(record, rows), null, 2)}\n`);
 }
 
 /** The run's manifest: what was asked, what was read, what came out. Holds no secret. */

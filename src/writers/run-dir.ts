@@ -1,11 +1,15 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { manifestStatus } from './manifest-file.ts';
 
 /**
  * A run folder written under a temporary name and renamed when complete, so that a run that
- * fails (or is interrupted) never leaves a folder that looks finished.
+ * fails (or is interrupted) never leaves a folder that looks finished. A run killed outright
+ * (SIGKILL, a power cut) cannot remove its `.<run-id>.partial` folder; the next run in the same
+ * parent folder removes such folders once they are older than a day (`STALE_PARTIAL_MS`: no run
+ * spends a day writing its files, which happens only after its variants ran), and says so in one
+ * line. `backtest inspect` lists the ones there (`partialFolders`).
  */
 export class RunDir {
   /** Folders being written now, removed if the process is interrupted. */
@@ -15,9 +19,13 @@ export class RunDir {
   private done = false;
   private readonly replaces: boolean;
 
-  /** `replacePartial`: a resumed run may overwrite the folder its interrupted attempt left (status `partial`). */
-  constructor(parent: string, runId: string, options: { replacePartial?: boolean } = {}) {
+  /**
+   * `replacePartial`: a resumed run may overwrite the folder its interrupted attempt left (status `partial`).
+   * `notice`: told in one line which stale partial folders of the parent were removed.
+   */
+  constructor(parent: string, runId: string, options: { replacePartial?: boolean; notice?: ((line: string) => void) | undefined; now?: number } = {}) {
     mkdirSync(parent, { recursive: true });
+    removeStalePartials(parent, options.now ?? Date.now(), options.notice);
     this.final = join(parent, runId);
     this.temp = join(parent, `.${runId}.partial`);
     this.replaces = existsSync(this.final);
@@ -51,6 +59,57 @@ export class RunDir {
     if (!this.done) rmSync(this.temp, { recursive: true, force: true });
     RunDir.active.delete(this);
   }
+}
+
+/** Folders older than this that a run left half-written are removed by the next run in the same parent. */
+export const STALE_PARTIAL_MS = 24 * 3_600_000;
+
+/** A folder a run was writing (`.<run-id>.partial`) or stepping aside from (`.<run-id>.partial.old`). */
+export interface PartialFolder {
+  readonly name: string;
+  readonly path: string;
+  readonly runId: string;
+  /** When it last changed: the newest modification time of the folder and of its files. */
+  readonly modified: Date;
+  /** Older than a day: its run is dead, and the next run here removes it. */
+  readonly stale: boolean;
+}
+
+const PARTIAL_NAME = /^\.(.+)\.partial(\.old)?$/;
+
+/** The partial run folders of a parent folder, oldest first. */
+export function partialFolders(parent: string, now = Date.now()): PartialFolder[] {
+  if (!existsSync(parent)) return [];
+  const out: PartialFolder[] = [];
+  for (const entry of readdirSync(parent, { withFileTypes: true })) {
+    const m = PARTIAL_NAME.exec(entry.name);
+    if (!m || !entry.isDirectory()) continue;
+    const path = join(parent, entry.name);
+    try {
+      let newest = statSync(path).mtimeMs;
+      for (const f of readdirSync(path)) newest = Math.max(newest, statSync(join(path, f)).mtimeMs);
+      out.push({ name: entry.name, path, runId: m[1]!, modified: new Date(newest), stale: now - newest > STALE_PARTIAL_MS });
+    } catch {
+      // removed meanwhile (its run finished or discarded it)
+    }
+  }
+  return out.sort((a, b) => a.modified.getTime() - b.modified.getTime());
+}
+
+/** Removes the stale partial folders of `parent` (not those this process is writing) and says so in one line. */
+function removeStalePartials(parent: string, now: number, notice: ((line: string) => void) | undefined): void {
+  const mine = new Set([...RunDir.active].map((d) => d.temp));
+  const stale = partialFolders(parent, now).filter((f) => f.stale && !mine.has(f.path));
+  const removed: string[] = [];
+  for (const f of stale) {
+    try {
+      rmSync(f.path, { recursive: true, force: true });
+      removed.push(f.name);
+    } catch {
+      // another process may be removing it too; the next run tries again
+    }
+  }
+  if (removed.length) notice?.(`removed ${removed.length} partial run folder(s) older than a day, left by runs that were killed, from ${parent}: ${removed.join(', ')}`);
 }
 
 function isPartial(dir: string): boolean {

@@ -5,8 +5,28 @@ import type { Cell } from './csv.ts';
  * Tables for a person at a terminal: metrics formatted by kind (fractions as percentages, ratios with
  * two decimals, money with separators), and tables that fit the terminal's width — the columns that
  * matter most first, the others left to `--wide`, `--json` or the CSVs. Text from data (symbols, peer
- * groups, parameters) has its control characters removed before it reaches the terminal.
+ * groups, parameters) has its control characters shown harmless (escaped: terminalText) before it reaches the terminal.
  */
+
+/**
+ * Characters a terminal may act on instead of showing: C0 controls (ESC begins ANSI and OSC
+ * sequences that recolour, move the cursor or retitle the window), DEL, C1 controls (U+0080–U+009F:
+ * CSI and OSC in 8-bit form), and the bidirectional overrides that reorder what is shown.
+ */
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL_OR_NEWLINE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text safe to print to a terminal: every control character (see CONTROL) is shown as its
+ * `\uXXXX` escape instead of acting, so data (a peer group, a symbol, a server's message) can
+ * neither colour, move, clear nor retitle the terminal. Newlines stay unless `keepNewlines` is
+ * false (a table cell, where a line break is not meant). Valid JSON stays valid JSON meaning the
+ * same (JSON.stringify already escapes C0; a C1 character becomes the equivalent escape).
+ * @example terminalText('Tech\u001b]0;pwned\u0007') // 'Tech\\u001b]0;pwned\\u0007'
+ */
+export function terminalText(text: string, keepNewlines = true): string {
+  return text.replace(keepNewlines ? CONTROL : CONTROL_OR_NEWLINE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 /** How a metric is shown to people (the HTML report formats by the same kinds). */
 export type MetricKind = 'integer' | 'money' | 'percent' | 'ratio' | 'number' | 'bps' | 'text';
@@ -34,7 +54,7 @@ export function metricKind(name: string): MetricKind {
 
 export function formatMetric(name: string, value: Cell): string {
   if (value === null || value === undefined || value === '') return '—';
-  if (typeof value !== 'number') return plainText(String(value));
+  if (typeof value !== 'number') return terminalText(String(value), false);
   if (!Number.isFinite(value)) return '—';
   switch (metricKind(name)) {
     case 'integer': return value.toLocaleString('en-US');
@@ -47,35 +67,26 @@ export function formatMetric(name: string, value: Cell): string {
   }
 }
 
-/**
- * Text safe to print: C0 and C1 control characters (ANSI and OSC escape sequences among them, which
- * could rewrite the screen or the terminal's title) removed, a tab as a space.
- */
-export function plainText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
-}
-
 /** No rule between rows: a table half as tall. */
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
 /** A metric-per-line table for one variant. */
 export function verticalTable(entries: ReadonlyArray<readonly [string, Cell]>): string {
   const table = new Table({ style: { head: [], border: [] } });
-  for (const [name, value] of entries) table.push({ [name]: formatMetric(name, value) });
+  for (const [name, value] of entries) table.push({ [terminalText(name, false)]: formatMetric(name, value) });
   return table.toString();
 }
 
 /** A row-per-variant table. */
 export function horizontalTable(header: readonly string[], rows: ReadonlyArray<readonly Cell[]>): string {
-  const table = new Table({ head: header.map(plainText), chars: COMPACT, style: { head: [], border: [] } });
+  const table = new Table({ head: header.map((h) => terminalText(h, false)), chars: COMPACT, style: { head: [], border: [] } });
   for (const row of rows) table.push(row.map((v, k) => formatMetric(header[k]!, v)));
   return table.toString();
 }
 
 /** Metrics side by side, one row per metric: `metric | strategy | benchmark`. */
 export function sideBySide(names: readonly string[], heads: readonly string[], columns: ReadonlyArray<Readonly<Record<string, Cell>>>, label: (name: string) => string = (n) => n): string {
-  const table = new Table({ head: ['', ...heads.map(plainText)], chars: COMPACT, style: { head: [], border: [] } });
+  const table = new Table({ head: ['', ...heads.map((h) => terminalText(h, false))], chars: COMPACT, style: { head: [], border: [] } });
   for (const name of names) table.push([label(name), ...columns.map((c) => formatMetric(name, c[name]))]);
   return table.toString();
 }

@@ -37,6 +37,12 @@ const cases: Array<[string, string[], RegExp]> = [
   ['a --maintenance-margin above 1', ['2025-10-07', '2026-01-03', '--maintenance-margin', '1.5'], /--maintenance-margin 1.5: must be between 0 and 1/],
   ['--data without prices', ['2025-10-07', '2026-01-03', '--data', emptyData], /holds no prices/],
   ['an unknown option', ['2025-10-07', '2026-01-03', '--nope'], /Unknown argument: nope/],
+  // yargs' choice errors, whole (they used to be cut to "Invalid values:").
+  ['a --fill that is not a choice', ['2025-10-07', '2026-01-03', '--fill', 'middle'], /^backtest: --fill must be one of open, close; got "middle"$/],
+  ['a --fill in the wrong case', ['2025-10-07', '2026-01-03', '--fill', 'Open'], /^backtest: --fill must be one of open, close; got "Open"$/],
+  ['a --source that is not a choice', ['2025-10-07', '2026-01-03', '--source', 's3'], /^backtest: --source must be one of local, supabase; got "s3"$/],
+  ['two bad choices at once', ['2025-10-07', '2026-01-03', '--source', 's3', '--fill', 'noon'], /^backtest: --source must be one of local, supabase; got "s3"; --fill must be one of open, close; got "noon"$/],
+  ['an import --to that is not a choice', ['import', noRows, '--to', 'ftp'], /^backtest: --to must be one of folder, supabase; got "ftp"$/],
   ['a missing argument', ['2025-10-07'], /Not enough non-option arguments/],
   ['a grid with a zero step', ['2025-10-07', '2026-01-03', '--strategy', 'sma-cross', '--param', 'symbol=ADCO', '--grid', 'fast=1:10:0'], /--grid fast=1:10:0: the step cannot be 0/],
   ['a grid on an unknown parameter', ['2025-10-07', '2026-01-03', '--grid', 'lookbak=10,20'], /--grid lookbak: unknown parameter of strategy vopa \(did you mean lookback\?\)/],

@@ -86,6 +86,7 @@ describe('backtest inspect', () => {
     ['a SQL syntax error', ['--sql', 'SELEC 1'], /^backtest: --sql: Parser Error: syntax error at or near "SELEC"; tables: summary, equity, trades, diagnostics, benchmark$/],
     ['a table this run lacks', ['--sql', 'SELECT * FROM signals'], /^backtest: --sql: run .* has no signals\.csv \(only runs with --signals write it\), so there is no table signals/],
     ['an unknown --rank-by', ['--rank-by', 'sharp'], /^backtest: --rank-by sharp: not a metric of this run; did you mean sharpe\?/],
+    ['a --rank-by like no metric: a sentence that lists them', ['--rank-by', 'bogus'], /^backtest: --rank-by bogus: not a metric of this run; choose one of final_equity, total_return, cagr, .*, sharpe, .*, coverage$/],
     ['a bad --top', ['--top', '0'], /^backtest: --top 0: must be a whole number, 1 or more$/],
     ['an unknown run', ['20990101T000000Z-none'], /^backtest: no run "20990101T000000Z-none" in /],
     ['COPY to a file', ['--sql', "COPY summary TO '/tmp/vopa-inspect-copy.csv'"], /^backtest: --sql: Permission Error: Cannot access file "\/tmp\/vopa-inspect-copy\.csv" - file system operations are disabled by configuration; tables: /],
@@ -115,6 +116,45 @@ describe('backtest inspect', () => {
     const described = backtest(['inspect', grid.dir, '--sql', 'DESCRIBE summary', '--json']);
     expect(described.code, described.stderr).toBe(0);
     expect(JSON.parse(described.stdout).map((c: Row) => c.column_name)).toContain('sharpe');
+  });
+
+  it('--sql cannot change the run\'s views: EXPLAIN ANALYZE of a CREATE or DROP is refused, and the views are read-only anyway', () => {
+    const count = 'SELECT count(*) AS n FROM summary';
+    const attacks = [
+      [`EXPLAIN ANALYZE CREATE OR REPLACE VIEW summary AS SELECT 1 AS variant; ${count}`, /not EXPLAIN of CREATE$/],
+      [`EXPLAIN ANALYZE DROP VIEW summary; ${count}`, /not EXPLAIN of DROP$/],
+      [`EXPLAIN (FORMAT json) CREATE OR REPLACE VIEW summary AS SELECT 1; ${count}`, /not EXPLAIN of CREATE$/],
+      [`EXPLAIN ANALYZE /* a comment; with a semicolon */ CREATE TEMP VIEW summary AS SELECT 1; ${count}`, /not EXPLAIN of CREATE$/],
+      [`DROP VIEW summary; ${count}`, /not DROP$/],
+      [`CREATE TEMP VIEW summary AS SELECT 1 AS variant; ${count}`, /not CREATE$/],
+    ] as const;
+    for (const [sql, message] of attacks) {
+      const r = backtest(['inspect', grid.dir, '--sql', sql]);
+      expect(r.code, sql).toBe(2);
+      expect(r.stderr.trimEnd(), sql).toMatch(new RegExp(`^backtest: --sql: only queries run over a run's tables .*${message.source}`));
+    }
+    // Queries still run, EXPLAIN ANALYZE of a query too, and statements after it see the run's own views.
+    const fine = backtest(['inspect', grid.dir, '--sql', `SELECT ';' AS s; EXPLAIN ANALYZE SELECT * FROM summary; ${count}`, '--json']);
+    expect(fine.code, fine.stderr).toBe(0);
+    expect(JSON.parse(fine.stdout)).toEqual([{ n: 90 }]);
+  });
+
+  it('the views are in a read-only database: a statement that got past the check could change nothing', async () => {
+    const { findRun, openRunTables } = await import('../../src/inspect/index.ts');
+    const tables = await openRunTables(findRun(grid.dir, { out: grid.out }), { readOnly: true });
+    try {
+      const c = await tables.connect();
+      for (const sql of ['CREATE OR REPLACE VIEW summary AS SELECT 1 AS variant', 'DROP VIEW summary', 'EXPLAIN ANALYZE CREATE OR REPLACE VIEW summary AS SELECT 1']) {
+        await expect(c.run(sql), sql).rejects.toThrow(/read-only mode/);
+      }
+      // A temporary view lives on its own connection only.
+      await c.run('CREATE TEMP VIEW summary AS SELECT 1 AS variant');
+      const other = await tables.connect();
+      const n = await other.runAndReadAll('SELECT count(*) FROM summary');
+      expect(Number(n.getRows()[0]![0])).toBe(90);
+    } finally {
+      tables.close();
+    }
   });
 
   it('--sql on a table --save left out says it was not saved (exit 2, one line)', () => {

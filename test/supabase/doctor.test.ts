@@ -3,7 +3,7 @@ import { loadSupabaseSettings } from '../../src/supabase/config.ts';
 import { runDoctor } from '../../src/supabase/doctor.ts';
 import { METRIC_COLUMNS, TABLE_COLUMNS } from '../../src/supabase/schema.ts';
 import { readRunFolder, runRow } from '../../src/upload/run-rows.ts';
-import { tempDir } from '../support/cli.ts';
+import { backtestAsync, tempDir } from '../support/cli.ts';
 import { sampleServer, serverEnv, type PostgrestServer } from '../support/postgrest/index.ts';
 import { writeRunFolder } from '../support/run-folder.ts';
 
@@ -25,9 +25,11 @@ describe('backtest doctor', () => {
       await server.db.exec(`alter table backtest_variants drop column ${column}`);
       await server.refreshSchema();
       try {
-        const { finding } = await findingOf('backtest_variants');
-        expect(finding?.what).toMatch(new RegExp(`table backtest_variants: a column is missing \\(column "${column}" does not exist.*\\(needed only to upload results\\)$`));
-        expect(finding?.fix).toMatch(/apply the latest migrations/);
+        const { finding, report } = await findingOf('backtest_variants');
+        expect(finding?.what).toMatch(new RegExp(`table backtest_variants: a column is missing \\(column "${column}" does not exist.*\\(needed to upload results\\)$`));
+        expect(finding?.ok).toBe(false); // an upload would fail: never ok (issue 18, defect 6)
+        expect(report.ok).toBe(false);
+        expect(finding?.fix).toMatch(/^apply the latest supabase\/migrations\/20250102000000_backtest_results\.sql to the project/);
       } finally {
         await server.db.exec(`alter table backtest_variants add column ${column} double precision`);
         await server.refreshSchema();
@@ -42,7 +44,7 @@ describe('backtest doctor', () => {
       const report = await runDoctor(loadSupabaseSettings(serverEnv(server), { connections: 2 }));
       expect(report.ok).toBe(false);
       expect(report.findings.filter((f) => !f.ok)).toEqual([
-        { ok: false, what: 'table universe: missing', fix: 'apply the migrations in supabase/migrations (supabase db push, or paste them into the SQL editor)' },
+        { ok: false, what: 'table universe: missing (needed to read prices)', fix: 'apply supabase/migrations/20250101000000_prices_universe.sql to the project (supabase db push, or paste it into the SQL editor)' },
       ]);
       const what = report.findings.map((f) => f.what);
       expect(what[1]).toMatch(/^reached 127\.0\.0\.1:\d+: /);
@@ -55,6 +57,32 @@ describe('backtest doctor', () => {
       await server.db.exec('alter table universe_gone rename to universe');
       await server.refreshSchema();
     }
+  });
+
+  it('with every results table missing, `backtest doctor` exits 1 and names the migration that creates them (issue 18, defect 6)', async () => {
+    const results = ['backtest_diagnostics', 'backtest_trades', 'backtest_equity', 'backtest_variants', 'backtest_runs'];
+    for (const t of results) await server.db.exec(`alter table ${t} rename to ${t}_gone`);
+    await server.refreshSchema();
+    try {
+      const r = await backtestAsync(['doctor', '--connections', '2'], { env: serverEnv(server), cwd: tempDir() });
+      expect(r.code, r.stdout).toBe(1);
+      for (const t of results) {
+        expect(r.stdout).toContain(`FAIL table ${t}: missing (needed to upload results)\n     → apply supabase/migrations/20250102000000_backtest_results.sql to the project`);
+      }
+      expect(r.stdout).toMatch(/not healthy: fix the lines marked FAIL/);
+      expect(r.stdout).not.toMatch(/healthy: backtests can read from and upload/);
+    } finally {
+      for (const t of results) await server.db.exec(`alter table ${t}_gone rename to ${t}`);
+      await server.refreshSchema();
+    }
+  });
+
+  it('a results table renamed in the settings is checked under its name, and the fix says which migration makes it', async () => {
+    const report = await runDoctor(loadSupabaseSettings({ ...serverEnv(server), SUPABASE_RESULTS_PREFIX: 'bt_' }, { connections: 2 }));
+    const runs = report.findings.find((f) => f.what.startsWith('table bt_runs:'));
+    expect(runs).toMatchObject({ ok: false, what: 'table bt_runs: missing (needed to upload results)' });
+    expect(runs?.fix).toBe('apply supabase/migrations/20250102000000_backtest_results.sql to the project (supabase db push, or paste it into the SQL editor); it creates backtest_runs, named bt_runs in your settings (SUPABASE_RUNS_TABLE or SUPABASE_RESULTS_PREFIX)');
+    expect(report.ok).toBe(false);
   });
 
   it('checks the very columns the upload sends, table by table', async () => {

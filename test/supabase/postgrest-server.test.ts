@@ -37,6 +37,22 @@ describe('the PostgREST-compatible server', () => {
     expect(all.headers.get('content-range')).toBe('0-4/6');
   });
 
+  it('answers HEAD with Prefer: count=exact as PostgREST documents it: the range and the total in Content-Range, no body', async () => {
+    // PostgREST, "Pagination and Count" → Exact Count: `HEAD /bigtable`, `Range: 0-24`, `Prefer: count=exact`
+    // answers `206 Partial Content` with `Content-Range: 0-24/3573458`.
+    const head = (path: string, headers: Record<string, string>) => fetch(`${server.url}/rest/v1/${path}`, { method: 'HEAD', headers: { apikey: server.key, ...headers } });
+    const r = await head('prices', { 'range-unit': 'items', range: '0-2', prefer: 'count=exact' });
+    expect(r.status).toBe(206);
+    expect(r.headers.get('content-range')).toBe('0-2/12');
+    expect(await r.text()).toBe('');
+    const filtered = await head('prices?symbol=eq.B', { prefer: 'count=exact' });
+    expect(filtered.status).toBe(206); // max-rows 5 < 6 rows of B
+    expect(filtered.headers.get('content-range')).toBe('0-4/6');
+    const none = await head('prices?symbol=eq.Z', { prefer: 'count=exact' });
+    expect(none.status).toBe(200);
+    expect(none.headers.get('content-range')).toBe('*/0');
+  });
+
   it('filters with in, gt/gte/lt/lte and or/and trees (keyset pagination)', async () => {
     const r = await get(`prices?select=symbol,date&symbol=in.(A,B)&date=gte.2024-01-03&date=lte.2024-01-05&or=(symbol.gt."A",and(symbol.eq."A",date.gt.2024-01-04))&order=symbol.asc,date.asc`);
     expect(await r.json()).toEqual([

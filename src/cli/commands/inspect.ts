@@ -20,7 +20,8 @@ type InspectArgs = Awaited<ReturnType<typeof inspectOptions>['argv']>;
 export async function inspectCommand(args: InspectArgs, io: CliIO): Promise<number> {
   const top = positiveInteger('--top', args.top);
   const run = findRun(args.run, { out: args.out, allowPartial: args.partial });
-  const tables = await openRunTables(run);
+  // A user's SQL gets the views in a read-only database; inspect's own queries the quicker in-memory ones.
+  const tables = await openRunTables(run, { readOnly: args.sql !== undefined });
   try {
     if (args.sql !== undefined) {
       if (args.sql.trim() === '') throw new UsageError('--sql: the query is empty', 'E_BAD_SQL');

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { SupabaseRest } from '../../supabase/index.ts';
 import type { RowOf } from '../../supabase/schema.ts';
 import { DEFAULT_BATCH_SIZE, DEFAULT_UPLOAD_CONCURRENCY, Journal, upsertBatches } from '../../upload/index.ts';
+import { keyRangeCheck, verifiedUpload } from '../../upload/verify.ts';
 import { isoDate } from '../../util/dates.ts';
 import { readImportFiles, type ImportedPrice, type ImportOptions, type ImportReport } from './index.ts';
 import { deriveUniverse } from './parse-universe.ts';
@@ -14,7 +15,8 @@ import { deriveUniverse } from './parse-universe.ts';
  * (a row of the same key is replaced, as with --append). A journal under
  * `.backtest-import/<hash of the files and options>/` in the working directory makes an interrupted import
  * resume where it stopped (the journal records the project and tables: one written for another
- * project is set aside); it is removed when the import completes. Derived universe rows
+ * project is set aside, and one whose rows the project no longer holds is discarded: see
+ * upload/verify.ts); it is removed when the import completes and the project's counts show every row. Derived universe rows
  * (no --universe) never overwrite rows already in the project.
  */
 export interface SupabaseImportReport extends Omit<ImportReport, 'dir'> {
@@ -38,9 +40,18 @@ export async function importToSupabase(
   const total = universeRows.length + prices.length;
   let done = 0;
   const common = { batchSize: journal.batchSize, concurrency: DEFAULT_UPLOAD_CONCURRENCY, journal, onRows: (n: number) => options.progress?.((done += n), total) };
+  const universeTable = universeRows.map((u): RowOf<'universe'> => ({ season: u.season, symbol: u.symbol, peer_group: u.peer_group, name: u.name }));
   try {
-    await upsertBatches(rest, { table: rest.tables.universe, key: 'universe', file: options.universe ?? 'universe (derived)', primaryKey: ['season', 'symbol'], rows: universeRows.map((u): RowOf<'universe'> => ({ season: u.season, symbol: u.symbol, peer_group: u.peer_group, name: u.name })), keepExisting: !universe }, common);
-    await upsertBatches(rest, { table: rest.tables.prices, key: 'prices', file: 'prices', primaryKey: ['symbol', 'date'], rows: priceRows(prices) }, common);
+    // The journal is believed only once the project's counts bear it out (upload/verify.ts).
+    const check = keyRangeCheck(rest, journal, [
+      { key: 'universe', table: rest.tables.universe, by: 'season', group: 'symbol', rows: () => universeTable },
+      { key: 'prices', table: rest.tables.prices, group: 'symbol', range: 'date', rows: () => priceRows(prices) },
+    ]);
+    await verifiedUpload({ journal, check, what: 'the import', notice: options.notice, upload: async () => {
+      done = 0;
+      await upsertBatches(rest, { table: rest.tables.universe, key: 'universe', file: options.universe ?? 'universe (derived)', primaryKey: ['season', 'symbol'], rows: universeTable, keepExisting: !universe }, common);
+      await upsertBatches(rest, { table: rest.tables.prices, key: 'prices', file: 'prices', primaryKey: ['symbol', 'date'], rows: priceRows(prices) }, common);
+    } });
   } finally {
     options.progress?.stop();
   }

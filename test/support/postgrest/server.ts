@@ -11,7 +11,8 @@ import { ApiError, intParam, parseFilters, parseRange, parseSelect, quoteIdent }
  * demos. It implements the subset we use with PostgREST's behaviour:
  * 1. GET/HEAD `/rest/v1/<table>`: select, filters, order, limit/offset, `Range: a-b`; answers
  *    with `Content-Range: a-b/*` (or `/N` with `Prefer: count=exact`), 206 when a counted range
- *    is partial, 416 PGRST103 past the end; at most `maxRows` rows, truncated silently;
+ *    is partial, 416 PGRST103 past the end; at most `maxRows` rows, truncated silently; HEAD
+ *    answers the same status and headers with no body (how a client asks only for a count);
  * 2. POST: insert or upsert (`on_conflict`, `Prefer: resolution=merge-duplicates`,
  *    `return=minimal|representation`, `columns=`), through `json_populate_recordset` as
  *    PostgREST does; objects with different keys are 400 PGRST102;
@@ -180,12 +181,12 @@ export async function startPostgrest(options: ServerOptions = {}): Promise<Postg
       throw new ApiError(404, 'PGRST205', `Could not find the table 'public.${table}' in the schema cache`, null, closest(table, [...schema.keys()]));
     }
     const prefer = parsePrefer(req.headers.prefer);
-    if (req.method === 'GET' || req.method === 'HEAD') return select(table, url.searchParams, req.headers.range, prefer);
+    if (req.method === 'GET' || req.method === 'HEAD') return select(table, url.searchParams, req.headers.range, prefer, req.method === 'HEAD');
     if (req.method === 'POST') return insert(table, info, url.searchParams, text, prefer);
     throw new ApiError(405, 'PGRST117', `Unsupported HTTP method: ${req.method}`);
   }
 
-  async function select(table: string, search: URLSearchParams, rangeHeader: string | undefined, prefer: Map<string, string>): Promise<Answer> {
+  async function select(table: string, search: URLSearchParams, rangeHeader: string | undefined, prefer: Map<string, string>, head = false): Promise<Answer> {
     const columns = parseSelect(search.get('select'));
     const { where, order, params } = parseFilters(search);
     const range = parseRange(rangeHeader);
@@ -196,9 +197,12 @@ export async function startPostgrest(options: ServerOptions = {}): Promise<Postg
       throw new ApiError(500, '57014', 'canceling statement due to statement timeout');
     }
     const from = `from public.${quoteIdent(table)} where ${where}`;
-    const sql = `select coalesce(json_agg(_t), '[]')::text as body from (select ${columns} ${from}${order ? ` order by ${order}` : ''}${limit !== undefined ? ` limit ${limit}` : ''} offset ${offset}) _t`;
-    const rows = (await db.query<{ body: string }>(sql, params)).rows[0]!.body;
-    const returned = rows === '[]' ? 0 : (JSON.parse(rows) as unknown[]).length;
+    const page = `(select ${columns} ${from}${order ? ` order by ${order}` : ''}${limit !== undefined ? ` limit ${limit}` : ''} offset ${offset}) _t`;
+    // HEAD: the same range and count as GET, and no body (PostgREST's way to ask only for a count).
+    const rows = head ? '' : (await db.query<{ body: string }>(`select coalesce(json_agg(_t), '[]')::text as body from ${page}`, params)).rows[0]!.body;
+    const returned = head
+      ? (await db.query<{ n: number }>(`select count(*)::int as n from ${page}`, params)).rows[0]!.n
+      : rows === '[]' ? 0 : (JSON.parse(rows) as unknown[]).length;
     let total: number | undefined;
     if (prefer.get('count') === 'exact') total = (await db.query<{ n: number }>(`select count(*)::int as n ${from}`, params)).rows[0]!.n;
     const upper = offset + returned - 1;
