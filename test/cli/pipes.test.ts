@@ -26,7 +26,7 @@ describe('a closed stdout', () => {
 
   it('backtest … --json | head -1: quiet, exit 0, the run folder written', () => {
     // 120 variants: about 110 KB of JSON, more than the pipe holds.
-    const r = piped(`node ${BIN} 2025-10-07 2026-01-03 2025 --grid top=1:60 --grid bottom=0,1 --json --out ${out}`);
+    const r = piped(`node ${BIN} 2025-10-07 2026-01-03 2025 --grid top=1:60 --grid bottom=0,1 --save all --json --out ${out}`);
     expect(r.first).toBe('{');
     expect(r.stderr).toBe('');
     expect(r.status).toBe('status=0');
