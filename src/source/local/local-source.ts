@@ -84,7 +84,8 @@ export class LocalSource implements DataSource {
     const result = await duck.connection.run(`SELECT d.bar, w.col, w.open, w.high, w.low, w.close, w.volume
       FROM win w JOIN (SELECT date, (row_number() OVER (ORDER BY date) - 1)::INTEGER AS bar FROM (SELECT DISTINCT date FROM win)) d USING (date)`);
     const fields = [panel.open, panel.high, panel.low, panel.close, panel.volume];
-    let rows = 0;
+    const close = panel.close;
+    let rows = 0, repeated = false;
     for (;;) {
       const chunk = await result.fetchChunk();
       const count = chunk?.rowCount ?? 0; // a getter that crosses into native code: read it once
@@ -98,11 +99,15 @@ export class LocalSource implements DataSource {
         const out = fields[f]!;
         for (let k = 0; k < count; k++) {
           const v = vector.getItem(k) as number | null;
-          if (v !== null) out[cell[k]!] = v;
+          if (v === null) continue;
+          // A close already there: the (symbol, date) came twice (every row of the window has a close).
+          if (out === close && close[cell[k]!] === close[cell[k]!]) repeated = true;
+          out[cell[k]!] = v;
         }
       }
       rows += count;
     }
+    if (repeated) await this.duplicates(duck);
     indexCloses(panel);
     if (mode === 'rolling') {
       const missing = missingSeasons(panel, request.startDay, request.endDay, universe);
@@ -143,17 +148,12 @@ export class LocalSource implements DataSource {
   }
 
   /**
-   * The window's rows, checked in one query: a non-positive or non-finite open or close, a high below
-   * the low, a negative volume, or a (symbol, date) given twice is bad input (exit 2), naming the
-   * first such row and how many more there are.
+   * The window's values, checked in one query: a non-positive or non-finite open or close, a high below
+   * the low, or a negative volume is bad input (exit 2), naming the first such row and how many more
+   * there are. (A (symbol, date) given twice is found as the panel is filled: `duplicates`.)
    */
   private async checkRows(duck: Duck): Promise<void> {
     const file = this.layout.pricesFile;
-    const [{ dup }] = (await queryRows(duck, `SELECT (count(*) - count(DISTINCT (col, date)))::INTEGER AS dup FROM win`)) as [{ dup: number }];
-    if (dup > 0) {
-      const [row] = await queryRows(duck, `SELECT symbol, date::VARCHAR AS date, count(*)::INTEGER AS n FROM win GROUP BY symbol, date HAVING count(*) > 1 ORDER BY symbol, date LIMIT 1`);
-      throw new DataError(`${file}: ${row!.symbol} on ${row!.date} appears ${row!.n} times${dup > 1 ? ` (${dup} repeated rows in the window)` : ''}; each (symbol, date) must appear once — re-import it with \`backtest import\``, 'E_DUPLICATE_ROWS');
-    }
     const bad = `NOT isfinite(close) OR close <= 0 OR (open IS NOT NULL AND (NOT isfinite(open) OR open <= 0))
       OR (high IS NOT NULL AND NOT isfinite(high)) OR (low IS NOT NULL AND NOT isfinite(low)) OR high < low
       OR (volume IS NOT NULL AND (NOT isfinite(volume) OR volume < 0))`;
@@ -161,6 +161,14 @@ export class LocalSource implements DataSource {
     if (count === 0) return;
     const [r] = await queryRows(duck, `SELECT symbol, date::VARCHAR AS date, open, high, low, close, volume FROM win WHERE ${bad} ORDER BY date, symbol LIMIT 1`);
     throw new DataError(`${file}: ${describeBadRow(r!)}${count > 1 ? ` (and ${count - 1} more such row${count > 2 ? 's' : ''} in the window)` : ''}`, 'E_BAD_PRICES');
+  }
+
+  /** A (symbol, date) the window holds twice: bad input naming the first one and how many there are. */
+  private async duplicates(duck: Duck): Promise<never> {
+    const rows = await queryRows(duck, `SELECT symbol, date::VARCHAR AS date, count(*)::INTEGER AS n FROM win GROUP BY symbol, date HAVING count(*) > 1 ORDER BY symbol, date`);
+    const extra = rows.reduce((a, r) => a + Number(r.n) - 1, 0);
+    const first = rows[0]!;
+    throw new DataError(`${this.layout.pricesFile}: ${first.symbol} on ${first.date} appears ${first.n} times${extra > 1 ? ` (${extra} repeated rows in the window)` : ''}; each (symbol, date) must appear once — re-import it with \`backtest import\``, 'E_DUPLICATE_ROWS');
   }
 
   async close(): Promise<void> {
