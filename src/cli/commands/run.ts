@@ -7,7 +7,7 @@ import { DEFAULT_CONNECTIONS } from '../../supabase/config.ts';
 import { DEFAULT_MAINTENANCE_MARGIN, DEFAULT_MAX_LEVERAGE } from '../../broker/margin.ts';
 import { formatCounters } from '../../supabase/counters.ts';
 import { metricColumns, rankedVariants, summaryHeader, summaryRow } from '../../writers/results.ts';
-import { fitColumns, formatMetric, horizontalTable, sideBySide, terminalWidth } from '../../writers/terminal.ts';
+import { fitColumns, formatMetric, HEADLINE, horizontalTable, sideBySide, terminalWidth } from '../../writers/terminal.ts';
 import type { Cell } from '../../writers/csv.ts';
 import { EXIT, reportError } from '../exit.ts';
 import type { CliIO } from '../io.ts';
@@ -106,11 +106,6 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
   return uploaded;
 }
 
-/** The single-run summary's rows: the strategy beside its benchmark (`--wide`: every summary column). */
-const HEADLINE = [
-  'total_return', 'cagr', 'volatility', 'sharpe', 'sortino', 'max_drawdown', 'max_drawdown_days', 'calmar',
-  'alpha', 'beta', 'information_ratio', 'tracking_error', 'turnover', 'break_even_bps', 'ic_mean', 'ic_ir', 'psr',
-];
 /** A sweep's table: the columns that matter most first, as many as the terminal's width holds. */
 const SWEEP_COLUMNS = ['total_return', 'sharpe', 'dsr', 'max_drawdown', 'alpha', 'turnover', 'ic_mean', 'information_ratio', 'calmar', 'sortino', 'win_rate', 'psr'];
 
