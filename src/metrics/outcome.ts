@@ -1,6 +1,7 @@
 import type { Params } from '../strategy/types.ts';
 import type { Schedule } from '../runner/schedule.ts';
 import type { SimulationResult } from '../runner/simulate.ts';
+import type { CostMetrics } from './costs.ts';
 import type { PerformanceMetrics } from './index.ts';
 import type { DiagnosticsDay, SignalSummary } from './signal-diagnostics.ts';
 
@@ -11,7 +12,7 @@ export interface VariantOutcome {
   readonly params: Params;
   readonly schedule: Schedule;
   readonly result: SimulationResult;
-  readonly metrics: PerformanceMetrics;
+  readonly metrics: PerformanceMetrics & CostMetrics;
   /** Diagnostics of the strategy's signal, when it declares one. */
   readonly signal?: VariantSignal | undefined;
   readonly warnings: readonly string[];

@@ -1,5 +1,6 @@
 import type { Params, Strategy } from '../strategy/types.ts';
 import { UsageError } from '../errors.ts';
+import { costMetrics } from '../metrics/costs.ts';
 import { performance } from '../metrics/index.ts';
 import type { VariantOutcome, VariantSignal } from '../metrics/outcome.ts';
 import { signalDiagnostics, summarizeSignal } from '../metrics/signal-diagnostics.ts';
@@ -7,7 +8,7 @@ import type { Panel } from '../panel/panel.ts';
 import { tradedNotional } from '../recorder/trade-log.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
 import { planSchedule, type FillTiming, type Schedule } from '../runner/schedule.ts';
-import { simulate, type SimulationSettings } from '../runner/simulate.ts';
+import { simulate, type SimulationResult, type SimulationSettings } from '../runner/simulate.ts';
 import { createContext, type SupabaseLike } from '../strategy/context.ts';
 
 export type { VariantOutcome, VariantSignal };
@@ -17,6 +18,8 @@ export interface VariantJob {
   readonly strategy: Strategy;
   readonly id: number;
   readonly params: Params;
+  /** The starting capital when not the run's `settings.cash` (a `--capacity` point). */
+  readonly cash?: number | undefined;
   /** The run's schedule (`runSchedule`): every variant of a run is scored over the same days. */
   readonly schedule: Schedule;
   readonly settings: SimulationSettings;
@@ -52,21 +55,28 @@ export function runSchedule(panel: Panel, strategy: Strategy, variants: readonly
 /** Simulates and measures one variant over the run's schedule. */
 export function evaluateVariant(job: VariantJob): VariantOutcome {
   const { panel, strategy, params, schedule } = job;
+  const settings = job.cash === undefined ? job.settings : { ...job.settings, cash: job.cash };
   const ctx = createContext(job.supabase, job.setupData);
-  const result = simulate(panel, strategy, params, schedule, job.settings, job.factors, ctx);
-  const metrics = performance({
-    curve: result.curve,
-    startCash: job.settings.cash,
-    fills: result.trades.length,
-    roundTrips: result.roundTrips,
-    tradedNotional: tradedNotional(result.trades),
-    ruined: result.ruinedAt >= 0,
-  });
+  const result = simulate(panel, strategy, params, schedule, settings, job.factors, ctx);
+  const notional = tradedNotional(result.trades);
+  const ruined = result.ruinedAt >= 0;
+  const performed = performance({ curve: result.curve, startCash: settings.cash, fills: result.trades.length, roundTrips: result.roundTrips, tradedNotional: notional, ruined });
+  const metrics = { ...performed, ...costMetrics({ costs: result.costs, startCash: settings.cash, finalEquity: performed.final_equity, tradedNotional: notional, ruined }) };
   const signal = strategy.signal && job.diagnostics !== false ? evaluateSignal(job, result.decisions, schedule.last) : undefined;
   const warnings = [...ctx.warnings];
   if (result.skipped.length) warnings.push(`${result.skipped.length} order(s) not executed: no price on the fill day`);
   if (result.droppedWeights) warnings.push(`${result.droppedWeights} weight(s) on symbols outside the universe that day were dropped`);
+  warnings.push(...costWarnings(result.costs));
   return { id: job.id, params, schedule, result, metrics, signal, warnings };
+}
+
+/** What the cost models could not do as asked, for the run's warnings (grouped across variants). */
+function costWarnings(c: SimulationResult['costs']): string[] {
+  const out: string[] = [];
+  if (c.untradable) out.push(`${c.untradable} order(s) not filled under --max-participation: the symbol had no volume that day nor in the --adv-days before`);
+  if (c.noImpactData) out.push(`${c.noImpactData} fill(s) charged no market impact: no volume or too few closes in the --adv-days before the fill day`);
+  if (c.noShares) out.push(`${c.noShares} fill(s) priced with --impact almgren without shares outstanding: the (Θ/V)^¼ term was taken as 1`);
+  return out;
 }
 
 /** IC, quintile spread and coverage of the declared signal on the decision days. */

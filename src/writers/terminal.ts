@@ -4,14 +4,15 @@ import type { Cell } from './csv.ts';
 /** How a metric reads to a person: fractions as percentages, ratios with two decimals. */
 const PERCENT = new Set(['total_return', 'cagr', 'volatility', 'max_drawdown', 'gross_exposure', 'turnover', 'coverage', 'quintile_spread']);
 const INTEGER = new Set(['max_drawdown_days', 'fills', 'round_trips', 'variant']);
-const RATIO = new Set(['sharpe', 'sortino', 'calmar', 'ic_mean', 'ic_sd', 'ic_ir', 'ic_t']);
+const RATIO = new Set(['sharpe', 'sortino', 'calmar', 'ic_mean', 'ic_sd', 'ic_ir', 'ic_t', 'cost_total_bps', 'break_even_bps']);
+const MONEY = new Set(['final_equity', 'cost_commission', 'cost_spread', 'cost_slippage', 'cost_impact', 'cost_borrow', 'cash_interest', 'unfilled_notional']);
 
 /** How a metric is shown to people (the HTML report formats by the same kinds). */
 export type MetricKind = 'integer' | 'money' | 'percent' | 'ratio' | 'text';
 
 export function metricKind(name: string): MetricKind {
   if (INTEGER.has(name)) return 'integer';
-  if (name === 'final_equity') return 'money';
+  if (MONEY.has(name)) return 'money';
   if (PERCENT.has(name)) return 'percent';
   if (RATIO.has(name)) return 'ratio';
   return 'text';
