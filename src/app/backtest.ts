@@ -2,6 +2,7 @@ import type { RunConfig } from '../config/run-config.ts';
 import { fingerprintPanel } from '../panel/fingerprint.ts';
 import type { Panel } from '../panel/panel.ts';
 import { FactorCache } from '../runner/factor-cache.ts';
+import { simulationCosts } from '../config/cost-options.ts';
 import type { SimulationSettings } from '../runner/simulate.ts';
 import { loadStrategy } from '../strategy/registry.ts';
 import { openSource } from '../source/index.ts';
@@ -73,7 +74,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   // Worker threads read the panel and factors from shared memory: allocate them there when a pool may run.
   const shared = config.variants.length > 1 && config.workers > 1;
   const source = openSource(config.source, hooks.supabase, { progress: hooks.progress });
-  const window: WindowRequest = { season: config.season, universe: config.universe, startDay: config.startDay, endDay: config.endDay, warmupBars: warmup + 1, shared };
+  const window: WindowRequest = { season: config.season, universe: config.universe, startDay: config.startDay, endDay: config.endDay, warmupBars: warmup + 1, shared, ...(config.costs.borrowTable ? { borrow: true } : {}) };
   let loaded: LoadedWindow;
   try {
     loaded = await source.loadWindow(window);
@@ -92,7 +93,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   const factors = new FactorCache(panel, { shared, fill: config.fill });
   const settings: SimulationSettings = {
     cash: config.cash, fractional: config.fractional, commissionBps: config.commissionBps, slippageBps: config.slippageBps,
-    maxLeverage: config.maxLeverage, maintenanceMargin: config.maintenanceMargin,
+    maxLeverage: config.maxLeverage, maintenanceMargin: config.maintenanceMargin, ...simulationCosts(config.costs),
   };
   const bar = config.variants.length > 1 ? hooks.progress?.('variants', 'variants') : undefined;
   let run: VariantRunResult;

@@ -11,6 +11,7 @@ import { DEFAULT_MAINTENANCE_MARGIN, DEFAULT_MAX_LEVERAGE } from '../broker/marg
 import type { UniverseMode } from '../panel/universe.ts';
 import { summaryMetrics } from '../metrics/columns.ts';
 import { closest } from '../util/closest.ts';
+import { parseCostOptions, type CostConfig, type CostOptionsInput } from './cost-options.ts';
 import { expandVariants, parseGridAxis, type GridAxis, type ParamValue } from './grid.ts';
 import { parseParamAssignments, parseParamValue } from './params.ts';
 import { readVariantsFile } from './variants-file.ts';
@@ -58,6 +59,8 @@ export interface RunConfig {
   readonly maxLeverage: number;
   /** A book whose equity falls below this × gross at a close is cut back at the next fill (default 0.25). */
   readonly maintenanceMargin: number;
+  /** Spread, per-share and minimum commission, liquidity, impact, borrow, cash interest, `--capacity` (config/cost-options.ts). */
+  readonly costs: CostConfig;
   readonly source: SourceConfig;
   /** The Supabase project when credentials are configured (environment or .env), else undefined. */
   readonly supabase: SupabaseSettings | undefined;
@@ -106,6 +109,7 @@ export interface RunOptions {
   readonly slippageBps?: string | number | undefined;
   readonly maxLeverage?: string | number | undefined;
   readonly maintenanceMargin?: string | number | undefined;
+  readonly costs?: CostOptionsInput | undefined;
   readonly data?: string | undefined;
   readonly out?: string | undefined;
   readonly signals?: boolean | undefined;
@@ -184,6 +188,7 @@ export async function buildRunConfig(o: RunOptions): Promise<RunConfig> {
     slippageBps: requireBps('--slippage-bps', o.slippageBps ?? 0),
     maxLeverage: requireNumber('--max-leverage', o.maxLeverage ?? DEFAULT_MAX_LEVERAGE, { positive: true }),
     maintenanceMargin: requireFraction('--maintenance-margin', o.maintenanceMargin ?? DEFAULT_MAINTENANCE_MARGIN),
+    costs: parseCostOptions(o.costs),
     source,
     supabase,
     upload,

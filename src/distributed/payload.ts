@@ -66,7 +66,7 @@ export function describeRun(runId: string, config: RunConfig, window: WindowRequ
     runId,
     strategy: { source: config.strategy.source, builtin: config.strategy.builtin, digest: strategyDigest(config.strategy) },
     data: { kind: config.source.kind, location },
-    window: { season: window.season, universe: window.universe ?? 'pinned', startDay: window.startDay, endDay: window.endDay, warmupBars: window.warmupBars },
+    window: { season: window.season, universe: window.universe ?? 'pinned', startDay: window.startDay, endDay: window.endDay, warmupBars: window.warmupBars, ...(window.borrow ? { borrow: true } : {}) },
     fill: config.fill,
     settings: { ...settings },
     fingerprint,

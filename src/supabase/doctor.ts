@@ -68,7 +68,7 @@ export async function runDoctor(settings: SupabaseSettings, burst = settings.con
         present.push(role);
       } catch (err) {
         const f = explain(err, rest.host);
-        add({ ok: !required, what: `table ${t[role]}: ${f.what}${required ? '' : ' (needed only to upload results)'}`, fix: f.fix });
+        add({ ok: !required, what: `table ${t[role]}: ${f.what}${required ? '' : role === 'borrow' ? ' (needed only with --borrow-table)' : ' (needed only to upload results)'}`, fix: f.fix });
       }
     }
     // 4. The row cap.
