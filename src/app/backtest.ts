@@ -15,6 +15,7 @@ export type { VariantExecution, VariantExecutor } from '../variants/types.ts';
 import { writeManifest, writeTables, type RunRecord } from '../writers/results.ts';
 import { newRunId, RunDir } from '../writers/run-dir.ts';
 import { InterruptedError } from '../errors.ts';
+import { capacityRows, planRuns } from '../variants/capacity.ts';
 import { runVariants } from '../variants/run-variants.ts';
 import type { VariantExecutor, VariantRunResult } from '../variants/types.ts';
 import { runSetup } from '../strategy/setup.ts';
@@ -57,7 +58,8 @@ export const localExecutor: VariantExecutor = (x) =>
   runVariants({
     shared: { panel: x.panel, strategySource: x.config.strategy.source, schedule: x.schedule, settings: x.settings, factors: [], setupData: x.setupData },
     strategy: x.strategy,
-    variants: x.config.variants,
+    variants: x.planned.map((p) => p.params),
+    cash: x.planned.map((p) => p.cash),
     factors: x.factors,
     workers: x.config.workers,
     supabase: x.supabase,
@@ -95,11 +97,12 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
     cash: config.cash, fractional: config.fractional, commissionBps: config.commissionBps, slippageBps: config.slippageBps,
     maxLeverage: config.maxLeverage, maintenanceMargin: config.maintenanceMargin, ...simulationCosts(config.costs),
   };
-  const bar = config.variants.length > 1 ? hooks.progress?.('variants', 'variants') : undefined;
+  const planned = planRuns(config.variants, config.costs.capacity);
+  const bar = planned.length > 1 ? hooks.progress?.('variants', 'variants') : undefined;
   let run: VariantRunResult;
   try {
     run = await (hooks.executor ?? localExecutor)({
-      runId, config, panel, fingerprint, window, source: loaded.info, strategy, settings, schedule, factors, setupData,
+      runId, config, planned, panel, fingerprint, window, source: loaded.info, strategy, settings, schedule, factors, setupData,
       supabase: hooks.supabase, signal: hooks.signal, progress: bar,
     });
   } finally {
@@ -107,7 +110,8 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   }
   // Interrupted before any variant finished: nothing to keep, so no folder (exit 130).
   if (run.outcomes.length === 0) throw new InterruptedError();
-  const variants = run.outcomes;
+  const variants = run.outcomes.filter((o) => o.id <= config.variants.length);
+  const capacity = config.costs.capacity.length ? capacityRows(run.outcomes, config.variants.length, config.costs.capacity) : undefined;
   const benchmark = await evaluateBenchmark(panel, schedule, settings, factors);
   const warningGroups = groupWarnings(runWarnings, variants, config.variants.length === 1);
   for (const line of warningLines(warningGroups)) hooks.warn?.(line);
@@ -126,6 +130,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
     threads: run.threads,
     ...(run.execution ? { execution: run.execution } : {}),
     benchmark,
+    ...(capacity ? { capacity } : {}),
     createdAt,
     warnings: warningGroups.map((g) => g.message),
     warningGroups,

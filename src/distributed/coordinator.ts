@@ -72,10 +72,10 @@ const describe = (x: VariantExecution): RunDescriptor => describeRun(x.runId, x.
 
 /** A fresh run's journal: its plan, with the chunk size measured here (or `--chunk-size`). */
 function plan(x: VariantExecution, o: QueueExecutorOptions): RunJournal {
-  const variants = x.config.variants;
+  const variants = x.planned;
   const size = o.chunkSize ?? measuredChunkSize(x);
   return RunJournal.create(x.config.outDir, {
-    v: 1, runId: x.runId, digest: planDigest(describe(x), variants), fingerprint: x.fingerprint, variants: variants.length,
+    v: 1, runId: x.runId, digest: planDigest(describe(x), x.config.variants, x.config.costs.capacity), fingerprint: x.fingerprint, variants: variants.length,
     chunkSize: size, chunks: Math.ceil(variants.length / size), queue: o.target.display, createdAt: new Date().toISOString(),
   });
 }
@@ -83,7 +83,7 @@ function plan(x: VariantExecution, o: QueueExecutorOptions): RunJournal {
 /** The journal of the run being resumed, checked against this command's plan and data. */
 function reopen(x: VariantExecution, run: RunDescriptor): RunJournal {
   const journal = RunJournal.open(x.config.outDir, x.runId);
-  if (journal.meta.digest !== planDigest(run, x.config.variants)) {
+  if (journal.meta.digest !== planDigest(run, x.config.variants, x.config.costs.capacity)) {
     throw new UsageError(`--resume ${x.runId}: the strategy, window, settings, --save, variants or vopa-backtest version differ from the run's; repeat the command that started it, with the version that started it`, 'E_RESUME');
   }
   if (journal.meta.fingerprint !== x.fingerprint) {
@@ -107,7 +107,7 @@ function readJournal(journal: RunJournal, ranges: readonly ChunkRange[], state: 
 
 async function coordinate(x: VariantExecution, o: QueueExecutorOptions, journal: RunJournal): Promise<VariantRunResult> {
   const started = performance.now();
-  const variants = x.config.variants;
+  const variants = x.planned; // the variants, then the capacity points
   const ranges = chunkRanges(variants.length, journal.meta.chunkSize);
   const state = new Collected(x);
   readJournal(journal, ranges, state, x.runId, o.log);
@@ -210,7 +210,7 @@ async function collect(c: RunJobs, events: QueueEvents, pending: Map<string, Chu
         for (let i = 0; i < ids.length; i++) {
           if (await settle(c, pending.get(ids[i]!)!, states[i]!)) {
             pending.delete(ids[i]!);
-            x.progress?.(state.outcomes.size, x.config.variants.length);
+            x.progress?.(state.outcomes.size, x.planned.length);
           }
         }
         k.timing.overheadMs += performance.now() - t;

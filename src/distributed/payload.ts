@@ -35,14 +35,17 @@ export interface RunDescriptor {
   readonly engine: EngineVersion;
 }
 
-/** The job payload's version: a worker refuses a payload of another (an older or newer coordinator). */
-export const PAYLOAD_VERSION = 2;
+/**
+ * The job payload's version: a worker refuses a payload of another (an older or newer coordinator).
+ * 3: a variant may carry `cash`, the starting capital of a `--capacity` point (else the run's).
+ */
+export const PAYLOAD_VERSION = 3;
 
 export interface JobPayload {
   readonly v: typeof PAYLOAD_VERSION;
   readonly run: RunDescriptor;
   readonly chunk: number;
-  /** The chunk's variants: ids (1-based, the run's order) and resolved parameters. */
+  /** The chunk's variants: ids (1-based, the run's order), resolved parameters and (capacity points) `cash`. */
   readonly variants: NumberedVariants;
 }
 
@@ -80,7 +83,12 @@ export function describeRun(runId: string, config: RunConfig, window: WindowRequ
  * What must not change between a run and its `--resume`: the descriptor (less the fingerprint, checked
  * apart with its own message; the engine's versions included) and every variant, in order.
  */
-export function planDigest(run: RunDescriptor, variants: readonly Params[]): string {
+export function planDigest(run: RunDescriptor, variants: readonly Params[], capacity: readonly number[] = []): string {
   const { fingerprint: _, runId: __, data, ...rest } = run;
-  return `sha256:${createHash('sha256').update(JSON.stringify({ ...rest, data: data.kind, variants })).digest('hex')}`;
+  return `sha256:${createHash('sha256').update(JSON.stringify({ ...rest, data: data.kind, variants, ...(capacity.length ? { capacity } : {}) })).digest('hex')}`;
+}
+
+/** A payload variant's `cash`: absent, or a positive finite capital. */
+export function validCash(cash: unknown): boolean {
+  return cash === undefined || (typeof cash === 'number' && Number.isFinite(cash) && cash > 0);
 }

@@ -3,7 +3,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Factor } from '../strategy/types.ts';
 import type { SupabaseRest } from '../supabase/index.ts';
 import { parseVariantFailure } from '../variants/failure.ts';
-import { PAYLOAD_VERSION, QUEUE_NAME, type JobPayload } from './payload.ts';
+import { PAYLOAD_VERSION, QUEUE_NAME, validCash, type JobPayload } from './payload.ts';
 import type { QueueTarget } from './queue-url.ts';
 import { ErrorLines } from './redis-watch.ts';
 import { ResultStore } from './result-store.ts';
@@ -60,7 +60,7 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
 
   const process_ = async (job: Job<JobPayload>): Promise<{ bytes: number }> => {
     const p = job.data;
-    if (p?.v !== PAYLOAD_VERSION || !p.run?.runId || !Array.isArray(p.variants)) {
+    if (p?.v !== PAYLOAD_VERSION || !p.run?.runId || !Array.isArray(p.variants) || !p.variants.every((v) => validCash(v?.cash))) {
       throw new UnrecoverableError(`worker ${name}: job ${job.id} is not a backtest chunk this version reads (payload v${String(p?.v)}, this worker reads v${PAYLOAD_VERSION}); run the same vopa-backtest version on every machine`);
     }
     try {

@@ -62,7 +62,8 @@ export function evaluateVariant(job: VariantJob): VariantOutcome {
   const ruined = result.ruinedAt >= 0;
   const performed = performance({ curve: result.curve, startCash: settings.cash, fills: result.trades.length, roundTrips: result.roundTrips, tradedNotional: notional, ruined });
   const metrics = { ...performed, ...costMetrics({ costs: result.costs, startCash: settings.cash, finalEquity: performed.final_equity, tradedNotional: notional, ruined }) };
-  const signal = strategy.signal && job.diagnostics !== false ? evaluateSignal(job, result.decisions, schedule.last) : undefined;
+  // A capacity point (another capital) needs no signal diagnostics: the variant's own run has them.
+  const signal = strategy.signal && job.diagnostics !== false && job.cash === undefined ? evaluateSignal(job, result.decisions, schedule.last) : undefined;
   const warnings = [...ctx.warnings];
   if (result.skipped.length) warnings.push(`${result.skipped.length} order(s) not executed: no price on the fill day`);
   if (result.droppedWeights) warnings.push(`${result.droppedWeights} weight(s) on symbols outside the universe that day were dropped`);
