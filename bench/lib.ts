@@ -28,6 +28,24 @@ export async function time(fn: () => unknown, runs: number, warmup = 1): Promise
   return summarize(samples);
 }
 
+/**
+ * Two functions measured in alternation (a, b, a, b, …) after `warmup` rounds, so that a ratio of
+ * their medians is not skewed by the machine changing pace between two blocks of runs.
+ */
+export async function timePair(a: () => unknown, b: () => unknown, runs: number, warmup = 1): Promise<[Measure, Measure]> {
+  for (let k = 0; k < warmup; k++) { await a(); await b(); }
+  const sa: number[] = [], sb: number[] = [];
+  for (let k = 0; k < runs; k++) {
+    let t = performance.now();
+    await a();
+    sa.push(performance.now() - t);
+    t = performance.now();
+    await b();
+    sb.push(performance.now() - t);
+  }
+  return [summarize(sa), summarize(sb)];
+}
+
 export interface Row {
   readonly section: string;
   readonly name: string;

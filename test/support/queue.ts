@@ -68,7 +68,7 @@ export function startWorker(queueUrl: string, args: readonly string[] = [], env:
 }
 
 /** The files of a run folder that must equal a local run's, byte for byte (those the run has). */
-export const RESULT_FILES = ['summary.csv', 'equity.csv', 'trades.csv', 'diagnostics.csv', 'signals.csv', 'benchmark.csv'] as const;
+export const RESULT_FILES = ['summary.csv', 'equity.csv', 'trades.csv', 'diagnostics.csv', 'signals.csv', 'benchmark.csv', 'capacity.csv'] as const;
 
 /** The single run folder under `out`. */
 export function runFolder(out: string): string {

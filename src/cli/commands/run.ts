@@ -136,11 +136,13 @@ function report(config: RunConfig, { record, dir }: RunOutcome, json: boolean, i
   if (config.variants.length === 1) {
     const entries = metricColumns(record).map((h) => [h, rows[0]![header.indexOf(h)]] as const);
     io.stdout(`${verticalTable(entries)}\n`);
+    const cell = (h: string) => rows[0]![header.indexOf(h)];
+    if (cell('break_even_bps') != null) io.stdout(`total return ${formatMetric('total_return', cell('total_return'))}; break-even ${formatMetric('break_even_bps', cell('break_even_bps'))} bp a fill, costs paid ${formatMetric('cost_total_bps', cell('cost_total_bps'))} bp\n`);
   } else {
     // The parameters that vary, then the ranking metric and a few headline metrics, best first.
     const params = Object.keys(config.strategy.strategy.params);
     const varying = params.filter((k) => new Set(config.variants.map((p) => String(p[k]))).size > 1);
-    const shown = [...new Set(['variant', ...(ruined.length ? ['status'] : []), ...varying, config.rankBy, 'total_return', 'sharpe', 'max_drawdown', ...(config.strategy.strategy.signal ? ['ic_mean'] : [])])];
+    const shown = [...new Set(['variant', ...(ruined.length ? ['status'] : []), ...varying, config.rankBy, 'total_return', 'break_even_bps', 'sharpe', 'max_drawdown', ...(config.strategy.strategy.signal ? ['ic_mean'] : [])])];
     io.stdout(`top ${Math.min(10, rows.length)} by ${config.rankBy}:\n${horizontalTable(shown, rows.slice(0, 10).map((r) => shown.map((h) => r[header.indexOf(h)])))}\n`);
   }
   const b = record.benchmark?.metrics;
