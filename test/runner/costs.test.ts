@@ -105,6 +105,15 @@ describe('market impact in the fill price', () => {
     expect(outcome.warnings).toContain('1 fill(s) priced with --impact almgren without shares outstanding: the (Θ/V)^¼ term was taken as 1');
   });
 
+  it('almgren with shares outstanding (the universe\'s column): the (Θ/V)^¼ term, as in the paper', () => {
+    const withShares: Panel = { ...panel, seasons: [{ ...panel.seasons[0]!, shares: Float64Array.of(263_000_000) }] }; // Θ/V = 263
+    const { trades, outcome } = run(withShares, buyOnce({ B: 0.5 }), { dates, start: '2024-01-05', impact: 'almgren', advDays: 3 });
+    const x = 459, v = 1_000_000;
+    const m = (0.314 * sigma * (x / v) * Math.pow(263, 0.25)) / 2 + 0.142 * sigma * Math.pow(x / v, 0.6);
+    expect(trades[0]!.price).toBeCloseTo(108.9 * (1 + m), 10);
+    expect(outcome.warnings.filter((w) => w.includes('shares outstanding'))).toEqual([]);
+  });
+
   it('a fill without the history for σ is charged no impact, and counted', () => {
     const { trades, costs, outcome } = run(panel, buyOnce({ B: 0.5 }), { dates, impact: 'sqrt' }); // fills at 01-02: one close before
     expect(trades[0]!.price).toBe(110);
