@@ -28,22 +28,18 @@ export async function time(fn: () => unknown, runs: number, warmup = 1): Promise
   return summarize(samples);
 }
 
-/**
- * Two functions measured in alternation (a, b, a, b, …) after `warmup` rounds, so that a ratio of
- * their medians is not skewed by the machine changing pace between two blocks of runs.
- */
-export async function timePair(a: () => unknown, b: () => unknown, runs: number, warmup = 1): Promise<[Measure, Measure]> {
-  for (let k = 0; k < warmup; k++) { await a(); await b(); }
-  const sa: number[] = [], sb: number[] = [];
+/** As `time`, and the process's CPU time (user + system) of each run too: a loaded machine disturbs it less. */
+export async function timeWithCpu(fn: () => unknown, runs: number, warmup = 1): Promise<{ wall: Measure; cpu: Measure }> {
+  for (let k = 0; k < warmup; k++) await fn();
+  const wall: number[] = [], cpu: number[] = [];
   for (let k = 0; k < runs; k++) {
-    let t = performance.now();
-    await a();
-    sa.push(performance.now() - t);
-    t = performance.now();
-    await b();
-    sb.push(performance.now() - t);
+    const t = performance.now(), c = process.cpuUsage();
+    await fn();
+    const used = process.cpuUsage(c);
+    wall.push(performance.now() - t);
+    cpu.push((used.user + used.system) / 1000);
   }
-  return [summarize(sa), summarize(sb)];
+  return { wall: summarize(wall), cpu: summarize(cpu) };
 }
 
 export interface Row {

@@ -1,5 +1,5 @@
 import { almgrenImpact, sqrtImpact, turnoverTerm, type ImpactModel } from './impact.ts';
-import { averageVolume, dailyVolatility } from './market-stats.ts';
+import { WindowStats } from './market-stats.ts';
 
 /**
  * What the market lets a fill do on one fill day, from the panel the run holds:
@@ -10,7 +10,8 @@ import { averageVolume, dailyVolatility } from './market-stats.ts';
  * 2. impact: the fill's price moves by the impact model's fraction (broker/impact.ts), from σ and ADV
  *    over the `advDays` days before the fill day. A fill without the history for them (no volume,
  *    fewer than 2 returns) is charged no impact, and counted.
- * σ and ADV are computed once per (column, fill day), only for the columns that trade.
+ * σ and ADV are computed once per (column, fill day), only for the columns that trade, sliding a
+ * column's window when it trades on consecutive days (broker/market-stats.ts).
  */
 export interface MarketSettings {
   /** Fraction of a day's volume a fill may take, in (0, 1]; undefined: no limit. */
@@ -50,9 +51,7 @@ export class MarketModel {
   private readonly horizon: number;
   private t = -1;
   private shares: Float64Array | undefined;
-  private readonly statBar: Int32Array;
-  private readonly adv: Float64Array;
-  private readonly sigma: Float64Array;
+  private readonly stats: WindowStats;
 
   constructor(data: MarketData, s: MarketSettings) {
     this.data = data;
@@ -62,9 +61,7 @@ export class MarketModel {
     this.days = s.advDays ?? DEFAULT_ADV_DAYS;
     this.k = s.impactK ?? 1;
     this.horizon = s.impactHorizon ?? 1;
-    this.statBar = new Int32Array(data.n).fill(-1);
-    this.adv = new Float64Array(data.n);
-    this.sigma = new Float64Array(data.n);
+    this.stats = new WindowStats(data.close, data.volume, data.n, this.days);
   }
 
   /** True when fills need this model at all (a limit or an impact model). */
@@ -84,8 +81,8 @@ export class MarketModel {
     if (!this.capped) return Infinity;
     const v = this.data.volume[this.t * this.data.n + i]!;
     if (v === v) return this.participation * v;
-    this.stats(i);
-    const adv = this.adv[i]!;
+    this.stats.at(i, this.t);
+    const adv = this.stats.adv[i]!;
     return adv === adv ? this.participation * adv : NaN;
   }
 
@@ -95,8 +92,8 @@ export class MarketModel {
    */
   impactOf(i: number, shares: number, count = true): number {
     if (this.impact === 'none' || shares === 0) return 0;
-    this.stats(i);
-    const adv = this.adv[i]!, sigma = this.sigma[i]!;
+    this.stats.at(i, this.t);
+    const adv = this.stats.adv[i]!, sigma = this.stats.sigma[i]!;
     if (!(adv > 0) || !(sigma === sigma)) {
       if (count) this.noImpactData++;
       return 0;
@@ -105,13 +102,5 @@ export class MarketModel {
     const theta = this.shares ? this.shares[i]! : NaN;
     if (!(theta > 0) && count) this.noShares++;
     return almgrenImpact(sigma, shares, adv, this.horizon, turnoverTerm(theta, adv));
-  }
-
-  private stats(i: number): void {
-    if (this.statBar[i] === this.t) return;
-    this.statBar[i] = this.t;
-    const { close, volume, n } = this.data;
-    this.adv[i] = averageVolume(volume, n, i, this.t, this.days);
-    this.sigma[i] = this.impact === 'none' ? NaN : dailyVolatility(close, n, i, this.t, this.days);
   }
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { commission, costModel, executionPrice } from '../../src/broker/costs.ts';
 import { almgrenImpact, almgrenPermanent, almgrenTemporary, sqrtImpact, turnoverTerm } from '../../src/broker/impact.ts';
-import { averageVolume, dailyVolatility } from '../../src/broker/market-stats.ts';
+import { averageVolume, dailyVolatility, WindowStats } from '../../src/broker/market-stats.ts';
+import { generateSampleMarket, samplePanel } from '../../src/sample/generator.ts';
 import { Portfolio } from '../../src/broker/portfolio.ts';
 import { affordable, rebalance, rebalanceScratch, type Fill } from '../../src/broker/rebalance.ts';
 
@@ -61,6 +62,32 @@ describe('market statistics are causal: the days before the fill day', () => {
     expect(dailyVolatility(close, n, 1, 4, 3)).toBeCloseTo(sd, 12);
     expect(dailyVolatility(close, n, 1, 6, 5)).toBeCloseTo(sd, 12); // r(4), r(5) need bar 4's close
     expect(dailyVolatility(close, n, 1, 2, 5)).toBeNaN(); // one return only
+  });
+});
+
+describe('the sliding window the simulation keeps gives the definitions\' values', () => {
+  it('on consecutive bars (sliding) and after gaps (afresh), with missing closes and volumes, to 1e-12', () => {
+    const market = generateSampleMarket({ seed: 5, symbols: 12, from: '2024-01-01', to: '2024-12-31', listings: 2, delistings: 2 });
+    const panel = samplePanel(market);
+    const n = panel.symbols.length, bars = panel.dates.length;
+    for (let k = 0; k < panel.volume.length; k += 7) panel.volume[k] = NaN; // holes in the volumes too
+    const stats = new WindowStats(panel.close, panel.volume, n, 15);
+    let seed = 3;
+    const next = () => (seed = (seed * 16807) % 2147483647);
+    let checked = 0;
+    for (let t = 0; t < bars; t++) {
+      for (let i = 0; i < n; i++) {
+        if (i % 3 !== 0 && next() % 4 === 0) continue; // some columns every day, others with gaps
+        stats.at(i, t);
+        const adv = averageVolume(panel.volume, n, i, t, 15), sigma = dailyVolatility(panel.close, n, i, t, 15);
+        for (const [got, want] of [[stats.adv[i]!, adv], [stats.sigma[i]!, sigma]] as const) {
+          if (Number.isNaN(want)) expect(got).toBeNaN();
+          else expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
+        }
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(2000);
   });
 });
 
