@@ -14,6 +14,7 @@ import { METRIC_GROUPS, summaryMetrics } from '../metrics/columns.ts';
 import { DEFAULT_BOOTSTRAP_REPS, DEFAULT_PBO_BLOCKS, DEFAULT_SEED, validateBootstrapReps, validatePboBlocks, validateSeed } from '../statistics/options.ts';
 import { parseBenchmark, type BenchmarkChoice } from './benchmark.ts';
 import { closest } from '../util/closest.ts';
+import { parseCostOptions, type CostConfig, type CostOptionsInput } from './cost-options.ts';
 import { expandVariants, parseGridAxis, type GridAxis, type ParamValue } from './grid.ts';
 import { parseParamAssignments, parseParamValue } from './params.ts';
 import { readVariantsFile } from './variants-file.ts';
@@ -72,6 +73,8 @@ export interface RunConfig {
   readonly riskFree: number;
   /** The overfitting statistics' settings (seed, bootstrap replications, PBO blocks); null: `--no-statistics`. */
   readonly statistics: { readonly seed: number; readonly bootstrapReps: number; readonly pboBlocks: number; readonly pboBlocksGiven: boolean } | null;
+  /** Spread, per-share and minimum commission, liquidity, impact, borrow, cash interest, `--capacity` (config/cost-options.ts). */
+  readonly costs: CostConfig;
   readonly source: SourceConfig;
   /** The Supabase project when credentials are configured (environment or .env), else undefined. */
   readonly supabase: SupabaseSettings | undefined;
@@ -130,6 +133,7 @@ export interface RunOptions {
   readonly pboBlocks?: string | number | undefined;
   readonly bootstrapReps?: string | number | undefined;
   readonly seed?: string | number | undefined;
+  readonly costs?: CostOptionsInput | undefined;
   readonly data?: string | undefined;
   readonly out?: string | undefined;
   readonly signals?: boolean | undefined;
@@ -222,6 +226,7 @@ export async function buildRunConfig(o: RunOptions): Promise<RunConfig> {
     benchmark: parseBenchmark(o.benchmark, (path) => existsSync(resolve(cwd, path)) && statSync(resolve(cwd, path)).isFile()),
     riskFree,
     statistics,
+    costs: parseCostOptions(o.costs),
     source,
     supabase,
     upload,
