@@ -1,6 +1,7 @@
 import { IMPACT_MODELS, type ImpactModel } from '../broker/impact.ts';
 import { DEFAULT_ADV_DAYS } from '../broker/market-model.ts';
 import { UsageError } from '../errors.ts';
+import { requireBps, requireNumber, requireRate, requireShare } from './numbers.ts';
 
 /**
  * The cost, liquidity and financing options of a run (README, "Costs, liquidity and capacity"),
@@ -78,34 +79,9 @@ export function parseCapacity(text: string): number[] {
   return [...new Set(values)].sort((a, b) => a - b);
 }
 
-/** A finite number ≥ 0 (> 0 with `positive`), from text or a number: run-config's rule, here to keep the import graph acyclic. */
-function requireNumber(option: string, value: string | number, { positive = false } = {}): number {
-  const n = typeof value === 'number' ? value : String(value).trim() === '' ? NaN : Number(value);
-  if (!Number.isFinite(n)) throw new UsageError(`${option} ${value}: not a number`, 'E_BAD_OPTION');
-  if (positive ? n <= 0 : n < 0) throw new UsageError(`${option} ${value}: must be ${positive ? 'greater than 0' : '0 or more'}`, 'E_BAD_OPTION');
-  return n;
-}
 
-/** A cost in bps: 0 or more, below 10,000. */
-function requireBps(option: string, value: string | number): number {
-  const bps = requireNumber(option, value);
-  if (bps >= 10_000) throw new UsageError(`${option} ${value}: must be below 10,000 bps (100 %)`, 'E_BAD_OPTION');
-  return bps;
-}
 
-/** A share in (0, 1]. */
-function requireShare(option: string, value: string | number, hint: string): number {
-  const n = requireNumber(option, value);
-  if (!(n > 0 && n <= 1)) throw new UsageError(`${option} ${value}: must be above 0 and at most 1 (${hint})`, 'E_BAD_OPTION');
-  return n;
-}
 
-/** An annual rate as a fraction: 0 or more, below 1 (0.04 = 4 %). */
-function requireRate(option: string, value: string | number): number {
-  const n = requireNumber(option, value);
-  if (n >= 1) throw new UsageError(`${option} ${value}: an annual rate as a fraction (0.04 = 4 %), below 1`, 'E_BAD_OPTION');
-  return n;
-}
 
 /** σ needs two returns: at least 2 days. */
 function requireAdvDays(value: string | number): number {

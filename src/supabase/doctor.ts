@@ -22,6 +22,8 @@ import { TABLE_COLUMNS, REQUIRED_FOR_READING } from './schema.ts';
  */
 export interface Finding {
   readonly ok: boolean;
+  /** Not a failure, but not healthy either: an optional table that does not answer (shown as `note`). */
+  readonly note?: boolean;
   readonly what: string;
   /** How to fix it, when not ok (or advice). */
   readonly fix?: string;
@@ -75,7 +77,7 @@ export async function runDoctor(settings: SupabaseSettings, burst = settings.con
       } catch (err) {
         const problem = tableProblem(err, role, t[role], use, rest.host);
         // The borrow table is optional: read only with --borrow-table.
-        add(role === 'borrow' ? { ok: true, what: `${problem.what} — needed only with --borrow-table`, fix: problem.fix } : problem);
+        add(role === 'borrow' ? { ok: true, note: true, what: `${problem.what} — needed only with --borrow-table`, fix: problem.fix } : problem);
       }
     }
     // 4. The row cap.

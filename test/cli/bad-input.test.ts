@@ -43,8 +43,8 @@ const cases: Array<[string, string[], RegExp]> = [
   // costs, liquidity and capacity (issue 14)
   ['a negative --borrow-bps', ['2025-10-07', '2026-01-03', '--borrow-bps', '-5'], /--borrow-bps -5: must be 0 or more/],
   ['a non-numeric --cash-rate', ['2025-10-07', '2026-01-03', '--cash-rate', '4%'], /--cash-rate 4%: not a number/],
-  ['a negative --cash-rate', ['2025-10-07', '2026-01-03', '--cash-rate', '-0.01'], /--cash-rate -0.01: must be 0 or more/],
-  ['a --cash-rate given in percent', ['2025-10-07', '2026-01-03', '--cash-rate', '4'], /--cash-rate 4: an annual rate as a fraction \(0.04 = 4 %\), below 1/],
+  ['a negative --cash-rate', ['2025-10-07', '2026-01-03', '--cash-rate', '-0.01'], /--cash-rate -0.01: must be from 0 to below 1 \(an annual rate as a fraction: 0\.04 is 4 %\)/],
+  ['a --cash-rate given in percent', ['2025-10-07', '2026-01-03', '--cash-rate', '4'], /--cash-rate 4: must be from 0 to below 1 \(an annual rate as a fraction: 0\.04 is 4 %\)/],
   ['a negative --spread-bps', ['2025-10-07', '2026-01-03', '--spread-bps', '-2'], /--spread-bps -2: must be 0 or more/],
   ['a non-numeric --commission-per-share', ['2025-10-07', '2026-01-03', '--commission-per-share', 'half a cent'], /--commission-per-share half a cent: not a number/],
   ['a negative --min-commission', ['2025-10-07', '2026-01-03', '--min-commission', '-1'], /--min-commission -1: must be 0 or more/],

@@ -18,7 +18,7 @@ describe('costs, liquidity and capacity from the command line', () => {
     const out = join(data, 'results');
     const r = backtest(['2017-01-03', '2017-12-29', '2017', '--data', data, '--param', 'bottom=10', '--max-participation', '0.01', '--impact', 'sqrt', '--borrow-bps', '50', '--spread-bps', '2', '--cash', '1e8', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^total return -?\d+\.\d\d %; break-even -?\d+\.\d+ bp a fill, costs paid \d+\.\d+ bp$/m);
+    expect(r.stdout).toMatch(/^total return -?\d+\.\d\d %; break-even -?[\d,]+(\.\d)? bp of the notional traded, costs paid [\d,]+(\.\d)? bp$/m);
     const dir = runFolder(out);
     const s = csv(dir, 'summary.csv')[0]!;
     const trades = csv(dir, 'trades.csv');

@@ -163,7 +163,7 @@ function report(config: RunConfig, { record, dir }: RunOutcome, json: boolean, w
     io.stdout(`${sideBySide(names, [config.strategy.strategy.name, benchLabel], [objects[0]!, (b?.metrics ?? {}) as Record<string, Cell>])}\n`);
     const cost = (h: string) => objects[0]![h];
     if (cost('break_even_bps') != null && cost('cost_total_bps') != null && Number(cost('cost_total_bps')) > 0) {
-      io.stdout(`total return ${formatMetric('total_return', cost('total_return'))}; break-even ${formatMetric('break_even_bps', cost('break_even_bps'))} a unit of notional traded, costs paid ${formatMetric('cost_total_bps', cost('cost_total_bps'))}\n`);
+      io.stdout(`total return ${formatMetric('total_return', cost('total_return'))}; break-even ${formatMetric('break_even_bps', cost('break_even_bps'))} of the notional traded, costs paid ${formatMetric('cost_total_bps', cost('cost_total_bps'))}\n`);
     }
   } else {
     // The parameters that vary, then the ranking metric and the headline metrics, best first, fitted to the terminal.
