@@ -12,6 +12,7 @@ import { DEFAULT_MAINTENANCE_MARGIN, DEFAULT_MAX_LEVERAGE } from '../broker/marg
 import type { UniverseMode } from '../panel/universe.ts';
 import { METRIC_GROUPS, summaryMetrics } from '../metrics/columns.ts';
 import { requireBps, requireFraction, requireNumber, requireRate } from './numbers.ts';
+import { checkFolderTarget } from '../util/folders.ts';
 
 export { requireBps, requireNumber };
 import { DEFAULT_BOOTSTRAP_REPS, DEFAULT_PBO_BLOCKS, DEFAULT_SEED, validateBootstrapReps, validatePboBlocks, validateSeed } from '../statistics/options.ts';
@@ -233,13 +234,19 @@ export async function buildRunConfig(o: RunOptions): Promise<RunConfig> {
     source,
     supabase,
     upload,
-    outDir: resolve(cwd, o.out ?? 'results'),
+    outDir: checkedOut(resolve(cwd, o.out ?? 'results')),
     signals: o.signals ?? false,
   });
 }
 
 
 
+
+/** `--out`: a writable folder, or one that can be made (checked before any work; made when the run is written). */
+function checkedOut(dir: string): string {
+  checkFolderTarget('--out', dir);
+  return dir;
+}
 
 function requireWorkers(value: string | number): number {
   const n = Number(value);

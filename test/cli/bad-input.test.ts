@@ -11,6 +11,8 @@ const emptyData = tempDir();
 const noRows = join(tempDir(), 'no-rows.csv');
 writeFileSync(noRows, 'symbol,date,close\nA,2024-13-01,1\nB,2024-01-02,-1\n');
 const runFolder = tempDir();
+const aFile = join(tempDir(), 'not-a-folder');
+writeFileSync(aFile, 'x\n');
 writeFileSync(join(runFolder, 'manifest.json'), '{}\n');
 const negativeFee = sampleWithBorrow('symbol,date,fee_bps\nADCO,2025-09-01,-5\n');
 const badDate = sampleWithBorrow('symbol,date,fee_bps\nADCO,2025-09-31,40\n');
@@ -39,6 +41,9 @@ const cases: Array<[string, string[], RegExp]> = [
   ['a negative --max-leverage', ['2025-10-07', '2026-01-03', '--max-leverage', '-2'], /--max-leverage -2: must be greater than 0/],
   ['a --maintenance-margin of 0', ['2025-10-07', '2026-01-03', '--maintenance-margin', '0'], /--maintenance-margin 0: must be between 0 and 1 \(exclusive\)/],
   ['a --maintenance-margin of 1', ['2025-10-07', '2026-01-03', '--maintenance-margin', '1'], /--maintenance-margin 1: must be between 0 and 1/],
+  ['--out naming a file', ['2025-10-07', '2026-01-03', '2025', '--out', aFile], /--out .*not-a-folder: is a file, not a folder$/],
+  ['--out under a file', ['2025-10-07', '2026-01-03', '2025', '--out', join(aFile, 'results')], /--out .*not-a-folder\/results: .*not-a-folder is a file, not a folder$/],
+  ['--out where no folder can be made (/proc)', ['2025-10-07', '2026-01-03', '2025', '--out', '/proc/x/y'], /--out \/proc\/x\/y: cannot (make a folder in \/proc \(ENOENT\)|write in \/proc \(permission denied\))$/],
   ['a --maintenance-margin above 1', ['2025-10-07', '2026-01-03', '--maintenance-margin', '1.5'], /--maintenance-margin 1.5: must be between 0 and 1/],
   // costs, liquidity and capacity (issue 14)
   ['a negative --borrow-bps', ['2025-10-07', '2026-01-03', '--borrow-bps', '-5'], /--borrow-bps -5: must be 0 or more/],
@@ -88,7 +93,7 @@ const cases: Array<[string, string[], RegExp]> = [
 describe('bad input: exit 2, one clear line, nothing written', () => {
   it.each(cases)('%s', (_, args, message) => {
     const out = tempDir();
-    const r = backtest(args[0] === 'import' ? args : [...args, '--out', out]);
+    const r = backtest(args[0] === 'import' || args.includes('--out') ? args : [...args, '--out', out]);
     expect(r.code, r.stderr).toBe(2);
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines, r.stderr).toHaveLength(1);
