@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The tests `npm run mutate` runs against each mutant: the in-process tests of the engine's core
+ * (broker, runner, factors, metrics, the Supabase retry policy and breaker, upload batches).
+ * Tests that spawn the CLI or workers are left out: a mutant lives only in Stryker's test process,
+ * so they cannot see it, and they would make every run minutes longer.
+ */
+export default defineConfig({
+  test: {
+    include: [
+      'test/broker/**/*.test.ts',
+      'test/runner/**/*.test.ts',
+      'test/factors/**/*.test.ts',
+      'test/metrics/**/*.test.ts',
+      'test/vopa/kernels.test.ts',
+      'test/vopa/diagnostics.test.ts',
+      'test/vopa/strategy.test.ts',
+      'test/supabase/breaker.test.ts',
+      'test/supabase/retry-policy.test.ts',
+      'test/upload/**/*.test.ts',
+    ],
+    exclude: ['test/runner/setup.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
