@@ -11,7 +11,7 @@ export default {
     'src/supabase/retry-policy.ts',
     'src/supabase/breaker.ts',
     'src/upload/batches.ts',
-    '!src/**/index.ts', // re-exports only
+    '!src/broker/index.ts', // re-exports only
   ],
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts' },
