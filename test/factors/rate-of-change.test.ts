@@ -16,11 +16,11 @@ describe('rateOfChange', () => {
       [132, 30, 9],
     ],
   });
-  const cache = new FactorCache(panel);
+  const values = (lookback: number) => new FactorCache(panel).get(rateOfChange(lookback)); // inside the tests: see test/vopa/kernels.test.ts
   const row = (values: Float64Array, t: number) => Array.from(values.subarray(t * 3, t * 3 + 3));
 
   it('L = 1: the daily return of each symbol', () => {
-    const v = cache.get(rateOfChange(1));
+    const v = values(1);
     expect(row(v, 0).every(Number.isNaN)).toBe(true); // no earlier close
     const expected = [
       [0.1, -0.2, NaN], // C's close is missing on bar 1
@@ -35,7 +35,7 @@ describe('rateOfChange', () => {
   });
 
   it('L = 3: from the close three bars back, none before it exists', () => {
-    const v = cache.get(rateOfChange(3));
+    const v = values(3);
     for (let t = 0; t < 3; t++) expect(row(v, t).every(Number.isNaN), `bar ${t}`).toBe(true);
     expect(row(v, 3)).toEqual([99 / 100 - 1, 60 / 50 - 1, 15 / 10 - 1]); // −1 %, +20 %, +50 %
     expect(row(v, 4)[0]).toBeCloseTo(0.2, 14); // 132 / 110
