@@ -22,8 +22,12 @@ export default {
   // not exist, which turns the rewriting off. Vitest strips the types itself, so nothing else needs tsc.
   checkers: [],
   tsconfigFile: 'stryker-has-no-tsconfig.json',
-  // 2 shared cores on the development machines.
+  // 2 shared cores on the development machines. A busy machine slows tests down several times:
+  // generous timeouts keep a slow run from counting as a killed mutant (an endless loop is still
+  // cut short by Stryker's hit limit, not by the timeout).
   concurrency: 2,
+  timeoutMS: 20_000,
+  timeoutFactor: 2,
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: true, reportScoreTable: true },

@@ -23,7 +23,9 @@ export default defineConfig({
       'test/upload/batches.test.ts',
       'test/upload/journal.test.ts',
     ],
-    exclude: ['test/runner/setup.test.ts'],
+    // setup.test.ts spawns the CLI; no-look-ahead.test.ts is a property test of many whole runs
+    // (seconds for every mutant it reaches); the runner's own tests check the same code directly.
+    exclude: ['test/runner/setup.test.ts', 'test/runner/no-look-ahead.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
