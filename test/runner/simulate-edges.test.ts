@@ -75,7 +75,7 @@ describe('data that end', () => {
   it('a symbol sold before its data end gets no delisting trade', () => {
     const panel = handPanel({ dates: DATES, symbols: ['A', 'B'], close: [[10, 20], [10, 20], [10, 20], [10, 20], [10, null], [10, null]] });
     // holds A and B, sells B at the open of bar 2, B's data end at bar 3
-    const { trades } = run(panel, (bar) => (bar.t === 0 ? { A: 0.5, B: 0.5 } : bar.t === 1 ? { A: 0.5 } : undefined), { from: 1 });
+    const { trades } = run(panel, (bar): Weights | undefined => (bar.t === 0 ? { A: 0.5, B: 0.5 } : bar.t === 1 ? { A: 0.5 } : undefined), { from: 1 });
     expect(trades).toEqual([[1, 'A', 50, 10, 'rebalance'], [1, 'B', 25, 20, 'rebalance'], [2, 'B', -25, 20, 'rebalance']]);
   });
 });
