@@ -105,7 +105,6 @@ function activeColumns(portfolio: Portfolio, targets: Float64Array, out: Int32Ar
     if (h < heldCount && held[h] === i) {
       out[count++] = i;
       h++;
-      // Stryker disable next-line ConditionalExpression: equivalent when true: a column neither held nor targeted trades nothing
     } else if (targets[i] !== 0) {
       out[count++] = i;
     }

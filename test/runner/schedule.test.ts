@@ -17,6 +17,10 @@ describe('the schedule of a run', () => {
     const late = planSchedule(panel, day(DATES[2]!), day(DATES[5]!), 3, 'open');
     expect(late.firstDecision).toBe(3);
     expect(late.warnings).toEqual(['the data begin too late for a warm-up of 3 bars: the first decision is at the close of 2024-01-04 instead of the close of 2024-01-02']);
+    // the wanted close is the data's first
+    expect(planSchedule(panel, day(DATES[1]!), day(DATES[5]!), 2, 'open').warnings).toEqual([
+      'the data begin too late for a warm-up of 2 bars: the first decision is at the close of 2024-01-03 instead of the close of 2024-01-01',
+    ]);
     // starting on the first bar with open fills, the wanted close is before the data
     const first = planSchedule(panel, day(DATES[0]!), day(DATES[5]!), 1, 'open');
     expect(first.firstDecision).toBe(1);
