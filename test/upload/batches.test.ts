@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upsertBatches, type BatchJob } from '../../src/upload/batches.ts';
+import { upsertBatches, upsertPrefer, type BatchJob } from '../../src/upload/batches.ts';
+import { Journal } from '../../src/upload/journal.ts';
+import { tempDir } from '../support/cli.ts';
 import type { SupabaseRest } from '../../src/supabase/client.ts';
 import { clientFor, startPostgrest, type PostgrestServer } from '../support/postgrest/index.ts';
 
@@ -57,5 +59,52 @@ describe('upsertBatches checks each batch before sending it', () => {
     const reordered = [row(2043, 'A'), { name: null, peer_group: 'g', symbol: 'B', season: 2043 }];
     expect(await upsertBatches(rest, job(reordered), { batchSize: 3, concurrency: 1 })).toEqual({ sent: 1, skipped: 0, rows: 2 });
     expect((await stored(2043)).map((r) => r.symbol)).toEqual(['A', 'B']);
+  });
+
+  it('a resumed upload skips the batches its journal confirmed, sends the rest, and counts every row', async () => {
+    server.reset();
+    const journal = Journal.open(tempDir(), { id: 'run-b', host: 'h', tables: { universe: 'universe' }, batchSize: 2 });
+    journal.confirm('universe', 1, 2); // rows 3–4 went before the interruption
+    const counted: number[] = [];
+    const rows = ['A', 'B', 'C', 'D', 'E'].map((s) => row(2044, s));
+    const result = await upsertBatches(rest, job(rows), { batchSize: 2, concurrency: 2, journal, onRows: (k) => counted.push(k) });
+    expect(result).toEqual({ sent: 2, skipped: 1, rows: 5 });
+    expect(counted.reduce((a, b) => a + b, 0)).toBe(5);
+    expect(server.stats.requests).toBe(2);
+    expect((await stored(2044)).map((r) => r.symbol)).toEqual(['A', 'B', 'E']);
+    expect([journal.has('universe', 0), journal.has('universe', 2)]).toEqual([true, true]);
+  });
+
+  it('a batch the server refuses stops the upload in one line: table, batch, its rows in the file, the answer, its first key', async () => {
+    server.reset();
+    const rows = [row(2045, 'A'), row(2045, 'B'), row(2045, 'C'), { ...row(2045, 'D'), season: null }, row(2045, 'E'), row(2045, 'F'), row(2045, 'G')];
+    const err = await upsertBatches(rest, job(rows), { batchSize: 2, concurrency: 1 }).catch((e: Error) => e);
+    expect(err).toMatchObject({ code: 'E_UPLOAD', table: 'universe' });
+    expect((err as Error).message).toMatch(/^upload to universe refused at batch 2 \(universe\.csv rows 3–4\): HTTP 400 23502: null value in column "season" .*; first row \(season, symbol\) = \(2045, C\)$/);
+    expect(server.stats.requests).toBe(2); // batches 3 and 4 never went
+    expect((await stored(2045)).map((r) => r.symbol)).toEqual(['A', 'B']);
+  });
+
+  it('reads rows from an async source, and keeps existing rows when asked to', async () => {
+    server.reset();
+    async function* source() {
+      for (const s of ['A', 'B', 'C']) yield { ...row(2046, s), peer_group: 'new' };
+    }
+    await upsertBatches(rest, job([row(2046, 'A')]), { batchSize: 10, concurrency: 1 });
+    const keep = { ...job([]), rows: source(), keepExisting: true };
+    expect(await upsertBatches(rest, keep, { batchSize: 2, concurrency: 1 })).toEqual({ sent: 2, skipped: 0, rows: 3 });
+    expect(await stored(2046)).toEqual([{ symbol: 'A', peer_group: 'g' }, { symbol: 'B', peer_group: 'new' }, { symbol: 'C', peer_group: 'new' }]);
+    expect(upsertPrefer(true)).toBe('resolution=ignore-duplicates,return=minimal');
+    expect(upsertPrefer(false)).toBe('resolution=merge-duplicates,return=minimal');
+  });
+
+  it('refuses a batch size that is not a whole number ≥ 1, before any request', async () => {
+    server.reset();
+    for (const batchSize of [0.5, 0, -1, Number.NaN]) {
+      await expect(upsertBatches(rest, job([row(2047, 'A')]), { batchSize, concurrency: 1 })).rejects.toMatchObject({
+        code: 'E_BATCH_SIZE', message: `upload to universe: batch size ${batchSize} is not a whole number ≥ 1`,
+      });
+    }
+    expect(server.stats.requests).toBe(0);
   });
 });
