@@ -26,8 +26,8 @@ export default {
   // generous timeouts keep a slow run from counting as a killed mutant (an endless loop is still
   // cut short by Stryker's hit limit, not by the timeout).
   concurrency: 2,
-  timeoutMS: 20_000,
-  timeoutFactor: 2,
+  timeoutMS: 10_000,
+  timeoutFactor: 1.5,
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: true, reportScoreTable: true },
