@@ -70,4 +70,19 @@ describe('peerZScore', () => {
     expect(() => peerZScore(value, 0)).toThrow(/minPeers must be an integer ≥ 1, got 0/);
     expect(() => peerZScore(value, 1.5)).toThrow(RangeError);
   });
+
+  it('a missing member does not stop its group from being scored on the values it has', () => {
+    const row = [1, 2, Number.NaN, 10, 20, 5, 7, 7];
+    const out = z([row, row], 2);
+    expect(out[0]).toBeCloseTo(-Math.SQRT1_2, 14); // g: 1, 2 → mean 1.5, sd 1/√2
+    expect(out[1]).toBeCloseTo(Math.SQRT1_2, 14);
+    expect(out[2]).toBeNaN();
+  });
+
+  it('within a group, z-scores stay exact when the values share a large common part (two-pass sums)', () => {
+    const shifted = [1.1, 2.3, 6.7, 10.9, 20.2, 5.5, 7.1, 7.6].map((x) => x + 1e9);
+    const z2 = z([shifted, shifted], 2);
+    const g = stats(shifted.slice(0, 3)); // g's own values
+    [0, 1, 2].forEach((i) => expect(z2[i]! - (shifted[i]! - g.m) / g.s, `member ${i}`).toBeCloseTo(0, 12));
+  });
 });

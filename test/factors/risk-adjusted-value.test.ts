@@ -68,8 +68,8 @@ function compare(L: number, S: number) {
         continue;
       }
       valued++;
-      const error = Math.abs(got - want) / Math.abs(want);
-      if (!(error <= worst)) [worst, where] = [error, `${SYMBOLS[i]} at bar ${t}: ${got} vs ${want}`];
+      const error = Number.isNaN(got) ? Number.POSITIVE_INFINITY : Math.abs(got - want) / Math.abs(want);
+      if (error > worst) [worst, where] = [error, `${SYMBOLS[i]} at bar ${t}: ${got} vs ${want}`];
     }
   }
   return { worst, where, valued, nans };
@@ -102,6 +102,12 @@ describe('riskAdjustedValue against the direct formula, every bar', () => {
     expect(Array.from(v.subarray(0, 3)).every(Number.isNaN)).toBe(true);
   });
 
+  it('equal returns have no spread: no value, not an infinite one', () => {
+    const panel = handPanel({ dates: businessDates('2024-01-01', 6), symbols: ['A'], close: [[1], [2], [4], [8], [16], [32]] });
+    const v = Array.from(new FactorCache(panel).get(riskAdjustedValue(3))); // returns of exactly +100 %
+    expect(v.every(Number.isNaN)).toBe(true);
+  });
+
   it('refuses a lookback below 2 or a negative skip, and names itself by both', () => {
     expect(() => riskAdjustedValue(1)).toThrow(/lookback must be an integer ≥ 2, got 1/);
     expect(() => riskAdjustedValue(2.5)).toThrow(RangeError);
@@ -109,5 +115,6 @@ describe('riskAdjustedValue against the direct formula, every bar', () => {
     expect(() => riskAdjustedValue(5, 0.5)).toThrow(RangeError);
     expect(riskAdjustedValue(63, 5).key).toBe('value(63,5)');
     expect(riskAdjustedValue(63).key).toBe('value(63,0)');
+    expect(riskAdjustedValue(2).key).toBe('value(2,0)'); // two returns are enough for an sd
   });
 });
