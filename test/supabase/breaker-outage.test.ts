@@ -42,9 +42,19 @@ describe('the breaker opens only for an outage long in count and in time', () =>
     }
     expect(() => b.check(600_000)).not.toThrow();
     // 11 failures over a minute: long enough, but one short of the count
-    for (let k = 0; k < 11; k++) b.failure('http 502', 700_000 + 6_000 * k);
-    expect(() => b.check(770_000)).not.toThrow();
+    for (let k = 0; k < 11; k++) {
+      b.failure('http 502', 700_000 + 6_000 * k);
+      expect(() => b.check(700_000 + 6_000 * k + 1), `after ${k + 1} failures`).not.toThrow();
+    }
     b.failure('http 502', 770_000); // the 12th
     expect(() => b.check(770_001)).toThrow(/12 failures in a row over 70 s/);
+  });
+
+  it('a failure of a request already in flight when it opened does not push the cool-down back', () => {
+    const b = new Breaker('x.supabase.co', DEFAULT_BREAKER);
+    for (let k = 0; k <= 15; k++) b.failure('http 503', 1_000 * k); // opens at 15 s
+    b.failure('http 503', 20_000); // an attempt sent before it opened fails late
+    expect(() => b.check(44_999)).toThrow(SupabaseUnavailableError);
+    expect(() => b.check(45_000)).not.toThrow(); // 30 s after it opened: the probe goes
   });
 });
