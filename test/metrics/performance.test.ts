@@ -56,7 +56,10 @@ describe('rankOrder: best first by a metric', () => {
 
   it('smaller first for the metrics where less is better', () => {
     expect(order('volatility')).toEqual([3, 6, 1, 4, 2, 5]);
-    expect([...LOWER_IS_BETTER].sort()).toEqual(['ic_sd', 'max_drawdown_days', 'turnover', 'volatility']);
+    expect([...LOWER_IS_BETTER].sort()).toEqual([
+      'cost_borrow', 'cost_commission', 'cost_impact', 'cost_slippage', 'cost_spread', 'cost_total_bps', 'ic_sd', 'max_drawdown_days',
+      'min_track_record_days', 'tracking_error', 'turnover', 'unfilled_notional', 'volatility',
+    ]);
   });
 
   it('does not reorder its input', () => {

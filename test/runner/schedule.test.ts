@@ -13,18 +13,19 @@ describe('the schedule of a run', () => {
     expect(planSchedule(panel, day(DATES[2]!), day(DATES[5]!), 0, 'close')).toMatchObject({ first: 2, last: 5, firstDecision: 2, lastDecision: 5, warnings: [] });
   });
 
-  it('a warm-up that the data cannot give before start delays the first decision, and says which close it wanted', () => {
+  it('a warm-up that the data cannot give before start delays the first decision and the evaluation window, and says so', () => {
     const late = planSchedule(panel, day(DATES[2]!), day(DATES[5]!), 3, 'open');
-    expect(late.firstDecision).toBe(3);
-    expect(late.warnings).toEqual(['the data begin too late for a warm-up of 3 bars: the first decision is at the close of 2024-01-04 instead of the close of 2024-01-02']);
-    // the wanted close is the data's first
-    expect(planSchedule(panel, day(DATES[1]!), day(DATES[5]!), 2, 'open').warnings).toEqual([
-      'the data begin too late for a warm-up of 2 bars: the first decision is at the close of 2024-01-03 instead of the close of 2024-01-01',
-    ]);
-    // starting on the first bar with open fills, the wanted close is before the data
+    expect([late.firstDecision, late.first]).toEqual([3, 4]); // scored from the first decision's fill
+    expect(late.warnings).toEqual(['the data begin too late for a warm-up of 3 bars: the run trades from 2024-01-05 (first decision at the close of 2024-01-04) instead of 2024-01-03, and is scored from that day']);
+    // close fills: scored from the first decision's close
+    expect(planSchedule(panel, day(DATES[1]!), day(DATES[5]!), 3, 'close')).toMatchObject({ firstDecision: 3, first: 3 });
+    // starting on the first bar with open fills
     const first = planSchedule(panel, day(DATES[0]!), day(DATES[5]!), 1, 'open');
-    expect(first.firstDecision).toBe(1);
-    expect(first.warnings).toEqual(['the data begin too late for a warm-up of 1 bars: the first decision is at the close of 2024-01-02 instead of a close before 2024-01-01']);
+    expect([first.firstDecision, first.first]).toEqual([1, 2]);
+    // a sweep names the variant that needs the most history
+    expect(planSchedule(panel, day(DATES[1]!), day(DATES[5]!), 2, 'open', 'variant 7 (lookback=250)').warnings).toEqual([
+      'the data begin too late for the longest warm-up (variant 7 (lookback=250): 2 bars): every variant trades from 2024-01-04 (first decision at the close of 2024-01-03) instead of 2024-01-02, and all are scored from that day',
+    ]);
   });
 
   it('a warm-up met exactly gives no warning, and a single decision is still a decision', () => {
@@ -33,10 +34,8 @@ describe('the schedule of a run', () => {
     expect([one.firstDecision, one.lastDecision, one.warnings]).toEqual([4, 4, []]);
   });
 
-  it('too little history for any decision is said, not an error', () => {
-    const none = planSchedule(panel, day(DATES[4]!), day(DATES[5]!), 5, 'open');
-    expect(none.firstDecision).toBeGreaterThan(none.lastDecision);
-    expect(none.warnings).toEqual(['the data hold too little history for a warm-up of 5 bars before 2024-01-08: no decision was made']);
+  it('too little history for any decision is bad input: nothing would be scored', () => {
+    expect(() => planSchedule(panel, day(DATES[4]!), day(DATES[5]!), 5, 'open')).toThrow(expect.objectContaining({ code: 'E_SHORT_HISTORY' }));
   });
 
   it('a range without trading days is a data error', () => {

@@ -76,9 +76,12 @@ function engineRun(fill: FillTiming, shape: Shape) {
 
 /** The same run, the obvious way. */
 function referenceRun(fill: FillTiming) {
-  const first = 1, last = BARS - 1;
-  const firstDecision = Math.max(fill === 'open' ? first - 1 : first, WARMUP);
+  const rangeFirst = 1, last = BARS - 1;
+  const ideal = fill === 'open' ? rangeFirst - 1 : rangeFirst;
+  const firstDecision = Math.max(ideal, WARMUP);
   const lastDecision = fill === 'open' ? last - 1 : last;
+  // A warm-up the data cannot give before start: every variant is scored from the first decision's fill.
+  const first = firstDecision > ideal ? (fill === 'open' ? firstDecision + 1 : firstDecision) : rangeFirst;
   let cash = CASH;
   const shares = new Map<string, number>(SYMBOLS.map((s) => [s, 0]));
   let roundTrips = 0;
