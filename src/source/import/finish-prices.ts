@@ -1,0 +1,89 @@
+import { sqlString, type Duck } from '../local/duckdb.ts';
+import type { ImportProgress } from './progress.ts';
+import { runWithProgress } from './progress.ts';
+import type { StagedFile } from './stage.ts';
+import { STORE_PARQUET } from './write-store.ts';
+
+/**
+ * From the stages to the store's prices: the rows no check refused, one per (symbol, date), in
+ * (symbol, date) order.
+ *
+ * 1. `staged` is a view over every stage in file order, each row numbered by its file (`fi`, the
+ *    file's place on the command line) and record (`rec`).
+ * 2. One pass in file order (a streaming window) counts the accepted rows and the places where
+ *    (symbol, date) does not rise. None (the usual case: a file written by symbol, then date, or
+ *    one file per symbol given in order): the rows are written as they stand, in one streaming
+ *    copy — no sort, and no duplicate can exist.
+ * 3. Otherwise they are sorted, and of each (symbol, date) the first in file order is kept
+ *    (as before: the first wins, the others are refused as duplicates).
+ * 4. When some were dropped, the duplicates and where their first copy was are kept in the temp
+ *    table `duplicates` for the rejections.
+ */
+export interface PriceWrite {
+  /** Accepted rows in the files. */
+  readonly valid: number;
+  /** Rows written (valid − duplicates). */
+  readonly written: number;
+  /** The rows were already in (symbol, date) order. */
+  readonly inOrder: boolean;
+}
+
+/** The view `staged` over the stage files (see above). */
+export async function createStagedView(duck: Duck, staged: readonly StagedFile[]): Promise<boolean> {
+  const files = staged.flatMap((s, k) => (s.stage ? [[s.stage, k] as const] : []));
+  if (files.length === 0) return false;
+  const paths = `[${files.map(([p]) => sqlString(p)).join(', ')}]`;
+  const index = `[${files.map(([, k]) => k).join(', ')}]`;
+  await duck.connection.run(`CREATE OR REPLACE TEMP VIEW staged AS
+    SELECT ${index}[list_position(${paths}, filename)]::INTEGER AS fi, file_row_number::INTEGER AS rec, * EXCLUDE (filename, file_row_number)
+    FROM read_parquet(${paths}, filename = true, file_row_number = true)`);
+  return true;
+}
+
+/** Accepted rows of `staged`, and whether (symbol, date) rises strictly through them in file order. */
+export async function orderCheck(duck: Duck): Promise<{ valid: number; inOrder: boolean }> {
+  const [check] = (await duck.connection.runAndReadAll(`SELECT count(*)::BIGINT AS valid,
+      count(*) FILTER (WHERE (symbol, date) <= (ps, pd) OR (fi, rec) <= (pfi, prec))::BIGINT AS breaks
+    FROM (SELECT fi, rec, symbol, date, lag(symbol) OVER () AS ps, lag(date) OVER () AS pd, lag(fi) OVER () AS pfi, lag(rec) OVER () AS prec
+      FROM staged WHERE reason IS NULL)`)).getRowObjectsJS() as [{ valid: bigint; breaks: bigint }];
+  return { valid: Number(check.valid), inOrder: check.breaks === 0n };
+}
+
+/** Writes the accepted rows of `staged`, deduplicated and sorted, to `out`. */
+export async function writeNewPrices(duck: Duck, out: string, order: { valid: number; inOrder: boolean }, bytes: number, progress?: ImportProgress): Promise<PriceWrite> {
+  const { valid, inOrder } = order;
+  const columns = 'symbol, date, open, high, low, close, volume';
+  const sql = inOrder
+    ? `COPY (SELECT ${columns} FROM staged WHERE reason IS NULL) TO ${sqlString(out)} (${STORE_PARQUET})`
+    : `COPY (SELECT ${columns} FROM staged WHERE reason IS NULL
+        QUALIFY row_number() OVER (PARTITION BY symbol, date ORDER BY fi, rec) = 1
+        ORDER BY symbol, date) TO ${sqlString(out)} (${STORE_PARQUET})`;
+  await runWithProgress(duck, sql, inOrder ? 'writing prices.parquet' : 'sorting into prices.parquet', bytes, progress);
+  const [{ n }] = (await duck.connection.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM read_parquet(${sqlString(out)})`)).getRowObjectsJS() as [{ n: bigint }];
+  const written = Number(n);
+  if (written < valid) {
+    await duck.connection.run(`CREATE OR REPLACE TEMP TABLE duplicates AS
+      SELECT fi, rec, symbol, date, first_fi, first_rec FROM (
+        SELECT fi, rec, symbol, date, first_value(fi) OVER w AS first_fi, first_value(rec) OVER w AS first_rec
+        FROM staged SEMI JOIN (SELECT symbol, date FROM staged WHERE reason IS NULL GROUP BY ALL HAVING count(*) > 1) USING (symbol, date)
+        WHERE reason IS NULL
+        WINDOW w AS (PARTITION BY symbol, date ORDER BY fi, rec))
+      WHERE (fi, rec) <> (first_fi, first_rec)`);
+  }
+  return { valid, written, inOrder };
+}
+
+/**
+ * `--append`: the new rows (`fresh`, a Parquet file of written rows) replace the folder's rows of
+ * the same (symbol, date); the folder's other rows stay. Returns the rows written.
+ */
+export async function mergePrices(duck: Duck, fresh: string, existing: string, out: string): Promise<number> {
+  const columns = 'symbol, date, open, high, low, close, volume';
+  await duck.connection.run(`COPY (
+      SELECT ${columns} FROM read_parquet(${sqlString(fresh)})
+      UNION ALL
+      SELECT ${columns} FROM ${existing} e ANTI JOIN read_parquet(${sqlString(fresh)}) n USING (symbol, date)
+      ORDER BY symbol, date) TO ${sqlString(out)} (${STORE_PARQUET})`);
+  const [{ n }] = (await duck.connection.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM read_parquet(${sqlString(out)})`)).getRowObjectsJS() as [{ n: bigint }];
+  return Number(n);
+}

@@ -1,0 +1,91 @@
+import { sqlString } from '../local/duckdb.ts';
+import { cell, readCsvSql, type CsvFile } from './csv-file.ts';
+import type { PriceFormat } from './price-formats.ts';
+import { REASON } from './reasons.ts';
+
+/**
+ * The SQL that reads one price file and checks every record, for a Parquet stage in file order
+ * (DuckDB keeps a scan's order through projections, so the stage's `file_row_number` is the
+ * record's number; see line-numbers.ts).
+ *
+ * 1. Cells come in as text (c0, c1, …) and are mapped by the file's format (price-formats.ts).
+ * 2. Each is typed as the row-by-row import did: a date is a real YYYY-MM-DD date (its text,
+ *    trimmed, is the date's own ISO form: `2024-1-2`, `2024-01-02 09:30` and `2024/01/02` are
+ *    not, and years before 0100 are refused as JavaScript's Date refused them); a value is
+ *    missing when its text, trimmed and lower-cased, is '', null, nan, na, n/a or -, else it must
+ *    be a finite number (DuckDB's cast: inf, nan and 1e999 are not).
+ * 3. One cheap test per row decides whether it is fine; only rows that fail it get a reason
+ *    code, in the order the checks always ran: symbol, date, each number (open, high, low, close,
+ *    adj close, volume), close missing, close ≤ 0, adj close missing or ≤ 0 (when adjusting),
+ *    and, new, high < low. The cells the message quotes go along (`detail`).
+ * 4. With Adj Close (and `adjust`), open, high and low are scaled by adj ÷ close and close
+ *    becomes adj close, with the same two roundings as before (factor first, then the product).
+ */
+export interface PriceStageOptions {
+  readonly adjust: boolean;
+}
+
+const MISSING = `['', 'null', 'nan', 'na', 'n/a', '-']`;
+const trim = (x: string) => `trim(${x}, ' \t')`;
+/** True when a cell holds no value (list_contains, not IN: DuckDB turns IN into a join on every row). */
+const missing = (x: string) => `(${x} IS NULL OR list_contains(${MISSING}, lower(${trim(x)})))`;
+/** A cell's number, or NULL. */
+const num = (x: string) => `TRY_CAST(${x} AS DOUBLE)`;
+/** A cell's date when its text is exactly a real YYYY-MM-DD date (spaces around allowed), else NULL. */
+export function isoDateSql(x: string): string {
+  const exact = (t: string) => `strlen(${t}) = 10 AND ${t} >= '0100' AND TRY_CAST(${t} AS DATE)::VARCHAR = ${t}`;
+  return `CASE WHEN ${exact(x)} THEN TRY_CAST(${x} AS DATE) WHEN ${exact(trim(x))} THEN TRY_CAST(${trim(x)} AS DATE) END`;
+}
+
+const FIELDS = ['open', 'high', 'low', 'close', 'adjClose', 'volume'] as const;
+
+/** The SELECT producing the stage's rows for one file: symbol, date, open … volume (adjusted), reason, detail. */
+export function priceStageSql(file: CsvFile, format: PriceFormat, options: PriceStageOptions, reader = readCsvSql(file)): string {
+  const raw = (column: number) => (column >= 0 ? cell(column) : 'NULL::VARCHAR');
+  const symbol = typeof format.symbol === 'number' ? `coalesce(${trim(cell(format.symbol))}, '')` : sqlString(format.symbol);
+  const adjusting = options.adjust && format.adjClose >= 0;
+  const present = FIELDS.filter((f) => format[f] >= 0);
+
+  // Level 1: the cells, by role.
+  const cells = [
+    `${raw(format.date)} AS d_txt`,
+    ...FIELDS.map((f) => `${raw(format[f])} AS ${f}_txt`),
+    `(${cell(1)} IS NULL AND ${trim(`coalesce(${cell(0)}, '')`)} = '') AS blank`,
+    `${symbol} AS symbol`,
+  ].join(', ');
+  // Level 2: typed.
+  const typed = [
+    'd_txt', ...FIELDS.map((f) => `${f}_txt`), 'blank', 'symbol',
+    `${isoDateSql('d_txt')} AS date`,
+    ...FIELDS.map((f) => `${num(`${f}_txt`)} AS ${f}`),
+  ].join(', ');
+  // Level 3: the reason, for rows failing the cheap test only.
+  const fine = [
+    'NOT blank',
+    typeof format.symbol === 'number' ? `symbol <> ''` : 'true',
+    'date IS NOT NULL',
+    ...present.map((f) => `(${f} IS NOT NULL OR ${missing(`${f}_txt`)})`),
+    'close > 0',
+    ...(adjusting ? ['adjClose > 0'] : []),
+    'NOT coalesce(high < low, false)',
+  ].join(' AND ');
+  const reasons: [string, number][] = [
+    ['blank', REASON.blank],
+    [`symbol = ''`, REASON.symbolMissing],
+    ['date IS NULL', REASON.badDate],
+    ...present.map((f): [string, number] => [`${f} IS NULL AND NOT ${missing(`${f}_txt`)}`, REASON.notANumber[f]]),
+    ['close IS NULL', REASON.closeMissing],
+    ['close <= 0', REASON.closeNotPositive],
+    ...(adjusting ? [['adjClose IS NULL OR adjClose <= 0', REASON.adjNotPositive] as [string, number]] : []),
+    ['high < low', REASON.highBelowLow],
+  ];
+  const reason = `CASE WHEN ${fine} THEN NULL ELSE CASE ${reasons.map(([when, code]) => `WHEN ${when} THEN ${code}`).join(' ')} END END::UTINYINT AS reason`;
+  // Level 4: the stored values and what a refusal's message quotes.
+  const factor = '(adjClose / close)';
+  const scaled = (f: 'open' | 'high' | 'low') => (adjusting ? `${f} * ${factor}` : f);
+  const detail = `CASE reason WHEN ${REASON.badDate} THEN [d_txt] ${FIELDS.map((f) => `WHEN ${REASON.notANumber[f]} THEN [${f}_txt]`).join(' ')}
+    WHEN ${REASON.closeNotPositive} THEN [close_txt] WHEN ${REASON.highBelowLow} THEN [high_txt, low_txt] END AS detail`;
+  return `SELECT symbol, date, ${scaled('open')} AS open, ${scaled('high')} AS high, ${scaled('low')} AS low,
+      ${adjusting ? 'adjClose' : 'close'} AS close, volume, reason, ${detail}
+    FROM (SELECT *, ${reason} FROM (SELECT ${typed} FROM (SELECT ${cells} FROM ${reader})))`;
+}

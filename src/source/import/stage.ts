@@ -1,0 +1,92 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError } from '../../errors.ts';
+import { sqlString, type Duck } from '../local/duckdb.ts';
+import { EXTRA_CELLS, openCsvFile, readCsvSql, type CsvFile } from './csv-file.ts';
+import { detectFormat } from './price-formats.ts';
+import { runWithProgress, type ImportProgress } from './progress.ts';
+import { priceStageSql } from './stage-prices.ts';
+
+/** One price file read into its Parquet stage (every record, in file order, with its reason if refused). */
+export interface StagedFile {
+  readonly csv: CsvFile;
+  /** The stage file, or undefined for a file with no record (refused as empty). */
+  readonly stage: string | undefined;
+}
+
+/** Parquet options of files only this import reads back: quick to write. */
+export const STAGE_PARQUET = `FORMAT parquet, COMPRESSION snappy`;
+
+/** Checks the files exist and are files, before anything is read or written. */
+export function checkInputFiles(files: readonly string[]): void {
+  for (const f of files) {
+    if (!existsSync(f)) throw new UsageError(`import: no such file ${f}`, 'E_BAD_IMPORT');
+    if (!statSync(f).isFile()) throw new UsageError(`import: ${f} is a folder, not a CSV file`, 'E_BAD_IMPORT');
+  }
+}
+
+/**
+ * Reads each price file through DuckDB's CSV reader into `work/prices-<k>.parquet`. A file's
+ * header decides its format (an unknown one is refused at once, before any file is read).
+ */
+export async function stagePriceFiles(
+  duck: Duck,
+  files: readonly string[],
+  options: { symbol: string | undefined; adjust: boolean },
+  work: string,
+  progress?: ImportProgress,
+): Promise<StagedFile[]> {
+  if (options.symbol !== undefined && files.length > 1) {
+    throw new UsageError('--symbol names the symbol of one single-symbol file; give one file with it', 'E_BAD_IMPORT');
+  }
+  const opened: { csv: CsvFile | undefined; path: string; format: ReturnType<typeof detectFormat> | undefined }[] = [];
+  for (const path of files) {
+    const csv = await openCsvFile(path);
+    opened.push({ csv, path, format: csv ? detectFormat(path, csv.header, options.symbol) : undefined });
+  }
+  const staged: StagedFile[] = [];
+  for (const [k, { csv, path, format }] of opened.entries()) {
+    if (!csv || !format) {
+      staged.push({ csv: { path, gzip: false, header: [], skip: 0 }, stage: undefined });
+      continue;
+    }
+    const stage = join(work, `prices-${k}.parquet`);
+    await copyCsv(duck, csv, (reader) => `COPY (${priceStageSql(csv, format, { adjust: options.adjust }, reader)}) TO ${sqlString(stage)} (${STAGE_PARQUET})`, progress);
+    staged.push({ csv, stage });
+  }
+  return staged;
+}
+
+/**
+ * Runs a statement reading `csv` (built by `sql` around the reader), as one line of bad input
+ * when DuckDB refuses the file's CSV. DuckDB's parallel reader cannot pad short rows in a file
+ * whose quoted fields hold line breaks; such a file is read again by one thread.
+ */
+export async function copyCsv(duck: Duck, csv: CsvFile, sql: (reader: string) => string, progress?: ImportProgress): Promise<void> {
+  const size = statSync(csv.path).size;
+  const label = `reading ${csv.path}`;
+  try {
+    await runWithProgress(duck, sql(readCsvSql(csv)), label, size, progress);
+  } catch (err) {
+    if (!/null_padding in conjunction with quoted new lines/.test(String(err))) throw csvError(csv, err);
+    try {
+      await runWithProgress(duck, sql(readCsvSql(csv, { parallel: false })), label, size, progress);
+    } catch (again) {
+      throw csvError(csv, again);
+    }
+  }
+}
+
+/** DuckDB's refusal of a CSV file as one line naming the file and the line: `prices.csv:12: Value with unterminated quote found.` */
+export function csvError(csv: CsvFile, err: unknown): unknown {
+  const message = err instanceof Error ? err.message : String(err);
+  const at = /CSV Error on Line: (\d+)/.exec(message);
+  if (!at) return err;
+  // The message: the line number, "Original Line: …" (the record, line breaks and all), the problem, "Possible fixes…".
+  const lines = message.split('\n').map((l) => l.trim());
+  const from = lines.findIndex((l) => l.startsWith('Original Line')) + 1;
+  const to = lines.findIndex((l, k) => k >= from && /^Possible (fixes|Solution)/.test(l));
+  let what = lines.slice(from, to < 0 ? undefined : to).filter(Boolean).at(-1) ?? 'cannot be read as CSV';
+  if (/Expected Number of Columns/.test(what)) what = `a row has more than ${csv.header.length + EXTRA_CELLS} cells (the header has ${csv.header.length})`;
+  return new UsageError(`import: ${csv.path}:${at[1]}: ${what}`, 'E_BAD_CSV', { cause: err });
+}
