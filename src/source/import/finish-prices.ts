@@ -2,7 +2,7 @@ import { sqlString, type Duck } from '../local/duckdb.ts';
 import type { ImportProgress } from './progress.ts';
 import { runWithProgress } from './progress.ts';
 import type { StagedFile } from './stage.ts';
-import { STORE_PARQUET } from './write-store.ts';
+import { moveFile, STORE_PARQUET } from './write-store.ts';
 
 /**
  * From the stages to the store's prices: the rows no check refused, one per (symbol, date), in
@@ -13,7 +13,8 @@ import { STORE_PARQUET } from './write-store.ts';
  * 2. One pass in file order (a streaming window) counts the accepted rows and the places where
  *    (symbol, date) does not rise. None (the usual case: a file written by symbol, then date, or
  *    one file per symbol given in order): the rows are written as they stand, in one streaming
- *    copy — no sort, and no duplicate can exist.
+ *    copy — no sort, and no duplicate can exist. One file read by the fast pass is already the
+ *    store's file: it is moved, not copied.
  * 3. Otherwise they are sorted, and of each (symbol, date) the first in file order is kept
  *    (as before: the first wins, the others are refused as duplicates).
  * 4. When some were dropped, the duplicates and where their first copy was are kept in the temp
@@ -34,24 +35,30 @@ export async function createStagedView(duck: Duck, staged: readonly StagedFile[]
   if (files.length === 0) return false;
   const paths = `[${files.map(([p]) => sqlString(p)).join(', ')}]`;
   const index = `[${files.map(([, k]) => k).join(', ')}]`;
+  const marks = staged[0]!.kind === 'fast' ? ', NULL::UTINYINT AS reason, NULL::VARCHAR[] AS detail' : '';
   await duck.connection.run(`CREATE OR REPLACE TEMP VIEW staged AS
-    SELECT ${index}[list_position(${paths}, filename)]::INTEGER AS fi, file_row_number::INTEGER AS rec, * EXCLUDE (filename, file_row_number)
-    FROM read_parquet(${paths}, filename = true, file_row_number = true)`);
+    SELECT ${index}[file_index::BIGINT + 1]::INTEGER AS fi, file_row_number::INTEGER AS rec, * EXCLUDE (file_row_number)${marks}
+    FROM read_parquet(${paths}, file_row_number = true)`);
   return true;
 }
 
 /** Accepted rows of `staged`, and whether (symbol, date) rises strictly through them in file order. */
 export async function orderCheck(duck: Duck): Promise<{ valid: number; inOrder: boolean }> {
   const [check] = (await duck.connection.runAndReadAll(`SELECT count(*)::BIGINT AS valid,
-      count(*) FILTER (WHERE (symbol, date) <= (ps, pd) OR (fi, rec) <= (pfi, prec))::BIGINT AS breaks
-    FROM (SELECT fi, rec, symbol, date, lag(symbol) OVER () AS ps, lag(date) OVER () AS pd, lag(fi) OVER () AS pfi, lag(rec) OVER () AS prec
-      FROM staged WHERE reason IS NULL)`)).getRowObjectsJS() as [{ valid: bigint; breaks: bigint }];
+      count(*) FILTER (WHERE pd IS NOT NULL AND (symbol, date) <= (ps, pd))::BIGINT AS breaks
+    FROM (SELECT symbol, date, lag(symbol) OVER () AS ps, lag(date) OVER () AS pd FROM staged WHERE reason IS NULL)`)).getRowObjectsJS() as [{ valid: bigint; breaks: bigint }];
   return { valid: Number(check.valid), inOrder: check.breaks === 0n };
 }
 
 /** Writes the accepted rows of `staged`, deduplicated and sorted, to `out`. */
-export async function writeNewPrices(duck: Duck, out: string, order: { valid: number; inOrder: boolean }, bytes: number, progress?: ImportProgress): Promise<PriceWrite> {
+export async function writeNewPrices(duck: Duck, staged: readonly StagedFile[], out: string, order: { valid: number; inOrder: boolean }, bytes: number, progress?: ImportProgress): Promise<PriceWrite> {
   const { valid, inOrder } = order;
+  const stages = staged.flatMap((s) => (s.stage ? [s] : []));
+  if (inOrder && stages.length === 1 && stages[0]!.kind === 'fast') {
+    // The fast pass wrote the store's file itself: nothing refused, in order.
+    moveFile(stages[0]!.stage!, out);
+    return { valid, written: valid, inOrder };
+  }
   const columns = 'symbol, date, open, high, low, close, volume';
   const sql = inOrder
     ? `COPY (SELECT ${columns} FROM staged WHERE reason IS NULL) TO ${sqlString(out)} (${STORE_PARQUET})`

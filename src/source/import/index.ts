@@ -8,7 +8,7 @@ import { dataLayout } from '../local/layout.ts';
 import { createStagedView, mergePrices, orderCheck, writeNewPrices } from './finish-prices.ts';
 import { trackProgress, type ImportProgress } from './progress.ts';
 import { RejectionSink, streamRejections, type Rejection } from './rejections.ts';
-import { checkInputFiles, stagePriceFiles } from './stage.ts';
+import { checkInputFiles, openPriceFiles, stagePriceFiles } from './stage.ts';
 import { openUniverseFile, stageUniverse, universeRejections, universeRowsSql, writeUniverse } from './universe.ts';
 
 export type { Rejection } from './rejections.ts';
@@ -102,8 +102,10 @@ export async function importToFolder(options: ImportOptions): Promise<ImportRepo
 export async function buildStore(duck: Duck, work: string, dir: string, options: Omit<ImportOptions, 'dir'> & { rejectedFile?: boolean }): Promise<ImportReport> {
   const adjust = options.adjust ?? true;
   const universeFile = options.universe ? await openUniverseFile(options.universe) : undefined;
-  const staged = await stagePriceFiles(duck, options.files, { symbol: options.symbol, adjust }, work, options.progress);
+  const opened = await openPriceFiles(options.files, options.symbol);
   const universeStage = universeFile ? await stageUniverse(duck, universeFile, work) : undefined;
+  const staged = (await stagePriceFiles(duck, opened, 'fast', { adjust }, work, options.progress))
+    ?? (await stagePriceFiles(duck, opened, 'exact', { adjust }, work, options.progress))!;
   const hasPrices = await createStagedView(duck, staged);
   const order = hasPrices ? await orderCheck(duck) : { valid: 0, inOrder: true };
   const empty = staged.flatMap((s, k) => (s.stage ? [] : [k]));
@@ -127,7 +129,7 @@ export async function buildStore(duck: Duck, work: string, dir: string, options:
   try {
     const bytes = staged.reduce((s, f) => s + statSync(f.csv.path).size, 0);
     const fresh = existing ? join(work, 'new-prices.parquet') : partial('prices.parquet');
-    const write = await writeNewPrices(duck, fresh, order, bytes, options.progress);
+    const write = await writeNewPrices(duck, staged, fresh, order, bytes, options.progress);
     const total = existing ? await mergePrices(duck, fresh, existing.prices, partial('prices.parquet')) : write.written;
 
     if (universeStage) await universeRejections(duck, universeStage, staged.length);
@@ -138,7 +140,7 @@ export async function buildStore(duck: Duck, work: string, dir: string, options:
 
     const sink = new RejectionSink(options.rejectedFile === false ? undefined : partial('rejected.csv'));
     try {
-      await streamRejections(duck, { files: allFiles, prices: true, duplicates: write.written < write.valid, universe: !!universeStage, empty }, sink.add);
+      await streamRejections(duck, { files: allFiles, prices: staged.some((f) => f.kind === 'exact' && f.stage), duplicates: write.written < write.valid, universe: !!universeStage, empty }, sink.add);
     } finally {
       sink.close();
     }

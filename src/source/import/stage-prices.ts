@@ -59,15 +59,17 @@ export function priceStageSql(file: CsvFile, format: PriceFormat, options: Price
     `${isoDateSql('d_txt')} AS date`,
     ...FIELDS.map((f) => `${num(`${f}_txt`)} AS ${f}`),
   ].join(', ');
-  // Level 3: the reason, for rows failing the cheap test only.
+  // Level 3: the reason. A cheap test (every value present and parsed, close > 0, high ≥ low) passes
+  // almost every row; the others go through the checks in order, and get NULL if none fails
+  // (a row whose missing values are allowed).
   const fine = [
     'NOT blank',
     typeof format.symbol === 'number' ? `symbol <> ''` : 'true',
     'date IS NOT NULL',
-    ...present.map((f) => `(${f} IS NOT NULL OR ${missing(`${f}_txt`)})`),
+    ...present.map((f) => `${f} IS NOT NULL`),
     'close > 0',
     ...(adjusting ? ['adjClose > 0'] : []),
-    'NOT coalesce(high < low, false)',
+    ...(format.high >= 0 && format.low >= 0 ? ['high >= low'] : []),
   ].join(' AND ');
   const reasons: [string, number][] = [
     ['blank', REASON.blank],
@@ -88,4 +90,13 @@ export function priceStageSql(file: CsvFile, format: PriceFormat, options: Price
   return `SELECT symbol, date, ${scaled('open')} AS open, ${scaled('high')} AS high, ${scaled('low')} AS low,
       ${adjusting ? 'adjClose' : 'close'} AS close, volume, reason, ${detail}
     FROM (SELECT *, ${reason} FROM (SELECT ${typed} FROM (SELECT ${cells} FROM ${reader})))`;
+}
+
+/**
+ * The fast pass's SELECT: the store's columns for every record, a refused one (or a line of
+ * spaces) marked by a NULL close, which no accepted row has.
+ */
+export function priceStoreSql(file: CsvFile, format: PriceFormat, options: PriceStageOptions, reader = readCsvSql(file)): string {
+  return `SELECT symbol, date, open, high, low, CASE WHEN reason IS NULL THEN close END AS close, volume
+    FROM (${priceStageSql(file, format, options, reader)})`;
 }

@@ -3,19 +3,34 @@ import { join } from 'node:path';
 import { UsageError } from '../../errors.ts';
 import { sqlString, type Duck } from '../local/duckdb.ts';
 import { EXTRA_CELLS, openCsvFile, readCsvSql, type CsvFile } from './csv-file.ts';
-import { detectFormat } from './price-formats.ts';
+import { detectFormat, type PriceFormat } from './price-formats.ts';
 import { runWithProgress, type ImportProgress } from './progress.ts';
-import { priceStageSql } from './stage-prices.ts';
+import { priceStageSql, priceStoreSql } from './stage-prices.ts';
+import { STORE_PARQUET } from './write-store.ts';
 
-/** One price file read into its Parquet stage (every record, in file order, with its reason if refused). */
+/**
+ * One price file read into Parquet, every record in file order (so `file_row_number` is the
+ * record's number):
+ * - `exact`: the stage of stage-prices.ts, with a reason and detail for each refused record;
+ * - `fast`: the store's own columns, a refused record marked by a NULL close and nothing more
+ *   (the first pass: when no record of any file is marked, the files need no second look).
+ */
 export interface StagedFile {
   readonly csv: CsvFile;
-  /** The stage file, or undefined for a file with no record (refused as empty). */
+  /** The Parquet file, or undefined for a file with no record (refused as empty). */
   readonly stage: string | undefined;
+  readonly kind: 'exact' | 'fast';
+}
+
+/** A price file whose header has been read: its format, or none when it holds no record. */
+export interface OpenedPriceFile {
+  readonly path: string;
+  readonly csv: CsvFile | undefined;
+  readonly format: PriceFormat | undefined;
 }
 
 /** Parquet options of files only this import reads back: quick to write. */
-export const STAGE_PARQUET = `FORMAT parquet, COMPRESSION snappy`;
+export const STAGE_PARQUET = `FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 1`;
 
 /** Checks the files exist and are files, before anything is read or written. */
 export function checkInputFiles(files: readonly string[]): void {
@@ -25,36 +40,51 @@ export function checkInputFiles(files: readonly string[]): void {
   }
 }
 
+/** Reads each price file's header and decides its format; an unknown one is refused before any file is read. */
+export async function openPriceFiles(files: readonly string[], symbol: string | undefined): Promise<OpenedPriceFile[]> {
+  if (symbol !== undefined && files.length > 1) {
+    throw new UsageError('--symbol names the symbol of one single-symbol file; give one file with it', 'E_BAD_IMPORT');
+  }
+  const opened: OpenedPriceFile[] = [];
+  for (const path of files) {
+    const csv = await openCsvFile(path);
+    opened.push({ path, csv, format: csv ? detectFormat(path, csv.header, symbol) : undefined });
+  }
+  return opened;
+}
+
 /**
- * Reads each price file through DuckDB's CSV reader into `work/prices-<k>.parquet`. A file's
- * header decides its format (an unknown one is refused at once, before any file is read).
+ * Reads each price file through DuckDB's CSV reader into `work/<kind>-<k>.parquet`. The fast
+ * pass returns undefined as soon as a file has a refused record: the caller reads them all again
+ * exactly.
  */
 export async function stagePriceFiles(
   duck: Duck,
-  files: readonly string[],
-  options: { symbol: string | undefined; adjust: boolean },
+  opened: readonly OpenedPriceFile[],
+  kind: 'exact' | 'fast',
+  options: { adjust: boolean },
   work: string,
   progress?: ImportProgress,
-): Promise<StagedFile[]> {
-  if (options.symbol !== undefined && files.length > 1) {
-    throw new UsageError('--symbol names the symbol of one single-symbol file; give one file with it', 'E_BAD_IMPORT');
-  }
-  const opened: { csv: CsvFile | undefined; path: string; format: ReturnType<typeof detectFormat> | undefined }[] = [];
-  for (const path of files) {
-    const csv = await openCsvFile(path);
-    opened.push({ csv, path, format: csv ? detectFormat(path, csv.header, options.symbol) : undefined });
-  }
+): Promise<StagedFile[] | undefined> {
   const staged: StagedFile[] = [];
   for (const [k, { csv, path, format }] of opened.entries()) {
     if (!csv || !format) {
-      staged.push({ csv: { path, gzip: false, header: [], skip: 0 }, stage: undefined });
+      staged.push({ csv: { path, gzip: false, header: [], skip: 0 }, stage: undefined, kind });
       continue;
     }
-    const stage = join(work, `prices-${k}.parquet`);
-    await copyCsv(duck, csv, (reader) => `COPY (${priceStageSql(csv, format, { adjust: options.adjust }, reader)}) TO ${sqlString(stage)} (${STAGE_PARQUET})`, progress);
-    staged.push({ csv, stage });
+    const stage = join(work, `${kind}-${k}.parquet`);
+    const select = (reader: string) => (kind === 'exact' ? priceStageSql(csv, format, options, reader) : priceStoreSql(csv, format, options, reader));
+    await copyCsv(duck, csv, (reader) => `COPY (${select(reader)}) TO ${sqlString(stage)} (${kind === 'exact' ? STAGE_PARQUET : STORE_PARQUET})`, progress);
+    if (kind === 'fast' && (await nullCloses(duck, stage)) > 0) return undefined;
+    staged.push({ csv, stage, kind });
   }
   return staged;
+}
+
+/** NULL closes in a Parquet file, from its footer's statistics. */
+async function nullCloses(duck: Duck, file: string): Promise<number> {
+  const [row] = (await duck.connection.runAndReadAll(`SELECT coalesce(sum(stats_null_count), 0)::DOUBLE AS n FROM parquet_metadata(${sqlString(file)}) WHERE path_in_schema = 'close'`)).getRowObjectsJS();
+  return Number(row?.n ?? 0);
 }
 
 /**

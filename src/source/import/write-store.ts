@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sqlString, type Duck } from '../local/duckdb.ts';
 
@@ -99,5 +99,16 @@ async function sameRows(duck: Duck, a: string, b: string): Promise<boolean> {
     return differ === 0n;
   } catch {
     return false; // the old file cannot be read: replace it
+  }
+}
+
+/** Renames a file, copying it when the two paths are on different file systems. */
+export function moveFile(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    copyFileSync(from, to);
+    rmSync(from, { force: true });
   }
 }
