@@ -13,7 +13,7 @@ import { REASON } from './reasons.ts';
  *    trimmed, is the date's own ISO form: `2024-1-2`, `2024-01-02 09:30` and `2024/01/02` are
  *    not, and years before 0100 are refused as JavaScript's Date refused them); a value is
  *    missing when its text, trimmed and lower-cased, is '', null, nan, na, n/a or -, else it must
- *    be a finite number (DuckDB's cast: inf, nan and 1e999 are not).
+ *    be a finite number (DuckDB's cast reads inf and 1e999 as Infinity: not a number here).
  * 3. One cheap test per row decides whether it is fine; only rows that fail it get a reason
  *    code, in the order the checks always ran: symbol, date, each number (open, high, low, close,
  *    adj close, volume), close missing, close ≤ 0, adj close missing or ≤ 0 (when adjusting),
@@ -29,12 +29,18 @@ const MISSING = `['', 'null', 'nan', 'na', 'n/a', '-']`;
 const trim = (x: string) => `trim(${x}, ' \t')`;
 /** True when a cell holds no value (list_contains, not IN: DuckDB turns IN into a join on every row). */
 const missing = (x: string) => `(${x} IS NULL OR list_contains(${MISSING}, lower(${trim(x)})))`;
-/** A cell's number, or NULL. */
-const num = (x: string) => `TRY_CAST(${x} AS DOUBLE)`;
+/** A number cast from a cell, kept when finite: DuckDB reads 'nan', 'inf' and '1e999' as NaN and ±Infinity, which are no prices. */
+const finite = (cast: string) => `CASE WHEN isfinite(${cast}) THEN ${cast} END`;
+/**
+ * The date `cast` (DuckDB's cast of the cell `x`, which is lenient: '2024-1-2', '2024-01-02T10:00')
+ * kept only when the cell's text, trimmed, is that date's own YYYY-MM-DD form, years 0100–9999
+ * (JavaScript's Date took 00xx for 19xx: the row-by-row import refused them).
+ */
+const exactDate = (cast: string, x: string) =>
+  `CASE WHEN ${cast} BETWEEN DATE '0100-01-01' AND DATE '9999-12-31' AND (${cast}::VARCHAR = ${x} OR ${cast}::VARCHAR = ${trim(x)}) THEN ${cast} END`;
 /** A cell's date when its text is exactly a real YYYY-MM-DD date (spaces around allowed), else NULL. */
 export function isoDateSql(x: string): string {
-  const exact = (t: string) => `strlen(${t}) = 10 AND ${t} >= '0100' AND TRY_CAST(${t} AS DATE)::VARCHAR = ${t}`;
-  return `CASE WHEN ${exact(x)} THEN TRY_CAST(${x} AS DATE) WHEN ${exact(trim(x))} THEN TRY_CAST(${trim(x)} AS DATE) END`;
+  return exactDate(`TRY_CAST(${x} AS DATE)`, x);
 }
 
 const FIELDS = ['open', 'high', 'low', 'close', 'adjClose', 'volume'] as const;
@@ -53,12 +59,10 @@ export function priceStageSql(file: CsvFile, format: PriceFormat, options: Price
     `(${cell(1)} IS NULL AND ${trim(`coalesce(${cell(0)}, '')`)} = '') AS blank`,
     `${symbol} AS symbol`,
   ].join(', ');
-  // Level 2: typed.
-  const typed = [
-    'd_txt', ...FIELDS.map((f) => `${f}_txt`), 'blank', 'symbol',
-    `${isoDateSql('d_txt')} AS date`,
-    ...FIELDS.map((f) => `${num(`${f}_txt`)} AS ${f}`),
-  ].join(', ');
+  // Level 2: cast (each cell once), then kept when exact.
+  const texts = ['d_txt', ...FIELDS.map((f) => `${f}_txt`), 'blank', 'symbol'];
+  const cast = [...texts, 'TRY_CAST(d_txt AS DATE) AS d_cast', ...FIELDS.map((f) => `TRY_CAST(${f}_txt AS DOUBLE) AS ${f}_cast`)].join(', ');
+  const typed = [...texts, `${exactDate('d_cast', 'd_txt')} AS date`, ...FIELDS.map((f) => `${finite(`${f}_cast`)} AS ${f}`)].join(', ');
   // Level 3: the reason. A cheap test (every value present and parsed, close > 0, high ≥ low) passes
   // almost every row; the others go through the checks in order, and get NULL if none fails
   // (a row whose missing values are allowed).
@@ -89,7 +93,7 @@ export function priceStageSql(file: CsvFile, format: PriceFormat, options: Price
     WHEN ${REASON.closeNotPositive} THEN [close_txt] WHEN ${REASON.highBelowLow} THEN [high_txt, low_txt] END AS detail`;
   return `SELECT symbol, date, ${scaled('open')} AS open, ${scaled('high')} AS high, ${scaled('low')} AS low,
       ${adjusting ? 'adjClose' : 'close'} AS close, volume, reason, ${detail}
-    FROM (SELECT *, ${reason} FROM (SELECT ${typed} FROM (SELECT ${cells} FROM ${reader})))`;
+    FROM (SELECT *, ${reason} FROM (SELECT ${typed} FROM (SELECT ${cast} FROM (SELECT ${cells} FROM ${reader}))))`;
 }
 
 /**
