@@ -69,7 +69,7 @@ export async function withImportDuck<T>(fn: (duck: Duck, work: string) => Promis
   const work = mkdtempSync(join(tmpdir(), 'vopa-import-'));
   let duck: Duck | undefined;
   try {
-    duck = await openDuck();
+    duck = await openDuck({ fileErrors: false });
     await duck.connection.run(`SET memory_limit = '${IMPORT_MEMORY_LIMIT}'`);
     await duck.connection.run(`SET temp_directory = ${sqlString(join(work, 'spill'))}`);
     await duck.connection.run(`SET preserve_insertion_order = true`); // the stages' record numbers depend on it

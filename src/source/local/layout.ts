@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import { constants, gunzipSync } from 'node:zlib';
 import { DataError } from '../../errors.ts';
 import { sqlString } from './duckdb.ts';
 
@@ -41,6 +42,8 @@ export function dataLayout(dir: string): DataLayout {
   if (!universeFile) {
     throw new DataError(`--data ${dir} holds no universe: expected universe.parquet, universe.csv or universe.csv.gz (\`backtest import\` writes one)`, 'E_NO_UNIVERSE');
   }
+  checkFile(pricesFile, PRICE_NAMES);
+  checkFile(universeFile, UNIVERSE_NAMES);
   return {
     dir,
     pricesFile,
@@ -53,4 +56,60 @@ export function dataLayout(dir: string): DataLayout {
 function tableExpression(file: string, columns: string, select: string): string {
   if (file.endsWith('.parquet')) return `(SELECT ${select} FROM read_parquet(${sqlString(file)}))`;
   return `(SELECT ${select} FROM read_csv(${sqlString(file)}, header = true, columns = ${columns}, dateformat = '%Y-%m-%d'))`;
+}
+
+const PRICE_NAMES = ['symbol', 'date', 'open', 'high', 'low', 'close', 'volume'];
+const UNIVERSE_NAMES = ['season', 'symbol', 'peer_group', 'name'];
+
+/**
+ * What can be told of a data file without reading it with DuckDB, refused as one line of bad
+ * input naming the file: a Parquet file must start and end with Parquet's magic bytes (a copy
+ * cut short, or a CSV renamed, does not); a CSV file's header must be the contract's columns in
+ * their order (DuckDB reads them by position), so a Yahoo-style file saved as prices.csv says
+ * which columns it has and that `backtest import` converts it. (Damage deeper inside a Parquet
+ * file is named when DuckDB meets it: see duckdb.ts.)
+ */
+function checkFile(file: string, names: readonly string[]): void {
+  const head = readHead(file, 64 * 1024);
+  if (file.endsWith('.parquet')) {
+    const fd = openSync(file, 'r');
+    const tail = Buffer.alloc(8);
+    let size = 0;
+    try {
+      size = fstatSync(fd).size;
+      if (size >= 8) readSync(fd, tail, 0, 8, size - 8);
+    } finally {
+      closeSync(fd);
+    }
+    const magic = (b: Buffer, at: number) => b.subarray(at, at + 4).toString('latin1') === 'PAR1';
+    if (size < 12 || !magic(head, 0)) throw new DataError(`${file} is not a Parquet file; re-create it with \`backtest import\``, 'E_BAD_DATA_FILE');
+    if (!magic(tail, 4) || tail.readUInt32LE(0) > size - 12) {
+      throw new DataError(`${file} is cut short (its Parquet footer is missing); re-create it with \`backtest import\``, 'E_BAD_DATA_FILE');
+    }
+    return;
+  }
+  let text: string;
+  try {
+    text = (head[0] === 0x1f && head[1] === 0x8b ? gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH }) : head).toString('utf8');
+  } catch {
+    throw new DataError(`${file} cannot be read as gzip; re-create it with \`backtest import\``, 'E_BAD_DATA_FILE');
+  }
+  const header = (text.replace(/^\ufeff/, '').split(/\r\n|\n|\r/)[0] ?? '').split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+  if (header.join(',').toLowerCase() !== names.join(',')) {
+    throw new DataError(
+      `${file} has the columns ${header.join(',') || '(none)'}; a data folder's ${file.endsWith('.gz') ? 'gzip CSV' : 'CSV'} needs ${names.join(',')}` +
+        ' — `backtest import FILE --data DIR` converts price files (long or Yahoo-style) into a data folder',
+      'E_BAD_DATA_FILE',
+    );
+  }
+}
+
+function readHead(file: string, bytes: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    return buffer.subarray(0, readSync(fd, buffer, 0, bytes, 0));
+  } finally {
+    closeSync(fd);
+  }
 }
