@@ -180,4 +180,51 @@ describe('backtest import', () => {
     expect(tooWide.message).toBe(`import: ${wide}:2: a row has more than 19 cells (the header has 3)`);
     expect(existsSync(join(dir, 'store'))).toBe(false);
   });
+
+  it('a universe file may give start_date and end_date per (season, symbol): kept as nullable DATE columns, bad ones refused with their line', async () => {
+    const dir = tempDir();
+    const prices = join(dir, 'p.csv');
+    const universe = join(dir, 'u.csv');
+    writeFileSync(prices, 'symbol,date,close\nA,2024-01-02,1\nB,2024-01-02,2\n');
+    writeFileSync(universe, [
+      'season,symbol,peer_group,name,start_date,end_date',
+      '2024,A,Tech,Alpha,,', // open at both ends
+      '2024,B,Energy,Beta,2024-03-01,2024-09-30',
+      '2024,C,Energy,,2024-02-30,', // line 4: not a real date
+      '2024,D,Energy,,,2024-13-01', // line 5
+      '2024,E,Energy,,2024-06-01,2024-05-31', // line 6: ends before it starts
+      '2025,A,Tech,, 2025-01-02 ,2025-01-02', // one day, spaces around
+    ].join('\n'));
+    const store = join(dir, 'store');
+    const report = await importToFolder({ files: [prices], dir: store, universe });
+    expect(report.rejected).toEqual([
+      { file: universe, line: 4, reason: 'start_date "2024-02-30" is not a real YYYY-MM-DD date' },
+      { file: universe, line: 5, reason: 'end_date "2024-13-01" is not a real YYYY-MM-DD date' },
+      { file: universe, line: 6, reason: 'end_date 2024-05-31 is before start_date 2024-06-01' },
+    ]);
+    const described = await queryRows(duck, `DESCRIBE SELECT * FROM read_parquet('${join(store, 'universe.parquet')}')`);
+    expect(described.map((r) => `${r.column_name} ${r.column_type} ${r.null}`)).toEqual([
+      'season INTEGER YES', 'symbol VARCHAR YES', 'peer_group VARCHAR YES', 'name VARCHAR YES', 'start_date DATE YES', 'end_date DATE YES',
+    ]);
+    const got = await queryRows(duck, `SELECT season, symbol, start_date::VARCHAR AS s, end_date::VARCHAR AS e FROM read_parquet('${join(store, 'universe.parquet')}') ORDER BY season, symbol`);
+    expect(got).toEqual([
+      { season: 2024, symbol: 'A', s: null, e: null },
+      { season: 2024, symbol: 'B', s: '2024-03-01', e: '2024-09-30' },
+      { season: 2025, symbol: 'A', s: '2025-01-02', e: '2025-01-02' },
+    ]);
+    // --append of prices alone: the folder's dates stay, derived rows have none
+    const more = join(dir, 'more.csv');
+    writeFileSync(more, 'symbol,date,close\nF,2026-01-02,1\n');
+    await importToFolder({ files: [more], dir: store, append: true });
+    const after = await queryRows(duck, `SELECT season, symbol, start_date::VARCHAR AS s FROM read_parquet('${join(store, 'universe.parquet')}') ORDER BY season, symbol`);
+    expect(after.map((r) => `${r.season}:${r.symbol}:${r.s}`)).toEqual(['2024:A:null', '2024:B:2024-03-01', '2025:A:2025-01-02', '2026:F:null']);
+  });
+
+  it('without start_date and end_date, universe.parquet has the four columns it always had', async () => {
+    const dir = tempDir();
+    const store = join(dir, 'store');
+    await importToFolder({ files: [join(FIXTURES, 'goog-2004-2005.csv')], dir: store });
+    const described = await queryRows(duck, `DESCRIBE SELECT * FROM read_parquet('${join(store, 'universe.parquet')}')`);
+    expect(described.map((r) => r.column_name)).toEqual(['season', 'symbol', 'peer_group', 'name']);
+  });
 });
