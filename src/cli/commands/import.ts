@@ -15,7 +15,7 @@ export function importOptions<T>(y: Argv<T>) {
     .option('to', { type: 'string', choices: ['folder', 'supabase'], default: 'folder', describe: 'a data folder (--data), or the Supabase project of SUPABASE_URL' })
     .option('batch-size', { type: 'string', describe: 'rows per request with --to supabase', defaultDescription: String(DEFAULT_BATCH_SIZE) })
     .option('connections', { type: 'string', describe: 'sockets to Supabase at most', defaultDescription: String(DEFAULT_CONNECTIONS) })
-    .option('universe', { type: 'string', describe: 'CSV of season,symbol,peer_group,name (default: each symbol, peer group "default", every year it trades)' })
+    .option('universe', { type: 'string', describe: 'CSV of season,symbol,peer_group[,name][,start_date,end_date] (default: each symbol, peer group "default", every year it trades)' })
     .option('symbol', { type: 'string', describe: 'symbol of a single-symbol file (default: from the file name)' })
     .option('append', { type: 'boolean', default: false, describe: 'merge into what the folder holds instead of replacing it' })
     .option('adjust', { type: 'boolean', default: true, describe: 'scale Open/High/Low/Close by Adj Close ÷ Close where the file has Adj Close (--no-adjust keeps them raw)' });

@@ -52,6 +52,8 @@ export async function importToSupabase(
     let done = 0;
     const common = { batchSize: journal.batchSize, concurrency: DEFAULT_UPLOAD_CONCURRENCY, journal, onRows: (n: number) => progress?.((done += n), total) };
     const universe = sqlString(join(store, 'universe.parquet'));
+    const columns = (await duck.connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${universe})`)).getRows().map((r) => String(r[0]));
+    if (columns.includes('start_date')) options.notice?.(`${options.universe}: start_date and end_date are not sent (the project's universe table has no such columns); the memberships are sent for whole seasons`);
     const prices = sqlString(join(store, 'prices.parquet'));
     try {
       await upsertBatches(rest, {
