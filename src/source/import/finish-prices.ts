@@ -15,8 +15,9 @@ import { moveFile, STORE_PARQUET } from './write-store.ts';
  *    one file per symbol given in order): the rows are written as they stand, in one streaming
  *    copy — no sort, and no duplicate can exist. One file read by the fast pass is already the
  *    store's file: it is moved, not copied.
- * 3. Otherwise they are sorted, and of each (symbol, date) the first in file order is kept
- *    (as before: the first wins, the others are refused as duplicates).
+ * 3. Otherwise they are sorted; when the sorted file shows a repeated (symbol, date), they are
+ *    sorted again keeping the first of each in file order (as before: the first wins, the others
+ *    are refused as duplicates).
  * 4. When some were dropped, the duplicates and where their first copy was are kept in the temp
  *    table `duplicates` for the rejections.
  */
@@ -44,10 +45,16 @@ export async function createStagedView(duck: Duck, staged: readonly StagedFile[]
 
 /** Accepted rows of `staged`, and whether (symbol, date) rises strictly through them in file order. */
 export async function orderCheck(duck: Duck): Promise<{ valid: number; inOrder: boolean }> {
-  const [check] = (await duck.connection.runAndReadAll(`SELECT count(*)::BIGINT AS valid,
-      count(*) FILTER (WHERE pd IS NOT NULL AND (symbol, date) <= (ps, pd))::BIGINT AS breaks
-    FROM (SELECT symbol, date, lag(symbol) OVER () AS ps, lag(date) OVER () AS pd FROM staged WHERE reason IS NULL)`)).getRowObjectsJS() as [{ valid: bigint; breaks: bigint }];
-  return { valid: Number(check.valid), inOrder: check.breaks === 0n };
+  const { rows, breaks } = await orderCheckOf(duck, '(SELECT symbol, date FROM staged WHERE reason IS NULL)');
+  return { valid: rows, inOrder: breaks === 0 };
+}
+
+/** Rows of a table, and the rows whose (symbol, date) is not above the previous row's, in the table's order. */
+async function orderCheckOf(duck: Duck, table: string): Promise<{ rows: number; breaks: number }> {
+  const [check] = (await duck.connection.runAndReadAll(`SELECT count(*)::DOUBLE AS rows,
+      count(*) FILTER (WHERE pd IS NOT NULL AND (symbol, date) <= (ps, pd))::DOUBLE AS breaks
+    FROM (SELECT symbol, date, lag(symbol) OVER () AS ps, lag(date) OVER () AS pd FROM ${table})`)).getRowObjectsJS() as [{ rows: number; breaks: number }];
+  return check;
 }
 
 /** Writes the accepted rows of `staged`, deduplicated and sorted, to `out`. */
@@ -60,12 +67,17 @@ export async function writeNewPrices(duck: Duck, staged: readonly StagedFile[], 
     return { valid, written: valid, inOrder };
   }
   const columns = 'symbol, date, open, high, low, close, volume';
-  const sql = inOrder
-    ? `COPY (SELECT ${columns} FROM staged WHERE reason IS NULL) TO ${sqlString(out)} (${STORE_PARQUET})`
-    : `COPY (SELECT ${columns} FROM staged WHERE reason IS NULL
-        QUALIFY row_number() OVER (PARTITION BY symbol, date ORDER BY fi, rec) = 1
-        ORDER BY symbol, date) TO ${sqlString(out)} (${STORE_PARQUET})`;
-  await runWithProgress(duck, sql, inOrder ? 'writing prices.parquet' : 'sorting into prices.parquet', bytes, progress);
+  const copy = (select: string, label: string) => runWithProgress(duck, `COPY (${select}) TO ${sqlString(out)} (${STORE_PARQUET})`, label, bytes, progress);
+  if (inOrder) {
+    await copy(`SELECT ${columns} FROM staged WHERE reason IS NULL`, 'writing prices.parquet');
+  } else {
+    // A sort alone; only when it shows a repeated (symbol, date) is the first of each picked (a window, dearer).
+    await copy(`SELECT ${columns} FROM staged WHERE reason IS NULL ORDER BY symbol, date`, 'sorting into prices.parquet');
+    if ((await orderCheckOf(duck, `read_parquet(${sqlString(out)})`)).breaks > 0) {
+      await copy(`SELECT ${columns} FROM staged WHERE reason IS NULL
+        QUALIFY row_number() OVER (PARTITION BY symbol, date ORDER BY fi, rec) = 1 ORDER BY symbol, date`, 'keeping the first of repeated rows');
+    }
+  }
   const [{ n }] = (await duck.connection.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM read_parquet(${sqlString(out)})`)).getRowObjectsJS() as [{ n: bigint }];
   const written = Number(n);
   if (written < valid) {

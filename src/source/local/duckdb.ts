@@ -78,7 +78,8 @@ async function fileError(connection: DuckDBConnection, sql: string, err: unknown
   if (files.length === 0) return undefined;
   const what = firstLine(message).replace(/^[A-Za-z ]+ Error: /, '');
   const csvLine = /CSV Error on Line: (\d+)/.exec(message);
-  const named = files.find((f) => message.includes(f));
+  const body = message.split('\nLINE ')[0]!; // DuckDB quotes the statement after "LINE n:": not a file it names
+  const named = message.startsWith('Binder') ? undefined : files.find((f) => body.includes(f));
   if (named && csvLine) {
     const problem = message.split('\n').map((l) => l.trim()).find((l) => /^(Error when converting|Could not convert|Expected Number of Columns)/.test(l)) ?? what;
     return new DataError(`${named}:${csvLine[1]}: ${problem}; re-create the data folder with \`backtest import\``, 'E_BAD_DATA_FILE', { cause: err });
