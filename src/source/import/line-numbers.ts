@@ -48,6 +48,24 @@ export async function* recordLines(file: CsvFile, records: AsyncIterable<number>
       first = false;
       if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) from = 3;
     }
+    if (!inQuotes && !afterCR && skipping === 0 && chunk.indexOf(0x22, from) < 0 && onlyCRLF(chunk, from)) {
+      // The usual chunk: no quote, and \r only before \n. Only its line ends are looked at (indexOf, in native code).
+      let at = from;
+      for (let nl = chunk.indexOf(0x0a, at); nl >= 0; nl = chunk.indexOf(0x0a, at)) {
+        if (nl - (nl > at && chunk[nl - 1] === 0x0d ? 1 : 0) > at) content = true;
+        at = nl + 1;
+        const ended = endLine();
+        if (ended === undefined) continue;
+        while (!next.done && next.value < ended) next = await wanted.next();
+        if (!next.done && next.value === ended) {
+          yield [ended, line - 1];
+          next = await wanted.next();
+          if (next.done) return;
+        }
+      }
+      if (at < chunk.length) content = open = true;
+      continue;
+    }
     for (let k = from; k < chunk.length; k++) {
       const b = chunk[k]!;
       if (b === 0x0a || b === 0x0d) {
@@ -76,6 +94,14 @@ export async function* recordLines(file: CsvFile, records: AsyncIterable<number>
     while (ended !== undefined && !next.done && next.value < ended) next = await wanted.next();
     if (ended !== undefined && !next.done && next.value === ended) yield [ended, line];
   }
+}
+
+/** True when every \r of the chunk from `from` on is followed by \n (CRLF line ends, or none). */
+function onlyCRLF(chunk: Buffer, from: number): boolean {
+  for (let cr = chunk.indexOf(0x0d, from); cr >= 0; cr = chunk.indexOf(0x0d, cr + 1)) {
+    if (chunk[cr + 1] !== 0x0a) return false;
+  }
+  return true;
 }
 
 async function* toAsync<T>(values: Iterable<T>): AsyncGenerator<T> {
