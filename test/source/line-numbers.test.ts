@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { openCsvFile } from '../../src/source/import/csv-file.ts';
 import { recordLines } from '../../src/source/import/line-numbers.ts';
@@ -11,7 +12,7 @@ import { legacyCsvRecords } from '../support/legacy-import.ts';
 /**
  * The line-number scanner against csv-parse (which the import used to number rows with) on files
  * of several megabytes, so records straddle the scanner's 1 MB chunks: blank lines, CRLF, quoted
- * fields holding line breaks and doubled quotes, plain and gzip.
+ * fields holding line breaks and doubled quotes, plain and gzip; and the records' texts.
  */
 function makeCsv(seed: number, crlf: boolean): string {
   const random = sfc32(seed);
@@ -28,20 +29,27 @@ function makeCsv(seed: number, crlf: boolean): string {
 
 async function expectSameLines(path: string): Promise<number> {
   const expected: number[] = [];
+  const cells: string[][] = [];
   let header = true;
-  for await (const { line } of legacyCsvRecords(path)) {
+  for await (const { line, cells: c } of legacyCsvRecords(path)) {
     if (header) { header = false; continue; }
     expected.push(line);
+    cells.push(c);
   }
   const file = (await openCsvFile(path))!;
   const got: number[] = [];
-  for await (const [record, line] of recordLines(file, expected.map((_, k) => k))) got[record] = line;
+  for await (const { record, line } of recordLines(file, expected.map((_, k) => k))) got[record] = line;
   expect(got).toEqual(expected);
   // A few records only, far apart: the same lines.
   const some = [0, 7, 12_345, expected.length - 1];
   const picked: [number, number][] = [];
-  for await (const pair of recordLines(file, some)) picked.push(pair);
+  for await (const { record, line } of recordLines(file, some)) picked.push([record, line]);
   expect(picked).toEqual(some.map((k) => [k, expected[k]]));
+  // Every 97th record's text, read back into cells, is the record csv-parse read (some straddle two chunks).
+  const every = expected.map((_, k) => k).filter((k) => k % 97 === 3);
+  for await (const { record, text } of recordLines(file, every, { text: true })) {
+    expect((parse(text!) as string[][])[0]!.map((c) => c.trim()), `record ${record}`).toEqual(cells[record]);
+  }
   return expected.length;
 }
 

@@ -5,15 +5,15 @@ import type { StagedFile } from './stage.ts';
 import { moveFile, STORE_PARQUET } from './write-store.ts';
 
 /**
- * From the stages to the store's prices: the rows no check refused, one per (symbol, date), in
- * (symbol, date) order.
+ * From the files read (stage.ts) to the store's prices: the rows no check refused, one per
+ * (symbol, date), in (symbol, date) order.
  *
- * 1. `staged` is a view over every stage in file order, each row numbered by its file (`fi`, the
- *    file's place on the command line) and record (`rec`).
+ * 1. `staged` is a view over every file read, in file order, each row numbered by its file (`fi`,
+ *    the file's place on the command line) and record (`rec`), `refused` when its close is NULL.
  * 2. One pass in file order (a streaming window) counts the accepted rows and the places where
  *    (symbol, date) does not rise. None (the usual case: a file written by symbol, then date, or
  *    one file per symbol given in order): the rows are written as they stand, in one streaming
- *    copy — no sort, and no duplicate can exist. One file read by the fast pass is already the
+ *    copy — no sort, and no duplicate can exist. One file with nothing refused is already the
  *    store's file: it is moved, not copied.
  * 3. Otherwise they are sorted; when the sorted file shows a repeated (symbol, date), they are
  *    sorted again keeping the first of each in file order (as before: the first wins, the others
@@ -36,16 +36,15 @@ export async function createStagedView(duck: Duck, staged: readonly StagedFile[]
   if (files.length === 0) return false;
   const paths = `[${files.map(([p]) => sqlString(p)).join(', ')}]`;
   const index = `[${files.map(([, k]) => k).join(', ')}]`;
-  const marks = staged[0]!.kind === 'fast' ? ', NULL::UTINYINT AS reason, NULL::VARCHAR[] AS detail' : '';
   await duck.connection.run(`CREATE OR REPLACE TEMP VIEW staged AS
-    SELECT ${index}[file_index::BIGINT + 1]::INTEGER AS fi, file_row_number::INTEGER AS rec, * EXCLUDE (file_row_number)${marks}
+    SELECT ${index}[file_index::BIGINT + 1]::INTEGER AS fi, file_row_number::INTEGER AS rec, * EXCLUDE (file_row_number), close IS NULL AS refused
     FROM read_parquet(${paths}, file_row_number = true)`);
   return true;
 }
 
 /** Accepted rows of `staged`, and whether (symbol, date) rises strictly through them in file order. */
 export async function orderCheck(duck: Duck): Promise<{ valid: number; inOrder: boolean }> {
-  const { rows, breaks } = await orderCheckOf(duck, '(SELECT symbol, date FROM staged WHERE reason IS NULL)');
+  const { rows, breaks } = await orderCheckOf(duck, '(SELECT symbol, date FROM staged WHERE NOT refused)');
   return { valid: rows, inOrder: breaks === 0 };
 }
 
@@ -61,20 +60,20 @@ async function orderCheckOf(duck: Duck, table: string): Promise<{ rows: number; 
 export async function writeNewPrices(duck: Duck, staged: readonly StagedFile[], out: string, order: { valid: number; inOrder: boolean }, bytes: number, progress?: ImportProgress): Promise<PriceWrite> {
   const { valid, inOrder } = order;
   const stages = staged.flatMap((s) => (s.stage ? [s] : []));
-  if (inOrder && stages.length === 1 && stages[0]!.kind === 'fast') {
-    // The fast pass wrote the store's file itself: nothing refused, in order.
+  if (inOrder && stages.length === 1 && stages[0]!.refused === 0) {
+    // The file read is the store's file itself: nothing refused, in order.
     moveFile(stages[0]!.stage!, out);
     return { valid, written: valid, inOrder };
   }
   const columns = 'symbol, date, open, high, low, close, volume';
   const copy = (select: string, label: string) => runWithProgress(duck, `COPY (${select}) TO ${sqlString(out)} (${STORE_PARQUET})`, label, bytes, progress);
   if (inOrder) {
-    await copy(`SELECT ${columns} FROM staged WHERE reason IS NULL`, 'writing prices.parquet');
+    await copy(`SELECT ${columns} FROM staged WHERE NOT refused`, 'writing prices.parquet');
   } else {
     // A sort alone; only when it shows a repeated (symbol, date) is the first of each picked (a window, dearer).
-    await copy(`SELECT ${columns} FROM staged WHERE reason IS NULL ORDER BY symbol, date`, 'sorting into prices.parquet');
+    await copy(`SELECT ${columns} FROM staged WHERE NOT refused ORDER BY symbol, date`, 'sorting into prices.parquet');
     if ((await orderCheckOf(duck, `read_parquet(${sqlString(out)})`)).breaks > 0) {
-      await copy(`SELECT ${columns} FROM staged WHERE reason IS NULL
+      await copy(`SELECT ${columns} FROM staged WHERE NOT refused
         QUALIFY row_number() OVER (PARTITION BY symbol, date ORDER BY fi, rec) = 1 ORDER BY symbol, date`, 'keeping the first of repeated rows');
     }
   }
@@ -84,8 +83,8 @@ export async function writeNewPrices(duck: Duck, staged: readonly StagedFile[], 
     await duck.connection.run(`CREATE OR REPLACE TEMP TABLE duplicates AS
       SELECT fi, rec, symbol, date, first_fi, first_rec FROM (
         SELECT fi, rec, symbol, date, first_value(fi) OVER w AS first_fi, first_value(rec) OVER w AS first_rec
-        FROM staged SEMI JOIN (SELECT symbol, date FROM staged WHERE reason IS NULL GROUP BY ALL HAVING count(*) > 1) USING (symbol, date)
-        WHERE reason IS NULL
+        FROM staged SEMI JOIN (SELECT symbol, date FROM staged WHERE NOT refused GROUP BY ALL HAVING count(*) > 1) USING (symbol, date)
+        WHERE NOT refused
         WINDOW w AS (PARTITION BY symbol, date ORDER BY fi, rec))
       WHERE (fi, rec) <> (first_fi, first_rec)`);
   }

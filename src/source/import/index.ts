@@ -20,13 +20,15 @@ export type { ImportProgress } from './progress.ts';
  *
  * 1. Headers first: each price file's format and the universe file's columns (bad input stops
  *    here, before anything is read).
- * 2. Each file is read into a Parquet stage in a temp folder: every record, typed and checked
- *    (stage-prices.ts, universe.ts).
+ * 2. Each price file is read into Parquet in the store's columns, every record typed and checked,
+ *    a refused one marked (stage.ts, stage-prices.ts); the universe file into a stage with its
+ *    reasons (universe.ts).
  * 3. Nothing accepted: bad input, nothing written.
  * 4. The accepted prices go to prices.parquet, one row per (symbol, date), in that order
- *    (finish-prices.ts); with --append, merged with the folder's rows (new ones win).
+ *    (finish-prices.ts): one file in order with nothing refused is moved there as it is; with
+ *    --append, merged with the folder's rows (new ones win).
  * 5. universe.parquet: the universe file's rows, or one per symbol and year of prices.
- * 6. The refused rows, with file and line, go to rejected.csv (rejections.ts).
+ * 6. The refused rows, with file, line and reason, go to rejected.csv (rejections.ts).
  * Every file is written under a temporary name and renamed at the end.
  */
 export interface ImportOptions {
@@ -104,8 +106,7 @@ export async function buildStore(duck: Duck, work: string, dir: string, options:
   const universeFile = options.universe ? await openUniverseFile(options.universe) : undefined;
   const opened = await openPriceFiles(options.files, options.symbol);
   const universeStage = universeFile ? await stageUniverse(duck, universeFile, work) : undefined;
-  const staged = (await stagePriceFiles(duck, opened, 'fast', { adjust }, work, options.progress))
-    ?? (await stagePriceFiles(duck, opened, 'exact', { adjust }, work, options.progress))!;
+  const staged = await stagePriceFiles(duck, opened, { adjust }, work, options.progress);
   const hasPrices = await createStagedView(duck, staged);
   const order = hasPrices ? await orderCheck(duck) : { valid: 0, inOrder: true };
   const empty = staged.flatMap((s, k) => (s.stage ? [] : [k]));
@@ -113,7 +114,7 @@ export async function buildStore(duck: Duck, work: string, dir: string, options:
 
   if (order.valid === 0) {
     const sink = new RejectionSink();
-    await streamRejections(duck, { files: allFiles, prices: hasPrices, duplicates: false, universe: false, empty }, sink.add);
+    await streamRejections(duck, { files: allFiles, prices: hasPrices ? { staged, adjust } : undefined, duplicates: false, universe: false, empty }, sink.add);
     const first = sink.kept[0];
     throw new UsageError(
       `import: no valid row in ${options.files.join(', ')}${first ? ` (${sink.count} rejected; first: ${first.file}:${first.line}: ${first.reason})` : ''}`,
@@ -140,7 +141,7 @@ export async function buildStore(duck: Duck, work: string, dir: string, options:
 
     const sink = new RejectionSink(options.rejectedFile === false ? undefined : partial('rejected.csv'));
     try {
-      await streamRejections(duck, { files: allFiles, prices: staged.some((f) => f.kind === 'exact' && f.stage), duplicates: write.written < write.valid, universe: !!universeStage, empty }, sink.add);
+      await streamRejections(duck, { files: allFiles, prices: { staged, adjust }, duplicates: write.written < write.valid, universe: !!universeStage, empty }, sink.add);
     } finally {
       sink.close();
     }

@@ -16,6 +16,8 @@ export const REASON = {
   highBelowLow: 12,
   duplicate: 13,
   emptyFile: 14,
+  /** Marked refused when read, with no reason when its text was checked again (should not happen). */
+  unexplained: 15,
   // the universe file
   seasonNotAYear: 20,
   universeSymbolMissing: 21,
@@ -49,6 +51,8 @@ export function reasonText(code: number, detail: readonly (string | null)[] | nu
         ? `date "${date}" has a time of day: only daily bars are supported`
         : `date "${date}" is not a real YYYY-MM-DD date`;
     }
+    case REASON.unexplained:
+      return 'refused when read, though its cells pass the checks when read again';
     case REASON.emptyFile:
       return 'the file is empty';
     case REASON.closeMissing:

@@ -4,9 +4,9 @@ import type { PriceFormat } from './price-formats.ts';
 import { REASON } from './reasons.ts';
 
 /**
- * The SQL that reads one price file and checks every record, for a Parquet stage in file order
- * (DuckDB keeps a scan's order through projections, so the stage's `file_row_number` is the
- * record's number; see line-numbers.ts).
+ * The SQL that checks one price file's records: as they are read (a refused one only marked), and
+ * again for the refused ones alone, to say why (rejections.ts). DuckDB keeps a scan's order
+ * through projections, so the Parquet written from it numbers records in file order.
  *
  * 1. Cells come in as text (c0, c1, …) and are mapped by the file's format (price-formats.ts).
  * 2. Each is typed as the row-by-row import did: a date is a real YYYY-MM-DD date (its text,
@@ -45,8 +45,11 @@ export function isoDateSql(x: string): string {
 
 const FIELDS = ['open', 'high', 'low', 'close', 'adjClose', 'volume'] as const;
 
-/** The SELECT producing the stage's rows for one file: symbol, date, open … volume (adjusted), reason, detail. */
-export function priceStageSql(file: CsvFile, format: PriceFormat, options: PriceStageOptions, reader = readCsvSql(file)): string {
+/**
+ * The SELECT checking one file's records: symbol, date, open … volume (adjusted), reason, detail,
+ * and the `carry` columns of `reader` as they are.
+ */
+export function priceStageSql(file: CsvFile, format: PriceFormat, options: PriceStageOptions, reader = readCsvSql(file), carry: readonly string[] = []): string {
   const raw = (column: number) => (column >= 0 ? cell(column) : 'NULL::VARCHAR');
   const symbol = typeof format.symbol === 'number' ? `coalesce(${trim(cell(format.symbol))}, '')` : sqlString(format.symbol);
   const adjusting = options.adjust && format.adjClose >= 0;
@@ -58,9 +61,10 @@ export function priceStageSql(file: CsvFile, format: PriceFormat, options: Price
     ...FIELDS.map((f) => `${raw(format[f])} AS ${f}_txt`),
     `(${cell(1)} IS NULL AND ${trim(`coalesce(${cell(0)}, '')`)} = '') AS blank`,
     `${symbol} AS symbol`,
+    ...carry,
   ].join(', ');
   // Level 2: cast (each cell once), then kept when exact.
-  const texts = ['d_txt', ...FIELDS.map((f) => `${f}_txt`), 'blank', 'symbol'];
+  const texts = ['d_txt', ...FIELDS.map((f) => `${f}_txt`), 'blank', 'symbol', ...carry];
   const cast = [...texts, 'TRY_CAST(d_txt AS DATE) AS d_cast', ...FIELDS.map((f) => `TRY_CAST(${f}_txt AS DOUBLE) AS ${f}_cast`)].join(', ');
   const typed = [...texts, `${exactDate('d_cast', 'd_txt')} AS date`, ...FIELDS.map((f) => `${finite(`${f}_cast`)} AS ${f}`)].join(', ');
   // Level 3: the reason. A cheap test (every value present and parsed, close > 0, high ≥ low) passes
@@ -92,7 +96,7 @@ export function priceStageSql(file: CsvFile, format: PriceFormat, options: Price
   const detail = `CASE reason WHEN ${REASON.badDate} THEN [d_txt] ${FIELDS.map((f) => `WHEN ${REASON.notANumber[f]} THEN [${f}_txt]`).join(' ')}
     WHEN ${REASON.closeNotPositive} THEN [close_txt] WHEN ${REASON.highBelowLow} THEN [high_txt, low_txt] END AS detail`;
   return `SELECT symbol, date, ${scaled('open')} AS open, ${scaled('high')} AS high, ${scaled('low')} AS low,
-      ${adjusting ? 'adjClose' : 'close'} AS close, volume, reason, ${detail}
+      ${adjusting ? 'adjClose' : 'close'} AS close, volume, reason, ${detail}${carry.map((c) => `, ${c}`).join('')}
     FROM (SELECT *, ${reason} FROM (SELECT ${typed} FROM (SELECT ${cast} FROM (SELECT ${cells} FROM ${reader}))))`;
 }
 

@@ -5,21 +5,21 @@ import { sqlString, type Duck } from '../local/duckdb.ts';
 import { EXTRA_CELLS, openCsvFile, readCsvSql, type CsvFile } from './csv-file.ts';
 import { detectFormat, type PriceFormat } from './price-formats.ts';
 import { runWithProgress, type ImportProgress } from './progress.ts';
-import { priceStageSql, priceStoreSql } from './stage-prices.ts';
+import { priceStoreSql } from './stage-prices.ts';
 import { STORE_PARQUET } from './write-store.ts';
 
 /**
- * One price file read into Parquet, every record in file order (so `file_row_number` is the
- * record's number):
- * - `exact`: the stage of stage-prices.ts, with a reason and detail for each refused record;
- * - `fast`: the store's own columns, a refused record marked by a NULL close and nothing more
- *   (the first pass: when no record of any file is marked, the files need no second look).
+ * One price file read into Parquet in the store's own columns, every record in file order (so
+ * `file_row_number` is the record's number), a refused record (or a line of spaces) marked by a
+ * NULL close, which no accepted row has.
  */
 export interface StagedFile {
   readonly csv: CsvFile;
+  readonly format: PriceFormat | undefined;
   /** The Parquet file, or undefined for a file with no record (refused as empty). */
   readonly stage: string | undefined;
-  readonly kind: 'exact' | 'fast';
+  /** Records marked refused (from the footer's statistics). */
+  readonly refused: number;
 }
 
 /** A price file whose header has been read: its format, or none when it holds no record. */
@@ -53,30 +53,23 @@ export async function openPriceFiles(files: readonly string[], symbol: string | 
   return opened;
 }
 
-/**
- * Reads each price file through DuckDB's CSV reader into `work/<kind>-<k>.parquet`. The fast
- * pass returns undefined as soon as a file has a refused record: the caller reads them all again
- * exactly.
- */
+/** Reads each price file through DuckDB's CSV reader into `work/prices-<k>.parquet`. */
 export async function stagePriceFiles(
   duck: Duck,
   opened: readonly OpenedPriceFile[],
-  kind: 'exact' | 'fast',
   options: { adjust: boolean },
   work: string,
   progress?: ImportProgress,
-): Promise<StagedFile[] | undefined> {
+): Promise<StagedFile[]> {
   const staged: StagedFile[] = [];
   for (const [k, { csv, path, format }] of opened.entries()) {
     if (!csv || !format) {
-      staged.push({ csv: { path, gzip: false, header: [], skip: 0 }, stage: undefined, kind });
+      staged.push({ csv: { path, gzip: false, header: [], skip: 0 }, format, stage: undefined, refused: 0 });
       continue;
     }
-    const stage = join(work, `${kind}-${k}.parquet`);
-    const select = (reader: string) => (kind === 'exact' ? priceStageSql(csv, format, options, reader) : priceStoreSql(csv, format, options, reader));
-    await copyCsv(duck, csv, (reader) => `COPY (${select(reader)}) TO ${sqlString(stage)} (${kind === 'exact' ? STAGE_PARQUET : STORE_PARQUET})`, progress);
-    if (kind === 'fast' && (await nullCloses(duck, stage)) > 0) return undefined;
-    staged.push({ csv, stage, kind });
+    const stage = join(work, `prices-${k}.parquet`);
+    await copyCsv(duck, csv, (reader) => `COPY (${priceStoreSql(csv, format, options, reader)}) TO ${sqlString(stage)} (${STORE_PARQUET})`, progress);
+    staged.push({ csv, format, stage, refused: await nullCloses(duck, stage) });
   }
   return staged;
 }
