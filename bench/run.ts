@@ -6,7 +6,8 @@
  * 2. simulation throughput: momentum (top 10 by 20-day rate of change, daily) and vopa on a
  *    synthetic 500 × 1,000 panel, symbol-days per second;
  * 3. end to end: the README command as a process, cold;
- * 4. variants: the sma-cross sweep on ORCL and 1,000 VOPA variants on one year.
+ * 4. variants: the sma-cross sweep on ORCL and 1,000 VOPA variants on one year;
+ * 5. scale: `backtest import` of 25 M and 5 M rows of CSV (a whole market), time and peak memory.
  *
  * `npm run bench -- --only simulation,variants` runs a subset.
  */
@@ -16,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { dataAccessBench } from './data-access.ts';
 import { endToEndBench } from './end-to-end.ts';
 import { fmt, printTable, type Row } from './lib.ts';
+import { scaleBench } from './scale.ts';
 import { simulationBench } from './simulation.ts';
 import { variantsBench } from './variants.ts';
 
@@ -75,6 +77,25 @@ if (wanted('variants')) {
     { section: 'variants', name: `sma-cross ${sma.variants} variants, ORCL 1995–2014, ${sma.threads} thread(s), after loading`, value: fmt.ms(sma.ms.median), comparison: `${fmt.rate(sma.variants / (sma.ms.median / 1000))} variants; ${fmt.mb(sma.peakRssMb)} peak`, ratio: fmt.x(sma.ms.median / 100), target: '< 100 ms', met: sma.ms.median < 100 },
     { section: 'variants', name: `vopa ${vopa.variants} variants, one year of the sample, ${vopa.threads} thread(s), after loading`, value: fmt.ms(vopa.ms.median), comparison: `${fmt.rate(vopa.variants / (vopa.ms.median / 1000))} variants; ${fmt.mb(vopa.peakRssMb)} peak`, ratio: fmt.x(vopa.ms.median / 10_000), target: '< 10 s', met: vopa.ms.median < 10_000 },
   );
+}
+
+if (wanted('scale')) {
+  log('scale (backtest import of 25 M and 5 M CSV rows, each in its own process)…');
+  const s = await scaleBench(log);
+  results.scale = s;
+  const gb = (bytes: number) => `${(bytes / 1e9).toFixed(2)} GB`;
+  const cpu = (r: { cpuMs: { median: number }; load: number }) => `${fmt.ms(r.cpuMs.median)} CPU, load ${r.load.toFixed(1)}`;
+  const targets: Row[] = [
+    { section: 'scale', name: `import 25 M rows (5,000 symbols × 5,000 days, ${gb(s.big.bytes)} CSV): time`, value: fmt.ms(s.big.ms.median), comparison: `30 s; ${cpu(s.big)}`, ratio: fmt.x(s.big.ms.median / 30_000), target: '< 30 s', met: s.big.ms.median < 30_000 },
+    { section: 'scale', name: 'import 25 M rows: peak memory', value: fmt.mb(s.big.peakRssMb), comparison: '1.5 GB', ratio: fmt.x(s.big.peakRssMb / 1536), target: '< 1.5 GB', met: s.big.peakRssMb < 1536 },
+    { section: 'scale', name: `import 5 M rows (1,000 symbols × 5,000 days, ${gb(s.medium.bytes)} CSV): time`, value: fmt.ms(s.medium.ms.median), comparison: `8 s; ${cpu(s.medium)}; ${fmt.mb(s.medium.peakRssMb)} peak`, ratio: fmt.x(s.medium.ms.median / 8000), target: '< 8 s', met: s.medium.ms.median < 8000 },
+  ];
+  rows.push(
+    ...targets,
+    { section: 'scale', name: 'import 5 M rows written by date (sorted by the import)', value: fmt.ms(s.dateMajor.ms.median), comparison: `5 M by symbol; ${cpu(s.dateMajor)}; ${fmt.mb(s.dateMajor.peakRssMb)} peak`, ratio: fmt.x(s.dateMajor.ms.median / s.medium.ms.median), target: '', met: null },
+    { section: 'scale', name: 'import 5 M rows with one refused row (the file read again for its line)', value: fmt.ms(s.oneRefused.ms.median), comparison: `5 M clean; ${cpu(s.oneRefused)}; ${fmt.mb(s.oneRefused.peakRssMb)} peak`, ratio: fmt.x(s.oneRefused.ms.median / s.medium.ms.median), target: '', met: null },
+  );
+  for (const t of targets) log(`  ${t.met ? '✓' : '✗'} ${t.name}: ${t.value} (target ${t.target})`);
 }
 
 const machine = `${cpus()[0]?.model ?? 'unknown cpu'}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, ${process.platform}`;
