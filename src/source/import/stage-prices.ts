@@ -59,14 +59,14 @@ export function priceStageSql(file: CsvFile, format: PriceFormat, options: Price
   const cells = [
     `${raw(format.date)} AS d_txt`,
     ...FIELDS.map((f) => `${raw(format[f])} AS ${f}_txt`),
-    `(${cell(1)} IS NULL AND ${trim(`coalesce(${cell(0)}, '')`)} = '') AS blank`,
+    `CASE WHEN ${cell(1)} IS NULL THEN ${trim(`coalesce(${cell(0)}, '')`)} = '' ELSE false END AS blank`,
     `${symbol} AS symbol`,
     ...carry,
   ].join(', ');
   // Level 2: cast (each cell once), then kept when exact.
   const texts = ['d_txt', ...FIELDS.map((f) => `${f}_txt`), 'blank', 'symbol', ...carry];
-  const cast = [...texts, 'TRY_CAST(d_txt AS DATE) AS d_cast', ...FIELDS.map((f) => `TRY_CAST(${f}_txt AS DOUBLE) AS ${f}_cast`)].join(', ');
-  const typed = [...texts, `${exactDate('d_cast', 'd_txt')} AS date`, ...FIELDS.map((f) => `${finite(`${f}_cast`)} AS ${f}`)].join(', ');
+  const cast = [...texts, 'TRY_CAST(d_txt AS DATE) AS d_cast', ...FIELDS.map((f) => (format[f] >= 0 ? `TRY_CAST(${f}_txt AS DOUBLE)` : 'NULL::DOUBLE') + ` AS ${f}_cast`)].join(', ');
+  const typed = [...texts, `${exactDate('d_cast', 'd_txt')} AS date`, ...FIELDS.map((f) => (format[f] >= 0 ? finite(`${f}_cast`) : 'NULL::DOUBLE') + ` AS ${f}`)].join(', ');
   // Level 3: the reason. A cheap test (every value present and parsed, close > 0, high ≥ low) passes
   // almost every row; the others go through the checks in order, and get NULL if none fails
   // (a row whose missing values are allowed).
