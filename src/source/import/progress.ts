@@ -25,7 +25,7 @@ export async function runWithProgress(duck: Duck, sql: string, label: string, by
   const bar = progress(label, 'MB');
   const timer = setInterval(() => {
     const p = duck.connection.progress.percentage;
-    if (p >= 0) bar(Math.min(total, Math.round((p / 100) * total)), total);
+    if (p > 0) bar(Math.min(total, Math.round((p / 100) * total)), total); // nothing shown before DuckDB has a first estimate
   }, 250);
   try {
     await duck.connection.run(sql);
