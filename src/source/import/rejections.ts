@@ -1,7 +1,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { Duck } from '../local/duckdb.ts';
-import { csvLine } from '../../writers/csv.ts';
 import { parse } from 'csv-parse/sync';
+import { csvLine } from '../../writers/csv.ts';
+import type { Duck } from '../local/duckdb.ts';
 import { cell, EXTRA_CELLS, type CsvFile } from './csv-file.ts';
 import { recordLines } from './line-numbers.ts';
 import { REASON, reasonText } from './reasons.ts';
