@@ -5,7 +5,10 @@
  *     low, close, volume), written by symbol then date as exports usually are;
  * (b) 5 M rows: 1,000 symbols × 5,000 days, the same way;
  * and, for the record (no target): 5 M rows written by date then symbol (the import sorts them),
- * and 5 M rows with one refused row (the import reads the file's text again for its line).
+ * 5 M rows with one refused row (the import reads the file's text again for its line), and the
+ * baseline: the same 5 M rows through the row-by-row import this one replaced (csv-parse into
+ * JavaScript rows, kept as the tests' oracle in test/support/legacy-import.ts, written by the same
+ * Parquet writer). 25 M rows are beyond it: it runs out of memory.
  * Each run reports its wall time, its CPU time (every thread) and the machine's load average:
  * on a shared machine the wall time depends on what else runs, the CPU time much less.
  * The CSV files are made by DuckDB into a temp folder (deterministic values: a hash of symbol and
@@ -14,7 +17,7 @@
  * `node bench/scale.ts` runs it alone; bench/run.ts runs it as the section `scale`.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +45,7 @@ export interface ScaleResult {
   readonly medium: ImportRun;
   readonly dateMajor: ImportRun;
   readonly oneRefused: ImportRun;
+  readonly baseline: ImportRun;
 }
 
 /** Writes `symbols × days` rows of long-format CSV; `order` is the order of the rows. */
@@ -61,11 +65,11 @@ async function writeCsv(file: string, symbols: number, days: number, order: 'sym
 }
 
 /** One import in a child process: its wall time (process start to exit), CPU time and peak memory. */
-function importOnce(file: string): { ms: number; cpuMs: number; peakRssMb: number } {
+function importOnce(file: string, how: '--child' | '--baseline'): { ms: number; cpuMs: number; peakRssMb: number } {
   const dir = mkdtempSync(join(tmpdir(), 'vopa-bench-import-'));
   try {
     const t = performance.now();
-    const r = spawnSync(process.execPath, [SELF, '--child', file, join(dir, 'store')], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [SELF, how, file, join(dir, 'store')], { encoding: 'utf8' });
     const ms = performance.now() - t;
     if (r.status !== 0) throw new Error(`import of ${file} failed: ${r.stderr}`);
     return { ms, ...(JSON.parse(r.stdout) as { cpuMs: number; peakRssMb: number }) };
@@ -74,12 +78,12 @@ function importOnce(file: string): { ms: number; cpuMs: number; peakRssMb: numbe
   }
 }
 
-function measure(file: string, rows: number, runs: number, log: (line: string) => void): ImportRun {
+function measure(file: string, rows: number, runs: number, log: (line: string) => void, how: '--child' | '--baseline' = '--child'): ImportRun {
   const loads: number[] = [];
   const samples = Array.from({ length: runs }, (_, k) => {
-    const s = importOnce(file);
+    const s = importOnce(file, how);
     loads.push(loadavg()[0]!);
-    log(`  ${(rows / 1e6).toFixed(0)} M rows, run ${k + 1}/${runs}: ${(s.ms / 1000).toFixed(1)} s (${(s.cpuMs / 1000).toFixed(1)} s CPU), ${s.peakRssMb} MB peak, load ${loads.at(-1)!.toFixed(1)}`);
+    log(`  ${(rows / 1e6).toFixed(0)} M rows${how === '--baseline' ? ', row by row' : ''}, run ${k + 1}/${runs}: ${(s.ms / 1000).toFixed(1)} s (${(s.cpuMs / 1000).toFixed(1)} s CPU), ${s.peakRssMb} MB peak, load ${loads.at(-1)!.toFixed(1)}`);
     return s;
   });
   return {
@@ -107,15 +111,32 @@ export async function scaleBench(log: (line: string) => void = () => {}, runs = 
       medium: measure(files.medium, 5e6, runs, log),
       dateMajor: measure(files.dateMajor, 5e6, 1, log),
       oneRefused: measure(files.oneRefused, 5e6 + 1, 1, log),
+      baseline: measure(files.medium, 5e6, 1, log, '--baseline'),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-if (process.argv[2] === '--child') {
+if (process.argv[2] === '--child' || process.argv[2] === '--baseline') {
   const [file, store] = process.argv.slice(3) as [string, string];
-  await importToFolder({ files: [file], dir: store });
+  if (process.argv[2] === '--child') {
+    await importToFolder({ files: [file], dir: store });
+  } else {
+    const { legacyImport } = await import('../test/support/legacy-import.ts');
+    const { appendPrices, appendUniverse, createTables, writeParquetStore } = await import('../src/source/import/write-store.ts');
+    const { prices, universe } = await legacyImport([file]);
+    mkdirSync(store, { recursive: true });
+    const duck = await openDuck();
+    try {
+      await createTables(duck);
+      await appendPrices(duck, prices);
+      await appendUniverse(duck, universe);
+      await writeParquetStore(duck, store);
+    } finally {
+      duck.close();
+    }
+  }
   const cpu = process.cpuUsage();
   console.log(JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: peakRssMb() }));
 } else if (import.meta.main) {
