@@ -9,6 +9,7 @@
  * 4. variants: the sma-cross sweep on ORCL and 1,000 VOPA variants on one year;
  * 5. statistics: the overfitting statistics of 1,000 variants × 252 days, and their parts.
  * 6. csv: the CSV encoder on 100,000 trade rows, against its version before formula-like cells were protected.
+ * 7. scale: `backtest import` of 25 M and 5 M rows of CSV (a whole market), time and peak memory.
  *
  * `npm run bench -- --only simulation,variants` runs a subset.
  */
@@ -19,6 +20,7 @@ import { csvWriterBench } from './csv-writer.ts';
 import { dataAccessBench } from './data-access.ts';
 import { endToEndBench } from './end-to-end.ts';
 import { fmt, printTable, type Row } from './lib.ts';
+import { scaleBench } from './scale.ts';
 import { simulationBench } from './simulation.ts';
 import { statisticsBench } from './statistics.ts';
 import { variantsBench } from './variants.ts';
@@ -104,6 +106,27 @@ if (wanted('csv')) {
   const c = await csvWriterBench();
   results.csv = c;
   rows.push({ section: 'csv', name: `encode ${c.rows.toLocaleString('en-US')} trade rows (formula-like cells protected)`, value: fmt.ms(c.current.median), comparison: `before: ${fmt.ms(c.before.median)}`, ratio: fmt.x(c.current.median / c.before.median), target: '≤ 1.1×', met: c.current.median / c.before.median <= 1.1 });
+}
+
+if (wanted('scale')) {
+  log('scale (backtest import of 25 M and 5 M CSV rows, each in its own process)…');
+  const s = await scaleBench(log);
+  results.scale = s;
+  const gb = (bytes: number) => `${(bytes / 1e9).toFixed(2)} GB`;
+  const cpu = (r: { cpuMs: { median: number }; load: number }) => `${fmt.ms(r.cpuMs.median)} CPU, load ${r.load.toFixed(1)}`;
+  const targets: Row[] = [
+    { section: 'scale', name: `import 25 M rows (5,000 symbols × 5,000 days, ${gb(s.big.bytes)} CSV): time`, value: fmt.ms(s.big.ms.median), comparison: `30 s; ${cpu(s.big)}`, ratio: fmt.x(s.big.ms.median / 30_000), target: '< 30 s', met: s.big.ms.median < 30_000 },
+    { section: 'scale', name: 'import 25 M rows: peak memory', value: fmt.mb(s.big.peakRssMb), comparison: '1.5 GB', ratio: fmt.x(s.big.peakRssMb / 1536), target: '< 1.5 GB', met: s.big.peakRssMb < 1536 },
+    { section: 'scale', name: `import 5 M rows (1,000 symbols × 5,000 days, ${gb(s.medium.bytes)} CSV): time`, value: fmt.ms(s.medium.ms.median), comparison: `8 s; ${cpu(s.medium)}; ${fmt.mb(s.medium.peakRssMb)} peak`, ratio: fmt.x(s.medium.ms.median / 8000), target: '< 8 s', met: s.medium.ms.median < 8000 },
+  ];
+  const base = s.baseline;
+  rows.push(
+    ...targets,
+    { section: 'scale', name: 'import 5 M rows written by date (sorted by the import)', value: fmt.ms(s.dateMajor.ms.median), comparison: `5 M by symbol; ${cpu(s.dateMajor)}; ${fmt.mb(s.dateMajor.peakRssMb)} peak`, ratio: fmt.x(s.dateMajor.ms.median / s.medium.ms.median), target: '', met: null },
+    { section: 'scale', name: 'baseline: 5 M rows through the row-by-row import it replaced', value: fmt.ms(base.ms.median), comparison: `5 M now; ${cpu(base)}; ${fmt.mb(base.peakRssMb)} peak`, ratio: `${fmt.x(base.ms.median / s.medium.ms.median)} time, ${fmt.x(base.cpuMs.median / s.medium.cpuMs.median)} CPU, ${fmt.x(base.peakRssMb / s.medium.peakRssMb)} memory`, target: '', met: null },
+    { section: 'scale', name: 'import 5 M rows with one refused row (the file read again for its line)', value: fmt.ms(s.oneRefused.ms.median), comparison: `5 M clean; ${cpu(s.oneRefused)}; ${fmt.mb(s.oneRefused.peakRssMb)} peak`, ratio: fmt.x(s.oneRefused.ms.median / s.medium.ms.median), target: '', met: null },
+  );
+  for (const t of targets) log(`  ${t.met ? '✓' : '✗'} ${t.name}: ${t.value} (target ${t.target})`);
 }
 
 const machine = `${cpus()[0]?.model ?? 'unknown cpu'}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, ${process.platform}`;
