@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { checkFolderTarget, makeFolders } from '../../util/folders.ts';
 import { UsageError } from '../../errors.ts';
 import { isoDate } from '../../util/dates.ts';
 import { openDuck, sqlString, type Duck } from '../local/duckdb.ts';
@@ -83,11 +84,12 @@ export async function withImportDuck<T>(fn: (duck: Duck, work: string) => Promis
   }
 }
 
-/** `--data DIR` must be a folder, or not exist yet. */
+/** `--data DIR` must be a folder, or a folder that can be made (util/folders.ts). */
 export function checkDataDir(dir: string): void {
   if (existsSync(dir) && !statSync(dir).isDirectory()) {
     throw new UsageError(`import: --data ${dir} is a file, not a folder`, 'E_BAD_IMPORT');
   }
+  checkFolderTarget('import: --data', dir);
 }
 
 export async function importToFolder(options: ImportOptions): Promise<ImportReport> {
@@ -124,7 +126,7 @@ export async function buildStore(duck: Duck, work: string, dir: string, options:
 
   const existing = options.append ? safeLayout(dir) : undefined;
   const before = existsSync(dir) ? await storeCounts(duck, safeLayout(dir)?.prices) : undefined;
-  mkdirSync(dir, { recursive: true });
+  makeFolders(dir);
   const partial = (name: string) => join(dir, `.${name}.partial`);
   const outputs = ['prices.parquet', 'universe.parquet', 'rejected.csv'];
   try {
