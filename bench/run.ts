@@ -9,6 +9,8 @@
  * 4. variants: the sma-cross sweep on ORCL and 1,000 VOPA variants on one year;
  * 5. statistics: the overfitting statistics of 1,000 variants × 252 days, and their parts.
  * 6. csv: the CSV encoder on 100,000 trade rows, against its version before formula-like cells were protected.
+ * 7. load: a 5,000-symbol × 20-year local folder (25.2 M rows of Parquet) read whole into the panel,
+ *    each load in its own process: time and peak memory.
  *
  * `npm run bench -- --only simulation,variants` runs a subset.
  */
@@ -19,6 +21,7 @@ import { csvWriterBench } from './csv-writer.ts';
 import { dataAccessBench } from './data-access.ts';
 import { endToEndBench } from './end-to-end.ts';
 import { fmt, printTable, type Row } from './lib.ts';
+import { loadBench } from './load.ts';
 import { simulationBench } from './simulation.ts';
 import { statisticsBench } from './statistics.ts';
 import { variantsBench } from './variants.ts';
@@ -104,6 +107,17 @@ if (wanted('csv')) {
   const c = await csvWriterBench();
   results.csv = c;
   rows.push({ section: 'csv', name: `encode ${c.rows.toLocaleString('en-US')} trade rows (formula-like cells protected)`, value: fmt.ms(c.current.median), comparison: `before: ${fmt.ms(c.before.median)}`, ratio: fmt.x(c.current.median / c.before.median), target: '≤ 1.1×', met: c.current.median / c.before.median <= 1.1 });
+}
+
+if (wanted('load')) {
+  log('load (a 5,000-symbol × 20-year Parquet folder into the panel, each load in its own process)…');
+  const l = await loadBench(log);
+  results.load = l;
+  const label = `${l.symbols.toLocaleString('en-US')} symbols × ${l.days.toLocaleString('en-US')} days (${(l.rows / 1e6).toFixed(1)} M rows, ${(l.bytes / 1e6).toFixed(0)} MB of Parquet)`;
+  rows.push(
+    { section: 'load', name: `local window into the panel, ${label}: wall`, value: fmt.ms(l.ms.median), comparison: `${fmt.ms(l.cpuMs.median)} CPU, load ${l.load.toFixed(1)}`, ratio: fmt.x(l.ms.median / 5000), target: '< 5 s', met: l.ms.median < 5000 },
+    { section: 'load', name: 'local window into the panel: peak memory', value: fmt.mb(l.peakRssMb), comparison: '2.5 GB (2,384 MB)', ratio: fmt.x((l.peakRssMb * 2 ** 20) / 2.5e9), target: '< 2.5 GB', met: l.peakRssMb * 2 ** 20 < 2.5e9 },
+  );
 }
 
 const machine = `${cpus()[0]?.model ?? 'unknown cpu'}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, ${process.platform}`;
