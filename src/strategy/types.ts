@@ -187,6 +187,16 @@ export interface Strategy<S extends ParamSpecs = ParamSpecs> {
   factors?(p: ParamValues<S>): Readonly<Record<string, Factor>>;
   /** The factor judged by the signal diagnostics. */
   signal?(p: ParamValues<S>): SignalSpec;
+  /**
+   * Optional, for speed: the name of a factor (in `factors()`) that is non-zero — for some symbol —
+   * on every bar where `decide` may return targets, e.g. `crossing(fast, slow)` for a crossover rule.
+   * The engine then calls `decide` only on those bars and holds on every other one (found once per
+   * run for the whole window, shared by the variants with the same factor). `decide` must return
+   * nothing on every other bar, and must not count on being called there (keep state in factors, not
+   * in `ctx.state`). Like every factor, it is causal: whether `decide` is called at t depends on
+   * nothing after t.
+   */
+  actsOn?(p: ParamValues<S>): string;
   /** Called after each close from the first decision on; return targets, or nothing to hold. */
   decide(bar: Bar, p: ParamValues<S>, ctx: StrategyContext): Weights | void | undefined;
 }
