@@ -116,7 +116,8 @@ export type Weights = Float64Array | Readonly<Record<string, number>> | Readonly
  * A cross-sectional factor computed by the engine once per run over the whole window
  * (zipline's Pipeline terms). `create()` returns a step function that the engine calls for
  * t = 0, 1, …, T−1 in order; it fills `out` (row t, length n) from `history` and from the
- * rows of its `inputs` at t. The history ends at t, so a factor cannot look ahead.
+ * rows of its `inputs` at t. The history ends at t, so a factor cannot look ahead. Like history rows,
+ * `out` and the input rows hold for the call only (for a few symbols they are scratch rows, copied).
  * Factors with equal `key`s are computed once and shared (between variants too).
  */
 export interface Factor {
