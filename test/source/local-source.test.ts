@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_DATA_DIR } from '../../src/config/run-config.ts';
 import { DataError } from '../../src/errors.ts';
-import { LocalSource } from '../../src/source/local/local-source.ts';
+import { BAD_ROW, LocalSource } from '../../src/source/local/local-source.ts';
 import { openDuck, queryRows, type Duck } from '../../src/source/local/duckdb.ts';
 import { parseIsoDate } from '../../src/util/dates.ts';
 import { tempDir } from '../support/cli.ts';
@@ -66,6 +66,18 @@ describe('LocalSource on the sample market', () => {
       const differ = panel[f].findIndex((v, cell) => !Object.is(v, want[k]![cell]));
       expect(differ, `${f}: first differing cell`).toBe(-1);
     });
+  });
+
+  it('checks rows as the isfinite() predicate did, on every combination of NULL, NaN, ±∞, 0 and signs', async () => {
+    const before = `coalesce(NOT isfinite(close) OR close <= 0 OR (open IS NOT NULL AND (NOT isfinite(open) OR open <= 0))
+      OR (high IS NOT NULL AND NOT isfinite(high)) OR (low IS NOT NULL AND NOT isfinite(low)) OR high < low
+      OR (volume IS NOT NULL AND (NOT isfinite(volume) OR volume < 0)), false)`;
+    const values = ['NULL', '0', '-0.0', '-1', '1', '2', "'nan'::DOUBLE", "'inf'::DOUBLE", "'-inf'::DOUBLE"].map((v) => `(${v}::DOUBLE)`).join(', ');
+    const [r] = await queryRows(duck, `WITH v(x) AS (VALUES ${values}),
+        t AS (SELECT o.x AS open, h.x AS high, l.x AS low, c.x AS close, w.x AS volume FROM v o, v h, v l, v c, v w WHERE c.x IS NOT NULL)
+      SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE (${BAD_ROW}) IS DISTINCT FROM ${before})::INTEGER AS differ, count(*) FILTER (WHERE ${before})::INTEGER AS bad FROM t`);
+    expect(r).toEqual({ n: 8 * 9 ** 4, differ: 0, bad: expect.any(Number) });
+    expect(r!.bad).toBeGreaterThan(0);
   });
 
   it('starts at the data when they begin after the warm-up would', async () => {

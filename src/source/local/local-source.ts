@@ -79,7 +79,7 @@ export class LocalSource implements DataSource {
       request.shared,
     );
     const panel = applyUniverse(allocated, universe, mode, first);
-    const result = await duck.connection.stream(`SELECT col, date, open, high, low, close, volume, coalesce(${BAD_ROW}, false) AS bad FROM win`);
+    const result = await duck.connection.stream(`SELECT col, date, open, high, low, close, volume, ${BAD_ROW} AS bad FROM win`);
     const { rows, duplicates, bad } = await readWindow(result, panel);
     if (bad) await this.badRows(duck);
     if (duplicates) await this.duplicates(duck);
@@ -186,10 +186,18 @@ export class LocalSource implements DataSource {
   }
 }
 
-/** A price row the window may not hold (SQL; NULL, where a compared value is missing, counts as fine). */
-const BAD_ROW = `(NOT isfinite(close) OR close <= 0 OR (open IS NOT NULL AND (NOT isfinite(open) OR open <= 0))
-  OR (high IS NOT NULL AND NOT isfinite(high)) OR (low IS NOT NULL AND NOT isfinite(low)) OR high < low
-  OR (volume IS NOT NULL AND (NOT isfinite(volume) OR volume < 0)))`;
+/**
+ * A price row the window may not hold, in SQL: a close that is not a positive finite number, an open
+ * given but not one, a high or low given but not finite, a high below the low, a volume given but
+ * negative or not finite. Written as NOT (every value fine), with comparisons only (DuckDB orders NaN
+ * above +∞, so `x < 'inf'` refuses NaN too): never NULL, and cheaper per row than isfinite() calls —
+ * the same verdict as `NOT isfinite(close) OR close <= 0 OR (open IS NOT NULL AND (NOT isfinite(open)
+ * OR open <= 0)) OR … OR high < low OR …` on every combination of NULL, NaN, ±∞, 0 and signs
+ * (test/source/local-source.test.ts).
+ */
+export const BAD_ROW = `NOT (close > 0 AND close < 'inf'::DOUBLE AND (open IS NULL OR (open > 0 AND open < 'inf'::DOUBLE))
+  AND (high IS NULL OR (high > '-inf'::DOUBLE AND high < 'inf'::DOUBLE)) AND (low IS NULL OR (low > '-inf'::DOUBLE AND low < 'inf'::DOUBLE))
+  AND (high IS NULL OR low IS NULL OR high >= low) AND (volume IS NULL OR (volume >= 0 AND volume < 'inf'::DOUBLE)))`;
 
 /** What is wrong with a price row, in words (the same words as any source's: panel/check.ts). */
 function describeBadRow(r: Record<string, unknown>): string {
