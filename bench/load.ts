@@ -33,8 +33,9 @@ export interface LoadResult {
   readonly bytes: number;
   /** Wall time of `loadWindow` alone (the process's start-up and DuckDB's module load excluded). */
   readonly ms: Measure;
-  /** CPU time of the process during the load (every thread). */
+  /** CPU time of the process during the load (every thread: DuckDB's and the main one), and of the main thread alone. */
   readonly cpuMs: Measure;
+  readonly mainCpuMs: Measure;
   readonly peakRssMb: number;
   /** The machine's 1-minute load average around the runs. */
   readonly load: number;
@@ -73,10 +74,12 @@ function lastWeekday(days: number): number {
 }
 
 /** One load in a child process. */
-function loadOnce(dir: string, days: number): { ms: number; cpuMs: number; peakRssMb: number; rows: number } {
+interface LoadRun { ms: number; cpuMs: number; mainCpuMs: number; peakRssMb: number; rows: number }
+
+function loadOnce(dir: string, days: number): LoadRun {
   const r = spawnSync(process.execPath, [SELF, '--child', dir, String(days)], { encoding: 'utf8', env: { ...process.env, SUPABASE_URL: '', SUPABASE_SERVICE_ROLE_KEY: '' } });
   if (r.status !== 0) throw new Error(`load of ${dir} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { ms: number; cpuMs: number; peakRssMb: number; rows: number };
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as LoadRun;
 }
 
 export async function loadBench(log: (line: string) => void = () => {}, runs = 3, symbols = 5000, days = 5040): Promise<LoadResult> {
@@ -88,7 +91,7 @@ export async function loadBench(log: (line: string) => void = () => {}, runs = 3
     const samples = Array.from({ length: runs }, (_, k) => {
       const s = loadOnce(dir, days);
       loads.push(loadavg()[0]!);
-      log(`  run ${k + 1}/${runs}: ${(s.ms / 1000).toFixed(2)} s (${(s.cpuMs / 1000).toFixed(1)} s CPU), ${s.peakRssMb} MB peak, load ${loads.at(-1)!.toFixed(1)}`);
+      log(`  run ${k + 1}/${runs}: ${(s.ms / 1000).toFixed(2)} s (${(s.cpuMs / 1000).toFixed(1)} s CPU, ${(s.mainCpuMs / 1000).toFixed(1)} s of it on the main thread), ${s.peakRssMb} MB peak, load ${loads.at(-1)!.toFixed(1)}`);
       return s;
     });
     return {
@@ -98,6 +101,7 @@ export async function loadBench(log: (line: string) => void = () => {}, runs = 3
       bytes: statSync(join(dir, 'prices.parquet')).size,
       ms: summarize(samples.map((s) => s.ms)),
       cpuMs: summarize(samples.map((s) => s.cpuMs)),
+      mainCpuMs: summarize(samples.map((s) => s.mainCpuMs)),
       peakRssMb: Math.max(...samples.map((s) => s.peakRssMb)),
       load: summarize(loads).median,
     };
@@ -110,13 +114,13 @@ if (process.argv[2] === '--child') {
   const [dir, days] = process.argv.slice(3) as [string, string];
   const source = new LocalSource(dir);
   await source.seasons(); // opens DuckDB: its native module's load is start-up, not the window's read
-  const cpu = process.cpuUsage();
+  const cpu = process.cpuUsage(), mainCpu = process.threadCpuUsage();
   const t = performance.now();
   const { info } = await source.loadWindow({ season: SEASON, startDay: parseIsoDate(FIRST_DAY)!, endDay: lastWeekday(Number(days)), warmupBars: 0 });
   const ms = performance.now() - t;
-  const used = process.cpuUsage(cpu);
+  const used = process.cpuUsage(cpu), main = process.threadCpuUsage(mainCpu);
   await source.close();
-  console.log(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000, peakRssMb: peakRssMb(), rows: info.rows }));
+  console.log(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000, mainCpuMs: (main.user + main.system) / 1000, peakRssMb: peakRssMb(), rows: info.rows }));
 } else if (import.meta.main) {
   const [symbols, days] = process.argv.slice(2).map(Number);
   console.log(JSON.stringify(await loadBench((l) => process.stderr.write(`${l}\n`), 3, symbols || 5000, days || 5040), null, 2));
