@@ -19,13 +19,15 @@ import { importToFolder } from '../src/source/import/index.ts';
 import { peakRssMb } from '../src/util/memory.ts';
 import { runVariants } from '../src/variants/run-variants.ts';
 import { runSchedule } from '../src/variants/evaluate.ts';
-import { time, type Measure } from './lib.ts';
+import { timeWithCpu, type Measure } from './lib.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 export interface SweepResult {
   readonly variants: number;
   readonly ms: Measure;
+  /** CPU time of the process (every thread) over the same runs: a loaded machine disturbs it less. */
+  readonly cpuMs: Measure;
   readonly threads: number;
   readonly peakRssMb: number;
 }
@@ -52,14 +54,14 @@ async function sweep(name: keyof typeof WORKLOADS, runs: number): Promise<SweepR
     const { panel } = await source.loadWindow({ season: config.season, startDay: config.startDay, endDay: config.endDay, warmupBars: warmup + 1, shared });
     await source.close();
     let threads = 1;
-    const ms = await time(async () => {
+    const { wall: ms, cpu: cpuMs } = await timeWithCpu(async () => {
       const r = await runVariants({
         shared: { panel, strategySource: config.strategy.source, schedule: runSchedule(panel, strategy, config.variants, config.startDay, config.endDay, 'open'), settings: { cash: config.cash, fractional: false, commissionBps: 0, slippageBps: 0 }, factors: [] },
         strategy, variants: config.variants, factors: new FactorCache(panel, { shared }), workers: config.workers,
       });
       threads = r.threads;
     }, runs, 1);
-    return { variants: config.variants.length, ms, threads, peakRssMb: peakRssMb() };
+    return { variants: config.variants.length, ms, cpuMs, threads, peakRssMb: peakRssMb() };
   } finally {
     if (data) rmSync(data, { recursive: true, force: true });
   }

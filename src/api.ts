@@ -36,6 +36,7 @@ export function defineStrategy<const S extends ParamSpecs>(strategy: Strategy<S>
 
 export { topK, bottomK } from './factors/select.ts';
 export { rollingMean } from './factors/rolling.ts';
+export { crossing } from './factors/crossing.ts';
 export { rateOfChange } from './factors/rate-of-change.ts';
 export { riskAdjustedValue } from './factors/risk-adjusted-value.ts';
 export { peerZScore } from './factors/peer-zscore.ts';

@@ -1,10 +1,11 @@
-import { defineStrategy, rollingMean } from '../src/api.ts';
+import { crossing, defineStrategy, rollingMean } from '../src/api.ts';
 
 /**
  * Moving-average crossover on one symbol. All-in when the fast simple moving average of close
  * crosses above the slow one (fast > slow at t, fast ≤ slow at t−1); out when it crosses below
  * (fast < slow at t, fast ≥ slow at t−1). Averages are exact window means, so real data's
- * exact ties stay ties.
+ * exact ties stay ties. It can act only where the averages cross (`actsOn`: the `cross` factor), so
+ * the engine asks it nothing on the other bars.
  */
 export default defineStrategy({
   name: 'sma-cross',
@@ -20,7 +21,8 @@ export default defineStrategy({
     return symbols.includes(p.symbol) ? undefined : `sma-cross: symbol ${p.symbol} is not in the universe`;
   },
   warmup: (p) => p.slow,
-  factors: (p) => ({ fast: rollingMean(p.fast), slow: rollingMean(p.slow) }),
+  factors: (p) => ({ fast: rollingMean(p.fast), slow: rollingMean(p.slow), cross: crossing(rollingMean(p.fast), rollingMean(p.slow)) }),
+  actsOn: () => 'cross',
   decide(bar, p) {
     const i = p.symbol === '' ? 0 : bar.symbolIndex(p.symbol);
     const fast = bar.factorValue('fast', i), slow = bar.factorValue('slow', i);

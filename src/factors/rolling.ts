@@ -1,5 +1,6 @@
 import type { Factor, Field } from '../strategy/types.ts';
 import { ExactSum } from './exact-sum.ts';
+import { withWhole } from './whole.ts';
 
 /**
  * Simple moving average of `field` over the last `length` bars, as an exact window mean:
@@ -12,7 +13,7 @@ import { ExactSum } from './exact-sum.ts';
  */
 export function rollingMean(length: number, field: Field = 'close'): Factor {
   if (!Number.isInteger(length) || length < 1) throw new RangeError(`rollingMean length must be a positive integer, got ${length}`);
-  return {
+  return withWhole({
     key: `mean(${field},${length})`,
     create({ n }) {
       const sums = Array.from({ length: n }, () => new ExactSum());
@@ -32,5 +33,22 @@ export function rollingMean(length: number, field: Field = 'close'): Factor {
         }
       };
     },
-  };
+  }, ({ panel, n, bars, out }) => {
+    // The step's arithmetic, symbol by symbol: the same additions in the same order.
+    const data = panel[field];
+    const sum = new ExactSum();
+    for (let i = 0; i < n; i++) {
+      sum.reset();
+      let missing = 0;
+      for (let t = 0, cell = i; t < bars; t++, cell += n) {
+        const x = data[cell]!;
+        if (Number.isFinite(x)) sum.add(x); else missing++;
+        if (t >= length) {
+          const y = data[cell - length * n]!;
+          if (Number.isFinite(y)) sum.add(-y); else missing--;
+        }
+        out[cell] = t >= length - 1 && missing === 0 ? sum.mean(length) : NaN;
+      }
+    }
+  });
 }

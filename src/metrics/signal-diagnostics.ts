@@ -41,18 +41,23 @@ export function signalDiagnostics(panel: Panel, signal: Float64Array, horizon: n
   const days: DiagnosticsDay[] = [];
   const day = new DayRanks(n, groupCount);
   const mask = universe.mask;
+  const close = panel.close;
   for (let k = 0; k < decisionBars.length; k++) {
     const t = decisionBars[k]!;
     const row = t * n;
     let covered = 0, members = n;
     if (universe.all) {
-      for (let i = 0; i < n; i++) if (Number.isFinite(signal[row + i]!)) covered++;
+      for (let i = 0; i < n; i++) {
+        const x = signal[row + i]!;
+        if (x - x === 0) covered++; // finite
+      }
     } else {
       members = 0;
       for (let i = 0; i < n; i++) {
         if (mask[row + i] === 0) continue;
         members++;
-        if (Number.isFinite(signal[row + i]!)) covered++;
+        const x = signal[row + i]!;
+        if (x - x === 0) covered++;
       }
     }
     const coverage = members ? covered / members : 0;
@@ -62,16 +67,18 @@ export function signalDiagnostics(panel: Panel, signal: Float64Array, horizon: n
     }
     const ahead = (t + horizon) * n;
     const groupOf = universe.span(t).groupOf;
+    const { s, f, group } = day;
+    const all = universe.all;
     let m = 0;
     for (let i = 0; i < n; i++) {
       const x = signal[row + i]!;
-      const forward = panel.close[ahead + i]! / panel.close[row + i]! - 1;
-      if (Number.isFinite(x) && Number.isFinite(forward) && (universe.all || mask[row + i] === 1) && groupOf[i]! >= 0) {
-        day.s[m] = x;
-        day.f[m] = forward;
-        day.group[m] = groupOf[i]!;
-        m++;
-      }
+      if (x - x !== 0 || groupOf[i]! < 0 || (!all && mask[row + i] === 0)) continue; // no signal, or not a member
+      const forward = close[ahead + i]! / close[row + i]! - 1;
+      if (forward - forward !== 0) continue; // no forward return
+      s[m] = x;
+      f[m] = forward;
+      group[m] = groupOf[i]!;
+      m++;
     }
     days.push({ bar: t, coverage, ...day.measure(m) });
   }
@@ -80,8 +87,9 @@ export function signalDiagnostics(panel: Panel, signal: Float64Array, horizon: n
 
 /**
  * One day's IC, quintile spread and per-group ICs from two sorts: the members are ordered once by
- * signal and once by forward return; global ranks come from those orders, and so do the ranks
- * within each peer group (walking the global order, counting per group, averaging ties).
+ * signal and once by forward return (spearman.ts's argsort); the global ranks come from those orders,
+ * and so do the ranks within each peer group (walking the global order, counting per group, averaging
+ * ties), and every group's correlation is summed in one pass over the members.
  */
 class DayRanks {
   readonly s: Float64Array;
@@ -95,7 +103,9 @@ class DayRanks {
   private readonly groupRankS: Float64Array;
   private readonly groupRankF: Float64Array;
   private readonly seen: Int32Array;
+  private readonly sizes: Int32Array;
   private readonly inRun: Int32Array;
+  private readonly sums: Float64Array;
   private readonly groupCount: number;
 
   constructor(n: number, groupCount: number) {
@@ -110,7 +120,9 @@ class DayRanks {
     this.groupRankS = new Float64Array(n);
     this.groupRankF = new Float64Array(n);
     this.seen = new Int32Array(groupCount);
+    this.sizes = new Int32Array(groupCount);
     this.inRun = new Int32Array(groupCount);
+    this.sums = new Float64Array(3 * groupCount);
     this.groupCount = groupCount;
   }
 
@@ -122,10 +134,8 @@ class DayRanks {
     ranksFromOrder(s, orderS, m, this.rankS);
     ranksFromOrder(f, orderF, m, this.rankF);
     this.groupRanks(f, orderF, m, this.groupRankF);
-    const sizes = this.groupRanks(s, orderS, m, this.groupRankS);
-    const groupIc: (number | null)[] = [];
-    for (let g = 0; g < this.groupCount; g++) groupIc.push(sizes[g]! >= 3 ? this.groupPearson(g, sizes[g]!, m) : null);
-    return { ic: pearson(this.rankS, this.rankF, m), quintileSpread: quintileFromOrder(s, f, orderS, m), groupIc };
+    this.sizes.set(this.groupRanks(s, orderS, m, this.groupRankS));
+    return { ic: pearson(this.rankS, this.rankF, m), quintileSpread: quintileFromOrder(s, f, orderS, m), groupIc: this.groupPearson(m) };
   }
 
   /** Average ranks within each peer group, from the global ascending order; returns the group sizes. */
@@ -133,8 +143,15 @@ class DayRanks {
     const { group, seen, inRun } = this;
     seen.fill(0);
     for (let start = 0; start < m; ) {
+      const first = order[start]!, v = values[first]!;
+      if (start + 1 === m || values[order[start + 1]!] !== v) { // no tie: the common case
+        const g = group[first]!;
+        out[first] = ++seen[g]!;
+        start++;
+        continue;
+      }
       let end = start + 1;
-      while (end < m && values[order[end]!] === values[order[start]!]) end++;
+      while (end < m && values[order[end]!] === v) end++;
       for (let k = start; k < end; k++) inRun[group[order[k]!]!]!++;
       for (let k = start; k < end; k++) {
         const g = group[order[k]!]!;
@@ -150,19 +167,30 @@ class DayRanks {
     return seen;
   }
 
-  /** Pearson correlation of the within-group ranks of group g. */
-  private groupPearson(g: number, count: number, m: number): number | null {
-    const { group, groupRankS, groupRankF } = this;
-    const mid = (count + 1) / 2; // ranks 1 … count average to this, ties included
-    let sxy = 0, sxx = 0, syy = 0;
+  /**
+   * Pearson correlation of the within-group ranks of each group of 3 members or more (null for the
+   * others, and for a group whose ranks are constant): Σ dx·dy, Σ dx², Σ dy² per group in one pass,
+   * each group's terms added in member order.
+   */
+  private groupPearson(m: number): (number | null)[] {
+    const { group, groupRankS, groupRankF, sizes, sums } = this;
+    sums.fill(0);
     for (let j = 0; j < m; j++) {
-      if (group[j] !== g) continue;
+      const g = group[j]!;
+      const count = sizes[g]!;
+      if (count < 3) continue;
+      const mid = (count + 1) / 2; // ranks 1 … count average to this, ties included
       const dx = groupRankS[j]! - mid, dy = groupRankF[j]! - mid;
-      sxy += dx * dy;
-      sxx += dx * dx;
-      syy += dy * dy;
+      sums[3 * g] += dx * dy;
+      sums[3 * g + 1] += dx * dx;
+      sums[3 * g + 2] += dy * dy;
     }
-    return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
+    const out: (number | null)[] = [];
+    for (let g = 0; g < this.groupCount; g++) {
+      const sxy = sums[3 * g]!, sxx = sums[3 * g + 1]!, syy = sums[3 * g + 2]!;
+      out.push(sizes[g]! >= 3 && sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null);
+    }
+    return out;
   }
 }
 

@@ -2,11 +2,13 @@ import type { Factor } from '../strategy/types.ts';
 import { eligibility, maskRow, type Eligibility } from '../panel/eligibility.ts';
 import { shape, type Panel } from '../panel/panel.ts';
 import { HistoryView } from '../panel/view.ts';
+import { WHOLE, type WholeFactor } from '../factors/whole.ts';
 
 /**
  * Computes factors over a panel once per key and keeps them (zipline memoises identical
  * terms the same way). Each factor steps through the bars in time order over a causal view,
- * so its row t depends on nothing after bar t. Inputs are computed first. Each row is then
+ * so its row t depends on nothing after bar t (or, for some of the engine's own factors, computes the
+ * same values in one call: factors/whole.ts). Inputs are computed first. Each row is then
  * masked to the symbols a decision at that bar may hold (NaN elsewhere: panel/eligibility.ts),
  * so that a factor fed by another sees members only.
  */
@@ -57,21 +59,56 @@ export class FactorCache {
     return this.values.entries();
   }
 
+  /**
+   * Computes a factor over the window: in one call when it carries a whole-window computation
+   * (factors/whole.ts: some of the engine's own factors), else by stepping through the bars. Each step
+   * gets row t of the output and of its inputs: views into the arrays, or — for a cross-section of a
+   * few symbols, where making a view costs more than copying the values — scratch rows copied in (the
+   * inputs) and out (the output, NaN before the step). Either way every row is then masked.
+   */
   private compute(factor: Factor, inputs: readonly Float64Array[]): Float64Array {
     const { bars, n } = shape(this.panel);
     const out = this.shared ? new Float64Array(new SharedArrayBuffer(bars * n * 8)) : new Float64Array(bars * n);
     out.fill(NaN);
+    const whole = (factor as WholeFactor)[WHOLE];
+    if (whole) {
+      whole({ panel: this.panel, n, bars, inputs, out });
+      if (!this.universe.all) {
+        const mask = this.universe.mask;
+        for (let cell = 0; cell < out.length; cell++) if (mask[cell] === 0) out[cell] = NaN;
+      }
+      this.computed++;
+      return out;
+    }
     const step = factor.create({ n, bars, groupOf: this.panel.groupOf, groupCount: this.panel.groups.length });
     const view = new HistoryView(this.panel, this.universe);
-    const rows: Float64Array[] = inputs.map(() => new Float64Array(0));
+    const small = n <= COPIED_ROW;
+    const all = this.universe.all;
+    const rows: Float64Array[] = inputs.map(() => (small ? new Float64Array(n) : new Float64Array(0)));
+    const scratch = new Float64Array(small ? n : 0);
     for (let t = 0; t < bars; t++) {
       view.at(t);
-      for (let k = 0; k < inputs.length; k++) rows[k] = inputs[k]!.subarray(t * n, t * n + n);
-      const row = out.subarray(t * n, t * n + n);
-      step(view, row, rows);
-      maskRow(this.universe, t, row);
+      const base = t * n;
+      if (small) {
+        for (let k = 0; k < inputs.length; k++) {
+          const input = inputs[k]!, row = rows[k]!;
+          for (let i = 0; i < n; i++) row[i] = input[base + i]!;
+        }
+        for (let i = 0; i < n; i++) scratch[i] = NaN;
+        step(view, scratch, rows);
+        if (!all) maskRow(this.universe, t, scratch);
+        for (let i = 0; i < n; i++) out[base + i] = scratch[i]!;
+      } else {
+        for (let k = 0; k < inputs.length; k++) rows[k] = inputs[k]!.subarray(base, base + n);
+        const row = out.subarray(base, base + n);
+        step(view, row, rows);
+        if (!all) maskRow(this.universe, t, row);
+      }
     }
     this.computed++;
     return out;
   }
 }
+
+/** Rows of at most this many symbols are handed to a factor's step as copies rather than views. */
+const COPIED_ROW = 8;

@@ -116,7 +116,8 @@ export type Weights = Float64Array | Readonly<Record<string, number>> | Readonly
  * A cross-sectional factor computed by the engine once per run over the whole window
  * (zipline's Pipeline terms). `create()` returns a step function that the engine calls for
  * t = 0, 1, …, T−1 in order; it fills `out` (row t, length n) from `history` and from the
- * rows of its `inputs` at t. The history ends at t, so a factor cannot look ahead.
+ * rows of its `inputs` at t. The history ends at t, so a factor cannot look ahead. Like history rows,
+ * `out` and the input rows hold for the call only (for a few symbols they are scratch rows, copied).
  * Factors with equal `key`s are computed once and shared (between variants too).
  */
 export interface Factor {
@@ -187,6 +188,16 @@ export interface Strategy<S extends ParamSpecs = ParamSpecs> {
   factors?(p: ParamValues<S>): Readonly<Record<string, Factor>>;
   /** The factor judged by the signal diagnostics. */
   signal?(p: ParamValues<S>): SignalSpec;
+  /**
+   * Optional, for speed: the name of a factor (in `factors()`) that is non-zero — for some symbol —
+   * on every bar where `decide` may return targets, e.g. `crossing(fast, slow)` for a crossover rule.
+   * The engine then calls `decide` only on those bars and holds on every other one (found once per
+   * run for the whole window, shared by the variants with the same factor). `decide` must return
+   * nothing on every other bar, and must not count on being called there (keep state in factors, not
+   * in `ctx.state`). Like every factor, it is causal: whether `decide` is called at t depends on
+   * nothing after t.
+   */
+  actsOn?(p: ParamValues<S>): string;
   /** Called after each close from the first decision on; return targets, or nothing to hold. */
   decide(bar: Bar, p: ParamValues<S>, ctx: StrategyContext): Weights | void | undefined;
 }

@@ -9,6 +9,7 @@ import type { VariantOutcome, VariantSignal } from '../metrics/outcome.ts';
 import { signalDiagnostics, summarizeSignal } from '../metrics/signal-diagnostics.ts';
 import type { Panel } from '../panel/panel.ts';
 import { tradedNotional } from '../recorder/trade-log.ts';
+import { actingStrategy } from '../runner/acting.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
 import { planSchedule, type FillTiming, type Schedule } from '../runner/schedule.ts';
 import { simulate, type SimulationResult, type SimulationSettings } from '../runner/simulate.ts';
@@ -60,7 +61,7 @@ export function evaluateVariant(job: VariantJob): VariantOutcome {
   const { panel, strategy, params, schedule } = job;
   const settings = job.cash === undefined ? job.settings : { ...job.settings, cash: job.cash };
   const ctx = createContext(job.supabase, job.setupData);
-  const result = simulate(panel, strategy, params, schedule, settings, job.factors, ctx);
+  const result = simulate(panel, actingStrategy(strategy, params, job.factors, panel), params, schedule, settings, job.factors, ctx);
   const metrics = measureVariant(panel, schedule, result, settings);
   // A capacity point (another capital) needs no signal diagnostics: the variant's own run has them.
   const signal = strategy.signal && job.diagnostics !== false && job.cash === undefined ? evaluateSignal(job, result.decisions, schedule.last) : undefined;

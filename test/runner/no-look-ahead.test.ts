@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Bar, Params, Strategy } from '../../src/api.ts';
 import { rollingMean } from '../../src/factors/rolling.ts';
 import { FIELDS, type Panel } from '../../src/panel/panel.ts';
+import { actingStrategy } from '../../src/runner/acting.ts';
 import { FactorCache } from '../../src/runner/factor-cache.ts';
 import { planSchedule } from '../../src/runner/schedule.ts';
 import { simulate } from '../../src/runner/simulate.ts';
@@ -54,7 +55,9 @@ function decisions(panel: Panel, strategy: Strategy, params: Params): Map<number
     },
   };
   const schedule = planSchedule(panel, panel.days[10]!, panel.days[bars - 1]!, strategy.warmup(params as never), 'open');
-  simulate(panel, spy, params, schedule, { cash: 1e6, fractional: false, commissionBps: 1, slippageBps: 1 }, new FactorCache(panel), createContext(undefined));
+  // As variants run: a strategy with `actsOn` is asked only on the bars its factor marks (runner/acting.ts).
+  const factors = new FactorCache(panel);
+  simulate(panel, actingStrategy(spy, params, factors, panel), params, schedule, { cash: 1e6, fractional: false, commissionBps: 1, slippageBps: 1 }, factors, createContext(undefined));
   return seen;
 }
 
@@ -96,6 +99,7 @@ describe('no look-ahead', () => {
       fc.property(fc.integer({ min: 9, max: bars - 3 }), fc.integer({ min: 1, max: 2 ** 30 }), (c, seed) => {
         const after = decisions(perturbAfter(base, c, seed), strategy, params);
         for (const [t, w] of before) if (t <= c) expect(after.get(t), `decision at bar ${t}, prices changed after ${c}`).toEqual(w);
+        for (const t of after.keys()) if (t <= c) expect(before.has(t), `asked at bar ${t} only once prices changed after ${c}`).toBe(true);
       }),
       { numRuns: 25 },
     );

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_DATA_DIR } from '../../src/config/run-config.ts';
 import { DataError } from '../../src/errors.ts';
-import { LocalSource } from '../../src/source/local/local-source.ts';
+import { BAD_ROW, LocalSource } from '../../src/source/local/local-source.ts';
 import { openDuck, queryRows, type Duck } from '../../src/source/local/duckdb.ts';
 import { parseIsoDate } from '../../src/util/dates.ts';
 import { tempDir } from '../support/cli.ts';
@@ -44,6 +44,42 @@ describe('LocalSource on the sample market', () => {
     expect(info.rows).toBeGreaterThan(30_000);
   });
 
+  it('reads a window large enough for tiles (every season, 3½ years) cell for cell as a plain query gives them', async () => {
+    const { panel, info } = await source.loadWindow({ season: 2023, universe: 'rolling', startDay: day('2023-01-02'), endDay: day('2026-06-30'), warmupBars: 0 });
+    const n = panel.symbols.length;
+    expect(n * panel.dates.length).toBeGreaterThan(1 << 18); // the panel writer's tiles are on (cell-writer.ts)
+    const want = Array.from({ length: 5 }, () => new Float64Array(n * panel.dates.length).fill(NaN));
+    const column = new Map(panel.symbols.map((s, i) => [s, i]));
+    const bar = new Map(panel.dates.map((d, t) => [d, t]));
+    const rows = await queryRows(duck, `SELECT symbol, date::VARCHAR AS date, open, high, low, close, volume FROM read_parquet('${join(SAMPLE_DATA_DIR, 'prices.parquet')}')
+      WHERE date BETWEEN DATE '2023-01-02' AND DATE '2026-06-30' AND close IS NOT NULL`);
+    let read = 0;
+    for (const r of rows) {
+      const i = column.get(r.symbol as string);
+      if (i === undefined) continue; // listed in no season
+      const cell = bar.get(r.date as string)! * n + i;
+      ['open', 'high', 'low', 'close', 'volume'].forEach((f, k) => { want[k]![cell] = r[f] === null ? NaN : (r[f] as number); });
+      read++;
+    }
+    expect(info.rows).toBe(read);
+    (['open', 'high', 'low', 'close', 'volume'] as const).forEach((f, k) => {
+      const differ = panel[f].findIndex((v, cell) => !Object.is(v, want[k]![cell]));
+      expect(differ, `${f}: first differing cell`).toBe(-1);
+    });
+  });
+
+  it('checks rows as the isfinite() predicate did, on every combination of NULL, NaN, ±∞, 0 and signs', async () => {
+    const before = `coalesce(NOT isfinite(close) OR close <= 0 OR (open IS NOT NULL AND (NOT isfinite(open) OR open <= 0))
+      OR (high IS NOT NULL AND NOT isfinite(high)) OR (low IS NOT NULL AND NOT isfinite(low)) OR high < low
+      OR (volume IS NOT NULL AND (NOT isfinite(volume) OR volume < 0)), false)`;
+    const values = ['NULL', '0', '-0.0', '-1', '1', '2', "'nan'::DOUBLE", "'inf'::DOUBLE", "'-inf'::DOUBLE"].map((v) => `(${v}::DOUBLE)`).join(', ');
+    const [r] = await queryRows(duck, `WITH v(x) AS (VALUES ${values}),
+        t AS (SELECT o.x AS open, h.x AS high, l.x AS low, c.x AS close, w.x AS volume FROM v o, v h, v l, v c, v w WHERE c.x IS NOT NULL)
+      SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE (${BAD_ROW}) IS DISTINCT FROM ${before})::INTEGER AS differ, count(*) FILTER (WHERE ${before})::INTEGER AS bad FROM t`);
+    expect(r).toEqual({ n: 8 * 9 ** 4, differ: 0, bad: expect.any(Number) });
+    expect(r!.bad).toBeGreaterThan(0);
+  });
+
   it('starts at the data when they begin after the warm-up would', async () => {
     const { panel } = await source.loadWindow({ season: 2023, startDay: day('2023-01-10'), endDay: day('2023-01-31'), warmupBars: 64 });
     expect(panel.dates[0]).toBe('2023-01-02');
@@ -61,6 +97,39 @@ describe('LocalSource folders', () => {
     const dir = tempDir();
     expect(() => new LocalSource(dir)).toThrow(/holds no prices/);
     expect(() => new LocalSource(join(dir, 'nope'))).toThrow(/no such folder/);
+  });
+
+  it('refuses a window with bad rows, then one with a repeated (symbol, date), naming the first and counting the rest', async () => {
+    const folder = (prices: string) => {
+      const dir = tempDir();
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'prices.csv'), `symbol,date,open,high,low,close,volume\n${prices}`);
+      writeFileSync(join(dir, 'universe.csv'), 'season,symbol,peer_group,name\n2024,A,x,Alpha\n2024,B,y,\n');
+      return dir;
+    };
+    const load = async (dir: string) => {
+      const source = new LocalSource(dir);
+      try {
+        return await source.loadWindow({ season: 2024, startDay: day('2024-01-01'), endDay: day('2024-12-31'), warmupBars: 0 });
+      } finally {
+        await source.close();
+      }
+    };
+    const rows = 'A,2024-01-02,1,2,0.5,1.5,100\nB,2024-01-02,1,2,0.5,1.5,100\nA,2024-01-03,1,2,0.5,1.5,100\n';
+    const repeated = 'B,2024-01-02,1,2,0.5,1.5,100\nA,2024-01-03,1,2,0.5,1.5,100\nA,2024-01-03,1,2,0.5,1.5,100\n';
+    // Bad values are named first, even beside repeated rows.
+    let dir = folder(`${rows}${repeated}B,2024-01-03,1,2,0.5,0,100\nB,2024-01-04,1,0.5,2,1.5,100\nA,2024-01-04,1,2,0.5,1.5,-1\n`);
+    let err = await load(dir).catch((e) => e);
+    expect(err).toBeInstanceOf(DataError);
+    expect(err.code).toBe('E_BAD_PRICES');
+    expect(err.message).toBe(`${join(dir, 'prices.csv')}: B on 2024-01-03: close 0 (a close must be a positive number) (and 2 more such rows in the window)`);
+    // A row outside the window is not counted.
+    dir = folder(`${rows}${repeated}B,2023-12-29,1,2,0.5,1.5,1\nB,2023-12-29,1,2,0.5,1.5,1\n`);
+    err = await load(dir).catch((e) => e);
+    expect(err.code).toBe('E_DUPLICATE_ROWS');
+    expect(err.message).toBe(`${join(dir, 'prices.csv')}: A on 2024-01-03 appears 3 times (3 repeated rows in the window); each (symbol, date) must appear once — re-import it with \`backtest import\``);
+    // The same rows without them load.
+    expect((await load(folder(rows))).panel.dates).toEqual(['2024-01-02', '2024-01-03']);
   });
 
   it('reads plain CSV folders with missing values', async () => {

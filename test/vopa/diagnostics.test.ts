@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quintileSpread, signalDiagnostics, summarizeSignal } from '../../src/metrics/signal-diagnostics.ts';
-import { averageRanks, spearman } from '../../src/metrics/spearman.ts';
+import { argsort, averageRanks, mergeArgsort, spearman } from '../../src/metrics/spearman.ts';
 import { businessDates, handPanel } from '../support/panel.ts';
 
 describe('information coefficient and quantile spread', () => {
@@ -98,5 +98,39 @@ describe('diagnostics against an obvious implementation', () => {
       const avg = (js: number[]) => js.reduce((sum, j) => sum + f[j]!, 0) / q;
       if (q === 0) expect(day!.quintileSpread).toBeNull(); else expect(day!.quintileSpread).toBeCloseTo(avg(byDesc) - avg(byAsc), 12);
     }
+  });
+});
+
+describe('argsort (bucket sort of finite values, merge sort otherwise)', () => {
+  /** The textbook order: indices sorted by value, ties by index. */
+  const stable = (v: ArrayLike<number>) => Array.from({ length: v.length }, (_, i) => i).sort((a, b) => (v[a]! < v[b]! ? -1 : v[a]! > v[b]! ? 1 : a - b));
+
+  it('orders by value, ties by index, on random arrays of every shape', () => {
+    let seed = 17;
+    const rnd = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const shapes: ((n: number) => number)[] = [
+      () => rnd() - 0.5, // spread out
+      () => Math.round(rnd() * 4) - 2, // few distinct values: long runs of ties
+      () => (rnd() < 0.5 ? -0 : 0), // −0 and 0 are equal
+      () => 1 + Math.floor(rnd() * 4) * 2 ** -50, // distinct in their last bits only
+      () => (rnd() < 0.02 ? 1e12 : rnd()), // an outlier crowds the rest into a few buckets
+      (n) => (rnd() < 0.5 ? n : rnd()), // half of them equal, far from the rest
+      () => Number.MIN_VALUE * Math.floor(rnd() * 8), // subnormal: the range's scale is huge
+      () => (rnd() < 0.5 ? -Number.MAX_VALUE : Number.MAX_VALUE) * rnd(), // the range overflows
+    ];
+    for (let trial = 0; trial < 400; trial++) {
+      const n = 1 + Math.floor(rnd() * 300);
+      const shape = shapes[trial % shapes.length]!;
+      const values = Float64Array.from({ length: n }, () => shape(n));
+      const order = argsort(values, n, new Int32Array(n), new Int32Array(n));
+      expect(Array.from(order), `trial ${trial}`).toEqual(stable(values));
+    }
+  });
+
+  it('with a NaN or an infinity, gives the order of the merge sort', () => {
+    const values = [3, NaN, 1, Infinity, -Infinity, 1, NaN, 0, -0, 2];
+    const n = values.length;
+    expect(Array.from(argsort(values, n, new Int32Array(n), new Int32Array(n)))).toEqual(Array.from(mergeArgsort(values, n, new Int32Array(n), new Int32Array(n))));
+    expect(Array.from(argsort([2, Infinity, 1], 3, new Int32Array(3), new Int32Array(3)))).toEqual([2, 0, 1]);
   });
 });

@@ -7,21 +7,24 @@ import { isoDate, parseIsoDate, yearOf } from '../../util/dates.ts';
 import type { DataSource, LoadedWindow, WindowRequest } from '../types.ts';
 import { openDuck, queryRows, sqlString, type Duck } from './duckdb.ts';
 import { dataLayout, findFile, type DataLayout } from './layout.ts';
+import { readWindow } from './window-reader.ts';
 
 /**
  * Prices and universes in a local folder, read with DuckDB.
  *
  * 1. The universe's rows (one season, or the seasons from start's year to end's for a rolling
  *    universe, with their optional start/end dates); every symbol they list, sorted, is a column.
- * 2. The window starts `warmupBars` trading days before `start` (found from the data, not
- *    guessed from the calendar) and ends at `end`.
- * 3. The window's rows are checked (one query): a non-positive or non-finite open or close, a high
- *    below the low, a negative volume or a repeated (symbol, date) is bad input, named.
- * 4. One query returns every (bar, column, OHLCV) of the window; the calendar is every day on
- *    which some member has a close. Values go straight into the panel's typed arrays.
- * 5. The membership mask and season spans (panel/universe.ts), with each season's shares outstanding
+ * 2. The calendar (one query): every day on which some member has a close, up to `end`; the window
+ *    starts `warmupBars` of those days before `start` (found from the data, not guessed from the
+ *    calendar), or at `start`.
+ * 3. One streamed query reads every (column, date, OHLCV) of the window into the panel's typed arrays,
+ *    a chunk's columns at a time (window-reader.ts), with each row's verdict on the data checks, in
+ *    SQL (BAD_ROW: a non-positive or non-finite open or close, a high below the low, a negative
+ *    volume); a cell written twice is a repeated (symbol, date). Either is bad input, named by a
+ *    further query over the window (bad values first).
+ * 4. The membership mask and season spans (panel/universe.ts), with each season's shares outstanding
  *    when the universe file has a `shares_outstanding` column.
- * 6. With `borrow`, the borrow file's rows of the members over the window (panel/borrow.ts).
+ * 5. With `borrow`, the borrow file's rows of the members over the window (panel/borrow.ts).
  */
 export class LocalSource implements DataSource {
   readonly kind = 'local' as const;
@@ -59,21 +62,14 @@ export class LocalSource implements DataSource {
     // The columns in the panel's order (JavaScript's), not re-sorted by the database's collation.
     await run(`CREATE OR REPLACE TEMP TABLE members AS SELECT unnest(list) AS symbol, (generate_subscripts(list, 1) - 1)::INTEGER AS col
       FROM (SELECT [${members.map((m) => sqlString(m.symbol)).join(', ')}]::VARCHAR[] AS list)`);
-    const start = `DATE '${isoDate(request.startDay)}'`;
-    const end = `DATE '${isoDate(request.endDay)}'`;
-    const [{ from }] = (await queryRows(duck, `SELECT coalesce(min(date), ${start})::VARCHAR AS "from" FROM (
-        SELECT DISTINCT date FROM ${prices} WHERE symbol IN (SELECT symbol FROM members) AND date < ${start} AND close IS NOT NULL
-        ORDER BY date DESC LIMIT ${Math.max(0, Math.trunc(request.warmupBars))})`)) as [{ from: string }];
-    await run(`CREATE OR REPLACE TEMP TABLE win AS
+    const { days, from } = await this.calendar(duck, request);
+    await run(`CREATE OR REPLACE TEMP VIEW win AS
       SELECT m.col, p.symbol, p.date, p.open, p.high, p.low, p.close, p.volume
       FROM ${prices} p JOIN members m USING (symbol)
-      WHERE p.date BETWEEN DATE '${from}' AND ${end} AND p.close IS NOT NULL`);
-    await this.checkRows(duck);
-
-    const dayRows = await queryRows(duck, `SELECT DISTINCT (date - DATE '1970-01-01')::INTEGER AS day FROM win ORDER BY day`);
+      WHERE p.date BETWEEN DATE '${isoDate(from)}' AND DATE '${isoDate(request.endDay)}' AND p.close IS NOT NULL`);
     const allocated = allocatePanel(
       {
-        days: dayRows.map((r) => r.day as number),
+        days,
         symbols: members.map((m) => m.symbol),
         names: members.map((m) => m.name ?? ''),
         peerGroups: members.map((m) => m.peer_group),
@@ -83,34 +79,10 @@ export class LocalSource implements DataSource {
       request.shared,
     );
     const panel = applyUniverse(allocated, universe, mode, first);
-    const n = panel.symbols.length;
-    const result = await duck.connection.run(`SELECT d.bar, w.col, w.open, w.high, w.low, w.close, w.volume
-      FROM win w JOIN (SELECT date, (row_number() OVER (ORDER BY date) - 1)::INTEGER AS bar FROM (SELECT DISTINCT date FROM win)) d USING (date)`);
-    const fields = [panel.open, panel.high, panel.low, panel.close, panel.volume];
-    const close = panel.close;
-    let rows = 0, repeated = false;
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      const count = chunk?.rowCount ?? 0; // a getter that crosses into native code: read it once
-      if (count === 0) break;
-      const bar = chunk!.getColumnVector(0);
-      const col = chunk!.getColumnVector(1);
-      const cell = new Int32Array(count);
-      for (let k = 0; k < count; k++) cell[k] = (bar.getItem(k) as number) * n + (col.getItem(k) as number);
-      for (let f = 0; f < fields.length; f++) {
-        const vector = chunk!.getColumnVector(f + 2);
-        const out = fields[f]!;
-        for (let k = 0; k < count; k++) {
-          const v = vector.getItem(k) as number | null;
-          if (v === null) continue;
-          // A close already there: the (symbol, date) came twice (every row of the window has a close).
-          if (out === close && close[cell[k]!] === close[cell[k]!]) repeated = true;
-          out[cell[k]!] = v;
-        }
-      }
-      rows += count;
-    }
-    if (repeated) await this.duplicates(duck);
+    const result = await duck.connection.stream(`SELECT col, date, open, high, low, close, volume, ${BAD_ROW} AS bad FROM win`);
+    const { rows, duplicates, bad } = await readWindow(result, panel);
+    if (bad) await this.badRows(duck);
+    if (duplicates) await this.duplicates(duck);
     indexCloses(panel);
     if (mode === 'rolling') {
       const missing = missingSeasons(panel, request.startDay, request.endDay, universe);
@@ -176,18 +148,27 @@ export class LocalSource implements DataSource {
   }
 
   /**
-   * The window's values, checked in one query: a non-positive or non-finite open or close, a high below
-   * the low, or a negative volume is bad input (exit 2), naming the first such row and how many more
-   * there are. (A (symbol, date) given twice is found as the panel is filled: `duplicates`.)
+   * The trading days a window reads: every day on which a member has a close, up to `end`; the
+   * window starts `warmupBars` of them before `start` (as many as there are), or at `start`.
    */
-  private async checkRows(duck: Duck): Promise<void> {
+  private async calendar(duck: Duck, request: WindowRequest): Promise<{ days: number[]; from: number }> {
+    const rows = await queryRows(duck, `SELECT DISTINCT (date - DATE '1970-01-01')::INTEGER AS day FROM ${this.layout.prices}
+      WHERE symbol IN (SELECT symbol FROM members) AND date <= DATE '${isoDate(request.endDay)}' AND close IS NOT NULL ORDER BY day`);
+    const all = rows.map((r) => r.day as number);
+    let before = 0;
+    while (before < all.length && all[before]! < request.startDay) before++;
+    const firstBar = Math.max(0, before - Math.max(0, Math.trunc(request.warmupBars)));
+    return { days: all.slice(firstBar), from: firstBar < before ? all[firstBar]! : request.startDay };
+  }
+
+  /**
+   * Rows of the window that fail BAD_ROW (a non-positive or non-finite open or close, a high below the
+   * low, a negative volume) are bad input (exit 2): the first one by date and symbol, and how many more.
+   */
+  private async badRows(duck: Duck): Promise<never> {
     const file = this.layout.pricesFile;
-    const bad = `NOT isfinite(close) OR close <= 0 OR (open IS NOT NULL AND (NOT isfinite(open) OR open <= 0))
-      OR (high IS NOT NULL AND NOT isfinite(high)) OR (low IS NOT NULL AND NOT isfinite(low)) OR high < low
-      OR (volume IS NOT NULL AND (NOT isfinite(volume) OR volume < 0))`;
-    const [{ count }] = (await queryRows(duck, `SELECT count(*)::INTEGER AS count FROM win WHERE ${bad}`)) as [{ count: number }];
-    if (count === 0) return;
-    const [r] = await queryRows(duck, `SELECT symbol, date::VARCHAR AS date, open, high, low, close, volume FROM win WHERE ${bad} ORDER BY date, symbol LIMIT 1`);
+    const [{ count }] = (await queryRows(duck, `SELECT count(*)::INTEGER AS count FROM win WHERE ${BAD_ROW}`)) as [{ count: number }];
+    const [r] = await queryRows(duck, `SELECT symbol, date::VARCHAR AS date, open, high, low, close, volume FROM win WHERE ${BAD_ROW} ORDER BY date, symbol LIMIT 1`);
     throw new DataError(`${file}: ${describeBadRow(r!)}${count > 1 ? ` (and ${count - 1} more such row${count > 2 ? 's' : ''} in the window)` : ''}`, 'E_BAD_PRICES');
   }
 
@@ -204,6 +185,19 @@ export class LocalSource implements DataSource {
     this.duck = undefined;
   }
 }
+
+/**
+ * A price row the window may not hold, in SQL: a close that is not a positive finite number, an open
+ * given but not one, a high or low given but not finite, a high below the low, a volume given but
+ * negative or not finite. Written as NOT (every value fine), with comparisons only (DuckDB orders NaN
+ * above +∞, so `x < 'inf'` refuses NaN too): never NULL, and cheaper per row than isfinite() calls —
+ * the same verdict as `NOT isfinite(close) OR close <= 0 OR (open IS NOT NULL AND (NOT isfinite(open)
+ * OR open <= 0)) OR … OR high < low OR …` on every combination of NULL, NaN, ±∞, 0 and signs
+ * (test/source/local-source.test.ts).
+ */
+export const BAD_ROW = `NOT (close > 0 AND close < 'inf'::DOUBLE AND (open IS NULL OR (open > 0 AND open < 'inf'::DOUBLE))
+  AND (high IS NULL OR (high > '-inf'::DOUBLE AND high < 'inf'::DOUBLE)) AND (low IS NULL OR (low > '-inf'::DOUBLE AND low < 'inf'::DOUBLE))
+  AND (high IS NULL OR low IS NULL OR high >= low) AND (volume IS NULL OR (volume >= 0 AND volume < 'inf'::DOUBLE)))`;
 
 /** What is wrong with a price row, in words (the same words as any source's: panel/check.ts). */
 function describeBadRow(r: Record<string, unknown>): string {
