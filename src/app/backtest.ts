@@ -4,7 +4,7 @@ import { FactorCache } from '../runner/factor-cache.ts';
 import type { SimulationSettings } from '../runner/simulate.ts';
 import { openSource } from '../source/index.ts';
 import { peakRssMb } from '../util/memory.ts';
-import type { ProgressReporter } from '../util/progress.ts';
+import type { ProgressFactory } from '../util/progress.ts';
 import type { SupabaseRest } from '../supabase/index.ts';
 import type { LoadedWindow, WindowRequest } from '../source/types.ts';
 
@@ -43,8 +43,8 @@ export interface RunHooks {
   readonly signal?: AbortSignal | undefined;
   /** The run's one Supabase client (when configured): the source reads through it, strategies get it. */
   readonly supabase?: SupabaseRest | undefined;
-  /** Progress bars for long phases, by label (reading rows, running variants); the CLI gives one on a terminal. */
-  readonly progress?: (label: string, unit?: string) => ProgressReporter & { stop(): void };
+  /** Progress bars for long phases, by label (reading the window, running variants, writing the CSVs); the CLI gives one on a terminal. */
+  readonly progress?: ProgressFactory | undefined;
   /** Runs the variants (default: `runVariants`, worker threads on this machine). */
   readonly executor?: VariantExecutor | undefined;
   /** The run id continues an earlier, interrupted run: its `partial` folder is replaced when this one is written. */
@@ -149,7 +149,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   const runDir = new RunDir(config.outDir, record.runId, { replacePartial: hooks.resume === true, notice: hooks.notice });
   try {
     const file = (f: string) => runDir.path(f);
-    const rows = writeTables(file, record);
+    const rows = writeTables(file, record, hooks.progress);
     timings.write = round(performance.now() - t2);
     timings.total = round(performance.now());
     writeManifest(file, { ...record, peakRssMb: peakRssMb() }, rows);

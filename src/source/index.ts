@@ -9,7 +9,7 @@ export type { ProgressReporter } from './supabase/supabase-source.ts';
 
 /** The data source a run reads from; a Supabase source reads through the run's one client. */
 export function openSource(config: SourceConfig, supabase?: SupabaseRest, options: SupabaseSourceOptions = {}): DataSource {
-  if (config.kind === 'local') return new LocalSource(config.dir);
+  if (config.kind === 'local') return new LocalSource(config.dir, { progress: options.progress });
   if (!supabase) throw new Error('a Supabase source needs the run\'s SupabaseRest');
   return new SupabaseSource(supabase, options);
 }

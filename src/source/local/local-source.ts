@@ -3,6 +3,7 @@ import { rowProblem } from '../../panel/check.ts';
 import { allocatePanel, indexCloses } from '../../panel/panel.ts';
 import { applyUniverse, missingSeasons, missingSeasonsError, universeColumns, universeGroups, withExtra, type UniverseRow } from '../../panel/universe.ts';
 import { isoDate, parseIsoDate, yearOf } from '../../util/dates.ts';
+import type { ProgressFactory } from '../../util/progress.ts';
 import type { DataSource, LoadedWindow, WindowRequest } from '../types.ts';
 import { openDuck, queryRows, sqlString, type Duck } from './duckdb.ts';
 import { dataLayout, type DataLayout } from './layout.ts';
@@ -19,14 +20,23 @@ import { dataLayout, type DataLayout } from './layout.ts';
  * 4. One query returns every (bar, column, OHLCV) of the window; the calendar is every day on
  *    which some member has a close. Values go straight into the panel's typed arrays.
  * 5. The membership mask and season spans (panel/universe.ts).
+ * With a `progress` factory (a bar on a terminal), step 2's scan reports DuckDB's own progress (percent)
+ * and step 4 the rows read of the window's total.
  */
+export interface LocalSourceOptions {
+  /** Told of progress while the window is scanned and read (a progress bar on a terminal). */
+  readonly progress?: ProgressFactory | undefined;
+}
+
 export class LocalSource implements DataSource {
   readonly kind = 'local' as const;
   private readonly layout: DataLayout;
+  private readonly options: LocalSourceOptions;
   private duck: Duck | undefined;
 
-  constructor(dir: string) {
+  constructor(dir: string, options: LocalSourceOptions = {}) {
     this.layout = dataLayout(dir);
+    this.options = options;
   }
 
   private async db(): Promise<Duck> {
@@ -61,10 +71,10 @@ export class LocalSource implements DataSource {
     const [{ from }] = (await queryRows(duck, `SELECT coalesce(min(date), ${start})::VARCHAR AS "from" FROM (
         SELECT DISTINCT date FROM ${prices} WHERE symbol IN (SELECT symbol FROM members) AND date < ${start} AND close IS NOT NULL
         ORDER BY date DESC LIMIT ${Math.max(0, Math.trunc(request.warmupBars))})`)) as [{ from: string }];
-    await run(`CREATE OR REPLACE TEMP TABLE win AS
+    await this.withQueryProgress(duck, `scanning ${this.layout.pricesFile}`, () => run(`CREATE OR REPLACE TEMP TABLE win AS
       SELECT m.col, p.symbol, p.date, p.open, p.high, p.low, p.close, p.volume
       FROM ${prices} p JOIN members m USING (symbol)
-      WHERE p.date BETWEEN DATE '${from}' AND ${end} AND p.close IS NOT NULL`);
+      WHERE p.date BETWEEN DATE '${from}' AND ${end} AND p.close IS NOT NULL`));
     await this.checkRows(duck);
 
     const dayRows = await queryRows(duck, `SELECT DISTINCT (date - DATE '1970-01-01')::INTEGER AS day FROM win ORDER BY day`);
@@ -85,23 +95,30 @@ export class LocalSource implements DataSource {
       FROM win w JOIN (SELECT date, (row_number() OVER (ORDER BY date) - 1)::INTEGER AS bar FROM (SELECT DISTINCT date FROM win)) d USING (date)`);
     const fields = [panel.open, panel.high, panel.low, panel.close, panel.volume];
     let rows = 0;
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      const count = chunk?.rowCount ?? 0; // a getter that crosses into native code: read it once
-      if (count === 0) break;
-      const bar = chunk!.getColumnVector(0);
-      const col = chunk!.getColumnVector(1);
-      const cell = new Int32Array(count);
-      for (let k = 0; k < count; k++) cell[k] = (bar.getItem(k) as number) * n + (col.getItem(k) as number);
-      for (let f = 0; f < fields.length; f++) {
-        const vector = chunk!.getColumnVector(f + 2);
-        const out = fields[f]!;
-        for (let k = 0; k < count; k++) {
-          const v = vector.getItem(k) as number | null;
-          if (v !== null) out[cell[k]!] = v;
+    const progress = this.options.progress?.('reading prices', 'rows');
+    const total = progress ? result.rowCount : null; // materialized: the count is known
+    try {
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        const count = chunk?.rowCount ?? 0; // a getter that crosses into native code: read it once
+        if (count === 0) break;
+        const bar = chunk!.getColumnVector(0);
+        const col = chunk!.getColumnVector(1);
+        const cell = new Int32Array(count);
+        for (let k = 0; k < count; k++) cell[k] = (bar.getItem(k) as number) * n + (col.getItem(k) as number);
+        for (let f = 0; f < fields.length; f++) {
+          const vector = chunk!.getColumnVector(f + 2);
+          const out = fields[f]!;
+          for (let k = 0; k < count; k++) {
+            const v = vector.getItem(k) as number | null;
+            if (v !== null) out[cell[k]!] = v;
+          }
         }
+        rows += count;
+        progress?.(rows, total);
       }
-      rows += count;
+    } finally {
+      progress?.stop();
     }
     indexCloses(panel);
     if (mode === 'rolling') {
@@ -112,6 +129,28 @@ export class LocalSource implements DataSource {
       panel,
       info: { kind: 'local', location: this.layout.dir, rows, files: [this.layout.pricesFile, this.layout.universeFile] },
     };
+  }
+
+  /**
+   * Runs a statement while reporting DuckDB's own progress on it (percent, polled every 100 ms), when
+   * there is a progress factory; otherwise just runs it.
+   */
+  private async withQueryProgress<T>(duck: Duck, label: string, statement: () => Promise<T>): Promise<T> {
+    const bar = this.options.progress?.(label, '%');
+    if (!bar) return statement();
+    await duck.connection.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
+    const timer = setInterval(() => {
+      const { percentage } = duck.connection.progress;
+      if (percentage > 0) bar(Math.min(100, Math.round(percentage)), 100);
+    }, 100);
+    try {
+      const result = await statement();
+      bar(100, 100);
+      return result;
+    } finally {
+      clearInterval(timer);
+      bar.stop();
+    }
   }
 
   /** The universe's rows for seasons first … last, with their optional start_date / end_date. */

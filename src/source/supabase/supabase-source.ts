@@ -5,7 +5,7 @@ import type { SupabaseRest } from '../../supabase/index.ts';
 import { SupabaseHttpError } from '../../supabase/errors.ts';
 import { isoDate, parseIsoDate, yearOf } from '../../util/dates.ts';
 import type { DataSource, LoadedWindow, WindowRequest } from '../types.ts';
-import type { ProgressReporter } from '../../util/progress.ts';
+import type { ProgressFactory, ProgressReporter } from '../../util/progress.ts';
 import { PAGE_ROWS, readPartition, type PageState, type PriceRecord } from './paginate.ts';
 import { partitionSymbols } from './partitions.ts';
 
@@ -15,7 +15,7 @@ export interface SupabaseSourceOptions {
   /** Rows asked per page; the server's cap lowers it (default `PAGE_ROWS`, 10,000; Supabase's cap is 1,000). */
   readonly pageSize?: number;
   /** Told of progress while prices are read (rows so far of an expected total, null while unknown: a progress bar on a terminal). */
-  readonly progress?: (label: string) => ProgressReporter & { stop(): void };
+  readonly progress?: ProgressFactory | undefined;
 }
 
 /**
