@@ -64,6 +64,8 @@ export const localExecutor: VariantExecutor = (x) =>
     supabase: x.supabase,
     signal: x.signal,
     progress: x.progress,
+    factorBudget: x.factorBudget,
+    signalValues: x.config.signals,
   });
 
 export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId = newRunId(config.strategy.strategy.name)): Promise<RunOutcome> {

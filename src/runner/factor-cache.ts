@@ -57,6 +57,33 @@ export class FactorCache {
     return this.values.entries();
   }
 
+  /** Whether the factor of this key is held. */
+  has(key: string): boolean {
+    return this.values.has(key);
+  }
+
+  /**
+   * Releases every factor whose key is not in `keep` (its memory goes once nothing else refers to
+   * it); a released factor asked for again is computed again. Returns how many were released.
+   * @example cache.retain(new Set(['value(63,0)'])) // keeps VOPA's values for L = 63 only
+   */
+  retain(keep: ReadonlySet<string>): number {
+    let released = 0;
+    for (const key of [...this.values.keys()]) {
+      if (keep.has(key)) continue;
+      this.values.delete(key);
+      released++;
+    }
+    return released;
+  }
+
+  /** Bytes of factor values held (each bars × symbols × 8). */
+  get bytes(): number {
+    let total = 0;
+    for (const v of this.values.values()) total += v.byteLength;
+    return total;
+  }
+
   private compute(factor: Factor, inputs: readonly Float64Array[]): Float64Array {
     const { bars, n } = shape(this.panel);
     const out = this.shared ? new Float64Array(new SharedArrayBuffer(bars * n * 8)) : new Float64Array(bars * n);

@@ -28,6 +28,8 @@ export type NumberedVariants = ReadonlyArray<{ readonly id: number; readonly par
 
 export interface VariantTask {
   readonly variants: NumberedVariants;
+  /** The chunk's factors (and their inputs), computed by the main thread in shared memory, by key. */
+  readonly factors?: ReadonlyArray<readonly [string, Float64Array]>;
 }
 
 /** Thrown (as its message) from a worker when a variant fails, so the main thread can name it. */
@@ -55,6 +57,8 @@ export interface VariantExecution {
   readonly supabase: SupabaseRest | undefined;
   readonly signal: AbortSignal | undefined;
   readonly progress: ((done: number, total: number) => void) | undefined;
+  /** Bytes of factors to hold at once at most (app/memory.ts), when the executor computes them here. */
+  readonly factorBudget?: number | undefined;
 }
 
 /** Runs the variants; outcomes in variant order (those that finished, when interrupted). */
