@@ -19,6 +19,7 @@ import { runSchedule, validateVariant } from '../variants/evaluate.ts';
 import { validatePboBlocks } from '../statistics/options.ts';
 import { evaluateBenchmark } from './benchmark.ts';
 import { measureRun } from './measures.ts';
+import { MemoryGuard } from './memory.ts';
 import { yearOf } from '../util/dates.ts';
 import { groupWarnings, warningLines } from '../util/warnings.ts';
 import { versions } from '../util/versions.ts';
@@ -65,6 +66,7 @@ export const localExecutor: VariantExecutor = (x) =>
     signal: x.signal,
     progress: x.progress,
     factorBudget: x.factorBudget,
+    admitVariant: x.admitVariant,
     signalValues: x.config.signals,
   });
 
@@ -76,7 +78,9 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
 
   // Worker threads read the panel and factors from shared memory: allocate them there when a pool may run.
   const shared = config.variants.length > 1 && config.workers > 1;
-  const source = openSource(config.source, hooks.supabase, { progress: hooks.progress });
+  // The memory guard (app/memory.ts): checked once the universe is known, before any price is read, then with the panel.
+  const guard = new MemoryGuard(config);
+  const source = openSource(config.source, hooks.supabase, { progress: hooks.progress, admit: ({ symbols }) => guard.admit(guard.expected(symbols, warmup + 1)) });
   const extraSymbols = config.benchmark.kind === 'symbol' ? [config.benchmark.symbol] : undefined;
   const window: WindowRequest = { season: config.season, universe: config.universe, startDay: config.startDay, endDay: config.endDay, warmupBars: warmup + 1, shared, ...(extraSymbols ? { extraSymbols } : {}) };
   let loaded: LoadedWindow;
@@ -89,6 +93,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   const schedule = runSchedule(panel, strategy, config.variants, config.startDay, config.endDay, config.fill);
   const days = schedule.last - schedule.first + 1;
   if (config.statistics?.pboBlocksGiven) validatePboBlocks(config.statistics.pboBlocks, days); // bad input before any work
+  guard.admit({ bars: panel.days.length, symbols: panel.symbols.length, days });
   const fingerprint = fingerprintPanel(panel);
   const t1 = performance.now();
   if (hooks.signal?.aborted) throw new InterruptedError();
@@ -111,7 +116,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   try {
     run = await (hooks.executor ?? localExecutor)({
       runId, config, panel, fingerprint, window, source: loaded.info, strategy, settings, schedule, factors, setupData,
-      supabase: hooks.supabase, signal: hooks.signal, progress: bar,
+      supabase: hooks.supabase, signal: hooks.signal, progress: bar, factorBudget: guard.factorBudget, admitVariant: (o) => guard.variant(o),
     });
   } finally {
     bar?.stop();

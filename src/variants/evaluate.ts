@@ -65,6 +65,11 @@ export function evaluateVariant(job: VariantJob): VariantOutcome {
   return { id: job.id, params, schedule, result, metrics, signal, warnings };
 }
 
+/** An outcome without its signal values (the factors themselves, kept for signals.csv only), so that released factors can go. */
+export function withoutSignalValues(o: VariantOutcome): VariantOutcome {
+  return o.signal ? { ...o, signal: { ...o.signal, values: {} } } : o;
+}
+
 /** IC, quintile spread and coverage of the declared signal on the decision days. */
 function evaluateSignal(job: VariantJob, decisions: Int32Array, lastBar: number): VariantSignal {
   const { strategy, params } = job;

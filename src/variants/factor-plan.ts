@@ -16,6 +16,9 @@ import type { Factor, Params, Strategy } from '../strategy/types.ts';
  *    batch needs: at most a batch's worth is held at any time, and each factor is computed once.
  * When everything fits one batch, the variants keep their id order (the plan changes nothing).
  */
+/** Factors held at once never take more than this (1 GiB), whatever the memory free: the local runner's budget's ceiling (app/memory.ts) and a queue worker's (distributed/worker.ts). */
+export const FACTOR_CAP = 2 ** 30;
+
 export interface FactorBatch {
   /** Indices into the run's variants, in the order they run. */
   readonly variants: readonly number[];

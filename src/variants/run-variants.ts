@@ -1,6 +1,6 @@
 import { Piscina } from 'piscina';
 import type { Params, Strategy } from '../strategy/types.ts';
-import { evaluateVariant, type VariantOutcome } from './evaluate.ts';
+import { evaluateVariant, withoutSignalValues, type VariantOutcome } from './evaluate.ts';
 import { BacktestError, firstLine } from '../errors.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
 import { shape } from '../panel/panel.ts';
@@ -38,6 +38,8 @@ export interface VariantRunOptions {
   readonly poolThresholdMs?: number;
   /** Bytes of factors held at most (a batch's; default: no bound, one batch). */
   readonly factorBudget?: number | undefined;
+  /** Told each finished variant (the memory guard measures them; it may refuse the run by throwing). */
+  readonly admitVariant?: ((o: VariantOutcome) => void) | undefined;
   /** Keep each outcome's signal values (the factors, for signals.csv); false drops them, so released factors go. Default true. */
   readonly signalValues?: boolean | undefined;
 }
@@ -54,6 +56,8 @@ export async function runVariants(o: VariantRunOptions): Promise<VariantRunResul
   const total = variants.length;
   const outcomes: VariantOutcome[] = [];
   const keep = o.signalValues === false ? withoutSignalValues : (v: VariantOutcome) => v;
+  // Released arrays are written over by the next batch's factors only when no outcome keeps them.
+  const reuse = o.signalValues === false;
   const local = (k: number) =>
     keep(evaluateVariant({ panel: shared.panel, strategy, id: k + 1, params: variants[k]!, schedule: shared.schedule, settings: shared.settings, factors, supabase: o.supabase, setupData: shared.setupData }));
   const compute = (batch: FactorBatch) => { for (const f of batch.factors.values()) factors.get(f); };
@@ -72,6 +76,7 @@ export async function runVariants(o: VariantRunOptions): Promise<VariantRunResul
     for (; j < batch.variants.length; j++) {
       if (o.signal?.aborted) return { outcomes: sorted(outcomes), interrupted: true, threads: 1 };
       outcomes.push(local(batch.variants[j]!));
+      o.admitVariant?.(outcomes.at(-1)!);
       o.progress?.(outcomes.length, total);
       paceCount++;
       if (outcomes.length === 1) { paceFrom = performance.now(); paceCount = 0; } // the first one pays for warming up
@@ -82,7 +87,7 @@ export async function runVariants(o: VariantRunOptions): Promise<VariantRunResul
       }
     }
     if (pooled) break;
-    factors.retain(batch.keep);
+    factors.retain(batch.keep, { reuse: reuse && b < plan.batches.length - 1 });
   }
   if (!pooled) return { outcomes: sorted(outcomes), interrupted: false, threads: 1 };
   const rest = await runInPool(o, plan.batches, b, j, outcomes.length, compute, keep);
@@ -94,27 +99,19 @@ function sorted(outcomes: VariantOutcome[]): VariantOutcome[] {
   return outcomes.sort((a, b) => a.id - b.id);
 }
 
-/** An outcome without its signal values (the factors themselves), so they can be released. */
-function withoutSignalValues(o: VariantOutcome): VariantOutcome {
-  return o.signal ? { ...o, signal: { ...o.signal, values: {} } } : o;
-}
 
 /**
  * The variants left, batch by batch from batch `b`'s `j`-th, in chunks over a pool; each chunk
- * carries its variants' factors (shared memory). Finished chunks are kept if aborted.
+ * carries its variants' factors (shared memory). Finished chunks are kept if aborted. A pool serves
+ * one batch: its threads' objects that pointed at the batch's factors are garbage their own heaps
+ * may not collect for a long while (a shared buffer is freed once every thread has let go of it),
+ * so a new pool starts for the next batch (a few hundred milliseconds; one batch is the usual case).
  */
 async function runInPool(
   o: VariantRunOptions, batches: readonly FactorBatch[], b: number, j: number, doneBefore: number,
   compute: (batch: FactorBatch) => void, keep: (o: VariantOutcome) => VariantOutcome,
 ): Promise<{ outcomes: VariantOutcome[]; interrupted: boolean }> {
   const total = o.variants.length;
-  const pool = new Piscina({
-    filename: new URL('./worker.ts', import.meta.url).href,
-    workerData: { ...o.shared, factors: [] },
-    minThreads: o.workers,
-    maxThreads: o.workers,
-    idleTimeout: 1000,
-  });
   // Several chunks per worker balance the load; small enough to report progress, large enough to be cheap.
   const size = Math.max(1, Math.min(50, Math.ceil((total - doneBefore) / (o.workers * 8))));
   const abort = new AbortController();
@@ -127,6 +124,13 @@ async function runInPool(
     for (; b < batches.length && !abort.signal.aborted; b++, j = 0) {
       const batch = batches[b]!;
       compute(batch); // already held when the pool starts inside a batch
+      const pool = new Piscina({
+        filename: new URL('./worker.ts', import.meta.url).href,
+        workerData: { ...o.shared, factors: [] },
+        minThreads: o.workers,
+        maxThreads: o.workers,
+        idleTimeout: 1000,
+      });
       const tasks: Promise<void>[] = [];
       for (let start = j; start < batch.variants.length; start += size) {
         const ids = batch.variants.slice(start, start + size);
@@ -134,11 +138,17 @@ async function runInPool(
         const needed = new Map<string, Float64Array>();
         for (const { params } of chunk) for (const key of factorsOf(o.strategy, params).keys()) needed.set(key, o.factors.get(batch.factors.get(key)!));
         tasks.push(
-          pool.run({ variants: chunk, factors: [...needed] }, { signal: abort.signal }).then(
+          pool.run({ variants: chunk, factors: [...needed], signalValues: o.signalValues !== false }, { signal: abort.signal }).then(
             (result: VariantOutcome[]) => {
               outcomes.push(...result.map(keep));
               done += result.length;
               o.progress?.(done, total);
+              try {
+                for (const v of result) o.admitVariant?.(v);
+              } catch (err) {
+                failure ??= err as Error;
+                abort.abort();
+              }
             },
             (err: Error) => {
               if (abort.signal.aborted && !failure) return; // stopped on purpose
@@ -148,13 +158,16 @@ async function runInPool(
           ),
         );
       }
-      await Promise.all(tasks);
+      try {
+        await Promise.all(tasks);
+      } finally {
+        await pool.destroy();
+      }
       if (failure) break;
-      o.factors.retain(batch.keep);
+      o.factors.retain(batch.keep, { reuse: o.signalValues === false && b < batches.length - 1 }); // the batch's pool is gone
     }
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
-    await pool.destroy();
   }
   if (failure) throw failure;
   // Interrupted only if variants are missing: a Ctrl-C after the last chunk finished changes nothing.

@@ -36,4 +36,18 @@ describe('FactorCache: releasing factors', () => {
     cache.get(v);
     expect(cache.computed).toBe(2); // held again: a hit
   });
+
+  it('with reuse, the next factors are written into the released arrays (no new memory), to the same values', () => {
+    const cache = new FactorCache(panel);
+    const fresh = new FactorCache(panel);
+    const a = cache.get(riskAdjustedValue(2));
+    cache.retain(new Set(), { reuse: true });
+    expect(cache.bytes).toBe(a.byteLength); // kept as a spare
+    const b = cache.get(riskAdjustedValue(4));
+    expect(b.buffer).toBe(a.buffer); // the same memory, written over
+    expect(Array.from(b)).toEqual(Array.from(fresh.get(riskAdjustedValue(4))));
+    expect(cache.bytes).toBe(a.byteLength);
+    cache.retain(new Set()); // without reuse: spares go too
+    expect(cache.bytes).toBe(0);
+  });
 });

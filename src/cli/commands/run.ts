@@ -50,6 +50,7 @@ export function runOptions<T>(y: Argv<T>) {
     .option('maintenance-margin', { type: 'string', default: String(DEFAULT_MAINTENANCE_MARGIN), describe: 'equity below this × gross at a close: the book is cut back at the next fill' })
     .option('out', { type: 'string', default: 'results', describe: 'parent folder of the run folders' })
     .option('signals', { type: 'boolean', default: false, describe: "write signals.csv: the strategy's signal per symbol on each decision day" })
+    .option('max-memory', { type: 'string', describe: 'refuse a run estimated to need more memory than this (4G, 512M; powers of 1024)', defaultDescription: 'the free memory, or the cgroup\'s limit' })
     .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout (every summary.csv column, the benchmark, the statistics)' })
     .option('wide', { type: 'boolean', default: false, describe: 'print every summary column (not only those that fit the terminal)' })
     .option('report', { type: 'boolean', default: false, describe: 'also write report.html into the run folder (as `backtest report` does)' })
@@ -92,6 +93,7 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
     data: args.data,
     out: args.out,
     signals: args.signals,
+    maxMemory: args.maxMemory,
     source: args.source,
     connections: args.connections,
     upload: args.upload,

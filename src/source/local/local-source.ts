@@ -26,6 +26,8 @@ import { dataLayout, type DataLayout } from './layout.ts';
 export interface LocalSourceOptions {
   /** Told of progress while the window is scanned and read (a progress bar on a terminal). */
   readonly progress?: ProgressFactory | undefined;
+  /** Told the window's columns once the universe is read, before any price is: may refuse the run by throwing (the memory guard). */
+  readonly admit?: ((window: { readonly symbols: number }) => void) | undefined;
 }
 
 export class LocalSource implements DataSource {
@@ -63,6 +65,7 @@ export class LocalSource implements DataSource {
       throw new DataError(`${asked} no universe rows in ${this.layout.universeFile}; seasons that exist: ${seasons.join(', ') || 'none'}`, 'E_NO_SEASON');
     }
     const members = withExtra(universeColumns(universe), request.extraSymbols);
+    this.options.admit?.({ symbols: members.length });
     // The columns in the panel's order (JavaScript's), not re-sorted by the database's collation.
     await run(`CREATE OR REPLACE TEMP TABLE members AS SELECT unnest(list) AS symbol, (generate_subscripts(list, 1) - 1)::INTEGER AS col
       FROM (SELECT [${members.map((m) => sqlString(m.symbol)).join(', ')}]::VARCHAR[] AS list)`);

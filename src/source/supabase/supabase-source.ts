@@ -16,6 +16,8 @@ export interface SupabaseSourceOptions {
   readonly pageSize?: number;
   /** Told of progress while prices are read (rows so far of an expected total, null while unknown: a progress bar on a terminal). */
   readonly progress?: ProgressFactory | undefined;
+  /** Told the window's columns once the universe is read, before any price is: may refuse the run by throwing (the memory guard). */
+  readonly admit?: ((window: { readonly symbols: number }) => void) | undefined;
 }
 
 /**
@@ -65,6 +67,7 @@ export class SupabaseSource implements DataSource {
       throw new DataError(`${asked} no universe rows in ${this.rest.tables.universe} at ${this.rest.host}; seasons that exist: ${seasons.join(', ') || 'none'}`, 'E_NO_SEASON');
     }
     const members = withExtra(universeColumns(universe), request.extraSymbols);
+    this.options.admit?.({ symbols: members.length });
     const symbols = members.map((m) => m.symbol);
     const partitions = partitionSymbols(symbols, this.rest.connections);
     const state: PageState = { limit: this.options.pageSize ?? PAGE_ROWS, cap: undefined, requests: 0 };
