@@ -99,7 +99,7 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
     upload: args.upload,
   });
   const notice = (line: string) => io.stderr(`${line}\n`);
-  const session = await runSession(config, { queue, report: args.report, commandLine: io.commandLine }, { notice, signal: io.signal, setGraceful: io.setGraceful, progress: progressBar });
+  const session = await runSession(config, { queue, report: args.report, commandLine: io.commandLine }, { notice, signal: io.signal, setGraceful: io.setGraceful, progress: io.interactive ? progressBar : undefined });
   const code = report(config, session.outcome, args.json, args.wide, io, session.reportPath);
   const upload = session.upload;
   if (upload?.report) notice(describeUpload(upload.report, upload.host));
