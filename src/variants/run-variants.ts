@@ -99,7 +99,6 @@ function sorted(outcomes: VariantOutcome[]): VariantOutcome[] {
   return outcomes.sort((a, b) => a.id - b.id);
 }
 
-
 /**
  * The variants left, batch by batch from batch `b`'s `j`-th, in chunks over a pool; each chunk
  * carries its variants' factors (shared memory). Finished chunks are kept if aborted. A pool serves
@@ -123,6 +122,7 @@ async function runInPool(
   try {
     for (; b < batches.length && !abort.signal.aborted; b++, j = 0) {
       const batch = batches[b]!;
+      if (j >= batch.variants.length) { o.factors.retain(batch.keep, { reuse: o.signalValues === false && b < batches.length - 1 }); continue; } // ran here to its end
       compute(batch); // already held when the pool starts inside a batch
       const pool = new Piscina({
         filename: new URL('./worker.ts', import.meta.url).href,
@@ -130,6 +130,14 @@ async function runInPool(
         minThreads: o.workers,
         maxThreads: o.workers,
         idleTimeout: 1000,
+      });
+      // A result that arrives for a task aborted meanwhile (a failure elsewhere stopped the run) is
+      // reported by Piscina as an 'error' event; unheard, it would end the process. Before any
+      // abort, such an error is the run's failure.
+      pool.on('error', (err: Error) => {
+        if (abort.signal.aborted) return;
+        failure ??= new BacktestError('E_WORKER', `the worker pool failed: ${firstLine(err)}`, { cause: err });
+        abort.abort();
       });
       const tasks: Promise<void>[] = [];
       for (let start = j; start < batch.variants.length; start += size) {
