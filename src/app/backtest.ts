@@ -5,7 +5,7 @@ import { simulationCosts } from '../config/cost-options.ts';
 import type { SimulationSettings } from '../runner/simulate.ts';
 import { openSource } from '../source/index.ts';
 import { peakRssMb } from '../util/memory.ts';
-import type { ProgressReporter } from '../util/progress.ts';
+import type { ProgressFactory } from '../util/progress.ts';
 import type { SupabaseRest } from '../supabase/index.ts';
 import type { LoadedWindow, WindowRequest } from '../source/types.ts';
 
@@ -21,6 +21,7 @@ import { runSchedule, validateVariant } from '../variants/evaluate.ts';
 import { validatePboBlocks } from '../statistics/options.ts';
 import { evaluateBenchmark } from './benchmark.ts';
 import { measureRun } from './measures.ts';
+import { MemoryGuard } from './memory.ts';
 import { yearOf } from '../util/dates.ts';
 import { groupWarnings, warningLines } from '../util/warnings.ts';
 import { versions } from '../util/versions.ts';
@@ -45,8 +46,8 @@ export interface RunHooks {
   readonly signal?: AbortSignal | undefined;
   /** The run's one Supabase client (when configured): the source reads through it, strategies get it. */
   readonly supabase?: SupabaseRest | undefined;
-  /** Progress bars for long phases, by label (reading rows, running variants); the CLI gives one on a terminal. */
-  readonly progress?: (label: string, unit?: string) => ProgressReporter & { stop(): void };
+  /** Progress bars for long phases, by label (reading the window, running variants, writing the CSVs); the CLI gives one on a terminal. */
+  readonly progress?: ProgressFactory | undefined;
   /** Runs the variants (default: `runVariants`, worker threads on this machine). */
   readonly executor?: VariantExecutor | undefined;
   /** The run id continues an earlier, interrupted run: its `partial` folder is replaced when this one is written. */
@@ -67,6 +68,9 @@ export const localExecutor: VariantExecutor = (x) =>
     supabase: x.supabase,
     signal: x.signal,
     progress: x.progress,
+    factorBudget: x.factorBudget,
+    admitVariant: x.admitVariant,
+    signalValues: x.config.signals,
   });
 
 export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId = newRunId(config.strategy.strategy.name)): Promise<RunOutcome> {
@@ -77,7 +81,9 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
 
   // Worker threads read the panel and factors from shared memory: allocate them there when a pool may run.
   const shared = config.variants.length > 1 && config.workers > 1;
-  const source = openSource(config.source, hooks.supabase, { progress: hooks.progress });
+  // The memory guard (app/memory.ts): checked once the universe is known, before any price is read, then with the panel.
+  const guard = new MemoryGuard(config);
+  const source = openSource(config.source, hooks.supabase, { progress: hooks.progress, admit: ({ symbols }) => guard.admit(guard.expected(symbols, warmup + 1)) });
   const extraSymbols = config.benchmark.kind === 'symbol' ? [config.benchmark.symbol] : undefined;
   const window: WindowRequest = {
     season: config.season, universe: config.universe, startDay: config.startDay, endDay: config.endDay, warmupBars: warmup + 1, shared,
@@ -93,6 +99,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   const schedule = runSchedule(panel, strategy, config.variants, config.startDay, config.endDay, config.fill);
   const days = schedule.last - schedule.first + 1;
   if (config.statistics?.pboBlocksGiven) validatePboBlocks(config.statistics.pboBlocks, days); // bad input before any work
+  guard.admit({ bars: panel.days.length, symbols: panel.symbols.length, days });
   const fingerprint = fingerprintPanel(panel);
   const t1 = performance.now();
   if (hooks.signal?.aborted) throw new InterruptedError();
@@ -116,7 +123,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   try {
     run = await (hooks.executor ?? localExecutor)({
       runId, config, planned, panel, fingerprint, window, source: loaded.info, strategy, settings, schedule, factors, setupData,
-      supabase: hooks.supabase, signal: hooks.signal, progress: bar,
+      supabase: hooks.supabase, signal: hooks.signal, progress: bar, factorBudget: guard.factorBudget, admitVariant: (o) => guard.variant(o),
     });
   } finally {
     bar?.stop();
@@ -158,7 +165,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   const runDir = new RunDir(config.outDir, record.runId, { replacePartial: hooks.resume === true, notice: hooks.notice });
   try {
     const file = (f: string) => runDir.path(f);
-    const rows = writeTables(file, record);
+    const rows = writeTables(file, record, hooks.progress);
     timings.write = round(performance.now() - t2);
     timings.total = round(performance.now());
     writeManifest(file, { ...record, peakRssMb: peakRssMb() }, rows);

@@ -19,6 +19,7 @@ import { DEFAULT_BOOTSTRAP_REPS, DEFAULT_PBO_BLOCKS, DEFAULT_SEED, validateBoots
 import { parseBenchmark, type BenchmarkChoice } from './benchmark.ts';
 import { closest } from '../util/closest.ts';
 import { parseCostOptions, type CostConfig, type CostOptionsInput } from './cost-options.ts';
+import { parseMemorySize } from '../util/memory-limit.ts';
 import { expandVariants, parseGridAxis, type GridAxis, type ParamValue } from './grid.ts';
 import { parseParamAssignments, parseParamValue } from './params.ts';
 import { readVariantsFile } from './variants-file.ts';
@@ -87,6 +88,8 @@ export interface RunConfig {
   /** Parent folder of the run folders. */
   readonly outDir: string;
   readonly signals: boolean;
+  /** `--max-memory`: bytes the process may hold at most (app/memory.ts refuses a run estimated above it); null: the machine's and cgroup's limits only. */
+  readonly maxMemory: number | null;
 }
 
 export type SavedTable = 'equity' | 'trades' | 'diagnostics';
@@ -141,6 +144,8 @@ export interface RunOptions {
   readonly data?: string | undefined;
   readonly out?: string | undefined;
   readonly signals?: boolean | undefined;
+  /** `--max-memory SIZE` (4G, 512M; powers of 1024). */
+  readonly maxMemory?: string | undefined;
   readonly cwd?: string | undefined;
   /** `local` or `supabase`; default: Supabase when credentials are set and --data is not given. */
   readonly source?: string | undefined;
@@ -236,6 +241,7 @@ export async function buildRunConfig(o: RunOptions): Promise<RunConfig> {
     upload,
     outDir: checkedOut(resolve(cwd, o.out ?? 'results')),
     signals: o.signals ?? false,
+    maxMemory: o.maxMemory === undefined ? null : parseMemorySize('--max-memory', o.maxMemory),
   });
 }
 

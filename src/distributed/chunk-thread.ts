@@ -4,7 +4,8 @@
  * worker already holds for the run (shared memory, never copied); the factors still missing are
  * computed here, into shared memory, and handed back with the chunk's result (wire text), so the
  * process computes each factor about once and its main thread computes none — it stays free to
- * keep the jobs' locks alive. The simulation is the local run's (`ThreadSimulation`).
+ * keep the jobs' locks alive. The thread lets go of every factor after its task: the process holds
+ * them, within a budget (worker.ts). The simulation is the local run's (`ThreadSimulation`).
  */
 import { workerData } from 'piscina';
 import type { SavedTable } from '../config/run-config.ts';
@@ -40,11 +41,17 @@ const run = workerData as ThreadRun;
 const ship = shipped(run.save, run.signals);
 const simulation = new ThreadSimulation(run, { sharedFactors: true });
 
+const NONE: ReadonlySet<string> = new Set();
+
 export default async function simulateChunk(task: ChunkTask): Promise<ChunkDone> {
   for (const [key, values] of task.factors) simulation.factors.put(key, values);
   const known = new Set([...simulation.factors.entries()].map(([key]) => key));
   const started = performance.now();
-  const outcomes = await simulation.simulate(task.variants, (o) => wireOutcome(o, ship));
-  const result: ChunkResult = { v: WIRE_VERSION, runId: run.runId, plan: task.plan, chunk: task.chunk, worker: run.worker, ms: Math.round(performance.now() - started), outcomes };
-  return { text: encodeWire(result), factors: [...simulation.factors.entries()].filter(([key]) => !known.has(key)) };
+  try {
+    const outcomes = await simulation.simulate(task.variants, (o) => wireOutcome(o, ship));
+    const result: ChunkResult = { v: WIRE_VERSION, runId: run.runId, plan: task.plan, chunk: task.chunk, worker: run.worker, ms: Math.round(performance.now() - started), outcomes };
+    return { text: encodeWire(result), factors: [...simulation.factors.entries()].filter(([key]) => !known.has(key)) };
+  } finally {
+    simulation.factors.retain(NONE); // the process keeps them (within its budget) and hands them back with later tasks
+  }
 }

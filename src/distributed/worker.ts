@@ -11,6 +11,7 @@ import type { QueueTarget } from './queue-url.ts';
 import { ErrorLines } from './redis-watch.ts';
 import { ResultStore } from './result-store.ts';
 import { RunCache, type RunContext } from './run-cache.ts';
+import { FACTOR_CAP } from '../variants/factor-plan.ts';
 
 /**
  * `backtest worker`: takes chunks of runs' variants from the queue and returns their results.
@@ -98,6 +99,7 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
     try {
       const done = await ctx.pool.run({ chunk: p.chunk, plan: p.plan, variants: p.variants, factors: heldFactors(ctx, p) });
       for (const [key, values] of done.factors) if (!ctx.factors.has(key)) ctx.factors.set(key, values);
+      trimFactors(ctx.factors, FACTOR_CAP);
       const kept = await results.put(`${job.queueQualifiedName}:${job.id}`, job.id!, done.text);
       if (o.verbose) o.log(`${label}: done in ${((performance.now() - t) / 1000).toFixed(2)} s${kept ? '' : ' (its job is gone: collected from another worker, or withdrawn; result dropped)'}`);
       return { bytes: done.text.length };
@@ -152,15 +154,38 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
   };
 }
 
-/** The factors of the chunk's variants (and their inputs) that the worker already holds. */
+/**
+ * The factors of the chunk's variants (and their inputs) that the worker already holds; each one
+ * handed out becomes the most recently used (trimFactors lets the least recently used go first).
+ */
 function heldFactors(ctx: RunContext, p: JobPayload): Array<[string, Float64Array]> {
   const held = new Map<string, Float64Array>();
   const visit = (f: Factor) => {
     if (held.has(f.key)) return;
     const values = ctx.factors.get(f.key);
-    if (values) held.set(f.key, values);
+    if (values) {
+      held.set(f.key, values);
+      ctx.factors.delete(f.key);
+      ctx.factors.set(f.key, values);
+    }
     for (const input of f.inputs ?? []) visit(input);
   };
   for (const { params } of p.variants) for (const f of Object.values(ctx.strategy.factors?.(params as never) ?? {})) visit(f);
   return [...held];
+}
+
+/**
+ * Keeps a run's factors within `cap` bytes, letting the least recently used go (a Map keeps its keys
+ * in insertion order, and heldFactors re-inserts each one it hands out). A chunk that needs a factor
+ * let go computes it again: the same values, some time lost; the memory stays bounded whatever the
+ * order of a sweep's jobs (1,000 lookbacks would otherwise stay in every worker).
+ */
+export function trimFactors(factors: Map<string, Float64Array>, cap: number): void {
+  let bytes = 0;
+  for (const v of factors.values()) bytes += v.byteLength;
+  for (const [key, v] of factors) {
+    if (bytes <= cap) break;
+    factors.delete(key);
+    bytes -= v.byteLength;
+  }
 }

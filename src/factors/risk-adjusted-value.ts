@@ -1,4 +1,5 @@
 import type { Factor } from '../strategy/types.ts';
+import { ExactSum } from './exact-sum.ts';
 
 /** Trading days a year: annualises a daily Sharpe ratio. */
 const SQRT_252 = Math.sqrt(252);
@@ -11,14 +12,19 @@ const SQRT_252 = Math.sqrt(252);
  * One pass over the panel, O(1) per symbol-day:
  * 1. each bar adds the return ending at t−S to a per-symbol ring of the last L returns and drops
  *    the one that falls out;
- * 2. Σr and Σ(r−K)² are kept with compensated summation (Knuth's two-sum), K an anchor near the window's
- *    mean: the mean stays accurate to a few ulps even when tiny (v near 0), and the variance
- *    (Σ(r−K)² − L(mean−K)²)/(L−1) neither cancels nor drifts when large returns leave a calm window;
- * 4. every L bars both sums are recomputed from the ring around a fresh anchor, so
- *    rounding never accumulates beyond one window; a symbol whose window is ill-conditioned for its
- *    anchor (a spread tiny next to the anchor's distance) is re-anchored at once: results equal the
- *    direct formula to ~1e−13 relative;
+ * 2. Σr and Σq, q = r² rounded to a multiple of 2⁻⁸⁸, are kept exactly as double-doubles (WindowSums
+ *    says why every addition is exact) and brought to one canonical form, (fl(Σ), Σ − fl(Σ)), after
+ *    each bar: the sums depend on the window's returns only, never on earlier history, so identical
+ *    windows give bit-identical values and exact ties stay ties (broken by symbol);
+ * 3. mean = fl(Σr) / L (the direct formula's own numerator: fl(Σr) is fsum of the window) and
+ *    D = L·Σq − (Σr)² ≈ L·Σ(r − mean)² in double-double; v = mean · √((L − 1)·L / D) · √252;
+ * 4. a window where that would be inaccurate — ill-conditioned (D < 2⁻⁸ · L·Σq, i.e. |mean| / sd
+ *    above ~16, such as L equal returns), nearly flat (D < L² · 2⁻⁴⁴, sd below ~2.4e−7), or holding a
+ *    return of 2 or more (or not finite) — is computed from its ring by the direct two-pass formula
+ *    with correctly rounded sums: O(L), rare, and again a function of the window alone;
  * 5. a window whose L returns are all exactly zero (a flat price) has sd = 0 exactly: no value.
+ * Elsewhere the error is below 2⁻⁴⁴ relative (the bound is worked out at WindowSums);
+ * test/vopa/kernels.test.ts checks 1e−13 against the direct formula on every bar of the sample.
  */
 export function riskAdjustedValue(lookback: number, skip = 0): Factor {
   if (!Number.isInteger(lookback) || lookback < 2) throw new RangeError(`lookback must be an integer ≥ 2, got ${lookback}`);
@@ -29,137 +35,161 @@ export function riskAdjustedValue(lookback: number, skip = 0): Factor {
     create({ n }) {
       const state = new WindowSums(n, L);
       return (history, out) => {
-        const pos = history.t % L;
-        state.slide(history.row('close', skip), history.row('close', skip + 1), pos);
-        // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent in value: re-anchoring recomputes the sums exactly from the ring, so doing it on other bars too changes cost, not results
-        if (pos === L - 1) for (let i = 0; i < n; i++) state.reanchor(i);
+        state.slide(history.row('close', skip), history.row('close', skip + 1), history.t % L);
         state.emit(out);
       };
     },
   };
 }
 
+/** |r| from which a return is left to the direct formula (step 4). */
+const BIG = 2;
+/** q = round(r² · Q) / Q: r² on a fixed grid, so that its sums are exact. */
+const Q = 2 ** 88, INV_Q = 2 ** -88;
+/** Below this share of L·Σq, D is left to the direct formula (step 4). */
+const ILL = 2 ** -8;
+/** Dekker's splitter, 2²⁷ + 1. */
+const SPLIT = 134217729;
+/** Windows this long keep sums too large for the exactness argument: every value is direct. */
+const LONGEST = 2 ** 14;
+
 /**
- * Per-symbol rolling sums of the last L returns. The hot loops are methods of one class (not
- * per-factor closures), so V8 optimises them once and every factor instance reuses that code.
- * Exported for its tests: the ill-conditioning guard repairs broken sums before they reach a value.
+ * Per-symbol exact window sums. The hot loops are methods of one class (not per-factor
+ * closures), so V8 optimises them once and every factor instance reuses that code.
+ *
+ * Why every addition is exact (two-sum t + e = x + y always is; the question is the low word c):
+ * - r = fl(fl(a / b) − 1) is a multiple of 2⁻⁵³ (for fl(a / b) ∈ [½, 2] the subtraction is exact and
+ *   fl(a / b) a multiple of its ulp ≥ 2⁻⁵³; otherwise |r| ≥ ½ and a double there is such a multiple),
+ *   so every two-sum error is too, and c stays a multiple of 2⁻⁵³; with |r| < 2 and L < 2¹⁴,
+ *   |Σr| < 2¹⁵, each error is ≤ 2⁻³⁹ and c (canonical, then two errors) < 2⁻³⁷: below 1, where
+ *   multiples of 2⁻⁵³ take at most 53 bits — c += e is exact.
+ * - q is a multiple of 2⁻⁸⁸ below 4, Σq < 2¹⁶, so errors are ≤ 2⁻³⁸ and |c| < 3·2⁻³⁸, below
+ *   2⁻³⁵ = 2⁵³ · 2⁻⁸⁸, where multiples of 2⁻⁸⁸ take at most 53 bits.
+ * Accuracy: |q − r²| ≤ 2⁻⁵³r² + 2⁻⁸⁹, so D is off by at most 2⁻⁵³·L·Σq + L²·2⁻⁸⁹ (and the
+ * double-double's ~2⁻¹⁰⁰·L·Σq); off step 4, D ≥ 2⁻⁸·L·Σq and D ≥ L²·2⁻⁴⁴, so each part is below
+ * 2⁻⁴⁵ of D and v = √ of it is within 2⁻⁴⁵ (+ a few ulps) of the exact value; the direct formula's
+ * own error is smaller still (it centres before squaring).
  */
 export class WindowSums {
   readonly n: number;
   readonly L: number;
   /** Time-major ring (slot = pos · n + i): one bar touches one contiguous row of it. */
   readonly ring: Float64Array;
-  readonly anchor: Float64Array;
-  /** Σr and Σ(r−K)², each with its compensation (Knuth's two-sum). */
-  readonly sum: Float64Array;
-  readonly sumComp: Float64Array;
-  readonly sq: Float64Array;
-  readonly sqComp: Float64Array;
+  /** Σr = s1 + c1 and Σq = s2 + c2, canonical after every bar. */
+  readonly s1: Float64Array;
+  readonly c1: Float64Array;
+  readonly s2: Float64Array;
+  readonly c2: Float64Array;
+  /** Returns in the window (not NaN), and those left to the direct formula (|r| ≥ 2 or infinite). */
   readonly count: Int32Array;
-  readonly zeros: Int32Array;
+  readonly big: Int32Array;
+  private readonly direct: boolean;
+  private readonly scratch = new ExactSum();
 
   constructor(n: number, L: number) {
     this.n = n;
     this.L = L;
+    this.direct = L >= LONGEST;
     this.ring = new Float64Array(n * L).fill(NaN);
-    this.anchor = new Float64Array(n);
-    this.sum = new Float64Array(n);
-    this.sumComp = new Float64Array(n);
-    this.sq = new Float64Array(n);
-    this.sqComp = new Float64Array(n);
+    this.s1 = new Float64Array(n);
+    this.c1 = new Float64Array(n);
+    this.s2 = new Float64Array(n);
+    this.c2 = new Float64Array(n);
     this.count = new Int32Array(n);
-    this.zeros = new Int32Array(n);
+    this.big = new Int32Array(n);
   }
 
   /** Drops the return leaving the window and adds r = now / before − 1 (NaN when a close is missing). */
   slide(now: Float64Array, before: Float64Array, pos: number): void {
-    const { n, ring, anchor, sum, sumComp, sq, sqComp, count, zeros } = this;
+    const { n, ring, s1, c1, s2, c2, count, big } = this;
     const base = pos * n;
     for (let i = 0; i < n; i++) {
       const old = ring[base + i]!;
       const r = now[i]! / before[i]! - 1;
       ring[base + i] = r;
-      let s = sum[i]!, c = sumComp[i]!, q = sq[i]!, qc = sqComp[i]!;
-      const k = anchor[i]!;
+      let s = s1[i]!, c = c1[i]!, ss = s2[i]!, cc = c2[i]!;
       if (old === old) {
-        const x = -old, t = s + x, z = t - s;
-        c += s - (t - z) + (x - z);
-        s = t;
-        const d = -((old - k) * (old - k)); // the very double added with it: its rounding cancels
-        const u = q + d, w = u - q;
-        qc += q - (u - w) + (d - w);
-        q = u;
         count[i]!--;
-        if (old === 0) zeros[i]!--;
+        if (!(Math.abs(old) < BIG)) big[i]!--;
+        else {
+          const x = -old;
+          let t = s + x, z = t - s;
+          c += s - (t - z) + (x - z);
+          s = t;
+          const q = -Math.round(old * old * Q) * INV_Q;
+          t = ss + q; z = t - ss;
+          cc += ss - (t - z) + (q - z);
+          ss = t;
+        }
       }
       if (r === r) {
-        const t = s + r, z = t - s;
-        c += s - (t - z) + (r - z);
-        s = t;
-        const d = (r - k) * (r - k);
-        const u = q + d, w = u - q;
-        qc += q - (u - w) + (d - w);
-        q = u;
         count[i]!++;
-        if (r === 0) zeros[i]!++;
+        if (!(Math.abs(r) < BIG)) big[i]!++;
+        else {
+          let t = s + r, z = t - s;
+          c += s - (t - z) + (r - z);
+          s = t;
+          const q = Math.round(r * r * Q) * INV_Q;
+          t = ss + q; z = t - ss;
+          cc += ss - (t - z) + (q - z);
+          ss = t;
+        }
       }
-      sum[i] = s;
-      sumComp[i] = c;
-      sq[i] = q;
-      sqComp[i] = qc;
+      // canonical form: (fl(Σ), Σ − fl(Σ)), a function of Σ alone
+      let t = s + c, z = t - s;
+      s1[i] = t;
+      c1[i] = s - (t - z) + (c - z);
+      t = ss + cc; z = t - ss;
+      s2[i] = t;
+      c2[i] = ss - (t - z) + (cc - z);
     }
   }
 
   /** v = mean / sd × √252 per symbol; NaN without L returns, or with sd = 0. */
   emit(out: Float64Array): void {
-    const { n, L, sum, sumComp, sq, sqComp, count, zeros, anchor } = this;
+    const { n, L, s1, c1, s2, c2, count, big } = this;
     const invL = 1 / L;
+    const tiny = L * L * 2 ** -44;
     for (let i = 0; i < n; i++) {
-      if (count[i] !== L || zeros[i] === L) {
+      if (count[i] !== L) {
         out[i] = NaN;
         continue;
       }
-      let mean = (sum[i]! + sumComp[i]!) * invL;
-      let shift = mean - anchor[i]!;
-      let ss = sq[i]! + sqComp[i]! - L * shift * shift; // Σ(r − mean)²
-      // Ill-conditioned: the window's spread is tiny next to its distance from the anchor (e.g. two
-      // nearly equal returns), so the d² roundings dominate. Re-anchor this symbol at its mean now.
-      if (!(ss * 1e4 > sq[i]! + sqComp[i]!)) {
-        this.reanchor(i);
-        mean = (sum[i]! + sumComp[i]!) * invL;
-        shift = mean - anchor[i]!;
-        ss = sq[i]! + sqComp[i]! - L * shift * shift;
+      if (big[i] !== 0 || this.direct) {
+        out[i] = this.directValue(i);
+        continue;
       }
-      out[i] = ss > 0 ? mean * Math.sqrt((L - 1) / ss) * SQRT_252 : NaN;
+      // D = L·Σq − (Σr)², Σr = s + sl and Σq = h + hl, products exact by Dekker's splitting
+      const s = s1[i]!, sl = c1[i]!, h = s2[i]!, hl = c2[i]!;
+      const ps = s * s;
+      let c = SPLIT * s, hi = c - (c - s), lo = s - hi;
+      const es = hi * hi - ps + 2 * hi * lo + lo * lo + 2 * s * sl;
+      const pq = L * h;
+      c = SPLIT * h; hi = c - (c - h); lo = h - hi;
+      const eq = L * hi - pq + L * lo + L * hl;
+      const d = pq - ps, z = d - pq;
+      const D = d + (pq - (d - z) + (-ps - z) + eq - es);
+      if (D < ILL * pq || D < tiny) {
+        out[i] = pq === 0 ? NaN : this.directValue(i); // Σq = 0: every return is 0, a flat price
+        continue;
+      }
+      out[i] = s * invL * Math.sqrt(((L - 1) * L) / D) * SQRT_252;
     }
   }
 
-  /** Recomputes a symbol's sums from its ring, anchored at the window's mean. */
-  reanchor(i: number): void {
-    const { n, L, ring } = this;
-    let s = 0, c = 0, k = 0;
-    for (let j = 0; j < L; j++) {
-      const r = ring[j * n + i]!;
-      if (r !== r) continue;
-      const t = s + r, z = t - s;
-      c += s - (t - z) + (r - z);
-      s = t;
-      k++;
-    }
-    const a = k ? (s + c) / k : 0;
-    let q = 0, qc = 0;
-    for (let j = 0; j < L; j++) {
-      const r = ring[j * n + i]!;
-      if (r !== r) continue;
-      const d = (r - a) * (r - a);
-      const t = q + d, z = t - q;
-      qc += q - (t - z) + (d - z);
-      q = t;
-    }
-    this.anchor[i] = a;
-    this.sum[i] = s;
-    this.sumComp[i] = c;
-    this.sq[i] = q;
-    this.sqComp[i] = qc;
+  /**
+   * The direct formula from the ring, as test/vopa/reference.ts writes it: mean = fsum(r) / L,
+   * ss = fsum((r − mean)²), v = mean / √(ss / (L − 1)) × √252 (NaN when ss = 0 or not finite).
+   */
+  private directValue(i: number): number {
+    const { n, L, ring, scratch } = this;
+    scratch.reset();
+    for (let j = 0; j < L; j++) scratch.add(ring[j * n + i]!);
+    const mean = scratch.value() / L;
+    if (!Number.isFinite(mean)) return NaN;
+    scratch.reset();
+    for (let j = 0; j < L; j++) scratch.add((ring[j * n + i]! - mean) ** 2);
+    const ss = scratch.value();
+    return ss > 0 && Number.isFinite(ss) ? (mean / Math.sqrt(ss / (L - 1))) * SQRT_252 : NaN;
   }
 }

@@ -14,6 +14,8 @@ import { WHOLE, type WholeFactor } from '../factors/whole.ts';
  */
 export class FactorCache {
   private readonly values = new Map<string, Float64Array>();
+  /** Released arrays nothing refers to any more (`retain(…, { reuse: true })`), for the next factors. */
+  private readonly spare: Float64Array[] = [];
   private readonly memos = new Map<string, unknown>();
   private readonly panel: Panel;
   private readonly shared: boolean;
@@ -59,6 +61,41 @@ export class FactorCache {
     return this.values.entries();
   }
 
+  /** Whether the factor of this key is held. */
+  has(key: string): boolean {
+    return this.values.has(key);
+  }
+
+  /**
+   * Releases every factor whose key is not in `keep`; a released factor asked for again is computed
+   * again. Its memory goes once nothing else refers to it and the garbage collector has run — which
+   * may be late, since a small heap feels no pressure from large buffers. With `reuse`, the caller
+   * promises that nothing refers to the released arrays any more (no outcome keeps signal values, no
+   * thread holds them), and the next factors computed are written into them instead of new memory,
+   * so the memory held never exceeds the most factors held at once; without it, arrays kept for
+   * reuse earlier are let go too. Returns how many were released.
+   * @example cache.retain(new Set(['value(63,0)'])) // keeps VOPA's values for L = 63 only
+   */
+  retain(keep: ReadonlySet<string>, options: { reuse?: boolean } = {}): number {
+    let released = 0;
+    if (!options.reuse) this.spare.length = 0;
+    for (const [key, values] of [...this.values]) {
+      if (keep.has(key)) continue;
+      this.values.delete(key);
+      if (options.reuse) this.spare.push(values);
+      released++;
+    }
+    return released;
+  }
+
+  /** Bytes of factor values held (each bars × symbols × 8), spare arrays kept for reuse included. */
+  get bytes(): number {
+    let total = 0;
+    for (const v of this.values.values()) total += v.byteLength;
+    for (const v of this.spare) total += v.byteLength;
+    return total;
+  }
+
   /**
    * Computes a factor over the window: in one call when it carries a whole-window computation
    * (factors/whole.ts: some of the engine's own factors), else by stepping through the bars. Each step
@@ -68,7 +105,7 @@ export class FactorCache {
    */
   private compute(factor: Factor, inputs: readonly Float64Array[]): Float64Array {
     const { bars, n } = shape(this.panel);
-    const out = this.shared ? new Float64Array(new SharedArrayBuffer(bars * n * 8)) : new Float64Array(bars * n);
+    const out = this.spare.pop() ?? (this.shared ? new Float64Array(new SharedArrayBuffer(bars * n * 8)) : new Float64Array(bars * n));
     out.fill(NaN);
     const whole = (factor as WholeFactor)[WHOLE];
     if (whole) {

@@ -81,6 +81,11 @@ function costWarnings(c: SimulationResult['costs']): string[] {
   return out;
 }
 
+/** An outcome without its signal values (the factors themselves, kept for signals.csv only), so that released factors can go. */
+export function withoutSignalValues(o: VariantOutcome): VariantOutcome {
+  return o.signal ? { ...o, signal: { ...o.signal, values: {} } } : o;
+}
+
 /** IC, quintile spread and coverage of the declared signal on the decision days. */
 function evaluateSignal(job: VariantJob, decisions: Int32Array, lastBar: number): VariantSignal {
   const { strategy, params } = job;

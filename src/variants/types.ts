@@ -34,6 +34,10 @@ export type NumberedVariants = ReadonlyArray<{ readonly id: number; readonly par
 
 export interface VariantTask {
   readonly variants: NumberedVariants;
+  /** The chunk's factors (and their inputs), computed by the main thread in shared memory, by key. */
+  readonly factors?: ReadonlyArray<readonly [string, Float64Array]>;
+  /** Return each outcome's signal values (false: left out, so no thread keeps a factor alive). Default true. */
+  readonly signalValues?: boolean;
 }
 
 /** Thrown (as its message) from a worker when a variant fails, so the main thread can name it. */
@@ -66,6 +70,10 @@ export interface VariantExecution {
   readonly supabase: SupabaseRest | undefined;
   readonly signal: AbortSignal | undefined;
   readonly progress: ((done: number, total: number) => void) | undefined;
+  /** Bytes of factors to hold at once at most (app/memory.ts), when the executor computes them here. */
+  readonly factorBudget?: number | undefined;
+  /** Told each finished variant (the memory guard measures them; it may refuse the run by throwing). */
+  readonly admitVariant?: ((o: VariantOutcome) => void) | undefined;
 }
 
 /** Runs the variants; outcomes in variant order (those that finished, when interrupted). */

@@ -89,8 +89,9 @@ export function csvLine(row: readonly Cell[]): string {
 /**
  * Writes a CSV file with a header, streaming the rows in chunks of about 1 MB; returns the row
  * count. A failed write (a full disk) removes what was written and says which file it was.
+ * `written`, when given, hears the rows written so far after each chunk (progress on a terminal).
  */
-export function writeCsvFile(path: string, header: readonly string[], rows: Iterable<readonly Cell[]>): number {
+export function writeCsvFile(path: string, header: readonly string[], rows: Iterable<readonly Cell[]>, written?: (rows: number) => void): number {
   let fd: number;
   try {
     fd = openSync(path, 'w');
@@ -98,7 +99,7 @@ export function writeCsvFile(path: string, header: readonly string[], rows: Iter
     throw writeError(path, err);
   }
   let count = 0;
-  let written = false;
+  let done = false;
   try {
     let chunk = csvLine(header);
     for (const row of rows) {
@@ -107,13 +108,15 @@ export function writeCsvFile(path: string, header: readonly string[], rows: Iter
       if (chunk.length > 1 << 20) {
         writeAll(fd, path, chunk);
         chunk = '';
+        written?.(count);
       }
     }
     writeAll(fd, path, chunk);
-    written = true;
+    written?.(count);
+    done = true;
   } finally {
     closeSync(fd);
-    if (!written) rmSync(path, { force: true });
+    if (!done) rmSync(path, { force: true });
   }
   return count;
 }

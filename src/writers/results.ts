@@ -9,6 +9,7 @@ import { ROUND_TRIP_COLUMNS, roundTripRows } from '../metrics/round-trip-rows.ts
 import { tradeReason } from '../recorder/trade-log.ts';
 import type { Schedule } from '../runner/schedule.ts';
 import type { SourceInfo } from '../source/types.ts';
+import type { ProgressFactory } from '../util/progress.ts';
 import type { WarningGroup } from '../util/warnings.ts';
 import { CAPACITY_COLUMNS, type CapacityRow } from '../metrics/capacity.ts';
 import { writeCsvFile, type Cell } from './csv.ts';
@@ -218,28 +219,38 @@ function* tradeRows(record: RunRecord): Generator<Cell[]> {
  * Writes summary.csv (one row per variant, best first by --rank-by) and, as --save asks, equity.csv and
  * exposure.csv, trades.csv and round_trips.csv, diagnostics.csv (all variants in one file each, with a
  * `variant` column; only the top `saveTop` variants' for a large sweep by default). Returns the row counts.
+ * With a `progress` factory, each file reports its rows as they are written (of the total where it is known).
  */
-export function writeTables(dir: (file: string) => string, record: RunRecord): Record<string, number> {
+export function writeTables(dir: (file: string) => string, record: RunRecord, progress?: ProgressFactory): Record<string, number> {
   const rows: Record<string, number> = {};
+  const csv = (file: string, header: readonly string[], cells: Iterable<readonly Cell[]>, total: number | null) => {
+    const bar = progress?.(`writing ${file}`, 'rows');
+    try {
+      rows[file] = writeCsvFile(dir(file), header, cells, bar && ((n) => bar(n, total)));
+    } finally {
+      bar?.stop();
+    }
+  };
   const save = record.config.save;
   const ranked = rankedVariants(record);
-  rows['summary.csv'] = writeCsvFile(dir('summary.csv'), summaryHeader(record), ranked.map((v) => summaryRow(record, v)));
+  csv('summary.csv', summaryHeader(record), ranked.map((v) => summaryRow(record, v)), ranked.length);
   const top = record.config.saveTop;
   const saved: RunRecord = top === null ? record : { ...record, variants: ranked.slice(0, top).sort((a, b) => a.id - b.id) };
+  const count = (f: (v: VariantOutcome) => number) => saved.variants.reduce((a, v) => a + f(v), 0);
   if (save.has('equity')) {
-    rows['equity.csv'] = writeCsvFile(dir('equity.csv'), EQUITY_COLUMNS, equityRows(saved));
-    rows['exposure.csv'] = writeCsvFile(dir('exposure.csv'), EXPOSURE_COLUMNS, exposureRows(saved));
+    csv('equity.csv', EQUITY_COLUMNS, equityRows(saved), count((v) => v.result.curve.equity.length));
+    csv('exposure.csv', EXPOSURE_COLUMNS, exposureRows(saved), null);
   }
   if (save.has('trades')) {
-    rows['trades.csv'] = writeCsvFile(dir('trades.csv'), TRADE_COLUMNS, tradeRows(saved));
-    rows['round_trips.csv'] = writeCsvFile(dir('round_trips.csv'), ROUND_TRIP_COLUMNS, roundTripRowsOf(saved));
+    csv('trades.csv', TRADE_COLUMNS, tradeRows(saved), count((v) => v.result.trades.length));
+    csv('round_trips.csv', ROUND_TRIP_COLUMNS, roundTripRowsOf(saved), null);
   }
   if (record.variants.some((v) => v.signal)) {
-    if (save.has('diagnostics')) rows['diagnostics.csv'] = writeCsvFile(dir('diagnostics.csv'), diagnosticsHeader(record), diagnosticsRows(saved));
-    if (record.config.signals) rows['signals.csv'] = writeCsvFile(dir('signals.csv'), signalsHeader(record), signalsRows(saved));
+    if (save.has('diagnostics')) csv('diagnostics.csv', diagnosticsHeader(record), diagnosticsRows(saved), count((v) => v.signal?.days.length ?? 0));
+    if (record.config.signals) csv('signals.csv', signalsHeader(record), signalsRows(saved), null);
   }
-  if (record.capacity) rows['capacity.csv'] = writeCsvFile(dir('capacity.csv'), CAPACITY_COLUMNS, record.capacity.map((r) => CAPACITY_COLUMNS.map((c) => r[c])));
-  if (record.benchmark) rows['benchmark.csv'] = writeCsvFile(dir('benchmark.csv'), ['date', 'equity', 'return', 'drawdown'], benchmarkRows(record, record.benchmark));
+  if (record.capacity) csv('capacity.csv', CAPACITY_COLUMNS, record.capacity.map((r) => CAPACITY_COLUMNS.map((c) => r[c])), record.capacity.length);
+  if (record.benchmark) csv('benchmark.csv', ['date', 'equity', 'return', 'drawdown'], benchmarkRows(record, record.benchmark), record.benchmark.equity.length);
   if (record.statistics) writeTextFile(dir('overfitting.json'), `${JSON.stringify(overfittingFile(record.statistics), null, 2)}\n`);
   return rows;
 }

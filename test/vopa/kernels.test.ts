@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { peerZScore } from '../../src/factors/peer-zscore.ts';
+import { topK } from '../../src/factors/select.ts';
 import { riskAdjustedValue } from '../../src/factors/risk-adjusted-value.ts';
 import type { Panel } from '../../src/panel/panel.ts';
 import { FactorCache } from '../../src/runner/factor-cache.ts';
@@ -114,5 +116,109 @@ describe('VOPA kernels against the direct formula on the sample market', () => {
       }
     }
     expect(checked).toBeGreaterThan(300);
+  });
+});
+
+describe('VOPA values: exact ties (identical windows give identical values whatever came before)', () => {
+  // A and B end with the same closes; B's first 25 closes are wild, so every rolling sum that carries
+  // history would have rounded differently for it. From bar 25 + L on, both windows hold the same returns.
+  const bars = 60, L = 20;
+  const a: number[] = [], b: number[] = [];
+  let x = 100;
+  for (let t = 0; t < bars; t++) {
+    x *= 1 + 0.013 * Math.sin(t * 1.7) + 0.002;
+    a.push(Math.round(x * 100) / 100);
+  }
+  for (let t = 0; t < bars; t++) b.push(t < 25 ? Math.round((50 + 40 * Math.cos(t * 2.3)) * 100) / 100 : a[t]!);
+
+  it('two symbols with identical windows and different earlier prices get bit-identical values; the tie goes to the smaller symbol', () => {
+    const panel = handPanel({ dates: businessDates('2024-01-01', bars), symbols: ['A', 'B', 'C'], close: a.map((v, t) => [v, b[t]!, 100 + t]) });
+    const cache = new FactorCache(panel);
+    const value = cache.get(riskAdjustedValue(L));
+    const vopa = cache.get(peerZScore(riskAdjustedValue(L), 1));
+    for (let t = 25 + L; t < bars; t++) {
+      expect(value[3 * t + 1], `bar ${t}`).toBe(value[3 * t]);
+      expect(vopa[3 * t + 1], `bar ${t}`).toBe(vopa[3 * t]);
+      expect(Array.from(topK(value.subarray(3 * t, 3 * t + 2), 1))).toEqual([0]); // A, the smaller symbol
+      expect(Math.abs(value[3 * t]! - directValue(panel, t, 0, L, 0)) / Math.abs(value[3 * t]!)).toBeLessThan(1e-13);
+    }
+  });
+
+  it('holds for any earlier history (property, fixed seed)', () => {
+    const closes = fc.array(fc.integer({ min: 1, max: 100_000 }), { minLength: 12, maxLength: 12 });
+    fc.assert(
+      fc.property(closes, closes, fc.array(fc.integer({ min: 9_000, max: 11_000 }), { minLength: 9, maxLength: 9 }), (headA, headB, tail) => {
+        // heads: any prices (returns up to ×10⁵, which the direct path takes); tail: the shared closes
+        const rowsA = [...headA.map((c) => c / 100), ...tail.map((c) => c / 100)];
+        const rowsB = [...headB.map((c) => c / 7), ...tail.map((c) => c / 100)];
+        const n = rowsA.length;
+        const panel = handPanel({ dates: businessDates('2024-01-01', n), symbols: ['A', 'B'], close: rowsA.map((v, t) => [v, rowsB[t]!]) });
+        const v = new FactorCache(panel).get(riskAdjustedValue(4));
+        for (let t = 12 + 4; t < n; t++) expect(Object.is(v[2 * t], v[2 * t + 1])).toBe(true);
+      }),
+      { seed: 19_13, numRuns: 300 },
+    );
+  });
+});
+
+describe('VOPA values: the windows the double-double cannot take go to the direct formula', () => {
+  const rel = (got: number, want: number) => Math.abs(got - want) / Math.max(1e-300, Math.abs(want));
+  const check = (rows: number[], L: number) => {
+    const panel = handPanel({ dates: businessDates('2024-01-01', rows.length), symbols: ['A'], close: rows.map((c) => [c]) });
+    const v = new FactorCache(panel).get(riskAdjustedValue(L));
+    for (let t = L; t < rows.length; t++) {
+      const want = directValue(panel, t, 0, L, 0);
+      if (Number.isNaN(want)) expect(v[t], `bar ${t}`).toBeNaN();
+      else expect(rel(v[t]!, want), `bar ${t}: ${v[t]} vs ${want}`).toBeLessThan(1e-13);
+    }
+    return v;
+  };
+
+  it('equal returns (sd = 0 up to rounding: ill-conditioned)', () => {
+    const v = check([1, 2, 4, 8, 16, 32, 64, 128], 3); // r = 1 every day: sd = 0 exactly
+    expect(Array.from(v.subarray(3)).every(Number.isNaN)).toBe(true);
+    check([100, 101, 102.01, 103.0301, 104.060401, 105.10100501, 106.1520150601], 4); // 1 % a day, up to rounding
+  });
+
+  it('nearly equal returns, a nearly flat price, and a flat one', () => {
+    check([100, 110, 121.00000001, 133.1, 146.41000002, 161.051], 2);
+    check([100, 100.000001, 100, 100.000002, 100.000001, 100, 100.000001], 3);
+    const v = check([5, 5, 5, 5, 5, 5], 3);
+    expect(Array.from(v.subarray(3)).every(Number.isNaN)).toBe(true);
+  });
+
+  it('returns of 2 or more (a price tripling), and back', () => {
+    check([1, 3, 3.3, 3.1, 3.2, 30, 31, 29, 28, 27.5, 27], 3);
+    check([1e-300, 1e300, 1e300, 1.5e300, 1e300, 1.1e300], 2); // an infinite return, then finite again
+  });
+});
+
+describe('VOPA values against the direct formula on every bar of the sample', () => {
+  let panel: Panel;
+  let source: LocalSource;
+  beforeAll(async () => {
+    source = new LocalSource(SAMPLE_DATA_DIR);
+    ({ panel } = await source.loadWindow({ season: 2024, startDay: parseIsoDate('2024-03-01')!, endDay: parseIsoDate('2025-06-30')!, warmupBars: 130 }));
+  });
+  afterAll(() => source.close());
+
+  it.each([[63, 0], [20, 5], [2, 0]])('L = %i, S = %i: every value within 1e−13 relative', (L, S) => {
+    const values = new FactorCache(panel).get(riskAdjustedValue(L, S));
+    const n = panel.symbols.length;
+    let checked = 0;
+    for (let t = 0; t < panel.dates.length; t++) {
+      for (let i = 0; i < n; i++) {
+        const want = directValue(panel, t, i, L, S);
+        const got = values[t * n + i]!;
+        if (Number.isNaN(want) || Number.isNaN(got)) {
+          // the cache masks non-members (NaN); the kernel itself gives a value wherever the formula does
+          if (!Number.isNaN(got)) expect(got, `${panel.symbols[i]} ${panel.dates[t]}`).toBeNaN();
+          continue;
+        }
+        expect(Math.abs(got - want) / Math.abs(want), `${panel.symbols[i]} ${panel.dates[t]}`).toBeLessThan(1e-13);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
   });
 });

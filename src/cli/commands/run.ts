@@ -63,6 +63,7 @@ export function runOptions<T>(y: Argv<T>) {
     .option('capacity', { type: 'string', describe: 'run every variant at each starting capital too (e.g. 1e6,1e7,1e8) and write capacity.csv' })
     .option('out', { type: 'string', default: 'results', describe: 'parent folder of the run folders' })
     .option('signals', { type: 'boolean', default: false, describe: "write signals.csv: the strategy's signal per symbol on each decision day" })
+    .option('max-memory', { type: 'string', describe: 'refuse a run estimated to need more memory than this (4G, 512M; powers of 1024)', defaultDescription: 'the free memory, or the cgroup\'s limit' })
     .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout (every summary.csv column, the benchmark, the statistics)' })
     .option('wide', { type: 'boolean', default: false, describe: 'print every summary column (not only those that fit the terminal)' })
     .option('report', { type: 'boolean', default: false, describe: 'also write report.html into the run folder (as `backtest report` does)' })
@@ -110,12 +111,13 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
     data: args.data,
     out: args.out,
     signals: args.signals,
+    maxMemory: args.maxMemory,
     source: args.source,
     connections: args.connections,
     upload: args.upload,
   });
   const notice = (line: string) => io.stderr(`${line}\n`);
-  const session = await runSession(config, { queue, report: args.report, commandLine: io.commandLine }, { notice, signal: io.signal, setGraceful: io.setGraceful, progress: progressBar });
+  const session = await runSession(config, { queue, report: args.report, commandLine: io.commandLine }, { notice, signal: io.signal, setGraceful: io.setGraceful, progress: io.interactive ? progressBar : undefined });
   const code = report(config, session.outcome, args.json, args.wide, io, session.reportPath);
   const upload = session.upload;
   if (upload?.report) notice(describeUpload(upload.report, upload.host));

@@ -4,6 +4,7 @@ import { borrowRates } from '../../panel/borrow.ts';
 import { allocatePanel, indexCloses, type Panel } from '../../panel/panel.ts';
 import { applyUniverse, checkedShares, missingSeasons, missingSeasonsError, universeColumns, universeGroups, withExtra, type UniverseRow } from '../../panel/universe.ts';
 import { isoDate, parseIsoDate, yearOf } from '../../util/dates.ts';
+import type { ProgressFactory } from '../../util/progress.ts';
 import type { DataSource, LoadedWindow, WindowRequest } from '../types.ts';
 import { openDuck, queryRows, sqlString, type Duck } from './duckdb.ts';
 import { dataLayout, findFile, type DataLayout } from './layout.ts';
@@ -25,14 +26,25 @@ import { readWindow } from './window-reader.ts';
  * 4. The membership mask and season spans (panel/universe.ts), with each season's shares outstanding
  *    when the universe file has a `shares_outstanding` column.
  * 5. With `borrow`, the borrow file's rows of the members over the window (panel/borrow.ts).
+ * With a `progress` factory (a bar on a terminal), step 2's scan reports DuckDB's own progress (percent)
+ * and step 3 the rows read of the window's total (counted by step 2).
  */
+export interface LocalSourceOptions {
+  /** Told of progress while the window is scanned and read (a progress bar on a terminal). */
+  readonly progress?: ProgressFactory | undefined;
+  /** Told the window's columns once the universe is read, before any price is: may refuse the run by throwing (the memory guard). */
+  readonly admit?: ((window: { readonly symbols: number }) => void) | undefined;
+}
+
 export class LocalSource implements DataSource {
   readonly kind = 'local' as const;
   private readonly layout: DataLayout;
+  private readonly options: LocalSourceOptions;
   private duck: Duck | undefined;
 
-  constructor(dir: string) {
+  constructor(dir: string, options: LocalSourceOptions = {}) {
     this.layout = dataLayout(dir);
+    this.options = options;
   }
 
   private async db(): Promise<Duck> {
@@ -59,10 +71,11 @@ export class LocalSource implements DataSource {
       throw new DataError(`${asked} no universe rows in ${this.layout.universeFile}; seasons that exist: ${seasons.join(', ') || 'none'}`, 'E_NO_SEASON');
     }
     const members = withExtra(universeColumns(universe), request.extraSymbols);
+    this.options.admit?.({ symbols: members.length });
     // The columns in the panel's order (JavaScript's), not re-sorted by the database's collation.
     await run(`CREATE OR REPLACE TEMP TABLE members AS SELECT unnest(list) AS symbol, (generate_subscripts(list, 1) - 1)::INTEGER AS col
       FROM (SELECT [${members.map((m) => sqlString(m.symbol)).join(', ')}]::VARCHAR[] AS list)`);
-    const { days, from } = await this.calendar(duck, request);
+    const { days, from, rows: expected } = await this.withQueryProgress(duck, `scanning ${this.layout.pricesFile}`, () => this.calendar(duck, request));
     await run(`CREATE OR REPLACE TEMP VIEW win AS
       SELECT m.col, p.symbol, p.date, p.open, p.high, p.low, p.close, p.volume
       FROM ${prices} p JOIN members m USING (symbol)
@@ -80,7 +93,14 @@ export class LocalSource implements DataSource {
     );
     const panel = applyUniverse(allocated, universe, mode, first);
     const result = await duck.connection.stream(`SELECT col, date, open, high, low, close, volume, ${BAD_ROW} AS bad FROM win`);
-    const { rows, duplicates, bad } = await readWindow(result, panel);
+    const progress = this.options.progress?.('reading prices', 'rows');
+    let streamed: Awaited<ReturnType<typeof readWindow>>;
+    try {
+      streamed = await readWindow(result, panel, progress && ((done) => progress(done, expected)));
+    } finally {
+      progress?.stop();
+    }
+    const { rows, duplicates, bad } = streamed;
     if (bad) await this.badRows(duck);
     if (duplicates) await this.duplicates(duck);
     indexCloses(panel);
@@ -114,6 +134,28 @@ export class LocalSource implements DataSource {
       WHERE symbol::VARCHAR IN (SELECT symbol FROM members)
         AND (try_cast(date AS DATE) IS NULL OR try_cast(date AS DATE) BETWEEN DATE '${from}' AND DATE '${to}')`);
     return borrowRates(panel, rows.map((r) => ({ symbol: String(r.symbol), date: r.date, fee: r.fee ?? '' })), file);
+  }
+
+  /**
+   * Runs a statement while reporting DuckDB's own progress on it (percent, polled every 100 ms), when
+   * there is a progress factory; otherwise just runs it.
+   */
+  private async withQueryProgress<T>(duck: Duck, label: string, statement: () => Promise<T>): Promise<T> {
+    const bar = this.options.progress?.(label, '%');
+    if (!bar) return statement();
+    await duck.connection.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
+    const timer = setInterval(() => {
+      const { percentage } = duck.connection.progress;
+      if (percentage > 0) bar(Math.min(100, Math.round(percentage)), 100);
+    }, 100);
+    try {
+      const result = await statement();
+      bar(100, 100);
+      return result;
+    } finally {
+      clearInterval(timer);
+      bar.stop();
+    }
   }
 
   /** The universe's rows for seasons first … last, with their optional start_date / end_date and shares_outstanding. */
@@ -151,14 +193,17 @@ export class LocalSource implements DataSource {
    * The trading days a window reads: every day on which a member has a close, up to `end`; the
    * window starts `warmupBars` of them before `start` (as many as there are), or at `start`.
    */
-  private async calendar(duck: Duck, request: WindowRequest): Promise<{ days: number[]; from: number }> {
-    const rows = await queryRows(duck, `SELECT DISTINCT (date - DATE '1970-01-01')::INTEGER AS day FROM ${this.layout.prices}
-      WHERE symbol IN (SELECT symbol FROM members) AND date <= DATE '${isoDate(request.endDay)}' AND close IS NOT NULL ORDER BY day`);
-    const all = rows.map((r) => r.day as number);
+  private async calendar(duck: Duck, request: WindowRequest): Promise<{ days: number[]; from: number; rows: number }> {
+    const found = await queryRows(duck, `SELECT (date - DATE '1970-01-01')::INTEGER AS day, count(*)::INTEGER AS n FROM ${this.layout.prices}
+      WHERE symbol IN (SELECT symbol FROM members) AND date <= DATE '${isoDate(request.endDay)}' AND close IS NOT NULL GROUP BY day ORDER BY day`);
+    const all = found.map((r) => r.day as number);
     let before = 0;
     while (before < all.length && all[before]! < request.startDay) before++;
     const firstBar = Math.max(0, before - Math.max(0, Math.trunc(request.warmupBars)));
-    return { days: all.slice(firstBar), from: firstBar < before ? all[firstBar]! : request.startDay };
+    // The window's rows (the progress bar's total): each kept day's rows with a close.
+    let rows = 0;
+    for (let k = firstBar; k < found.length; k++) rows += found[k]!.n as number;
+    return { days: all.slice(firstBar), from: firstBar < before ? all[firstBar]! : request.startDay, rows };
   }
 
   /**

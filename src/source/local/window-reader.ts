@@ -26,7 +26,8 @@ export interface WindowRead {
 
 const COL = 0, DATE = 1, FIRST_FIELD = 2, BAD = 7;
 
-export async function readWindow(result: DuckDBResult, panel: Panel): Promise<WindowRead> {
+/** `onRows` is told the rows read so far after each chunk (a progress bar). */
+export async function readWindow(result: DuckDBResult, panel: Panel, onRows?: (rows: number) => void): Promise<WindowRead> {
   const { default: duckdb } = await import('@duckdb/node-bindings');
   const n = panel.symbols.length;
   const days = panel.days;
@@ -66,6 +67,7 @@ export async function readWindow(result: DuckDBResult, panel: Panel): Promise<Wi
       for (let k = 0; k < count; k++) if (flags[k] !== 0) { bad = true; break; }
     }
     rows += count;
+    onRows?.(rows);
   }
   writer.finish();
   return { rows, duplicates: writer.duplicates, bad };

@@ -7,7 +7,7 @@ import type { SupabaseRest } from '../../supabase/index.ts';
 import { SupabaseHttpError } from '../../supabase/errors.ts';
 import { isoDate, parseIsoDate, yearOf } from '../../util/dates.ts';
 import type { DataSource, LoadedWindow, WindowRequest } from '../types.ts';
-import type { ProgressReporter } from '../../util/progress.ts';
+import type { ProgressFactory, ProgressReporter } from '../../util/progress.ts';
 import { PAGE_ROWS, readPartition, type PageState, type PriceRecord } from './paginate.ts';
 import { partitionSymbols } from './partitions.ts';
 
@@ -17,7 +17,9 @@ export interface SupabaseSourceOptions {
   /** Rows asked per page; the server's cap lowers it (default `PAGE_ROWS`, 10,000; Supabase's cap is 1,000). */
   readonly pageSize?: number;
   /** Told of progress while prices are read (rows so far of an expected total, null while unknown: a progress bar on a terminal). */
-  readonly progress?: (label: string) => ProgressReporter & { stop(): void };
+  readonly progress?: ProgressFactory | undefined;
+  /** Told the window's columns once the universe is read, before any price is: may refuse the run by throwing (the memory guard). */
+  readonly admit?: ((window: { readonly symbols: number }) => void) | undefined;
 }
 
 /**
@@ -69,6 +71,7 @@ export class SupabaseSource implements DataSource {
       throw new DataError(`${asked} no universe rows in ${this.rest.tables.universe} at ${this.rest.host}; seasons that exist: ${seasons.join(', ') || 'none'}`, 'E_NO_SEASON');
     }
     const members = withExtra(universeColumns(universe), request.extraSymbols);
+    this.options.admit?.({ symbols: members.length });
     const symbols = members.map((m) => m.symbol);
     const partitions = partitionSymbols(symbols, this.rest.connections);
     const state: PageState = { limit: this.options.pageSize ?? PAGE_ROWS, cap: undefined, requests: 0 };
