@@ -358,8 +358,9 @@ function toTargets(weights: Weights, view: DecisionView, out: Targets, name: str
       throw new StrategyError(`strategy ${name} returned ${weights.length} weights at ${date}; the universe has ${n} symbols`);
     }
     for (let i = 0; i < n; i++) {
+      while (i < n && weights[i] === 0) i++; // the scan alone, in a tight loop: most weights are 0
+      if (i === n) break;
       const w = weights[i]!;
-      if (w === 0) continue;
       if (!Number.isFinite(w)) throw new StrategyError(`strategy ${name} gave ${symbols[i]} a weight of ${w} at ${date}`);
       if (member[i] === 0) dropped++;
       else out.push(i, w);
