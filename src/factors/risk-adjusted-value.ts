@@ -19,6 +19,11 @@ const SQRT_252 = Math.sqrt(252);
  *    anchor (a spread tiny next to the anchor's distance) is re-anchored at once: results equal the
  *    direct formula to ~1e−13 relative;
  * 5. a window whose L returns are all exactly zero (a flat price) has sd = 0 exactly: no value.
+ * For speed (issue 21) each symbol's sums, anchor and counts share one cache line (`WindowSums.acc`,
+ * stride 8) instead of eight arrays, and step 4 walks the ring for four adjacent symbols at once,
+ * their sums interleaved: ~15 % and ~4 % of this factor on 500 × 1,000, the arithmetic unchanged
+ * (bit for bit). What remains is the arithmetic itself, about 40 additions, 2 divisions and a
+ * square root per symbol-day, a third of them step 4's (README, Performance).
  */
 export function riskAdjustedValue(lookback: number, skip = 0): Factor {
   if (!Number.isInteger(lookback) || lookback < 2) throw new RangeError(`lookback must be an integer ≥ 2, got ${lookback}`);
@@ -31,12 +36,17 @@ export function riskAdjustedValue(lookback: number, skip = 0): Factor {
       return (history, out) => {
         const pos = history.t % L;
         state.slide(history.row('close', skip), history.row('close', skip + 1), pos);
-        if (pos === L - 1) for (let i = 0; i < n; i++) state.reanchor(i);
+        if (pos === L - 1) state.reanchorAll();
         state.emit(out);
       };
     },
   };
 }
+
+// One symbol's state in `WindowSums.acc`: Σr and Σ(r−K)² with their compensations (Knuth's
+// two-sum), the anchor K, the returns in the window and how many of them are exactly 0.
+const STRIDE = 8;
+const SUM = 0, SUM_COMP = 1, SQ = 2, SQ_COMP = 3, ANCHOR = 4, COUNT = 5, ZEROS = 6;
 
 /**
  * Per-symbol rolling sums of the last L returns. The hot loops are methods of one class (not
@@ -47,38 +57,28 @@ class WindowSums {
   readonly L: number;
   /** Time-major ring (slot = pos · n + i): one bar touches one contiguous row of it. */
   readonly ring: Float64Array;
-  readonly anchor: Float64Array;
-  /** Σr and Σ(r−K)², each with its compensation (Knuth's two-sum). */
-  readonly sum: Float64Array;
-  readonly sumComp: Float64Array;
-  readonly sq: Float64Array;
-  readonly sqComp: Float64Array;
-  readonly count: Int32Array;
-  readonly zeros: Int32Array;
+  /** Symbol i's state at i · STRIDE (see above): one cache line a symbol. */
+  readonly acc: Float64Array;
 
   constructor(n: number, L: number) {
     this.n = n;
     this.L = L;
     this.ring = new Float64Array(n * L).fill(NaN);
-    this.anchor = new Float64Array(n);
-    this.sum = new Float64Array(n);
-    this.sumComp = new Float64Array(n);
-    this.sq = new Float64Array(n);
-    this.sqComp = new Float64Array(n);
-    this.count = new Int32Array(n);
-    this.zeros = new Int32Array(n);
+    this.acc = new Float64Array(n * STRIDE);
   }
 
   /** Drops the return leaving the window and adds r = now / before − 1 (NaN when a close is missing). */
   slide(now: Float64Array, before: Float64Array, pos: number): void {
-    const { n, ring, anchor, sum, sumComp, sq, sqComp, count, zeros } = this;
+    const { n, ring, acc } = this;
     const base = pos * n;
     for (let i = 0; i < n; i++) {
       const old = ring[base + i]!;
       const r = now[i]! / before[i]! - 1;
       ring[base + i] = r;
-      let s = sum[i]!, c = sumComp[i]!, q = sq[i]!, qc = sqComp[i]!;
-      const k = anchor[i]!;
+      const a = i * STRIDE;
+      let s = acc[a + SUM]!, c = acc[a + SUM_COMP]!, q = acc[a + SQ]!, qc = acc[a + SQ_COMP]!;
+      const k = acc[a + ANCHOR]!;
+      let count = acc[a + COUNT]!, zeros = acc[a + ZEROS]!;
       if (old === old) {
         const x = -old, t = s + x, z = t - s;
         c += s - (t - z) + (x - z);
@@ -87,8 +87,8 @@ class WindowSums {
         const u = q + d, w = u - q;
         qc += q - (u - w) + (d - w);
         q = u;
-        count[i]!--;
-        if (old === 0) zeros[i]!--;
+        count--;
+        if (old === 0) zeros--;
       }
       if (r === r) {
         const t = s + r, z = t - s;
@@ -98,43 +98,87 @@ class WindowSums {
         const u = q + d, w = u - q;
         qc += q - (u - w) + (d - w);
         q = u;
-        count[i]!++;
-        if (r === 0) zeros[i]!++;
+        count++;
+        if (r === 0) zeros++;
       }
-      sum[i] = s;
-      sumComp[i] = c;
-      sq[i] = q;
-      sqComp[i] = qc;
+      acc[a + SUM] = s;
+      acc[a + SUM_COMP] = c;
+      acc[a + SQ] = q;
+      acc[a + SQ_COMP] = qc;
+      acc[a + COUNT] = count;
+      acc[a + ZEROS] = zeros;
     }
   }
 
   /** v = mean / sd × √252 per symbol; NaN without L returns, or with sd = 0. */
   emit(out: Float64Array): void {
-    const { n, L, sum, sumComp, sq, sqComp, count, zeros, anchor } = this;
+    const { n, L, acc } = this;
     const invL = 1 / L;
     for (let i = 0; i < n; i++) {
-      if (count[i] !== L || zeros[i] === L) {
+      const a = i * STRIDE;
+      if (acc[a + COUNT] !== L || acc[a + ZEROS] === L) {
         out[i] = NaN;
         continue;
       }
-      let mean = (sum[i]! + sumComp[i]!) * invL;
-      let shift = mean - anchor[i]!;
-      let ss = sq[i]! + sqComp[i]! - L * shift * shift; // Σ(r − mean)²
+      let mean = (acc[a + SUM]! + acc[a + SUM_COMP]!) * invL;
+      let shift = mean - acc[a + ANCHOR]!;
+      let ss = acc[a + SQ]! + acc[a + SQ_COMP]! - L * shift * shift;
       // Ill-conditioned: the window's spread is tiny next to its distance from the anchor (e.g. two
       // nearly equal returns), so the d² roundings dominate. Re-anchor this symbol at its mean now.
-      if (!(ss * 1e4 > sq[i]! + sqComp[i]!)) {
+      if (!(ss * 1e4 > acc[a + SQ]! + acc[a + SQ_COMP]!)) {
         this.reanchor(i);
-        mean = (sum[i]! + sumComp[i]!) * invL;
-        shift = mean - anchor[i]!;
-        ss = sq[i]! + sqComp[i]! - L * shift * shift;
+        mean = (acc[a + SUM]! + acc[a + SUM_COMP]!) * invL;
+        shift = mean - acc[a + ANCHOR]!;
+        ss = acc[a + SQ]! + acc[a + SQ_COMP]! - L * shift * shift;
       }
       out[i] = ss > 0 ? mean * Math.sqrt((L - 1) / ss) * SQRT_252 : NaN;
     }
   }
 
+  /** Step 4 for every symbol: four at a time, the rest one by one. */
+  reanchorAll(): void {
+    const n = this.n;
+    let i = 0;
+    for (; i + 4 <= n; i += 4) this.reanchor4(i);
+    for (; i < n; i++) this.reanchor(i);
+  }
+
+  /**
+   * `reanchor` of symbols i … i+3 in one walk down the ring: the four share its cache lines, and their
+   * four chains of dependent additions interleave. Each symbol's sums are reanchor's, in its order.
+   */
+  reanchor4(i: number): void {
+    const { n, L, ring, acc } = this;
+    let s0 = 0, c0 = 0, k0 = 0, s1 = 0, c1 = 0, k1 = 0, s2 = 0, c2 = 0, k2 = 0, s3 = 0, c3 = 0, k3 = 0;
+    for (let j = 0, b = i; j < L; j++, b += n) {
+      const r0 = ring[b]!, r1 = ring[b + 1]!, r2 = ring[b + 2]!, r3 = ring[b + 3]!;
+      if (r0 === r0) { const t = s0 + r0, z = t - s0; c0 += s0 - (t - z) + (r0 - z); s0 = t; k0++; }
+      if (r1 === r1) { const t = s1 + r1, z = t - s1; c1 += s1 - (t - z) + (r1 - z); s1 = t; k1++; }
+      if (r2 === r2) { const t = s2 + r2, z = t - s2; c2 += s2 - (t - z) + (r2 - z); s2 = t; k2++; }
+      if (r3 === r3) { const t = s3 + r3, z = t - s3; c3 += s3 - (t - z) + (r3 - z); s3 = t; k3++; }
+    }
+    const a0 = k0 ? (s0 + c0) / k0 : 0, a1 = k1 ? (s1 + c1) / k1 : 0, a2 = k2 ? (s2 + c2) / k2 : 0, a3 = k3 ? (s3 + c3) / k3 : 0;
+    let q0 = 0, e0 = 0, q1 = 0, e1 = 0, q2 = 0, e2 = 0, q3 = 0, e3 = 0;
+    for (let j = 0, b = i; j < L; j++, b += n) {
+      const r0 = ring[b]!, r1 = ring[b + 1]!, r2 = ring[b + 2]!, r3 = ring[b + 3]!;
+      if (r0 === r0) { const d = (r0 - a0) * (r0 - a0), t = q0 + d, z = t - q0; e0 += q0 - (t - z) + (d - z); q0 = t; }
+      if (r1 === r1) { const d = (r1 - a1) * (r1 - a1), t = q1 + d, z = t - q1; e1 += q1 - (t - z) + (d - z); q1 = t; }
+      if (r2 === r2) { const d = (r2 - a2) * (r2 - a2), t = q2 + d, z = t - q2; e2 += q2 - (t - z) + (d - z); q2 = t; }
+      if (r3 === r3) { const d = (r3 - a3) * (r3 - a3), t = q3 + d, z = t - q3; e3 += q3 - (t - z) + (d - z); q3 = t; }
+    }
+    let a = i * STRIDE;
+    acc[a + ANCHOR] = a0; acc[a + SUM] = s0; acc[a + SUM_COMP] = c0; acc[a + SQ] = q0; acc[a + SQ_COMP] = e0;
+    a += STRIDE;
+    acc[a + ANCHOR] = a1; acc[a + SUM] = s1; acc[a + SUM_COMP] = c1; acc[a + SQ] = q1; acc[a + SQ_COMP] = e1;
+    a += STRIDE;
+    acc[a + ANCHOR] = a2; acc[a + SUM] = s2; acc[a + SUM_COMP] = c2; acc[a + SQ] = q2; acc[a + SQ_COMP] = e2;
+    a += STRIDE;
+    acc[a + ANCHOR] = a3; acc[a + SUM] = s3; acc[a + SUM_COMP] = c3; acc[a + SQ] = q3; acc[a + SQ_COMP] = e3;
+  }
+
   /** Recomputes a symbol's sums from its ring, anchored at the window's mean. */
   reanchor(i: number): void {
-    const { n, L, ring } = this;
+    const { n, L, ring, acc } = this;
     let s = 0, c = 0, k = 0;
     for (let j = 0; j < L; j++) {
       const r = ring[j * n + i]!;
@@ -144,20 +188,21 @@ class WindowSums {
       s = t;
       k++;
     }
-    const a = k ? (s + c) / k : 0;
+    const av = k ? (s + c) / k : 0;
     let q = 0, qc = 0;
     for (let j = 0; j < L; j++) {
       const r = ring[j * n + i]!;
       if (r !== r) continue;
-      const d = (r - a) * (r - a);
+      const d = (r - av) * (r - av);
       const t = q + d, z = t - q;
       qc += q - (t - z) + (d - z);
       q = t;
     }
-    this.anchor[i] = a;
-    this.sum[i] = s;
-    this.sumComp[i] = c;
-    this.sq[i] = q;
-    this.sqComp[i] = qc;
+    const a = i * STRIDE;
+    acc[a + ANCHOR] = av;
+    acc[a + SUM] = s;
+    acc[a + SUM_COMP] = c;
+    acc[a + SQ] = q;
+    acc[a + SQ_COMP] = qc;
   }
 }

@@ -110,3 +110,34 @@ describe('VOPA kernels against the direct formula on the sample market', () => {
     expect(checked).toBeGreaterThan(300);
   });
 });
+
+describe('value: each symbol alone', () => {
+  // 7 symbols (four re-anchored together, three one by one), 90 bars (the window of 10 re-anchored
+  // eight times), random walks with gaps and a flat stretch; a symbol's values depend on its own closes only.
+  const bars = 90, symbols = ['A', 'B', 'C', 'D', 'E', 'F', 'G'];
+  let seed = 17;
+  const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  const price = symbols.map(() => 50 + 50 * next());
+  const close = Array.from({ length: bars }, (_, t) => symbols.map((_, i) => {
+    if ((i === 2 && t >= 30 && t < 34) || (i === 5 && t % 29 === 7)) return null; // gaps
+    if (i === 6 && t >= 40 && t < 55) return price[i]!; // flat for a while
+    price[i]! *= 1 + (next() - 0.5) * 0.04;
+    return price[i]!;
+  }));
+  const dates = businessDates('2024-01-01', bars);
+  const all = new FactorCache(handPanel({ dates, symbols, close })).get(riskAdjustedValue(10, 1));
+
+  it('gets the very values (bit for bit) it gets in a panel of its own, and the direct formula\'s to 1e−11', () => {
+    for (let i = 0; i < symbols.length; i++) {
+      const lone = handPanel({ dates, symbols: [symbols[i]!], close: close.map((row) => [row[i]!]) });
+      const alone = new FactorCache(lone).get(riskAdjustedValue(10, 1));
+      for (let t = 0; t < bars; t++) {
+        const got = all[t * symbols.length + i]!;
+        expect(Object.is(got, alone[t]), `${symbols[i]} bar ${t}`).toBe(true);
+        const want = directValue(lone, t, 0, 10, 1);
+        if (Number.isNaN(want)) expect(got, `${symbols[i]} bar ${t}`).toBeNaN();
+        else expect(Math.abs(got - want) / Math.abs(want), `${symbols[i]} bar ${t}`).toBeLessThan(1e-11);
+      }
+    }
+  });
+});
