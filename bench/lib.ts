@@ -54,7 +54,7 @@ export interface Row {
 
 export function printTable(rows: readonly Row[]): string {
   const head = ['section', 'measurement', 'median', 'compared with', 'ratio', 'target', 'met'];
-  const cells = rows.map((r) => [r.section, r.name, r.value, r.comparison, r.ratio, r.target, r.met === null ? '' : r.met ? 'yes' : 'NO']);
+  const cells = rows.map((r) => [r.section, r.name, r.value, r.comparison, r.ratio, r.target, r.met === null ? '' : r.met ? '✓' : '✗']);
   const widths = head.map((h, k) => Math.max(h.length, ...cells.map((c) => c[k]!.length)));
   const line = (c: readonly string[]) => `| ${c.map((x, k) => x.padEnd(widths[k]!)).join(' | ')} |`;
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)].join('\n');
