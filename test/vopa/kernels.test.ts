@@ -130,7 +130,7 @@ describe('value: each symbol alone', () => {
   const dates = businessDates('2024-01-01', bars);
   const all = new FactorCache(handPanel({ dates, symbols, close })).get(riskAdjustedValue(10, 1));
 
-  it('gets the very values (bit for bit) it gets in a panel of its own, and the direct formula\'s to 1e−11', () => {
+  it('gets the very values (bit for bit) it gets in a panel of its own, and the direct formula\'s to 1e−9 (as above)', () => {
     for (let i = 0; i < symbols.length; i++) {
       const lone = handPanel({ dates, symbols: [symbols[i]!], close: close.map((row) => [row[i]!]) });
       const alone = new FactorCache(lone).get(riskAdjustedValue(10, 1));
