@@ -11,14 +11,14 @@
  *
  * `--baseline DIR`: momentum and vopa also run by another checkout of the engine (its src/ and
  * strategies/, e.g. `git archive <commit> src strategies package.json | tar -x -C DIR`, node_modules
- * linked), its processes alternated with this one's, for the ratio to it.
+ * linked), in the same rounds as this one's, for the ratio to it.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Params } from '../src/api.ts';
 import type { SimulationSettings } from '../src/runner/simulate.ts';
 import { generateSampleMarket, samplePanel } from '../src/sample/generator.ts';
-import { timeWithCpu, type Measure } from './lib.ts';
+import { summarize, type Measure } from './lib.ts';
 
 const WORKLOADS = ['momentum', 'vopa', 'momentumWithCosts', 'momentumWithDiagnostics', 'vopaWithDiagnostics'] as const;
 type Workload = (typeof WORKLOADS)[number];
@@ -39,14 +39,14 @@ export interface SimulationResult {
   /** With the signal diagnostics (IC, quintile spread, per-group IC on every decision day). */
   readonly momentumWithDiagnostics: Timed;
   readonly vopaWithDiagnostics: Timed;
-  /** With `--baseline`: the other checkout's momentum and vopa, and this one's from the same rounds. */
+  /** With `--baseline`: the other checkout's momentum and vopa, and this one's (from the same rounds). */
   readonly baseline?: { readonly dir: string; readonly momentum: Timed; readonly vopa: Timed; readonly current: { readonly momentum: Timed; readonly vopa: Timed } };
 }
 
 const SYMBOLS = 500, FROM = '2020-01-01', TO = '2023-10-31';
 
-/** One workload timed in this process, by the engine at `engineDir` (a checkout's root). */
-async function measure(workload: Workload, engineDir: string, runs: number): Promise<Timed & { symbolDays: number }> {
+/** One workload timed in this process, by the engine at `engineDir` (a checkout's root): the runs' milliseconds. */
+async function measure(workload: Workload, engineDir: string, runs: number): Promise<Samples> {
   const from = (path: string) => import(new URL(path, `file://${engineDir.replace(/\/?$/, '/')}`).href);
   const [{ evaluateVariant, runSchedule }, { FactorCache }, { loadStrategy }] = await Promise.all([
     from('src/variants/evaluate.ts'), from('src/runner/factor-cache.ts'), from('src/strategy/registry.ts'),
@@ -62,34 +62,67 @@ async function measure(workload: Workload, engineDir: string, runs: number): Pro
     ? { lookback: 63, skip: 0, minPeers: 3, top: 10, bottom: 0, rebalance: 5, weighting: 'equal', gross: 1 }
     : { lookback: 20, top: 10, rebalance: 1 };
   const strategy = (await loadStrategy(isVopa ? 'vopa' : 'momentum')).strategy;
+  const diagnostics = workload.endsWith('WithDiagnostics');
   const run = () => evaluateVariant({
     panel, strategy, id: 1, params,
     schedule: runSchedule(panel, strategy, [params], panel.days[0], panel.days[bars - 1], 'open'),
     settings: workload === 'momentumWithCosts' ? costs : plain,
     factors: new FactorCache(panel),
-    diagnostics: workload.endsWith('WithDiagnostics'),
+    diagnostics,
   });
-  const diagnostics = workload.endsWith('WithDiagnostics');
-  const timed = await timeWithCpu(run, diagnostics ? Math.ceil(runs / 2) : runs, diagnostics ? 2 : 8);
-  return { ...timed, symbolDays: bars * panel.symbols.length };
+  for (let k = 0; k < (diagnostics ? 2 : 8); k++) run(); // past the JIT's warm-up
+  const wall: number[] = [], cpu: number[] = [];
+  for (let k = 0; k < runs; k++) {
+    const t = performance.now(), c = process.cpuUsage();
+    run();
+    const used = process.cpuUsage(c);
+    wall.push(performance.now() - t);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  return { wall, cpu, symbolDays: bars * panel.symbols.length };
+}
+
+interface Samples {
+  readonly wall: number[];
+  readonly cpu: number[];
+  readonly symbolDays: number;
 }
 
 /** `measure` in a child process of its own. */
-function inChild(workload: Workload, engineDir: string, runs: number): Timed & { symbolDays: number } {
+function inChild(workload: Workload, engineDir: string, runs: number): Samples {
   const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', workload, engineDir, String(runs)], { encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`bench child ${workload} (${engineDir}) failed: ${child.stderr}`);
-  return JSON.parse(child.stdout) as Timed & { symbolDays: number };
+  return JSON.parse(child.stdout) as Samples;
 }
 
-export async function simulationBench(runs = 15, baselineDir?: string): Promise<SimulationResult> {
-  const timed = Object.fromEntries(WORKLOADS.map((w) => [w, inChild(w, THIS_ENGINE, runs)])) as Record<Workload, Timed & { symbolDays: number }>;
-  let baseline: SimulationResult['baseline'];
-  if (baselineDir) {
-    const bm = inChild('momentum', baselineDir, runs), hm = inChild('momentum', THIS_ENGINE, runs);
-    const bv = inChild('vopa', baselineDir, runs), hv = inChild('vopa', THIS_ENGINE, runs);
-    baseline = { dir: baselineDir, momentum: bm, vopa: bv, current: { momentum: hm, vopa: hv } };
+/**
+ * Every workload (and, with a baseline, its momentum and vopa) in `rounds` rounds of child processes,
+ * each round in the reverse order of the one before (A B C, C B A, …), the runs of all rounds pooled:
+ * on a machine whose load swings from second to second, no engine or workload always runs at the
+ * calm or the busy moment (one identical checkout measured against itself otherwise came out 0.86× and 1.25×).
+ */
+export async function simulationBench(runs = 6, baselineDir?: string, rounds = 4): Promise<SimulationResult> {
+  const plan: Array<{ key: string; workload: Workload; engine: string }> = WORKLOADS.map((w) => ({ key: w, workload: w, engine: THIS_ENGINE }));
+  if (baselineDir) plan.splice(2, 0, { key: 'baseline.momentum', workload: 'momentum', engine: baselineDir }, { key: 'baseline.vopa', workload: 'vopa', engine: baselineDir });
+  const pooled = new Map<string, { wall: number[]; cpu: number[] }>();
+  let symbolDays = 0;
+  for (let r = 0; r < rounds; r++) {
+    for (const { key, workload, engine } of r % 2 ? [...plan].reverse() : plan) {
+      const diagnostics = workload.endsWith('WithDiagnostics');
+      const s = inChild(workload, engine, diagnostics ? Math.ceil(runs / 2) : runs);
+      symbolDays = s.symbolDays;
+      const into = pooled.get(key) ?? { wall: [], cpu: [] };
+      into.wall.push(...s.wall);
+      into.cpu.push(...s.cpu);
+      pooled.set(key, into);
+    }
   }
-  return { symbolDays: timed.momentum.symbolDays, ...timed, ...(baseline ? { baseline } : {}) };
+  const timed = (key: string): Timed => ({ wall: summarize(pooled.get(key)!.wall), cpu: summarize(pooled.get(key)!.cpu) });
+  const result = Object.fromEntries(WORKLOADS.map((w) => [w, timed(w)])) as Record<Workload, Timed>;
+  const baseline = baselineDir
+    ? { dir: baselineDir, momentum: timed('baseline.momentum'), vopa: timed('baseline.vopa'), current: { momentum: result.momentum, vopa: result.vopa } }
+    : undefined;
+  return { symbolDays, ...result, ...(baseline ? { baseline } : {}) };
 }
 
 if (import.meta.main) {
@@ -99,7 +132,7 @@ if (import.meta.main) {
     process.stdout.write(JSON.stringify(await measure(workload as Workload, engineDir!, Number(runs))));
   } else {
     const k = process.argv.indexOf('--baseline');
-    const r = await simulationBench(15, k >= 0 ? process.argv[k + 1] : undefined);
+    const r = await simulationBench(6, k >= 0 ? process.argv[k + 1] : undefined);
     const rate = (ms: number) => `${(r.symbolDays / ms / 1000).toFixed(1)} M symbol-days/s`;
     for (const w of WORKLOADS) console.log(`${w}: ${r[w].cpu.median.toFixed(1)} ms CPU (${rate(r[w].cpu.median)}), ${r[w].wall.median.toFixed(1)} ms wall`);
     if (r.baseline) {
