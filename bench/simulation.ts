@@ -2,74 +2,142 @@
  * Simulation throughput with the data already loaded: symbol-days per second for `momentum`
  * (top 10 by 20-day rate of change, rebalanced daily) and `vopa` (defaults) on a synthetic
  * 500 symbols × 1,000 days panel made with the sample generator. Factors are computed inside
- * each measured run (a fresh cache every time): they are part of the work. The momentum workload is
- * also measured with every cost model on (spread, per-share commission with a minimum, a 5 %
- * participation limit with carried remainders, Almgren impact, borrow and cash interest), last — so
- * that its code paths do not slow the other measurements (the JIT's feedback is per process) —
- * with the CPU time of both runs beside their wall time.
+ * each measured run (a fresh cache every time): they are part of the work. Each workload runs in a
+ * process of its own, as a backtest does (the JIT's feedback is per process: measured beside another
+ * strategy, each would run the other's code paths too), with wall and CPU time (a loaded machine
+ * disturbs the CPU time less). Besides: momentum with every cost model on (spread, per-share
+ * commission with a minimum, a 5 % participation limit with carried remainders, Almgren impact, borrow
+ * and cash interest), and both with the signal diagnostics.
+ *
+ * `--baseline DIR`: momentum and vopa also run by another checkout of the engine (its src/ and
+ * strategies/, e.g. `git archive <commit> src strategies package.json | tar -x -C DIR`, node_modules
+ * linked), in the same rounds as this one's, for the ratio to it.
  */
-import type { Params, Strategy } from '../src/api.ts';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Params } from '../src/api.ts';
 import type { SimulationSettings } from '../src/runner/simulate.ts';
-import { evaluateVariant, runSchedule } from '../src/variants/evaluate.ts';
-import { FactorCache } from '../src/runner/factor-cache.ts';
 import { generateSampleMarket, samplePanel } from '../src/sample/generator.ts';
-import { loadStrategy } from '../src/strategy/registry.ts';
-import { time, timeWithCpu, type Measure } from './lib.ts';
+import { summarize, type Measure } from './lib.ts';
+
+const WORKLOADS = ['momentum', 'vopa', 'momentumWithCosts', 'momentumWithDiagnostics', 'vopaWithDiagnostics'] as const;
+type Workload = (typeof WORKLOADS)[number];
+const THIS_ENGINE = fileURLToPath(new URL('../', import.meta.url));
+
+export interface Timed {
+  readonly wall: Measure;
+  readonly cpu: Measure;
+}
 
 export interface SimulationResult {
   readonly symbolDays: number;
-  /** The backtest alone: factors, decisions, fills, marking, metrics. */
-  readonly momentum: Measure;
-  readonly vopa: Measure;
-  /** The same with the signal diagnostics (IC, quintile spread, per-group IC on every decision day). */
-  readonly momentumWithDiagnostics: Measure;
-  /** Momentum with every cost model on; CPU times of it and of plain momentum. */
-  readonly momentumWithCosts: Measure;
-  readonly momentumCpu: Measure;
-  readonly momentumWithCostsCpu: Measure;
-  readonly vopaWithDiagnostics: Measure;
+  /** The backtest alone: factors, decisions, fills, marking, metrics (wall and CPU time). */
+  readonly momentum: Timed;
+  readonly vopa: Timed;
+  /** Momentum with every cost model on. */
+  readonly momentumWithCosts: Timed;
+  /** With the signal diagnostics (IC, quintile spread, per-group IC on every decision day). */
+  readonly momentumWithDiagnostics: Timed;
+  readonly vopaWithDiagnostics: Timed;
+  /** With `--baseline`: the other checkout's momentum and vopa, and this one's (from the same rounds). */
+  readonly baseline?: { readonly dir: string; readonly momentum: Timed; readonly vopa: Timed; readonly current: { readonly momentum: Timed; readonly vopa: Timed } };
 }
 
-export async function simulationBench(runs = 7): Promise<SimulationResult> {
-  const market = generateSampleMarket({ seed: 7, symbols: 500, from: '2020-01-01', to: '2023-10-31' });
-  const panel = samplePanel(market);
-  const bars = panel.days.length, n = panel.symbols.length;
+const SYMBOLS = 500, FROM = '2020-01-01', TO = '2023-10-31';
+
+/** One workload timed in this process, by the engine at `engineDir` (a checkout's root): the runs' milliseconds. */
+async function measure(workload: Workload, engineDir: string, runs: number): Promise<Samples> {
+  const from = (path: string) => import(new URL(path, `file://${engineDir.replace(/\/?$/, '/')}`).href);
+  const [{ evaluateVariant, runSchedule }, { FactorCache }, { loadStrategy }] = await Promise.all([
+    from('src/variants/evaluate.ts'), from('src/runner/factor-cache.ts'), from('src/strategy/registry.ts'),
+  ]);
+  const panel = samplePanel(generateSampleMarket({ seed: 7, symbols: SYMBOLS, from: FROM, to: TO }));
+  const bars = panel.days.length;
   const plain: SimulationSettings = { cash: 1e7, fractional: false, commissionBps: 1, slippageBps: 1 };
   const costs: SimulationSettings = {
     ...plain, spreadBps: 2, commissionPerShare: 0.005, minCommission: 1, maxParticipation: 0.05, advDays: 20, impact: 'almgren', impactHorizon: 0.5, borrowBps: 50, cashRate: 0.03,
   };
-  const run = (strategy: Strategy, params: Params, diagnostics: boolean, settings = plain) => () =>
-    evaluateVariant({
-      panel, strategy, id: 1, params,
-      schedule: runSchedule(panel, strategy, [params], panel.days[0]!, panel.days[bars - 1]!, 'open'),
-      settings,
-      factors: new FactorCache(panel),
-      diagnostics,
-    });
-  const momentum = (await loadStrategy('momentum')).strategy;
-  const vopa = (await loadStrategy('vopa')).strategy;
-  const momentumParams = { lookback: 20, top: 10, rebalance: 1 };
-  const vopaParams = { lookback: 63, skip: 0, minPeers: 3, top: 10, bottom: 0, rebalance: 5, weighting: 'equal', gross: 1 };
-  const plainMomentum = await timeWithCpu(run(momentum, momentumParams, false), runs, 2);
-  const vopaTime = await time(run(vopa, vopaParams, false), runs, 2);
-  const momentumWithDiagnostics = await time(run(momentum, momentumParams, true), runs, 1);
-  const vopaWithDiagnostics = await time(run(vopa, vopaParams, true), runs, 1);
-  const withCosts = await timeWithCpu(run(momentum, momentumParams, false, costs), runs, 2);
-  return {
-    symbolDays: bars * n,
-    momentum: plainMomentum.wall,
-    momentumCpu: plainMomentum.cpu,
-    momentumWithCosts: withCosts.wall,
-    momentumWithCostsCpu: withCosts.cpu,
-    vopa: vopaTime,
-    momentumWithDiagnostics,
-    vopaWithDiagnostics,
-  };
+  const isVopa = workload.startsWith('vopa');
+  const params: Params = isVopa
+    ? { lookback: 63, skip: 0, minPeers: 3, top: 10, bottom: 0, rebalance: 5, weighting: 'equal', gross: 1 }
+    : { lookback: 20, top: 10, rebalance: 1 };
+  const strategy = (await loadStrategy(isVopa ? 'vopa' : 'momentum')).strategy;
+  const diagnostics = workload.endsWith('WithDiagnostics');
+  const run = () => evaluateVariant({
+    panel, strategy, id: 1, params,
+    schedule: runSchedule(panel, strategy, [params], panel.days[0], panel.days[bars - 1], 'open'),
+    settings: workload === 'momentumWithCosts' ? costs : plain,
+    factors: new FactorCache(panel),
+    diagnostics,
+  });
+  for (let k = 0; k < (diagnostics ? 2 : 8); k++) run(); // past the JIT's warm-up
+  const wall: number[] = [], cpu: number[] = [];
+  for (let k = 0; k < runs; k++) {
+    const t = performance.now(), c = process.cpuUsage();
+    run();
+    const used = process.cpuUsage(c);
+    wall.push(performance.now() - t);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  return { wall, cpu, symbolDays: bars * panel.symbols.length };
+}
+
+interface Samples {
+  readonly wall: number[];
+  readonly cpu: number[];
+  readonly symbolDays: number;
+}
+
+/** `measure` in a child process of its own. */
+function inChild(workload: Workload, engineDir: string, runs: number): Samples {
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', workload, engineDir, String(runs)], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`bench child ${workload} (${engineDir}) failed: ${child.stderr}`);
+  return JSON.parse(child.stdout) as Samples;
+}
+
+/**
+ * Every workload (and, with a baseline, its momentum and vopa) in `rounds` rounds of child processes,
+ * each round in the reverse order of the one before (A B C, C B A, …), the runs of all rounds pooled:
+ * on a machine whose load swings from second to second, no engine or workload always runs at the
+ * calm or the busy moment (one identical checkout measured against itself otherwise came out 0.86× and 1.25×).
+ */
+export async function simulationBench(runs = 6, baselineDir?: string, rounds = 4): Promise<SimulationResult> {
+  const plan: Array<{ key: string; workload: Workload; engine: string }> = WORKLOADS.map((w) => ({ key: w, workload: w, engine: THIS_ENGINE }));
+  if (baselineDir) plan.splice(2, 0, { key: 'baseline.momentum', workload: 'momentum', engine: baselineDir }, { key: 'baseline.vopa', workload: 'vopa', engine: baselineDir });
+  const pooled = new Map<string, { wall: number[]; cpu: number[] }>();
+  let symbolDays = 0;
+  for (let r = 0; r < rounds; r++) {
+    for (const { key, workload, engine } of r % 2 ? [...plan].reverse() : plan) {
+      const diagnostics = workload.endsWith('WithDiagnostics');
+      const s = inChild(workload, engine, diagnostics ? Math.ceil(runs / 2) : runs);
+      symbolDays = s.symbolDays;
+      const into = pooled.get(key) ?? { wall: [], cpu: [] };
+      into.wall.push(...s.wall);
+      into.cpu.push(...s.cpu);
+      pooled.set(key, into);
+    }
+  }
+  const timed = (key: string): Timed => ({ wall: summarize(pooled.get(key)!.wall), cpu: summarize(pooled.get(key)!.cpu) });
+  const result = Object.fromEntries(WORKLOADS.map((w) => [w, timed(w)])) as Record<Workload, Timed>;
+  const baseline = baselineDir
+    ? { dir: baselineDir, momentum: timed('baseline.momentum'), vopa: timed('baseline.vopa'), current: { momentum: result.momentum, vopa: result.vopa } }
+    : undefined;
+  return { symbolDays, ...result, ...(baseline ? { baseline } : {}) };
 }
 
 if (import.meta.main) {
-  const r = await simulationBench();
-  for (const k of ['momentum', 'momentumWithCosts', 'vopa', 'momentumWithDiagnostics', 'vopaWithDiagnostics'] as const) {
-    console.log(`${k}: ${r[k].median.toFixed(1)} ms, ${(r.symbolDays / r[k].median / 1000).toFixed(1)} M symbol-days/s`);
+  const child = process.argv.indexOf('--child');
+  if (child >= 0) {
+    const [workload, engineDir, runs] = process.argv.slice(child + 1);
+    process.stdout.write(JSON.stringify(await measure(workload as Workload, engineDir!, Number(runs))));
+  } else {
+    const k = process.argv.indexOf('--baseline');
+    const r = await simulationBench(6, k >= 0 ? process.argv[k + 1] : undefined);
+    const rate = (ms: number) => `${(r.symbolDays / ms / 1000).toFixed(1)} M symbol-days/s`;
+    for (const w of WORKLOADS) console.log(`${w}: ${r[w].cpu.median.toFixed(1)} ms CPU (${rate(r[w].cpu.median)}), ${r[w].wall.median.toFixed(1)} ms wall`);
+    if (r.baseline) {
+      const b = r.baseline;
+      console.log(`baseline ${b.dir}: momentum ${b.momentum.cpu.median.toFixed(1)} ms CPU (this one ${b.current.momentum.cpu.median.toFixed(1)}, ${(b.current.momentum.cpu.median / b.momentum.cpu.median).toFixed(2)}×), vopa ${b.vopa.cpu.median.toFixed(1)} ms CPU (this one ${b.current.vopa.cpu.median.toFixed(1)}, ${(b.current.vopa.cpu.median / b.vopa.cpu.median).toFixed(2)}×)`);
+    }
   }
 }

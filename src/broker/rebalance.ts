@@ -17,7 +17,9 @@ import type { Portfolio } from './portfolio.ts';
  * 5. A buy the cash cannot cover, costs included, is cut to the largest affordable amount (the part
  *    cut for cash is not carried).
  * A column without a fill price is not traded; `onSkip` reports it when a trade was due.
- * Only active columns (held, or with a non-zero target) are visited, in column order.
+ * Only active columns (held, or with a non-zero target) are visited, in column order; given the
+ * target columns listed ascending (`listed`: broker/targets.ts), they are found by merging that
+ * list with the held one, without a scan of the universe.
  * `marks` must hold the last known close of every active column.
  * `executeCarried` runs the carried remainders alone, the same way (steps 3–5).
  */
@@ -65,10 +67,11 @@ export function rebalance(
   marks: Float64Array,
   scratch: RebalanceScratch,
   options: RebalanceOptions,
+  listed?: ListedColumns,
 ): void {
   const q = portfolio.quantity;
   const { delta, active } = scratch;
-  const count = activeColumns(portfolio, targets, active);
+  const count = listed ? mergeColumns(portfolio, targets, listed, active) : activeColumns(portfolio, targets, active);
   let equity = portfolio.cash;
   for (let k = 0; k < portfolio.heldCount; k++) {
     const i = portfolio.held[k]!;
@@ -162,6 +165,36 @@ function activeColumns(portfolio: Portfolio, targets: Float64Array, out: Int32Ar
       h++;
     } else if (targets[i] !== 0) {
       out[count++] = i;
+    }
+  }
+  return count;
+}
+
+/** Columns listed ascending, `columns[0 … count)` (broker/targets.ts's `Targets` is one). */
+export interface ListedColumns {
+  readonly columns: Int32Array;
+  readonly count: number;
+}
+
+/**
+ * What `activeColumns` gives, from the list of target columns instead of a scan: the held and the
+ * listed columns merged ascending, each once; a listed column whose target is 0 (and not held) is
+ * left out, as the scan leaves it out. O(held + listed).
+ */
+function mergeColumns(portfolio: Portfolio, targets: Float64Array, listed: ListedColumns, out: Int32Array): number {
+  const { held, heldCount } = portfolio;
+  const { columns, count: listCount } = listed;
+  let h = 0, l = 0, count = 0;
+  while (h < heldCount || l < listCount) {
+    const a = h < heldCount ? held[h]! : 0x7fffffff;
+    const b = l < listCount ? columns[l]! : 0x7fffffff;
+    if (a <= b) {
+      out[count++] = a;
+      h++;
+      if (a === b) l++;
+    } else {
+      if (targets[b] !== 0) out[count++] = b;
+      l++;
     }
   }
   return count;

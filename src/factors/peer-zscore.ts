@@ -47,10 +47,10 @@ interface PeerGroups {
   readonly groupCount: number;
 }
 
-/** One row: per group, count and mean, then the sd (two-pass), then the scores; all members as the fallback. */
+/** One row: per group, count and mean, then the sd (two-pass), then the scores; all members as the fallback (computed only when a group needs it). */
 function zscoreRow(v: Float64Array, out: Float64Array, groups: PeerGroups, minPeers: number): void {
   const { start, members, count, mean, groupCount, size } = groups;
-  let allCount = 0, allSum = 0;
+  let allCount = 0, allSum = 0, fallback = false;
   for (let g = 0; g < groupCount; g++) {
     let c = 0, sum = 0;
     for (let k = start[g]!; k < start[g + 1]!; k++) {
@@ -61,15 +61,19 @@ function zscoreRow(v: Float64Array, out: Float64Array, groups: PeerGroups, minPe
     mean[g] = c ? sum / c : 0;
     allCount += c;
     allSum += sum;
+    if (c < minPeers) fallback = true;
   }
   const allMean = allCount ? allSum / allCount : 0;
-  let allSs = 0;
-  for (let k = 0; k < size; k++) {
-    const x = v[members[k]!]!;
-    if (x === x) allSs += (x - allMean) * (x - allMean);
+  // The sd of all members only when some group falls back on it: a fifth of the row's work otherwise.
+  let allSd = 0;
+  if (fallback) {
+    let allSs = 0;
+    for (let k = 0; k < size; k++) {
+      const x = v[members[k]!]!;
+      if (x === x) allSs += (x - allMean) * (x - allMean);
+    }
+    allSd = allCount > 1 ? Math.sqrt(allSs / (allCount - 1)) : 0;
   }
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: with one value or none the sd is NaN (0 / 0), which scores 0 just as sd = 0 does
-  const allSd = allCount > 1 ? Math.sqrt(allSs / (allCount - 1)) : 0;
   for (let g = 0; g < groupCount; g++) {
     const own = count[g]! >= minPeers;
     let center = allMean, sd = allSd;

@@ -4,8 +4,9 @@ import { Carry } from '../broker/carry.ts';
 import { commission, costModel, CostTotals, executionPrice } from '../broker/costs.ts';
 import { borrowFee, cashInterest } from '../broker/financing.ts';
 import { MarketModel, type MarketSettings } from '../broker/market-model.ts';
-import { belowMaintenance, capLeverage, cutBackTargets, DEFAULT_MAINTENANCE_MARGIN, DEFAULT_MAX_LEVERAGE } from '../broker/margin.ts';
+import { belowMaintenance, cutBackTargets, DEFAULT_MAINTENANCE_MARGIN, DEFAULT_MAX_LEVERAGE } from '../broker/margin.ts';
 import { executeCarried, rebalance, rebalanceScratch, type RebalanceOptions } from '../broker/rebalance.ts';
+import { NO_COLUMNS, Targets } from '../broker/targets.ts';
 import { StrategyError } from '../errors.ts';
 import { seasonAt, shape, type Panel } from '../panel/panel.ts';
 import { allocateCurve, type EquityCurve } from '../recorder/equity-curve.ts';
@@ -130,7 +131,7 @@ export function simulate(
   // marks[i]: the last known close of i; kept current for held columns (every bar) and refreshed for
   // newly targeted ones before a rebalance, so no bar pays for the whole universe.
   const marks = new Float64Array(n).fill(NaN);
-  const targets = new Float64Array(n);
+  const targets = new Targets(n);
   const cut = new Float64Array(n);
   const scratch = rebalanceScratch(n);
   const { close, open, member } = panel;
@@ -259,11 +260,11 @@ export function simulate(
     }
     if (rolling && portfolio.heldCount > 0) exitHeld(t, prices, (i) => member[t * n + i] === 0, 'universe');
     if (pending) {
-      if (capLeverage(targets, maxLeverage)) leverageScaled++;
+      if (targets.capLeverage(maxLeverage)) leverageScaled++;
       refreshTargetMarks(fill === 'open' ? t - 1 : t);
       carry.dropAll(); // the new targets replace what the last ones left unfilled
       reason = 'rebalance';
-      rebalance(portfolio, targets, prices, marks, scratch, options);
+      rebalance(portfolio, targets.weights, prices, marks, scratch, options, targets);
       pending = false;
       marginCall = false;
     } else if (marginCall) {
@@ -271,7 +272,7 @@ export function simulate(
       if (cutBackTargets(portfolio, prices, marks, maxLeverage, cut)) {
         marginCalls++;
         reason = 'margin';
-        rebalance(portfolio, cut, prices, marks, scratch, forced);
+        rebalance(portfolio, cut, prices, marks, scratch, forced, NO_COLUMNS); // a cut's targets are all held columns
         reason = 'rebalance';
       }
       marginCall = false;
@@ -319,8 +320,10 @@ export function simulate(
 
   /** Columns about to be bought take the last close at or before bar `upTo` as their mark. */
   function refreshTargetMarks(upTo: number): void {
-    for (let i = 0; i < n; i++) {
-      if (targets[i] === 0 || portfolio.quantity[i] !== 0) continue;
+    const { weights, columns, count } = targets;
+    for (let k = 0; k < count; k++) {
+      const i = columns[k]!;
+      if (weights[i] === 0 || portfolio.quantity[i] !== 0) continue;
       marks[i] = NaN;
       for (let b = upTo; b >= 0; b--) {
         const c = close[b * n + i]!;
@@ -340,33 +343,44 @@ export function simulate(
 }
 
 /**
- * Copies a strategy's weights into the engine's target array, checking them; weights on symbols the
+ * Copies a strategy's weights into the engine's targets, checking them; weights on symbols the
  * decision may not hold (outside the universe on the fill day) are dropped. Returns how many were.
+ * A weights array is read once, column by column: only its non-zero weights are written and listed.
  */
-function toTargets(weights: Weights, view: DecisionView, out: Float64Array, name: string): number {
+function toTargets(weights: Weights, view: DecisionView, out: Targets, name: string): number {
   const { symbols, date } = view;
-  if (weights instanceof Float64Array) {
-    if (weights.length !== out.length) {
-      throw new StrategyError(`strategy ${name} returned ${weights.length} weights at ${date}; the universe has ${out.length} symbols`);
-    }
-    if (weights !== out) out.set(weights);
-  } else {
-    out.fill(0);
-    const entries = weights instanceof Map ? weights.entries() : Object.entries(weights);
-    for (const [symbol, w] of entries as Iterable<[string, number]>) {
-      const i = view.symbolIndex(symbol);
-      if (i < 0) throw new StrategyError(`strategy ${name} gave a weight to ${symbol} at ${date}, which is not in the universe`);
-      out[i] = w;
-    }
-  }
-  let dropped = 0;
+  const n = out.weights.length;
   const member = view.member;
-  for (let i = 0; i < out.length; i++) {
-    if (!Number.isFinite(out[i]!)) throw new StrategyError(`strategy ${name} gave ${symbols[i]} a weight of ${out[i]} at ${date}`);
-    if (out[i] !== 0 && member[i] === 0) {
-      out[i] = 0;
-      dropped++;
+  out.clear();
+  let dropped = 0;
+  if (weights instanceof Float64Array) {
+    if (weights.length !== n) {
+      throw new StrategyError(`strategy ${name} returned ${weights.length} weights at ${date}; the universe has ${n} symbols`);
     }
+    for (let i = 0; i < n; i++) {
+      while (i < n && weights[i] === 0) i++; // the scan alone, in a tight loop: most weights are 0
+      if (i === n) break;
+      const w = weights[i]!;
+      if (!Number.isFinite(w)) throw new StrategyError(`strategy ${name} gave ${symbols[i]} a weight of ${w} at ${date}`);
+      if (member[i] === 0) dropped++;
+      else out.push(i, w);
+    }
+    return dropped;
+  }
+  const dense = out.weights;
+  const entries = weights instanceof Map ? weights.entries() : Object.entries(weights);
+  for (const [symbol, w] of entries as Iterable<[string, number]>) {
+    const i = view.symbolIndex(symbol);
+    if (i < 0) throw new StrategyError(`strategy ${name} gave a weight to ${symbol} at ${date}, which is not in the universe`);
+    dense[i] = w;
+  }
+  for (let i = 0; i < n; i++) {
+    const w = dense[i]!;
+    if (w === 0) continue;
+    dense[i] = 0; // listed again below, or dropped
+    if (!Number.isFinite(w)) throw new StrategyError(`strategy ${name} gave ${symbols[i]} a weight of ${w} at ${date}`);
+    if (member[i] === 0) dropped++;
+    else out.push(i, w);
   }
   return dropped;
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bottomK, topK } from '../../src/factors/select.ts';
 
@@ -24,5 +25,24 @@ describe('topK / bottomK', () => {
       const up = Array.from(v, (x, i) => [x, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map((p) => p[1]);
       expect(Array.from(bottomK(v, k))).toEqual(up.slice(0, k));
     }
+  });
+
+  it('skips ±∞ and NaN wherever they stand, in both directions, and counts −0 equal to 0 (ties to the lower index)', () => {
+    const v = Float64Array.of(-Infinity, 0, NaN, Infinity, -0, -Infinity, 2, Infinity, -3);
+    expect(Array.from(topK(v, 4))).toEqual([6, 1, 4, 8]);
+    expect(Array.from(bottomK(v, 4))).toEqual([8, 1, 4, 6]);
+    expect(Array.from(topK(Float64Array.of(Infinity, -Infinity, NaN), 2))).toEqual([]);
+  });
+
+  it('agrees with a full sort of the finite values on random rows (repeated calls share no state)', () => {
+    const cell = fc.oneof(fc.integer({ min: -4, max: 4 }), fc.constantFrom(NaN, Infinity, -Infinity, -0), fc.double({ noNaN: true, min: -1e3, max: 1e3 }));
+    fc.assert(fc.property(fc.array(cell, { maxLength: 60 }), fc.integer({ min: 0, max: 80 }), (row, k) => {
+      const v = Float64Array.from(row);
+      const finite = Array.from(v, (x, i) => [x, i] as const).filter(([x]) => Number.isFinite(x));
+      const down = [...finite].sort((a, b) => b[0] - a[0] || a[1] - b[1]).map((p) => p[1]);
+      const up = [...finite].sort((a, b) => a[0] - b[0] || a[1] - b[1]).map((p) => p[1]);
+      expect(Array.from(topK(v, k))).toEqual(down.slice(0, k));
+      expect(Array.from(bottomK(v, k))).toEqual(up.slice(0, k));
+    }), { numRuns: 500, seed: 11 });
   });
 });

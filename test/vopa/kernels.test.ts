@@ -222,3 +222,36 @@ describe('VOPA values against the direct formula on every bar of the sample', ()
     expect(checked).toBeGreaterThan(1000);
   });
 });
+
+describe('value: each symbol alone', () => {
+  // 9 symbols, 90 bars, random walks with gaps, a flat stretch, and a calm climb after a wild start
+  // (nearly equal returns: ill-conditioned windows, left to the direct formula); a symbol's values
+  // depend on its own closes only.
+  const bars = 90, symbols = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I'];
+  let seed = 17;
+  const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  const price = symbols.map(() => 50 + 50 * next());
+  const close = Array.from({ length: bars }, (_, t) => symbols.map((_, i) => {
+    if ((i === 2 && t >= 30 && t < 34) || (i === 5 && t % 29 === 7)) return null; // gaps
+    if (i === 6 && t >= 40 && t < 55) return price[i]!; // flat for a while
+    if (i === 7) price[i]! *= t < 30 ? 1 + (next() - 0.5) * 0.2 : 1.01 + (next() - 0.5) * 1e-6;
+    else price[i]! *= 1 + (next() - 0.5) * 0.04;
+    return price[i]!;
+  }));
+  const dates = businessDates('2024-01-01', bars);
+  const all = new FactorCache(handPanel({ dates, symbols, close })).get(riskAdjustedValue(10, 1));
+
+  it('gets the very values (bit for bit) it gets in a panel of its own, and the direct formula\'s to 1e−9 (as above)', () => {
+    for (let i = 0; i < symbols.length; i++) {
+      const lone = handPanel({ dates, symbols: [symbols[i]!], close: close.map((row) => [row[i]!]) });
+      const alone = new FactorCache(lone).get(riskAdjustedValue(10, 1));
+      for (let t = 0; t < bars; t++) {
+        const got = all[t * symbols.length + i]!;
+        expect(Object.is(got, alone[t]), `${symbols[i]} bar ${t}`).toBe(true);
+        const want = directValue(lone, t, 0, 10, 1);
+        if (Number.isNaN(want)) expect(got, `${symbols[i]} bar ${t}`).toBeNaN();
+        else expect(Math.abs(got - want) / Math.abs(want), `${symbols[i]} bar ${t}`).toBeLessThan(1e-9);
+      }
+    }
+  });
+});
