@@ -12,6 +12,8 @@ import type { SourceInfo } from '../source/types.ts';
 import type { WarningGroup } from '../util/warnings.ts';
 import { writeCsvFile, type Cell } from './csv.ts';
 import { writeTextFile } from './write-file.ts';
+import type { WalkForwardOutcome } from '../walkforward/run.ts';
+import { foldsHeader, foldsRows, OOS_EQUITY_COLUMNS, oosEquityRows, walkForwardManifest } from './walk-forward.ts';
 
 /** Everything a finished run hands to the writers. */
 export interface RunRecord {
@@ -32,6 +34,8 @@ export interface RunRecord {
   readonly benchmark?: BenchmarkOutcome | undefined;
   /** The overfitting statistics of the sweep (overfitting.json); null with --no-statistics. */
   readonly statistics?: SweepSummary | null | undefined;
+  /** The walk-forward (`--walk-forward`, `--holdout`): folds.csv, oos_equity.csv and summary.csv's `oos` row. */
+  readonly walkForward?: WalkForwardOutcome | undefined;
   readonly createdAt: Date;
   /** The run's schedule: the evaluation window every variant is scored over. */
   readonly schedule: Schedule;
@@ -84,6 +88,16 @@ export function rankedVariants(record: RunRecord): VariantOutcome[] {
 export function summaryRow(record: RunRecord, v: VariantOutcome): Cell[] {
   const metrics = variantMetrics(v);
   return [v.id, record.config.strategy.strategy.name, variantStatus(v), ...paramColumns(record).map((k) => v.params[k]), ...metricColumns(record).map((k) => metrics[k])];
+}
+
+/** summary.csv's last row in a walk-forward: the stitched out-of-sample record (`variant = oos`; its parameters change by fold: empty). */
+export function oosSummaryRow(record: RunRecord, wf: WalkForwardOutcome): Cell[] {
+  return ['oos', ...summaryRow(record, wf.oos).slice(1)].map((c, k) => (k >= 3 && k < 3 + paramColumns(record).length ? null : c));
+}
+
+/** The days of the run's evaluation window as ISO dates (day 0 first). */
+function windowDates(record: RunRecord): readonly string[] {
+  return record.panel.dates.slice(record.schedule.first, record.schedule.last + 1);
 }
 
 /** diagnostics.csv: one row per decision day and variant; one IC column per peer group. */
@@ -220,7 +234,8 @@ export function writeTables(dir: (file: string) => string, record: RunRecord): R
   const rows: Record<string, number> = {};
   const save = record.config.save;
   const ranked = rankedVariants(record);
-  rows['summary.csv'] = writeCsvFile(dir('summary.csv'), summaryHeader(record), ranked.map((v) => summaryRow(record, v)));
+  const wf = record.walkForward;
+  rows['summary.csv'] = writeCsvFile(dir('summary.csv'), summaryHeader(record), [...ranked.map((v) => summaryRow(record, v)), ...(wf ? [oosSummaryRow(record, wf)] : [])]);
   const top = record.config.saveTop;
   const saved: RunRecord = top === null ? record : { ...record, variants: ranked.slice(0, top).sort((a, b) => a.id - b.id) };
   if (save.has('equity')) {
@@ -237,6 +252,11 @@ export function writeTables(dir: (file: string) => string, record: RunRecord): R
   }
   if (record.benchmark) rows['benchmark.csv'] = writeCsvFile(dir('benchmark.csv'), ['date', 'equity', 'return', 'drawdown'], benchmarkRows(record, record.benchmark));
   if (record.statistics) writeTextFile(dir('overfitting.json'), `${JSON.stringify(overfittingFile(record.statistics), null, 2)}\n`);
+  if (wf) {
+    const dates = windowDates(record);
+    rows['folds.csv'] = writeCsvFile(dir('folds.csv'), foldsHeader(wf, paramColumns(record)), foldsRows(wf, paramColumns(record), dates));
+    rows['oos_equity.csv'] = writeCsvFile(dir('oos_equity.csv'), OOS_EQUITY_COLUMNS, oosEquityRows(wf, dates, record.config.cash));
+  }
   return rows;
 }
 
@@ -316,6 +336,7 @@ export function manifest(record: RunRecord, rows: Record<string, number>): Recor
     })),
     benchmark: record.benchmark ? { kind: record.benchmark.kind, label: record.benchmark.label, ...record.benchmark.metrics } : undefined,
     statistics: record.statistics ? statisticsBrief(record.statistics) : config.statistics ? undefined : { off: true },
+    ...(record.walkForward ? { walk_forward: walkForwardManifest(record.walkForward, windowDates(record), panel.dates) } : {}),
     data: {
       ...record.source,
       fingerprint: record.fingerprint,
