@@ -37,7 +37,7 @@ export function walkForwardLines(record: RunRecord, wf: WalkForwardOutcome, wide
   const e = wf.efficiency;
   const lines = [
     '',
-    `walk-forward (${describeSpec(wf.spec)}): ${wf.folds.length} fold${wf.folds.length === 1 ? '' : 's'}, each choosing by ${m} on its training days:`,
+    `walk-forward (${describeSpec(wf.spec)}): ${wf.folds.length === 1 ? 'one fold, choosing' : `${wf.folds.length} folds, each choosing`} by ${m} on its training days:`,
     horizontalTable(shown, rows.map((row) => shown.map((h) => row[h]))),
     `out of sample, one account (${dates[wf.firstDay]} → ${dates[wf.firstDay + days - 1]}, ${days} days${r.ruinedAt >= 0 ? ', RUINED' : ''}): ` +
       `total return ${formatMetric('total_return', o.total_return)}, sharpe ${formatMetric('sharpe', o.sharpe ?? null)}, max drawdown ${formatMetric('max_drawdown', o.max_drawdown)}` +
