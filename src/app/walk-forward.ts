@@ -48,10 +48,12 @@ export function walkForwardOf(
   warnings: string[],
 ): WalkForwardOutcome | undefined {
   if (!config.walkForward || !folds) return undefined;
-  if (sweep.interrupted || sweep.outcomes.length < config.variants.length) {
-    warnings.push(`the walk-forward was not run: the sweep was interrupted with ${sweep.outcomes.length} of ${config.variants.length} variants finished, and a choice among those would not be the one asked for`);
+  // The run's variants (an executor may also return other runs of them, numbered after: capacity's).
+  const outcomes = sweep.outcomes.filter((o) => o.id <= config.variants.length);
+  if (sweep.interrupted || outcomes.length < config.variants.length) {
+    warnings.push(`the walk-forward was not run: the sweep was interrupted with ${outcomes.length} of ${config.variants.length} variants finished, and a choice among those would not be the one asked for`);
     return undefined;
   }
   const statistics = config.statistics && { seed: config.statistics.seed, bootstrapReps: config.statistics.bootstrapReps, pboBlocks: config.statistics.pboBlocks };
-  return runWalkForward({ spec: config.walkForward, folds, variants: sweep.outcomes, rankBy: config.rankBy, statistics, ...run });
+  return runWalkForward({ spec: config.walkForward, folds, variants: outcomes, rankBy: config.rankBy, statistics, ...run });
 }
