@@ -15,6 +15,9 @@ export interface SupabaseTables {
   /** A walk-forward's folds and its stitched out-of-sample record (issue 16). */
   readonly folds: string;
   readonly oos_equity: string;
+  /** Optional: per-symbol borrow fees, read with `--borrow-table`. */
+  readonly borrow: string;
+  readonly capacity: string;
 }
 
 /** How to reach a Supabase project. `key` is a `Secret`, kept out of every serialised form. */
@@ -110,6 +113,8 @@ export function loadSupabaseSettings(env: Record<string, string | undefined>, op
       diagnostics: table('SUPABASE_DIAGNOSTICS_TABLE', `${prefix}diagnostics`),
       folds: table('SUPABASE_FOLDS_TABLE', `${prefix}folds`),
       oos_equity: table('SUPABASE_OOS_EQUITY_TABLE', `${prefix}oos_equity`),
+      borrow: table('SUPABASE_BORROW_TABLE', 'borrow'),
+      capacity: table('SUPABASE_CAPACITY_TABLE', `${prefix}capacity`),
     }),
     connections,
   };
