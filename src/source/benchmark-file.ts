@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { firstLine, UsageError } from '../errors.ts';
 import { isoDate, parseIsoDate } from '../util/dates.ts';
-import { readCsvRecords } from './import/csv-records.ts';
+import { readCsvRecords } from './csv-records.ts';
 
 /**
  * `--benchmark FILE`: a CSV of daily benchmark returns, read as untrusted input.

@@ -121,8 +121,8 @@ export interface KeyedRows {
   readonly group: string;
   readonly range?: string;
   readonly by?: string;
-  /** The rows in upload order (batch k is rows k × batchSize …). */
-  rows(): Iterable<Record<string, unknown>>;
+  /** The rows in upload order (batch k is rows k × batchSize …), held or streamed. */
+  rows(): Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>;
 }
 
 /** Rows of one group value (a symbol) under one `by` value (a season), and their range. */
@@ -153,7 +153,7 @@ export function keyRangeCheck(rest: SupabaseRest, journal: Journal, sets: readon
       // Rows per (by value, group value), with their range.
       const cells = new Map<string, RangeCell>();
       let i = 0;
-      for (const row of set.rows()) {
+      for await (const row of set.rows()) {
         const batch = Math.floor(i++ / journal.batchSize);
         if (scope === 'confirmed' && !journal.has(set.key, batch)) continue;
         const by = set.by ? row[set.by] : '';

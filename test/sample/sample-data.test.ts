@@ -1,9 +1,12 @@
+import { copyFileSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_DATA_DIR } from '../../src/config/run-config.ts';
 import { storeFingerprint, type StoredPrice } from '../../src/sample/fingerprint.ts';
 import { generateSampleMarket, SAMPLE_SPEC, sampleRows } from '../../src/sample/generator.ts';
+import { writeSampleStore } from '../../src/sample/store.ts';
 import { openDuck, queryRows } from '../../src/source/local/duckdb.ts';
+import { tempDir } from '../support/cli.ts';
 
 /** The committed sample is exactly what the seeded generator makes (`npm run sample`). */
 const PINNED = 'sha256:f6463c42350048ac7aa7f266cfb10a959e689c0aeaf70cd06ec2e6f5624d768b';
@@ -21,6 +24,21 @@ describe('the embedded sample market', () => {
     } finally {
       duck.close();
     }
+  });
+
+  it('writes the same bytes twice, and leaves a file holding the same rows untouched (npm run sample keeps git clean)', async () => {
+    const market = generateSampleMarket(SAMPLE_SPEC);
+    const [a, b] = [tempDir(), tempDir()];
+    expect((await writeSampleStore(a, market)).length).toBe(2);
+    expect((await writeSampleStore(b, market)).length).toBe(2);
+    for (const f of ['prices.parquet', 'universe.parquet']) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
+    // The committed files were written by another DuckDB version (its name is in the footer): same rows, other bytes, kept.
+    const c = tempDir();
+    for (const f of ['prices.parquet', 'universe.parquet']) copyFileSync(join(SAMPLE_DATA_DIR, f), join(c, f));
+    const before = statSync(join(c, 'prices.parquet')).mtimeMs;
+    expect(await writeSampleStore(c, market)).toEqual([]);
+    expect(statSync(join(c, 'prices.parquet')).mtimeMs).toBe(before);
+    expect(readFileSync(join(c, 'prices.parquet')).equals(readFileSync(join(SAMPLE_DATA_DIR, 'prices.parquet')))).toBe(true);
   });
 
   it('is shaped as promised: ~300 symbols in 10–12 peer groups, 2023-01-02 … 2026-06-30, four seasons with turnover, delistings', () => {
