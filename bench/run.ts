@@ -11,8 +11,10 @@
  * 4. variants: the sma-cross sweep on ORCL and 1,000 VOPA variants on one year;
  * 5. statistics: the overfitting statistics of 1,000 variants × 252 days, and their parts.
  * 6. csv: the CSV encoder on 100,000 trade rows, against its version before formula-like cells were protected.
- * 7. scale: `backtest import` of 25 M and 5 M rows of CSV (a whole market), time and peak memory.
- * 8. load: a 5,000-symbol × 20-year local folder (25.2 M rows of Parquet) read whole into the panel,
+ * 7. walkforward: 1,000 VOPA variants × 12 folds, a whole run against the same run without it, and the
+ *    walk-forward step against the sweep.
+ * 8. scale: `backtest import` of 25 M and 5 M rows of CSV (a whole market), time and peak memory.
+ * 9. load: a 5,000-symbol × 20-year local folder (25.2 M rows of Parquet) read whole into the panel,
  *    each load in its own process: time and peak memory.
  *
  * `npm run bench -- --only simulation,variants` runs a subset; each target is shown ✓ or ✗.
@@ -29,6 +31,7 @@ import { loadBench } from './load.ts';
 import { simulationBench } from './simulation.ts';
 import { statisticsBench } from './statistics.ts';
 import { variantsBench } from './variants.ts';
+import { walkForwardBench } from './walk-forward.ts';
 
 const only = (() => {
   const k = process.argv.indexOf('--only');
@@ -131,6 +134,16 @@ if (wanted('csv')) {
   const c = await csvWriterBench();
   results.csv = c;
   rows.push({ section: 'csv', name: `encode ${c.rows.toLocaleString('en-US')} trade rows (formula-like cells protected)`, value: fmt.ms(c.current.median), comparison: `before: ${fmt.ms(c.before.median)}`, ratio: fmt.x(c.current.median / c.before.median), target: '≤ 1.1×', met: c.current.median / c.before.median <= 1.1 });
+}
+
+if (wanted('walkforward')) {
+  log('walk-forward (1,000 VOPA variants × 12 folds)…');
+  const wf = walkForwardBench(3);
+  results.walkForward = wf;
+  rows.push(
+    { section: 'walk-forward', name: `run of ${wf.variants.toLocaleString('en-US')} vopa variants × ${wf.folds} folds (${wf.spec}), ${wf.threads} thread(s), --save none`, value: fmt.ms(wf.walkForward.median), comparison: `the same run without: ${fmt.ms(wf.plain.median)}`, ratio: fmt.x(wf.walkForward.median / wf.plain.median), target: '< 1.5×', met: wf.walkForward.median / wf.plain.median < 1.5 },
+    { section: 'walk-forward', name: 'the walk-forward step alone (the folds\' rankings, the stitched record\'s simulation)', value: fmt.ms(wf.step.median), comparison: `the sweep alone: ${fmt.ms(wf.sweep.median)}`, ratio: fmt.x(wf.step.median / wf.sweep.median), target: '', met: null },
+  );
 }
 
 if (wanted('scale')) {

@@ -22,6 +22,7 @@ import { validatePboBlocks } from '../statistics/options.ts';
 import { evaluateBenchmark } from './benchmark.ts';
 import { measureRun } from './measures.ts';
 import { MemoryGuard } from './memory.ts';
+import { planWalkForward, walkForwardOf } from './walk-forward.ts';
 import { yearOf } from '../util/dates.ts';
 import { groupWarnings, warningLines } from '../util/warnings.ts';
 import { versions } from '../util/versions.ts';
@@ -100,6 +101,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   const days = schedule.last - schedule.first + 1;
   if (config.statistics?.pboBlocksGiven) validatePboBlocks(config.statistics.pboBlocks, days); // bad input before any work
   guard.admit({ bars: panel.days.length, symbols: panel.symbols.length, days });
+  const folds = planWalkForward(config, panel, schedule, warmup); // its windows must fit the range: bad input before any work too
   const fingerprint = fingerprintPanel(panel);
   const t1 = performance.now();
   if (hooks.signal?.aborted) throw new InterruptedError();
@@ -136,6 +138,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
     statistics: config.statistics && { seed: config.statistics.seed, bootstrapReps: config.statistics.bootstrapReps, pboBlocks: config.statistics.pboBlocks },
   });
   const variants = measured.variants;
+  const walkForward = walkForwardOf(config, folds, run, { panel, strategy, schedule, settings, factors, benchmark: benchmark.returns, supabase: hooks.supabase, setupData }, runWarnings);
   const warningGroups = groupWarnings(runWarnings, variants, config.variants.length === 1);
   for (const line of warningLines(warningGroups)) hooks.warn?.(line);
   const t2 = performance.now();
@@ -154,6 +157,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
     ...(run.execution ? { execution: run.execution } : {}),
     benchmark,
     statistics: measured.statistics,
+    ...(walkForward ? { walkForward } : {}),
     ...(capacity ? { capacity } : {}),
     createdAt,
     warnings: warningGroups.map((g) => g.message),

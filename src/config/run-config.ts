@@ -23,6 +23,8 @@ import { parseMemorySize } from '../util/memory-limit.ts';
 import { expandVariants, parseGridAxis, type GridAxis, type ParamValue } from './grid.ts';
 import { parseParamAssignments, parseParamValue } from './params.ts';
 import { readVariantsFile } from './variants-file.ts';
+import { parseHoldout, parseWalkForward, type WalkForwardSpec } from '../walkforward/spec.ts';
+import { WINDOW_METRICS } from '../walkforward/window-metrics.ts';
 
 /** The embedded sample market, shipped in the repository. */
 export const SAMPLE_DATA_DIR = fileURLToPath(new URL('../../data/sample/', import.meta.url)).replace(/\/$/, '');
@@ -90,6 +92,8 @@ export interface RunConfig {
   readonly signals: boolean;
   /** `--max-memory`: bytes the process may hold at most (app/memory.ts refuses a run estimated above it); null: the machine's and cgroup's limits only. */
   readonly maxMemory: number | null;
+  /** `--walk-forward` or `--holdout`: choose a variant per fold on its training days, trade it on the next (null: off). */
+  readonly walkForward: WalkForwardSpec | null;
 }
 
 export type SavedTable = 'equity' | 'trades' | 'diagnostics';
@@ -151,6 +155,10 @@ export interface RunOptions {
   readonly source?: string | undefined;
   readonly connections?: string | number | undefined;
   readonly upload?: boolean | undefined;
+  /** `--walk-forward train=DAYS,test=DAYS[,step=DAYS][,anchored][,embargo=DAYS]`. */
+  readonly walkForward?: string | undefined;
+  /** `--holdout DAYS|DATE`. */
+  readonly holdout?: string | undefined;
   /** The environment (default process.env); `.env` in cwd fills what it lacks. */
   readonly env?: NodeJS.ProcessEnv | undefined;
 }
@@ -201,6 +209,7 @@ export async function buildRunConfig(o: RunOptions): Promise<RunConfig> {
     throw new UsageError(`--rank-by ${rankBy}: the overfitting statistics are turned off (--no-statistics); rank by another metric, or leave them on`, 'E_BAD_OPTION');
   }
   const riskFree = requireRate('--risk-free', o.riskFree ?? 0, { negative: true });
+  const walkForward = walkForwardSpec(o, plan.variants.length, rankBy);
   const { source, supabase, upload } = resolveSupabase(o, cwd);
 
   return Object.freeze({
@@ -242,11 +251,30 @@ export async function buildRunConfig(o: RunOptions): Promise<RunConfig> {
     outDir: checkedOut(resolve(cwd, o.out ?? 'results')),
     signals: o.signals ?? false,
     maxMemory: o.maxMemory === undefined ? null : parseMemorySize('--max-memory', o.maxMemory),
+    walkForward,
   });
 }
 
-
-
+/**
+ * `--walk-forward` or `--holdout` (one of them), checked on its own: a sweep to choose from, and a
+ * ranking metric a window of daily returns determines (the checks against the range come once the
+ * data are read: walkforward/folds.ts).
+ */
+function walkForwardSpec(o: RunOptions, variants: number, rankBy: string): WalkForwardSpec | null {
+  const given = o.walkForward !== undefined ? '--walk-forward' : o.holdout !== undefined ? '--holdout' : undefined;
+  if (!given) return null;
+  if (o.walkForward !== undefined && o.holdout !== undefined) {
+    throw new UsageError('--walk-forward and --holdout: choose one (--holdout DAYS is the walk-forward of one fold)', 'E_BAD_WALK_FORWARD');
+  }
+  const spec = o.walkForward !== undefined ? parseWalkForward(o.walkForward) : parseHoldout(o.holdout!);
+  if (!(o.grid?.length || o.variants) || variants < 2) {
+    throw new UsageError(`${given} chooses among variants: give a --grid or a --variants file with 2 or more variants (this run has ${variants})`, 'E_BAD_WALK_FORWARD');
+  }
+  if (!WINDOW_METRICS.includes(rankBy)) {
+    throw new UsageError(`--rank-by ${rankBy} with ${given}: each fold ranks the variants on its training days' returns, which do not determine ${rankBy}; rank by one of ${WINDOW_METRICS.join(', ')}`, 'E_BAD_WALK_FORWARD');
+  }
+  return spec;
+}
 
 /** `--out`: a writable folder, or one that can be made (checked before any work; made when the run is written). */
 function checkedOut(dir: string): string {

@@ -36,12 +36,42 @@ export function renderInspect(view: InspectView, width = terminalWidth()): strin
   const b = view.benchmark;
   if (b) out.push('', `benchmark ${terminalText(String(b.label ?? b.strategy ?? 'buy-and-hold'))}: total return ${formatMetric('total_return', b.total_return as Cell)}, sharpe ${formatMetric('sharpe', b.sharpe as Cell)}, max drawdown ${formatMetric('max_drawdown', b.max_drawdown as Cell)}`);
   if (view.statistics?.verdict) out.push(`is it real? ${terminalText(String(view.statistics.verdict))}`);
+  if (view.walk_forward) out.push('', ...walkForwardLines(view, width));
   if (view.partial_folders.length) {
     const stale = view.partial_folders.filter((f) => f.stale).length;
     out.push('', `partial run folders beside this run (being written, or left by a run that was killed)${stale ? `; ${stale} older than a day, which the next run in this folder removes` : ''}:`);
     for (const f of view.partial_folders) out.push(`  ${f.folder} (last changed ${f.modified}${f.stale ? ', older than a day' : ''})`);
   }
   return `${out.join('\n')}\n`;
+}
+
+/** The walk-forward: its folds (the parameters that vary, the metric in and out of sample, the rank out of sample), the stitched record, the efficiency. */
+function walkForwardLines(view: InspectView, width: number): string[] {
+  const wf = view.walk_forward!;
+  const m = wf.rank_by ?? view.rank_by;
+  const rows = wf.folds.map((f) => ({
+    fold: String(f.fold),
+    test: `${f.test_start} → ${f.test_end}`,
+    variant: String(f.variant),
+    ...Object.fromEntries(view.varying.map((k) => [k, formatMetric(k, f[k] as Cell)])),
+    [`is_${m}`]: formatMetric(m, f[`is_${m}`] as Cell),
+    [`oos_${m}`]: formatMetric(m, f[`oos_${m}`] as Cell),
+    oos_return: formatMetric('total_return', f.oos_total_return as Cell),
+    oos_rank: `${f.oos_rank}/${f.oos_rank_of}`,
+    benchmark: formatMetric('total_return', f.benchmark_total_return as Cell),
+  })) as Array<Record<string, string>>;
+  const shown = fitColumns(['fold', 'test', 'variant', ...view.varying, `is_${m}`, `oos_${m}`, 'oos_return', 'oos_rank', 'benchmark'], rows, width);
+  const out = [`walk-forward (${terminalText(wf.spec ?? '?')}): ${wf.folds.length} fold(s), each choosing by ${m} on its training days:`, horizontalTable(shown, rows.map((r) => shown.map((h) => r[h]!)))];
+  const o = wf.oos;
+  if (o) {
+    out.push(`out of sample, one account (${wf.first_oos_day} → ${wf.last_oos_day}${o.status === 'ruined' ? ', RUINED' : ''}): total return ${formatMetric('total_return', o.total_return as Cell)}, sharpe ${formatMetric('sharpe', o.sharpe as Cell)}, max drawdown ${formatMetric('max_drawdown', o.max_drawdown as Cell)}${o.psr !== null && o.psr !== undefined ? `, PSR ${formatMetric('psr', o.psr as Cell)}` : ''}`);
+  }
+  out.push(wf.walk_forward_efficiency === null
+    ? `walk-forward efficiency: none (${terminalText(wf.why_missing ?? 'not recorded')})`
+    : `walk-forward efficiency ${wf.walk_forward_efficiency.toFixed(2)}: annualised ${formatMetric('cagr', wf.oos_annual_return)} out of sample ÷ ${formatMetric('cagr', wf.is_annual_return)} in sample`);
+  const s = wf.stability;
+  if (s && typeof s.changes === 'number' && typeof s.folds === 'number' && s.folds > 1) out.push(`choices: the variant changed at ${s.changes} of ${s.folds - 1} fold boundaries (${s.distinct_variants} distinct)`);
+  return out;
 }
 
 function runLines(view: InspectView): string[] {

@@ -34,6 +34,8 @@ export interface RunManifest {
   readonly rank_by?: string;
   /** The overfitting statistics in brief (the verdict); `{ off: true }` with --no-statistics. */
   readonly statistics?: Readonly<Record<string, unknown>>;
+  /** A walk-forward's settings, efficiency and stability (`--walk-forward`, `--holdout`); its folds are folds.csv. */
+  readonly walk_forward?: Readonly<Record<string, unknown>>;
   readonly variants?: ReadonlyArray<{ readonly variant: number; readonly params: Readonly<Record<string, unknown>>; readonly warnings?: readonly string[] }>;
   readonly benchmark?: Readonly<Record<string, unknown>>;
   readonly data?: Readonly<Record<string, unknown>>;

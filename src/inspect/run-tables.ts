@@ -24,14 +24,27 @@ import type { RunFolder } from './run-folder.ts';
  * 3. the connection may then read the run's CSV files and nothing else (`lockDown`).
  * Temporary objects are per connection: `userQuery` runs each statement on a fresh one.
  */
-export const RUN_TABLES = ['summary', 'equity', 'trades', 'diagnostics', 'benchmark', 'signals'] as const;
+export const RUN_TABLES = ['summary', 'equity', 'trades', 'diagnostics', 'benchmark', 'signals', 'folds', 'oos_equity', 'oos_summary'] as const;
 export type RunTable = (typeof RUN_TABLES)[number];
+
+/**
+ * A walk-forward's summary.csv ends with the stitched record's row, `variant = oos`: the `summary`
+ * view keeps the variants (variant a number, as in every run) and `oos_summary` that one row.
+ */
+const DERIVED: Partial<Record<RunTable, { readonly file: RunTable; readonly where: string }>> = {
+  summary: { file: 'summary', where: `variant IS DISTINCT FROM 'oos'` },
+  oos_summary: { file: 'summary', where: `variant = 'oos'` },
+};
 
 const DOUBLE_COLUMNS = new Set<string>([
   ...ALL_METRICS,
   'equity', 'cash', 'gross', 'net', 'return', 'drawdown', 'quantity', 'price', 'notional', 'cost', 'ic', 'value', 'vopa',
 ]);
 const INTEGER_COLUMNS = new Set(['variant', 'rank', 'fills', 'round_trips', 'max_drawdown_days']);
+/** folds.csv's and oos_equity.csv's own columns (their is_<metric> and oos_<metric> are numbers). */
+const WALK_FORWARD_INTEGERS = new Set(['fold', 'oos_rank', 'oos_rank_of', 'oos_best_variant', 'train_days', 'test_days']);
+const WALK_FORWARD_DATES = new Set(['train_start', 'train_end', 'test_start', 'test_end']);
+const WALK_FORWARD_DOUBLES = /^(is|oos)_|^benchmark_(equity|total_return)$/;
 const TEXT_COLUMNS = new Set(['strategy', 'symbol', 'side', 'reason', 'peer_group']);
 
 /**
@@ -71,14 +84,21 @@ export async function openRunTables(run: RunFolder, options: { readOnly?: boolea
   };
   const define = async (w: DuckDBConnection) => {
     await w.run(CSV_TEXT_MACRO);
+    const walkForward = run.manifest.walk_forward !== undefined;
     for (const table of RUN_TABLES) {
-      const csv = join(run.dir, `${table}.csv`);
+      const derived = walkForward ? DERIVED[table] : undefined;
+      if (table === 'oos_summary' && !derived) continue;
+      const file = derived?.file ?? table;
+      const csv = join(run.dir, `${file}.csv`);
       if (!existsSync(csv)) continue;
       const header = csvHeader(csv);
       try {
-        await w.run(`CREATE VIEW ${table} AS ${await viewQuery(w, csv, header)}`);
+        const body = await viewQuery(w, csv, header, file, derived !== undefined || file === 'oos_equity' ? 'text' : 'integer');
+        // A walk-forward's variants: their number back to an integer, the oos row apart.
+        const select = !derived ? body : table === 'summary' ? `SELECT * REPLACE (CAST(variant AS BIGINT) AS variant) FROM (${body}) WHERE ${derived.where}` : `SELECT * FROM (${body}) WHERE ${derived.where}`;
+        await w.run(`CREATE VIEW ${table} AS ${select}`);
       } catch (err) {
-        throw damaged(run, `${table}.csv`, err);
+        throw damaged(run, `${file}.csv`, err);
       }
       present.push(table);
       columns[table] = header;
@@ -107,7 +127,7 @@ export async function openRunTables(run: RunFolder, options: { readOnly?: boolea
     };
     const connection = await connect();
     if (!folder) await define(connection);
-    await lockDown(connection, present.map((t) => join(run.dir, `${t}.csv`))); // settings of the instance: later connections have them too
+    await lockDown(connection, [...new Set(present.map((t) => join(run.dir, `${DERIVED[t]?.file ?? t}.csv`)))]); // settings of the instance: later connections have them too
     return { duck: { connection, close: closeAll }, run, present, columns, connect, close: closeAll };
   } catch (err) {
     closeAll();
@@ -115,8 +135,12 @@ export async function openRunTables(run: RunFolder, options: { readOnly?: boolea
   }
 }
 
-/** The SELECT of a view over one CSV: known columns typed, text columns read back as written. */
-async function viewQuery(w: DuckDBConnection, csv: string, header: readonly string[]): Promise<string> {
+/**
+ * The SELECT of a view over one CSV: known columns typed, text columns read back as written. The
+ * `variant` column is a number but in a walk-forward's summary.csv (its `oos` row) and oos_equity.csv.
+ */
+async function viewQuery(w: DuckDBConnection, csv: string, header: readonly string[], file: RunTable, variant: 'integer' | 'text'): Promise<string> {
+  const columnType = (name: string) => (name === 'variant' && variant === 'text' ? 'VARCHAR' : typeOf(name, file === 'folds' || file === 'oos_equity'));
   const types = header.filter((c) => columnType(c)).map((c) => `${sqlString(c)}: '${columnType(c)}'`);
   const source = `read_csv(${sqlString(csv)}, header=true, auto_detect=true${types.length ? `, types={${types.join(', ')}}` : ''})`;
   // Which columns come out as text get csv_text: the known text columns, and — only where some
@@ -148,8 +172,13 @@ export function damaged(run: RunFolder, file: string, err: unknown): DataError {
   return new DataError(`run ${run.id}: ${file} cannot be read (${message}); the folder is damaged — run it again`, 'E_RUN_BROKEN', { cause: err });
 }
 
-function columnType(name: string): string | undefined {
+function typeOf(name: string, walkForward: boolean): string | undefined {
   if (name === 'date') return 'DATE';
+  if (walkForward) {
+    if (WALK_FORWARD_DATES.has(name)) return 'DATE';
+    if (WALK_FORWARD_INTEGERS.has(name)) return 'BIGINT';
+    if (WALK_FORWARD_DOUBLES.test(name)) return 'DOUBLE';
+  }
   if (INTEGER_COLUMNS.has(name)) return 'BIGINT';
   if (DOUBLE_COLUMNS.has(name) || name.startsWith('ic_')) return 'DOUBLE';
   if (TEXT_COLUMNS.has(name)) return 'VARCHAR';

@@ -24,8 +24,27 @@ export interface InspectView {
   readonly benchmark: Readonly<Record<string, unknown>> | null;
   /** The sweep's overfitting statistics in brief (manifest.json; the whole is overfitting.json). */
   readonly statistics: Readonly<Record<string, unknown>> | null;
+  /**
+   * A walk-forward's folds (folds.csv's rows), its stitched record (summary.csv's `oos` row) and the
+   * manifest's efficiency and stability; null for a run without one.
+   */
+  readonly walk_forward: WalkForwardView | null;
   /** Half-written run folders beside this run (`.<run-id>.partial`): a run writing now, or one that was killed. */
   readonly partial_folders: readonly PartialFolderBrief[];
+}
+
+export interface WalkForwardView {
+  readonly spec: string | null;
+  readonly rank_by: string | null;
+  readonly folds: readonly Record<string, unknown>[];
+  readonly oos: Readonly<Record<string, unknown>> | null;
+  readonly walk_forward_efficiency: number | null;
+  readonly oos_annual_return: number | null;
+  readonly is_annual_return: number | null;
+  readonly why_missing: string | null;
+  readonly stability: Readonly<Record<string, unknown>> | null;
+  readonly first_oos_day: string | null;
+  readonly last_oos_day: string | null;
 }
 
 export interface PartialFolderBrief {
@@ -119,6 +138,30 @@ export async function buildInspectView(tables: RunTables, options: InspectOption
     peer_group_ic: best ? await peerGroupIc(tables, Number(best.variant)) : [],
     benchmark: tables.run.manifest.benchmark ?? null,
     statistics: tables.run.manifest.statistics && !tables.run.manifest.statistics.off ? tables.run.manifest.statistics : null,
+    walk_forward: await walkForwardView(tables),
     partial_folders: partialFolders(dirname(tables.run.dir)).map((f) => ({ folder: f.path, run_id: f.runId, modified: f.modified.toISOString(), stale: f.stale })),
+  };
+}
+
+/** The walk-forward of a run, from folds.csv, summary.csv's `oos` row and the manifest (null without one). */
+export async function walkForwardView(tables: RunTables): Promise<WalkForwardView | null> {
+  const m = tables.run.manifest.walk_forward;
+  if (!m || !tables.present.includes('folds')) return null;
+  const folds = await queryObjects(tables, 'SELECT * FROM folds ORDER BY fold');
+  const oos = tables.present.includes('oos_summary') ? (await queryObjects(tables, 'SELECT * FROM oos_summary'))[0] ?? null : null;
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
+  return {
+    spec: text(m.spec),
+    rank_by: text(m.rank_by),
+    folds,
+    oos,
+    walk_forward_efficiency: num(m.walk_forward_efficiency),
+    oos_annual_return: num(m.oos_annual_return),
+    is_annual_return: num(m.is_annual_return),
+    why_missing: text(m.why_missing),
+    stability: (m.stability as Record<string, unknown> | undefined) ?? null,
+    first_oos_day: text(m.first_oos_day),
+    last_oos_day: text(m.last_oos_day),
   };
 }

@@ -64,6 +64,10 @@ function whyAbsent(table: RunTable, tables: RunTables): string {
       return 'runs before the benchmark existed did not write it';
     case 'signals':
       return 'only runs with --signals write it';
+    case 'folds':
+    case 'oos_equity':
+    case 'oos_summary':
+      return run.manifest.walk_forward ? damaged : 'only walk-forward runs (--walk-forward, --holdout) write it';
   }
 }
 

@@ -12,6 +12,9 @@ export interface SupabaseTables {
   readonly equity: string;
   readonly trades: string;
   readonly diagnostics: string;
+  /** A walk-forward's folds and its stitched out-of-sample record (issue 16). */
+  readonly folds: string;
+  readonly oos_equity: string;
   /** Optional: per-symbol borrow fees, read with `--borrow-table`. */
   readonly borrow: string;
   readonly capacity: string;
@@ -108,6 +111,8 @@ export function loadSupabaseSettings(env: Record<string, string | undefined>, op
       equity: table('SUPABASE_EQUITY_TABLE', `${prefix}equity`),
       trades: table('SUPABASE_TRADES_TABLE', `${prefix}trades`),
       diagnostics: table('SUPABASE_DIAGNOSTICS_TABLE', `${prefix}diagnostics`),
+      folds: table('SUPABASE_FOLDS_TABLE', `${prefix}folds`),
+      oos_equity: table('SUPABASE_OOS_EQUITY_TABLE', `${prefix}oos_equity`),
       borrow: table('SUPABASE_BORROW_TABLE', 'borrow'),
       capacity: table('SUPABASE_CAPACITY_TABLE', `${prefix}capacity`),
     }),

@@ -21,6 +21,11 @@ export const TABLE_COLUMNS = {
   equity: ['run_id', 'variant_id', 'date', 'equity', 'cash', 'gross', 'net', 'return', 'drawdown', 'long', 'short', 'positions'],
   trades: ['run_id', 'variant_id', 'date', 'symbol', 'seq', 'side', 'quantity', 'price', 'notional', 'cost', 'reason', 'asked'],
   diagnostics: ['run_id', 'variant_id', 'date', 'ic', 'quintile_spread', 'coverage', 'group_ic'],
+  folds: [
+    'run_id', 'fold', 'train_start', 'train_end', 'test_start', 'test_end', 'train_days', 'test_days', 'variant_id', 'params', 'rank_by', 'is_value', 'oos_value',
+    'oos_total_return', 'oos_sharpe', 'oos_max_drawdown', 'oos_rank', 'oos_rank_of', 'oos_best_variant', 'is_annual_return', 'oos_annual_return', 'benchmark_total_return',
+  ],
+  oos_equity: ['run_id', 'date', 'fold', 'equity', 'cash', 'gross', 'net', 'return', 'drawdown', 'long', 'short', 'positions', 'benchmark_equity'],
   borrow: ['symbol', 'date', 'fee_bps'],
   capacity: ['run_id', 'variant_id', 'capital', 'total_return', 'sharpe', 'cost_total_bps', 'unfilled_share'],
 } as const satisfies Record<keyof SupabaseTables, readonly string[]>;

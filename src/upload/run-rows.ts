@@ -10,7 +10,9 @@ import { csvText } from '../writers/csv.ts';
  * alone (so an automatic upload and `backtest upload` share one path):
  * summary.csv → backtest_variants, equity.csv → backtest_equity, trades.csv → backtest_trades,
  * diagnostics.csv → backtest_diagnostics, capacity.csv → backtest_capacity; a table the run did not
- * write (`--save`, `--capacity`) is left out.
+ * write (`--save`, `--capacity`) is left out. A walk-forward's folds.csv → backtest_folds and
+ * oos_equity.csv → backtest_oos_equity; its summary.csv row `variant = oos` (the stitched record) →
+ * backtest_variants as variant_id 0.
  * benchmark.csv is not uploaded.
  * The CSVs are streamed, never held whole: each table's rows are parsed as the upload asks for
  * them (a 100 MB trades.csv costs a few batches of memory), and its row count comes from
@@ -27,7 +29,7 @@ export type RunStatus = 'running' | 'complete' | 'partial' | 'failed';
 
 export interface TableRows {
   /** Key into SupabaseTables. */
-  readonly table: 'variants' | 'equity' | 'trades' | 'diagnostics' | 'capacity';
+  readonly table: 'variants' | 'equity' | 'trades' | 'diagnostics' | 'capacity' | 'folds' | 'oos_equity';
   readonly file: string;
   readonly primaryKey: readonly string[];
   /** Rows in the file. */
@@ -68,8 +70,9 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
   };
 
   await add('variants', 'summary.csv', ['run_id', 'variant_id'], () => (r, line): RowOf<'variants'> => {
-    const id = int(r.variant, 'summary.csv', line);
-    const params: Row = variantParams.get(id) ?? Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'variant' && k !== 'strategy' && k !== 'status' && !(METRIC_COLUMNS as readonly string[]).includes(k)).map(([k, v]) => [k, csvText(v)]));
+    // A walk-forward's stitched record is variant 0 (variants are numbered from 1); its parameters change by fold.
+    const id = r.variant === OOS_VARIANT ? 0 : int(r.variant, 'summary.csv', line);
+    const params: Row = id === 0 ? {} : variantParams.get(id) ?? Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'variant' && k !== 'strategy' && k !== 'status' && !(METRIC_COLUMNS as readonly string[]).includes(k)).map(([k, v]) => [k, csvText(v)]));
     return { run_id: runId, variant_id: id, strategy: csvText(r.strategy ?? ''), status: r.status || null, params, ...metrics(r) };
   });
 
@@ -96,6 +99,26 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
       group_ic: Object.fromEntries(Object.entries(r).filter(([k]) => k.startsWith('ic_')).map(([k, v]) => [k.slice(3), num(v)])),
     }));
   }
+  const walkForward = manifest.walk_forward as { rank_by?: string } | undefined;
+  if (walkForward && existsSync(join(dir, 'folds.csv'))) {
+    const rankBy = String(walkForward.rank_by ?? manifest.rank_by ?? 'sharpe');
+    await add('folds', 'folds.csv', ['run_id', 'fold'], () => (r, line): RowOf<'folds'> => {
+      const variant = int(r.variant, 'folds.csv', line);
+      return {
+        run_id: runId, fold: int(r.fold, 'folds.csv', line), train_start: r.train_start, train_end: r.train_end, test_start: r.test_start, test_end: r.test_end,
+        train_days: num(r.train_days), test_days: num(r.test_days), variant_id: variant, params: variantParams.get(variant) ?? {}, rank_by: rankBy,
+        is_value: num(r[`is_${rankBy}`]), oos_value: num(r[`oos_${rankBy}`]), oos_total_return: num(r.oos_total_return), oos_sharpe: num(r.oos_sharpe),
+        oos_max_drawdown: num(r.oos_max_drawdown), oos_rank: num(r.oos_rank), oos_rank_of: num(r.oos_rank_of), oos_best_variant: num(r.oos_best_variant),
+        is_annual_return: num(r.is_annual_return), oos_annual_return: num(r.oos_annual_return), benchmark_total_return: num(r.benchmark_total_return),
+      };
+    });
+  }
+  if (walkForward && existsSync(join(dir, 'oos_equity.csv'))) {
+    await add('oos_equity', 'oos_equity.csv', ['run_id', 'date'], () => (r, line): RowOf<'oos_equity'> => ({
+      run_id: runId, date: r.date, fold: int(r.fold, 'oos_equity.csv', line), equity: num(r.equity), cash: num(r.cash), gross: num(r.gross), net: num(r.net),
+      return: num(r.return), drawdown: num(r.drawdown), long: num(r.long), short: num(r.short), positions: num(r.positions), benchmark_equity: num(r.benchmark_equity),
+    }));
+  }
   if (existsSync(join(dir, 'capacity.csv'))) {
     await add('capacity', 'capacity.csv', ['run_id', 'variant_id', 'capital'], () => (r, line): RowOf<'capacity'> => ({
       run_id: runId, variant_id: int(r.variant, 'capacity.csv', line), capital: num(r.capital), total_return: num(r.total_return), sharpe: num(r.sharpe),
@@ -104,6 +127,9 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
   }
   return { dir, runId, manifest, tables };
 }
+
+/** summary.csv's `variant` of a walk-forward's stitched out-of-sample record. */
+const OOS_VARIANT = 'oos';
 
 /**
  * `seq` of each fill: 0, 1, … per (variant, date, symbol) in file order. trades.csv holds all

@@ -44,9 +44,11 @@ export interface UploadReport {
 export async function uploadRun(rest: SupabaseRest, dir: string, options: UploadOptions = {}): Promise<UploadReport> {
   const folder = await readRunFolder(dir);
   const { runs, variants, equity, trades, diagnostics } = rest.tables;
+  // A walk-forward's tables join the journal's when the folder has them (a journal of any other run is unchanged).
+  const walkForward = Object.fromEntries(folder.tables.filter((t) => t.table === 'folds' || t.table === 'oos_equity').map((t) => [t.table, rest.tables[t.table]]));
   const journal = Journal.open(
     dir,
-    { id: folder.runId, host: rest.host, tables: { runs, variants, equity, trades, diagnostics }, batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE },
+    { id: folder.runId, host: rest.host, tables: { runs, variants, equity, trades, diagnostics, ...walkForward }, batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE },
     options.notice,
   );
   const t0 = performance.now();

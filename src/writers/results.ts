@@ -14,6 +14,8 @@ import type { WarningGroup } from '../util/warnings.ts';
 import { CAPACITY_COLUMNS, type CapacityRow } from '../metrics/capacity.ts';
 import { writeCsvFile, type Cell } from './csv.ts';
 import { writeTextFile } from './write-file.ts';
+import type { WalkForwardOutcome } from '../walkforward/run.ts';
+import { foldsHeader, foldsRows, OOS_EQUITY_COLUMNS, oosEquityRows, walkForwardManifest } from './walk-forward.ts';
 
 /** Everything a finished run hands to the writers. */
 export interface RunRecord {
@@ -34,6 +36,8 @@ export interface RunRecord {
   readonly benchmark?: BenchmarkOutcome | undefined;
   /** The overfitting statistics of the sweep (overfitting.json); null with --no-statistics. */
   readonly statistics?: SweepSummary | null | undefined;
+  /** The walk-forward (`--walk-forward`, `--holdout`): folds.csv, oos_equity.csv and summary.csv's `oos` row. */
+  readonly walkForward?: WalkForwardOutcome | undefined;
   /** `--capacity`: each variant at each starting capital (capacity.csv). */
   readonly capacity?: readonly CapacityRow[] | undefined;
   readonly createdAt: Date;
@@ -88,6 +92,16 @@ export function rankedVariants(record: RunRecord): VariantOutcome[] {
 export function summaryRow(record: RunRecord, v: VariantOutcome): Cell[] {
   const metrics = variantMetrics(v);
   return [v.id, record.config.strategy.strategy.name, variantStatus(v), ...paramColumns(record).map((k) => v.params[k]), ...metricColumns(record).map((k) => metrics[k])];
+}
+
+/** summary.csv's last row in a walk-forward: the stitched out-of-sample record (`variant = oos`; its parameters change by fold: empty). */
+export function oosSummaryRow(record: RunRecord, wf: WalkForwardOutcome): Cell[] {
+  return ['oos', ...summaryRow(record, wf.oos).slice(1)].map((c, k) => (k >= 3 && k < 3 + paramColumns(record).length ? null : c));
+}
+
+/** The days of the run's evaluation window as ISO dates (day 0 first). */
+function windowDates(record: RunRecord): readonly string[] {
+  return record.panel.dates.slice(record.schedule.first, record.schedule.last + 1);
 }
 
 /** diagnostics.csv: one row per decision day and variant; one IC column per peer group. */
@@ -233,7 +247,8 @@ export function writeTables(dir: (file: string) => string, record: RunRecord, pr
   };
   const save = record.config.save;
   const ranked = rankedVariants(record);
-  csv('summary.csv', summaryHeader(record), ranked.map((v) => summaryRow(record, v)), ranked.length);
+  const wf = record.walkForward;
+  csv('summary.csv', summaryHeader(record), [...ranked.map((v) => summaryRow(record, v)), ...(wf ? [oosSummaryRow(record, wf)] : [])], ranked.length + (wf ? 1 : 0));
   const top = record.config.saveTop;
   const saved: RunRecord = top === null ? record : { ...record, variants: ranked.slice(0, top).sort((a, b) => a.id - b.id) };
   const count = (f: (v: VariantOutcome) => number) => saved.variants.reduce((a, v) => a + f(v), 0);
@@ -252,6 +267,11 @@ export function writeTables(dir: (file: string) => string, record: RunRecord, pr
   if (record.capacity) csv('capacity.csv', CAPACITY_COLUMNS, record.capacity.map((r) => CAPACITY_COLUMNS.map((c) => r[c])), record.capacity.length);
   if (record.benchmark) csv('benchmark.csv', ['date', 'equity', 'return', 'drawdown'], benchmarkRows(record, record.benchmark), record.benchmark.equity.length);
   if (record.statistics) writeTextFile(dir('overfitting.json'), `${JSON.stringify(overfittingFile(record.statistics), null, 2)}\n`);
+  if (wf) {
+    const dates = windowDates(record);
+    csv('folds.csv', foldsHeader(wf, paramColumns(record)), foldsRows(wf, paramColumns(record), dates), wf.folds.length);
+    csv('oos_equity.csv', OOS_EQUITY_COLUMNS, oosEquityRows(wf, dates, record.config.cash), null);
+  }
   return rows;
 }
 
@@ -332,6 +352,7 @@ export function manifest(record: RunRecord, rows: Record<string, number>): Recor
     })),
     benchmark: record.benchmark ? { kind: record.benchmark.kind, label: record.benchmark.label, ...record.benchmark.metrics } : undefined,
     statistics: record.statistics ? statisticsBrief(record.statistics) : config.statistics ? undefined : { off: true },
+    ...(record.walkForward ? { walk_forward: walkForwardManifest(record.walkForward, windowDates(record), panel.dates) } : {}),
     data: {
       ...record.source,
       fingerprint: record.fingerprint,

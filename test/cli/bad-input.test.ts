@@ -87,6 +87,16 @@ const cases: Array<[string, string[], RegExp]> = [
   ['a fractional --batch-size for import --to supabase', ['import', noRows, '--to', 'supabase', '--batch-size', '0.5'], /--batch-size 0\.5: must be a whole number ≥ 1/],
   ['a zero --batch-size for upload', ['upload', runFolder, '--batch-size', '0'], /--batch-size 0: must be a whole number ≥ 1/],
   ['a fractional --batch-size for upload', ['upload', runFolder, '--batch-size', '2.5'], /--batch-size 2\.5: must be a whole number ≥ 1/],
+  // Walk-forward (issue 16): the range is 2025-10-07 → 2026-01-03, 64 trading days.
+  ['a walk-forward window longer than the range', ['2025-10-07', '2026-01-03', '--grid', 'top=5,10', '--walk-forward', 'train=50,test=20'], /--walk-forward train=50,test=20: the evaluation window has 64 trading days \(2025-10-07 → 2026-01-02\): train \+ embargo \+ test \(70\) must fit in it; it allows train=44 with test=20/],
+  ['a walk-forward training of zero days', ['2025-10-07', '2026-01-03', '--grid', 'top=5,10', '--walk-forward', 'train=0,test=20'], /--walk-forward train=0,test=20: train=0 must be a whole number of trading days, 1 or more/],
+  ['a negative walk-forward test', ['2025-10-07', '2026-01-03', '--grid', 'top=5,10', '--walk-forward', 'train=20,test=-5'], /test=-5 must be a whole number of trading days, 1 or more/],
+  ['an embargo not smaller than test', ['2025-10-07', '2026-01-03', '--grid', 'top=5,10', '--walk-forward', 'train=20,test=10,embargo=10'], /the embargo \(10 days\) must be smaller than test \(10 days\)/],
+  ['a walk-forward without a grid or variants file', ['2025-10-07', '2026-01-03', '--walk-forward', 'train=20,test=10'], /--walk-forward chooses among variants: give a --grid or a --variants file with 2 or more variants \(this run has 1\)/],
+  ['a walk-forward ranked by a metric a window of returns does not determine', ['2025-10-07', '2026-01-03', '--grid', 'top=5,10', '--walk-forward', 'train=20,test=10', '--rank-by', 'turnover'], /--rank-by turnover with --walk-forward: each fold ranks the variants on its training days' returns, which do not determine turnover; rank by one of final_equity, total_return/],
+  ['--walk-forward and --holdout together', ['2025-10-07', '2026-01-03', '--grid', 'top=5,10', '--walk-forward', 'train=20,test=10', '--holdout', '10'], /--walk-forward and --holdout: choose one/],
+  ['--holdout leaving fewer days than the longest warm-up', ['2025-10-07', '2026-01-03', '--grid', 'top=5,10', '--holdout', '40'], /--holdout 40 leaves 24 training days, fewer than the longest warm-up \(63 bars \(variant 1\)\); the range allows --holdout 1 … 1 \(days\), or a date from 2026-01-02 to 2026-01-02/],
+  ['--holdout of no days', ['2025-10-07', '2026-01-03', '--grid', 'top=5,10', '--holdout', '0'], /--holdout 0: must be a whole number of trading days, 1 or more, or a date/],
   ['an import file with no valid row', ['import', noRows, '--data', join(emptyData, 'store')], /import: no valid row in .*no-rows.csv \(2 rejected; first: .*:2: date "2024-13-01"/],
 ];
 

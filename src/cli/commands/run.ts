@@ -13,6 +13,7 @@ import { EXIT, reportError } from '../exit.ts';
 import type { CliIO } from '../io.ts';
 import { progressBar } from '../progress.ts';
 import { queueOptions } from './queue-options.ts';
+import { walkForwardJson, walkForwardLines } from './walk-forward-report.ts';
 
 export const DEFAULT_STRATEGY = 'vopa';
 
@@ -48,6 +49,8 @@ export function runOptions<T>(y: Argv<T>) {
     .option('bootstrap-reps', { type: 'string', describe: 'stationary-bootstrap resamples for the Sharpe intervals and SPA (100–100,000)', defaultDescription: '1,000' })
     .option('seed', { type: 'string', describe: "the bootstrap's seed (recorded; the same seed gives the same numbers)", defaultDescription: '1' })
     .option('maintenance-margin', { type: 'string', default: String(DEFAULT_MAINTENANCE_MARGIN), describe: 'equity below this × gross at a close: the book is cut back at the next fill' })
+    .option('walk-forward', { type: 'string', describe: 'choose the best variant on each fold\'s training days, trade it on the next test days, as one account: train=DAYS,test=DAYS[,step=DAYS][,anchored][,embargo=DAYS] (trading days)' })
+    .option('holdout', { type: 'string', describe: 'choose on the days before the last DAYS (or before a date), report the choice on them: the walk-forward of one fold' })
     // Costs, liquidity and capacity (README; config/cost-options.ts checks them).
     .option('spread-bps', { type: 'string', describe: 'the quoted bid-ask spread, bps: each fill pays half of it', defaultDescription: '0' })
     .option('commission-per-share', { type: 'string', describe: 'commission per share, in currency, beside --commission-bps', defaultDescription: '0' })
@@ -115,6 +118,8 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
     source: args.source,
     connections: args.connections,
     upload: args.upload,
+    walkForward: args['walk-forward'],
+    holdout: args.holdout,
   });
   const notice = (line: string) => io.stderr(`${line}\n`);
   const session = await runSession(config, { queue, report: args.report, commandLine: io.commandLine }, { notice, signal: io.signal, setGraceful: io.setGraceful, progress: io.interactive ? progressBar : undefined });
@@ -141,7 +146,8 @@ function report(config: RunConfig, { record, dir }: RunOutcome, json: boolean, w
   if (json) {
     const benchmark = b ? { kind: b.kind, label: b.label, ...b.metrics } : null;
     const statistics = stats ? { ...stats, pbo_logits: undefined, pbo_is_sharpe: undefined, pbo_oos_sharpe: undefined } : null;
-    io.stdout(`${JSON.stringify({ run_id: record.runId, folder: dir, status: record.status, summary: objects, benchmark, statistics, warnings: record.warnings, report: page }, null, 2)}\n`);
+    const walkForward = record.walkForward ? walkForwardJson(record, record.walkForward) : undefined;
+    io.stdout(`${JSON.stringify({ run_id: record.runId, folder: dir, status: record.status, summary: objects, benchmark, statistics, walk_forward: walkForward, warnings: record.warnings, report: page }, null, 2)}\n`);
     return partial ? EXIT.interrupted : EXIT.ok;
   }
   const { panel, schedule } = record;
@@ -178,6 +184,7 @@ function report(config: RunConfig, { record, dir }: RunOutcome, json: boolean, w
     if (b) io.stdout(`benchmark ${b.label}: total return ${formatMetric('total_return', b.metrics.total_return)}, sharpe ${formatMetric('sharpe', b.metrics.sharpe)}, max drawdown ${formatMetric('max_drawdown', b.metrics.max_drawdown)}\n`);
   }
   if (stats) io.stdout(`is it real? ${stats.verdict}\n`);
+  if (record.walkForward) io.stdout(walkForwardLines(record, record.walkForward, wide));
   if (partial) io.stdout(`interrupted: ${record.variants.length} of ${config.variants.length} variants finished; partial results: ${dir}\n`);
   else io.stdout(`results: ${dir}\n`);
   if (page) io.stdout(`report: ${page}\n`);

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { describeSpec, parseHoldout, parseWalkForward, planFolds, type Fold } from '../../src/walkforward/index.ts';
+import { isoDate } from '../../src/util/dates.ts';
+
+/** A window of N days dated 2025-01-01 + d (calendar days: only the order matters here). */
+const window = (days: number, warmup = 0) => ({ days, dates: Array.from({ length: days }, (_, d) => isoDate(20_089 + d)), warmup, warmupOf: 'variant 3' });
+const spans = (folds: readonly Fold[]) => folds.map((f) => [f.trainStart, f.trainEnd, f.testStart, f.testEnd]);
+
+describe('parseWalkForward', () => {
+  it('reads train and test, step defaulting to test, anchored and embargo', () => {
+    expect(parseWalkForward('train=252,test=63')).toEqual({ kind: 'walk-forward', train: 252, test: 63, step: 63, anchored: false, embargo: 0 });
+    expect(parseWalkForward(' test=20 , train=100 , anchored , embargo=5 , step=10 ')).toEqual({ kind: 'walk-forward', train: 100, test: 20, step: 10, anchored: true, embargo: 5 });
+    expect(describeSpec(parseWalkForward('train=100,test=20,step=10,anchored,embargo=5'))).toBe('--walk-forward train=100,test=20,step=10,anchored,embargo=5');
+  });
+
+  it.each([
+    ['test=63', /train=DAYS is missing/],
+    ['train=252', /test=DAYS is missing/],
+    ['train=0,test=63', /train=0 must be a whole number of trading days, 1 or more/],
+    ['train=-5,test=63', /train=-5 must be a whole number/],
+    ['train=252,test=0', /test=0 must be a whole number of trading days, 1 or more/],
+    ['train=252,test=6.5', /test=6.5 must be a whole number/],
+    ['train=252,test=63,step=0', /step=0 must be a whole number of trading days, 1 or more/],
+    ['train=252,test=63,embargo=-1', /embargo=-1 must be a whole number of trading days, 0 or more/],
+    ['train=252,test=10,embargo=10', /the embargo \(10 days\) must be smaller than test \(10 days\)/],
+    ['train=252,test=10,embargo=12', /the embargo \(12 days\) must be smaller than test/],
+    ['train=252,test=63,step=64', /step=64 is longer than test=63: .* use step ≤ test/],
+    ['train=252,tset=63', /unknown part "tset" \(did you mean test\?\)/],
+    ['train=252,test=63,train=10', /train is given twice/],
+    ['train=252,test=63,anchored=yes', /anchored takes no value/],
+    ['train,test=63', /train needs a number of trading days/],
+    ['train=252,,test=63', /an empty part/],
+  ])('%s: bad input', (text, message) => {
+    expect(() => parseWalkForward(text)).toThrow(message);
+    try {
+      parseWalkForward(text);
+    } catch (err) {
+      expect((err as { code: string }).code).toBe('E_BAD_WALK_FORWARD');
+    }
+  });
+});
+
+describe('planFolds: the fold boundaries, as documented', () => {
+  it('rolling: train keeps its length and moves by step; each test starts the day after its training ends; the last test ends with the window', () => {
+    // N = 100, train 40, test 20: tests at 40, 60, 80 (the last 20 days).
+    expect(spans(planFolds(parseWalkForward('train=40,test=20'), window(100)))).toEqual([
+      [0, 39, 40, 59],
+      [20, 59, 60, 79],
+      [40, 79, 80, 99],
+    ]);
+    // N = 105: a fourth fold of the 5 days left.
+    expect(spans(planFolds(parseWalkForward('train=40,test=20'), window(105))).at(-1)).toEqual([60, 99, 100, 104]);
+  });
+
+  it('anchored: training always starts on day 0 and grows by step', () => {
+    expect(spans(planFolds(parseWalkForward('train=40,test=20,anchored'), window(100)))).toEqual([
+      [0, 39, 40, 59],
+      [0, 59, 60, 79],
+      [0, 79, 80, 99],
+    ]);
+  });
+
+  it('embargo: embargo days between each training end and its test; they are the previous fold\'s test days, or before the first test', () => {
+    const folds = planFolds(parseWalkForward('train=40,test=20,embargo=5'), window(100));
+    expect(spans(folds)).toEqual([
+      [0, 39, 45, 64],
+      [20, 59, 65, 84],
+      [40, 79, 85, 99],
+    ]);
+    for (const f of folds) expect(f.testStart - f.trainEnd - 1).toBe(5);
+    // Test windows tile the days from the first test to the end: no gap, no overlap.
+    for (let k = 1; k < folds.length; k++) expect(folds[k]!.testStart).toBe(folds[k - 1]!.testEnd + 1);
+    expect(spans(planFolds(parseWalkForward('train=40,test=20,embargo=5,anchored'), window(100))).map((s) => s[0])).toEqual([0, 0, 0]);
+  });
+
+  it('a step shorter than test: each fold trades until the next one starts; the last one its whole test window', () => {
+    expect(spans(planFolds(parseWalkForward('train=40,test=20,step=10'), window(100)))).toEqual([
+      [0, 39, 40, 49],
+      [10, 49, 50, 59],
+      [20, 59, 60, 69],
+      [30, 69, 70, 79],
+      [40, 79, 80, 89],
+      [50, 89, 90, 99],
+    ]);
+    expect(spans(planFolds(parseWalkForward('train=40,test=20,step=10'), window(95))).at(-1)).toEqual([50, 89, 90, 94]);
+  });
+
+  it('windows that do not fit the range: bad input saying what the range allows', () => {
+    expect(() => planFolds(parseWalkForward('train=252,test=63'), window(300))).toThrow(
+      '--walk-forward train=252,test=63: the evaluation window has 300 trading days (2025-01-01 → 2025-10-27): train + embargo + test (315) must fit in it; it allows train=237 with test=63, or a shorter test',
+    );
+    expect(() => planFolds(parseWalkForward('train=10,test=63'), window(50))).toThrow(/must fit in it; shorten train and test, or widen the range/);
+    expect(spans(planFolds(parseWalkForward('train=237,test=63'), window(300)))).toEqual([[0, 236, 237, 299]]);
+  });
+});
+
+describe('planFolds --holdout', () => {
+  it('DAYS: one fold, training on every day before the last DAYS', () => {
+    expect(spans(planFolds(parseHoldout('30'), window(100, 20)))).toEqual([[0, 69, 70, 99]]);
+  });
+
+  it('DATE: the test starts on the first day of the window on or after it', () => {
+    const w = window(100, 20);
+    expect(spans(planFolds(parseHoldout(w.dates[60]!), w))).toEqual([[0, 59, 60, 99]]);
+  });
+
+  it.each([
+    ['100', /--holdout 100: the evaluation window has 100 trading days .*, so it leaves no training days; the range allows --holdout 1 … 80 \(days\), or a date from 2025-01-21 to 2025-04-10/],
+    ['90', /--holdout 90 leaves 10 training days, fewer than the longest warm-up \(20 bars \(variant 3\)\); the range allows --holdout 1 … 80/],
+    ['2025-01-05', /--holdout 2025-01-05 leaves 4 training days, fewer than the longest warm-up/],
+    ['2025-05-01', /--holdout 2025-05-01: after the evaluation window's last day \(2025-04-10\); the range allows/],
+  ])('%s: bad input', (text, message) => {
+    expect(() => planFolds(parseHoldout(text), window(100, 20))).toThrow(message);
+  });
+
+  it.each(['0', '-3', '2.5', 'soon', '2025-02-30'])('--holdout %s: bad input before any data', (text) => {
+    expect(() => parseHoldout(text)).toThrow(/--holdout/);
+  });
+});

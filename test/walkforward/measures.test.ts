@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { annualReturn, parameterStability, walkForwardEfficiency, windowEquity, windowMetric } from '../../src/walkforward/index.ts';
+
+const ctx = (days: number) => ({ benchmark: new Float64Array(days), riskFree: 0 });
+
+describe('a metric over a window of a curve', () => {
+  const equity = Float64Array.of(110, 99, 108.9, 130.68, 117.612);
+
+  it('rebases the window to the run\'s cash: a window from day 0 is the curve itself, a later one starts from the previous close', () => {
+    expect(windowEquity({ equity, cash: 100, from: 0, to: 2 })).toEqual(equity.subarray(0, 3));
+    // From day 2: 108.9 / 99 = 1.1, 130.68 / 99 = 1.32 (of 100).
+    const e = windowEquity({ equity, cash: 100, from: 2, to: 3 });
+    expect(e[0]).toBeCloseTo(110, 12);
+    expect(e[1]).toBeCloseTo(132, 12);
+  });
+
+  it('by hand: total return, cagr, max drawdown and Sharpe of the window\'s own returns', () => {
+    const w = { equity, cash: 100, from: 1, to: 4 }; // returns −10 %, +10 %, +20 %, −10 % (day 1 against day 0's 110)
+    expect(windowMetric('total_return', w, false, ctx(5))).toBeCloseTo(117.612 / 110 - 1, 12);
+    expect(windowMetric('cagr', w, false, ctx(5))).toBeCloseTo((117.612 / 110) ** (252 / 4) - 1, 9);
+    // Rebased: 90, 99, 118.8, 106.92 from 100: the peak is 118.8, the worst day −10 % from 100 and from 118.8.
+    expect(windowMetric('max_drawdown', w, false, ctx(5))).toBeCloseTo(-0.1, 12);
+    expect(windowMetric('max_drawdown_days', w, false, ctx(5))).toBe(2);
+    const r = [-0.1, 0.1, 0.2, -0.1];
+    const m = r.reduce((a, b) => a + b) / 4;
+    const sd = Math.sqrt(r.reduce((a, x) => a + (x - m) ** 2, 0) / 3);
+    expect(windowMetric('sharpe', w, false, ctx(5))).toBeCloseTo((m / sd) * Math.sqrt(252), 9);
+    expect(annualReturn(w)).toBeCloseTo((117.612 / 110) ** (252 / 4) - 1, 9);
+  });
+
+  it('a curve ruined by the window\'s end has no ratios; its total return is still −100 %', () => {
+    const ruined = Float64Array.of(100, 50, 0, 0);
+    expect(windowMetric('sharpe', { equity: ruined, cash: 100, from: 0, to: 3 }, true, ctx(4))).toBeNull();
+    expect(windowMetric('total_return', { equity: ruined, cash: 100, from: 0, to: 3 }, true, ctx(4))).toBe(-1);
+  });
+
+  it('refuses a metric a window of returns does not determine', () => {
+    expect(() => windowMetric('turnover', { equity, cash: 100, from: 0, to: 4 }, false, ctx(5))).toThrow(/turnover is not a metric of a window of daily returns/);
+  });
+});
+
+describe('walk-forward efficiency', () => {
+  it('annualised OOS return ÷ the chosen variants\' annualised IS returns weighted by the days each traded', () => {
+    // Folds of 60 and 20 test days, IS 30 % and 10 %: (60·0.3 + 20·0.1) / 80 = 0.25; OOS 15 %: 0.6.
+    const e = walkForwardEfficiency(0.15, [{ isAnnualReturn: 0.3, testDays: 60 }, { isAnnualReturn: 0.1, testDays: 20 }]);
+    expect(e.is_annual_return).toBeCloseTo(0.25, 15);
+    expect(e.walk_forward_efficiency).toBeCloseTo(0.6, 15);
+  });
+
+  it('none when the in-sample return is not positive (the ratio would read backwards), with the reason', () => {
+    const e = walkForwardEfficiency(0.15, [{ isAnnualReturn: -0.1, testDays: 60 }]);
+    expect(e.walk_forward_efficiency).toBeNull();
+    expect(e.why_missing).toMatch(/did not gain in sample/);
+  });
+});
+
+describe('parameter stability', () => {
+  it('counts the changes of the choice and measures the numeric moves against the grid\'s range', () => {
+    const grid = [10, 20, 40].flatMap((lookback) => ['a', 'b'].map((side) => ({ lookback, side, fixed: 1 })));
+    const chosen = [
+      { id: 1, params: { lookback: 10, side: 'a', fixed: 1 } },
+      { id: 1, params: { lookback: 10, side: 'a', fixed: 1 } },
+      { id: 6, params: { lookback: 40, side: 'b', fixed: 1 } },
+      { id: 3, params: { lookback: 20, side: 'a', fixed: 1 } },
+    ];
+    const s = parameterStability(chosen, grid, ['lookback', 'side', 'fixed']);
+    expect(s).toEqual({
+      folds: 4,
+      changes: 2,
+      change_rate: 2 / 3,
+      distinct_variants: 3,
+      // lookback: |0| + |30| + |20| over 3 boundaries = 50/3, of a range of 30; `fixed` never varies in the grid.
+      parameters: {
+        lookback: { changes: 2, distinct: 3, mean_abs_change: 50 / 3, grid_range: 30, relative_change: 50 / 3 / 30 },
+        side: { changes: 2, distinct: 2 },
+      },
+    });
+  });
+});
