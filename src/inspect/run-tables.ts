@@ -10,8 +10,8 @@ import { sqlString, type Duck } from '../source/local/duckdb.ts';
 import type { RunFolder } from './run-folder.ts';
 
 /**
- * A run's CSV files as DuckDB views named after them (summary, equity, trades, diagnostics,
- * benchmark, signals):
+ * A run's CSV files as DuckDB views named after them (summary, equity, exposure, trades,
+ * round_trips, diagnostics, benchmark, signals, capacity, folds, oos_equity):
  * 1. the columns the writers know are typed explicitly — so that a column empty in every row (a
  *    sharpe of a flat run) is still a number, and a long file whose first rows look like integers
  *    is not misread — and every text column reads as written before the writer protected it from
@@ -24,15 +24,24 @@ import type { RunFolder } from './run-folder.ts';
  * 3. the connection may then read the run's CSV files and nothing else (`lockDown`).
  * Temporary objects are per connection: `userQuery` runs each statement on a fresh one.
  */
-export const RUN_TABLES = ['summary', 'equity', 'trades', 'diagnostics', 'benchmark', 'signals'] as const;
+export const RUN_TABLES = ['summary', 'equity', 'exposure', 'trades', 'round_trips', 'diagnostics', 'benchmark', 'signals', 'capacity', 'folds', 'oos_equity'] as const;
 export type RunTable = (typeof RUN_TABLES)[number];
 
 const DOUBLE_COLUMNS = new Set<string>([
   ...ALL_METRICS,
-  'equity', 'cash', 'gross', 'net', 'return', 'drawdown', 'quantity', 'price', 'notional', 'cost', 'ic', 'value', 'vopa',
+  'equity', 'cash', 'gross', 'net', 'return', 'drawdown', 'long', 'short', 'quantity', 'price', 'notional', 'cost', 'asked', 'ic', 'value', 'vopa',
+  'entry', 'exit', 'pnl', 'capital', 'unfilled_share', 'benchmark_equity',
 ]);
-const INTEGER_COLUMNS = new Set(['variant', 'rank', 'fills', 'round_trips', 'max_drawdown_days']);
-const TEXT_COLUMNS = new Set(['strategy', 'symbol', 'side', 'reason', 'peer_group']);
+const INTEGER_COLUMNS = new Set(['variant', 'rank', 'fills', 'round_trips', 'max_drawdown_days', 'positions', 'holding_days', 'fold', 'oos_rank']);
+const TEXT_COLUMNS = new Set(['strategy', 'status', 'symbol', 'side', 'reason', 'peer_group']);
+const DATE_COLUMNS = new Set(['date', 'open_date', 'close_date', 'train_start', 'train_end', 'test_start', 'test_end']);
+
+/**
+ * The walk-forward record (issue 16) is the variant `oos`: its row in summary.csv and every row of
+ * oos_equity.csv. summary's `variant` is read as text so that row parses; the `summary` view holds
+ * the variants (variant a number, as everywhere) and `summary_oos` the `oos` row (none in other runs).
+ */
+export const OOS_VARIANT = 'oos';
 
 /**
  * A text cell as it was before writers/csv.ts protected it (`csvText`): one leading quote goes
@@ -76,7 +85,7 @@ export async function openRunTables(run: RunFolder, options: { readOnly?: boolea
       if (!existsSync(csv)) continue;
       const header = csvHeader(csv);
       try {
-        await w.run(`CREATE VIEW ${table} AS ${await viewQuery(w, csv, header)}`);
+        for (const [name, select] of await viewQueries(w, table, csv, header)) await w.run(`CREATE VIEW ${name} AS ${select}`);
       } catch (err) {
         throw damaged(run, `${table}.csv`, err);
       }
@@ -115,20 +124,33 @@ export async function openRunTables(run: RunFolder, options: { readOnly?: boolea
   }
 }
 
-/** The SELECT of a view over one CSV: known columns typed, text columns read back as written. */
-async function viewQuery(w: DuckDBConnection, csv: string, header: readonly string[]): Promise<string> {
-  const types = header.filter((c) => columnType(c)).map((c) => `${sqlString(c)}: '${columnType(c)}'`);
+/**
+ * The views over one CSV (name and SELECT): known columns typed, text columns read back as written.
+ * summary.csv gives two: `summary` (the variants, `variant` a number) and `summary_oos` (the
+ * walk-forward's `oos` row, as text).
+ */
+async function viewQueries(w: DuckDBConnection, table: RunTable, csv: string, header: readonly string[]): Promise<Array<[string, string]>> {
+  const typeOf = (c: string) => columnType(table, c);
+  const types = header.filter((c) => typeOf(c)).map((c) => `${sqlString(c)}: '${typeOf(c)}'`);
   const source = `read_csv(${sqlString(csv)}, header=true, auto_detect=true${types.length ? `, types={${types.join(', ')}}` : ''})`;
   // Which columns come out as text get csv_text: the known text columns, and — only where some
   // column's type is not known (strategy parameters in summary.csv, a signal's companions) — those
   // DuckDB's sniffer reads as text.
-  let text = header.filter((c) => columnType(c) === 'VARCHAR');
-  if (header.some((c) => columnType(c) === undefined)) {
+  let text = header.filter((c) => typeOf(c) === 'VARCHAR');
+  if (header.some((c) => typeOf(c) === undefined)) {
     const described = await w.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
     text = described.getRowObjectsJS().filter((r) => r.column_type === 'VARCHAR').map((r) => String(r.column_name));
   }
-  const replace = text.length ? ` REPLACE (${text.map((c) => `csv_text(${sqlName(c)}) AS ${sqlName(c)}`).join(', ')})` : '';
-  return `SELECT *${replace} FROM ${source}`;
+  const replaced = text.filter((c) => c !== 'variant').map((c) => `csv_text(${sqlName(c)}) AS ${sqlName(c)}`); // variant: a number, or `oos`
+  const select = (extra: readonly string[]) => {
+    const all = [...extra, ...replaced];
+    return `SELECT *${all.length ? ` REPLACE (${all.join(', ')})` : ''} FROM ${source}`;
+  };
+  if (table !== 'summary') return [[table, select([])]];
+  return [
+    ['summary', `${select(['CAST(variant AS BIGINT) AS variant'])} WHERE variant IS DISTINCT FROM '${OOS_VARIANT}'`],
+    ['summary_oos', `${select([])} WHERE variant = '${OOS_VARIANT}'`],
+  ];
 }
 
 /**
@@ -148,10 +170,13 @@ export function damaged(run: RunFolder, file: string, err: unknown): DataError {
   return new DataError(`run ${run.id}: ${file} cannot be read (${message}); the folder is damaged — run it again`, 'E_RUN_BROKEN', { cause: err });
 }
 
-function columnType(name: string): string | undefined {
-  if (name === 'date') return 'DATE';
+function columnType(table: RunTable, name: string): string | undefined {
+  if (name === 'variant' && (table === 'summary' || table === 'oos_equity')) return 'VARCHAR';
+  if (DATE_COLUMNS.has(name)) return 'DATE';
   if (INTEGER_COLUMNS.has(name)) return 'BIGINT';
   if (DOUBLE_COLUMNS.has(name) || name.startsWith('ic_')) return 'DOUBLE';
+  // folds.csv: the chosen variant's in-sample metric (is_<rank metric>) and its out-of-sample ones
+  if (table === 'folds' && (name.startsWith('is_') || name.startsWith('oos_'))) return 'DOUBLE';
   if (TEXT_COLUMNS.has(name)) return 'VARCHAR';
   return undefined; // strategy parameters: let DuckDB see ints, numbers, booleans or text
 }
