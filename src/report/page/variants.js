@@ -1,0 +1,91 @@
+/* The variants: summary.csv ranked, in a table that scrolls inside its box (the rank, variant and
+ * parameter columns pinned while it scrolls sideways; sortable by a click on a column), and for grids
+ * the ranking metric over two parameters as a heat map. Also the heat-map drawing the monthly
+ * returns share. */
+function drawVariants() {
+  const t = data.table;
+  const { grid } = part('variants', 'Variants', 'summary.csv ranked by ' + data.rankBy + (data.lowerIsBetter ? ' (lowest first)' : '') + '; click a column to sort; highlighted: the variants drawn above; ruined variants rank last');
+  const head = el('tr', {}, t.columns.map((c, k) => el('th', { class: t.kinds[k] === 'text' ? 'text' : null, 'data-col': k, 'aria-sort': c === 'rank' ? 'ascending' : 'none', title: 'sort by ' + c }, [c])));
+  const body = el('tbody');
+  const topSet = new Set(data.top.variants);
+  const vCol = t.columns.indexOf('variant'), sCol = t.columns.indexOf('status');
+  const rows = t.rows.map((r) => {
+    const classes = [topSet.has(r[vCol]) ? 'top' : '', sCol >= 0 && r[sCol] === 'ruined' ? 'ruined' : ''].join(' ').trim();
+    const tr = el('tr', { 'data-variant': r[vCol], class: classes || null }, r.map((v, k) => el('td', { class: t.kinds[k] === 'text' ? 'text' : null }, [format(t.kinds[k], v)])));
+    return { values: r, node: tr };
+  });
+  rows.forEach((r) => body.append(r.node));
+  const tableNode = el('table', { id: 'summary-table' }, [el('thead', {}, [head]), body]);
+  head.addEventListener('click', (event) => {
+    const th = event.target.closest('th');
+    if (!th) return;
+    const k = Number(th.dataset.col);
+    const ascending = th.getAttribute('aria-sort') !== 'ascending';
+    head.querySelectorAll('th').forEach((h) => h.setAttribute('aria-sort', 'none'));
+    th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+    rows.sort((a, b) => compare(a.values[k], b.values[k], ascending));
+    rows.forEach((r) => body.append(r.node));
+  });
+  const wrap = el('div', { class: 'table-wrap variants', id: 'variants-wrap' }, [tableNode]);
+  card(grid, 'All ' + t.rows.length + ' variants', '', [wrap], true);
+  pinColumns(tableNode, t.pinned);
+
+  const g = data.grid;
+  if (g) heat(grid, 'grid', data.rankBy + ' over ' + g.x + ' × ' + g.y, g.others.length ? 'each cell: the best variant over ' + g.others.join(', ') : '',
+    g.xValues.map(String), g.yValues.map(String), g.cells, (v) => format(kindOf(data.rankBy), v), g.x, g.y, true);
+}
+
+/** Keeps the first `n` columns in view while the table scrolls sideways (sticky, each at the width of those before it). */
+function pinColumns(tableNode, n) {
+  const firstRow = tableNode.querySelector('tbody tr') || tableNode.querySelector('thead tr');
+  const lefts = [];
+  let left = 0;
+  for (let k = 0; k < n; k++) {
+    lefts.push(left);
+    left += firstRow.children[k] ? firstRow.children[k].getBoundingClientRect().width : 0;
+  }
+  tableNode.querySelectorAll('tr').forEach((tr) => {
+    for (let k = 0; k < n && k < tr.children.length; k++) {
+      tr.children[k].classList.add('pin');
+      if (k === n - 1) tr.children[k].classList.add('pin-last');
+      tr.children[k].style.left = lefts[k] + 'px'; // CSSOM, not a style attribute
+    }
+  });
+}
+
+function kindOf(column) { return data.table.kinds[data.table.columns.indexOf(column)] || 'ratio'; }
+
+/** Missing values sort last either way; numbers numerically, text alphabetically. */
+function compare(a, b, ascending) {
+  const na = a === null || a === undefined, nb = b === null || b === undefined;
+  if (na || nb) return na === nb ? 0 : na ? 1 : -1;
+  const d = typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b));
+  return ascending ? d : -d;
+}
+
+/** A heat map of cells [x index, y index, value(, variant)] over category axes `xs` × `ys`. */
+function heat(container, id, title, note, xs, ys, cells, fmt, xName, yName, tall) {
+  const values = cells.map((c) => c[2]).filter(isNum);
+  const bound = Math.max.apply(null, values.map(Math.abs).concat([1e-12]));
+  const diverging = values.some((v) => v < 0);
+  const lowGood = data.lowerIsBetter && id === 'grid';
+  const colors = diverging ? ['#c0392b', '#f7f7f7', '#2e8b57'] : ['#f7fbff', '#6baed6', '#08306b'];
+  chart(container, id, title, note, {
+    tooltip: { trigger: 'item', confine: true, formatter: (p) => {
+      const c = p.data;
+      return tip(xName + ' ' + xs[c[0]] + ', ' + yName + ' ' + ys[c[1]], [[null, c.length > 3 ? 'variant ' + c[3] : 'value', fmt(c[2] === '-' ? null : c[2])]]);
+    } },
+    grid: { left: 72, right: 24, top: 24, bottom: 96 },
+    xAxis: { type: 'category', data: xs, name: xName, nameLocation: 'middle', nameGap: 28, splitArea: { show: true } },
+    yAxis: { type: 'category', data: ys, name: yName, nameLocation: 'middle', nameGap: 48, splitArea: { show: true } },
+    visualMap: {
+      type: 'continuous', dimension: 2, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 160, calculable: true,
+      min: diverging ? -bound : Math.min.apply(null, values.concat([0])), max: bound,
+      inRange: { color: lowGood ? colors.slice().reverse() : colors }, formatter: (v) => fmt(v),
+    },
+    series: [{
+      type: 'heatmap', data: cells.map((c) => (c.length > 3 ? [c[0], c[1], c[2] === null ? '-' : c[2], c[3]] : [c[0], c[1], c[2] === null ? '-' : c[2]])),
+      label: { show: xs.length * ys.length <= 144, fontSize: 10, formatter: (p) => fmt(p.data[2] === '-' ? null : p.data[2]) },
+    }],
+  }, { tall: tall });
+}
