@@ -139,14 +139,20 @@ function drawnCharts(d: Omit<ReportData, 'charts' | 'notes'>): ChartId[] {
   return (Object.keys(drawn) as ChartId[]).filter((id) => drawn[id]);
 }
 
-/** summary.csv ranked, with a rank column; `pinned`: the leading columns kept in view when the table scrolls sideways (rank to the last parameter). */
+/**
+ * summary.csv ranked, with a rank column, its columns ordered for reading: rank, variant, the
+ * parameters that vary (pinned while the table scrolls sideways: `pinned` columns), then status,
+ * strategy, the parameters that are the same for all, and the metrics in summary.csv's order.
+ */
 function variantsTable(ctx: PartContext): ReportData['table'] {
   const { summary } = ctx;
-  const columns = ['rank', ...summary.columns];
+  const fixed = summary.params.filter((p) => !summary.varying.includes(p));
+  const lead = ['variant', ...summary.varying, 'status', 'strategy', ...fixed].filter((c) => summary.columns.includes(c));
+  const ordered = [...lead, ...summary.columns.filter((c) => !lead.includes(c))];
+  const columns = ['rank', ...ordered];
   const kinds = columns.map((c) => (c === 'rank' || c === 'variant' ? 'integer' : summary.metrics.includes(c) ? metricKind(c) : 'text'));
-  const rows = summary.rows.map((r, k) => [k + 1, ...summary.columns.map((c) => r[c] ?? null)]);
-  const lastParam = Math.max(columns.indexOf('variant'), ...summary.params.map((p) => columns.indexOf(p)));
-  return { columns, kinds, rows, pinned: lastParam + 1 };
+  const rows = summary.rows.map((r, k) => [k + 1, ...ordered.map((c) => r[c] ?? null)]);
+  return { columns, kinds, rows, pinned: 2 + summary.varying.length };
 }
 
 /** The note for a per-variant table the run folder lacks: not saved (`--save`), or missing from the folder. */

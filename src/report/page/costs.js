@@ -10,7 +10,7 @@ function drawCosts() {
     chart(grid, 'costs', 'What the top ' + b.labels.length + ' paid', 'costs over the run by kind (currency), stacked; beside them the interest their cash earned', {
       legend: { top: 0 },
       grid: { left: 80, right: 24, top: 36, bottom: 100 },
-      xAxis: { type: 'category', data: b.labels, axisLabel: { rotate: 30, interval: 0, fontSize: 10 } },
+      xAxis: { type: 'category', data: b.labels, axisLabel: { rotate: 30, interval: 0, fontSize: 10, width: 150, overflow: 'truncate' } },
       yAxis: { type: 'value', axisLabel: { formatter: money } },
       tooltip: { trigger: 'axis', confine: true, formatter: tipAxis(money) },
       series: b.kinds.map((k, i) => ({ name: names[k] || k, type: 'bar', stack: 'costs', data: b.values[i], barMaxWidth: 36 }))
@@ -22,7 +22,7 @@ function drawCosts() {
     chart(grid, 'break-even', 'Break-even beside cost paid', 'per unit of one-way traded notional: profitable after costs exactly when the break-even is above the cost paid', {
       legend: { top: 0 },
       grid: { left: 64, right: 24, top: 36, bottom: 100 },
-      xAxis: { type: 'category', data: e.labels, axisLabel: { rotate: 30, interval: 0, fontSize: 10 } },
+      xAxis: { type: 'category', data: e.labels, axisLabel: { rotate: 30, interval: 0, fontSize: 10, width: 150, overflow: 'truncate' } },
       yAxis: { type: 'value', name: 'bp', axisLabel: { formatter: (v) => String(v) } },
       tooltip: { trigger: 'axis', confine: true, formatter: (params) => {
         const k = (Array.isArray(params) ? params[0] : params).dataIndex;

@@ -35,7 +35,7 @@ function drawOverfitting() {
   if (t && t.dsr.some(isNum)) chart(grid, 'dsr', 'PSR and DSR of the top ' + t.labels.length + ' by ' + data.rankBy, 'the probability that the true Sharpe is above 0 (PSR), and above the best of as many tries of no skill (DSR); line: 0.95', {
     legend: { top: 0 },
     grid: { left: 56, right: 24, top: 36, bottom: 110 },
-    xAxis: { type: 'category', data: t.labels, axisLabel: { rotate: 40, interval: 0, fontSize: 10 } },
+    xAxis: { type: 'category', data: t.labels, axisLabel: { rotate: 40, interval: 0, fontSize: 10, width: 150, overflow: 'truncate' } },
     yAxis: { type: 'value', min: 0, max: 1 },
     series: [
       { name: 'PSR', type: 'bar', data: t.psr, itemStyle: { color: '#9db7e8' }, barMaxWidth: 20 },
@@ -44,7 +44,7 @@ function drawOverfitting() {
   });
   if (t && t.low.some(isNum)) chart(grid, 'sharpe-intervals', 'Sharpe with its bootstrap interval, top ' + t.labels.length, '90 % interval of the annualised Sharpe by the stationary bootstrap (sharpe_ci_low, sharpe_ci_high); dot: the Sharpe', {
     grid: { left: 56, right: 24, top: 24, bottom: 110 },
-    xAxis: { type: 'category', data: t.labels, axisLabel: { rotate: 40, interval: 0, fontSize: 10 } },
+    xAxis: { type: 'category', data: t.labels, axisLabel: { rotate: 40, interval: 0, fontSize: 10, width: 150, overflow: 'truncate' } },
     yAxis: { type: 'value', scale: true },
     tooltip: { trigger: 'axis', confine: true, formatter: (params) => {
       const k = (Array.isArray(params) ? params[0] : params).dataIndex;

@@ -17,7 +17,7 @@ function drawSignal() {
   const g = data.icGroups;
   if (g) chart(grid, 'ic-groups', 'Mean IC by peer group: ' + g.label, 'dashed line: the mean IC over all members', {
     grid: { left: 64, right: 24, top: 24, bottom: 110 },
-    xAxis: { type: 'category', data: g.groups, axisLabel: { rotate: 35, interval: 0 } },
+    xAxis: { type: 'category', data: g.groups, axisLabel: { rotate: 35, interval: 0, width: 150, overflow: 'truncate' } },
     yAxis: { type: 'value' },
     series: [{
       name: 'mean IC', type: 'bar', barMaxWidth: 48, data: g.mean.map(bar),
@@ -27,7 +27,7 @@ function drawSignal() {
   const q = data.quintile;
   if (q) chart(grid, 'quintile', 'Mean quintile spread, top ' + q.labels.length + ' by ' + data.rankBy, 'mean forward return of the top fifth of the signal minus the bottom fifth, per decision day', {
     grid: { left: 64, right: 24, top: 24, bottom: 120 },
-    xAxis: { type: 'category', data: q.labels, axisLabel: { rotate: 45, interval: 0, fontSize: 10 } },
+    xAxis: { type: 'category', data: q.labels, axisLabel: { rotate: 45, interval: 0, fontSize: 10, width: 150, overflow: 'truncate' } },
     yAxis: { type: 'value', axisLabel: { formatter: (v) => pct(v, 2) } },
     tooltip: { trigger: 'axis', confine: true, formatter: tipAxis((v) => pct(v, 3)) },
     series: [{ name: 'quintile spread', type: 'bar', barMaxWidth: 48, data: q.spread.map(bar) }],

@@ -35,14 +35,22 @@ function drawVariants() {
     g.xValues.map(String), g.yValues.map(String), g.cells, (v) => format(kindOf(data.rankBy), v), g.x, g.y, true);
 }
 
-/** Keeps the first `n` columns in view while the table scrolls sideways (sticky, each at the width of those before it). */
-function pinColumns(tableNode, n) {
+/**
+ * Keeps the first `n` columns (rank, variant, the parameters that vary) in view while the table
+ * scrolls sideways — sticky, each at the width of those before it — as many of them as fit in
+ * 45 % of the box, so that the rest can still be scrolled through.
+ */
+function pinColumns(tableNode, wanted) {
   const firstRow = tableNode.querySelector('tbody tr') || tableNode.querySelector('thead tr');
+  const room = 0.45 * tableNode.parentNode.clientWidth;
   const lefts = [];
-  let left = 0;
-  for (let k = 0; k < n; k++) {
+  let left = 0, n = 0;
+  while (n < wanted && firstRow.children[n]) {
+    const width = firstRow.children[n].getBoundingClientRect().width;
+    if (n >= 2 && left + width > room) break;
     lefts.push(left);
-    left += firstRow.children[k] ? firstRow.children[k].getBoundingClientRect().width : 0;
+    left += width;
+    n++;
   }
   tableNode.querySelectorAll('tr').forEach((tr) => {
     for (let k = 0; k < n && k < tr.children.length; k++) {

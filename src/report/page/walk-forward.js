@@ -3,7 +3,7 @@
 function drawWalkForward() {
   const w = data.walkForward;
   if (!w) return;
-  const figures = w.figures.map((f) => f[0] + ' ' + (isNum(f[1]) ? ratio(f[1]) : String(f[1]))).join(' · ');
+  const figures = w.figures.map((f) => f[0].replace(/_/g, ' ') + ' ' + (isNum(f[1]) ? format('number', f[1]) : String(f[1]))).join(' · ');
   const { grid } = part('walk-forward', 'Walk-forward', 'Each fold chooses the best variant by ' + w.metric + ' on its training window and trades it on the next test window; only the stitched out-of-sample record is judged.' + (figures ? ' ' + figures : ''));
   const e = w.equity;
   if (e) chart(grid, 'wf-equity', 'Out of sample, stitched', 'one account across the folds; vertical lines: the first day of each test window; dashed: the benchmark', {
@@ -25,7 +25,7 @@ function drawWalkForward() {
       xAxis: w.params.map((_, k) => ({ type: 'category', gridIndex: k, data: w.foldLabels, axisLabel: { show: k === n - 1, fontSize: 10 } })),
       yAxis: w.params.map((p, k) => (p.numeric
         ? { type: 'value', gridIndex: k, scale: true, name: p.name, nameTextStyle: { align: 'left' } }
-        : { type: 'category', gridIndex: k, name: p.name, nameTextStyle: { align: 'left' }, data: distinct(p.values) })),
+        : { type: 'category', gridIndex: k, name: p.name, nameTextStyle: { align: 'left' }, data: distinct(p.values), axisLabel: { width: 84, overflow: 'truncate' } })),
       axisPointer: { link: [{ xAxisIndex: 'all' }] },
       tooltip: { trigger: 'axis', confine: true, formatter: tipAxis((v) => String(v)) },
       series: w.params.map((p, k) => ({ name: p.name, type: 'line', step: 'middle', xAxisIndex: k, yAxisIndex: k, data: p.values.map((v) => (v === null ? null : p.numeric ? v : String(v))), symbolSize: 6 })),
