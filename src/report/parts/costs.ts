@@ -37,23 +37,26 @@ export interface CapacityData {
 }
 
 export async function costsPart(ctx: PartContext, labelOf: (row: SummaryRow) => string): Promise<CostsPart | null> {
-  const { top, labels, summary, notes } = ctx;
+  const { top, labels, summary } = ctx;
+  const missing: string[] = []; // one note for the part, however many of its pieces are missing
   const has = (c: string) => summary.metrics.includes(c);
   const values = (c: string) => top.map((r) => numberOrNull(r[c]));
   let breakdown: CostsPart['breakdown'] = null;
   const kinds = COST_KINDS.filter(has);
-  if (!kinds.length) notes.push('summary.csv has no cost columns (a run from before them): no cost breakdown');
-  else if (!kinds.some((k) => values(k).some((v) => v !== null && v !== 0))) notes.push('the top variants paid no costs (every cost column is 0 or empty): no cost breakdown');
+  if (!kinds.length) missing.push('summary.csv has no cost columns (a run from before them)');
+  else if (!kinds.some((k) => values(k).some((v) => v !== null && v !== 0))) missing.push('the top variants paid no costs (their cost columns are 0 or empty)');
   else breakdown = { labels, kinds, values: kinds.map(values), interest: has('cash_interest') ? values('cash_interest') : top.map(() => null) };
 
   let breakEven: CostsPart['breakEven'] = null;
   if (has('break_even_bps') && values('break_even_bps').some((v) => v !== null)) {
     breakEven = { labels, cost: has('cost_total_bps') ? values('cost_total_bps') : top.map(() => null), breakEven: values('break_even_bps'), totalReturn: values('total_return') };
-  } else if (has('break_even_bps')) notes.push('break_even_bps is empty for the top variants (no trades, or a run from before it was measured): no break-even chart');
+  } else if (kinds.length) missing.push('no break_even_bps');
 
-  const capacity = ctx.tables.present.includes('capacity') ? await capacityData(ctx, labelOf) : null;
-  if (!ctx.tables.present.includes('capacity')) notes.push('no capacity.csv (run with --capacity 1e6,1e7,… to see the variants at other starting capitals): no capacity chart');
-  else if (!capacity) notes.push('capacity.csv holds none of the top variants: no capacity chart');
+  const present = ctx.tables.present.includes('capacity');
+  const capacity = present ? await capacityData(ctx, labelOf) : null;
+  if (!present) missing.push('no capacity.csv (--capacity 1e6,1e7,… runs the variants at other starting capitals)');
+  else if (!capacity) missing.push('capacity.csv holds none of the top variants');
+  if (missing.length) ctx.notes.push(`costs and capacity: ${missing.join('; ')}`);
   if (!breakdown && !breakEven && !capacity) return null;
   return { breakdown, breakEven, capacity };
 }
