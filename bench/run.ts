@@ -9,6 +9,7 @@
  * 4. variants: the sma-cross sweep on ORCL and 1,000 VOPA variants on one year;
  * 5. statistics: the overfitting statistics of 1,000 variants × 252 days, and their parts.
  * 6. csv: the CSV encoder on 100,000 trade rows, against its version before formula-like cells were protected.
+ * 7. report: report.html of a 1,000-variant VOPA sweep, written and drawn in headless Chromium.
  *
  * `npm run bench -- --only simulation,variants` runs a subset.
  */
@@ -19,6 +20,7 @@ import { csvWriterBench } from './csv-writer.ts';
 import { dataAccessBench } from './data-access.ts';
 import { endToEndBench } from './end-to-end.ts';
 import { fmt, printTable, type Row } from './lib.ts';
+import { reportBench } from './report.ts';
 import { simulationBench } from './simulation.ts';
 import { statisticsBench } from './statistics.ts';
 import { variantsBench } from './variants.ts';
@@ -102,6 +104,19 @@ if (wanted('csv')) {
   const c = await csvWriterBench();
   results.csv = c;
   rows.push({ section: 'csv', name: `encode ${c.rows.toLocaleString('en-US')} trade rows (formula-like cells protected)`, value: fmt.ms(c.current.median), comparison: `before: ${fmt.ms(c.before.median)}`, ratio: fmt.x(c.current.median / c.before.median), target: '≤ 1.1×', met: c.current.median / c.before.median <= 1.1 });
+}
+
+if (wanted('report')) {
+  log('report (report.html of a 1,000-variant sweep, written and drawn in Chromium)…');
+  const rp = await reportBench();
+  results.report = rp;
+  const size = `${(rp.bytes / 1_048_576).toFixed(1)} MB, ${rp.charts} charts; load average ${rp.loadAverage.toFixed(1)}`;
+  rows.push(
+    { section: 'report', name: `write report.html, ${rp.variants.toLocaleString('en-US')} variants (${size}): CPU time`, value: fmt.ms(rp.writeCpu.median), comparison: `wall ${fmt.ms(rp.write.median)}`, ratio: fmt.x(rp.writeCpu.median / 3000), target: '< 3 s', met: rp.writeCpu.median < 3000 },
+  );
+  if (rp.draw) rows.push(
+    { section: 'report', name: 'open it in Chromium until every chart is drawn: wall', value: fmt.ms(rp.draw.wall.median), comparison: `main thread busy ${fmt.ms(rp.draw.busy.median)}`, ratio: fmt.x(rp.draw.busy.median / 5000), target: 'busy < 5 s', met: rp.draw.busy.median < 5000 },
+  );
 }
 
 const machine = `${cpus()[0]?.model ?? 'unknown cpu'}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, ${process.platform}`;

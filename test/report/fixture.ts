@@ -26,7 +26,7 @@ export const HOSTILE = {
 
 export const STRATEGY = `vopa${HOSTILE.img}`;
 export const STRING_PARAM = `label${HOSTILE.svg}`;
-export const LABELS = [`calm${HOSTILE.script}`, `wild${HOSTILE.frame}`] as const;
+export const LABELS = [`calm${HOSTILE.img}${HOSTILE.script}`, `wild${HOSTILE.frame}`] as const;
 export const LOOKBACKS = [10, 20, 30] as const;
 export const GROUPS = [`Tech${HOSTILE.img}`, `Health${HOSTILE.comment}`, `Energy${HOSTILE.link}`] as const;
 export const SYMBOLS = [`A${HOSTILE.img}`, `=HYPERLINK("http://127.0.0.1:9/x")`, `C${HOSTILE.svg}`, 'DDD', `E${HOSTILE.frame}`] as const;

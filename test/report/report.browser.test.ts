@@ -111,7 +111,7 @@ async function hoverAll(page: Page, charts: readonly ChartId[]): Promise<string[
   for (const id of charts) {
     await page.locator(`[data-chart="${id}"]`).scrollIntoViewIfNeeded();
     const b = (await box(page, `[data-chart="${id}"] canvas`))!;
-    for (const fx of [0.2, 0.35, 0.5, 0.65, 0.8]) for (const fy of [0.3, 0.5, 0.7]) await page.mouse.move(b.left + fx * b.width, b.top + fy * (b.bottom - b.top));
+    for (const fx of [0.2, 0.35, 0.5, 0.65, 0.8]) for (const fy of [0.3, 0.5, 0.7]) await page.mouse.move(b.left + fx * b.width, b.top + fy * (b.bottom - b.top), { steps: 2 });
     const tipped = await page.evaluate(`(() => {
       const c = echarts.getInstanceByDom(document.querySelector('[data-chart="${id}"]'));
       let seen = !!document.querySelector('[data-chart="${id}"] .tip');
@@ -164,7 +164,8 @@ describe.skipIf(!CHROMIUM)('the HTML report in headless Chromium', () => {
     const lastHead = (await box(page, '#summary-table thead th:last-child'))!;
     expect(lastHead.right).toBeLessThanOrEqual(wrapBox.right + 1); // the last column can be reached
     expect(lastHead.left).toBeGreaterThan(wrapBox.left);
-    const pinned = (await box(page, '#summary-table tbody tr:last-child td.pin-last'))!; // top: the last parameter
+    expect(await page.locator('#summary-table').getAttribute('data-pinned')).toBe('4'); // rank, variant, lookback, top
+    const pinned = (await box(page, '#summary-table tbody tr:last-child td:nth-child(4)'))!;
     expect(pinned.left).toBeGreaterThanOrEqual(wrapBox.left);
     expect(pinned.right).toBeLessThan(wrapBox.left + wrapBox.width / 2);
     const lastRow = (await box(page, '#summary-table tbody tr:last-child'))!;

@@ -9,12 +9,25 @@ function drawVariants() {
   const body = el('tbody');
   const topSet = new Set(data.top.variants);
   const vCol = t.columns.indexOf('variant'), sCol = t.columns.indexOf('status');
-  const rows = t.rows.map((r) => {
-    const classes = [topSet.has(r[vCol]) ? 'top' : '', sCol >= 0 && r[sCol] === 'ruined' ? 'ruined' : ''].join(' ').trim();
-    const tr = el('tr', { 'data-variant': r[vCol], class: classes || null }, r.map((v, k) => el('td', { class: t.kinds[k] === 'text' ? 'text' : null }, [format(t.kinds[k], v)])));
-    return { values: r, node: tr };
-  });
-  rows.forEach((r) => body.append(r.node));
+  // Rows are built when first shown: a sweep of thousands shows its first TABLE_ROWS (in the order
+  // chosen) until asked for all, so that the page stays quick to open and to sort.
+  const rows = t.rows.map((r) => ({ values: r, node: null }));
+  const nodeOf = (row) => {
+    if (!row.node) {
+      const r = row.values;
+      const classes = [topSet.has(r[vCol]) ? 'top' : '', sCol >= 0 && r[sCol] === 'ruined' ? 'ruined' : ''].join(' ').trim();
+      row.node = el('tr', { 'data-variant': r[vCol], class: classes || null }, r.map((v, k) => el('td', { class: t.kinds[k] === 'text' ? 'text' : null }, [format(t.kinds[k], v)])));
+    }
+    return row.node;
+  };
+  let limit = Math.min(rows.length, TABLE_ROWS);
+  const more = el('button', { type: 'button', class: 'more', id: 'all-variants' }, ['show all ' + rows.length.toLocaleString('en-US') + ' variants']);
+  const render = () => {
+    body.replaceChildren.apply(body, rows.slice(0, limit).map(nodeOf));
+    more.hidden = limit >= rows.length;
+  };
+  more.addEventListener('click', () => { limit = rows.length; render(); });
+  render();
   const tableNode = el('table', { id: 'summary-table' }, [el('thead', {}, [head]), body]);
   head.addEventListener('click', (event) => {
     const th = event.target.closest('th');
@@ -24,10 +37,10 @@ function drawVariants() {
     head.querySelectorAll('th').forEach((h) => h.setAttribute('aria-sort', 'none'));
     th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
     rows.sort((a, b) => compare(a.values[k], b.values[k], ascending));
-    rows.forEach((r) => body.append(r.node));
+    render();
   });
   const wrap = el('div', { class: 'table-wrap variants', id: 'variants-wrap' }, [tableNode]);
-  card(grid, 'All ' + t.rows.length + ' variants', '', [wrap], true);
+  card(grid, 'All ' + t.rows.length.toLocaleString('en-US') + ' variants', rows.length > limit ? 'the first ' + limit + ' in the order chosen are shown' : '', [wrap, more], true);
   pinColumns(tableNode, t.pinned);
 
   const g = data.grid;
@@ -35,30 +48,35 @@ function drawVariants() {
     g.xValues.map(String), g.yValues.map(String), g.cells, (v) => format(kindOf(data.rankBy), v), g.x, g.y, true);
 }
 
+/** Rows of the variants table shown before "show all". */
+const TABLE_ROWS = 200;
+
 /**
  * Keeps the first `n` columns (rank, variant, the parameters that vary) in view while the table
  * scrolls sideways — sticky, each at the width of those before it — as many of them as fit in
- * 45 % of the box, so that the rest can still be scrolled through.
+ * 45 % of the box, so that the rest can still be scrolled through. One rule per column is added to
+ * the page's style sheet (CSSOM, which the page's CSP allows; no style attribute), not a style per cell.
  */
 function pinColumns(tableNode, wanted) {
   const firstRow = tableNode.querySelector('tbody tr') || tableNode.querySelector('thead tr');
   const room = 0.45 * tableNode.parentNode.clientWidth;
   const lefts = [];
-  let left = 0, n = 0;
-  while (n < wanted && firstRow.children[n]) {
+  let left = 0;
+  for (let n = 0; n < wanted && firstRow.children[n]; n++) {
     const width = firstRow.children[n].getBoundingClientRect().width;
     if (n >= 2 && left + width > room) break;
     lefts.push(left);
     left += width;
-    n++;
   }
-  tableNode.querySelectorAll('tr').forEach((tr) => {
-    for (let k = 0; k < n && k < tr.children.length; k++) {
-      tr.children[k].classList.add('pin');
-      if (k === n - 1) tr.children[k].classList.add('pin-last');
-      tr.children[k].style.left = lefts[k] + 'px'; // CSSOM, not a style attribute
-    }
+  const sheet = document.styleSheets[0];
+  const add = (rule) => sheet.insertRule(rule, sheet.cssRules.length);
+  lefts.forEach((x, n) => {
+    const cells = '#summary-table tr > :nth-child(' + (n + 1) + ')';
+    add(cells + ' { position: sticky; left: ' + x + 'px; z-index: 1; }');
+    add('#summary-table th:nth-child(' + (n + 1) + ') { z-index: 3; }');
+    if (n === lefts.length - 1) add(cells + ' { box-shadow: 1px 0 0 var(--line), 3px 0 4px -2px rgba(0, 0, 0, 0.12); }');
   });
+  tableNode.dataset.pinned = String(lefts.length);
 }
 
 function kindOf(column) { return data.table.kinds[data.table.columns.indexOf(column)] || 'ratio'; }
