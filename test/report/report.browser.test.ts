@@ -111,7 +111,7 @@ async function hoverAll(page: Page, charts: readonly ChartId[]): Promise<string[
   for (const id of charts) {
     await page.locator(`[data-chart="${id}"]`).scrollIntoViewIfNeeded();
     const b = (await box(page, `[data-chart="${id}"] canvas`))!;
-    for (const fx of [0.2, 0.35, 0.5, 0.65, 0.8]) for (const fy of [0.3, 0.5, 0.7]) await page.mouse.move(b.left + fx * b.width, b.top + fy * (b.bottom - b.top), { steps: 2 });
+    for (const fx of [0.25, 0.5, 0.75]) for (const fy of [0.4, 0.6]) await page.mouse.move(b.left + fx * b.width, b.top + fy * (b.bottom - b.top), { steps: 2 });
     const tipped = await page.evaluate(`(() => {
       const c = echarts.getInstanceByDom(document.querySelector('[data-chart="${id}"]'));
       let seen = !!document.querySelector('[data-chart="${id}"] .tip');

@@ -48,7 +48,7 @@ function drawCosts() {
       legend: { type: 'scroll', top: 0 },
       grid: panels.map((_, k) => ({ left: 64, right: 24, top: (9 + k * 29) + '%', height: '21%' })),
       xAxis: panels.map((_, k) => ({ type: 'log', gridIndex: k, min: cap.capitals[0], max: cap.capitals[cap.capitals.length - 1], axisLabel: { show: k === panels.length - 1, formatter: capital }, name: k === panels.length - 1 ? 'starting capital' : '', nameLocation: 'middle', nameGap: 24 })),
-      yAxis: panels.map((pn, k) => ({ type: 'value', gridIndex: k, scale: true, name: pn[0], nameTextStyle: { align: 'left' }, axisLabel: { formatter: pn[2] } })),
+      yAxis: panels.map((pn, k) => ({ type: 'value', gridIndex: k, scale: true, splitNumber: 3, name: pn[0], nameTextStyle: { align: 'left' }, axisLabel: { formatter: pn[2] } })),
       tooltip: { trigger: 'item', confine: true, formatter: (p) => {
         const pn = panels[Math.floor(p.seriesIndex / cap.series.length)];
         return tip(p.seriesName, [[p.color, 'capital', capital(p.value[0])], [p.color, pn[0], pn[2](p.value[1])]]);

@@ -65,7 +65,7 @@ function drawPerformance() {
     chart(grid, 'rolling', 'Rolling ' + r.window + '-day statistics: ' + r.label, 'annualised Sharpe (after the risk-free rate) and volatility, and beta, each over the ' + r.window + ' trading days to the day', {
       grid: panels.map((_, k) => ({ left: 64, right: 24, top: (6 + k * h) + '%', height: (h - 10) + '%' })),
       xAxis: panels.map((_, k) => ({ type: 'category', gridIndex: k, data: r.dates, axisLabel: { show: k === n - 1 } })),
-      yAxis: panels.map((pn, k) => ({ type: 'value', gridIndex: k, scale: true, name: pn[0], nameTextStyle: { align: 'left' }, axisLabel: { formatter: pn[2] } })),
+      yAxis: panels.map((pn, k) => ({ type: 'value', gridIndex: k, scale: true, splitNumber: 3, name: pn[0], nameTextStyle: { align: 'left' }, axisLabel: { formatter: pn[2] } })),
       axisPointer: { link: [{ xAxisIndex: 'all' }] },
       tooltip: { trigger: 'axis', confine: true, formatter: tipAxis((v, s) => panels[s][2](v)) },
       dataZoom: [{ type: 'inside', xAxisIndex: panels.map((_, k) => k) }],

@@ -24,7 +24,7 @@ function drawWalkForward() {
       grid: w.params.map((_, k) => ({ left: 96, right: 24, top: (6 + k * h) + '%', height: (h - 10) + '%' })),
       xAxis: w.params.map((_, k) => ({ type: 'category', gridIndex: k, data: w.foldLabels, axisLabel: { show: k === n - 1, fontSize: 10 } })),
       yAxis: w.params.map((p, k) => (p.numeric
-        ? { type: 'value', gridIndex: k, scale: true, name: p.name, nameTextStyle: { align: 'left' } }
+        ? { type: 'value', gridIndex: k, scale: true, splitNumber: 3, name: p.name, nameTextStyle: { align: 'left' } }
         : { type: 'category', gridIndex: k, name: p.name, nameTextStyle: { align: 'left' }, data: distinct(p.values), axisLabel: { width: 84, overflow: 'truncate' } })),
       axisPointer: { link: [{ xAxisIndex: 'all' }] },
       tooltip: { trigger: 'axis', confine: true, formatter: tipAxis((v) => String(v)) },
