@@ -123,10 +123,10 @@ export async function reportData(tables: RunTables, options: ReportOptions = {})
   return { ...parts, notes: [...notes, ...thinned], charts: drawnCharts(parts) };
 }
 
-/** The charts the page draws for these parts, in page order (report.js draws exactly these). */
+/** The charts the page draws for these parts, in page order (page/main.js draws exactly these). */
 function drawnCharts(d: Omit<ReportData, 'charts' | 'notes'>): ChartId[] {
   const p = d.performance, o = d.overfitting, c = d.costs, w = d.walkForward;
-  // In page order (report.js: main.js).
+  // In page order (page/main.js).
   const drawn: Record<ChartId, boolean> = {
     'wf-equity': !!w?.equity, 'wf-params': !!w?.params.length, 'wf-metric': !!w && w.compare.is.some((v) => v !== null),
     equity: !!p, cumulative: !!p, underwater: !!p, rolling: !!p?.rolling, yearly: !!p?.yearly.years.length, monthly: !!p?.monthly.cells.length, distribution: !!p?.distribution,
