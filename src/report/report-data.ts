@@ -132,7 +132,7 @@ function drawnCharts(d: Omit<ReportData, 'charts' | 'notes'>): ChartId[] {
     equity: !!p, cumulative: !!p, underwater: !!p, rolling: !!p?.rolling, yearly: !!p?.yearly.years.length, monthly: !!p?.monthly.cells.length, distribution: !!p?.distribution,
     grid: !!d.grid,
     'pbo-logits': !!o?.logits, 'pbo-scatter': !!o?.scatter, dsr: !!o?.top?.dsr.some((v) => v !== null), 'sharpe-intervals': !!o?.top?.low.some((v) => v !== null),
-    exposure: !!d.exposure, 'exposure-groups': !!d.exposure?.groups, turnover: !!d.exposure?.turnover,
+    exposure: !!d.exposure?.gross.some((v) => v !== null), 'exposure-groups': !!d.exposure?.groups, turnover: !!d.exposure?.turnover,
     costs: !!c?.breakdown, 'break-even': !!c?.breakEven, capacity: !!c?.capacity,
     'ic-time': !!d.ic, 'ic-groups': !!d.icGroups, quintile: !!d.quintile,
   };

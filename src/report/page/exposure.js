@@ -5,7 +5,7 @@ function drawExposure() {
   if (!x && !t.stats && !t.trips) return;
   const { grid } = part('exposure', 'Exposure and trading', x ? 'The book of ' + x.label + ', as fractions of each day\'s equity.' : '');
   if (x) {
-    chart(grid, 'exposure', 'Exposure and positions: ' + x.label, 'gross = long − short, net = long + short (short ≤ 0); below: positions held', {
+    if (x.gross.some(isNum)) chart(grid, 'exposure', 'Exposure and positions: ' + x.label, 'gross = long − short, net = long + short (short ≤ 0); below: positions held', {
       legend: { top: 0 },
       grid: [{ left: 64, right: 24, top: 36, height: '52%' }, { left: 64, right: 24, top: '74%', bottom: 30 }],
       xAxis: [{ type: 'category', data: x.dates, axisLabel: { show: false } }, { type: 'category', gridIndex: 1, data: x.dates }],

@@ -37,6 +37,7 @@ export async function exposurePart(ctx: PartContext, detail: DailyColumns, label
     short: share(detail.short),
     positions: nullable(detail.positions),
   }, 'last');
+  if (!(ctx.tables.columns.equity ?? []).includes('long')) ctx.notes.push('equity.csv has no long and short columns (a run from before them): no exposure chart');
   const groups = ctx.tables.present.includes('exposure') ? await peerGroups(ctx, detail) : null;
   if (!groups) ctx.notes.push('no exposure.csv (a run from before it was written): no exposure by peer group');
   const turnover = hasTrades ? await turnoverPerDay(ctx, detail) : null;
@@ -82,7 +83,8 @@ async function peerGroups(ctx: PartContext, detail: DailyColumns): Promise<Expos
 const REASONS = ['rebalance', 'universe', 'delisted', 'margin', 'ruin'];
 
 async function turnoverPerDay(ctx: PartContext, detail: DailyColumns): Promise<ExposurePart['turnover']> {
-  const r = await query(ctx.tables, `SELECT date, reason, sum(notional) AS notional FROM trades WHERE variant = ${detail.variant} GROUP BY date, reason ORDER BY date`);
+  const reason = (ctx.tables.columns.trades ?? []).includes('reason') ? 'reason' : 'NULL';
+  const r = await query(ctx.tables, `SELECT date, ${reason} AS reason, sum(notional) AS notional FROM trades WHERE variant = ${detail.variant} GROUP BY 1, 2 ORDER BY 1`);
   if (!r.rows.length) return null;
   const day = new Map(detail.dates.map((d, k) => [d, k]));
   const seen = new Set<string>();
