@@ -4,7 +4,7 @@
  *
  * 1. data access: naive per symbol-day requests vs bulk windows, and bulk vs its floor;
  * 2. simulation throughput: momentum (top 10 by 20-day rate of change, daily) and vopa on a
- *    synthetic 500 × 1,000 panel, symbol-days per second;
+ *    synthetic 500 × 1,000 panel, symbol-days per second; momentum with every cost model on beside it;
  * 3. end to end: the README command as a process, cold;
  * 4. variants: the sma-cross sweep on ORCL and 1,000 VOPA variants on one year;
  * 5. statistics: the overfitting statistics of 1,000 variants × 252 days, and their parts.
@@ -55,6 +55,8 @@ if (wanted('simulation')) {
   rows.push(
     { section: 'simulation', name: 'momentum, top 10 by 20-day ROC, daily', value: fmt.rate(rate(s.momentum.median)), comparison: '', ratio: '', target: '≥ 20 M/s', met: rate(s.momentum.median) >= 20e6 },
     { section: 'simulation', name: 'vopa, defaults', value: fmt.rate(rate(s.vopa.median)), comparison: 'momentum', ratio: fmt.x(s.vopa.median / s.momentum.median), target: '≤ 2×', met: s.vopa.median / s.momentum.median <= 2 },
+    { section: 'simulation', name: 'momentum, every cost model on (spread, per-share + minimum, 5 % participation, Almgren impact, borrow, cash interest): CPU time', value: fmt.ms(s.momentumWithCostsCpu.median), comparison: `momentum ${fmt.ms(s.momentumCpu.median)}`, ratio: fmt.x(s.momentumWithCostsCpu.median / s.momentumCpu.median), target: '≤ 1.5×', met: s.momentumWithCostsCpu.median / s.momentumCpu.median <= 1.5 },
+    { section: 'simulation', name: 'momentum, every cost model on: wall time', value: fmt.rate(rate(s.momentumWithCosts.median)), comparison: 'momentum', ratio: fmt.x(s.momentumWithCosts.median / s.momentum.median), target: '', met: null },
     { section: 'simulation', name: 'momentum, with signal diagnostics', value: fmt.rate(rate(s.momentumWithDiagnostics.median)), comparison: 'momentum', ratio: fmt.x(s.momentumWithDiagnostics.median / s.momentum.median), target: '', met: null },
     { section: 'simulation', name: 'vopa, with signal diagnostics', value: fmt.rate(rate(s.vopaWithDiagnostics.median)), comparison: 'vopa', ratio: fmt.x(s.vopaWithDiagnostics.median / s.vopa.median), target: '', met: null },
   );

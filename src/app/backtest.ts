@@ -1,6 +1,7 @@
 import { SAVE_ALL_UP_TO, type RunConfig } from '../config/run-config.ts';
 import { fingerprintPanel } from '../panel/fingerprint.ts';
 import { FactorCache } from '../runner/factor-cache.ts';
+import { simulationCosts } from '../config/cost-options.ts';
 import type { SimulationSettings } from '../runner/simulate.ts';
 import { openSource } from '../source/index.ts';
 import { peakRssMb } from '../util/memory.ts';
@@ -12,6 +13,7 @@ export type { VariantExecution, VariantExecutor } from '../variants/types.ts';
 import { writeManifest, writeTables, type RunRecord } from '../writers/results.ts';
 import { newRunId, RunDir } from '../writers/run-dir.ts';
 import { InterruptedError } from '../errors.ts';
+import { capacityRows, planRuns } from '../variants/capacity.ts';
 import { runVariants } from '../variants/run-variants.ts';
 import type { VariantExecutor, VariantRunResult } from '../variants/types.ts';
 import { runSetup } from '../strategy/setup.ts';
@@ -58,7 +60,8 @@ export const localExecutor: VariantExecutor = (x) =>
   runVariants({
     shared: { panel: x.panel, strategySource: x.config.strategy.source, schedule: x.schedule, settings: x.settings, factors: [], setupData: x.setupData },
     strategy: x.strategy,
-    variants: x.config.variants,
+    variants: x.planned.map((p) => p.params),
+    cash: x.planned.map((p) => p.cash),
     factors: x.factors,
     workers: x.config.workers,
     supabase: x.supabase,
@@ -76,7 +79,10 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   const shared = config.variants.length > 1 && config.workers > 1;
   const source = openSource(config.source, hooks.supabase, { progress: hooks.progress });
   const extraSymbols = config.benchmark.kind === 'symbol' ? [config.benchmark.symbol] : undefined;
-  const window: WindowRequest = { season: config.season, universe: config.universe, startDay: config.startDay, endDay: config.endDay, warmupBars: warmup + 1, shared, ...(extraSymbols ? { extraSymbols } : {}) };
+  const window: WindowRequest = {
+    season: config.season, universe: config.universe, startDay: config.startDay, endDay: config.endDay, warmupBars: warmup + 1, shared,
+    ...(extraSymbols ? { extraSymbols } : {}), ...(config.costs.borrowTable ? { borrow: true } : {}),
+  };
   let loaded: LoadedWindow;
   try {
     loaded = await source.loadWindow(window);
@@ -100,15 +106,16 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   const factors = new FactorCache(panel, { shared, fill: config.fill });
   const settings: SimulationSettings = {
     cash: config.cash, fractional: config.fractional, commissionBps: config.commissionBps, slippageBps: config.slippageBps,
-    maxLeverage: config.maxLeverage, maintenanceMargin: config.maintenanceMargin, riskFree: config.riskFree,
+    maxLeverage: config.maxLeverage, maintenanceMargin: config.maintenanceMargin, riskFree: config.riskFree, ...simulationCosts(config.costs),
   };
   // The benchmark first: a benchmark that does not cover the range is bad input, found before the sweep.
   const benchmark = await evaluateBenchmark(config.benchmark, panel, schedule, settings, factors);
-  const bar = config.variants.length > 1 ? hooks.progress?.('variants', 'variants') : undefined;
+  const planned = planRuns(config.variants, config.costs.capacity);
+  const bar = planned.length > 1 ? hooks.progress?.('variants', 'variants') : undefined;
   let run: VariantRunResult;
   try {
     run = await (hooks.executor ?? localExecutor)({
-      runId, config, panel, fingerprint, window, source: loaded.info, strategy, settings, schedule, factors, setupData,
+      runId, config, planned, panel, fingerprint, window, source: loaded.info, strategy, settings, schedule, factors, setupData,
       supabase: hooks.supabase, signal: hooks.signal, progress: bar,
     });
   } finally {
@@ -116,7 +123,8 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   }
   // Interrupted before any variant finished: nothing to keep, so no folder (exit 130).
   if (run.outcomes.length === 0) throw new InterruptedError();
-  const measured = measureRun(run.outcomes, config.cash, benchmark.returns, {
+  const capacity = config.costs.capacity.length ? capacityRows(run.outcomes, config.variants.length, config.costs.capacity) : undefined;
+  const measured = measureRun(run.outcomes.filter((o) => o.id <= config.variants.length), config.cash, benchmark.returns, {
     riskFree: config.riskFree,
     statistics: config.statistics && { seed: config.statistics.seed, bootstrapReps: config.statistics.bootstrapReps, pboBlocks: config.statistics.pboBlocks },
   });
@@ -139,6 +147,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
     ...(run.execution ? { execution: run.execution } : {}),
     benchmark,
     statistics: measured.statistics,
+    ...(capacity ? { capacity } : {}),
     createdAt,
     warnings: warningGroups.map((g) => g.message),
     warningGroups,

@@ -1,3 +1,6 @@
 export { Portfolio } from './portfolio.ts';
-export { costModel, commission, executionPrice, type CostModel } from './costs.ts';
-export { rebalance, rebalanceScratch, sizeShares, affordableShares, type Fill, type RebalanceOptions, type RebalanceScratch } from './rebalance.ts';
+export { costModel, commission, executionPrice, CostTotals, type CostModel, type CostOptions } from './costs.ts';
+export { rebalance, executeCarried, rebalanceScratch, sizeShares, affordableShares, affordable, type Fill, type RebalanceOptions, type RebalanceScratch } from './rebalance.ts';
+export { Carry } from './carry.ts';
+export { MarketModel, DEFAULT_ADV_DAYS, type MarketData, type MarketSettings } from './market-model.ts';
+export { IMPACT_MODELS, type ImpactModel } from './impact.ts';

@@ -11,9 +11,14 @@ import { parseIsoDate, yearOf } from '../util/dates.ts';
 import { DEFAULT_MAINTENANCE_MARGIN, DEFAULT_MAX_LEVERAGE } from '../broker/margin.ts';
 import type { UniverseMode } from '../panel/universe.ts';
 import { METRIC_GROUPS, summaryMetrics } from '../metrics/columns.ts';
+import { requireBps, requireFraction, requireNumber, requireRate } from './numbers.ts';
+import { checkFolderTarget } from '../util/folders.ts';
+
+export { requireBps, requireNumber };
 import { DEFAULT_BOOTSTRAP_REPS, DEFAULT_PBO_BLOCKS, DEFAULT_SEED, validateBootstrapReps, validatePboBlocks, validateSeed } from '../statistics/options.ts';
 import { parseBenchmark, type BenchmarkChoice } from './benchmark.ts';
 import { closest } from '../util/closest.ts';
+import { parseCostOptions, type CostConfig, type CostOptionsInput } from './cost-options.ts';
 import { expandVariants, parseGridAxis, type GridAxis, type ParamValue } from './grid.ts';
 import { parseParamAssignments, parseParamValue } from './params.ts';
 import { readVariantsFile } from './variants-file.ts';
@@ -72,6 +77,8 @@ export interface RunConfig {
   readonly riskFree: number;
   /** The overfitting statistics' settings (seed, bootstrap replications, PBO blocks); null: `--no-statistics`. */
   readonly statistics: { readonly seed: number; readonly bootstrapReps: number; readonly pboBlocks: number; readonly pboBlocksGiven: boolean } | null;
+  /** Spread, per-share and minimum commission, liquidity, impact, borrow, cash interest, `--capacity` (config/cost-options.ts). */
+  readonly costs: CostConfig;
   readonly source: SourceConfig;
   /** The Supabase project when credentials are configured (environment or .env), else undefined. */
   readonly supabase: SupabaseSettings | undefined;
@@ -130,6 +137,7 @@ export interface RunOptions {
   readonly pboBlocks?: string | number | undefined;
   readonly bootstrapReps?: string | number | undefined;
   readonly seed?: string | number | undefined;
+  readonly costs?: CostOptionsInput | undefined;
   readonly data?: string | undefined;
   readonly out?: string | undefined;
   readonly signals?: boolean | undefined;
@@ -187,7 +195,7 @@ export async function buildRunConfig(o: RunOptions): Promise<RunConfig> {
   if (!statistics && (METRIC_GROUPS.confidence as readonly string[]).includes(rankBy)) {
     throw new UsageError(`--rank-by ${rankBy}: the overfitting statistics are turned off (--no-statistics); rank by another metric, or leave them on`, 'E_BAD_OPTION');
   }
-  const riskFree = requireRate('--risk-free', o.riskFree ?? 0);
+  const riskFree = requireRate('--risk-free', o.riskFree ?? 0, { negative: true });
   const { source, supabase, upload } = resolveSupabase(o, cwd);
 
   return Object.freeze({
@@ -222,34 +230,22 @@ export async function buildRunConfig(o: RunOptions): Promise<RunConfig> {
     benchmark: parseBenchmark(o.benchmark, (path) => existsSync(resolve(cwd, path)) && statSync(resolve(cwd, path)).isFile()),
     riskFree,
     statistics,
+    costs: parseCostOptions(o.costs),
     source,
     supabase,
     upload,
-    outDir: resolve(cwd, o.out ?? 'results'),
+    outDir: checkedOut(resolve(cwd, o.out ?? 'results')),
     signals: o.signals ?? false,
   });
 }
 
-/** A cost in basis points: 0 or more, below 10,000 (100 % of the price or notional would be no market at all). */
-export function requireBps(option: string, value: string | number): number {
-  const bps = requireNumber(option, value);
-  if (bps >= 10_000) throw new UsageError(`${option} ${value}: must be below 10,000 bps (100 %)`, 'E_BAD_OPTION');
-  return bps;
-}
 
-/** An annual rate: a number strictly between −1 and 1 (−100 % and 100 %). */
-function requireRate(option: string, value: string | number): number {
-  const n = typeof value === 'number' ? value : value.trim() === '' ? NaN : Number(value);
-  if (!Number.isFinite(n)) throw new UsageError(`${option} ${value}: not a number`, 'E_BAD_OPTION');
-  if (!(n > -1 && n < 1)) throw new UsageError(`${option} ${value}: must be between −1 and 1 (an annual rate as a fraction: 0.04 is 4 %)`, 'E_BAD_OPTION');
-  return n;
-}
 
-/** A fraction strictly between 0 and 1. */
-function requireFraction(option: string, value: string | number): number {
-  const n = requireNumber(option, value);
-  if (!(n > 0 && n < 1)) throw new UsageError(`${option} ${value}: must be between 0 and 1 (exclusive), e.g. 0.25`, 'E_BAD_OPTION');
-  return n;
+
+/** `--out`: a writable folder, or one that can be made (checked before any work; made when the run is written). */
+function checkedOut(dir: string): string {
+  checkFolderTarget('--out', dir);
+  return dir;
 }
 
 function requireWorkers(value: string | number): number {
@@ -299,11 +295,3 @@ function requireInteger(name: string, value: string | number): number {
   return n;
 }
 
-/** A finite, non-negative number (positive with `positive`), from text or a number. */
-export function requireNumber(option: string, value: string | number, { positive = false, whole = false } = {}): number {
-  const n = typeof value === 'number' ? value : value.trim() === '' ? NaN : Number(value);
-  if (!Number.isFinite(n)) throw new UsageError(`${option} ${value}: not a number`, 'E_BAD_OPTION');
-  if (whole && (!Number.isInteger(n) || n < (positive ? 1 : 0))) throw new UsageError(`${option} ${value}: must be a whole number ≥ ${positive ? 1 : 0}`, 'E_BAD_OPTION');
-  if (positive ? n <= 0 : n < 0) throw new UsageError(`${option} ${value}: must be ${positive ? 'greater than 0' : '0 or more'}`, 'E_BAD_OPTION');
-  return n;
-}

@@ -115,7 +115,7 @@ export async function collect(c: RunJobs, events: ChunkEvents, pending: Map<stri
           const [id, range] = chunks[i]!;
           if (await settle(c, range, states[i]!)) {
             waiting.settled(id);
-            x.progress?.(state.outcomes.size, x.config.variants.length);
+            x.progress?.(state.outcomes.size, x.planned.length);
           }
         }
         k.timing.overheadMs += performance.now() - t;

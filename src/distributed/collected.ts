@@ -21,14 +21,14 @@ export class Collected {
 
   add(result: ChunkResult, fromJournal = false): void {
     if (this.chunks.has(result.chunk)) return;
-    const { config, strategy, factors } = this.x;
+    const { config, planned, strategy, factors } = this.x;
     for (const w of result.outcomes) {
-      if (!config.variants[w.id - 1]) throw new BacktestError('E_QUEUE_RESULT', `chunk ${result.chunk} of run ${result.runId} holds variant ${w.id}, which the run does not have`);
+      if (!planned[w.id - 1]) throw new BacktestError('E_QUEUE_RESULT', `chunk ${result.chunk} of run ${result.runId} holds variant ${w.id}, which the run does not have`);
       if (this.outcomes.has(w.id)) throw new BacktestError('E_QUEUE_RESULT', `chunk ${result.chunk} of run ${result.runId} holds variant ${w.id}, already collected from another chunk`);
     }
     this.chunks.add(result.chunk);
     if (fromJournal) this.fromJournal++;
-    for (const w of result.outcomes) this.outcomes.set(w.id, restoreOutcome(w, config.variants[w.id - 1]!, strategy, factors, config.signals));
+    for (const w of result.outcomes) this.outcomes.set(w.id, restoreOutcome(w, planned[w.id - 1]!.params, strategy, factors, config.signals));
     const who = this.workers.get(result.worker.name) ?? { threads: result.worker.threads, chunks: 0, variants: 0, ms: 0 };
     who.chunks++;
     who.variants += result.outcomes.length;

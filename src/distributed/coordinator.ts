@@ -77,13 +77,13 @@ const describe = (x: VariantExecution): RunDescriptor => describeRun(x.runId, x.
  * what a worker accepts of one job (job-schema.ts).
  */
 function plan(x: VariantExecution, o: QueueExecutorOptions): RunJournal {
-  const variants = x.config.variants;
+  const variants = x.planned; // the variants, then the capacity points
   const run = describe(x);
-  const fit = jobCapacity(run, variants);
+  const fit = jobCapacity(run, variants.map((v) => v.params));
   if (o.chunkSize !== undefined && o.chunkSize > fit) o.log?.(`--chunk-size ${o.chunkSize}: jobs of at most ${fit} variants (a job holds at most ${JOB_LIMITS.bytes.toLocaleString('en-US')} bytes)`);
   const size = Math.min(fit, o.chunkSize ?? measuredChunkSize(x));
   return RunJournal.create(x.config.outDir, {
-    v: 1, runId: x.runId, digest: planDigest(run, variants), fingerprint: x.fingerprint, variants: variants.length,
+    v: 1, runId: x.runId, digest: planDigest(run, x.config.variants, x.config.costs.capacity), fingerprint: x.fingerprint, variants: variants.length,
     chunkSize: size, chunks: Math.ceil(variants.length / size), queue: o.target.display, createdAt: new Date().toISOString(),
   });
 }
@@ -91,7 +91,7 @@ function plan(x: VariantExecution, o: QueueExecutorOptions): RunJournal {
 /** The journal of the run being resumed, checked against this command's plan and data. */
 function reopen(x: VariantExecution, run: RunDescriptor): RunJournal {
   const journal = RunJournal.open(x.config.outDir, x.runId);
-  if (journal.meta.digest !== planDigest(run, x.config.variants)) {
+  if (journal.meta.digest !== planDigest(run, x.config.variants, x.config.costs.capacity)) {
     throw new UsageError(`--resume ${x.runId}: the strategy, window, settings, --save, variants or vopa-backtest version differ from the run's; repeat the command that started it, with the version that started it`, 'E_RESUME');
   }
   if (journal.meta.fingerprint !== x.fingerprint) {
@@ -115,7 +115,7 @@ function readJournal(journal: RunJournal, ranges: readonly ChunkRange[], state: 
 
 async function coordinate(x: VariantExecution, o: QueueExecutorOptions, journal: RunJournal): Promise<VariantRunResult> {
   const started = performance.now();
-  const variants = x.config.variants;
+  const variants = x.planned; // the variants, then the capacity points
   const ranges = chunkRanges(variants.length, journal.meta.chunkSize);
   const state = new Collected(x);
   readJournal(journal, ranges, state, x.runId, o.log);

@@ -60,6 +60,7 @@ export const runSchema = z.strictObject({
       endDay: day,
       warmupBars: z.int().min(0).max(1_000_000),
       extraSymbols: z.array(text(32).min(1)).max(8).optional(),
+      borrow: z.literal(true).optional(),
     })
     .refine((w) => w.startDay <= w.endDay, 'the window ends before it starts'),
   fill: z.enum(['open', 'close']),
@@ -71,6 +72,16 @@ export const runSchema = z.strictObject({
     maxLeverage: z.number().positive().optional(),
     maintenanceMargin: z.number().gt(0).lt(1).optional(),
     riskFree: z.number().gt(-1).lt(1).optional(),
+    spreadBps: z.number().min(0).lt(10_000).optional(),
+    commissionPerShare: z.number().min(0).optional(),
+    minCommission: z.number().min(0).optional(),
+    borrowBps: z.number().min(0).optional(),
+    cashRate: z.number().min(0).lt(1).optional(),
+    maxParticipation: z.number().gt(0).max(1).optional(),
+    advDays: z.int().min(2).max(10_000).optional(),
+    impact: z.enum(['none', 'sqrt', 'almgren']).optional(),
+    impactK: z.number().min(0).optional(),
+    impactHorizon: z.number().gt(0).max(1).optional(),
   }),
   fingerprint: digest,
   save: z.array(z.enum(SAVED_TABLES)).max(SAVED_TABLES.length),
@@ -90,7 +101,7 @@ export const jobSchema = z.strictObject({
   plan: digest,
   chunk: z.int().min(0).max(1_000_000),
   variants: z
-    .array(z.strictObject({ id: z.int().min(1), params: paramsSchema }))
+    .array(z.strictObject({ id: z.int().min(1), params: paramsSchema, cash: z.number().positive().optional() }))
     .min(1)
     .max(JOB_LIMITS.variants)
     .refine((vs) => vs.every((v, k) => v.id === vs[0]!.id + k), 'variant ids must be consecutive'),

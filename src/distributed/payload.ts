@@ -35,8 +35,12 @@ export interface RunDescriptor {
   readonly engine: EngineVersion;
 }
 
-/** The job payload's version: a worker refuses a payload of another (an older or newer coordinator). */
-export const PAYLOAD_VERSION = 3;
+/**
+ * The job payload's version: a worker refuses a payload of another (an older or newer coordinator).
+ * 4: the plan digest travels with each job and result; a variant may carry `cash`, the starting
+ * capital of a `--capacity` point (else the run's).
+ */
+export const PAYLOAD_VERSION = 4;
 
 export interface JobPayload {
   readonly v: typeof PAYLOAD_VERSION;
@@ -47,7 +51,7 @@ export interface JobPayload {
    */
   readonly plan: string;
   readonly chunk: number;
-  /** The chunk's variants: ids (1-based, the run's order) and resolved parameters. */
+  /** The chunk's variants: ids (1-based, the run's order), resolved parameters and (capacity points) `cash`. */
   readonly variants: NumberedVariants;
 }
 
@@ -71,7 +75,10 @@ export function describeRun(runId: string, config: RunConfig, window: WindowRequ
     runId,
     strategy: { source: config.strategy.source, builtin: config.strategy.builtin, digest: strategyDigest(config.strategy) },
     data: { kind: config.source.kind, location },
-    window: { season: window.season, universe: window.universe ?? 'pinned', startDay: window.startDay, endDay: window.endDay, warmupBars: window.warmupBars, ...(window.extraSymbols ? { extraSymbols: window.extraSymbols } : {}) },
+    window: {
+      season: window.season, universe: window.universe ?? 'pinned', startDay: window.startDay, endDay: window.endDay, warmupBars: window.warmupBars,
+      ...(window.extraSymbols ? { extraSymbols: window.extraSymbols } : {}), ...(window.borrow ? { borrow: true } : {}),
+    },
     fill: config.fill,
     settings: { ...settings },
     fingerprint,
@@ -85,7 +92,12 @@ export function describeRun(runId: string, config: RunConfig, window: WindowRequ
  * What must not change between a run and its `--resume`: the descriptor (less the fingerprint, checked
  * apart with its own message; the engine's versions included) and every variant, in order.
  */
-export function planDigest(run: RunDescriptor, variants: readonly Params[]): string {
+export function planDigest(run: RunDescriptor, variants: readonly Params[], capacity: readonly number[] = []): string {
   const { fingerprint: _, runId: __, data, ...rest } = run;
-  return `sha256:${createHash('sha256').update(JSON.stringify({ ...rest, data: data.kind, variants })).digest('hex')}`;
+  return `sha256:${createHash('sha256').update(JSON.stringify({ ...rest, data: data.kind, variants, ...(capacity.length ? { capacity } : {}) })).digest('hex')}`;
+}
+
+/** A payload variant's `cash`: absent, or a positive finite capital. */
+export function validCash(cash: unknown): boolean {
+  return cash === undefined || (typeof cash === 'number' && Number.isFinite(cash) && cash > 0);
 }

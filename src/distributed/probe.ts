@@ -24,5 +24,5 @@ export function measuredChunkSize(x: VariantExecution): number {
     bytes += encodeWire(wireOutcome(o, ship)).length;
     timed++;
   }
-  return chunkSize({ variants: variants.length, msPerVariant: ms / timed, bytesPerVariant: bytes / timed });
+  return chunkSize({ variants: x.planned.length, msPerVariant: ms / timed, bytesPerVariant: bytes / timed });
 }

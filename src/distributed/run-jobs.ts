@@ -48,7 +48,10 @@ const jobOptions = (id: string): JobsOptions => ({
 });
 
 function payload(c: RunJobs, r: ChunkRange): JobPayload {
-  return { v: PAYLOAD_VERSION, run: c.run, plan: c.plan, chunk: r.chunk, variants: c.x.config.variants.slice(r.from, r.to).map((params, k) => ({ id: r.from + k + 1, params })) };
+  return {
+    v: PAYLOAD_VERSION, run: c.run, plan: c.plan, chunk: r.chunk,
+    variants: c.x.planned.slice(r.from, r.to).map(({ params, cash }, k) => ({ id: r.from + k + 1, params, ...(cash === undefined ? {} : { cash }) })),
+  };
 }
 
 /** The states of jobs, in order (lookups pipelined on one connection, a batch at a time). */

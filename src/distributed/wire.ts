@@ -189,5 +189,5 @@ function emptyCurve(): SimulationResult['curve'] {
 }
 
 function emptyTrades(): SimulationResult['trades'] {
-  return { length: 0, bar: new Int32Array(0), column: new Int32Array(0), quantity: new Float64Array(0), price: new Float64Array(0), fee: new Float64Array(0), reason: new Uint8Array(0) };
+  return { length: 0, bar: new Int32Array(0), column: new Int32Array(0), quantity: new Float64Array(0), price: new Float64Array(0), fee: new Float64Array(0), reason: new Uint8Array(0), asked: new Float64Array(0) };
 }

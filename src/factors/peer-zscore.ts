@@ -68,6 +68,7 @@ function zscoreRow(v: Float64Array, out: Float64Array, groups: PeerGroups, minPe
     const x = v[members[k]!]!;
     if (x === x) allSs += (x - allMean) * (x - allMean);
   }
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: with one value or none the sd is NaN (0 / 0), which scores 0 just as sd = 0 does
   const allSd = allCount > 1 ? Math.sqrt(allSs / (allCount - 1)) : 0;
   for (let g = 0; g < groupCount; g++) {
     const own = count[g]! >= minPeers;
@@ -79,6 +80,7 @@ function zscoreRow(v: Float64Array, out: Float64Array, groups: PeerGroups, minPe
         const x = v[members[k]!]!;
         if (x === x) ss += (x - center) * (x - center);
       }
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: with one value the sd is NaN (0 / 0), which scores 0 just as sd = 0 does
       sd = count[g]! > 1 ? Math.sqrt(ss / (count[g]! - 1)) : 0;
     }
     const scale = sd > 0 ? 1 / sd : 0; // σ = 0 → VOPA 0

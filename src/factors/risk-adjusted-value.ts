@@ -31,6 +31,7 @@ export function riskAdjustedValue(lookback: number, skip = 0): Factor {
       return (history, out) => {
         const pos = history.t % L;
         state.slide(history.row('close', skip), history.row('close', skip + 1), pos);
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent in value: re-anchoring recomputes the sums exactly from the ring, so doing it on other bars too changes cost, not results
         if (pos === L - 1) for (let i = 0; i < n; i++) state.reanchor(i);
         state.emit(out);
       };
@@ -41,8 +42,9 @@ export function riskAdjustedValue(lookback: number, skip = 0): Factor {
 /**
  * Per-symbol rolling sums of the last L returns. The hot loops are methods of one class (not
  * per-factor closures), so V8 optimises them once and every factor instance reuses that code.
+ * Exported for its tests: the ill-conditioning guard repairs broken sums before they reach a value.
  */
-class WindowSums {
+export class WindowSums {
   readonly n: number;
   readonly L: number;
   /** Time-major ring (slot = pos · n + i): one bar touches one contiguous row of it. */

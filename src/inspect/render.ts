@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import { SIGNAL_COLUMNS } from '../metrics/signal-diagnostics.ts';
 import type { Cell } from '../writers/csv.ts';
-import { fitColumns, formatMetric, horizontalTable, terminalText, terminalWidth } from '../writers/terminal.ts';
+import { fitColumns, formatMetric, HEADLINE, horizontalTable, sideBySide, terminalText, terminalWidth } from '../writers/terminal.ts';
 import type { QueryResult } from './run-tables.ts';
 import type { InspectView } from './run-view.ts';
 
@@ -17,6 +17,12 @@ export function renderInspect(view: InspectView, width = terminalWidth()): strin
   const shown = fitColumns(wanted, view.top as ReadonlyArray<Record<string, Cell>>, width);
   out.push('', `top ${view.top.length} of ${view.variants} variant(s) by ${view.rank_by}${view.varying.length ? '' : ' (parameters: the same for all)'}:`);
   out.push(horizontalTable(shown, view.top.map((r) => shown.map((c) => (c === 'rank' ? String(r.rank) : r[c]) as Cell))));
+  const b0 = view.benchmark;
+  if (view.variants === 1 && b0) {
+    // One variant: its headline numbers beside the benchmark's, as the run printed them.
+    const names = HEADLINE.filter((m) => view.metrics.includes(m) && view.top[0]![m] !== null && view.top[0]![m] !== undefined);
+    out.push('', sideBySide(names, [view.run.strategy ?? 'strategy', `benchmark: ${String(b0.label ?? b0.strategy ?? 'buy-and-hold')}`], [view.top[0] as Record<string, Cell>, b0 as Record<string, Cell>]));
+  }
 
   const signal = SIGNAL_COLUMNS.filter((c) => view.metrics.includes(c));
   if (signal.length) {

@@ -4,7 +4,9 @@ import { FIELDS, type Panel } from './panel.ts';
 
 /**
  * A fingerprint of the data a run read: sha256 over the universe (symbols, peer groups),
- * the calendar and every value, with NaN made canonical. It depends on the data only, not on
+ * the calendar and every value, with NaN made canonical — and, only when the run read them (so a
+ * run without them keeps its fingerprint), the shares outstanding of each season and the borrow
+ * table's fees (a queue worker must read the same). It depends on the data only, not on
  * where they came from, so a local file and a Supabase project holding the same prices agree.
  */
 export function fingerprintPanel(panel: Panel): string {
@@ -53,4 +55,22 @@ function* hashSteps(panel: Panel, hash: Hash): Generator<void> {
       yield;
     }
   }
+  for (const span of panel.seasons) {
+    if (!span.shares) continue;
+    hash.update(`shares ${span.season} ${span.firstBar}\n`);
+    hash.update(canonical(span.shares));
+  }
+  if (panel.borrow) {
+    hash.update('borrow\n');
+    for (let from = 0; from < panel.borrow.length; from += 8192) {
+      hash.update(canonical(panel.borrow.subarray(from, from + 8192)));
+      yield;
+    }
+  }
+}
+
+/** The bytes of `values` with one NaN bit pattern. */
+function canonical(values: Float64Array): Uint8Array {
+  const copy = Float64Array.from(values, (v) => (v === v ? v : NaN));
+  return new Uint8Array(copy.buffer);
 }

@@ -6,6 +6,8 @@ export interface SeasonSpan {
   readonly season: number;
   readonly firstBar: number;
   readonly groupOf: Int32Array;
+  /** Shares outstanding per symbol in this season (NaN where not given), when the universe has the column. */
+  readonly shares?: Float64Array | undefined;
 }
 
 /**
@@ -38,6 +40,11 @@ export interface Panel {
   readonly member: Uint8Array;
   /** The seasons over the window, ascending by first bar (one span for a pinned universe). */
   readonly seasons: readonly SeasonSpan[];
+  /**
+   * Annual borrow fees in bps (bars × n), each symbol's latest borrow-table row on or before the bar
+   * within the window, NaN before its first; present only when the run read the table (`--borrow-table`).
+   */
+  readonly borrow?: Float64Array | undefined;
 }
 
 export const FIELDS: readonly Field[] = ['open', 'high', 'low', 'close', 'volume'];

@@ -14,7 +14,9 @@ import type { Panel, SeasonSpan } from './panel.ts';
  *
  * 1. The panel's columns are every symbol any of the seasons lists (`universeColumns`), shown with
  *    the peer group and name of the latest season that lists it.
- * 2. `applyUniverse` fills `member` (bars × n) and one season span per run of bars in the same season.
+ * 2. `applyUniverse` fills `member` (bars × n) and one season span per run of bars in the same season,
+ *    with the season's shares outstanding per symbol when its rows give them (optional column
+ *    `shares_outstanding`, for `--impact almgren`).
  */
 export type UniverseMode = 'pinned' | 'rolling';
 
@@ -26,6 +28,28 @@ export interface UniverseRow {
   readonly name?: string | null;
   readonly start_day?: number | null;
   readonly end_day?: number | null;
+  /** Shares outstanding in the season (optional; positive). */
+  readonly shares_outstanding?: number | null;
+}
+
+/** A shares_outstanding value as a source gave it: null when missing, else a positive number or bad input naming `where`. */
+export function checkedShares(value: unknown, where: string): number | null {
+  if (value === null || value === undefined || value === '') return null;
+  const v = typeof value === 'string' ? Number(value) : value;
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v;
+  throw new DataError(`${where}: shares_outstanding ${String(value)} (must be a positive number, or missing)`, 'E_BAD_UNIVERSE');
+}
+
+/** Shares outstanding per column from one season's rows, or undefined when none gives them. */
+function seasonShares(rows: readonly UniverseRow[], season: number, column: ReadonlyMap<string, number>, n: number): Float64Array | undefined {
+  let shares: Float64Array | undefined;
+  for (const r of rows) {
+    const i = column.get(r.symbol);
+    if (r.season !== season || i === undefined || r.shares_outstanding == null) continue;
+    shares ??= new Float64Array(n).fill(NaN);
+    shares[i] = r.shares_outstanding;
+  }
+  return shares;
 }
 
 /** The panel's columns: each symbol once, sorted, with the peer group and name of the latest season that lists it. */
@@ -75,7 +99,8 @@ export function applyUniverse(panel: Panel, rows: readonly UniverseRow[], mode: 
       groupOf[i] = groupIndex.get(r.peer_group)!;
     }
     for (let t = 0; t < bars; t++) member.set(listed, t * n);
-    return { ...panel, seasons: [{ season: pinnedSeason, firstBar: 0, groupOf }] };
+    const shares = seasonShares(rows, pinnedSeason, column, n);
+    return { ...panel, seasons: [{ season: pinnedSeason, firstBar: 0, groupOf, ...(shares ? { shares } : {}) }] };
   }
   const bySeason = new Map<number, UniverseRow[]>();
   for (const r of rows) {
@@ -99,7 +124,8 @@ export function applyUniverse(panel: Panel, rows: readonly UniverseRow[], mode: 
         if ((r.start_day == null || day >= r.start_day) && (r.end_day == null || day <= r.end_day)) member[b * n + i] = 1;
       }
     }
-    seasons.push({ season, firstBar: t, groupOf });
+    const shares = seasonShares(rows, season, column, n);
+    seasons.push({ season, firstBar: t, groupOf, ...(shares ? { shares } : {}) });
     t = end;
   }
   return { ...panel, seasons };

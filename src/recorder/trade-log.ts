@@ -16,6 +16,8 @@ export interface TradeColumns {
   readonly price: Float64Array;
   readonly fee: Float64Array;
   readonly reason: Uint8Array;
+  /** The order's shares at this fill (signed): the quantity, or more when a participation limit or the cash cut it. */
+  readonly asked: Float64Array;
 }
 
 export function tradeReason(code: number): TradeReason {
@@ -45,8 +47,9 @@ export class TradeLog {
   private quantities = new Float64Array(64);
   private prices = new Float64Array(64);
   private fees = new Float64Array(64);
+  private asks = new Float64Array(64);
 
-  push(bar: number, column: number, quantity: number, price: number, fee: number, reason: TradeReason): void {
+  push(bar: number, column: number, quantity: number, price: number, fee: number, reason: TradeReason, asked = quantity): void {
     if (this.length === this.bars.length) this.grow();
     const k = this.length++;
     this.bars[k] = bar;
@@ -55,6 +58,7 @@ export class TradeLog {
     this.quantities[k] = quantity;
     this.prices[k] = price;
     this.fees[k] = fee;
+    this.asks[k] = asked;
   }
 
   /** The fills as trimmed columns. */
@@ -68,6 +72,7 @@ export class TradeLog {
       price: this.prices.slice(0, k),
       fee: this.fees.slice(0, k),
       reason: this.reasons.slice(0, k),
+      asked: this.asks.slice(0, k),
     };
   }
 
@@ -84,5 +89,6 @@ export class TradeLog {
     this.quantities = grow(this.quantities, (n) => new Float64Array(n));
     this.prices = grow(this.prices, (n) => new Float64Array(n));
     this.fees = grow(this.fees, (n) => new Float64Array(n));
+    this.asks = grow(this.asks, (n) => new Float64Array(n));
   }
 }

@@ -1,10 +1,13 @@
 import type { Params, Strategy, StrategyContext, Weights } from '../strategy/types.ts';
 import { Portfolio } from '../broker/portfolio.ts';
-import { commission, costModel, executionPrice } from '../broker/costs.ts';
+import { Carry } from '../broker/carry.ts';
+import { commission, costModel, CostTotals, executionPrice } from '../broker/costs.ts';
+import { borrowFee, cashInterest } from '../broker/financing.ts';
+import { MarketModel, type MarketSettings } from '../broker/market-model.ts';
 import { belowMaintenance, capLeverage, cutBackTargets, DEFAULT_MAINTENANCE_MARGIN, DEFAULT_MAX_LEVERAGE } from '../broker/margin.ts';
-import { rebalance, rebalanceScratch, type RebalanceOptions } from '../broker/rebalance.ts';
+import { executeCarried, rebalance, rebalanceScratch, type RebalanceOptions } from '../broker/rebalance.ts';
 import { StrategyError } from '../errors.ts';
-import { shape, type Panel } from '../panel/panel.ts';
+import { seasonAt, shape, type Panel } from '../panel/panel.ts';
 import { allocateCurve, type EquityCurve } from '../recorder/equity-curve.ts';
 import { TradeLog, type TradeColumns, type TradeReason } from '../recorder/trade-log.ts';
 import { DecisionView } from './decision-view.ts';
@@ -24,16 +27,30 @@ import type { Schedule } from './schedule.ts';
  * 3. (close fills) the same as 1, at this close;
  * 4. on a decision bar, call the strategy with the history up to t; weights on symbols it may not
  *    hold are dropped; its targets fill at the next open, or at once at this close with close fills;
- * 5. solvency: equity ≤ 0 is ruin (liquidation at the next fill, no more decisions); equity below the
- *    maintenance margin calls for a cut at the next fill;
+ * 5. financing at the close (broker/financing.ts): shorts pay their borrow fee, free cash earns
+ *    interest; then solvency: equity ≤ 0 is ruin (liquidation at the next fill, no more decisions);
+ *    equity below the maintenance margin calls for a cut at the next fill;
  * 6. record equity, cash, gross, net, long, short and positions for the trading days of the range
  *    (from a ruin on, equity is recorded as max(0, equity): a loss cannot exceed the account).
+ * With a participation limit, the strategy's orders fill at most their share of the day's volume and
+ * the rest is carried: a fill day without new targets (nor a margin cut) tries the remainders again;
+ * new targets, a margin cut or a ruin drop them (broker/carry.ts). Forced trades (delisted,
+ * universe, margin, ruin) are not limited: they fill whole, paying spread, slippage and impact.
  */
-export interface SimulationSettings {
+export interface SimulationSettings extends MarketSettings {
   readonly cash: number;
   readonly fractional: boolean;
   readonly commissionBps: number;
   readonly slippageBps: number;
+  /** The quoted bid-ask spread in bps: each fill pays half of it (default 0). */
+  readonly spreadBps?: number | undefined;
+  /** Commission per share and least commission per fill, in currency (default 0). */
+  readonly commissionPerShare?: number | undefined;
+  readonly minCommission?: number | undefined;
+  /** Annual borrow fee on short market value, bps (default 0; a borrow table in the panel overrides it where it has a rate). */
+  readonly borrowBps?: number | undefined;
+  /** Annual interest rate on free cash, a fraction (default 0). */
+  readonly cashRate?: number | undefined;
   /** Gross exposure at most this × equity (default 2). */
   readonly maxLeverage?: number;
   /** Equity below this × gross at a close calls for a cut (default 0.25). */
@@ -60,6 +77,28 @@ export interface SimulationResult {
   readonly droppedWeights: number;
   /** The bar at whose close equity reached 0 or below, or −1. */
   readonly ruinedAt: number;
+  /** Where the money went, and what the orders asked and never got. */
+  readonly costs: RunCosts;
+}
+
+/** A run's costs by kind (currency, summed over the run) and its orders' liquidity. */
+export interface RunCosts {
+  readonly commission: number;
+  readonly spread: number;
+  readonly slippage: number;
+  readonly impact: number;
+  readonly borrow: number;
+  /** Interest earned on free cash (income, not a cost). */
+  readonly interest: number;
+  /** Σ |shares| × reference price of the strategy's orders (with a participation limit; else 0). */
+  readonly asked: number;
+  /** Σ |shares| × reference price of the remainders that never filled. */
+  readonly unfilled: number;
+  /** Orders that could not trade under the limit: no volume data. */
+  readonly untradable: number;
+  /** Fills charged no impact for want of history, and Almgren fills without shares outstanding. */
+  readonly noImpactData: number;
+  readonly noShares: number;
 }
 
 export function simulate(
@@ -101,16 +140,27 @@ export function simulate(
   let liquidate = false; // ruined at the last close: sell everything at the next fill
   let bar = 0;
   let reason: TradeReason = 'rebalance';
+  const costs = costModel(settings.commissionBps, settings.slippageBps, settings);
+  const totals = new CostTotals();
+  const market = new MarketModel({ close, volume: panel.volume, n, sharesOutstanding: (t) => seasonAt(panel, t).shares }, settings);
+  const carry = new Carry(n);
   const options: RebalanceOptions = {
     fractional: settings.fractional,
-    costs: costModel(settings.commissionBps, settings.slippageBps),
+    costs,
+    market: market.active ? market : undefined,
+    limited: market.capped,
+    carry: market.capped ? carry : undefined,
     onFill: (f) => {
-      trades.push(bar, f.column, f.quantity, f.price, f.fee, reason);
+      trades.push(bar, f.column, f.quantity, f.price, f.fee, reason, f.asked);
+      totals.fill(f.quantity, f.reference, costs, f.impact, f.fee);
       if (Number.isNaN(marks[f.column]!)) marks[f.column] = f.price; // bought before its first close
     },
     onSkip: (column) => skipped.push({ bar, column }),
     onCut: () => { cutBuys++; },
   };
+  const forced: RebalanceOptions = { ...options, limited: false, carry: undefined }; // margin cuts fill whole
+  const borrowBps = settings.borrowBps ?? 0, cashRate = settings.cashRate ?? 0;
+  const financing = borrowBps > 0 || cashRate > 0 || panel.borrow !== undefined;
 
   // Bars on which some symbol's data end (inside the range): the only bars that liquidate.
   const endsAt = new Uint8Array(last + 1);
@@ -151,7 +201,8 @@ export function simulate(
         }
       }
     }
-    // Solvency at the close, with the day's trades done.
+    // Financing, then solvency, at the close, with the day's trades done.
+    if (financing && t >= first) accrue(t);
     const equity = portfolio.equity;
     if (ruinedAt < 0 && equity <= 0) {
       ruinedAt = t;
@@ -171,17 +222,36 @@ export function simulate(
       curve.equity[d] = ruinedAt >= 0 ? Math.max(0, equity) : equity;
     }
   }
+  carry.dropAll(); // remainders still open at the end never filled
   return {
     curve, trades: trades.finish(), decisions: Int32Array.from(decisions), roundTrips: portfolio.roundTrips, skipped, cutBuys,
     leverageScaled, marginCalls, droppedWeights, ruinedAt,
+    costs: {
+      commission: totals.commission, spread: totals.spread, slippage: totals.slippage, impact: totals.impact, borrow: totals.borrow, interest: totals.interest,
+      asked: carry.asked, unfilled: carry.unfilled, untradable: carry.untradable, noImpactData: market.noImpactData, noShares: market.noShares,
+    },
   };
+
+  /** The borrow fee of the shorts held at this close, then interest on the free cash (broker/financing.ts). */
+  function accrue(t: number): void {
+    const fee = borrowFee(portfolio, marks, panel.borrow, t * n, borrowBps);
+    portfolio.cash -= fee;
+    totals.borrow += fee;
+    if (cashRate > 0) {
+      const interest = cashInterest(portfolio, cashRate);
+      portfolio.cash += interest;
+      totals.interest += interest;
+    }
+  }
 
   /**
    * A fill at `prices` (this bar's opens or closes): after a ruin, everything goes; else the symbols
    * that left the universe, then the pending targets (capped to the leverage limit) or a margin cut.
    */
   function fillAt(t: number, prices: Float64Array): void {
+    market.at(t);
     if (liquidate) {
+      carry.dropAll();
       if (portfolio.heldCount === 0) { liquidate = false; return; }
       exitHeld(t, prices, () => true, 'ruin');
       if (portfolio.heldCount === 0) liquidate = false;
@@ -191,18 +261,23 @@ export function simulate(
     if (pending) {
       if (capLeverage(targets, maxLeverage)) leverageScaled++;
       refreshTargetMarks(fill === 'open' ? t - 1 : t);
+      carry.dropAll(); // the new targets replace what the last ones left unfilled
       reason = 'rebalance';
       rebalance(portfolio, targets, prices, marks, scratch, options);
       pending = false;
       marginCall = false;
     } else if (marginCall) {
+      carry.dropAll();
       if (cutBackTargets(portfolio, prices, marks, maxLeverage, cut)) {
         marginCalls++;
         reason = 'margin';
-        rebalance(portfolio, cut, prices, marks, scratch, options);
+        rebalance(portfolio, cut, prices, marks, scratch, forced);
         reason = 'rebalance';
       }
       marginCall = false;
+    } else if (carry.count > 0) {
+      reason = 'rebalance';
+      executeCarried(portfolio, prices, scratch, carry, options);
     }
   }
 
@@ -220,13 +295,16 @@ export function simulate(
     }
   }
 
-  /** Closes position i at `reference` (slippage and commission as any fill). */
+  /** Closes position i at `reference` (slippage, spread, impact and commission as any fill; never limited). */
   function exit(t: number, i: number, reference: number, why: TradeReason): void {
+    carry.drop(i); // what was still to trade in it goes with it
     const d = -portfolio.quantity[i]!;
-    const price = executionPrice(reference, d, options.costs);
-    const fee = commission(d, price, options.costs);
+    const impact = market.active ? market.impactOf(i, d) : 0;
+    const price = executionPrice(reference, d, costs, impact);
+    const fee = commission(d, price, costs);
     portfolio.fill(i, d, price, fee);
-    trades.push(t, i, d, price, fee, why);
+    trades.push(t, i, d, price, fee, why, d);
+    totals.fill(d, reference, costs, impact, fee);
   }
 
   /** Held columns take this bar's close as their mark (keeping the last one through gaps). */
@@ -256,6 +334,7 @@ export function simulate(
 
   /** Sells (or covers) at this close every position whose symbol has no data after bar t. */
   function liquidateDelisted(t: number): void {
+    market.at(t);
     exitHeld(t, close.subarray(t * n, t * n + n), (i) => panel.lastBar[i] === t, 'delisted');
   }
 }

@@ -17,6 +17,8 @@ export interface WindowRequest {
   readonly warmupBars: number;
   /** Allocate the panel in SharedArrayBuffers (for worker threads). */
   readonly shared?: boolean;
+  /** Also read the borrow(symbol, date, fee_bps) table over the window (`--borrow-table`): the panel's `borrow`. */
+  readonly borrow?: boolean;
 }
 
 /** Where the data came from, for the manifest. Never holds a secret. */

@@ -12,6 +12,9 @@ export interface SupabaseTables {
   readonly equity: string;
   readonly trades: string;
   readonly diagnostics: string;
+  /** Optional: per-symbol borrow fees, read with `--borrow-table`. */
+  readonly borrow: string;
+  readonly capacity: string;
 }
 
 /** How to reach a Supabase project. `key` is a `Secret`, kept out of every serialised form. */
@@ -105,6 +108,8 @@ export function loadSupabaseSettings(env: Record<string, string | undefined>, op
       equity: table('SUPABASE_EQUITY_TABLE', `${prefix}equity`),
       trades: table('SUPABASE_TRADES_TABLE', `${prefix}trades`),
       diagnostics: table('SUPABASE_DIAGNOSTICS_TABLE', `${prefix}diagnostics`),
+      borrow: table('SUPABASE_BORROW_TABLE', 'borrow'),
+      capacity: table('SUPABASE_CAPACITY_TABLE', `${prefix}capacity`),
     }),
     connections,
   };

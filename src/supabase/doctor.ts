@@ -22,6 +22,8 @@ import { TABLE_COLUMNS, REQUIRED_FOR_READING } from './schema.ts';
  */
 export interface Finding {
   readonly ok: boolean;
+  /** Not a failure, but not healthy either: an optional table that does not answer (shown as `note`). */
+  readonly note?: boolean;
   readonly what: string;
   /** How to fix it, when not ok (or advice). */
   readonly fix?: string;
@@ -67,13 +69,15 @@ export async function runDoctor(settings: SupabaseSettings, burst = settings.con
     // 3. Tables and columns: every one the configuration reads or writes must answer.
     const present: (keyof SupabaseTables)[] = [];
     for (const role of Object.keys(TABLE_COLUMNS) as (keyof SupabaseTables)[]) {
-      const use = REQUIRED_FOR_READING.includes(role) ? 'needed to read prices' : 'needed to upload results';
+      const use = REQUIRED_FOR_READING.includes(role) ? 'needed to read prices' : role === 'borrow' ? 'borrow fees per symbol and day' : 'needed to upload results';
       try {
         await rest.run(`check ${t[role]}`, rest.client.from(t[role]).select(TABLE_COLUMNS[role].join(',')).limit(0));
         add({ ok: true, what: `table ${t[role]}: present with its columns` });
         present.push(role);
       } catch (err) {
-        add(tableProblem(err, role, t[role], use, rest.host));
+        const problem = tableProblem(err, role, t[role], use, rest.host);
+        // The borrow table is optional: read only with --borrow-table.
+        add(role === 'borrow' ? { ok: true, note: true, what: `${problem.what} — needed only with --borrow-table`, fix: problem.fix } : problem);
       }
     }
     // 4. The row cap.

@@ -19,8 +19,10 @@ export const TABLE_COLUMNS = {
   runs: ['run_id', 'created_at', 'status', 'command', 'strategy', 'start_date', 'end_date', 'season', 'source', 'data_fingerprint', 'row_counts', 'manifest'],
   variants: ['run_id', 'variant_id', 'strategy', 'status', 'params', ...METRIC_COLUMNS],
   equity: ['run_id', 'variant_id', 'date', 'equity', 'cash', 'gross', 'net', 'return', 'drawdown', 'long', 'short', 'positions'],
-  trades: ['run_id', 'variant_id', 'date', 'symbol', 'seq', 'side', 'quantity', 'price', 'notional', 'cost', 'reason'],
+  trades: ['run_id', 'variant_id', 'date', 'symbol', 'seq', 'side', 'quantity', 'price', 'notional', 'cost', 'reason', 'asked'],
   diagnostics: ['run_id', 'variant_id', 'date', 'ic', 'quintile_spread', 'coverage', 'group_ic'],
+  borrow: ['symbol', 'date', 'fee_bps'],
+  capacity: ['run_id', 'variant_id', 'capital', 'total_return', 'sharpe', 'cost_total_bps', 'unfilled_share'],
 } as const satisfies Record<keyof SupabaseTables, readonly string[]>;
 
 /** A row of a table: exactly its columns (an object literal with one more or one less does not type-check). */

@@ -9,7 +9,8 @@ import { csvText } from '../writers/csv.ts';
  * A finished run folder as rows for the results tables, read from its CSVs and manifest.json
  * alone (so an automatic upload and `backtest upload` share one path):
  * summary.csv → backtest_variants, equity.csv → backtest_equity, trades.csv → backtest_trades,
- * diagnostics.csv → backtest_diagnostics; a table the run did not write (`--save`) is left out.
+ * diagnostics.csv → backtest_diagnostics, capacity.csv → backtest_capacity; a table the run did not
+ * write (`--save`, `--capacity`) is left out.
  * benchmark.csv is not uploaded.
  * The CSVs are streamed, never held whole: each table's rows are parsed as the upload asks for
  * them (a 100 MB trades.csv costs a few batches of memory), and its row count comes from
@@ -26,7 +27,7 @@ export type RunStatus = 'running' | 'complete' | 'partial' | 'failed';
 
 export interface TableRows {
   /** Key into SupabaseTables. */
-  readonly table: 'variants' | 'equity' | 'trades' | 'diagnostics';
+  readonly table: 'variants' | 'equity' | 'trades' | 'diagnostics' | 'capacity';
   readonly file: string;
   readonly primaryKey: readonly string[];
   /** Rows in the file. */
@@ -84,7 +85,7 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
       const seq = tradeSequence();
       return (r, line): RowOf<'trades'> => ({
         run_id: runId, variant_id: int(r.variant, 'trades.csv', line), date: r.date, symbol: r.symbol === undefined ? r.symbol : csvText(r.symbol), seq: seq(r, line), side: r.side,
-        quantity: num(r.quantity), price: num(r.price), notional: num(r.notional), cost: num(r.cost), reason: r.reason || null,
+        quantity: num(r.quantity), price: num(r.price), notional: num(r.notional), cost: num(r.cost), reason: r.reason || null, asked: num(r.asked),
       });
     });
   }
@@ -93,6 +94,12 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
     await add('diagnostics', 'diagnostics.csv', ['run_id', 'variant_id', 'date'], () => (r, line): RowOf<'diagnostics'> => ({
       run_id: runId, variant_id: int(r.variant, 'diagnostics.csv', line), date: r.date, ic: num(r.ic), quintile_spread: num(r.quintile_spread), coverage: num(r.coverage),
       group_ic: Object.fromEntries(Object.entries(r).filter(([k]) => k.startsWith('ic_')).map(([k, v]) => [k.slice(3), num(v)])),
+    }));
+  }
+  if (existsSync(join(dir, 'capacity.csv'))) {
+    await add('capacity', 'capacity.csv', ['run_id', 'variant_id', 'capital'], () => (r, line): RowOf<'capacity'> => ({
+      run_id: runId, variant_id: int(r.variant, 'capacity.csv', line), capital: num(r.capital), total_return: num(r.total_return), sharpe: num(r.sharpe),
+      cost_total_bps: num(r.cost_total_bps), unfilled_share: num(r.unfilled_share),
     }));
   }
   return { dir, runId, manifest, tables };

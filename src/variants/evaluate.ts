@@ -4,6 +4,7 @@ import { performance, type Metrics } from '../metrics/index.ts';
 import { dailyRiskFree } from '../metrics/risk-free.ts';
 import { roundTripTotals, runEnd } from '../metrics/round-trips.ts';
 import { exposureMetrics, roundTripMetrics } from '../metrics/tear-sheet.ts';
+import { costMetrics } from '../metrics/costs.ts';
 import type { VariantOutcome, VariantSignal } from '../metrics/outcome.ts';
 import { signalDiagnostics, summarizeSignal } from '../metrics/signal-diagnostics.ts';
 import type { Panel } from '../panel/panel.ts';
@@ -20,6 +21,8 @@ export interface VariantJob {
   readonly strategy: Strategy;
   readonly id: number;
   readonly params: Params;
+  /** The starting capital when not the run's `settings.cash` (a `--capacity` point). */
+  readonly cash?: number | undefined;
   /** The run's schedule (`runSchedule`): every variant of a run is scored over the same days. */
   readonly schedule: Schedule;
   readonly settings: SimulationSettings;
@@ -55,14 +58,26 @@ export function runSchedule(panel: Panel, strategy: Strategy, variants: readonly
 /** Simulates and measures one variant over the run's schedule. */
 export function evaluateVariant(job: VariantJob): VariantOutcome {
   const { panel, strategy, params, schedule } = job;
+  const settings = job.cash === undefined ? job.settings : { ...job.settings, cash: job.cash };
   const ctx = createContext(job.supabase, job.setupData);
-  const result = simulate(panel, strategy, params, schedule, job.settings, job.factors, ctx);
-  const metrics = measureVariant(panel, schedule, result, job.settings);
-  const signal = strategy.signal && job.diagnostics !== false ? evaluateSignal(job, result.decisions, schedule.last) : undefined;
+  const result = simulate(panel, strategy, params, schedule, settings, job.factors, ctx);
+  const metrics = measureVariant(panel, schedule, result, settings);
+  // A capacity point (another capital) needs no signal diagnostics: the variant's own run has them.
+  const signal = strategy.signal && job.diagnostics !== false && job.cash === undefined ? evaluateSignal(job, result.decisions, schedule.last) : undefined;
   const warnings = [...ctx.warnings];
   if (result.skipped.length) warnings.push(`${result.skipped.length} order(s) not executed: no price on the fill day`);
   if (result.droppedWeights) warnings.push(`${result.droppedWeights} weight(s) on symbols outside the universe that day were dropped`);
+  warnings.push(...costWarnings(result.costs));
   return { id: job.id, params, schedule, result, metrics, signal, warnings };
+}
+
+/** What the cost models could not do as asked, for the run's warnings (grouped across variants). */
+function costWarnings(c: SimulationResult['costs']): string[] {
+  const out: string[] = [];
+  if (c.untradable) out.push(`${c.untradable} order(s) not filled under --max-participation: the symbol had no volume that day nor in the --adv-days before`);
+  if (c.noImpactData) out.push(`${c.noImpactData} fill(s) charged no market impact: no volume or too few closes in the --adv-days before the fill day`);
+  if (c.noShares) out.push(`${c.noShares} fill(s) priced with --impact almgren without shares outstanding: the (Θ/V)^¼ term was taken as 1`);
+  return out;
 }
 
 /** IC, quintile spread and coverage of the declared signal on the decision days. */
@@ -93,6 +108,7 @@ function evaluateSignal(job: VariantJob, decisions: Int32Array, lastBar: number)
 export function measureVariant(panel: Panel, schedule: Schedule, result: SimulationResult, settings: SimulationSettings): Metrics {
   const ruined = result.ruinedAt >= 0;
   const { curve, trades } = result;
+  const startCash = settings.cash;
   const base = performance({
     curve,
     startCash: settings.cash,
@@ -106,5 +122,7 @@ export function measureVariant(panel: Panel, schedule: Schedule, result: Simulat
     ...base,
     ...exposureMetrics(curve.equity, curve.gross, curve.net, curve.positions),
     ...roundTripMetrics(roundTripTotals(trades, runEnd(panel, schedule.last))),
+    // Costs per unit of everything traded, the first book included (it paid its costs too).
+    ...costMetrics({ costs: result.costs, startCash, finalEquity: base.final_equity, tradedNotional: tradedNotional(trades, true), ruined }),
   };
 }

@@ -4,6 +4,7 @@ import { evaluateVariant, type VariantOutcome } from './evaluate.ts';
 import { BacktestError, firstLine } from '../errors.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
 import type { SupabaseLike } from '../strategy/context.ts';
+import { slimOutcome } from './capacity.ts';
 import { parseVariantFailure, variantError } from './failure.ts';
 import type { SharedRun, VariantRunResult } from './types.ts';
 
@@ -24,6 +25,8 @@ export interface VariantRunOptions {
   readonly shared: SharedRun;
   readonly strategy: Strategy;
   readonly variants: readonly Params[];
+  /** Each variant's starting capital when not the run's (a `--capacity` point), aligned with `variants`. */
+  readonly cash?: ReadonlyArray<number | undefined> | undefined;
   readonly factors: FactorCache;
   readonly workers: number;
   /** The run's Supabase client, for variants run in the main thread (workers have none: see README). */
@@ -46,8 +49,11 @@ export async function runVariants(o: VariantRunOptions): Promise<VariantRunResul
   }
   const total = variants.length;
   const outcomes: VariantOutcome[] = [];
-  const local = (k: number) =>
-    evaluateVariant({ panel: shared.panel, strategy, id: k + 1, params: variants[k]!, schedule: shared.schedule, settings: shared.settings, factors, supabase: o.supabase, setupData: shared.setupData });
+  const local = (k: number) => {
+    const cash = o.cash?.[k];
+    const outcome = evaluateVariant({ panel: shared.panel, strategy, id: k + 1, params: variants[k]!, cash, schedule: shared.schedule, settings: shared.settings, factors, supabase: o.supabase, setupData: shared.setupData });
+    return cash === undefined ? outcome : slimOutcome(outcome);
+  };
 
   // Run here for a short while (past the JIT's warm-up), then estimate what is left from the last
   // variants' pace: a pool pays off only for about a second of work or more.
@@ -95,7 +101,7 @@ async function runInPool(o: VariantRunOptions, shared: SharedRun, from: number, 
   let failure: Error | undefined;
   const tasks: Promise<void>[] = [];
   for (let start = from; start < total; start += size) {
-    const chunk = o.variants.slice(start, start + size).map((params, k) => ({ id: start + k + 1, params }));
+    const chunk = o.variants.slice(start, start + size).map((params, k) => ({ id: start + k + 1, params, cash: o.cash?.[start + k] }));
     tasks.push(
       pool.run({ variants: chunk }, { signal: abort.signal }).then(
         (result: VariantOutcome[]) => {

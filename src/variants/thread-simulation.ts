@@ -2,6 +2,7 @@ import type { Strategy } from '../strategy/types.ts';
 import { evaluateVariant, type VariantOutcome } from './evaluate.ts';
 import { FactorCache } from '../runner/factor-cache.ts';
 import { loadStrategy } from '../strategy/registry.ts';
+import { slimOutcome } from './capacity.ts';
 import { variantFailureError } from './failure.ts';
 import type { NumberedVariants, SharedRun } from './types.ts';
 
@@ -26,9 +27,10 @@ export class ThreadSimulation {
   async simulate<T>(variants: NumberedVariants, map: (o: VariantOutcome) => T): Promise<T[]> {
     const strategy = await this.strategy;
     const r = this.run;
-    return variants.map(({ id, params }) => {
+    return variants.map(({ id, params, cash }) => {
       try {
-        return map(evaluateVariant({ panel: r.panel, strategy, id, params, schedule: r.schedule, settings: r.settings, factors: this.factors, setupData: r.setupData }));
+        const outcome = evaluateVariant({ panel: r.panel, strategy, id, params, cash, schedule: r.schedule, settings: r.settings, factors: this.factors, setupData: r.setupData });
+        return map(cash === undefined ? outcome : slimOutcome(outcome)); // a capacity point: its metrics and costs
       } catch (err) {
         throw variantFailureError(id, err);
       }

@@ -23,8 +23,14 @@ export interface SharedRun {
   readonly setupData?: unknown;
 }
 
-/** Variants as a task carries them: ids (1-based, the run's order) and resolved parameters. */
-export type NumberedVariants = ReadonlyArray<{ readonly id: number; readonly params: Params }>;
+/** One simulation of a run: a variant's parameters and, for a `--capacity` point, its starting capital (else the run's). */
+export interface PlannedVariant {
+  readonly params: Params;
+  readonly cash?: number | undefined;
+}
+
+/** Variants as a task carries them: ids (1-based, the run's order), resolved parameters, and a capacity point's capital. */
+export type NumberedVariants = ReadonlyArray<{ readonly id: number; readonly params: Params; readonly cash?: number | undefined }>;
 
 export interface VariantTask {
   readonly variants: NumberedVariants;
@@ -41,6 +47,11 @@ export interface VariantFailure {
 export interface VariantExecution {
   readonly runId: string;
   readonly config: RunConfig;
+  /**
+   * What to simulate, ids 1 + index: the config's variants, then (`--capacity`) each variant at each
+   * capital (variants/capacity.ts). Executors run these, not `config.variants`.
+   */
+  readonly planned: readonly PlannedVariant[];
   readonly panel: Panel;
   readonly fingerprint: string;
   /** What was asked of the source (a worker elsewhere reads the same window). */

@@ -10,6 +10,7 @@ import { tradeReason } from '../recorder/trade-log.ts';
 import type { Schedule } from '../runner/schedule.ts';
 import type { SourceInfo } from '../source/types.ts';
 import type { WarningGroup } from '../util/warnings.ts';
+import { CAPACITY_COLUMNS, type CapacityRow } from '../metrics/capacity.ts';
 import { writeCsvFile, type Cell } from './csv.ts';
 import { writeTextFile } from './write-file.ts';
 
@@ -32,6 +33,8 @@ export interface RunRecord {
   readonly benchmark?: BenchmarkOutcome | undefined;
   /** The overfitting statistics of the sweep (overfitting.json); null with --no-statistics. */
   readonly statistics?: SweepSummary | null | undefined;
+  /** `--capacity`: each variant at each starting capital (capacity.csv). */
+  readonly capacity?: readonly CapacityRow[] | undefined;
   readonly createdAt: Date;
   /** The run's schedule: the evaluation window every variant is scored over. */
   readonly schedule: Schedule;
@@ -50,7 +53,7 @@ export interface RunRecord {
 export const EXPOSURE_COLUMNS = ['date', 'variant', 'peer_group', 'long', 'short'] as const;
 
 export const EQUITY_COLUMNS = ['date', 'variant', 'equity', 'cash', 'gross', 'net', 'return', 'drawdown', 'long', 'short', 'positions'] as const;
-export const TRADE_COLUMNS = ['date', 'variant', 'symbol', 'side', 'quantity', 'price', 'notional', 'cost', 'reason'] as const;
+export const TRADE_COLUMNS = ['date', 'variant', 'symbol', 'side', 'quantity', 'price', 'notional', 'cost', 'reason', 'asked'] as const;
 
 /** Parameter names, in the strategy's declared order. */
 export function paramColumns(record: RunRecord): string[] {
@@ -206,7 +209,7 @@ function* tradeRows(record: RunRecord): Generator<Cell[]> {
     for (let k = 0; k < t.length; k++) {
       const q = t.quantity[k]!;
       const p = t.price[k]!;
-      yield [dates[t.bar[k]!], v.id, symbols[t.column[k]!], q > 0 ? 'buy' : 'sell', Math.abs(q), p, Math.abs(q * p), t.fee[k], tradeReason(t.reason[k]!)];
+      yield [dates[t.bar[k]!], v.id, symbols[t.column[k]!], q > 0 ? 'buy' : 'sell', Math.abs(q), p, Math.abs(q * p), t.fee[k], tradeReason(t.reason[k]!), Math.abs(t.asked[k]!)];
     }
   }
 }
@@ -235,6 +238,7 @@ export function writeTables(dir: (file: string) => string, record: RunRecord): R
     if (save.has('diagnostics')) rows['diagnostics.csv'] = writeCsvFile(dir('diagnostics.csv'), diagnosticsHeader(record), diagnosticsRows(saved));
     if (record.config.signals) rows['signals.csv'] = writeCsvFile(dir('signals.csv'), signalsHeader(record), signalsRows(saved));
   }
+  if (record.capacity) rows['capacity.csv'] = writeCsvFile(dir('capacity.csv'), CAPACITY_COLUMNS, record.capacity.map((r) => CAPACITY_COLUMNS.map((c) => r[c])));
   if (record.benchmark) rows['benchmark.csv'] = writeCsvFile(dir('benchmark.csv'), ['date', 'equity', 'return', 'drawdown'], benchmarkRows(record, record.benchmark));
   if (record.statistics) writeTextFile(dir('overfitting.json'), `${JSON.stringify(overfittingFile(record.statistics), null, 2)}\n`);
   return rows;
@@ -293,6 +297,7 @@ export function manifest(record: RunRecord, rows: Record<string, number>): Recor
       risk_free: config.riskFree,
       benchmark: config.benchmark,
       statistics: config.statistics ? { seed: config.statistics.seed, bootstrap_reps: config.statistics.bootstrapReps, pbo_blocks: config.statistics.pboBlocks } : null,
+      costs: costSettings(config),
       // Which per-variant tables were written (inspect and report read what is there).
       save: [...config.save],
       // A large sweep writes its per-variant tables for its best variants only (by rank_by); null: all.
@@ -331,6 +336,18 @@ export function manifest(record: RunRecord, rows: Record<string, number>): Recor
     peak_rss_mb: record.peakRssMb,
     warnings: record.warnings,
     warning_details: record.warningGroups,
+  };
+}
+
+/** The cost, liquidity and financing models of the run, as the manifest records them (README, "Costs, liquidity and capacity"). */
+function costSettings(config: RunConfig): Record<string, unknown> {
+  const c = config.costs;
+  return {
+    spread_bps: c.spreadBps, commission_per_share: c.commissionPerShare, min_commission: c.minCommission,
+    max_participation: c.maxParticipation ?? null, adv_days: c.advDays, impact: c.impact,
+    ...(c.impact === 'sqrt' ? { impact_k: c.impactK } : c.impact === 'almgren' ? { impact_horizon: c.impactHorizon } : {}),
+    borrow_bps: c.borrowBps, borrow_table: c.borrowTable, cash_rate: c.cashRate,
+    capacity: c.capacity.length ? c.capacity : undefined,
   };
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { makeFolders } from '../util/folders.ts';
 import { manifestStatus } from './manifest-file.ts';
 
 /**
@@ -24,7 +25,7 @@ export class RunDir {
    * `notice`: told in one line which stale partial folders of the parent were removed.
    */
   constructor(parent: string, runId: string, options: { replacePartial?: boolean; notice?: ((line: string) => void) | undefined; now?: number } = {}) {
-    mkdirSync(parent, { recursive: true });
+    makeFolders(parent);
     removeStalePartials(parent, options.now ?? Date.now(), options.notice);
     this.final = join(parent, runId);
     this.temp = join(parent, `.${runId}.partial`);

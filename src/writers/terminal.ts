@@ -84,6 +84,12 @@ export function horizontalTable(header: readonly string[], rows: ReadonlyArray<r
   return table.toString();
 }
 
+/** A single run's headline metrics, shown beside the benchmark's (the terminal, inspect). */
+export const HEADLINE = [
+  'total_return', 'cagr', 'volatility', 'sharpe', 'sortino', 'max_drawdown', 'max_drawdown_days', 'calmar',
+  'alpha', 'beta', 'information_ratio', 'tracking_error', 'turnover', 'break_even_bps', 'ic_mean', 'ic_ir', 'psr',
+];
+
 /** Metrics side by side, one row per metric: `metric | strategy | benchmark`. */
 export function sideBySide(names: readonly string[], heads: readonly string[], columns: ReadonlyArray<Readonly<Record<string, Cell>>>, label: (name: string) => string = (n) => n): string {
   const table = new Table({ head: ['', ...heads.map((h) => terminalText(h, false))], chars: COMPACT, style: { head: [], border: [] } });

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sampleWithBorrow } from '../support/borrow.ts';
 import { backtest, entries, tempDir } from '../support/cli.ts';
 
 /**
@@ -10,7 +11,13 @@ const emptyData = tempDir();
 const noRows = join(tempDir(), 'no-rows.csv');
 writeFileSync(noRows, 'symbol,date,close\nA,2024-13-01,1\nB,2024-01-02,-1\n');
 const runFolder = tempDir();
+const aFile = join(tempDir(), 'not-a-folder');
+writeFileSync(aFile, 'x\n');
 writeFileSync(join(runFolder, 'manifest.json'), '{}\n');
+const negativeFee = sampleWithBorrow('symbol,date,fee_bps\nADCO,2025-09-01,-5\n');
+const badDate = sampleWithBorrow('symbol,date,fee_bps\nADCO,2025-09-31,40\n');
+const noFee = sampleWithBorrow('symbol,date\nADCO,2025-09-01\n');
+const noBorrow = sampleWithBorrow(null);
 
 const cases: Array<[string, string[], RegExp]> = [
   ['a date not in YYYY-MM-DD form', ['2025-10-7', '2026-01-03'], /start date "2025-10-7" is not a real date in YYYY-MM-DD form/],
@@ -34,7 +41,33 @@ const cases: Array<[string, string[], RegExp]> = [
   ['a negative --max-leverage', ['2025-10-07', '2026-01-03', '--max-leverage', '-2'], /--max-leverage -2: must be greater than 0/],
   ['a --maintenance-margin of 0', ['2025-10-07', '2026-01-03', '--maintenance-margin', '0'], /--maintenance-margin 0: must be between 0 and 1 \(exclusive\)/],
   ['a --maintenance-margin of 1', ['2025-10-07', '2026-01-03', '--maintenance-margin', '1'], /--maintenance-margin 1: must be between 0 and 1/],
+  ['--out naming a file', ['2025-10-07', '2026-01-03', '2025', '--out', aFile], /--out .*not-a-folder: is a file, not a folder$/],
+  ['--out under a file', ['2025-10-07', '2026-01-03', '2025', '--out', join(aFile, 'results')], /--out .*not-a-folder\/results: .*not-a-folder is a file, not a folder$/],
+  ['--out where no folder can be made (/proc)', ['2025-10-07', '2026-01-03', '2025', '--out', '/proc/x/y'], /--out \/proc\/x\/y: cannot (make a folder in \/proc \(ENOENT\)|write in \/proc \(permission denied\))$/],
   ['a --maintenance-margin above 1', ['2025-10-07', '2026-01-03', '--maintenance-margin', '1.5'], /--maintenance-margin 1.5: must be between 0 and 1/],
+  // costs, liquidity and capacity (issue 14)
+  ['a negative --borrow-bps', ['2025-10-07', '2026-01-03', '--borrow-bps', '-5'], /--borrow-bps -5: must be 0 or more/],
+  ['a non-numeric --cash-rate', ['2025-10-07', '2026-01-03', '--cash-rate', '4%'], /--cash-rate 4%: not a number/],
+  ['a negative --cash-rate', ['2025-10-07', '2026-01-03', '--cash-rate', '-0.01'], /--cash-rate -0.01: must be from 0 to below 1 \(an annual rate as a fraction: 0\.04 is 4 %\)/],
+  ['a --cash-rate given in percent', ['2025-10-07', '2026-01-03', '--cash-rate', '4'], /--cash-rate 4: must be from 0 to below 1 \(an annual rate as a fraction: 0\.04 is 4 %\)/],
+  ['a negative --spread-bps', ['2025-10-07', '2026-01-03', '--spread-bps', '-2'], /--spread-bps -2: must be 0 or more/],
+  ['a non-numeric --commission-per-share', ['2025-10-07', '2026-01-03', '--commission-per-share', 'half a cent'], /--commission-per-share half a cent: not a number/],
+  ['a negative --min-commission', ['2025-10-07', '2026-01-03', '--min-commission', '-1'], /--min-commission -1: must be 0 or more/],
+  ['a --max-participation of 0', ['2025-10-07', '2026-01-03', '--max-participation', '0'], /--max-participation 0: must be above 0 and at most 1/],
+  ['a --max-participation above 1', ['2025-10-07', '2026-01-03', '--max-participation', '1.5'], /--max-participation 1.5: must be above 0 and at most 1/],
+  ['a non-numeric --max-participation', ['2025-10-07', '2026-01-03', '--max-participation', 'five'], /--max-participation five: not a number/],
+  ['an unknown --impact model', ['2025-10-07', '2026-01-03', '--impact', 'linear'], /--impact linear: must be one of none, sqrt, almgren/],
+  ['an --impact-horizon of 0', ['2025-10-07', '2026-01-03', '--impact', 'almgren', '--impact-horizon', '0'], /--impact-horizon 0: must be above 0 and at most 1/],
+  ['a negative --impact-k', ['2025-10-07', '2026-01-03', '--impact', 'sqrt', '--impact-k', '-1'], /--impact-k -1: must be greater than 0/],
+  ['an --adv-days of 1', ['2025-10-07', '2026-01-03', '--adv-days', '1'], /--adv-days 1: must be a whole number ≥ 2/],
+  ['a --capacity list with a word', ['2025-10-07', '2026-01-03', '--capacity', '1e6,lots'], /--capacity 1e6,lots: "lots" is not a positive number/],
+  ['a --capacity list with 0', ['2025-10-07', '2026-01-03', '--capacity', '0,1e6'], /--capacity 0,1e6: "0" is not a positive number/],
+  ['a --capacity list with a negative capital', ['2025-10-07', '2026-01-03', '--capacity', '1e6,-1e7'], /--capacity 1e6,-1e7: "-1e7" is not a positive number/],
+  ['an empty --capacity entry', ['2025-10-07', '2026-01-03', '--capacity', '1e6,,1e7'], /--capacity 1e6,,1e7: "" is not a positive number/],
+  ['a borrow table with a negative fee', ['2025-10-07', '2026-01-03', '2025', '--data', negativeFee, '--borrow-table'], /borrow\.csv: ADCO on 2025-09-01: fee_bps -5 \(a borrow fee must be a number ≥ 0, bps a year\)/],
+  ['a borrow table with a bad date', ['2025-10-07', '2026-01-03', '2025', '--data', badDate, '--borrow-table'], /borrow\.csv: ADCO: date "2025-09-31" is not a date \(YYYY-MM-DD\)/],
+  ['a borrow table without fee_bps', ['2025-10-07', '2026-01-03', '2025', '--data', noFee, '--borrow-table'], /borrow\.csv: no column fee_bps; a borrow table has columns symbol, date, fee_bps/],
+  ['--borrow-table without a borrow file', ['2025-10-07', '2026-01-03', '2025', '--data', noBorrow, '--borrow-table'], /--borrow-table: .* holds no borrow table: expected borrow\.parquet, borrow\.csv or borrow\.csv\.gz with columns symbol, date, fee_bps/],
   ['--data without prices', ['2025-10-07', '2026-01-03', '--data', emptyData], /holds no prices/],
   ['an unknown option', ['2025-10-07', '2026-01-03', '--nope'], /Unknown argument: nope/],
   // yargs' choice errors, whole (they used to be cut to "Invalid values:").
@@ -60,7 +93,7 @@ const cases: Array<[string, string[], RegExp]> = [
 describe('bad input: exit 2, one clear line, nothing written', () => {
   it.each(cases)('%s', (_, args, message) => {
     const out = tempDir();
-    const r = backtest(args[0] === 'import' ? args : [...args, '--out', out]);
+    const r = backtest(args[0] === 'import' || args.includes('--out') ? args : [...args, '--out', out]);
     expect(r.code, r.stderr).toBe(2);
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines, r.stderr).toHaveLength(1);

@@ -202,6 +202,13 @@ describe('data checked at run time, whatever made the folder', () => {
     }
   });
 
+  it('a (symbol, date) given twice: exit 2 naming it and how many repeats there are', () => {
+    const rows = dates.flatMap((d, k) => [['AAA', d, 100], ['BBB', d, 50], ...(k === 7 || k === 9 ? [['BBB', d, 51] as const] : [])] as const);
+    const r = backtest([dates[1]!, dates[29]!, '2024', '--data', dataFolder(rows, ['AAA', 'BBB']), '--strategy', 'buy-and-hold', '--out', tempDir()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^backtest: .*prices\\.csv: BBB on ${dates[7]} appears 2 times \\(2 repeated rows in the window\\); each \\(symbol, date\\) must appear once`));
+  });
+
   it('a rolling run needs every season it trades in: exit 2 naming the missing one', () => {
     const dates = [...businessDates('2024-12-02', 40)];
     const data = dataFolder(dates.map((d) => ['AAA', d, 10] as const), ['AAA']); // only season 2024

@@ -30,7 +30,7 @@ async function twoChunkRun(redis: RedisServer, db: number, o: { outageMs?: numbe
   const plan = `sha256:${'c'.repeat(64)}`;
   const target = parseQueueUrl(redis.url(db));
   const runId = `20260101T000000Z-race-${db}`;
-  const x = { runId, config: { variants: [{ k: 1 }, { k: 2 }], signals: false }, strategy: {}, factors: {}, signal: undefined, progress: undefined } as unknown as VariantExecution;
+  const x = { runId, config: { variants: [{ k: 1 }, { k: 2 }], signals: false }, planned: [{ params: { k: 1 } }, { params: { k: 2 } }], strategy: {}, factors: {}, signal: undefined, progress: undefined } as unknown as VariantExecution;
   const lines: string[] = [];
   const log = (line: string) => lines.push(line);
   const queue = new Queue(QUEUE_NAME, { connection: target.connection() });

@@ -39,4 +39,12 @@ describe('rollingMean', () => {
     expect(a).toBe(b);
     expect(cache.computed).toBe(1);
   });
+
+  it('is keyed by field and length, and refuses a length that is not a whole number ≥ 1', () => {
+    expect(rollingMean(20).key).toBe('mean(close,20)');
+    expect(rollingMean(5, 'volume').key).toBe('mean(volume,5)');
+    expect(rollingMean(1).key).toBe('mean(close,1)');
+    expect(() => rollingMean(0)).toThrow('rollingMean length must be a positive integer, got 0');
+    expect(() => rollingMean(2.5)).toThrow(RangeError);
+  });
 });

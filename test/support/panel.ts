@@ -3,7 +3,7 @@ import { parseIsoDate } from '../../src/util/dates.ts';
 
 /**
  * A small panel by hand: rows are trading days, columns symbols (sorted as given).
- * `open` defaults to `close`; null marks a missing value.
+ * `open` defaults to `close`; `volume` is missing unless given; null marks a missing value.
  */
 export function handPanel(spec: {
   dates: readonly string[];
@@ -11,6 +11,8 @@ export function handPanel(spec: {
   groups?: readonly string[];
   close: ReadonlyArray<ReadonlyArray<number | null>>;
   open?: ReadonlyArray<ReadonlyArray<number | null>>;
+  /** Missing (NaN) unless given. */
+  volume?: ReadonlyArray<ReadonlyArray<number | null>>;
 }): Panel {
   const panel = allocatePanel({
     days: spec.dates.map((d) => parseIsoDate(d)!),
@@ -20,6 +22,7 @@ export function handPanel(spec: {
   const n = spec.symbols.length;
   spec.close.forEach((row, t) => row.forEach((v, i) => { panel.close[t * n + i] = v ?? NaN; }));
   (spec.open ?? spec.close).forEach((row, t) => row.forEach((v, i) => { panel.open[t * n + i] = v ?? NaN; }));
+  spec.volume?.forEach((row, t) => row.forEach((v, i) => { panel.volume[t * n + i] = v ?? NaN; }));
   return indexCloses(panel);
 }
 

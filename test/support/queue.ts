@@ -69,7 +69,7 @@ export function startWorker(queueUrl: string | undefined, args: readonly string[
 }
 
 /** The files of a run folder that must equal a local run's, byte for byte (those the run has). */
-export const RESULT_FILES = ['summary.csv', 'equity.csv', 'exposure.csv', 'trades.csv', 'round_trips.csv', 'diagnostics.csv', 'signals.csv', 'benchmark.csv', 'overfitting.json'] as const;
+export const RESULT_FILES = ['summary.csv', 'equity.csv', 'exposure.csv', 'trades.csv', 'round_trips.csv', 'diagnostics.csv', 'signals.csv', 'benchmark.csv', 'overfitting.json', 'capacity.csv'] as const;
 
 /** The single run folder under `out`. */
 export function runFolder(out: string): string {

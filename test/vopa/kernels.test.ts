@@ -24,11 +24,16 @@ const hand = handPanel({
 });
 
 describe('VOPA kernels on a hand-made panel', () => {
-  const cache = new FactorCache(hand);
-  const value = riskAdjustedValue(2);
-  const v = cache.get(value).subarray(2 * 6, 3 * 6);
+  // Computed inside each test, not while the tests are collected, so that a mutation run
+  // (npm run mutate) attributes the kernels' code to the tests that check it.
+  const computed = () => {
+    const cache = new FactorCache(hand);
+    const value = riskAdjustedValue(2);
+    return { cache, value, v: cache.get(value).subarray(2 * 6, 3 * 6) };
+  };
 
   it('value: mean / sd × √252 of the L returns; no value without L + 1 closes or when sd = 0', () => {
+    const { cache, value, v } = computed();
     // A1: mean 0.01, sd 0.02/√2 → 0.5·√2·√252;  A2: 0.015 / (0.01/√2);  A3, B2: mean 0;  B1: 0.075 / (0.05/√2)
     const expected = [0.5 * Math.SQRT2, 1.5 * Math.SQRT2, 0, 1.5 * Math.SQRT2, 0].map((x) => x * SQRT252);
     for (let i = 0; i < 5; i++) expect(v[i]).toBeCloseTo(expected[i]!, 9);
@@ -37,6 +42,7 @@ describe('VOPA kernels on a hand-made panel', () => {
   });
 
   it('VOPA: z-score in the peer group, all members when the group is too small, 0 when σ = 0', () => {
+    const { cache, value, v } = computed();
     const z = cache.get(peerZScore(value, 3)).subarray(12, 18);
     const values = Array.from(v.subarray(0, 5));
     const stats = (xs: number[]) => {

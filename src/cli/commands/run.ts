@@ -7,7 +7,7 @@ import { DEFAULT_CONNECTIONS } from '../../supabase/config.ts';
 import { DEFAULT_MAINTENANCE_MARGIN, DEFAULT_MAX_LEVERAGE } from '../../broker/margin.ts';
 import { formatCounters } from '../../supabase/counters.ts';
 import { metricColumns, rankedVariants, summaryHeader, summaryRow } from '../../writers/results.ts';
-import { fitColumns, formatMetric, horizontalTable, sideBySide, terminalWidth } from '../../writers/terminal.ts';
+import { fitColumns, formatMetric, HEADLINE, horizontalTable, sideBySide, terminalWidth } from '../../writers/terminal.ts';
 import type { Cell } from '../../writers/csv.ts';
 import { EXIT, reportError } from '../exit.ts';
 import type { CliIO } from '../io.ts';
@@ -48,6 +48,19 @@ export function runOptions<T>(y: Argv<T>) {
     .option('bootstrap-reps', { type: 'string', describe: 'stationary-bootstrap resamples for the Sharpe intervals and SPA (100–100,000)', defaultDescription: '1,000' })
     .option('seed', { type: 'string', describe: "the bootstrap's seed (recorded; the same seed gives the same numbers)", defaultDescription: '1' })
     .option('maintenance-margin', { type: 'string', default: String(DEFAULT_MAINTENANCE_MARGIN), describe: 'equity below this × gross at a close: the book is cut back at the next fill' })
+    // Costs, liquidity and capacity (README; config/cost-options.ts checks them).
+    .option('spread-bps', { type: 'string', describe: 'the quoted bid-ask spread, bps: each fill pays half of it', defaultDescription: '0' })
+    .option('commission-per-share', { type: 'string', describe: 'commission per share, in currency, beside --commission-bps', defaultDescription: '0' })
+    .option('min-commission', { type: 'string', describe: 'least commission per fill, in currency', defaultDescription: '0' })
+    .option('max-participation', { type: 'string', describe: "a fill takes at most this share of the day's volume (0 < P ≤ 1); the rest carries to the next fill day", defaultDescription: 'no limit' })
+    .option('adv-days', { type: 'string', describe: 'days of history (before the fill day) for average daily volume and volatility', defaultDescription: '20' })
+    .option('impact', { type: 'string', describe: 'market impact model: none, sqrt (k σ √(X/ADV)) or almgren (Almgren et al. 2005)', defaultDescription: 'none' })
+    .option('impact-k', { type: 'string', describe: 'k of --impact sqrt', defaultDescription: '1' })
+    .option('impact-horizon', { type: 'string', describe: 'T of --impact almgren: the fraction of a day an order is worked', defaultDescription: '1' })
+    .option('borrow-bps', { type: 'string', describe: 'annual borrow fee on the market value of shorts, bps, accrued at each close', defaultDescription: '0' })
+    .option('borrow-table', { type: 'boolean', describe: 'read per-symbol fees from the borrow(symbol, date, fee_bps) table (--borrow-bps where it has none)', defaultDescription: 'off' })
+    .option('cash-rate', { type: 'string', describe: 'annual interest on free cash, a fraction (0.04 = 4 %); short-sale proceeds earn nothing', defaultDescription: '0' })
+    .option('capacity', { type: 'string', describe: 'run every variant at each starting capital too (e.g. 1e6,1e7,1e8) and write capacity.csv' })
     .option('out', { type: 'string', default: 'results', describe: 'parent folder of the run folders' })
     .option('signals', { type: 'boolean', default: false, describe: "write signals.csv: the strategy's signal per symbol on each decision day" })
     .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout (every summary.csv column, the benchmark, the statistics)' })
@@ -89,6 +102,11 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
     pboBlocks: args['pbo-blocks'],
     bootstrapReps: args['bootstrap-reps'],
     seed: args.seed,
+    costs: {
+      spreadBps: args['spread-bps'], commissionPerShare: args['commission-per-share'], minCommission: args['min-commission'],
+      maxParticipation: args['max-participation'], advDays: args['adv-days'], impact: args.impact, impactK: args['impact-k'], impactHorizon: args['impact-horizon'],
+      borrowBps: args['borrow-bps'], borrowTable: args['borrow-table'], cashRate: args['cash-rate'], capacity: args.capacity,
+    },
     data: args.data,
     out: args.out,
     signals: args.signals,
@@ -106,13 +124,8 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
   return uploaded;
 }
 
-/** The single-run summary's rows: the strategy beside its benchmark (`--wide`: every summary column). */
-const HEADLINE = [
-  'total_return', 'cagr', 'volatility', 'sharpe', 'sortino', 'max_drawdown', 'max_drawdown_days', 'calmar',
-  'alpha', 'beta', 'information_ratio', 'tracking_error', 'turnover', 'break_even_bps', 'ic_mean', 'ic_ir', 'psr',
-];
 /** A sweep's table: the columns that matter most first, as many as the terminal's width holds. */
-const SWEEP_COLUMNS = ['total_return', 'sharpe', 'dsr', 'max_drawdown', 'alpha', 'turnover', 'ic_mean', 'information_ratio', 'calmar', 'sortino', 'win_rate', 'psr'];
+const SWEEP_COLUMNS = ['total_return', 'break_even_bps', 'sharpe', 'dsr', 'max_drawdown', 'alpha', 'turnover', 'ic_mean', 'information_ratio', 'calmar', 'sortino', 'win_rate', 'psr'];
 
 /** Prints the outcome: the headline metrics beside the benchmark (or the top variants), the verdict and the folder; or JSON. */
 function report(config: RunConfig, { record, dir }: RunOutcome, json: boolean, wide: boolean, io: CliIO, page: string | undefined): number {
@@ -148,6 +161,10 @@ function report(config: RunConfig, { record, dir }: RunOutcome, json: boolean, w
     const names = wide ? metrics : HEADLINE.filter(present);
     const benchLabel = b ? `benchmark: ${b.label}` : 'benchmark';
     io.stdout(`${sideBySide(names, [config.strategy.strategy.name, benchLabel], [objects[0]!, (b?.metrics ?? {}) as Record<string, Cell>])}\n`);
+    const cost = (h: string) => objects[0]![h];
+    if (cost('break_even_bps') != null && cost('cost_total_bps') != null && Number(cost('cost_total_bps')) > 0) {
+      io.stdout(`total return ${formatMetric('total_return', cost('total_return'))}; break-even ${formatMetric('break_even_bps', cost('break_even_bps'))} of the notional traded, costs paid ${formatMetric('cost_total_bps', cost('cost_total_bps'))}\n`);
+    }
   } else {
     // The parameters that vary, then the ranking metric and the headline metrics, best first, fitted to the terminal.
     const params = Object.keys(config.strategy.strategy.params);

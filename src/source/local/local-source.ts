@@ -1,11 +1,12 @@
 import { DataError } from '../../errors.ts';
 import { rowProblem } from '../../panel/check.ts';
-import { allocatePanel, indexCloses } from '../../panel/panel.ts';
-import { applyUniverse, missingSeasons, missingSeasonsError, universeColumns, universeGroups, withExtra, type UniverseRow } from '../../panel/universe.ts';
+import { borrowRates } from '../../panel/borrow.ts';
+import { allocatePanel, indexCloses, type Panel } from '../../panel/panel.ts';
+import { applyUniverse, checkedShares, missingSeasons, missingSeasonsError, universeColumns, universeGroups, withExtra, type UniverseRow } from '../../panel/universe.ts';
 import { isoDate, parseIsoDate, yearOf } from '../../util/dates.ts';
 import type { DataSource, LoadedWindow, WindowRequest } from '../types.ts';
 import { openDuck, queryRows, sqlString, type Duck } from './duckdb.ts';
-import { dataLayout, type DataLayout } from './layout.ts';
+import { dataLayout, findFile, type DataLayout } from './layout.ts';
 
 /**
  * Prices and universes in a local folder, read with DuckDB.
@@ -18,7 +19,9 @@ import { dataLayout, type DataLayout } from './layout.ts';
  *    below the low, a negative volume or a repeated (symbol, date) is bad input, named.
  * 4. One query returns every (bar, column, OHLCV) of the window; the calendar is every day on
  *    which some member has a close. Values go straight into the panel's typed arrays.
- * 5. The membership mask and season spans (panel/universe.ts).
+ * 5. The membership mask and season spans (panel/universe.ts), with each season's shares outstanding
+ *    when the universe file has a `shares_outstanding` column.
+ * 6. With `borrow`, the borrow file's rows of the members over the window (panel/borrow.ts).
  */
 export class LocalSource implements DataSource {
   readonly kind = 'local' as const;
@@ -84,7 +87,8 @@ export class LocalSource implements DataSource {
     const result = await duck.connection.run(`SELECT d.bar, w.col, w.open, w.high, w.low, w.close, w.volume
       FROM win w JOIN (SELECT date, (row_number() OVER (ORDER BY date) - 1)::INTEGER AS bar FROM (SELECT DISTINCT date FROM win)) d USING (date)`);
     const fields = [panel.open, panel.high, panel.low, panel.close, panel.volume];
-    let rows = 0;
+    const close = panel.close;
+    let rows = 0, repeated = false;
     for (;;) {
       const chunk = await result.fetchChunk();
       const count = chunk?.rowCount ?? 0; // a getter that crosses into native code: read it once
@@ -98,32 +102,60 @@ export class LocalSource implements DataSource {
         const out = fields[f]!;
         for (let k = 0; k < count; k++) {
           const v = vector.getItem(k) as number | null;
-          if (v !== null) out[cell[k]!] = v;
+          if (v === null) continue;
+          // A close already there: the (symbol, date) came twice (every row of the window has a close).
+          if (out === close && close[cell[k]!] === close[cell[k]!]) repeated = true;
+          out[cell[k]!] = v;
         }
       }
       rows += count;
     }
+    if (repeated) await this.duplicates(duck);
     indexCloses(panel);
     if (mode === 'rolling') {
       const missing = missingSeasons(panel, request.startDay, request.endDay, universe);
       if (missing.length) throw missingSeasonsError(missing, this.layout.universeFile, await this.seasons());
     }
+    const borrowFile = request.borrow ? this.borrowFile() : undefined;
+    const read = borrowFile ? { ...panel, borrow: await this.borrowRates(duck, panel, borrowFile) } : panel;
     return {
-      panel,
-      info: { kind: 'local', location: this.layout.dir, rows, files: [this.layout.pricesFile, this.layout.universeFile] },
+      panel: read,
+      info: { kind: 'local', location: this.layout.dir, rows, files: [this.layout.pricesFile, this.layout.universeFile, ...(borrowFile ? [borrowFile] : [])] },
     };
   }
 
-  /** The universe's rows for seasons first … last, with their optional start_date / end_date. */
+  /** The folder's borrow file, or bad input naming what is expected. */
+  private borrowFile(): string {
+    const file = findFile(this.layout.dir, 'borrow');
+    if (!file) throw new DataError(`--borrow-table: ${this.layout.dir} holds no borrow table: expected borrow.parquet, borrow.csv or borrow.csv.gz with columns symbol, date, fee_bps`, 'E_NO_BORROW');
+    return file;
+  }
+
+  /** The members' borrow rows dated in the window (and any with a date that does not read, to refuse), as the panel's fees. */
+  private async borrowRates(duck: Duck, panel: Panel, file: string): Promise<Float64Array> {
+    const raw = file.endsWith('.parquet') ? `read_parquet(${sqlString(file)})` : `read_csv(${sqlString(file)}, header = true, all_varchar = true)`;
+    const columns = new Set((await queryRows(duck, `SELECT column_name FROM (DESCRIBE SELECT * FROM ${raw})`)).map((r) => String(r.column_name)));
+    const missing = ['symbol', 'date', 'fee_bps'].filter((c) => !columns.has(c));
+    if (missing.length) throw new DataError(`${file}: no column ${missing.join(', ')}; a borrow table has columns symbol, date, fee_bps`, 'E_BAD_BORROW');
+    const from = panel.dates[0], to = panel.dates[panel.dates.length - 1];
+    const rows = await queryRows(duck, `SELECT symbol::VARCHAR AS symbol, date::VARCHAR AS date, fee_bps::VARCHAR AS fee FROM ${raw}
+      WHERE symbol::VARCHAR IN (SELECT symbol FROM members)
+        AND (try_cast(date AS DATE) IS NULL OR try_cast(date AS DATE) BETWEEN DATE '${from}' AND DATE '${to}')`);
+    return borrowRates(panel, rows.map((r) => ({ symbol: String(r.symbol), date: r.date, fee: r.fee ?? '' })), file);
+  }
+
+  /** The universe's rows for seasons first … last, with their optional start_date / end_date and shares_outstanding. */
   private async universeRows(duck: Duck, first: number, last: number): Promise<UniverseRow[]> {
     const { universe, universeFile } = this.layout;
     const raw = universeFile.endsWith('.parquet') ? `read_parquet(${sqlString(universeFile)})` : `read_csv(${sqlString(universeFile)}, header = true)`;
     const columns = new Set((await queryRows(duck, `SELECT column_name FROM (DESCRIBE SELECT * FROM ${raw})`)).map((r) => String(r.column_name)));
     const dates = columns.has('start_date') || columns.has('end_date');
+    const shares = columns.has('shares_outstanding');
     const dated = (c: string) => (columns.has(c) ? `strftime(try_cast(${c} AS DATE), '%Y-%m-%d')` : 'NULL');
-    const rows = dates
+    const rows = dates || shares
       ? await queryRows(duck, `SELECT season::INTEGER AS season, symbol::VARCHAR AS symbol, peer_group::VARCHAR AS peer_group, name::VARCHAR AS name,
-          ${dated('start_date')} AS start_date, ${dated('end_date')} AS end_date, ${columns.has('start_date') ? 'start_date::VARCHAR' : 'NULL'} AS start_text, ${columns.has('end_date') ? 'end_date::VARCHAR' : 'NULL'} AS end_text
+          ${dated('start_date')} AS start_date, ${dated('end_date')} AS end_date, ${columns.has('start_date') ? 'start_date::VARCHAR' : 'NULL'} AS start_text, ${columns.has('end_date') ? 'end_date::VARCHAR' : 'NULL'} AS end_text,
+          ${shares ? 'shares_outstanding::VARCHAR' : 'NULL'} AS shares_text
           FROM ${raw} WHERE season BETWEEN ${first} AND ${last} ORDER BY season, symbol`)
       : await queryRows(duck, `SELECT season, symbol, peer_group, name FROM ${universe} WHERE season BETWEEN ${first} AND ${last} ORDER BY season, symbol`);
     return rows.map((r) => {
@@ -138,22 +170,18 @@ export class LocalSource implements DataSource {
       if (startDay !== null && endDay !== null && endDay < startDay) {
         throw new DataError(`${universeFile}: season ${r.season}, ${r.symbol}: end_date ${isoDate(endDay)} is before start_date ${isoDate(startDay)}`, 'E_BAD_UNIVERSE');
       }
-      return { season: Number(r.season), symbol: String(r.symbol), peer_group: String(r.peer_group ?? 'default'), name: r.name === null ? '' : String(r.name), start_day: startDay, end_day: endDay };
+      const sharesOutstanding = shares ? checkedShares(r.shares_text, `${universeFile}: season ${r.season}, ${r.symbol}`) : null;
+      return { season: Number(r.season), symbol: String(r.symbol), peer_group: String(r.peer_group ?? 'default'), name: r.name === null ? '' : String(r.name), start_day: startDay, end_day: endDay, shares_outstanding: sharesOutstanding };
     });
   }
 
   /**
-   * The window's rows, checked in one query: a non-positive or non-finite open or close, a high below
-   * the low, a negative volume, or a (symbol, date) given twice is bad input (exit 2), naming the
-   * first such row and how many more there are.
+   * The window's values, checked in one query: a non-positive or non-finite open or close, a high below
+   * the low, or a negative volume is bad input (exit 2), naming the first such row and how many more
+   * there are. (A (symbol, date) given twice is found as the panel is filled: `duplicates`.)
    */
   private async checkRows(duck: Duck): Promise<void> {
     const file = this.layout.pricesFile;
-    const [{ dup }] = (await queryRows(duck, `SELECT (count(*) - count(DISTINCT (col, date)))::INTEGER AS dup FROM win`)) as [{ dup: number }];
-    if (dup > 0) {
-      const [row] = await queryRows(duck, `SELECT symbol, date::VARCHAR AS date, count(*)::INTEGER AS n FROM win GROUP BY symbol, date HAVING count(*) > 1 ORDER BY symbol, date LIMIT 1`);
-      throw new DataError(`${file}: ${row!.symbol} on ${row!.date} appears ${row!.n} times${dup > 1 ? ` (${dup} repeated rows in the window)` : ''}; each (symbol, date) must appear once — re-import it with \`backtest import\``, 'E_DUPLICATE_ROWS');
-    }
     const bad = `NOT isfinite(close) OR close <= 0 OR (open IS NOT NULL AND (NOT isfinite(open) OR open <= 0))
       OR (high IS NOT NULL AND NOT isfinite(high)) OR (low IS NOT NULL AND NOT isfinite(low)) OR high < low
       OR (volume IS NOT NULL AND (NOT isfinite(volume) OR volume < 0))`;
@@ -161,6 +189,14 @@ export class LocalSource implements DataSource {
     if (count === 0) return;
     const [r] = await queryRows(duck, `SELECT symbol, date::VARCHAR AS date, open, high, low, close, volume FROM win WHERE ${bad} ORDER BY date, symbol LIMIT 1`);
     throw new DataError(`${file}: ${describeBadRow(r!)}${count > 1 ? ` (and ${count - 1} more such row${count > 2 ? 's' : ''} in the window)` : ''}`, 'E_BAD_PRICES');
+  }
+
+  /** A (symbol, date) the window holds twice: bad input naming the first one and how many there are. */
+  private async duplicates(duck: Duck): Promise<never> {
+    const rows = await queryRows(duck, `SELECT symbol, date::VARCHAR AS date, count(*)::INTEGER AS n FROM win GROUP BY symbol, date HAVING count(*) > 1 ORDER BY symbol, date`);
+    const extra = rows.reduce((a, r) => a + Number(r.n) - 1, 0);
+    const first = rows[0]!;
+    throw new DataError(`${this.layout.pricesFile}: ${first.symbol} on ${first.date} appears ${first.n} times${extra > 1 ? ` (${extra} repeated rows in the window)` : ''}; each (symbol, date) must appear once — re-import it with \`backtest import\``, 'E_DUPLICATE_ROWS');
   }
 
   async close(): Promise<void> {

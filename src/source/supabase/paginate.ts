@@ -43,29 +43,37 @@ export const PRICE_COLUMNS = TABLE_COLUMNS.prices.join(',');
 export const PAGE_ROWS = 10_000;
 const MIN_PAGE = 50;
 
-export async function readPartition(
+/** A table keyed by (symbol, date) to read, and its columns: prices by default (the borrow table too). */
+export interface KeyedTable {
+  readonly table: string;
+  readonly columns: string;
+}
+
+export async function readPartition<R extends { symbol: string; date: string } = PriceRecord>(
   rest: SupabaseRest,
   symbols: readonly string[],
   from: string,
   to: string,
   state: PageState,
-  onRows: (rows: readonly PriceRecord[], total: number | null) => void,
+  onRows: (rows: readonly R[], total: number | null) => void,
+  source: KeyedTable = { table: rest.tables.prices, columns: PRICE_COLUMNS },
 ): Promise<number> {
-  let after: PriceRecord | undefined;
+  const { table } = source;
+  let after: R | undefined;
   const order = new RowOrder();
   let total: number | null = null;
   let received = 0;
   let first = true;
   for (;;) {
     const limit = state.limit;
-    let query = rest.client.from(rest.tables.prices).select(PRICE_COLUMNS, first ? { count: 'exact' } : undefined)
+    let query = rest.client.from(table).select(source.columns, first ? { count: 'exact' } : undefined)
       .in('symbol', symbols as string[]).gte('date', from).lte('date', to);
     if (after) query = query.or(`symbol.gt.${treeValue(after.symbol)},and(symbol.eq.${treeValue(after.symbol)},date.gt.${after.date})`);
     query = query.order('symbol', { ascending: true }).order('date', { ascending: true }).limit(limit);
-    let rows: PriceRecord[];
+    let rows: R[];
     try {
       state.requests++;
-      const res = await rest.run<PriceRecord[]>(`read ${rest.tables.prices}`, query);
+      const res = await rest.run<R[]>(`read ${table}`, query);
       rows = res.data ?? [];
       if (first) total = res.count;
     } catch (err) {
@@ -79,7 +87,7 @@ export async function readPartition(
     const k = rows.length;
     for (const row of rows) {
       if (!order.accept(row.symbol, row.date)) {
-        throw new DataError(`${rest.tables.prices}: rows out of (symbol, date) order at ${row.symbol} ${row.date}; is (symbol, date) the primary key?`, 'E_SUPABASE_ORDER');
+        throw new DataError(`${table}: rows out of (symbol, date) order at ${row.symbol} ${row.date}; is (symbol, date) the primary key?`, 'E_SUPABASE_ORDER');
       }
       after = row;
     }
@@ -99,7 +107,7 @@ export async function readPartition(
     }
   }
   if (total !== null && received !== total) {
-    throw new DataError(`${rest.tables.prices}: expected ${total} rows for ${symbols.length} symbol(s) ${from} … ${to}, received ${received}; did the data change during the read?`, 'E_SUPABASE_ROWS');
+    throw new DataError(`${table}: expected ${total} rows for ${symbols.length} symbol(s) ${from} … ${to}, received ${received}; did the data change during the read?`, 'E_SUPABASE_ROWS');
   }
   return received;
 }

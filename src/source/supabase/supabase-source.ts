@@ -1,6 +1,8 @@
 import { DataError } from '../../errors.ts';
+import { borrowRates, type BorrowRecord } from '../../panel/borrow.ts';
 import { panelFromRows, type PriceRow } from '../../panel/from-rows.ts';
-import { applyUniverse, missingSeasons, missingSeasonsError, universeColumns, universeGroups, withExtra, type UniverseRow } from '../../panel/universe.ts';
+import type { Panel } from '../../panel/panel.ts';
+import { applyUniverse, checkedShares, missingSeasons, missingSeasonsError, universeColumns, universeGroups, withExtra, type UniverseRow } from '../../panel/universe.ts';
 import type { SupabaseRest } from '../../supabase/index.ts';
 import { SupabaseHttpError } from '../../supabase/errors.ts';
 import { isoDate, parseIsoDate, yearOf } from '../../util/dates.ts';
@@ -29,7 +31,9 @@ export interface SupabaseSourceOptions {
  * 3. when fewer than `warmupBars` trading days came back before `start`, earlier history is
  *    read until there are enough or the data begin (exactly as the local source finds them);
  * 4. rows before the first warm-up day are dropped and the panel is built by `panelFromRows`
- *    (calendar: days on which some member has a close; NaN for missing values).
+ *    (calendar: days on which some member has a close; NaN for missing values);
+ * 5. with `borrow`, the borrow table's rows of the members over the panel's days, by the same
+ *    partitions and pagination (panel/borrow.ts).
  */
 export class SupabaseSource implements DataSource {
   readonly kind = 'supabase' as const;
@@ -98,11 +102,12 @@ export class SupabaseSource implements DataSource {
     // 4. The panel.
     const kept = rows.filter((r) => r.day >= firstDay);
     const where = `${this.rest.tables.prices} at ${this.rest.host}`;
-    const panel = applyUniverse(panelFromRows(members, kept, request.shared, { where, otherGroups: universeGroups(universe), season: firstSeason }), universe, mode, firstSeason);
+    const built = applyUniverse(panelFromRows(members, kept, request.shared, { where, otherGroups: universeGroups(universe), season: firstSeason }), universe, mode, firstSeason);
     if (mode === 'rolling') {
-      const missing = missingSeasons(panel, request.startDay, request.endDay, universe);
+      const missing = missingSeasons(built, request.startDay, request.endDay, universe);
       if (missing.length) throw missingSeasonsError(missing, `${this.rest.tables.universe} at ${this.rest.host}`, await this.seasons());
     }
+    const panel = request.borrow ? { ...built, borrow: await this.borrowRates(partitions, built, state) } : built;
     return {
       panel,
       info: {
@@ -129,19 +134,21 @@ export class SupabaseSource implements DataSource {
   private async universeRows(first: number, last: number): Promise<UniverseRow[]> {
     const table = this.rest.tables.universe;
     const out: UniverseRow[] = [];
-    let dated = true;
+    // Optional columns, dropped in turn when the table lacks them (42703): shares_outstanding, then the dates.
+    const sets = ['symbol,peer_group,name,start_date,end_date,shares_outstanding', 'symbol,peer_group,name,start_date,end_date', 'symbol,peer_group,name'];
+    let set = 0;
     for (let season = first; season <= last; season++) {
       let total: number | null = null, got = 0, after: string | undefined;
       for (;;) {
-        const columns = dated ? 'symbol,peer_group,name,start_date,end_date' : 'symbol,peer_group,name';
+        const columns = sets[set]!;
         let q = this.rest.client.from(table).select(columns, got ? undefined : { count: 'exact' }).eq('season', season);
         if (after !== undefined) q = q.gt('symbol', after);
         let res;
         try {
           res = await this.rest.run<Record<string, unknown>[]>(`read ${table}`, q.order('symbol', { ascending: true }).limit(PAGE_ROWS));
         } catch (err) {
-          // 42703: undefined column — a universe table from before the dates' migration.
-          if (dated && err instanceof SupabaseHttpError && err.pgCode === '42703') { dated = false; continue; }
+          // 42703: undefined column — a universe table from before the shares' or the dates' migration.
+          if (set < sets.length - 1 && err instanceof SupabaseHttpError && err.pgCode === '42703') { set++; continue; }
           throw err;
         }
         if (!got) total = res.count;
@@ -153,7 +160,10 @@ export class SupabaseSource implements DataSource {
             if (d === null) throw new DataError(`${table}: season ${season}, ${String(r.symbol)}: ${key} "${String(v)}" is not a date`, 'E_BAD_UNIVERSE');
             return d;
           };
-          out.push({ season, symbol: String(r.symbol), peer_group: String(r.peer_group ?? 'default'), name: r.name == null ? '' : String(r.name), start_day: day(r.start_date, 'start_date'), end_day: day(r.end_date, 'end_date') });
+          out.push({
+            season, symbol: String(r.symbol), peer_group: String(r.peer_group ?? 'default'), name: r.name == null ? '' : String(r.name), start_day: day(r.start_date, 'start_date'), end_day: day(r.end_date, 'end_date'),
+            shares_outstanding: checkedShares(r.shares_outstanding, `${table}: season ${season}, ${String(r.symbol)}`),
+          });
         }
         got += res.data.length;
         after = String(res.data[res.data.length - 1]!.symbol);
@@ -161,6 +171,26 @@ export class SupabaseSource implements DataSource {
       }
     }
     return out;
+  }
+
+  /** The members' borrow-table rows over the panel's days, as its fees; a project without the table is bad input. */
+  private async borrowRates(partitions: string[][], panel: Panel, state: PageState): Promise<Float64Array> {
+    const table = this.rest.tables.borrow;
+    const rows: BorrowRecord[] = [];
+    const from = panel.dates[0]!, to = panel.dates[panel.dates.length - 1]!;
+    try {
+      await Promise.all(partitions.map((symbols) =>
+        readPartition<{ symbol: string; date: string; fee_bps: unknown }>(this.rest, symbols, from, to, state, (page) => {
+          for (const r of page) rows.push({ symbol: r.symbol, date: r.date, fee: r.fee_bps });
+        }, { table, columns: 'symbol,date,fee_bps' })));
+    } catch (err) {
+      // 42P01 / PGRST205: no such table (supabase/migrations adds it).
+      if (err instanceof SupabaseHttpError && (err.pgCode === '42P01' || err.pgCode === 'PGRST205' || err.status === 404)) {
+        throw new DataError(`--borrow-table: ${table} at ${this.rest.host} cannot be read (${err.pgCode || err.status}); create it with supabase/migrations (borrow(symbol, date, fee_bps))`, 'E_NO_BORROW');
+      }
+      throw err;
+    }
+    return borrowRates(panel, rows, `${table} at ${this.rest.host}`);
   }
 
   /** Reads [from, to] of every partition concurrently (the client bounds what is in flight). */

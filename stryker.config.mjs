@@ -1,0 +1,37 @@
+// Mutation testing of the engine's core: `npm run mutate` (not part of `npm test` or CI: it takes many
+// minutes). Reports: reports/mutation/mutation.json (the standard mutation-testing-report schema) and
+// the clear-text table on stdout. One file while iterating: `npm run mutate -- --mutate src/broker/rebalance.ts`.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  mutate: [
+    'src/broker/**/*.ts',
+    'src/runner/**/*.ts',
+    'src/factors/**/*.ts',
+    'src/metrics/**/*.ts',
+    'src/supabase/retry-policy.ts',
+    'src/supabase/breaker.ts',
+    'src/upload/batches.ts',
+    '!src/broker/index.ts', // re-exports only
+  ],
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts' },
+  // The vitest runner always measures coverage per test: each mutant runs only the tests that reach it.
+  coverageAnalysis: 'perTest',
+  // TypeScript here is v7, which has no JavaScript API. Stryker's TypeScript checker (not installed) and
+  // its tsconfig rewriting both load that API, so: no checkers, and `tsconfigFile` names a file that does
+  // not exist, which turns the rewriting off. Vitest strips the types itself, so nothing else needs tsc.
+  checkers: [],
+  tsconfigFile: 'stryker-has-no-tsconfig.json',
+  // 2 shared cores on the development machines. A busy machine slows tests down several times:
+  // generous timeouts keep a slow run from counting as a killed mutant (an endless loop is still
+  // cut short by Stryker's hit limit, not by the timeout).
+  concurrency: 2,
+  timeoutMS: 10_000,
+  timeoutFactor: 1.5,
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  clearTextReporter: { allowColor: false, logTests: false, reportMutants: true, reportScoreTable: true },
+  tempDirName: '.stryker-tmp',
+  ignorePatterns: ['results', 'reports', 'bench/results', 'docs', '.stryker-tmp', '/tmp'],
+  thresholds: { high: 90, low: 80, break: null },
+};
