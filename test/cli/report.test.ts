@@ -21,9 +21,9 @@ describe('backtest report', () => {
     const path = join(dir, 'report.html');
     expect(r.stdout).toBe(
       'note: rolling 63-day statistics need at least 126 trading days; this run has 64: no rolling chart\n' +
-        'note: costs and capacity: the top variants paid no costs (their cost columns are 0 or empty); no break_even_bps; no capacity.csv (--capacity 1e6,1e7,… runs the variants at other starting capitals)\n' +
+        'note: costs and capacity: the top variants paid no costs (their cost columns are 0 or empty); no capacity.csv (--capacity 1e6,1e7,… runs the variants at other starting capitals)\n' +
         'note: a single variant: no parameter heat map\n' +
-        `report: ${path} (1.2 MB; charts: equity, cumulative, underwater, yearly, monthly, distribution, dsr, sharpe-intervals, exposure, exposure-groups, turnover, ic-time, ic-groups, quintile)\n`,
+        `report: ${path} (1.2 MB; charts: equity, cumulative, underwater, yearly, monthly, distribution, dsr, sharpe-intervals, exposure, exposure-groups, turnover, break-even, ic-time, ic-groups, quintile)\n`,
     );
     const html = readFileSync(path, 'utf8');
     expect(html).toMatch(/^<!doctype html>/);
@@ -91,8 +91,8 @@ describe('--save none: the report draws what summary.csv holds and says what was
     expect(r.stdout).toBe(
       'note: equity.csv was not saved (--save none): no performance or exposure charts\n' +
         'note: diagnostics.csv was not saved (--save none): no IC charts\n' +
-        'note: costs and capacity: the top variants paid no costs (their cost columns are 0 or empty); no break_even_bps; no capacity.csv (--capacity 1e6,1e7,… runs the variants at other starting capitals)\n' +
-        `report: ${folder}/report.html (1.2 MB; charts: grid, pbo-logits, pbo-scatter, dsr, sharpe-intervals, quintile)\n`,
+        'note: costs and capacity: the top variants paid no costs (their cost columns are 0 or empty); no capacity.csv (--capacity 1e6,1e7,… runs the variants at other starting capitals)\n' +
+        `report: ${folder}/report.html (1.2 MB; charts: grid, pbo-logits, pbo-scatter, dsr, sharpe-intervals, break-even, quintile)\n`,
     );
   });
 
@@ -103,7 +103,7 @@ describe('--save none: the report draws what summary.csv holds and says what was
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('note: trades.csv was not saved (--save equity): no turnover per rebalance or round trips\n');
     expect(r.stdout).toContain('note: diagnostics.csv was not saved (--save equity): no IC charts\n');
-    expect(r.stdout).toMatch(/charts: equity, cumulative, underwater, yearly, monthly, distribution, pbo-logits, pbo-scatter, dsr, sharpe-intervals, exposure, exposure-groups, quintile\)\n$/);
+    expect(r.stdout).toMatch(/charts: equity, cumulative, underwater, yearly, monthly, distribution, pbo-logits, pbo-scatter, dsr, sharpe-intervals, exposure, exposure-groups, break-even, quintile\)\n$/);
   });
 });
 

@@ -203,7 +203,7 @@ describe('report data of a 90-variant grid', () => {
       const row = summary.find((s) => Number(s.lookback) === g.xValues[xi] && Number(s.top) === g.yValues[yi])!;
       expect([value, variant]).toEqual([Number(row.sharpe), Number(row.variant)]);
     }
-    expect(gridData.charts).toEqual(['equity', 'cumulative', 'underwater', 'yearly', 'monthly', 'distribution', 'grid', 'pbo-logits', 'pbo-scatter', 'dsr', 'sharpe-intervals', 'exposure', 'exposure-groups', 'turnover', 'ic-time', 'ic-groups', 'quintile']);
+    expect(gridData.charts).toEqual(['equity', 'cumulative', 'underwater', 'yearly', 'monthly', 'distribution', 'grid', 'pbo-logits', 'pbo-scatter', 'dsr', 'sharpe-intervals', 'exposure', 'exposure-groups', 'turnover', 'break-even', 'ic-time', 'ic-groups', 'quintile']);
   });
 
   it('takes --x/--y and --rank-by; a fixed parameter on an axis keeps the best over the others', async () => {
@@ -382,6 +382,31 @@ describe('report data of a run folder holding every file (costs, capacity, walk-
   });
 });
 
+describe('report data of a run with cost models and --capacity', () => {
+  it('the cost breakdown and break-even of the top variants from summary.csv, capacity from capacity.csv, the costs in words', async () => {
+    const out = tempDir();
+    const r = backtest(['2025-01-02', '2025-06-30', '--grid', 'lookback=20,60', '--grid', 'top=5,10', '--commission-bps', '5', '--spread-bps', '2', '--impact', 'sqrt', '--max-participation', '0.01', '--capacity', '1e6,1e8', '--json', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const dir = JSON.parse(r.stdout).folder as string;
+    const d = await dataOf(dir);
+    expect(d.charts).toEqual(expect.arrayContaining(['costs', 'break-even', 'capacity']));
+    const top = bySharpe(csv(dir, 'summary.csv')).slice(0, 4);
+    const c = d.costs!;
+    c.breakdown!.kinds.forEach((k, i) => expect(c.breakdown!.values[i]).toEqual(top.map((row) => num(row[k]))));
+    expect(c.breakdown!.values[0]!.every((v) => v! > 0)).toBe(true); // commission was paid
+    expect(c.breakEven!.breakEven).toEqual(top.map((row) => num(row.break_even_bps)));
+    expect(c.breakEven!.cost).toEqual(top.map((row) => num(row.cost_total_bps)));
+    const capacity = csv(dir, 'capacity.csv');
+    expect(c.capacity!.capitals).toEqual([1e6, 1e8]);
+    expect(c.capacity!.series.map((x) => x.variant)).toEqual(top.map((row) => Number(row.variant)));
+    for (const x of c.capacity!.series) {
+      const rows = capacity.filter((row) => Number(row.variant) === x.variant);
+      expect([x.sharpe, x.totalReturn, x.costBps, x.unfilled]).toEqual(['sharpe', 'total_return', 'cost_total_bps', 'unfilled_share'].map((k) => rows.map((row) => num(row[k]))));
+    }
+    expect(Object.fromEntries(d.header.brief).costs).toBe('commission 5 bp, spread 2 bp, participation ≤ 1 % of volume, impact sqrt (k 1)');
+  });
+});
+
 describe('report data: what a run cannot show is left out, with a note', () => {
   it('a 20-year single run of a strategy without a signal: no IC, quintile or heat map; daily series thinned, keeping the worst drawdown', async () => {
     const data = join(tempDir(), 'orcl');
@@ -394,7 +419,7 @@ describe('report data: what a run cannot show is left out, with a note', () => {
     const p = d.performance!;
     expect(d.notes).toEqual([
       'strategy sma-cross declares no signal, so this run has no diagnostics.csv: no IC or quintile charts',
-      'costs and capacity: the top variants paid no costs (their cost columns are 0 or empty); no break_even_bps; no capacity.csv (--capacity 1e6,1e7,… runs the variants at other starting capitals)',
+      'costs and capacity: the top variants paid no costs (their cost columns are 0 or empty); no capacity.csv (--capacity 1e6,1e7,… runs the variants at other starting capitals)',
       'a single variant: no parameter heat map',
       `daily series thinned to one point per ${p.equity.bucket} trading days (levels: the bucket's last value; drawdowns: its lowest); the statistics use every day`,
     ]);

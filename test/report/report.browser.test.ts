@@ -132,7 +132,7 @@ async function hoverAll(page: Page, charts: readonly ChartId[]): Promise<string[
   return shown;
 }
 
-const GRID_CHARTS: ChartId[] = ['equity', 'cumulative', 'underwater', 'rolling', 'yearly', 'monthly', 'distribution', 'grid', 'pbo-logits', 'pbo-scatter', 'dsr', 'sharpe-intervals', 'exposure', 'exposure-groups', 'turnover', 'ic-time', 'ic-groups', 'quintile'];
+const GRID_CHARTS: ChartId[] = ['equity', 'cumulative', 'underwater', 'rolling', 'yearly', 'monthly', 'distribution', 'grid', 'pbo-logits', 'pbo-scatter', 'dsr', 'sharpe-intervals', 'exposure', 'exposure-groups', 'turnover', 'break-even', 'ic-time', 'ic-groups', 'quintile'];
 
 describe.skipIf(!CHROMIUM)('the HTML report in headless Chromium', () => {
   it('a 24-variant grid of the sample market over two years: every chart draws, the header leaves the first charts in view, the table scrolls inside its box with the parameters pinned and sorts', async () => {
@@ -202,12 +202,12 @@ describe.skipIf(!CHROMIUM)('the HTML report in headless Chromium', () => {
     await page.close();
   }, 240_000);
 
-  it('the README run (one variant, 64 days): no heat map, PBO or rolling chart, a note for each', async () => {
+  it('the README run (one variant, 64 days): no heat map, PBO, rolling or cost breakdown chart, a note for each', async () => {
     const out = tempDir();
     const r = backtest(['2025-10-07', '2026-01-03', '2025', '--json', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     const report = await writeReport(JSON.parse(r.stdout).folder);
-    expect(report.charts).toEqual(['equity', 'cumulative', 'underwater', 'yearly', 'monthly', 'distribution', 'dsr', 'sharpe-intervals', 'exposure', 'exposure-groups', 'turnover', 'ic-time', 'ic-groups', 'quintile']);
+    expect(report.charts).toEqual(['equity', 'cumulative', 'underwater', 'yearly', 'monthly', 'distribution', 'dsr', 'sharpe-intervals', 'exposure', 'exposure-groups', 'turnover', 'break-even', 'ic-time', 'ic-groups', 'quintile']);
     const opened = await open(report);
     await expectDrawn(opened.page, report.charts);
     const notes = await opened.page.locator('#notes').textContent();
@@ -225,7 +225,7 @@ describe.skipIf(!CHROMIUM)('the HTML report in headless Chromium', () => {
     const r = backtest(['2025-10-07', '2026-01-03', '--grid', 'top=5,10', '--grid', 'lookback=21,42', '--save', 'none', '--json', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     const report = await writeReport(JSON.parse(r.stdout).folder);
-    expect(report.charts).toEqual(['grid', 'pbo-logits', 'pbo-scatter', 'dsr', 'sharpe-intervals', 'quintile']);
+    expect(report.charts).toEqual(['grid', 'pbo-logits', 'pbo-scatter', 'dsr', 'sharpe-intervals', 'break-even', 'quintile']);
     const opened = await open(report);
     await expectDrawn(opened.page, report.charts);
     expect(await opened.page.locator('#notes').textContent()).toContain('equity.csv was not saved (--save none)');

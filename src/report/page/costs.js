@@ -14,7 +14,7 @@ function drawCosts() {
       yAxis: { type: 'value', axisLabel: { formatter: money } },
       tooltip: { trigger: 'axis', confine: true, formatter: tipAxis(money) },
       series: b.kinds.map((k, i) => ({ name: names[k] || k, type: 'bar', stack: 'costs', data: b.values[i], barMaxWidth: 36 }))
-        .concat(b.interest.some(isNum) ? [{ name: 'cash interest earned', type: 'bar', data: b.interest, barMaxWidth: 36, itemStyle: { color: '#3c9d5d' } }] : []),
+        .concat(b.interest.some(isNum) ? [{ name: 'cash interest earned', type: 'bar', data: b.interest, barMaxWidth: 36, itemStyle: { color: '#16a2b8' } }] : []),
     });
   }
   const e = c.breakEven;
