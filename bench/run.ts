@@ -16,6 +16,7 @@
  * 8. scale: `backtest import` of 25 M and 5 M rows of CSV (a whole market), time and peak memory.
  * 9. load: a 5,000-symbol × 20-year local folder (25.2 M rows of Parquet) read whole into the panel,
  *    each load in its own process: time and peak memory.
+ * 10. report: report.html of a 1,000-variant VOPA sweep, written and drawn in headless Chromium.
  *
  * `npm run bench -- --only simulation,variants` runs a subset; each target is shown ✓ or ✗.
  */
@@ -28,6 +29,7 @@ import { endToEndBench } from './end-to-end.ts';
 import { fmt, printTable, type Row } from './lib.ts';
 import { scaleBench } from './scale.ts';
 import { loadBench } from './load.ts';
+import { reportBench } from './report.ts';
 import { simulationBench } from './simulation.ts';
 import { statisticsBench } from './statistics.ts';
 import { variantsBench } from './variants.ts';
@@ -175,6 +177,19 @@ if (wanted('load')) {
   rows.push(
     { section: 'load', name: `local window into the panel, ${label}: wall`, value: fmt.ms(l.ms.median), comparison: `${fmt.ms(l.cpuMs.median)} CPU (main thread ${fmt.ms(l.mainCpuMs.median)}), load ${l.load.toFixed(1)}`, ratio: fmt.x(l.ms.median / 5000), target: '< 5 s', met: l.ms.median < 5000 },
     { section: 'load', name: 'local window into the panel: peak memory', value: fmt.mb(l.peakRssMb), comparison: '2.5 GB (2,384 MB)', ratio: fmt.x((l.peakRssMb * 2 ** 20) / 2.5e9), target: '< 2.5 GB', met: l.peakRssMb * 2 ** 20 < 2.5e9 },
+  );
+}
+
+if (wanted('report')) {
+  log('report (report.html of a 1,000-variant sweep, written and drawn in Chromium)…');
+  const rp = await reportBench();
+  results.report = rp;
+  const size = `${(rp.bytes / 1_048_576).toFixed(1)} MB, ${rp.charts} charts; load average ${rp.loadAverage.toFixed(1)}`;
+  rows.push(
+    { section: 'report', name: `write report.html, ${rp.variants.toLocaleString('en-US')} variants (${size}): CPU time`, value: fmt.ms(rp.writeCpu.median), comparison: `wall ${fmt.ms(rp.write.median)}`, ratio: fmt.x(rp.writeCpu.median / 3000), target: '< 3 s', met: rp.writeCpu.median < 3000 },
+  );
+  if (rp.draw) rows.push(
+    { section: 'report', name: 'open it in Chromium until every chart is drawn: wall', value: fmt.ms(rp.draw.wall.median), comparison: `main thread busy ${fmt.ms(rp.draw.busy.median)}`, ratio: fmt.x(rp.draw.busy.median / 5000), target: 'busy < 5 s', met: rp.draw.busy.median < 5000 },
   );
 }
 

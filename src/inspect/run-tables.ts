@@ -24,7 +24,7 @@ import type { RunFolder } from './run-folder.ts';
  * 3. the connection may then read the run's CSV files and nothing else (`lockDown`).
  * Temporary objects are per connection: `userQuery` runs each statement on a fresh one.
  */
-export const RUN_TABLES = ['summary', 'equity', 'trades', 'diagnostics', 'benchmark', 'signals', 'folds', 'oos_equity', 'oos_summary'] as const;
+export const RUN_TABLES = ['summary', 'equity', 'exposure', 'trades', 'round_trips', 'diagnostics', 'benchmark', 'signals', 'capacity', 'folds', 'oos_equity', 'oos_summary'] as const;
 export type RunTable = (typeof RUN_TABLES)[number];
 
 /**
@@ -38,14 +38,17 @@ const DERIVED: Partial<Record<RunTable, { readonly file: RunTable; readonly wher
 
 const DOUBLE_COLUMNS = new Set<string>([
   ...ALL_METRICS,
-  'equity', 'cash', 'gross', 'net', 'return', 'drawdown', 'quantity', 'price', 'notional', 'cost', 'ic', 'value', 'vopa',
+  'equity', 'cash', 'gross', 'net', 'return', 'drawdown', 'long', 'short', 'quantity', 'price', 'notional', 'cost', 'asked', 'ic', 'value', 'vopa',
+  'entry', 'exit', 'pnl', 'capital', 'unfilled_share', 'benchmark_equity',
 ]);
-const INTEGER_COLUMNS = new Set(['variant', 'rank', 'fills', 'round_trips', 'max_drawdown_days']);
+const INTEGER_COLUMNS = new Set(['variant', 'rank', 'fills', 'round_trips', 'max_drawdown_days', 'positions', 'holding_days']);
+/** Dates (round_trips.csv has two). */
+const DATE_COLUMNS = new Set(['date', 'open_date', 'close_date']);
 /** folds.csv's and oos_equity.csv's own columns (their is_<metric> and oos_<metric> are numbers). */
 const WALK_FORWARD_INTEGERS = new Set(['fold', 'oos_rank', 'oos_rank_of', 'oos_best_variant', 'train_days', 'test_days']);
 const WALK_FORWARD_DATES = new Set(['train_start', 'train_end', 'test_start', 'test_end']);
 const WALK_FORWARD_DOUBLES = /^(is|oos)_|^benchmark_(equity|total_return)$/;
-const TEXT_COLUMNS = new Set(['strategy', 'symbol', 'side', 'reason', 'peer_group']);
+const TEXT_COLUMNS = new Set(['strategy', 'status', 'symbol', 'side', 'reason', 'peer_group']);
 
 /**
  * A text cell as it was before writers/csv.ts protected it (`csvText`): one leading quote goes
@@ -173,7 +176,7 @@ export function damaged(run: RunFolder, file: string, err: unknown): DataError {
 }
 
 function typeOf(name: string, walkForward: boolean): string | undefined {
-  if (name === 'date') return 'DATE';
+  if (DATE_COLUMNS.has(name)) return 'DATE';
   if (walkForward) {
     if (WALK_FORWARD_DATES.has(name)) return 'DATE';
     if (WALK_FORWARD_INTEGERS.has(name)) return 'BIGINT';

@@ -57,6 +57,11 @@ function whyAbsent(table: RunTable, tables: RunTables): string {
     case 'equity':
     case 'trades':
       return run.saved.has(table) ? damaged : notSaved;
+    case 'exposure':
+    case 'round_trips': {
+      const with_ = table === 'exposure' ? 'equity' : 'trades';
+      return run.saved.has(with_) ? `it comes with ${with_}.csv; runs before it existed did not write it` : notSaved;
+    }
     case 'diagnostics':
       if (!hasSignal(tables)) return 'only strategies with a signal (vopa, momentum) write it';
       return run.saved.has('diagnostics') ? damaged : notSaved;
@@ -64,6 +69,8 @@ function whyAbsent(table: RunTable, tables: RunTables): string {
       return 'runs before the benchmark existed did not write it';
     case 'signals':
       return 'only runs with --signals write it';
+    case 'capacity':
+      return 'only runs with --capacity write it';
     case 'folds':
     case 'oos_equity':
     case 'oos_summary':

@@ -1,24 +1,33 @@
-import { checkParam, hasSignal, LOWER_IS_BETTER, numberOrNull, peerGroupIc, query, rankedSummary, runBrief, saveOption, variantLabel, type RunBrief, type RunTables, type SummaryRow } from '../inspect/index.ts';
-import { sqlString } from '../source/local/duckdb.ts';
+import { checkParam, hasSignal, LOWER_IS_BETTER, queryObjects, rankedSummary, runBrief, saveOption, variantLabel, type RunBrief, type RunTables, type SummaryRow } from '../inspect/index.ts';
 import { UsageError } from '../errors.ts';
 import { metricKind } from '../writers/terminal.ts';
-import { alignSeries, downsample, gridCells, monthlyReturns, trailingMean, type AlignedSeries, type GridCell, type MonthlyReturns } from './series.ts';
+import { dailyColumns, partContext, variantsIn, type PartContext } from './parts/context.ts';
+import { costsPart, type CostsPart } from './parts/costs.ts';
+import { exposurePart, type ExposurePart } from './parts/exposure.ts';
+import { headerPart, type HeaderPart } from './parts/header.ts';
+import { overfittingPart, type OverfittingPart } from './parts/overfitting.ts';
+import { performancePart, type PerformancePart } from './parts/performance.ts';
+import { signalPart, type SignalPart } from './parts/signal.ts';
+import { roundTripsPart, tradeStats, type TradingPart } from './parts/trading.ts';
+import { walkForwardPart, type WalkForwardPart } from './parts/walk-forward.ts';
+import { gridCells, type GridCell } from './series.ts';
 
 /**
- * Everything the report page draws, assembled from a run's tables (embedded in the page as JSON):
- * 1. summary.csv ranked by the ranking metric (the sortable table);
- * 2. equity and drawdown of the top K variants beside the benchmark, thinned past MAX_POINTS days;
- * 3. monthly returns of the best variant;
- * 4. the best variant's IC per decision day with a trailing mean, and its mean IC per peer group;
- * 5. mean quintile spread per variant (top variants);
- * 6. for grids, the ranking metric over two parameters.
- * A part a run cannot fill is null, with a note saying why (a strategy without a signal, a table
- * `--save` left out, a single variant).
+ * Everything the report page draws, assembled from a run folder through inspect's views (embedded in
+ * the page as JSON; the page only draws it):
+ * 1. summary.csv ranked by the ranking metric: the header's best variant, the sortable table, the
+ *    grid heat map of the ranking metric over two parameters;
+ * 2. the detail variant — the best-ranked one whose daily rows the run saved — read once from
+ *    equity.csv and benchmark.csv; its performance (parts/performance.ts) and exposure
+ *    (parts/exposure.ts) charts, trades (parts/trading.ts) and signal (parts/signal.ts);
+ * 3. overfitting.json ("Is it real?"), the cost columns and capacity.csv, and the walk-forward files;
+ * 4. `charts`: the ids of the charts the page will draw, in page order (the browser test checks each).
+ * A part a run cannot fill is null, with a note saying why.
  */
 export interface ReportOptions {
   /** Metric ranking the variants (default sharpe). */
   readonly rankBy?: string | undefined;
-  /** Variants drawn in the equity and drawdown charts (default 5). */
+  /** Variants drawn in the equity chart and compared in the trade and cost parts (default 5). */
   readonly top?: number | undefined;
   /** Parameters on the grid heat map's axes (default: the first two that vary). */
   readonly x?: string | undefined;
@@ -26,143 +35,135 @@ export interface ReportOptions {
 }
 
 export const DEFAULT_TOP = 5;
-/** IC trailing mean: the last 10 decision days (from the third on). */
-export const IC_WINDOW = 10;
-/** Variants in the quintile-spread chart. */
-export const QUINTILE_VARIANTS = 30;
+export { IC_WINDOW, QUINTILE_VARIANTS } from './parts/signal.ts';
 
-export interface ReportData {
+export type ChartId =
+  | 'equity' | 'cumulative' | 'underwater' | 'rolling' | 'yearly' | 'monthly' | 'distribution'
+  | 'exposure' | 'exposure-groups' | 'turnover'
+  | 'ic-time' | 'ic-groups' | 'quintile'
+  | 'pbo-logits' | 'pbo-scatter' | 'dsr' | 'sharpe-intervals'
+  | 'costs' | 'break-even' | 'capacity'
+  | 'wf-equity' | 'wf-params' | 'wf-metric'
+  | 'grid';
+
+export interface ReportData extends SignalPart {
   readonly run: RunBrief;
-  readonly benchmark: Readonly<Record<string, unknown>> | null;
+  readonly header: HeaderPart;
   readonly rankBy: string;
   readonly lowerIsBetter: boolean;
-  readonly table: { readonly columns: readonly string[]; readonly kinds: readonly string[]; readonly rows: ReadonlyArray<readonly unknown[]> };
+  readonly table: { readonly columns: readonly string[]; readonly kinds: readonly string[]; readonly rows: ReadonlyArray<readonly unknown[]>; readonly pinned: number };
   readonly top: { readonly variants: readonly number[]; readonly labels: readonly string[] };
-  readonly equity: ChartSeries | null;
-  readonly drawdown: ChartSeries | null;
-  readonly monthly: (MonthlyReturns & { readonly label: string }) | null;
-  readonly ic: { readonly label: string; readonly dates: readonly string[]; readonly ic: ReadonlyArray<number | null>; readonly mean: ReadonlyArray<number | null>; readonly window: number } | null;
-  readonly icGroups: { readonly label: string; readonly groups: readonly string[]; readonly mean: ReadonlyArray<number | null>; readonly icMean: number | null } | null;
-  readonly quintile: { readonly labels: readonly string[]; readonly spread: ReadonlyArray<number | null> } | null;
+  /** The variant the one-variant charts show (the best with daily rows), or null without any. */
+  readonly detail: { readonly variant: number; readonly label: string } | null;
+  readonly performance: PerformancePart | null;
+  readonly exposure: ExposurePart | null;
+  readonly trading: TradingPart;
+  readonly overfitting: OverfittingPart | null;
+  readonly costs: CostsPart | null;
+  readonly walkForward: WalkForwardPart | null;
   readonly grid: { readonly x: string; readonly y: string; readonly xValues: readonly unknown[]; readonly yValues: readonly unknown[]; readonly cells: readonly GridCell[]; readonly others: readonly string[] } | null;
   readonly notes: readonly string[];
-  /** Ids of the charts the page draws, in page order. */
   readonly charts: readonly ChartId[];
 }
 
-export type ChartId = 'equity' | 'drawdown' | 'monthly' | 'ic-time' | 'ic-groups' | 'quintile' | 'grid';
-
-/** Daily series of the top variants, and the benchmark's on the same dates; `bucket` > 1 when thinned. */
-export interface ChartSeries extends AlignedSeries {
-  readonly bucket: number;
-  readonly benchmark: ReadonlyArray<number | null> | null;
-}
-
 export async function reportData(tables: RunTables, options: ReportOptions = {}): Promise<ReportData> {
-  const rankBy = options.rankBy ?? 'sharpe';
-  const summary = await rankedSummary(tables, rankBy);
+  const summary = await rankedSummary(tables, options.rankBy ?? 'sharpe');
   if (options.x !== undefined) checkParam('--x', options.x, summary.params);
   if (options.y !== undefined) checkParam('--y', options.y, summary.params);
   if (options.x !== undefined && options.x === options.y) throw new UsageError(`--x and --y both name ${options.x}: the heat map needs two different parameters`, 'E_BAD_OPTION');
   const notes: string[] = [];
-  const ranked = summary.rows;
-  const top = ranked.slice(0, options.top ?? DEFAULT_TOP);
-  const labels = top.map((r) => variantLabel(r, summary.varying));
-  const best = ranked[0];
-  const bestLabel = best ? variantLabel(best, summary.varying) : '';
+  const K = options.top ?? DEFAULT_TOP;
+  const ctx = partContext(tables, summary, K, notes);
+  const labelOf = (row: SummaryRow) => variantLabel(row, summary.varying);
 
-  const columns = ['rank', ...summary.columns];
-  const kinds = columns.map((c) => (c === 'rank' || c === 'variant' ? 'integer' : summary.metrics.includes(c) ? metricKind(c) : 'text'));
-  const rows = ranked.map((r, k) => [k + 1, ...summary.columns.map((c) => r[c] ?? null)]);
+  // The variants with daily rows (all, or the best 20 of a large sweep), and the detail variant.
+  const withEquity = await variantsIn(tables, 'equity', summary.rows);
+  const daily = summary.rows.filter((r) => withEquity.has(Number(r.variant)));
+  const detailRow = daily[0];
+  if (!tables.present.includes('equity')) notes.push(absent(tables, 'equity', 'no performance or exposure charts'));
+  else if (detailRow && detailRow !== ctx.best) notes.push(`the best variant by ${ctx.rankBy} (${ctx.bestLabel}) has no daily rows (a large sweep keeps those of the best ${tables.run.manifest.settings?.save_top ?? 20} by its own --rank-by): the charts of one variant show ${labelOf(detailRow)}`);
+  const detailLabel = detailRow ? labelOf(detailRow) : '';
+  const drawnTop = daily.slice(0, K);
+  const columns = await dailyColumns(tables, drawnTop.map((r) => Number(r.variant)));
+  const detail = detailRow ? columns.get(Number(detailRow.variant)) ?? null : null;
+  const performance = detail && detailRow ? performancePart(ctx, drawnTop.map((r) => columns.get(Number(r.variant))), detail, detailRow, detailLabel) : null;
+  const withTrades = await variantsIn(tables, 'trades', summary.rows);
+  const tradesOfDetail = detail !== null && withTrades.has(detail.variant);
+  if (tables.present.includes('equity') && !tables.present.includes('trades')) notes.push(absent(tables, 'trades', 'no turnover per rebalance or round trips'));
+  const exposure = detail ? await exposurePart(ctx, detail, detailLabel, tradesOfDetail) : null;
+  const trading: TradingPart = { stats: tradeStats(ctx), trips: detail && tradesOfDetail ? await roundTripsPart(ctx, detail.variant, detailLabel) : null };
 
-  const hasEquity = tables.present.includes('equity');
-  if (!hasEquity) notes.push(absent(tables, 'equity', 'no equity, drawdown or monthly-returns charts'));
-  const daily = hasEquity ? await dailySeries(tables, top) : { equity: null, drawdown: null, monthly: null };
-  // The IC charts read diagnostics.csv; the quintile spreads are summary.csv's, there whenever the strategy has a signal.
   const signal = hasSignal(tables);
-  const hasDiagnostics = tables.present.includes('diagnostics');
+  const withDiagnostics = await variantsIn(tables, 'diagnostics', summary.rows);
   if (!signal) notes.push(`strategy ${tables.run.manifest.strategy?.name ?? '?'} declares no signal, so this run has no diagnostics.csv: no IC or quintile charts`);
-  else if (!hasDiagnostics) notes.push(absent(tables, 'diagnostics', 'no IC charts'));
-  const ic = hasDiagnostics && best ? await icSeries(tables, Number(best.variant), bestLabel) : null;
-  const groups = hasDiagnostics && best ? await peerGroupIc(tables, Number(best.variant)) : [];
-  const quintileRows = ranked.slice(0, QUINTILE_VARIANTS);
-  const quintile = signal && summary.metrics.includes('quintile_spread')
-    ? { labels: quintileRows.map((r) => variantLabel(r, summary.varying)), spread: quintileRows.map((r) => numberOrNull(r.quintile_spread)) }
-    : null;
+  else if (!tables.present.includes('diagnostics')) notes.push(absent(tables, 'diagnostics', 'no IC charts'));
+  const icRow = summary.rows.find((r) => withDiagnostics.has(Number(r.variant)));
+  const signals = await signalPart(ctx, icRow, icRow ? labelOf(icRow) : '', signal, labelOf);
 
-  const parts: Omit<ReportData, 'charts'> = {
+  const walkForward = await walkForwardPart(ctx);
+  const oos = walkForward?.summary ?? (tables.present.includes('oos_summary') ? (await queryObjects(tables, 'SELECT * FROM oos_summary LIMIT 1'))[0] ?? null : null);
+  const parts = {
     run: runBrief(tables),
-    benchmark: tables.run.manifest.benchmark ?? null,
-    rankBy,
-    lowerIsBetter: LOWER_IS_BETTER.has(rankBy),
-    table: { columns, kinds, rows },
-    top: { variants: top.map((r) => Number(r.variant)), labels },
-    equity: daily.equity,
-    drawdown: daily.drawdown,
-    monthly: daily.monthly ? { ...daily.monthly, label: bestLabel } : null,
-    ic,
-    icGroups: groups.length ? { label: bestLabel, groups: groups.map((g) => g.group), mean: groups.map((g) => g.ic_mean), icMean: numberOrNull(best?.ic_mean) } : null,
-    quintile,
-    grid: gridPart(ranked, summary.varying, rankBy, options, notes),
-    notes: [...notes, ...(daily.equity && daily.equity.bucket > 1 ? [`daily series thinned to one point per ${daily.equity.bucket} trading days (equity: the bucket's last value; drawdown: its lowest)`] : [])],
+    header: headerPart(ctx, runBrief(tables), oos),
+    rankBy: summary.rankBy,
+    lowerIsBetter: LOWER_IS_BETTER.has(summary.rankBy),
+    table: variantsTable(ctx),
+    top: { variants: drawnTop.map((r) => Number(r.variant)), labels: drawnTop.map(labelOf) },
+    detail: detail ? { variant: detail.variant, label: detailLabel } : null,
+    performance,
+    exposure,
+    trading,
+    ...signals,
+    overfitting: overfittingPart(ctx, labelOf),
+    costs: await costsPart(ctx, labelOf),
+    walkForward,
+    grid: gridPart(ctx, options),
   };
+  const thinned = performance && performance.equity.bucket > 1 ? [`daily series thinned to one point per ${performance.equity.bucket} trading days (levels: the bucket's last value; drawdowns: its lowest); the statistics use every day`] : [];
+  return { ...parts, notes: [...notes, ...thinned], charts: drawnCharts(parts) };
+}
+
+/** The charts the page draws for these parts, in page order (page/main.js draws exactly these). */
+function drawnCharts(d: Omit<ReportData, 'charts' | 'notes'>): ChartId[] {
+  const p = d.performance, o = d.overfitting, c = d.costs, w = d.walkForward;
+  // In page order (page/main.js).
   const drawn: Record<ChartId, boolean> = {
-    equity: !!parts.equity, drawdown: !!parts.drawdown, monthly: !!parts.monthly?.cells.length,
-    'ic-time': !!parts.ic, 'ic-groups': !!parts.icGroups, quintile: !!parts.quintile, grid: !!parts.grid,
+    'wf-equity': !!w?.equity, 'wf-params': !!w?.params.length, 'wf-metric': !!w && w.compare.is.some((v) => v !== null),
+    equity: !!p, cumulative: !!p, underwater: !!p, rolling: !!p?.rolling, yearly: !!p?.yearly.years.length, monthly: !!p?.monthly.cells.length, distribution: !!p?.distribution,
+    grid: !!d.grid,
+    'pbo-logits': !!o?.logits, 'pbo-scatter': !!o?.scatter, dsr: !!o?.top?.dsr.some((v) => v !== null), 'sharpe-intervals': !!o?.top?.low.some((v) => v !== null),
+    exposure: !!d.exposure?.gross.some((v) => v !== null), 'exposure-groups': !!d.exposure?.groups, turnover: !!d.exposure?.turnover,
+    costs: !!c?.breakdown, 'break-even': !!c?.breakEven, capacity: !!c?.capacity,
+    'ic-time': !!d.ic, 'ic-groups': !!d.icGroups, quintile: !!d.quintile,
   };
-  return { ...parts, charts: (Object.keys(drawn) as ChartId[]).filter((id) => drawn[id]) };
+  return (Object.keys(drawn) as ChartId[]).filter((id) => drawn[id]);
+}
+
+/**
+ * summary.csv ranked, with a rank column, its columns ordered for reading: rank, variant, the
+ * parameters that vary (pinned while the table scrolls sideways: `pinned` columns), then status,
+ * strategy, the parameters that are the same for all, and the metrics in summary.csv's order.
+ */
+function variantsTable(ctx: PartContext): ReportData['table'] {
+  const { summary } = ctx;
+  const fixed = summary.params.filter((p) => !summary.varying.includes(p));
+  const lead = ['variant', ...summary.varying, 'status', 'strategy', ...fixed].filter((c) => summary.columns.includes(c));
+  const ordered = [...lead, ...summary.columns.filter((c) => !lead.includes(c))];
+  const columns = ['rank', ...ordered];
+  const kinds = columns.map((c) => (c === 'rank' || c === 'variant' ? 'integer' : summary.metrics.includes(c) ? metricKind(c) : 'text'));
+  const rows = summary.rows.map((r, k) => [k + 1, ...ordered.map((c) => r[c] ?? null)]);
+  return { columns, kinds, rows, pinned: 2 + summary.varying.length };
 }
 
 /** The note for a per-variant table the run folder lacks: not saved (`--save`), or missing from the folder. */
-function absent(tables: RunTables, table: 'equity' | 'diagnostics', charts: string): string {
+function absent(tables: RunTables, table: 'equity' | 'trades' | 'diagnostics', charts: string): string {
   const why = tables.run.saved.has(table) ? `${table}.csv is missing from the run folder` : `${table}.csv was not saved (${saveOption(tables.run)})`;
   return `${why}: ${charts}`;
 }
 
-/** Equity, drawdown and monthly returns of the top variants, with the benchmark over the same days. */
-async function dailySeries(tables: RunTables, top: readonly SummaryRow[]) {
-  if (!top.length) return { equity: null, drawdown: null, monthly: null };
-  const ids = top.map((r) => Number(r.variant));
-  const rows = await query(tables, `SELECT date, variant, equity, drawdown, "return" FROM equity WHERE variant IN (${ids.join(', ')}) ORDER BY variant, date`);
-  const perVariant = ids.map(() => ({ equity: new Map<string, number | null>(), drawdown: new Map<string, number | null>(), returns: new Map<string, number | null>() }));
-  for (const [date, variant, equity, drawdown, ret] of rows.rows as [string, number, number | null, number | null, number | null][]) {
-    const s = perVariant[ids.indexOf(variant)]!;
-    s.equity.set(date, equity);
-    s.drawdown.set(date, drawdown);
-    s.returns.set(date, ret);
-  }
-  const equity = alignSeries(perVariant.map((s) => s.equity));
-  const drawdown = alignSeries(perVariant.map((s) => s.drawdown));
-  let benchEquity: (number | null)[] | null = null, benchDrawdown: (number | null)[] | null = null;
-  if (tables.present.includes('benchmark') && equity.dates.length) {
-    const b = await query(tables, `SELECT date, equity, drawdown FROM benchmark WHERE date BETWEEN ${sqlString(equity.dates[0]!)} AND ${sqlString(equity.dates.at(-1)!)} ORDER BY date`);
-    const byDate = new Map((b.rows as [string, number | null, number | null][]).map(([d, e, dd]) => [d, [e, dd] as const]));
-    benchEquity = equity.dates.map((d) => byDate.get(d)?.[0] ?? null);
-    benchDrawdown = equity.dates.map((d) => byDate.get(d)?.[1] ?? null);
-  }
-  const best = perVariant[0]!;
-  const bestDates = [...best.returns.keys()];
-  return {
-    equity: thinWithBenchmark(equity, benchEquity, 'last'),
-    drawdown: thinWithBenchmark(drawdown, benchDrawdown, 'min'),
-    monthly: monthlyReturns(bestDates, bestDates.map((d) => best.returns.get(d) ?? null)),
-  };
-}
-
-/** Thins the variants' series and the benchmark's alike (the benchmark rides along as the last series). */
-function thinWithBenchmark(s: AlignedSeries, bench: (number | null)[] | null, pick: 'last' | 'min'): ChartSeries {
-  const thin = downsample(bench ? { dates: s.dates, values: [...s.values, bench] } : s, pick);
-  return { dates: thin.dates, bucket: thin.bucket, values: bench ? thin.values.slice(0, -1) : thin.values, benchmark: bench ? thin.values.at(-1)! : null };
-}
-
-async function icSeries(tables: RunTables, variant: number, label: string): Promise<ReportData['ic']> {
-  const r = await query(tables, `SELECT date, ic FROM diagnostics WHERE variant = ${variant} ORDER BY date`);
-  const dates = r.rows.map((row) => row[0] as string);
-  const ic = r.rows.map((row) => row[1] as number | null);
-  return { label, dates, ic, mean: trailingMean(ic, IC_WINDOW, 3), window: IC_WINDOW };
-}
-
-function gridPart(ranked: readonly SummaryRow[], varying: readonly string[], rankBy: string, options: ReportOptions, notes: string[]): ReportData['grid'] {
+function gridPart(ctx: PartContext, options: ReportOptions): ReportData['grid'] {
+  const { summary, notes, rankBy } = ctx;
+  const ranked = summary.rows, varying = summary.varying;
   if (ranked.length < 2) {
     notes.push('a single variant: no parameter heat map');
     return null;

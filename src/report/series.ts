@@ -108,3 +108,59 @@ export function gridCells(ranked: ReadonlyArray<Readonly<Record<string, unknown>
   }
   return { xValues, yValues, cells: [...cells.values()] };
 }
+
+/** Named daily series on one date axis (null where a day has no value). */
+export type Columns = Readonly<Record<string, ReadonlyArray<number | null>>>;
+
+/**
+ * Thins several named series on one date axis alike (downsample, by the same buckets), keeping
+ * their names: `{ dates, bucket, values: { name: thinned } }`.
+ */
+export function thinColumns(dates: readonly string[], columns: Columns, pick: 'last' | 'min', max = MAX_POINTS): { dates: readonly string[]; bucket: number; values: Columns } {
+  const names = Object.keys(columns);
+  const thin = downsample({ dates, values: names.map((n) => columns[n]!) }, pick, max);
+  return { dates: thin.dates, bucket: thin.bucket, values: Object.fromEntries(names.map((n, k) => [n, thin.values[k]!])) };
+}
+
+/** A histogram: `counts[k]` values fell in [edges[k], edges[k + 1]) (the last bin includes its upper edge). */
+export interface Histogram {
+  readonly edges: readonly number[];
+  readonly counts: readonly number[];
+}
+
+/**
+ * Equal-width histogram of the finite values over [min, max] in `bins` bins (default ⌈√n⌉, within
+ * 10–60); one bin of width 0 when every value is the same; null without values.
+ *
+ * @example histogram([0, 1, 2, 3], 2) // { edges: [0, 1.5, 3], counts: [2, 2] }
+ */
+export function histogram(values: ArrayLike<number | null>, bins?: number): Histogram | null {
+  let lo = Infinity, hi = -Infinity, n = 0;
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k];
+    if (v === null || v === undefined || !Number.isFinite(v)) continue;
+    n++;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!n) return null;
+  if (lo === hi) return { edges: [lo, hi], counts: [n] };
+  const b = bins ?? Math.min(60, Math.max(10, Math.ceil(Math.sqrt(n))));
+  const width = (hi - lo) / b;
+  const edges = Array.from({ length: b + 1 }, (_, k) => (k === b ? hi : lo + k * width));
+  const counts = new Array<number>(b).fill(0);
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k];
+    if (v === null || v === undefined || !Number.isFinite(v)) continue;
+    let bin = Math.min(b - 1, Math.floor((v - lo) / width));
+    while (bin > 0 && v < edges[bin]!) bin--; // the edges decide, not the rounding of (v − lo) / width
+    while (bin < b - 1 && v >= edges[bin + 1]!) bin++;
+    counts[bin]!++;
+  }
+  return { edges, counts };
+}
+
+/** A finite number, or null (NaN, infinities, anything else). */
+export function finite(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}

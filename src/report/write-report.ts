@@ -1,6 +1,6 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openRun, openRunTables, type RunFolder } from '../inspect/index.ts';
+import { writeFileAtomic } from '../writers/write-file.ts';
 import { reportHtml } from './html.ts';
 import { reportData, type ChartId, type ReportData, type ReportOptions } from './report-data.ts';
 
@@ -19,8 +19,9 @@ export interface WriteReportOptions extends ReportOptions {
 }
 
 /**
- * Writes `<run folder>/report.html` for a complete run (a folder path, or a run already found),
- * through a temporary file renamed at the end so that a half-written report never stays behind.
+ * Writes `<run folder>/report.html` for a complete run (a folder path, or a run already found), as
+ * every file of a run is written (writers/write-file.ts): scrubbed of secrets, through a temporary
+ * file renamed at the end so that a half-written report never stays behind, errors naming the file.
  *
  * @example await writeReport('results/20261122T100239Z-vopa-60bc', { rankBy: 'sharpe', top: 5 })
  */
@@ -35,13 +36,6 @@ export async function writeReport(run: string | RunFolder, options: WriteReportO
   }
   const html = reportHtml(data);
   const path = join(folder.dir, 'report.html');
-  const temp = join(folder.dir, '.report.html.partial');
-  try {
-    writeFileSync(temp, html);
-    renameSync(temp, path);
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw err;
-  }
+  writeFileAtomic(path, html);
   return { path, bytes: Buffer.byteLength(html), charts: data.charts, notes: data.notes };
 }

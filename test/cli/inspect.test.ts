@@ -83,7 +83,7 @@ describe('backtest inspect', () => {
   });
 
   const bad: Array<[string, string[], RegExp]> = [
-    ['a SQL syntax error', ['--sql', 'SELEC 1'], /^backtest: --sql: Parser Error: syntax error at or near "SELEC"; tables: summary, equity, trades, diagnostics, benchmark$/],
+    ['a SQL syntax error', ['--sql', 'SELEC 1'], /^backtest: --sql: Parser Error: syntax error at or near "SELEC"; tables: summary, equity, exposure, trades, round_trips, diagnostics, benchmark$/],
     ['a table this run lacks', ['--sql', 'SELECT * FROM signals'], /^backtest: --sql: run .* has no signals\.csv \(only runs with --signals write it\), so there is no table signals/],
     ['an unknown --rank-by', ['--rank-by', 'sharp'], /^backtest: --rank-by sharp: not a metric of this run; did you mean sharpe\?/],
     ['a --rank-by like no metric: a sentence that lists them', ['--rank-by', 'bogus'], /^backtest: --rank-by bogus: not a metric of this run; choose one of final_equity, total_return, cagr, .*, sharpe, .*, coverage$/],
@@ -165,7 +165,7 @@ describe('backtest inspect', () => {
     for (const table of ['equity', 'diagnostics']) {
       const r = backtest(['inspect', '--out', out, '--sql', `SELECT count(*) FROM ${table}`]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toBe(`backtest: --sql: run ${id} has no ${table}.csv (it was not saved: --save trades), so there is no table ${table}; tables: summary, trades, benchmark\n`);
+      expect(r.stderr).toBe(`backtest: --sql: run ${id} has no ${table}.csv (it was not saved: --save trades), so there is no table ${table}; tables: summary, trades, round_trips, benchmark\n`);
     }
     const view = backtest(['inspect', '--out', out]);
     expect(view.code, view.stderr).toBe(0);

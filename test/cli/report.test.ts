@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backtest, entries, tempDir } from '../support/cli.ts';
+import { HOSTILE, RUN_ID, STRATEGY, WARNINGS, writeFixture } from '../report/fixture.ts';
 
 let out: string;
 let dir: string;
@@ -17,11 +19,26 @@ describe('backtest report', () => {
     const r = backtest(['report', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     const path = join(dir, 'report.html');
-    expect(r.stdout).toBe(`note: a single variant: no parameter heat map\nreport: ${path} (1.1 MB; charts: equity, drawdown, monthly, ic-time, ic-groups, quintile)\n`);
+    expect(r.stdout).toBe(
+      'note: rolling 63-day statistics need at least 126 trading days; this run has 64: no rolling chart\n' +
+        'note: costs and capacity: the top variants paid no costs (their cost columns are 0 or empty); no capacity.csv (--capacity 1e6,1e7,… runs the variants at other starting capitals)\n' +
+        'note: a single variant: no parameter heat map\n' +
+        `report: ${path} (1.2 MB; charts: equity, cumulative, underwater, yearly, monthly, distribution, dsr, sharpe-intervals, exposure, exposure-groups, turnover, break-even, ic-time, ic-groups, quintile)\n`,
+    );
     const html = readFileSync(path, 'utf8');
     expect(html).toMatch(/^<!doctype html>/);
     const markup = html.replace(/(<script\b[^>]*>)[\s\S]*?(<\/script>)/g, '$1$2'); // the page without the scripts' text
     expect(markup.match(/<script\b[^>]*>/g)).toEqual(['<script type="application/json" id="report-data">', '<script>', '<script>']); // data, ECharts, the page's script
+    // The policy allows exactly these two scripts and the one style element, by their hashes, and nothing else.
+    const policy = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)![1]!;
+    const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => hash(m[1]!));
+    const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => hash(m[1]!));
+    expect(policy.split('; ')).toEqual([
+      "default-src 'none'", `script-src ${scripts.join(' ')}`, `style-src ${styles.join(' ')}`,
+      "img-src 'none'", "font-src 'none'", "connect-src 'none'", "base-uri 'none'", "form-action 'none'",
+    ]);
+    expect(/\son[a-z]+=/i.test(markup), 'no inline event handler').toBe(false);
     expect(/\bsrc=|<link\b|@import|url\(/i.test(markup), 'nothing loaded from elsewhere').toBe(false);
     const json = /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)![1]!;
     const data = JSON.parse(json);
@@ -72,19 +89,21 @@ describe('--save none: the report draws what summary.csv holds and says what was
     const r = backtest(['report', '--out', fresh]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(
-      'note: equity.csv was not saved (--save none): no equity, drawdown or monthly-returns charts\n' +
+      'note: equity.csv was not saved (--save none): no performance or exposure charts\n' +
         'note: diagnostics.csv was not saved (--save none): no IC charts\n' +
-        `report: ${folder}/report.html (1.1 MB; charts: quintile, grid)\n`,
+        'note: costs and capacity: the top variants paid no costs (their cost columns are 0 or empty); no capacity.csv (--capacity 1e6,1e7,… runs the variants at other starting capitals)\n' +
+        `report: ${folder}/report.html (1.2 MB; charts: grid, pbo-logits, pbo-scatter, dsr, sharpe-intervals, break-even, quintile)\n`,
     );
   });
 
-  it('--save equity keeps the equity charts and leaves out the IC charts', () => {
+  it('--save equity keeps the performance and exposure charts and leaves out the IC, turnover and round-trip ones', () => {
     const fresh = tempDir();
     expect(backtest(['2025-10-07', '2026-01-03', '--grid', 'top=5,10', '--save', 'equity', '--out', fresh]).code).toBe(0);
     const r = backtest(['report', '--out', fresh]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^note: diagnostics\.csv was not saved \(--save equity\): no IC charts\n/);
-    expect(r.stdout).toMatch(/charts: equity, drawdown, monthly, quintile\)\n$/);
+    expect(r.stdout).toContain('note: trades.csv was not saved (--save equity): no turnover per rebalance or round trips\n');
+    expect(r.stdout).toContain('note: diagnostics.csv was not saved (--save equity): no IC charts\n');
+    expect(r.stdout).toMatch(/charts: equity, cumulative, underwater, yearly, monthly, distribution, pbo-logits, pbo-scatter, dsr, sharpe-intervals, exposure, exposure-groups, break-even, quintile\)\n$/);
   });
 });
 
@@ -96,5 +115,24 @@ describe('backtest <start> <end> --report', () => {
     const folder = /^results: (.+)$/m.exec(r.stdout)![1]!;
     expect(r.stdout).toMatch(new RegExp(`\\nreport: ${folder}/report\\.html\\n$`));
     expect(readFileSync(join(folder, 'report.html'), 'utf8')).toContain('id="report-data"');
+  });
+});
+
+describe('hostile text in a run folder stays data (issue 18, defect 4)', () => {
+  it('backtest report on a folder whose names, parameters, symbols, groups, warnings and labels hold markup: none of it reaches the page as markup', () => {
+    const fixture = writeFixture(tempDir());
+    const r = backtest(['report', fixture.dir]);
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(join(fixture.dir, 'report.html'), 'utf8');
+    const json = /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)![1]!;
+    expect(json).not.toMatch(/[<\u2028\u2029]/); // nothing in the data can end its element or a line of script
+    const data = JSON.parse(json);
+    expect(data.header.strategy).toBe(STRATEGY);
+    expect(data.header.warnings.map((w: { message: string }) => w.message)).toEqual([...WARNINGS]);
+    expect(data.header.runId).toBe(RUN_ID);
+    expect(JSON.stringify(data)).toContain(JSON.stringify(HOSTILE.comment).slice(1, -1)); // U+2028 and U+2029 come back as they were
+    const markup = html.replace(/(<script\b[^>]*>)[\s\S]*?(<\/script>)/g, '$1$2');
+    expect(markup).not.toMatch(/<(img|svg|iframe|a)\b/i);
+    expect(/<title>([^<]*)<\/title>/.exec(markup)![1]).toContain('vopa&lt;img src=x onerror=&quot;window.__pwned');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignSeries, axisValues, downsample, gridCells, monthlyReturns, trailingMean } from '../../src/report/series.ts';
+import { alignSeries, axisValues, downsample, gridCells, histogram, monthlyReturns, thinColumns, trailingMean } from '../../src/report/series.ts';
 
 describe('report series', () => {
   it('aligns series on the union of their dates, null where one has no row', () => {
@@ -49,5 +49,29 @@ describe('report series', () => {
       yValues: ['x', 'y'],
       cells: [[1, 1, 3, 4], [0, 0, 2, 1], [0, 1, null, 2]],
     });
+  });
+});
+
+describe('report series: histograms and thinning named series', () => {
+  it('counts values into equal bins, the edges deciding and the top edge in the last bin', () => {
+    expect(histogram([0, 1, 2, 3], 2)).toEqual({ edges: [0, 1.5, 3], counts: [2, 2] });
+    const w = (0.3 - 0.1) / 4;
+    expect(histogram([0.1, 0.2, 0.3, null, NaN, 0.3], 4)).toEqual({ edges: [0.1, 0.1 + w, 0.1 + 2 * w, 0.1 + 3 * w, 0.3], counts: [1, 0, 1, 2] }); // nulls and NaN left out
+    expect(histogram([5, 5, 5])).toEqual({ edges: [5, 5], counts: [3] });
+    expect(histogram([null, NaN])).toBeNull();
+    // ⌈√n⌉ bins within 10–60: 10 for 4 values, 13 for 160, 60 for 5,000
+    expect(histogram([1, 2, 3, 4])!.counts).toHaveLength(10);
+    expect(histogram(Array.from({ length: 160 }, (_, k) => k))!.counts).toHaveLength(13);
+    expect(histogram(Array.from({ length: 5000 }, (_, k) => Math.sin(k)))!.counts).toHaveLength(60);
+    // Every value lands in the bin whose edges hold it, however the division rounds.
+    const values = Array.from({ length: 1000 }, (_, k) => Math.sin(k * 7.1) / 37);
+    const h = histogram(values, 17)!;
+    h.counts.forEach((c, k) => expect(c).toBe(values.filter((v) => v >= h.edges[k]! && (k === 16 ? v <= h.edges[17]! : v < h.edges[k + 1]!)).length));
+  });
+
+  it('thins named series alike, keeping their names', () => {
+    const dates = ['d1', 'd2', 'd3', 'd4', 'd5'];
+    expect(thinColumns(dates, { a: [1, 2, 3, 4, 5], b: [0, -1, 0, -3, -2] }, 'min', 2)).toEqual({ dates: ['d3', 'd5'], bucket: 3, values: { a: [1, 4], b: [-1, -3] } });
+    expect(thinColumns(dates, { a: [1, 2, 3, 4, 5] }, 'last', 5)).toEqual({ dates, bucket: 1, values: { a: [1, 2, 3, 4, 5] } });
   });
 });

@@ -10,7 +10,7 @@ export function reportOptions<T>(y: Argv<T>) {
     .positional('run', { type: 'string', describe: 'run id (or a unique prefix), or a run folder', defaultDescription: 'the latest complete run' })
     .option('out', { type: 'string', default: 'results', describe: 'parent folder of the run folders' })
     .option('rank-by', { type: 'string', describe: 'metric ranking the variants', defaultDescription: "the run's own --rank-by" })
-    .option('top', { type: 'string', default: String(DEFAULT_TOP), describe: 'variants drawn in the equity and drawdown charts' })
+    .option('top', { type: 'string', default: String(DEFAULT_TOP), describe: 'variants compared in the equity, trade and cost parts' })
     .option('x', { type: 'string', describe: "grid heat map: parameter across", defaultDescription: 'the first parameter that varies' })
     .option('y', { type: 'string', describe: 'grid heat map: parameter down', defaultDescription: 'the second parameter that varies' })
     .option('partial', { type: 'boolean', default: false, describe: 'accept a run interrupted after some variants finished' });
