@@ -9,7 +9,8 @@ export interface CsvRecord {
   readonly cells: string[];
 }
 
-async function isGzip(file: string): Promise<boolean> {
+/** Whether a file starts with gzip's magic bytes. */
+export async function isGzip(file: string): Promise<boolean> {
   const handle = await open(file, 'r');
   try {
     const { bytesRead, buffer } = await handle.read(Buffer.alloc(2), 0, 2, 0);

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
+import { isGzip } from '../csv-records.ts';
 import { sqlString } from '../local/duckdb.ts';
 
 /**
@@ -26,16 +26,6 @@ export interface CsvFile {
 
 /** Cells a data row may have beyond the header's before the reader refuses it. */
 export const EXTRA_CELLS = 16;
-
-async function isGzip(file: string): Promise<boolean> {
-  const handle = await open(file, 'r');
-  try {
-    const { bytesRead, buffer } = await handle.read(Buffer.alloc(2), 0, 2, 0);
-    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
-  } finally {
-    await handle.close();
-  }
-}
 
 /** Opens a CSV file's byte stream, plain or gzip. */
 export function csvBytes(file: CsvFile): NodeJS.ReadableStream {
