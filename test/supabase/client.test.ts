@@ -50,7 +50,11 @@ describe('SupabaseRest against a failing PostgREST', () => {
     expect(c.requests).toBe(pauses.length + 1);
     // The server did drop sockets under requests, and the client retried them.
     expect(server.stats.faults['close-on-arrival'] ?? 0).toBeGreaterThan(0);
-    expect(c.retries).toBe(server.stats.faults['close-on-arrival']);
+    // Each of those is retried; on a busy machine a pause may also outlast the idle timeout just as a
+    // request leaves on that socket (the same fault, by the other timer): retried too, never more.
+    const onArrival = server.stats.faults['close-on-arrival']!;
+    expect(c.retries).toBeGreaterThanOrEqual(onArrival);
+    expect(c.retries).toBeLessThanOrEqual(onArrival + (server.stats.faults['idle-close'] ?? 0));
     expect(Object.keys(c.retries_by_reason).every((r) => r.startsWith('network '))).toBe(true);
   });
 

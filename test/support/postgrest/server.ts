@@ -98,7 +98,7 @@ export async function startPostgrest(options: ServerOptions = {}): Promise<Postg
     if (!state) return;
     state.since = performance.now();
     clearTimeout(state.timer);
-    if (faults.idleCloseMs !== undefined) state.timer = setTimeout(() => socket.destroy(), faults.idleCloseMs).unref();
+    if (faults.idleCloseMs !== undefined) state.timer = setTimeout(() => { count('idle-close'); socket.destroy(); }, faults.idleCloseMs).unref();
   }
 
   function pickFault(req: IncomingMessage): FaultKind | undefined {
