@@ -1,7 +1,7 @@
 import { SupabaseRest } from './client.ts';
 import type { SupabaseSettings, SupabaseTables } from './config.ts';
 import { SupabaseHttpError } from './errors.ts';
-import { TABLE_COLUMNS, REQUIRED_FOR_READING } from './schema.ts';
+import { COMPACT_FUNCTIONS, COMPACT_MIGRATION, PACKED_MAGIC, TABLE_COLUMNS, REQUIRED_FOR_READING } from './schema.ts';
 
 /**
  * The connection check users used to do by hand, in order:
@@ -9,13 +9,18 @@ import { TABLE_COLUMNS, REQUIRED_FOR_READING } from './schema.ts';
  * 2. reach the server, timing a request on a new socket and one on the reused socket;
  * 3. every table and column of our migrations (a `select` of them with `limit=0`);
  * 4. the row cap: a page far larger than any cap, then whether rows exist past it;
- * 5. a burst of concurrent requests through the pool: sockets used, failures, retries.
+ * 5. the compact bulk read (its migration): the window and check functions, and the revision
+ *    triggers on the prices table; missing, a run still works (keyset pages, no cache): a warning;
+ *    another version of them would stop a run: a failure;
+ * 6. a burst of concurrent requests through the pool: sockets used, failures, retries.
  * Each finding says what is wrong and how to fix it; `ok` is false when a run would fail.
  * Only an unreachable server or a refused key stops the check at 2: a missing table is one
  * finding among the others, and 4 and 5 run on the tables that are there.
  */
 export interface Finding {
   readonly ok: boolean;
+  /** Works, but not as well as it could (shown as `warn`; does not make the project unhealthy). */
+  readonly warn?: boolean;
   readonly what: string;
   /** How to fix it, when not ok (or advice). */
   readonly fix?: string;
@@ -86,7 +91,9 @@ export async function runDoctor(settings: SupabaseSettings, burst = settings.con
         add(explain(err, rest.host));
       }
     }
-    // 5. A burst through the pool, reading a table that is there (universe first).
+    // 5. The compact bulk read.
+    if (present.includes('prices')) add(await compactFinding(rest));
+    // 6. A burst through the pool, reading a table that is there (universe first).
     const target = present[0];
     if (target === undefined) {
       add({ ok: true, what: 'burst of concurrent requests: not sent (no table of the migrations to read)' });
@@ -107,6 +114,37 @@ export async function runDoctor(settings: SupabaseSettings, burst = settings.con
     await rest.close();
   }
   return { ok: findings.every((f) => f.ok), findings };
+}
+
+/** Whether the compact read's functions answer in the format this version reads, and the table is tracked. */
+async function compactFinding(rest: SupabaseRest): Promise<Finding> {
+  const tbl = rest.tables.prices;
+  const args = { tbl, symbols: [], date_from: '2000-01-01', date_to: '2000-01-01' };
+  const fix = `apply ${COMPACT_MIGRATION} to the project`;
+  try {
+    const { body } = await rest.rpc('check the compact read', COMPACT_FUNCTIONS.window, args, { accept: 'application/octet-stream', readOnly: true });
+    const magic = new TextDecoder().decode(body.subarray(0, PACKED_MAGIC.length));
+    if (magic !== PACKED_MAGIC || body.byteLength !== PACKED_MAGIC.length + 8) {
+      return { ok: false, what: `compact bulk read: ${COMPACT_FUNCTIONS.window} answers in another format (it begins ${JSON.stringify(magic.replace(/[^\x20-\x7e]/g, '.'))}): a run would stop`, fix };
+    }
+    const check = await rest.rpc('check the compact read', COMPACT_FUNCTIONS.check, { ...args, revisions: [] }, { readOnly: true });
+    const answer = JSON.parse(new TextDecoder().decode(check.body)) as { format?: unknown };
+    if (answer?.format !== 'vopa-check-1') return { ok: false, what: `compact bulk read: ${COMPACT_FUNCTIONS.check} answers in another format: a run would stop`, fix };
+    const tracked = (new DataView(body.buffer, body.byteOffset).getInt32(PACKED_MAGIC.length) & 1) === 1;
+    if (!tracked) {
+      return { ok: true, warn: true, what: `compact bulk read: installed, but table ${tbl} has no revision triggers: cached windows cannot be validated, so runs do not use the cache`, fix: `run \`select backtest_track_revisions('${tbl}')\` in the project` };
+    }
+    return { ok: true, what: `compact bulk read: installed (windows in packed calls; revisions on ${tbl} validate cached windows)` };
+  } catch (err) {
+    if (err instanceof SupabaseHttpError && (err.pgCode === 'PGRST202' || err.pgCode === '42883')) {
+      return { ok: true, warn: true, what: `compact bulk read: not installed (function ${err.message.match(/public\.(\w+)/)?.[1] ?? COMPACT_FUNCTIONS.window} is missing): runs read keyset pages, many times more requests, and do not use the cache`, fix };
+    }
+    if (err instanceof SupabaseHttpError && (err.status === 406 || err.pgCode === 'PGRST107')) {
+      return { ok: false, what: `compact bulk read: ${COMPACT_FUNCTIONS.window} does not answer application/octet-stream: a run would stop`, fix };
+    }
+    if (err instanceof SyntaxError) return { ok: false, what: `compact bulk read: ${COMPACT_FUNCTIONS.check} does not answer JSON: a run would stop`, fix };
+    return explain(err, rest.host);
+  }
 }
 
 /** A failure in plain words, with what to check. */
