@@ -88,7 +88,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
 
   // Worker threads read the panel and factors from shared memory: allocate them there when a pool may run.
   const shared = config.variants.length > 1 && config.workers > 1;
-  const source = openSource(config.source, hooks.supabase, { progress: hooks.progress });
+  const source = openSource(config.source, hooks.supabase, { progress: hooks.progress, warn: hooks.warn });
   const window: WindowRequest = { season: config.season, startDay: config.startDay, endDay: config.endDay, warmupBars: warmup + 1, shared };
   let loaded: LoadedWindow;
   try {
