@@ -62,9 +62,7 @@ export class CompactReader {
     if (symbols.length === 0 || to < from) return { tracked: true };
     const rows = symbols.length * tradingDays(from, to);
     const calls = Math.min(symbols.length, Math.max(1, Math.ceil(rows / this.rowsPerCall), rows >= MIN_ROWS_TO_SPLIT ? Math.min(this.rest.connections, Math.floor(rows / MIN_ROWS_TO_SPLIT)) : 1));
-    const size = Math.ceil(symbols.length / calls);
-    const groups: string[][] = [];
-    for (let k = 0; k < symbols.length; k += size) groups.push(symbols.slice(k, k + size));
+    const groups = Array.from({ length: calls }, (_, k) => symbols.slice(Math.floor((k * symbols.length) / calls), Math.floor(((k + 1) * symbols.length) / calls)));
     // Every call settles before the first failure is thrown: nothing arrives after the caller moved on.
     const results = await Promise.allSettled(groups.map((group) => this.call(group, from, to, onSymbol)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

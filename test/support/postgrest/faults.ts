@@ -38,6 +38,8 @@ export interface Faults {
   statementTimeoutRows: number | undefined;
   /** A function call (`/rpc/`) that ran longer than this fails with 500 57014 (statement timeout). */
   statementTimeoutMs: number | undefined;
+  /** A function call given more than this many `symbols` fails with 500 57014 (a timeout, deterministic). */
+  statementTimeoutSymbols: number | undefined;
   /** Seeded random numbers in [0, 1). */
   random: () => number;
 }
@@ -67,6 +69,7 @@ export function defaultFaults(): Faults {
     maxConnections: undefined,
     statementTimeoutRows: undefined,
     statementTimeoutMs: undefined,
+    statementTimeoutSymbols: undefined,
     random: seeded(1),
   };
 }

@@ -204,8 +204,12 @@ export async function startPostgrest(options: ServerOptions = {}): Promise<Postg
     const rpc = /^\/rest\/v1\/rpc\/([^/]+)$/.exec(url.pathname);
     if (rpc) {
       if (req.method !== 'GET' && req.method !== 'POST') throw new ApiError(405, 'PGRST117', `Unsupported HTTP method: ${req.method}`);
+      const args = rpcArguments(req.method, url.searchParams, text);
+      if (faults.statementTimeoutSymbols !== undefined && Array.isArray(args.symbols) && args.symbols.length > faults.statementTimeoutSymbols) {
+        throw new ApiError(500, '57014', 'canceling statement due to statement timeout');
+      }
       const started = performance.now();
-      const answer = await callFunction(db, functions, decodeURIComponent(rpc[1]!), rpcArguments(req.method, url.searchParams, text), String(req.headers.accept ?? ''), handle_.maxRows);
+      const answer = await callFunction(db, functions, decodeURIComponent(rpc[1]!), args, String(req.headers.accept ?? ''), handle_.maxRows);
       // Postgres cancels a statement that runs past statement_timeout; PGlite cannot, so it is judged after.
       if (faults.statementTimeoutMs !== undefined && performance.now() - started > faults.statementTimeoutMs) {
         throw new ApiError(500, '57014', 'canceling statement due to statement timeout');
