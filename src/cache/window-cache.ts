@@ -87,10 +87,12 @@ export class WindowCache {
 
   /**
    * The file most worth using for `symbols` over [from, to]: most symbols in common, then most
-   * dates in common, then most recently used. Unreadable headers are skipped (and deleted).
+   * dates in common, then most recently used. Files whose header shows them damaged (cut,
+   * half-written) are deleted, and listed in `damaged`.
    */
-  find(host: string, table: string, symbols: readonly string[], from: number, to: number): { file: string; header: EntryHeader } | undefined {
+  find(host: string, table: string, symbols: readonly string[], from: number, to: number): { best: { file: string; header: EntryHeader } | undefined; damaged: string[] } {
     const wanted = new Set(symbols);
+    const damaged: string[] = [];
     let best: { file: string; header: EntryHeader; score: [number, number, number] } | undefined;
     for (const file of this.files(this.folder(host, table))) {
       let header: EntryHeader;
@@ -99,7 +101,10 @@ export class WindowCache {
         header = readHeader(file).header;
         used = statSync(file).mtimeMs;
       } catch (err) {
-        if (err instanceof CacheFileError) this.discard(file);
+        if (err instanceof CacheFileError) {
+          this.discard(file);
+          damaged.push(err.message);
+        }
         continue;
       }
       if (header.host !== host || header.table !== table) continue;
@@ -112,7 +117,7 @@ export class WindowCache {
         best = { file, header, score };
       }
     }
-    return best && { file: best.file, header: best.header };
+    return { best: best && { file: best.file, header: best.header }, damaged };
   }
 
   /** The file's window, checked whole; a bad file is deleted and the reason returned instead. */

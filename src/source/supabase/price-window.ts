@@ -96,12 +96,12 @@ export async function readPriceWindow(rest: SupabaseRest, symbols: readonly stri
   let entry: { file: string; from: number; to: number; symbols: readonly string[] } | undefined;
   const from0 = start - calendarDays(warmup);
   if (cache && compact) {
-    const found = cache.find(host, table, symbols, from0, end);
+    const { best: found, damaged } = cache.find(host, table, symbols, from0, end);
     const data = found && cache.load(found.file);
-    if (data && 'damaged' in data) {
-      warn(`cache: ${data.damaged}; the file was discarded and its window is read from Supabase again`);
-      cacheInfo.damaged = data.damaged;
-    } else if (data && found) {
+    if (data && 'damaged' in data) damaged.push(data.damaged);
+    for (const reason of damaged) warn(`cache: ${reason}; the file was discarded and its window is read from Supabase again`);
+    if (damaged.length) cacheInfo.damaged = damaged.join('; ');
+    if (data && !('damaged' in data) && found) {
       const h = data.header;
       const wanted = new Set(symbols);
       const common = h.symbols.map((s, k) => [s, k] as const).filter(([s]) => wanted.has(s));
