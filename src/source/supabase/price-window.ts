@@ -182,7 +182,7 @@ export async function readPriceWindow(rest: SupabaseRest, symbols: readonly stri
   // 3. More history while the warm-up is short and earlier data exist.
   let firstDay: number;
   for (;;) {
-    const common = Math.max(...symbols.map((s) => store.coverage(s)!.from));
+    const common = bound(store, symbols, 'from');
     const before = store.daysBefore(start).filter((d) => d >= common);
     if (before.length >= warmup) {
       firstDay = warmup === 0 ? start : before[warmup - 1]!;
@@ -225,8 +225,8 @@ export async function readPriceWindow(rest: SupabaseRest, symbols: readonly stri
 /** Writes the window held as one file: the dates every symbol covers, their revisions within them. */
 function save(cache: WindowCache, store: WindowStore, symbols: readonly string[], host: string, table: string,
   entry: { file: string; from: number; to: number; symbols: readonly string[] } | undefined, warn: (m: string) => void): string | null {
-  const from = Math.max(...symbols.map((s) => store.coverage(s)!.from));
-  const to = Math.min(...symbols.map((s) => store.coverage(s)!.to));
+  const from = bound(store, symbols, 'from');
+  const to = bound(store, symbols, 'to');
   const first = monthStart(from);
   const revisions = symbols.map((s) => store.revisions(s));
   const months = revisions.map((r) => new Map([...r.months].filter(([m]) => m >= first && m <= to)));
@@ -241,6 +241,16 @@ function save(cache: WindowCache, store: WindowStore, symbols: readonly string[]
     warn(`cache: the window could not be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the run goes on without it`);
     return null;
   }
+}
+
+/** The dates every symbol covers: the latest start (`from`) or the earliest end (`to`). */
+function bound(store: WindowStore, symbols: readonly string[], side: 'from' | 'to'): number {
+  let out = side === 'from' ? -Infinity : Infinity;
+  for (const s of symbols) {
+    const c = store.coverage(s)!;
+    out = side === 'from' ? Math.max(out, c.from) : Math.min(out, c.to);
+  }
+  return out;
 }
 
 /** Calendar days that surely hold `bars` trading days: 7/5 as many, plus a margin for holidays. */
