@@ -140,6 +140,22 @@ describe.each(['compact', 'keyset'] as const)('SupabaseSource on the sample mark
     expect(bars).toEqual([{ label: `prices ${new URL(server.url).host}`, stopped: 1 }]);
   });
 
+  it('keyset pages bound the index scan at the last symbol read (symbol=gte), or each page would scan the partition from its start', async () => {
+    if (mode === 'compact') return;
+    const urls: string[] = [];
+    server.faults.applies = (req) => {
+      if (req.url?.includes('/prices?')) urls.push(decodeURIComponent(req.url));
+      return false;
+    };
+    await both({ season: 2025, startDay: day('2025-10-07'), endDay: day('2026-01-03'), warmupBars: 1 }, 500);
+    const later = urls.filter((u) => u.includes('or=('));
+    expect(later.length).toBeGreaterThan(10);
+    for (const u of later) {
+      const last = /or=\(symbol\.gt\."([^"]+)"/.exec(u)?.[1];
+      expect(u, u).toContain(`symbol=gte.${last}&`);
+    }
+  });
+
   it('lists the seasons that exist when one has none', async () => {
     rest = clientFor(server, 2);
     const err = await source(rest).loadWindow({ season: 2031, startDay: day('2031-01-02'), endDay: day('2031-02-01'), warmupBars: 1 }).catch((e) => e);
