@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
 
@@ -13,6 +14,7 @@ import { crc32 } from 'node:zlib';
  *    the final name (rename is atomic): a reader sees the old file, the new one, or none;
  * 3. read back only if its size is the one its header implies, the trailer is there and the
  *    CRC matches: a truncated, half-written or damaged file is `CacheFileError`, never data.
+ *    The read is asynchronous, in slices: a request (the check of its revisions) goes on meanwhile.
  * Why not DuckDB or Parquet: the window must be in memory in well under a second at 7.5
  * million rows; DuckDB's reader hands values to JavaScript one call each (2.9 s for those rows
  * measured on the development machine), this format is read with one system call into typed
@@ -151,20 +153,26 @@ function headerOf(fd: number, file: string): { header: EntryHeader; size: number
 }
 
 /** The whole window of a file, checked (size, trailer, CRC), as views into one buffer; or `CacheFileError`. */
-export function readEntry(file: string): EntryData {
-  const fd = openSync(file, 'r');
+export async function readEntry(file: string): Promise<EntryData> {
+  const { header, size, dataStart } = readHeader(file);
+  const buffer = new ArrayBuffer(size);
+  const bytes = new Uint8Array(buffer);
+  const handle = await open(file, 'r');
+  let crc = 0;
   try {
-    const { header, size, dataStart } = headerOf(fd, file);
-    const buffer = new ArrayBuffer(size);
-    const bytes = new Uint8Array(buffer);
     for (let at = 0; at < size;) {
-      const got = readSync(fd, bytes, at, Math.min(1 << 26, size - at), at);
-      if (got === 0) throw new CacheFileError(`${file}: ended at byte ${at} while being read`);
-      at += got;
+      const { bytesRead } = await handle.read(bytes, at, Math.min(1 << 25, size - at), at);
+      if (bytesRead === 0) throw new CacheFileError(`${file}: ended at byte ${at} while being read`);
+      crc = crc32(bytes.subarray(at, Math.min(at + bytesRead, size - 16)), crc);
+      at += bytesRead;
     }
+  } finally {
+    await handle.close();
+  }
+  {
     const trailer = Buffer.from(buffer, size - 16, 16);
     if (trailer.toString('latin1', 8, 16) !== TRAILER) throw new CacheFileError(`${file}: no trailer (half-written)`);
-    if ((crc32(bytes.subarray(0, size - 16)) >>> 0) !== trailer.readUInt32LE(0)) throw new CacheFileError(`${file}: its checksum does not match (damaged)`);
+    if ((crc >>> 0) !== trailer.readUInt32LE(0)) throw new CacheFileError(`${file}: its checksum does not match (damaged)`);
     const rows = header.rows.reduce((a, b) => a + b, 0);
     const monthCount = header.months.reduce((a, b) => a + b, 0);
     let at = dataStart;
@@ -192,8 +200,6 @@ export function readEntry(file: string): EntryData {
       m += header.months[k]!;
     }
     return { header, series, months };
-  } finally {
-    closeSync(fd);
   }
 }
 

@@ -121,9 +121,9 @@ export class WindowCache {
   }
 
   /** The file's window, checked whole; a bad file is deleted and the reason returned instead. */
-  load(file: string): EntryData | { damaged: string } {
+  async load(file: string): Promise<EntryData | { damaged: string }> {
     try {
-      const data = readEntry(file);
+      const data = await readEntry(file);
       this.touch(file);
       return data;
     } catch (err) {

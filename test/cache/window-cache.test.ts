@@ -16,12 +16,12 @@ function series(n: number, first = 20_000, seed = 1): CachedSeries {
 const header = (symbols: string[], from = 20_000, to = 20_099) => ({ host: 'db.example.test:443', table: 'prices', from, to, symbols, revisions: symbols.map((_, k) => (k === 0 ? null : `${9_000_000_000_000 + k}`)) });
 
 describe('a cached window file', () => {
-  it('reads back every value bit for bit, with revisions (none, known, unknown)', () => {
+  it('reads back every value bit for bit, with revisions (none, known, unknown)', async () => {
     const cache = WindowCache.open({ root: tempDir(), env: {} })!;
     const odd: CachedSeries = { ...series(3), open: Float64Array.of(-0, NaN, 5e-324), volume: Float64Array.of(1.7976931348623157e308, 0.1 + 0.2, -1) };
     const months = [new Map([[19_997, '12'], [20_028, '?']]), new Map<number, string>()];
     const saved = cache.save(header(['Ａ😀', 'B']), [odd, series(0)], months)!;
-    const back = readEntry(saved.file);
+    const back = await readEntry(saved.file);
     expect(back.header.symbols).toEqual(['Ａ😀', 'B']);
     expect(back.header.revisions).toEqual([null, '9000000000001']);
     expect(Array.from(back.series[0]!.open)).toEqual([-0, NaN, 5e-324]);
@@ -35,24 +35,24 @@ describe('a cached window file', () => {
     expect(readdirSync(join(saved.file, '..')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('a file cut anywhere, or with one byte changed, is refused (and, through the cache, deleted)', () => {
+  it('a file cut anywhere, or with one byte changed, is refused (and, through the cache, deleted)', async () => {
     const cache = WindowCache.open({ root: tempDir(), env: {} })!;
     const { file, bytes } = cache.save(header(['A', 'B']), [series(50), series(40, 20_010, 2)], [new Map([[20_000, '5']]), new Map()])!;
     const whole = readFileSync(file);
     for (const end of [0, 7, 16, 100, bytes >> 1, bytes - 17, bytes - 1]) {
       writeFileSync(file, whole.subarray(0, end));
-      expect(() => readEntry(file), `cut at ${end}`).toThrow(CacheFileError);
+      await expect(readEntry(file), `cut at ${end}`).rejects.toThrow(CacheFileError);
     }
     for (const at of [20, whole.length >> 1, whole.length - 20]) {
       const changed = Buffer.from(whole);
       changed[at]! ^= 0x10;
       writeFileSync(file, changed);
-      expect(() => readEntry(file), `byte ${at} changed`).toThrow(CacheFileError);
+      await expect(readEntry(file), `byte ${at} changed`).rejects.toThrow(CacheFileError);
     }
     writeFileSync(file, whole);
-    expect(readEntry(file).series[1]!.days[0]).toBe(20_010);
+    expect((await readEntry(file)).series[1]!.days[0]).toBe(20_010);
     truncateSync(file, bytes - 16); // no trailer: written only in part
-    expect(cache.load(file)).toMatchObject({ damaged: expect.stringMatching(/expected \(cut or half-written\)/) });
+    expect(await cache.load(file)).toMatchObject({ damaged: expect.stringMatching(/expected \(cut or half-written\)/) });
     expect(existsSync(file)).toBe(false);
   });
 });

@@ -44,6 +44,19 @@ export class PackedShapeError extends BacktestError {
   }
 }
 
+/** `bytes` big-endian values of `size` bytes from `at`, copied into an aligned buffer in this machine's byte order. */
+function swapped(body: Uint8Array, at: number, bytes: number, size: 4 | 8): ArrayBuffer {
+  const copy = Buffer.allocUnsafeSlow(bytes); // its own buffer, aligned
+  copy.set(body.subarray(at, at + bytes));
+  if (LITTLE_ENDIAN) {
+    if (size === 8) copy.swap64();
+    else copy.swap32();
+  }
+  return copy.buffer.byteLength === bytes && copy.byteOffset === 0 ? copy.buffer : copy.buffer.slice(copy.byteOffset, copy.byteOffset + bytes);
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 export function decodePacked(body: Uint8Array, asked: readonly string[], fromDay: number, toDay: number): PackedAnswer {
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   let at = 0;
@@ -90,15 +103,15 @@ export function decodePacked(body: Uint8Array, asked: readonly string[], fromDay
     at += 16;
     if (n < 0 || m < 0) throw shape(`negative counts for ${symbol}`);
     need(n * 44 + m * 12, `the ${n} rows and ${m} months of ${symbol}`);
-    const days = new Int32Array(n);
-    for (let i = 0; i < n; i++, at += 4) {
-      const day = view.getInt32(at);
+    const days = new Int32Array(swapped(body, at, n * 4, 4));
+    at += n * 4;
+    for (let i = 0; i < n; i++) {
+      const day = days[i]!;
       if (day < fromDay || day > toDay || (i > 0 && day <= days[i - 1]!)) throw shape(`${symbol}: dates out of order or outside the range asked`);
-      days[i] = day;
     }
     const field = () => {
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++, at += 8) out[i] = view.getFloat64(at);
+      const out = new Float64Array(swapped(body, at, n * 8, 8));
+      at += n * 8;
       return out;
     };
     const series: Series = { days, open: field(), high: field(), low: field(), close: field(), volume: field() };

@@ -97,39 +97,40 @@ export async function readPriceWindow(rest: SupabaseRest, symbols: readonly stri
   const from0 = start - calendarDays(warmup);
   if (cache && compact) {
     const { best: found, damaged } = cache.find(host, table, symbols, from0, end);
-    const data = found && cache.load(found.file);
-    if (data && 'damaged' in data) damaged.push(data.damaged);
-    for (const reason of damaged) warn(`cache: ${reason}; the file was discarded and its window is read from Supabase again`);
-    if (damaged.length) cacheInfo.damaged = damaged.join('; ');
-    if (data && !('damaged' in data) && found) {
-      const h = data.header;
+    if (found) {
+      const h = found.header;
       const wanted = new Set(symbols);
       const common = h.symbols.map((s, k) => [s, k] as const).filter(([s]) => wanted.has(s));
-      try {
-        const answer = await compact.check(common.map(([s]) => s), common.map(([, k]) => h.revisions[k]!), h.from, h.to);
-        if (!answer.tracked) {
-          tracked = false;
-        } else {
-          entry = { file: found.file, from: h.from, to: h.to, symbols: h.symbols };
-          cacheInfo.file = found.file;
-          for (const [symbol, k] of common) {
-            const moved = answer.moved.get(symbol);
-            let revision: string | null = h.revisions[k]!;
-            if (moved) {
-              const held = monthsDigest(data.months[k]!, h.from, h.to);
-              if (held === undefined || held !== moved.months) continue; // changed in these dates: read again
-              revision = moved.revision; // changed elsewhere only: still good here
-              revalidated++;
-            }
-            store.add(symbol, h.from, h.to, data.series[k]!, { revision, months: data.months[k]! });
-            cacheInfo.symbols_from_cache++;
+      // The check travels while the file is read and its checksum verified.
+      const checking = compact.check(common.map(([s]) => s), common.map(([, k]) => h.revisions[k]!), h.from, h.to)
+        .then((answer) => ({ answer }), (error: unknown) => ({ error }));
+      const data = await cache.load(found.file);
+      const checked = await checking;
+      if ('damaged' in data) damaged.push(data.damaged);
+      else if ('error' in checked) {
+        if (!(checked.error instanceof CompactUnavailable)) throw checked.error;
+        fallBack(checked.error);
+      } else if (!checked.answer.tracked) {
+        tracked = false;
+      } else if (data.header.created === h.created) { // not replaced by another run meanwhile
+        entry = { file: found.file, from: h.from, to: h.to, symbols: h.symbols };
+        cacheInfo.file = found.file;
+        for (const [symbol, k] of common) {
+          const moved = checked.answer.moved.get(symbol);
+          let revision: string | null = h.revisions[k]!;
+          if (moved) {
+            const held = monthsDigest(data.months[k]!, h.from, h.to);
+            if (held === undefined || held !== moved.months) continue; // changed in these dates: read again
+            revision = moved.revision; // changed elsewhere only: still good here
+            revalidated++;
           }
+          store.add(symbol, h.from, h.to, data.series[k]!, { revision, months: data.months[k]! });
+          cacheInfo.symbols_from_cache++;
         }
-      } catch (err) {
-        if (!(err instanceof CompactUnavailable)) throw err;
-        fallBack(err);
       }
     }
+    for (const reason of damaged) warn(`cache: ${reason}; the file was discarded and its window is read from Supabase again`);
+    if (damaged.length) cacheInfo.damaged = damaged.join('; ');
   }
 
   /** Reads what `symbols` lack of [from, to] (as one contiguous range each). */
@@ -166,7 +167,7 @@ export async function readPriceWindow(rest: SupabaseRest, symbols: readonly stri
       store.add(symbol, lo, hi, series, revisions);
       store.rowsRead += series.days.length;
       done += series.days.length;
-      options.bar?.(done, null);
+      if (compact) options.bar?.(done, null); // keyset pages report their own progress, with the total once counted
     };
     if (compact) {
       const answer = await compact.read(group, lo, hi, (p) => take(p.symbol, p.series, { revision: p.revision, months: p.months }));
