@@ -15,13 +15,15 @@
  *    symbol changed);
  * 3. the cache: a first run that fills it, re-runs with the data unchanged (5), a re-run after one
  *    symbol changed (its panel must equal a fresh compact read's);
- * 4. the choice of format, on a slice of 300 symbols: the packed bytea against JSON arrays per
- *    symbol, on prices as stored (4 decimals) and on adjusted prices (full doubles): time on the
- *    server, bytes as sent and gzipped, and time to decode on the client.
+ * 4. the choice of format, on 300 symbols: JSON arrays per symbol (the migration's) against a
+ *    packed bytea of 8-byte doubles (made here), on prices as stored (4 decimals) and on adjusted
+ *    prices (full doubles): time on the server, bytes as sent and gzipped, time to decode.
  * The generated database is kept in the temporary folder between runs (its generation takes
- * minutes); delete `vopa-bench-supabase-scale-*` there to build it again.
+ * minutes; when the migrations change, their functions are installed again); delete
+ * `vopa-bench-supabase-scale-*` there to build it again.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +32,7 @@ import { gzipSync } from 'node:zlib';
 import { PGlite } from '@electric-sql/pglite';
 import { WindowCache } from '../src/cache/index.ts';
 import { fingerprintPanel } from '../src/panel/fingerprint.ts';
-import { decodePacked } from '../src/source/supabase/packed.ts';
+import { decodeWindow } from '../src/source/supabase/compact-format.ts';
 import { SupabaseSource } from '../src/source/supabase/supabase-source.ts';
 import { loadSupabaseSettings, SupabaseRest } from '../src/supabase/index.ts';
 import { isoDate, parseIsoDate } from '../src/util/dates.ts';
@@ -72,8 +74,10 @@ export interface ReadResult {
 export interface FormatResult {
   readonly prices: string;
   readonly rows: number;
-  readonly packed: { serverMs: number; bytes: number; gzipBytes: number; decodeMs: number };
+  /** JSON arrays per symbol: the migration's format. */
   readonly arrays: { serverMs: number; bytes: number; gzipBytes: number; decodeMs: number };
+  /** A packed bytea (8-byte doubles, big-endian): the alternative measured. */
+  readonly packed: { serverMs: number; bytes: number; gzipBytes: number; decodeMs: number };
 }
 
 export interface SupabaseScaleResult {
@@ -100,11 +104,17 @@ async function serve(dir: string): Promise<void> {
   const fresh = !existsSync(ready);
   if (fresh) rmSync(dir, { recursive: true, force: true });
   const db = await PGlite.create(dir);
+  const migrations = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort().map((f) => readFileSync(join(MIGRATIONS_DIR, f), 'utf8'));
+  const digest = createHash('sha256').update(migrations.join('\n')).digest('hex');
   if (fresh) {
-    for (const file of readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort()) await db.exec(readFileSync(join(MIGRATIONS_DIR, file), 'utf8'));
+    for (const sql of migrations) await db.exec(sql);
     await generate(db);
-    writeFileSync(ready, DB_VERSION);
+  } else if (readFileSync(ready, 'utf8') !== digest) {
+    // The migrations changed since the data were made: their functions again (they are idempotent; a return type may change).
+    await db.exec('drop function if exists public.backtest_prices_window(text, text[], date, date)');
+    for (const sql of migrations) await db.exec(sql);
   }
+  writeFileSync(ready, digest);
   await db.exec(`insert into universe select ${SLICE_SEASON}, symbol, peer_group, name from universe where season = ${SEASON} and symbol <= 'S${String(SLICE).padStart(4, '0')}' on conflict do nothing`);
   const server = await startPostgrest({ db, maxRows: 1_000, compression: 'text' });
   server.faults.latencyMs = LATENCY_MS;
@@ -161,12 +171,15 @@ async function callTime(db: PGlite): Promise<number> {
 async function formats(db: PGlite): Promise<FormatResult[]> {
   await db.exec(`create or replace view bench_prices_adjusted as
       select symbol, date, open * 0.987654321 as open, high * 0.987654321 as high, low * 0.987654321 as low, close * 0.987654321 as close, volume from prices;
-    create or replace function bench_window_arrays(tbl text, symbols text[], date_from date, date_to date) returns json language plpgsql stable as $$
-    declare r json;
+    -- Per symbol: int4 name bytes, name, int4 n, n int4 days, then 5 blocks of n float8 (float8send: big-endian).
+    create or replace function bench_window_packed(tbl text, symbols text[], date_from date, date_to date) returns bytea language plpgsql stable as $$
+    declare r bytea;
     begin
-      execute format($q$ select coalesce(json_agg(json_build_array(symbol, d, o, h, l, c, v)), '[]') from (
-        select symbol, array_agg(date - date '1970-01-01' order by date) d, array_agg(open order by date) o, array_agg(high order by date) h,
-          array_agg(low order by date) l, array_agg(close order by date) c, array_agg(volume order by date) v
+      execute format($q$ select coalesce(string_agg(int4send(octet_length(convert_to(symbol, 'UTF8'))) || convert_to(symbol, 'UTF8') || int4send(n) || d || o || h || l || c || v, ''::bytea), '') from (
+        select symbol, count(*)::int n, string_agg(int4send(date - date '1970-01-01'), ''::bytea order by date) d,
+          string_agg(coalesce(float8send(open), '\x7ff8000000000000'::bytea), ''::bytea order by date) o, string_agg(coalesce(float8send(high), '\x7ff8000000000000'::bytea), ''::bytea order by date) h,
+          string_agg(coalesce(float8send(low), '\x7ff8000000000000'::bytea), ''::bytea order by date) l, string_agg(coalesce(float8send(close), '\x7ff8000000000000'::bytea), ''::bytea order by date) c,
+          string_agg(coalesce(float8send(volume), '\x7ff8000000000000'::bytea), ''::bytea order by date) v
         from public.%I where symbol = any($1) and date between $2 and $3 group by symbol) s $q$, tbl) into r using symbols, date_from, date_to;
       return r;
     end $$;`);
@@ -177,25 +190,46 @@ async function formats(db: PGlite): Promise<FormatResult[]> {
   for (const [prices, tbl] of [['as stored (4 decimals)', 'prices'], ['adjusted (full doubles)', 'bench_prices_adjusted']] as const) {
     const args = [tbl, literal, days[0]!.first, days[0]!.last];
     let t = performance.now();
-    const packed = (await db.query<{ b: Buffer }>('select backtest_prices_window($1, $2::text[], $3::date, $4::date) as b', args, { parsers: { 17: (hex: string) => Buffer.from(hex.slice(2), 'hex') } })).rows[0]!.b;
-    const packedMs = performance.now() - t;
-    t = performance.now();
-    const decoded = decodePacked(packed, symbols, parseIsoDate(days[0]!.first)!, parseIsoDate(days[0]!.last)!);
-    const decodeMs = performance.now() - t;
-    t = performance.now();
-    const arrays = (await db.query<{ j: string }>('select bench_window_arrays($1, $2::text[], $3::date, $4::date)::text as j', args)).rows[0]!.j;
+    const arrays = Buffer.from((await db.query<{ j: string }>('select backtest_prices_window($1, $2::text[], $3::date, $4::date)::text as j', args)).rows[0]!.j);
     const arraysMs = performance.now() - t;
     t = performance.now();
-    JSON.parse(arrays);
+    const decoded = decodeWindow(arrays, symbols, parseIsoDate(days[0]!.first)!, parseIsoDate(days[0]!.last)!);
     const parseMs = performance.now() - t;
+    t = performance.now();
+    const packed = (await db.query<{ b: Buffer }>('select bench_window_packed($1, $2::text[], $3::date, $4::date) as b', args, { parsers: { 17: (hex: string) => Buffer.from(hex.slice(2), 'hex') } })).rows[0]!.b;
+    const packedMs = performance.now() - t;
+    t = performance.now();
+    unpack(packed);
+    const unpackMs = performance.now() - t;
     out.push({
       prices,
       rows: decoded.symbols.reduce((k, s) => k + s.series.days.length, 0),
-      packed: { serverMs: packedMs, bytes: packed.length, gzipBytes: gzipSync(packed).length, decodeMs },
-      arrays: { serverMs: arraysMs, bytes: Buffer.byteLength(arrays), gzipBytes: gzipSync(arrays).length, decodeMs: parseMs },
+      arrays: { serverMs: arraysMs, bytes: arrays.length, gzipBytes: gzipSync(arrays).length, decodeMs: parseMs },
+      packed: { serverMs: packedMs, bytes: packed.length, gzipBytes: gzipSync(packed).length, decodeMs: unpackMs },
     });
   }
   return out;
+}
+
+/** The packed bytea into typed arrays: each block copied and byte-swapped natively (the fast way). */
+function unpack(body: Buffer): number {
+  let at = 0, rows = 0;
+  while (at < body.length) {
+    const name = body.readInt32BE(at);
+    const n = body.readInt32BE(at + 4 + name);
+    at += 8 + name;
+    const block = (size: 4 | 8) => {
+      const copy = Buffer.allocUnsafeSlow(n * size);
+      body.copy(copy, 0, at, at + n * size);
+      if (size === 8) copy.swap64(); else copy.swap32();
+      at += n * size;
+      return copy.buffer;
+    };
+    new Int32Array(block(4));
+    for (let f = 0; f < 5; f++) new Float64Array(block(8));
+    rows += n;
+  }
+  return rows;
 }
 
 // ——— a client process ———

@@ -138,13 +138,13 @@ export class SupabaseRest implements SupabaseLike {
   /**
    * Calls a PostgREST function (`POST /rest/v1/rpc/<fn>` with its arguments as a JSON object)
    * through the same pool, limiter, retry policy and breaker as every request, and returns the
-   * body as bytes: for media types supabase-js would read as text (a packed `bytea` asked for
-   * with `application/octet-stream`). Compressed answers are asked for (`Accept-Encoding: gzip`)
+   * body as bytes, for the caller to check before it parses (a body cut short must not pass),
+   * in any media type (`application/octet-stream` for a `bytea`). Compressed answers are asked for (`Accept-Encoding: gzip`)
    * and decoded. `readOnly` says the function only reads, so the POST may be sent again after a
    * transient failure. An error status throws `SupabaseHttpError` as `run` does.
    *
    * @example
-   * const { body } = await rest.rpc('read window', 'backtest_prices_window', { tbl: 'prices', symbols, date_from, date_to }, { accept: 'application/octet-stream', readOnly: true });
+   * const { body } = await rest.rpc('read window', 'backtest_prices_window', { tbl: 'prices', symbols, date_from, date_to }, { readOnly: true });
    */
   async rpc(what: string, fn: string, args: Record<string, unknown>, options: { accept?: string; readOnly?: boolean } = {}): Promise<RpcResult> {
     const scope: RequestScope = { what, idempotent: options.readOnly === true ? true : undefined };

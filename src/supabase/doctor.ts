@@ -1,7 +1,7 @@
 import { SupabaseRest } from './client.ts';
 import type { SupabaseSettings, SupabaseTables } from './config.ts';
 import { SupabaseHttpError } from './errors.ts';
-import { COMPACT_FUNCTIONS, COMPACT_MIGRATION, PACKED_MAGIC, TABLE_COLUMNS, REQUIRED_FOR_READING } from './schema.ts';
+import { COMPACT_FUNCTIONS, COMPACT_MIGRATION, TABLE_COLUMNS, REQUIRED_FOR_READING, WINDOW_FORMAT } from './schema.ts';
 
 /**
  * The connection check users used to do by hand, in order:
@@ -121,28 +121,23 @@ async function compactFinding(rest: SupabaseRest): Promise<Finding> {
   const tbl = rest.tables.prices;
   const args = { tbl, symbols: [], date_from: '2000-01-01', date_to: '2000-01-01' };
   const fix = `apply ${COMPACT_MIGRATION} to the project`;
+  const json = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body)) as { format?: unknown; tracked?: unknown } | null;
   try {
-    const { body } = await rest.rpc('check the compact read', COMPACT_FUNCTIONS.window, args, { accept: 'application/octet-stream', readOnly: true });
-    const magic = new TextDecoder().decode(body.subarray(0, PACKED_MAGIC.length));
-    if (magic !== PACKED_MAGIC || body.byteLength !== PACKED_MAGIC.length + 8) {
-      return { ok: false, what: `compact bulk read: ${COMPACT_FUNCTIONS.window} answers in another format (it begins ${JSON.stringify(magic.replace(/[^\x20-\x7e]/g, '.'))}): a run would stop`, fix };
+    const window = json((await rest.rpc('check the compact read', COMPACT_FUNCTIONS.window, args, { readOnly: true })).body);
+    if (window?.format !== WINDOW_FORMAT) {
+      return { ok: false, what: `compact bulk read: ${COMPACT_FUNCTIONS.window} answers in another format (${JSON.stringify(window?.format ?? null)}, not ${WINDOW_FORMAT}): a run would stop`, fix };
     }
-    const check = await rest.rpc('check the compact read', COMPACT_FUNCTIONS.check, { ...args, revisions: [] }, { readOnly: true });
-    const answer = JSON.parse(new TextDecoder().decode(check.body)) as { format?: unknown };
-    if (answer?.format !== 'vopa-check-1') return { ok: false, what: `compact bulk read: ${COMPACT_FUNCTIONS.check} answers in another format: a run would stop`, fix };
-    const tracked = (new DataView(body.buffer, body.byteOffset).getInt32(PACKED_MAGIC.length) & 1) === 1;
-    if (!tracked) {
+    const check = json((await rest.rpc('check the compact read', COMPACT_FUNCTIONS.check, { ...args, revisions: [] }, { readOnly: true })).body);
+    if (check?.format !== 'vopa-check-1') return { ok: false, what: `compact bulk read: ${COMPACT_FUNCTIONS.check} answers in another format: a run would stop`, fix };
+    if (window.tracked !== true) {
       return { ok: true, warn: true, what: `compact bulk read: installed, but table ${tbl} has no revision triggers: cached windows cannot be validated, so runs do not use the cache`, fix: `run \`select backtest_track_revisions('${tbl}')\` in the project` };
     }
-    return { ok: true, what: `compact bulk read: installed (windows in packed calls; revisions on ${tbl} validate cached windows)` };
+    return { ok: true, what: `compact bulk read: installed (a window in few calls, one array per field; revisions on ${tbl} validate cached windows)` };
   } catch (err) {
     if (err instanceof SupabaseHttpError && (err.pgCode === 'PGRST202' || err.pgCode === '42883')) {
       return { ok: true, warn: true, what: `compact bulk read: not installed (function ${err.message.match(/public\.(\w+)/)?.[1] ?? COMPACT_FUNCTIONS.window} is missing): runs read keyset pages, many times more requests, and do not use the cache`, fix };
     }
-    if (err instanceof SupabaseHttpError && (err.status === 406 || err.pgCode === 'PGRST107')) {
-      return { ok: false, what: `compact bulk read: ${COMPACT_FUNCTIONS.window} does not answer application/octet-stream: a run would stop`, fix };
-    }
-    if (err instanceof SyntaxError) return { ok: false, what: `compact bulk read: ${COMPACT_FUNCTIONS.check} does not answer JSON: a run would stop`, fix };
+    if (err instanceof SyntaxError) return { ok: false, what: 'compact bulk read: its functions do not answer JSON: a run would stop', fix };
     return explain(err, rest.host);
   }
 }

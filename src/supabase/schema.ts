@@ -38,8 +38,8 @@ export const COMPACT_FUNCTIONS = {
   latestBefore: 'backtest_prices_latest_before',
 } as const;
 
-/** The first bytes of a `backtest_prices_window` answer in the format this version reads (format 1). */
-export const PACKED_MAGIC = 'VOPAPX1\n';
+/** The format of the `backtest_prices_window` answers this version reads. */
+export const WINDOW_FORMAT = 'vopa-window-1';
 
 /** Tables without which a backtest cannot read its data. */
 export const REQUIRED_FOR_READING: readonly (keyof SupabaseTables)[] = ['prices', 'universe'];

@@ -7,14 +7,16 @@
 --    an insert, update, delete or truncate touches a new revision (backtest_price_revisions), and
 --    the symbol itself a new one (backtest_symbol_revisions). Revisions come from a sequence and
 --    are never reused, so a revision that is still the same means nothing changed there.
--- 2. backtest_prices_window: a window for a set of symbols in one packed bytea, read with
---    `Accept: application/octet-stream`: per symbol its dates once, each field as 8-byte IEEE
---    doubles (float8send: the stored bits; NaN where a value is missing), and its revisions, all
---    from one snapshot. Format 1, big-endian (the byte order of float8send):
---      'VOPAPX1\n'  int4 flags (1: the table is tracked)  int4 symbols
---      per symbol:  int4 name bytes, name (UTF-8), int4 rows n, int4 months m, int8 symbol revision (0: none)
---                   int4[n] days since 1970-01-01, float8[n] open, high, low, close, volume,
---                   int4[m] months (days since 1970-01-01 of each 1st), int8[m] month revisions
+-- 2. backtest_prices_window: a window for a set of symbols in one JSON answer, one object per
+--    symbol: its dates once (days since 1970-01-01), each field as one array of numbers, and its
+--    revisions, all from one snapshot. Numbers are written with extra_float_digits = 3, which
+--    (Postgres 12 and later) writes the shortest text that reads back as the same double: values
+--    arrive bit for bit; null where a value is missing; NaN and ±Infinity as the strings Postgres
+--    gives them. JSON rather than a packed bytea because gateways compress JSON (Cloudflare, in
+--    front of Supabase, does not compress application/octet-stream): see the README. Format:
+--      {"format": "vopa-window-1", "tracked": bool, "symbols": [
+--        {"s": symbol, "rev": symbol revision (text) or null, "d": [days], "o": [open], "h": [high],
+--         "l": [low], "c": [close], "v": [volume], "m": [months, as days of their 1st], "r": [month revisions (text)]}, …]}
 -- 3. backtest_prices_check: the one cheap request that validates a cached window. Given the symbol
 --    revisions the client holds, it answers only for the symbols whose revision moved: the new
 --    revision, and md5 of the revisions of the months the range touches ('YYYY-MM=rev' joined by
@@ -116,39 +118,30 @@ language sql stable as $$
     and tgname in ('backtest_revisions_insert', 'backtest_revisions_update', 'backtest_revisions_delete', 'backtest_revisions_truncate')
 $$;
 
-create or replace function public.backtest_prices_window(tbl text, symbols text[], date_from date, date_to date) returns bytea
-language plpgsql stable set search_path = public as $$
+create or replace function public.backtest_prices_window(tbl text, symbols text[], date_from date, date_to date) returns json
+language plpgsql stable set search_path = public set extra_float_digits = 3 as $$
 declare
-  body bytea;
-  n int;
+  answer json;
 begin
   execute format($q$
     with s as (select distinct u.symbol from unnest($1::text[]) as u(symbol)),
     p as (
-      select symbol, count(*)::int as n,
-        string_agg(int4send(date - date '1970-01-01'), ''::bytea order by date) as d,
-        string_agg(coalesce(float8send(open), '\x7ff8000000000000'::bytea), ''::bytea order by date) as o,
-        string_agg(coalesce(float8send(high), '\x7ff8000000000000'::bytea), ''::bytea order by date) as h,
-        string_agg(coalesce(float8send(low), '\x7ff8000000000000'::bytea), ''::bytea order by date) as l,
-        string_agg(coalesce(float8send(close), '\x7ff8000000000000'::bytea), ''::bytea order by date) as c,
-        string_agg(coalesce(float8send(volume), '\x7ff8000000000000'::bytea), ''::bytea order by date) as v
+      select symbol, array_agg(date - date '1970-01-01' order by date) as d, array_agg(open order by date) as o,
+        array_agg(high order by date) as h, array_agg(low order by date) as l, array_agg(close order by date) as c,
+        array_agg(volume order by date) as v
       from public.%I where symbol = any($1) and date between $2 and $3 group by symbol),
     r as (
-      select symbol, count(*)::int as m,
-        string_agg(int4send(month - date '1970-01-01'), ''::bytea order by month) as mm,
-        string_agg(int8send(rev), ''::bytea order by month) as rr
+      select symbol, array_agg(month - date '1970-01-01' order by month) as m, array_agg(rev::text order by month) as rr
       from public.backtest_price_revisions
       where tbl = $4 and symbol = any($1) and month between date_trunc('month', $2)::date and $3 group by symbol)
-    select count(*)::int, string_agg(
-      int4send(octet_length(convert_to(s.symbol, 'UTF8'))) || convert_to(s.symbol, 'UTF8')
-      || int4send(coalesce(p.n, 0)) || int4send(coalesce(r.m, 0)) || int8send(coalesce(x.rev, 0))
-      || coalesce(p.d, '') || coalesce(p.o, '') || coalesce(p.h, '') || coalesce(p.l, '') || coalesce(p.c, '') || coalesce(p.v, '')
-      || coalesce(r.mm, '') || coalesce(r.rr, ''), ''::bytea order by s.symbol)
+    select coalesce(json_agg(json_build_object(
+        's', s.symbol, 'rev', x.rev::text,
+        'd', coalesce(p.d, '{}'), 'o', coalesce(p.o, '{}'), 'h', coalesce(p.h, '{}'), 'l', coalesce(p.l, '{}'),
+        'c', coalesce(p.c, '{}'), 'v', coalesce(p.v, '{}'), 'm', coalesce(r.m, '{}'), 'r', coalesce(r.rr, '{}')) order by s.symbol), '[]')
     from s left join p using (symbol) left join r using (symbol)
       left join public.backtest_symbol_revisions x on x.tbl = $4 and x.symbol = s.symbol$q$, tbl)
-  into n, body using symbols, date_from, date_to, tbl;
-  return '\x564f50415058310a'::bytea || int4send(case when public.backtest_tracks_revisions(tbl) then 1 else 0 end)
-    || int4send(n) || coalesce(body, ''::bytea);
+  into answer using symbols, date_from, date_to, tbl;
+  return json_build_object('format', 'vopa-window-1', 'tracked', public.backtest_tracks_revisions(tbl), 'symbols', answer);
 end $$;
 
 create or replace function public.backtest_prices_check(tbl text, symbols text[], revisions bigint[], date_from date, date_to date) returns json

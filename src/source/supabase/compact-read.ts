@@ -4,21 +4,22 @@ import type { SupabaseRest } from '../../supabase/client.ts';
 import { SupabaseHttpError } from '../../supabase/errors.ts';
 import { isoDate, parseIsoDate } from '../../util/dates.ts';
 import { COMPACT_FUNCTIONS as FUNCTIONS, COMPACT_MIGRATION } from '../../supabase/schema.ts';
-import { decodePacked, PackedCutError, PackedShapeError, type PackedSymbol } from './packed.ts';
+import { CompactCutError, CompactShapeError, decodeWindow, type WindowSymbol } from './compact-format.ts';
 import { UNKNOWN_REVISION } from './series.ts';
 
 /**
  * The compact bulk read: windows through the functions of the compact-reads migration, called
- * with `POST /rpc/` (the symbols go in the body, not the URL) through the run's one client.
+ * with `POST /rpc/` (the symbols go in the body, not the URL) through the run's one client,
+ * answered as one JSON object per call (compact-format.ts), compressed where the server offers it.
  * 1. Calls are sized from the window: about `rowsPerCall` rows each (symbols × the range's
  *    estimated trading days), so that each stays far below the statement timeout, and at
  *    least one per connection when the window is large enough to share out.
- * 2. Each call is retried like any read (the functions only read); a body cut before its
- *    announced end is asked for again (`cut body`, up to 4 attempts); a statement timeout
- *    (57014) splits the call's symbols in two.
+ * 2. Each call is retried like any read (the functions only read); a body that is not whole
+ *    is asked for again (`cut body`, up to 4 attempts); a statement timeout (57014) splits the
+ *    call's symbols in two.
  * 3. A missing function (404 PGRST202: the migration is not applied) is `CompactUnavailable`,
  *    for the caller to fall back on keyset pages; an answer of another shape is an error that
- *    names the migration.
+ *    names the migration (`CompactShapeError`).
  */
 /**
  * Rows per call. Measured on the test server (PGlite, single-threaded WebAssembly, much slower
@@ -58,7 +59,7 @@ export class CompactReader {
   }
 
   /** Reads [from, to] of `symbols`; each symbol is handed to `onSymbol` as its call is decoded. Answers whether the table is tracked. */
-  async read(symbols: readonly string[], from: number, to: number, onSymbol: (s: PackedSymbol) => void): Promise<{ tracked: boolean }> {
+  async read(symbols: readonly string[], from: number, to: number, onSymbol: (s: WindowSymbol) => void): Promise<{ tracked: boolean }> {
     if (symbols.length === 0 || to < from) return { tracked: true };
     const rows = symbols.length * tradingDays(from, to);
     const calls = Math.min(symbols.length, Math.max(1, Math.ceil(rows / this.rowsPerCall), rows >= MIN_ROWS_TO_SPLIT ? Math.min(this.rest.connections, Math.floor(rows / MIN_ROWS_TO_SPLIT)) : 1));
@@ -70,14 +71,14 @@ export class CompactReader {
     return { tracked: results.every((r) => r.status === 'fulfilled' && r.value) };
   }
 
-  private async call(symbols: string[], from: number, to: number, onSymbol: (s: PackedSymbol) => void): Promise<boolean> {
+  private async call(symbols: string[], from: number, to: number, onSymbol: (s: WindowSymbol) => void): Promise<boolean> {
     const args = { tbl: this.rest.tables.prices, symbols, date_from: isoDate(from), date_to: isoDate(to) };
     const what = `read ${this.rest.tables.prices} (${FUNCTIONS.window})`;
     for (let attempt = 1; ; attempt++) {
       let body: Uint8Array;
       try {
         this.calls++;
-        ({ body } = await this.rest.rpc(what, FUNCTIONS.window, args, { accept: 'application/octet-stream', readOnly: true }));
+        ({ body } = await this.rest.rpc(what, FUNCTIONS.window, args, { readOnly: true }));
       } catch (err) {
         if (err instanceof SupabaseHttpError && err.pgCode === '57014' && symbols.length > 1) {
           const half = Math.ceil(symbols.length / 2);
@@ -89,12 +90,12 @@ export class CompactReader {
         throw this.translate(err, FUNCTIONS.window);
       }
       try {
-        const answer = decodePacked(body, symbols, from, to);
+        const answer = decodeWindow(body, symbols, from, to);
         for (const s of answer.symbols) onSymbol(s);
         return answer.tracked;
       } catch (err) {
-        if (!(err instanceof PackedCutError) || attempt >= CUT_ATTEMPTS) {
-          if (err instanceof PackedCutError) throw new PackedCutError(`${what}: the answer was cut ${attempt} times running: ${err.message}`);
+        if (!(err instanceof CompactCutError) || attempt >= CUT_ATTEMPTS) {
+          if (err instanceof CompactCutError) throw new CompactCutError(`${what}: the answer was cut ${attempt} times running (${err.message}); if it keeps happening, check that ${COMPACT_MIGRATION} is the version applied`);
           throw err;
         }
         this.rest.counters.retry('cut body');
@@ -112,7 +113,7 @@ export class CompactReader {
     const what = `check ${this.rest.tables.prices} (${FUNCTIONS.check})`;
     const args = { tbl: this.rest.tables.prices, symbols, revisions: revisions.map((r) => (r === UNKNOWN_REVISION ? null : r)), date_from: isoDate(from), date_to: isoDate(to) };
     const answer = await this.json(what, FUNCTIONS.check, args);
-    const shape = (why: string) => new PackedShapeError(`${FUNCTIONS.check} answered in another shape (${why}); apply ${COMPACT_MIGRATION} to the project`);
+    const shape = (why: string) => new CompactShapeError(`${FUNCTIONS.check} answered in another shape (${why}); apply ${COMPACT_MIGRATION} to the project`);
     if (!answer || typeof answer !== 'object' || (answer as { format?: unknown }).format !== 'vopa-check-1') throw shape('no format vopa-check-1');
     const { tracked, changed } = answer as { tracked?: unknown; changed?: unknown };
     if (typeof tracked !== 'boolean' || !changed || typeof changed !== 'object' || Array.isArray(changed)) throw shape('tracked or changed missing');
@@ -136,7 +137,7 @@ export class CompactReader {
     const answer = await this.json(what, FUNCTIONS.latestBefore, { tbl: this.rest.tables.prices, symbols, before: isoDate(day) });
     if (answer === null) return undefined;
     const parsed = typeof answer === 'string' ? parseIsoDate(answer) : null;
-    if (parsed === null) throw new PackedShapeError(`${FUNCTIONS.latestBefore} answered ${JSON.stringify(answer)}, not a date; apply ${COMPACT_MIGRATION} to the project`);
+    if (parsed === null) throw new CompactShapeError(`${FUNCTIONS.latestBefore} answered ${JSON.stringify(answer)}, not a date; apply ${COMPACT_MIGRATION} to the project`);
     return parsed;
   }
 
@@ -150,18 +151,13 @@ export class CompactReader {
     try {
       return JSON.parse(new TextDecoder().decode(body));
     } catch {
-      throw new PackedShapeError(`${fn} answered something that is not JSON; apply ${COMPACT_MIGRATION} to the project`);
+      throw new CompactShapeError(`${fn} answered something that is not JSON; apply ${COMPACT_MIGRATION} to the project`);
     }
   }
 
-  /** A missing function → `CompactUnavailable`; a function that cannot give our media type → a shape error naming the migration. */
+  /** A missing function → `CompactUnavailable`. */
   private translate(err: unknown, fn: string): unknown {
-    if (err instanceof SupabaseHttpError) {
-      if (err.pgCode === 'PGRST202' || err.pgCode === '42883') return new CompactUnavailable(fn, { cause: err });
-      if (err.status === 406 || err.pgCode === 'PGRST107') {
-        return new PackedShapeError(`${fn} does not answer application/octet-stream (${err.message}); apply ${COMPACT_MIGRATION} to the project`);
-      }
-    }
+    if (err instanceof SupabaseHttpError && (err.pgCode === 'PGRST202' || err.pgCode === '42883')) return new CompactUnavailable(fn, { cause: err });
     return err;
   }
 }
