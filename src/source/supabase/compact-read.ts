@@ -12,8 +12,9 @@ import { UNKNOWN_REVISION } from './series.ts';
  * with `POST /rpc/` (the symbols go in the body, not the URL) through the run's one client,
  * answered as one JSON object per call (compact-format.ts), compressed where the server offers it.
  * 1. Calls are sized from the window: about `rowsPerCall` rows each (symbols × the range's
- *    estimated trading days), so that each stays far below the statement timeout, and at
- *    least one per connection when the window is large enough to share out.
+ *    estimated trading days), so that each stays far below the statement timeout; a smaller
+ *    window still goes out as up to one call per connection (of 20,000 rows or more), side by
+ *    side; every call gets an even share of the symbols.
  * 2. Each call is retried like any read (the functions only read); a body that is not whole
  *    is asked for again (`cut body`, up to 4 attempts); a statement timeout (57014) splits the
  *    call's symbols in two.
