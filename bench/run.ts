@@ -17,6 +17,8 @@
  * 9. load: a 5,000-symbol × 20-year local folder (25.2 M rows of Parquet) read whole into the panel,
  *    each load in its own process: time and peak memory.
  * 10. report: report.html of a 1,000-variant VOPA sweep, written and drawn in headless Chromium.
+ * 11. supabase at scale: 3,000 symbols × 2,520 days through keyset pages, the compact read and
+ *    the cache, and the compact format against JSON arrays.
  *
  * `npm run bench -- --only simulation,variants` runs a subset; each target is shown ✓ or ✗.
  */
@@ -32,6 +34,7 @@ import { loadBench } from './load.ts';
 import { reportBench } from './report.ts';
 import { simulationBench } from './simulation.ts';
 import { statisticsBench } from './statistics.ts';
+import { supabaseScaleBench } from './supabase-scale.ts';
 import { variantsBench } from './variants.ts';
 import { walkForwardBench } from './walk-forward.ts';
 
@@ -191,6 +194,38 @@ if (wanted('report')) {
   if (rp.draw) rows.push(
     { section: 'report', name: 'open it in Chromium until every chart is drawn: wall', value: fmt.ms(rp.draw.wall.median), comparison: `main thread busy ${fmt.ms(rp.draw.busy.median)}`, ratio: fmt.x(rp.draw.busy.median / 5000), target: 'busy < 5 s', met: rp.draw.busy.median < 5000 },
   );
+}
+
+if (wanted('supabase')) {
+  log('supabase at scale (3,000 × 2,520 days; 40 ms per answer; a server process of its own; a few minutes)…');
+  const r = await supabaseScaleBench();
+  results.supabaseScale = r;
+  const { keyset: k, compact: c, cached, changed, prime, keysetSlice: ks, compactSlice: cs } = r;
+  const mb = (b: number) => `${(b / 1e6).toFixed(b < 1e6 ? 2 : 0)} MB`;
+  const scaled = r.keysetScaled ? ' (keyset: the slice ×10)' : '';
+  const label = `${r.symbols.toLocaleString('en-US')} × ${r.days.toLocaleString('en-US')} days (${r.rows.toLocaleString('en-US')} rows)${scaled}`;
+  rows.push(
+    { section: 'supabase at scale', name: `slice, 300 × ${r.days.toLocaleString('en-US')} days: keyset pages, requests / wall`, value: `${ks.requests.toLocaleString('en-US')} / ${fmt.ms(ks.ms)}`, comparison: `compact: ${cs.requests} / ${fmt.ms(cs.ms)}`, ratio: `${fmt.x(ks.requests / cs.requests)} / ${fmt.x(ks.ms / cs.ms)}`, target: '', met: null },
+    { section: 'supabase at scale', name: 'slice: keyset pages, bytes as sent / on the wire', value: `${mb(ks.bytesReceived)} / ${mb(ks.bytesWire)}`, comparison: `compact: ${mb(cs.bytesReceived)} / ${mb(cs.bytesWire)}`, ratio: `${fmt.x(ks.bytesReceived / cs.bytesReceived)} / ${fmt.x(ks.bytesWire / cs.bytesWire)}`, target: '', met: null },
+    { section: 'supabase at scale', name: `keyset pages: requests, ${label}`, value: k.requests.toLocaleString('en-US'), comparison: `compact: ${c.requests}`, ratio: fmt.x(k.requests / c.requests), target: '≥ 10×', met: k.requests / c.requests >= 10 },
+    { section: 'supabase at scale', name: 'keyset pages: bytes as sent (before gzip)', value: mb(k.bytesReceived), comparison: `compact: ${mb(c.bytesReceived)}`, ratio: fmt.x(k.bytesReceived / c.bytesReceived), target: '≥ 2×', met: k.bytesReceived / c.bytesReceived >= 2 },
+    { section: 'supabase at scale', name: 'keyset pages: bytes on the wire (gzip on JSON only, as Cloudflare)', value: mb(k.bytesWire), comparison: `compact: ${mb(c.bytesWire)}`, ratio: fmt.x(k.bytesWire / c.bytesWire), target: '≥ 2×', met: k.bytesWire / c.bytesWire >= 2 },
+    { section: 'supabase at scale', name: 'keyset pages: wall, window in memory', value: fmt.ms(k.ms), comparison: `compact: ${fmt.ms(c.wall.median)}`, ratio: fmt.x(k.ms / c.wall.median), target: '≥ 4×', met: k.ms / c.wall.median >= 4 },
+    { section: 'supabase at scale', name: `peak memory: keyset ${fmt.mb(k.peakRssMb)}${r.keysetScaled ? ' (slice)' : ''}, compact`, value: fmt.mb(c.peakRssMb), comparison: '2 GB', ratio: fmt.x(c.peakRssMb / 2048), target: '< 2 GB', met: c.peakRssMb < 2048 },
+    { section: 'supabase at scale', name: `compact: ${c.calls} calls; the largest (${(100_000).toLocaleString('en-US')} rows) on the test server`, value: fmt.ms(r.largestCallMs), comparison: 'statement timeout 8 s', ratio: fmt.x(r.largestCallMs / 8000), target: '', met: null },
+    { section: 'supabase at scale', name: `cache: first run (reads and writes ${mb(prime.bytesReceived)})`, value: fmt.ms(prime.ms), comparison: 'compact', ratio: fmt.x(prime.ms / c.wall.median), target: '', met: null },
+    { section: 'supabase at scale', name: `cache: re-run, data unchanged: ${cached.requests} requests (${cached.priceRequests} for prices), ${mb(cached.bytesWire)}`, value: fmt.ms(cached.wall.median), comparison: '1 s', ratio: fmt.x(cached.wall.median / 1000), target: '≤ 2 requests, < 1 s', met: cached.priceRequests <= 2 && cached.wall.median < 1000 },
+    { section: 'supabase at scale', name: `cache: re-run after 1 symbol changed: ${changed.cache.symbols_read} symbol(s) read, ${changed.cache.rows_read.toLocaleString('en-US')} rows`, value: fmt.ms(changed.ms), comparison: `${changed.requests} requests`, ratio: '', target: 'that symbol only', met: changed.cache.symbols_read === 1 },
+    { section: 'supabase at scale', name: `cache: peak memory of a re-run`, value: fmt.mb(cached.peakRssMb), comparison: '2 GB', ratio: fmt.x(cached.peakRssMb / 2048), target: '< 2 GB', met: cached.peakRssMb < 2048 },
+  );
+  for (const f of r.formats) {
+    const per = (x: number) => `${(x / f.rows).toFixed(1)} B/row`;
+    const per100k = (ms: number) => fmt.ms((ms * 100_000) / f.rows);
+    rows.push(
+      { section: 'supabase at scale', name: `format, ${f.prices}: JSON arrays (chosen), sent / gzipped`, value: `${per(f.arrays.bytes)} / ${per(f.arrays.gzipBytes)}`, comparison: `packed bytea: ${per(f.packed.bytes)} / ${per(f.packed.gzipBytes)}`, ratio: `${fmt.x(f.packed.bytes / f.arrays.gzipBytes)} vs packed as sent`, target: '', met: null },
+      { section: 'supabase at scale', name: `format, ${f.prices}: JSON arrays, server / decode per 100,000 rows`, value: `${per100k(f.arrays.serverMs)} / ${per100k(f.arrays.decodeMs)}`, comparison: `packed: ${per100k(f.packed.serverMs)} / ${per100k(f.packed.decodeMs)}`, ratio: fmt.x((f.arrays.serverMs + f.arrays.decodeMs) / (f.packed.serverMs + f.packed.decodeMs)), target: '', met: null },
+    );
+  }
 }
 
 const machine = `${cpus()[0]?.model ?? 'unknown cpu'}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, ${process.platform}`;

@@ -84,7 +84,7 @@ export async function runBacktest(config: RunConfig, hooks: RunHooks = {}, runId
   const shared = config.variants.length > 1 && config.workers > 1;
   // The memory guard (app/memory.ts): checked once the universe is known, before any price is read, then with the panel.
   const guard = new MemoryGuard(config);
-  const source = openSource(config.source, hooks.supabase, { progress: hooks.progress, admit: ({ symbols }) => guard.admit(guard.expected(symbols, warmup + 1)) });
+  const source = openSource(config.source, hooks.supabase, { progress: hooks.progress, warn: hooks.warn, admit: ({ symbols }) => guard.admit(guard.expected(symbols, warmup + 1)) });
   const extraSymbols = config.benchmark.kind === 'symbol' ? [config.benchmark.symbol] : undefined;
   const window: WindowRequest = {
     season: config.season, universe: config.universe, startDay: config.startDay, endDay: config.endDay, warmupBars: warmup + 1, shared,

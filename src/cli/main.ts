@@ -3,6 +3,7 @@ import { hideBin } from 'yargs/helpers';
 import { UsageError } from '../errors.ts';
 import { redactCommandLine } from '../util/redact.ts';
 import { RunDir } from '../writers/run-dir.ts';
+import { cacheCommand, cacheOptions } from './commands/cache.ts';
 import { doctorCommand, doctorOptions } from './commands/doctor.ts';
 import { importCommand, importOptions } from './commands/import.ts';
 import { inspectCommand, inspectOptions } from './commands/inspect.ts';
@@ -36,6 +37,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     })
     .command('doctor', 'check the Supabase configuration and connection', (y) => doctorOptions(y), async (args) => {
       code = await doctorCommand(args as never, io);
+    })
+    .command('cache <action>', 'list (ls) or clear the local cache of windows read from Supabase', (y) => cacheOptions(y), async (args) => {
+      code = await cacheCommand(args as never, io);
     })
     .command('inspect [run]', "a finished run's top variants, diagnostics and manifest, or --sql over its CSVs", (y) => inspectOptions(y), async (args) => {
       code = await inspectCommand(args as never, io);

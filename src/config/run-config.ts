@@ -32,7 +32,7 @@ export const SAMPLE_DATA_DIR = fileURLToPath(new URL('../../data/sample/', impor
 /** Where a run reads its data. Never holds the Supabase key (that lives in `RunConfig.supabase`, non-enumerable). */
 export type SourceConfig =
   | { readonly kind: 'local'; readonly dir: string }
-  | { readonly kind: 'supabase'; readonly url: string; readonly tables: SupabaseTables; readonly connections: number };
+  | { readonly kind: 'supabase'; readonly url: string; readonly tables: SupabaseTables; readonly connections: number; readonly cache: boolean };
 
 /** Everything a run needs, validated once at the edge and frozen. */
 export interface RunConfig {
@@ -159,6 +159,8 @@ export interface RunOptions {
   readonly walkForward?: string | undefined;
   /** `--holdout DAYS|DATE`. */
   readonly holdout?: string | undefined;
+  /** Use the local cache of Supabase windows (default on; `--no-cache` turns it off). */
+  readonly cache?: boolean | undefined;
   /** The environment (default process.env); `.env` in cwd fills what it lacks. */
   readonly env?: NodeJS.ProcessEnv | undefined;
 }
@@ -312,7 +314,7 @@ function resolveSupabase(o: RunOptions, cwd: string): { source: SourceConfig; su
   const connections = o.connections === undefined ? undefined : requireNumber('--connections', o.connections, { positive: true });
   const supabase = configured || kind === 'supabase' ? loadSupabaseSettings(env, { connections }) : undefined;
   const source: SourceConfig = kind === 'supabase'
-    ? Object.freeze({ kind, url: supabase!.url, tables: supabase!.tables, connections: supabase!.connections })
+    ? Object.freeze({ kind, url: supabase!.url, tables: supabase!.tables, connections: supabase!.connections, cache: o.cache ?? true })
     : Object.freeze({ kind, dir: o.data ? resolve(cwd, o.data) : SAMPLE_DATA_DIR });
   return { source, supabase, upload: o.upload ?? configured };
 }

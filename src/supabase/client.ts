@@ -17,6 +17,13 @@ export interface RestTuning {
   readonly pool?: Partial<Omit<PoolOptions, 'connections'>>;
 }
 
+/** A function's answer as bytes (`SupabaseRest.rpc`): the status, its media type, the body (decoded). */
+export interface RpcResult {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: Uint8Array;
+}
+
 /** What a query answers once its error is thrown: rows, the exact count when asked, the status. */
 export interface RestResult<T> {
   readonly data: T;
@@ -123,19 +130,65 @@ export class SupabaseRest implements SupabaseLike {
     if (scope.error) throw scope.error;
     if (res.error) {
       if (res.status === 0) throw new SupabaseNetworkError(what, this.settings.key.scrub(res.error.message), 1);
-      const scrub = (s: string | null | undefined) => (s == null ? s : this.settings.key.scrub(String(s)));
-      const message = scrub(res.error.message) ?? '';
-      throw new SupabaseHttpError({
-        status: res.status,
-        pgCode: res.error.code ?? '',
-        // Not PostgREST's JSON (no code): a gateway's body, maybe a page of HTML, as one short line.
-        message: res.error.code ? message : plainLine(message) || (res.statusText ?? ''),
-        details: scrub(res.error.details),
-        hint: [scrub(res.error.hint), advice(res.status, res.error.code ?? '')].filter(Boolean).join('; ') || null,
-        what,
-      });
+      throw this.httpError(what, res.status, res.statusText ?? '', res.error);
     }
     return { data: res.data as T, count: res.count ?? null, status: res.status };
+  }
+
+  /**
+   * Calls a PostgREST function (`POST /rest/v1/rpc/<fn>` with its arguments as a JSON object)
+   * through the same pool, limiter, retry policy and breaker as every request, and returns the
+   * body as bytes, for the caller to check before it parses (a body cut short must not pass),
+   * in any media type (`application/octet-stream` for a `bytea`). Compressed answers are asked for (`Accept-Encoding: gzip`)
+   * and decoded. `readOnly` says the function only reads, so the POST may be sent again after a
+   * transient failure. An error status throws `SupabaseHttpError` as `run` does.
+   *
+   * @example
+   * const { body } = await rest.rpc('read window', 'backtest_prices_window', { tbl: 'prices', symbols, date_from, date_to }, { readOnly: true });
+   */
+  async rpc(what: string, fn: string, args: Record<string, unknown>, options: { accept?: string; readOnly?: boolean } = {}): Promise<RpcResult> {
+    const scope: RequestScope = { what, idempotent: options.readOnly === true ? true : undefined };
+    const placeholder = this.settings.key.placeholder;
+    const res = await requestScope.run(scope, async () => {
+      try {
+        return await this.transport.fetch(`${this.url}/rest/v1/rpc/${encodeURIComponent(fn)}`, {
+          method: 'POST',
+          // The headers supabase-js sends to PostgREST; the transport puts the key in place of the stand-in.
+          headers: { apikey: placeholder, authorization: `Bearer ${placeholder}`, 'content-type': 'application/json', accept: options.accept ?? 'application/json', 'accept-encoding': 'gzip' },
+          body: JSON.stringify(args),
+        });
+      } catch (err) {
+        throw scope.error ?? err;
+      }
+    });
+    const body = new Uint8Array(await res.arrayBuffer());
+    if (res.status >= 400) {
+      let error: { message: string; code?: string; details?: string | null; hint?: string | null };
+      const text = new TextDecoder().decode(body);
+      try {
+        const parsed = JSON.parse(text) as typeof error;
+        error = parsed && typeof parsed === 'object' && typeof parsed.message === 'string' ? parsed : { message: text };
+      } catch {
+        error = { message: text };
+      }
+      throw this.httpError(what, res.status, res.statusText, error);
+    }
+    return { status: res.status, contentType: res.headers.get('content-type') ?? '', body };
+  }
+
+  /** An error answer as a typed error: PostgREST's fields, the key scrubbed, advice for the errors users meet first. */
+  private httpError(what: string, status: number, statusText: string, error: { message: string; code?: string; details?: string | null; hint?: string | null }): SupabaseHttpError {
+    const scrub = (s: string | null | undefined) => (s == null ? s : this.settings.key.scrub(String(s)));
+    const message = scrub(error.message) ?? '';
+    return new SupabaseHttpError({
+      status,
+      pgCode: error.code ?? '',
+      // Not PostgREST's JSON (no code): a gateway's body, maybe a page of HTML, as one short line.
+      message: error.code ? message : plainLine(message) || statusText,
+      details: scrub(error.details),
+      hint: [scrub(error.hint), advice(status, error.code ?? '')].filter(Boolean).join('; ') || null,
+      what,
+    });
   }
 
   /** The in-flight limit now, and the lowest it fell to (after dropped connections; it rises again). */

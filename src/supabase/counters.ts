@@ -1,7 +1,8 @@
 /**
  * What the client did, for manifest.json and `--verbose`: requests and attempts, retries by
  * reason, sockets opened (the pool's `connect` events) and the most open at once, bytes each
- * way, time spent.
+ * way, time spent. `bytes_received` counts bodies as read (decompressed); `bytes_wire` as they
+ * came: a compressed body's Content-Length (its decoded size when the server gave none).
  */
 export interface CounterSnapshot {
   readonly requests: number;
@@ -15,6 +16,7 @@ export interface CounterSnapshot {
   readonly concurrency_limit_min: number;
   readonly bytes_sent: number;
   readonly bytes_received: number;
+  readonly bytes_wire: number;
   readonly retry_wait_ms: number;
   readonly busy_ms: number;
 }
@@ -31,6 +33,7 @@ export class Counters {
   concurrencyLimitMin = Infinity;
   bytesSent = 0;
   bytesReceived = 0;
+  bytesWire = 0;
   retryWaitMs = 0;
   busyMs = 0;
   private busySince = 0;
@@ -77,6 +80,7 @@ export class Counters {
       concurrency_limit_min: Number.isFinite(this.concurrencyLimitMin) ? this.concurrencyLimitMin : 0,
       bytes_sent: this.bytesSent,
       bytes_received: this.bytesReceived,
+      bytes_wire: this.bytesWire,
       retry_wait_ms: Math.round(this.retryWaitMs),
       busy_ms: Math.round(this.busyMs),
     };
@@ -89,6 +93,6 @@ export function formatCounters(label: string, c: CounterSnapshot): string {
   return (
     `${label}: ${c.requests} requests (${c.attempts} attempts), ${c.retries} retries${reasons ? ` (${reasons})` : ''}, ${c.failures} failed; ` +
     `sockets: ${c.sockets_opened} opened, at most ${c.sockets_peak} open, at most ${c.in_flight_peak} requests in flight; ` +
-    `${(c.bytes_received / 1024).toFixed(0)} KiB in, ${(c.bytes_sent / 1024).toFixed(0)} KiB out; busy ${(c.busy_ms / 1000).toFixed(2)} s`
+    `${(c.bytes_received / 1024).toFixed(0)} KiB in (${(c.bytes_wire / 1024).toFixed(0)} KiB on the wire), ${(c.bytes_sent / 1024).toFixed(0)} KiB out; busy ${(c.busy_ms / 1000).toFixed(2)} s`
   );
 }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { SupabaseRest } from './client.ts';
 import type { SupabaseSettings, SupabaseTables } from './config.ts';
 import { SupabaseHttpError } from './errors.ts';
-import { TABLE_COLUMNS, REQUIRED_FOR_READING } from './schema.ts';
+import { COMPACT_FUNCTIONS, COMPACT_MIGRATION, TABLE_COLUMNS, REQUIRED_FOR_READING, WINDOW_FORMAT } from './schema.ts';
 
 /**
  * The connection check users used to do by hand, in order:
@@ -15,7 +15,10 @@ import { TABLE_COLUMNS, REQUIRED_FOR_READING } from './schema.ts';
  *    (on by default when Supabase is configured). Any answer but success is a failure — a missing
  *    table, a missing column, a 400 of any kind — with the migration file that creates the table;
  * 4. the row cap: a page far larger than any cap, then whether rows exist past it;
- * 5. a burst of concurrent requests through the pool: sockets used, failures, retries.
+ * 5. the compact bulk read (its migration): the window and check functions, and the revision
+ *    triggers on the prices table; missing, a run still works (keyset pages, no cache): a warning;
+ *    another version of them would stop a run: a failure;
+ * 6. a burst of concurrent requests through the pool: sockets used, failures, retries.
  * Each finding says what is wrong and how to fix it; `ok` is false when a run or its upload would fail.
  * Only an unreachable server or a refused key stops the check at 2: a missing table is one
  * finding among the others, and 4 and 5 run on the tables that are there.
@@ -24,6 +27,8 @@ export interface Finding {
   readonly ok: boolean;
   /** Not a failure, but not healthy either: an optional table that does not answer (shown as `note`). */
   readonly note?: boolean;
+  /** Works, but not as well as it could (shown as `warn`; does not make the project unhealthy). */
+  readonly warn?: boolean;
   readonly what: string;
   /** How to fix it, when not ok (or advice). */
   readonly fix?: string;
@@ -95,7 +100,9 @@ export async function runDoctor(settings: SupabaseSettings, burst = settings.con
         add(explain(err, rest.host));
       }
     }
-    // 5. A burst through the pool, reading a table that is there (universe first).
+    // 5. The compact bulk read.
+    if (present.includes('prices')) add(await compactFinding(rest));
+    // 6. A burst through the pool, reading a table that is there (universe first).
     const target = present[0];
     if (target === undefined) {
       add({ ok: true, what: 'burst of concurrent requests: not sent (no table of the migrations to read)' });
@@ -150,6 +157,32 @@ function tableProblem(err: unknown, role: keyof SupabaseTables, table: string, u
     return { ok: false, what: `table ${table}: a column is missing (${err.message.split(': ').slice(2).join(': ')}) (${use})`, fix: apply.replace('apply ', 'apply the latest ') };
   }
   return { ok: false, what: `table ${table}: a read of its columns was refused (${err.message}) (${use})`, fix: `${apply}; it must answer a select of ${TABLE_COLUMNS[role].join(', ')}` };
+}
+
+/** Whether the compact read's functions answer in the format this version reads, and the table is tracked. */
+async function compactFinding(rest: SupabaseRest): Promise<Finding> {
+  const tbl = rest.tables.prices;
+  const args = { tbl, symbols: [], date_from: '2000-01-01', date_to: '2000-01-01' };
+  const fix = `apply ${COMPACT_MIGRATION} to the project`;
+  const json = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body)) as { format?: unknown; tracked?: unknown } | null;
+  try {
+    const window = json((await rest.rpc('check the compact read', COMPACT_FUNCTIONS.window, args, { readOnly: true })).body);
+    if (window?.format !== WINDOW_FORMAT) {
+      return { ok: false, what: `compact bulk read: ${COMPACT_FUNCTIONS.window} answers in another format (${JSON.stringify(window?.format ?? null)}, not ${WINDOW_FORMAT}): a run would stop`, fix };
+    }
+    const check = json((await rest.rpc('check the compact read', COMPACT_FUNCTIONS.check, { ...args, revisions: [] }, { readOnly: true })).body);
+    if (check?.format !== 'vopa-check-1') return { ok: false, what: `compact bulk read: ${COMPACT_FUNCTIONS.check} answers in another format: a run would stop`, fix };
+    if (window.tracked !== true) {
+      return { ok: true, warn: true, what: `compact bulk read: installed, but table ${tbl} has no revision triggers: cached windows cannot be validated, so runs do not use the cache`, fix: `run \`select backtest_track_revisions('${tbl}')\` in the project` };
+    }
+    return { ok: true, what: `compact bulk read: installed (a window in few calls, one array per field; revisions on ${tbl} validate cached windows)` };
+  } catch (err) {
+    if (err instanceof SupabaseHttpError && (err.pgCode === 'PGRST202' || err.pgCode === '42883')) {
+      return { ok: true, warn: true, what: `compact bulk read: not installed (function ${err.message.match(/public\.(\w+)/)?.[1] ?? COMPACT_FUNCTIONS.window} is missing): runs read keyset pages, many times more requests, and do not use the cache`, fix };
+    }
+    if (err instanceof SyntaxError) return { ok: false, what: 'compact bulk read: its functions do not answer JSON: a run would stop', fix };
+    return explain(err, rest.host);
+  }
 }
 
 /** A failure in plain words, with what to check. */

@@ -33,5 +33,18 @@ export const TABLE_COLUMNS = {
 /** A row of a table: exactly its columns (an object literal with one more or one less does not type-check). */
 export type RowOf<T extends keyof typeof TABLE_COLUMNS> = { [K in (typeof TABLE_COLUMNS)[T][number]]: unknown };
 
+/** The migration that installs the compact bulk read and the revisions that validate a cached window. */
+export const COMPACT_MIGRATION = 'supabase/migrations/20250103000000_compact_reads.sql';
+
+/** Its functions, called through `/rpc/`. */
+export const COMPACT_FUNCTIONS = {
+  window: 'backtest_prices_window',
+  check: 'backtest_prices_check',
+  latestBefore: 'backtest_prices_latest_before',
+} as const;
+
+/** The format of the `backtest_prices_window` answers this version reads. */
+export const WINDOW_FORMAT = 'vopa-window-1';
+
 /** Tables without which a backtest cannot read its data. */
 export const REQUIRED_FOR_READING: readonly (keyof SupabaseTables)[] = ['prices', 'universe'];

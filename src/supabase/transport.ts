@@ -30,6 +30,11 @@ export interface RequestScope {
   readonly what: string;
   /** One attempt, even while the breaker is open (a last word: marking a run failed). */
   readonly force?: boolean;
+  /**
+   * The caller vouches that the request may be sent again (a read-only function called with
+   * POST, whose arguments do not fit in a URL); otherwise the method and `Prefer` decide.
+   */
+  readonly idempotent?: boolean;
   error?: Error;
 }
 
@@ -111,6 +116,9 @@ export function createTransport(parts: TransportParts): Transport {
       });
       const bytes = new Uint8Array(await res.arrayBuffer());
       counters.bytesReceived += bytes.byteLength;
+      // fetch has decoded a compressed body: what came over the wire is its Content-Length, when given.
+      const wire = res.headers.get('content-encoding') ? Number(res.headers.get('content-length') ?? NaN) : NaN;
+      counters.bytesWire += Number.isFinite(wire) ? wire : bytes.byteLength;
       limiter.answered();
       const answer = { status: res.status, statusText: res.statusText, headers: new Headers(res.headers as unknown as Headers), body: bytes };
       const reason = answer.status >= 400 ? transientStatus(answer.status, pgCodeOf(answer)) : undefined;
@@ -148,7 +156,8 @@ export function createTransport(parts: TransportParts): Transport {
     if (closed) return fail(new SupabaseClosedError(what));
     outstanding++;
     try {
-      return await send({ url, out, what, fail, force: scope?.force === true, idempotent: isIdempotent(method, headers.get('prefer')) });
+      const idempotent = scope?.idempotent ?? isIdempotent(method, headers.get('prefer'));
+      return await send({ url, out, what, fail, force: scope?.force === true, idempotent });
     } finally {
       if (--outstanding === 0) for (const resolve of whenIdle.splice(0)) resolve();
     }

@@ -191,11 +191,17 @@ describe('data checked at run time, whatever made the folder', () => {
       await server.db.query('alter table prices drop constraint if exists prices_close_check');
       const [a, b] = (await server.db.query<{ symbol: string }>(`select p.symbol from prices p join universe u on u.symbol = p.symbol and u.season = 2025 where p.date = '2025-11-03' order by p.symbol limit 2`)).rows;
       await server.db.query(`update prices set close = 0 where symbol = $1 and date = '2025-11-03'`, [a!.symbol]);
-      await server.db.query(`update prices set open = 'NaN' where symbol = $1 and date = '2025-11-04'`, [b!.symbol]);
+      await server.db.query(`update prices set open = -1 where symbol = $1 and date = '2025-11-04'`, [b!.symbol]);
       const out = tempDir();
       const r = await backtestAsync(['2025-10-07', '2026-01-03', '2025', '--source', 'supabase', '--no-upload', '--out', out], { cwd: out, env: serverEnv(server) });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`^backtest: prices at 127\\.0\\.0\\.1:\\d+: ${a!.symbol} on 2025-11-03: close 0 \\(a close must be a positive number\\) \\(and 1 more such row in the window\\)\\n$`));
+      expect(entries(out)).toEqual([]);
+      // Postgres's NaN (a series cannot tell it from a missing value): refused as it is read, never cached.
+      await server.db.query(`update prices set close = 'NaN' where symbol = $1 and date = '2025-10-15'`, [b!.symbol]);
+      const nan = await backtestAsync(['2025-10-07', '2026-01-03', '2025', '--source', 'supabase', '--no-upload', '--out', out], { cwd: out, env: serverEnv(server) });
+      expect(nan.code).toBe(2);
+      expect(nan.stderr).toMatch(new RegExp(`^backtest: prices at 127\\.0\\.0\\.1:\\d+: ${b!.symbol} on 2025-10-15: close "NaN" \\(not a number; a missing value is null\\)\\n$`));
       expect(entries(out)).toEqual([]);
     } finally {
       await server.close();

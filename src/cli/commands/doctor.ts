@@ -15,7 +15,7 @@ export async function doctorCommand(args: DoctorArgs, io: CliIO): Promise<number
   const settings = loadSupabaseSettings(effectiveEnv(process.cwd()), { connections });
   const report = await (await import('../../supabase/doctor.ts')).runDoctor(settings);
   for (const f of report.findings) {
-    io.stdout(`${f.note ? 'note' : f.ok ? 'ok  ' : 'FAIL'} ${f.what}\n`);
+    io.stdout(`${f.note ? 'note' : !f.ok ? 'FAIL' : f.warn ? 'warn' : 'ok  '} ${f.what}\n`);
     if (f.fix) io.stdout(`     → ${f.fix}\n`);
   }
   io.stdout(report.ok ? 'healthy: backtests can read from and upload to this project\n' : 'not healthy: fix the lines marked FAIL, then run `backtest doctor` again\n');

@@ -36,6 +36,7 @@ export function runOptions<T>(y: Argv<T>) {
     .option('source', { type: 'string', choices: ['local', 'supabase'], describe: 'where prices come from', defaultDescription: 'supabase when SUPABASE_URL and a key are set and --data is not given, else local' })
     .option('connections', { type: 'string', describe: 'sockets to Supabase (and requests in flight) at most', defaultDescription: String(DEFAULT_CONNECTIONS) })
     .option('upload', { type: 'boolean', describe: 'upload the results to Supabase after the CSVs (--no-upload skips)', defaultDescription: 'on when Supabase is configured' })
+    .option('cache', { type: 'boolean', default: true, describe: 'keep windows read from Supabase in the local cache and reuse them while unchanged (--no-cache reads everything)' })
     .option('fill', { type: 'string', choices: ['open', 'close'], default: 'open', describe: "fill at the next day's open, or at the decision close" })
     .option('cash', { type: 'string', default: '1000000', describe: 'starting cash' })
     .option('fractional', { type: 'boolean', default: false, describe: 'allow fractional shares' })
@@ -120,6 +121,7 @@ export async function runCommand(args: RunArgs, io: CliIO): Promise<number> {
     upload: args.upload,
     walkForward: args['walk-forward'],
     holdout: args.holdout,
+    cache: args.cache,
   });
   const notice = (line: string) => io.stderr(`${line}\n`);
   const session = await runSession(config, { queue, report: args.report, commandLine: io.commandLine }, { notice, signal: io.signal, setGraceful: io.setGraceful, progress: io.interactive ? progressBar : undefined });

@@ -1,15 +1,17 @@
+import type { WindowCache } from '../../cache/index.ts';
 import { DataError } from '../../errors.ts';
 import { borrowRates, type BorrowRecord } from '../../panel/borrow.ts';
-import { panelFromRows, type PriceRow } from '../../panel/from-rows.ts';
 import type { Panel } from '../../panel/panel.ts';
 import { applyUniverse, checkedShares, missingSeasons, missingSeasonsError, universeColumns, universeGroups, withExtra, type UniverseRow } from '../../panel/universe.ts';
 import type { SupabaseRest } from '../../supabase/index.ts';
 import { SupabaseHttpError } from '../../supabase/errors.ts';
-import { isoDate, parseIsoDate, yearOf } from '../../util/dates.ts';
+import { parseIsoDate, yearOf } from '../../util/dates.ts';
 import type { DataSource, LoadedWindow, WindowRequest } from '../types.ts';
 import type { ProgressFactory, ProgressReporter } from '../../util/progress.ts';
-import { PAGE_ROWS, readPartition, type PageState, type PriceRecord } from './paginate.ts';
+import { PAGE_ROWS, readPartition, type PageState } from './paginate.ts';
 import { partitionSymbols } from './partitions.ts';
+import { readPriceWindow } from './price-window.ts';
+import { panelFromSeries } from './series.ts';
 
 export type { ProgressReporter };
 
@@ -20,22 +22,30 @@ export interface SupabaseSourceOptions {
   readonly progress?: ProgressFactory | undefined;
   /** Told the window's columns once the universe is read, before any price is: may refuse the run by throwing (the memory guard). */
   readonly admit?: ((window: { readonly symbols: number }) => void) | undefined;
+  /** Told once of each thing worth knowing that does not stop the run (the migration missing, a damaged cache file). */
+  readonly warn?: (message: string) => void;
+  /** The local cache of windows, or why there is none (default `off`). */
+  readonly cache?: WindowCache | 'off' | 'unwritable';
+  /** `keyset` reads JSON pages even when the compact read is installed (tests, the benchmark). */
+  readonly read?: 'auto' | 'keyset';
+  /** Rows per compact call (default: compact-read.ts `ROWS_PER_CALL`). */
+  readonly rowsPerCall?: number;
 }
 
 /**
  * Prices and universes in a Supabase project (the tables of supabase/migrations), read over
  * the run's one client. It builds the same panel as the local source for the same data:
  * 1. the universe's rows (one season, or start's year … end's for a rolling universe; keyset pages),
- *    whose symbols, sorted, are the panel's columns;
- * 2. the window from a calendar estimate of the warm-up (`warmupBars` trading days ≈ 7/5 as
- *    many calendar days, plus a margin) to `end`, read by symbol partitions concurrently,
- *    each with keyset pagination (see paginate.ts);
- * 3. when fewer than `warmupBars` trading days came back before `start`, earlier history is
- *    read until there are enough or the data begin (exactly as the local source finds them);
- * 4. rows before the first warm-up day are dropped and the panel is built by `panelFromRows`
- *    (calendar: days on which some member has a close; NaN for missing values);
- * 5. with `borrow`, the borrow table's rows of the members over the panel's days, by the same
- *    partitions and pagination (panel/borrow.ts).
+ *    whose symbols, sorted, are the panel's columns (with any extra symbol, a benchmark's);
+ * 2. their prices over the window and its warm-up (price-window.ts): from the local cache when
+ *    it is still valid, else by the compact bulk read, else (without its migration) by keyset
+ *    pages; the first day is the `warmupBars`-th trading day before start, as the local source
+ *    finds it;
+ * 3. the panel, built by `panelFromSeries` (calendar: days on which some member has a close;
+ *    NaN for missing values; every row checked as the local source checks it), with the
+ *    membership of each day (panel/universe.ts);
+ * 4. with `borrow`, the borrow table's rows of the members over the panel's days, in keyset pages
+ *    by symbol partitions (panel/borrow.ts).
  */
 export class SupabaseSource implements DataSource {
   readonly kind = 'supabase' as const;
@@ -72,55 +82,35 @@ export class SupabaseSource implements DataSource {
     }
     const members = withExtra(universeColumns(universe), request.extraSymbols);
     this.options.admit?.({ symbols: members.length });
-    const symbols = members.map((m) => m.symbol);
-    const partitions = partitionSymbols(symbols, this.rest.connections);
-    const state: PageState = { limit: this.options.pageSize ?? PAGE_ROWS, cap: undefined, requests: 0 };
-    const warmup = Math.max(0, Math.trunc(request.warmupBars));
-    const rows: PriceRow[] = [];
-    const bar = this.options.progress?.(`prices ${this.rest.host}`);
-    let firstDay = request.startDay;
+    const priceRequestsBefore = this.rest.counters.requests;
+    const bar = this.options.progress?.(`prices ${this.rest.host}`, 'rows');
+    let window;
     try {
-      // 2. The window with an estimated warm-up.
-      let fromDay = request.startDay - calendarDays(warmup);
-      await this.readRange(partitions, fromDay, request.endDay, state, rows, bar);
-      // 3. More history while the warm-up is short and earlier data exist.
-      for (;;) {
-        const before = [...new Set(rows.filter((r) => r.day < request.startDay).map((r) => r.day))].sort((a, b) => b - a);
-        if (before.length >= warmup) {
-          firstDay = warmup === 0 ? request.startDay : before[warmup - 1]!;
-          break;
-        }
-        const earlier = await this.latestBefore(partitions, fromDay);
-        if (earlier === undefined) {
-          firstDay = before.length ? before[before.length - 1]! : request.startDay;
-          break;
-        }
-        const nextFrom = Math.min(earlier, fromDay - 1) - calendarDays(warmup - before.length);
-        await this.readRange(partitions, nextFrom, fromDay - 1, state, rows, bar);
-        fromDay = nextFrom;
-      }
+      window = await readPriceWindow(this.rest, members.map((m) => m.symbol), request, {
+        mode: this.options.read, cache: this.options.cache ?? 'off', pageSize: this.options.pageSize ?? PAGE_ROWS,
+        rowsPerCall: this.options.rowsPerCall, warn: this.options.warn, bar,
+      });
     } finally {
       bar?.stop(); // also when a read fails: a bar left running keeps the terminal's cursor hidden
     }
-    // 4. The panel.
-    const kept = rows.filter((r) => r.day >= firstDay);
     const where = `${this.rest.tables.prices} at ${this.rest.host}`;
-    const built = applyUniverse(panelFromRows(members, kept, request.shared, { where, otherGroups: universeGroups(universe), season: firstSeason }), universe, mode, firstSeason);
+    const { panel: read, rows } = panelFromSeries(members, (symbol) => window.store.series(symbol), window.firstDay, request.endDay, request.shared, { where, otherGroups: universeGroups(universe), season: firstSeason });
+    const built = applyUniverse(read, universe, mode, firstSeason);
     if (mode === 'rolling') {
       const missing = missingSeasons(built, request.startDay, request.endDay, universe);
       if (missing.length) throw missingSeasonsError(missing, `${this.rest.tables.universe} at ${this.rest.host}`, await this.seasons());
     }
-    const panel = request.borrow ? { ...built, borrow: await this.borrowRates(partitions, built, state) } : built;
+    const panel = request.borrow ? { ...built, borrow: await this.borrowRates(built) } : built;
     return {
       panel,
       info: {
         kind: 'supabase',
         location: this.rest.url,
-        rows: kept.length,
+        rows,
         tables: { prices: this.rest.tables.prices, universe: this.rest.tables.universe },
         requests: this.rest.counters.requests - requestsBefore,
-        partitions: partitions.length,
-        row_cap: state.cap ?? null,
+        price_requests: this.rest.counters.requests - priceRequestsBefore,
+        ...window.info,
       },
     };
   }
@@ -131,29 +121,20 @@ export class SupabaseSource implements DataSource {
 
   /**
    * The universe's rows of seasons first … last, in keyset pages on (season, symbol), with the optional
-   * start_date / end_date columns when the table has them (a universe table from before they existed
-   * is read without them).
+   * start_date / end_date and shares_outstanding columns when the table has them (a universe table
+   * from before they existed is read without them).
    */
   private async universeRows(first: number, last: number): Promise<UniverseRow[]> {
     const table = this.rest.tables.universe;
     const out: UniverseRow[] = [];
-    // Optional columns, dropped in turn when the table lacks them (42703): shares_outstanding, then the dates.
-    const sets = ['symbol,peer_group,name,start_date,end_date,shares_outstanding', 'symbol,peer_group,name,start_date,end_date', 'symbol,peer_group,name'];
-    let set = 0;
+    // Every column (`*`): the optional ones — start_date / end_date, shares_outstanding — are used when the
+    // table has them, with no request to learn which it has.
     for (let season = first; season <= last; season++) {
       let total: number | null = null, got = 0, after: string | undefined;
       for (;;) {
-        const columns = sets[set]!;
-        let q = this.rest.client.from(table).select(columns, got ? undefined : { count: 'exact' }).eq('season', season);
+        let q = this.rest.client.from(table).select('*', got ? undefined : { count: 'exact' }).eq('season', season);
         if (after !== undefined) q = q.gt('symbol', after);
-        let res;
-        try {
-          res = await this.rest.run<Record<string, unknown>[]>(`read ${table}`, q.order('symbol', { ascending: true }).limit(PAGE_ROWS));
-        } catch (err) {
-          // 42703: undefined column — a universe table from before the shares' or the dates' migration.
-          if (set < sets.length - 1 && err instanceof SupabaseHttpError && err.pgCode === '42703') { set++; continue; }
-          throw err;
-        }
+        const res = await this.rest.run<Record<string, unknown>[]>(`read ${table}`, q.order('symbol', { ascending: true }).limit(PAGE_ROWS));
         if (!got) total = res.count;
         if (!res.data?.length) break;
         for (const r of res.data) {
@@ -177,8 +158,10 @@ export class SupabaseSource implements DataSource {
   }
 
   /** The members' borrow-table rows over the panel's days, as its fees; a project without the table is bad input. */
-  private async borrowRates(partitions: string[][], panel: Panel, state: PageState): Promise<Float64Array> {
+  private async borrowRates(panel: Panel): Promise<Float64Array> {
     const table = this.rest.tables.borrow;
+    const partitions = partitionSymbols(panel.symbols, this.rest.connections);
+    const state: PageState = { limit: this.options.pageSize ?? PAGE_ROWS, cap: undefined, requests: 0 };
     const rows: BorrowRecord[] = [];
     const from = panel.dates[0]!, to = panel.dates[panel.dates.length - 1]!;
     try {
@@ -195,41 +178,4 @@ export class SupabaseSource implements DataSource {
     }
     return borrowRates(panel, rows, `${table} at ${this.rest.host}`);
   }
-
-  /** Reads [from, to] of every partition concurrently (the client bounds what is in flight). */
-  private async readRange(partitions: string[][], from: number, to: number, state: PageState, rows: PriceRow[], bar: ProgressReporter | undefined): Promise<void> {
-    if (to < from) return;
-    const totals = new Map<number, number>();
-    let done = 0;
-    await Promise.all(partitions.map((symbols, p) =>
-      readPartition(this.rest, symbols, isoDate(from), isoDate(to), state, (page: readonly PriceRecord[], total) => {
-        if (total !== null) totals.set(p, total);
-        for (const r of page) rows.push(toPriceRow(r));
-        done += page.length;
-        bar?.(done, totals.size === partitions.length ? [...totals.values()].reduce((a, b) => a + b, 0) : null);
-      })));
-  }
-
-  /** The latest day with a price before `day` among the members, or undefined when none. */
-  private async latestBefore(partitions: string[][], day: number): Promise<number | undefined> {
-    const table = this.rest.tables.prices;
-    const found = await Promise.all(partitions.map(async (symbols) => {
-      const q = this.rest.client.from(table).select('date').in('symbol', symbols).lt('date', isoDate(day)).order('date', { ascending: false }).limit(1);
-      const { data } = await this.rest.run<{ date: string }[]>(`read ${table}`, q);
-      return data?.[0] ? parseIsoDate(String(data[0].date)) ?? undefined : undefined;
-    }));
-    const days = found.filter((d): d is number => d !== undefined);
-    return days.length ? Math.max(...days) : undefined;
-  }
-}
-
-/** Calendar days that surely hold `bars` trading days: 7/5 as many, plus a margin for holidays. */
-function calendarDays(bars: number): number {
-  return bars <= 0 ? 0 : Math.ceil((bars * 7) / 5) + 10;
-}
-
-function toPriceRow(r: PriceRecord): PriceRow {
-  const day = parseIsoDate(String(r.date));
-  if (day === null) throw new DataError(`prices: "${r.date}" is not a date (symbol ${r.symbol})`, 'E_SUPABASE_DATE');
-  return { symbol: r.symbol, day, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume };
 }

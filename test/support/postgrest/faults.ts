@@ -7,9 +7,12 @@ import type { IncomingMessage } from 'node:http';
  *   `429` (rate limit, `Retry-After`), `502` (gateway), `408`, `520`/`522` (Cloudflare, HTML);
  * - `40001` (500, serialization failure), `57014` (500, statement timeout: not transient);
  * - `reset-before`: the socket is destroyed before any byte of the answer;
- * - `reset-mid`: headers and half the body are sent, then the socket is destroyed.
+ * - `reset-mid`: headers and half the body are sent, then the socket is destroyed;
+ * - `cut-body`: a whole answer whose body is only the first half of what it should be, with a
+ *   Content-Length that matches the cut (a proxy that lost the end): only the body's own
+ *   lengths can tell. Not among the transient faults: a JSON reader sees an invalid body.
  */
-export type FaultKind = '503' | '504' | '429' | '502' | '408' | '520' | '522' | '40001' | '57014' | 'reset-before' | 'reset-mid';
+export type FaultKind = '503' | '504' | '429' | '502' | '408' | '520' | '522' | '40001' | '57014' | 'reset-before' | 'reset-mid' | 'cut-body';
 
 export const TRANSIENT_FAULTS: readonly FaultKind[] = ['503', '504', '429', '502', '408', '520', '522', '40001', 'reset-before', 'reset-mid'];
 
@@ -33,6 +36,10 @@ export interface Faults {
   maxConnections: number | undefined;
   /** A GET of prices asking for more rows than this fails with 500 57014 (statement timeout). */
   statementTimeoutRows: number | undefined;
+  /** A function call (`/rpc/`) that ran longer than this fails with 500 57014 (statement timeout). */
+  statementTimeoutMs: number | undefined;
+  /** A function call given more than this many `symbols` fails with 500 57014 (a timeout, deterministic). */
+  statementTimeoutSymbols: number | undefined;
   /** Seeded random numbers in [0, 1). */
   random: () => number;
 }
@@ -61,6 +68,8 @@ export function defaultFaults(): Faults {
     closeOnArrivalAfterIdleMs: undefined,
     maxConnections: undefined,
     statementTimeoutRows: undefined,
+    statementTimeoutMs: undefined,
+    statementTimeoutSymbols: undefined,
     random: seeded(1),
   };
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SAMPLE_DATA_DIR } from '../../../src/config/run-config.ts';
 import { afterAll, beforeAll } from 'vitest';
 import { loadSupabaseSettings, SupabaseRest, type RestTuning } from '../../../src/supabase/index.ts';
@@ -14,10 +17,18 @@ export async function sampleServer(range: { from?: string; to?: string } = {}, m
   return startPostgrest({ db, maxRows, closeDb: true });
 }
 
-/** The environment that points the CLI at a server (and nowhere else: no .env is read from the test's cwd). */
+/**
+ * The environment that points the CLI at a server (and nowhere else: no .env is read from the
+ * test's cwd), with a cache folder of its own (XDG_CACHE_HOME): runs against one server share
+ * their cached windows, and nothing is written to the user's ~/.cache.
+ */
 export function serverEnv(server: PostgrestServer): Record<string, string> {
-  return { SUPABASE_URL: server.url, SUPABASE_SERVICE_ROLE_KEY: server.key };
+  let cacheHome = cacheHomes.get(server);
+  if (!cacheHome) cacheHomes.set(server, (cacheHome = mkdtempSync(join(tmpdir(), 'vopa-cache-'))));
+  return { SUPABASE_URL: server.url, SUPABASE_SERVICE_ROLE_KEY: server.key, XDG_CACHE_HOME: cacheHome };
 }
+
+const cacheHomes = new WeakMap<PostgrestServer, string>();
 
 /** A client for a server, with quick retries for tests. */
 export function clientFor(server: PostgrestServer, connections = 8, tuning: RestTuning = {}): SupabaseRest {

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import type { PGlite } from '@electric-sql/pglite';
 import { openDatabase, readSchema, type TableInfo } from './database.ts';
 import { defaultFaults, faultAnswer, type FaultKind, type Faults } from './faults.ts';
 import { ApiError, intParam, parseFilters, parseRange, parseSelect, quoteIdent } from './query.ts';
+import { callFunction, readFunctions, rpcArguments } from './rpc.ts';
 
 /**
  * A PostgREST-compatible HTTP server on loopback over PGlite (real Postgres), for tests and
@@ -16,8 +18,11 @@ import { ApiError, intParam, parseFilters, parseRange, parseSelect, quoteIdent }
  * 2. POST: insert or upsert (`on_conflict`, `Prefer: resolution=merge-duplicates`,
  *    `return=minimal|representation`, `columns=`), through `json_populate_recordset` as
  *    PostgREST does; objects with different keys are 400 PGRST102;
- * 3. errors as `{code, message, details, hint}` with PostgREST's status for each SQLSTATE;
- * 4. the faults of `Faults`, and counters of requests and sockets.
+ * 3. `/rpc/<function>` (see rpc.ts), a packed `bytea` as raw bytes for `application/octet-stream`;
+ * 4. errors as `{code, message, details, hint}` with PostgREST's status for each SQLSTATE;
+ * 5. gzip for clients that ask for it (`Accept-Encoding`), on every answer or, as Cloudflare
+ *    does in front of Supabase, only on JSON and text (`compression`);
+ * 6. the faults of `Faults`, and counters of requests, sockets and bytes sent.
  */
 export interface ServerStats {
   requests: number;
@@ -28,8 +33,13 @@ export interface ServerStats {
   socketsRefused: number;
   inFlight: number;
   inFlightPeak: number;
+  /** Bytes of answer bodies as sent (after compression). */
+  bytesSent: number;
   faults: Record<string, number>;
 }
+
+/** Which answers are gzipped when the client accepts it: all, only JSON and text (Cloudflare's default list), or none. */
+export type Compression = 'all' | 'text' | 'none';
 
 export interface PostgrestServer {
   readonly url: string;
@@ -38,6 +48,7 @@ export interface PostgrestServer {
   readonly faults: Faults;
   readonly stats: ServerStats;
   maxRows: number | null;
+  compression: Compression;
   /** Forgets the counters and faults (between tests sharing one server). */
   reset(): void;
   /** Re-reads the schema (after a test changed a table). */
@@ -53,16 +64,19 @@ export interface ServerOptions {
   readonly port?: number;
   /** Close `db` with the server (it is closed anyway when the server opened it). */
   readonly closeDb?: boolean;
+  /** Default `all`, so that every client path is tested compressed. */
+  readonly compression?: Compression;
 }
 
 /** Supabase's `db-max-rows`: the server's cap unless told otherwise. */
 export const SUPABASE_MAX_ROWS = 1_000;
 
-const newStats = (): ServerStats => ({ requests: 0, byMethod: {}, socketsAccepted: 0, socketsOpen: 0, socketsPeak: 0, socketsRefused: 0, inFlight: 0, inFlightPeak: 0, faults: {} });
+const newStats = (): ServerStats => ({ requests: 0, byMethod: {}, socketsAccepted: 0, socketsOpen: 0, socketsPeak: 0, socketsRefused: 0, inFlight: 0, inFlightPeak: 0, bytesSent: 0, faults: {} });
 
 export async function startPostgrest(options: ServerOptions = {}): Promise<PostgrestServer> {
   const db = options.db ?? (await openDatabase());
   let schema = await readSchema(db);
+  let functions = await readFunctions(db);
   const key = options.key ?? `sb-test-service-${randomBytes(16).toString('hex')}`;
   const faults = defaultFaults();
   let stats = newStats();
@@ -140,6 +154,7 @@ export async function startPostgrest(options: ServerOptions = {}): Promise<Postg
     if (canned) {
       res.writeHead(canned.status, canned.headers);
       res.end(canned.body);
+      stats.bytesSent += Buffer.byteLength(canned.body);
       return;
     }
     let answer: Answer;
@@ -148,23 +163,37 @@ export async function startPostgrest(options: ServerOptions = {}): Promise<Postg
     } catch (err) {
       answer = errorAnswer(err);
     }
-    const payload = req.method === 'HEAD' || answer.body === undefined ? '' : answer.body;
-    const headers = { ...(answer.body !== undefined ? { 'content-type': 'application/json; charset=utf-8' } : {}), ...answer.headers };
+    let payload = req.method === 'HEAD' || answer.body === undefined ? Buffer.alloc(0) : Buffer.from(answer.body);
+    const headers: Record<string, string> = { ...(answer.body !== undefined ? { 'content-type': 'application/json; charset=utf-8' } : {}), ...answer.headers };
+    if (payload.length >= 256 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) && compressible(headers['content-type'] ?? '')) {
+      payload = gzipSync(payload);
+      headers['content-encoding'] = 'gzip';
+      headers.vary = 'Accept-Encoding';
+    }
     if (fault === 'reset-mid' && payload.length > 1) {
-      res.writeHead(answer.status, { ...headers, 'content-length': String(Buffer.byteLength(payload)) });
-      res.write(payload.slice(0, Math.floor(payload.length / 2)));
+      res.writeHead(answer.status, { ...headers, 'content-length': String(payload.length) });
+      res.write(payload.subarray(0, Math.floor(payload.length / 2)));
+      stats.bytesSent += Math.floor(payload.length / 2);
       setImmediate(() => socket.destroy());
       return;
     }
-    res.writeHead(answer.status, headers);
+    // A whole answer whose body was cut (a proxy that lost the end): the framing says it is complete.
+    if (fault === 'cut-body' && payload.length > 1) payload = payload.subarray(0, Math.floor(payload.length / 2));
+    res.writeHead(answer.status, { ...headers, 'content-length': String(payload.length) });
     res.end(payload);
+    stats.bytesSent += payload.length;
+  }
+
+  function compressible(contentType: string): boolean {
+    if (handle_.compression === 'none') return false;
+    return handle_.compression === 'all' || /json|^text\//i.test(contentType);
   }
 
   function count(kind: string): void {
     stats.faults[kind] = (stats.faults[kind] ?? 0) + 1;
   }
 
-  interface Answer { status: number; headers: Record<string, string>; body: string | undefined }
+  interface Answer { status: number; headers: Record<string, string>; body: string | Buffer | undefined }
 
   async function route(req: IncomingMessage, text: string): Promise<Answer> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -172,6 +201,21 @@ export async function startPostgrest(options: ServerOptions = {}): Promise<Postg
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (apikey !== key && bearer !== key) {
       return { status: 401, headers: {}, body: JSON.stringify({ message: 'Invalid API key', hint: 'Double check your Supabase `anon` or `service_role` API key.' }) };
+    }
+    const rpc = /^\/rest\/v1\/rpc\/([^/]+)$/.exec(url.pathname);
+    if (rpc) {
+      if (req.method !== 'GET' && req.method !== 'POST') throw new ApiError(405, 'PGRST117', `Unsupported HTTP method: ${req.method}`);
+      const args = rpcArguments(req.method, url.searchParams, text);
+      if (faults.statementTimeoutSymbols !== undefined && Array.isArray(args.symbols) && args.symbols.length > faults.statementTimeoutSymbols) {
+        throw new ApiError(500, '57014', 'canceling statement due to statement timeout');
+      }
+      const started = performance.now();
+      const answer = await callFunction(db, functions, decodeURIComponent(rpc[1]!), args, String(req.headers.accept ?? ''), handle_.maxRows);
+      // Postgres cancels a statement that runs past statement_timeout; PGlite cannot, so it is judged after.
+      if (faults.statementTimeoutMs !== undefined && performance.now() - started > faults.statementTimeoutMs) {
+        throw new ApiError(500, '57014', 'canceling statement due to statement timeout');
+      }
+      return answer;
     }
     const m = /^\/rest\/v1\/([^/]+)$/.exec(url.pathname);
     if (!m) throw new ApiError(404, 'PGRST125', `Invalid path specified in request URL`);
@@ -261,15 +305,18 @@ export async function startPostgrest(options: ServerOptions = {}): Promise<Postg
     faults,
     get stats() { return stats; },
     maxRows: options.maxRows === undefined ? SUPABASE_MAX_ROWS : options.maxRows,
+    compression: options.compression ?? 'all',
     reset() {
       // Sockets still open (or closing) stay counted: their close comes after the reset, and the
       // connection cap must see every socket there is, not go below zero and admit more.
       stats = { ...newStats(), socketsOpen: stats.socketsOpen, socketsPeak: stats.socketsOpen };
       Object.assign(faults, defaultFaults());
+      handle_.compression = options.compression ?? 'all';
       for (const s of idle.keys()) s.destroy();
     },
     async refreshSchema() {
       schema = await readSchema(db);
+      functions = await readFunctions(db);
     },
     async close() {
       for (const s of idle.keys()) s.destroy();

@@ -1,0 +1,333 @@
+/**
+ * Supabase at the scale of a real universe: a window of 3,000 symbols × 2,520 trading days
+ * (7.56 M rows, synthetic, deterministic: random walks rounded to 4 decimals like the sample
+ * market's) read from the PostgREST-compatible server of the tests, run in a process of its own
+ * (PGlite on disk, with the migrations; 40 ms added to every answer; Supabase's 1,000-row cap;
+ * gzip on JSON and text only, as Cloudflare's defaults in front of Supabase; calls over 8 s fail
+ * as Supabase's statement timeout would). Each read runs in a fresh process, so its peak memory
+ * is its own:
+ * 1. keyset pages (the path without the migration) and the compact read side by side on a slice of
+ *    300 symbols × 2,520 days (756,000 rows); keyset pages over the whole window are that slice
+ *    scaled ×10 (their pages per partition, so their time, grow with the rows: 8 partitions
+ *    either way), since some 7,600 pages through PGlite's one thread take most of an hour on the
+ *    development machine (BENCH_SUPABASE_FULL_KEYSET=1 reads them all);
+ * 2. the compact bulk read of the whole window without the cache (3 runs; the last after one
+ *    symbol changed);
+ * 3. the cache: a first run that fills it, re-runs with the data unchanged (5), a re-run after one
+ *    symbol changed (its panel must equal a fresh compact read's);
+ * 4. the choice of format, on 300 symbols: JSON arrays per symbol (the migration's) against a
+ *    packed bytea of 8-byte doubles (made here), on prices as stored (4 decimals) and on adjusted
+ *    prices (full doubles): time on the server, bytes as sent and gzipped, time to decode.
+ * The generated database is kept in the temporary folder between runs (its generation takes
+ * minutes; when the migrations change, their functions are installed again); delete
+ * `vopa-bench-supabase-scale-*` there to build it again.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { PGlite } from '@electric-sql/pglite';
+import { WindowCache } from '../src/cache/index.ts';
+import { fingerprintPanel } from '../src/panel/fingerprint.ts';
+import { decodeWindow } from '../src/source/supabase/compact-format.ts';
+import { SupabaseSource } from '../src/source/supabase/supabase-source.ts';
+import { loadSupabaseSettings, SupabaseRest } from '../src/supabase/index.ts';
+import { isoDate, parseIsoDate } from '../src/util/dates.ts';
+import { peakRssMb } from '../src/util/memory.ts';
+import { MIGRATIONS_DIR } from '../test/support/postgrest/database.ts';
+import { startPostgrest } from '../test/support/postgrest/server.ts';
+import { summarize, type Measure } from './lib.ts';
+
+const SYMBOLS = 3_000;
+const DAYS = 2_520;
+const SEASON = 2999;
+/** The first 300 symbols: the slice read both ways. */
+const SLICE_SEASON = 2998;
+const SLICE = 300;
+const LATENCY_MS = 40;
+const STATEMENT_TIMEOUT_MS = 8_000;
+const FIRST_DAY = '2014-01-01';
+const DB_VERSION = 'v1';
+const SELF = fileURLToPath(import.meta.url);
+
+type Mode = 'keyset' | 'compact' | 'cached';
+const FULL_KEYSET = process.env.BENCH_SUPABASE_FULL_KEYSET === '1';
+
+/** What one read measured, in its own process. */
+export interface ReadResult {
+  readonly mode: Mode;
+  readonly ms: number;
+  readonly requests: number;
+  readonly priceRequests: number;
+  readonly calls: number;
+  readonly bytesReceived: number;
+  readonly bytesWire: number;
+  readonly peakRssMb: number;
+  readonly rows: number;
+  readonly fingerprint: string;
+  readonly cache: { status: string; symbols_read: number; rows_read: number };
+}
+
+export interface FormatResult {
+  readonly prices: string;
+  readonly rows: number;
+  /** JSON arrays per symbol: the migration's format. */
+  readonly arrays: { serverMs: number; bytes: number; gzipBytes: number; decodeMs: number };
+  /** A packed bytea (8-byte doubles, big-endian): the alternative measured. */
+  readonly packed: { serverMs: number; bytes: number; gzipBytes: number; decodeMs: number };
+}
+
+export interface SupabaseScaleResult {
+  readonly symbols: number;
+  readonly days: number;
+  readonly rows: number;
+  /** Keyset pages over the whole window: measured, or the slice ×10 (`keysetScaled`). */
+  readonly keyset: ReadResult;
+  readonly keysetScaled: boolean;
+  readonly keysetSlice: ReadResult;
+  readonly compactSlice: ReadResult;
+  readonly compact: ReadResult & { wall: Measure };
+  readonly largestCallMs: number;
+  readonly prime: ReadResult;
+  readonly cached: ReadResult & { wall: Measure };
+  readonly changed: ReadResult;
+  readonly formats: FormatResult[];
+}
+
+// ——— the server process ———
+
+async function serve(dir: string): Promise<void> {
+  const ready = join(dir, 'READY');
+  const fresh = !existsSync(ready);
+  if (fresh) rmSync(dir, { recursive: true, force: true });
+  const db = await PGlite.create(dir);
+  const migrations = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort().map((f) => readFileSync(join(MIGRATIONS_DIR, f), 'utf8'));
+  const digest = createHash('sha256').update(migrations.join('\n')).digest('hex');
+  if (fresh) {
+    for (const sql of migrations) await db.exec(sql);
+    await generate(db);
+  } else if (readFileSync(ready, 'utf8') !== digest) {
+    // The migrations changed since the data were made: their functions again (they are idempotent; a return type may change).
+    await db.exec('drop function if exists public.backtest_prices_window(text, text[], date, date)');
+    for (const sql of migrations) await db.exec(sql);
+  }
+  writeFileSync(ready, digest);
+  await db.exec(`insert into universe select ${SLICE_SEASON}, symbol, peer_group, name from universe where season = ${SEASON} and symbol <= 'S${String(SLICE).padStart(4, '0')}' on conflict do nothing`);
+  const server = await startPostgrest({ db, maxRows: 1_000, compression: 'text' });
+  server.faults.latencyMs = LATENCY_MS;
+  server.faults.statementTimeoutMs = STATEMENT_TIMEOUT_MS;
+  process.send!({ url: server.url, key: server.key });
+  process.on('message', (m: { cmd: string; sql?: string }) => {
+    void (async () => {
+      if (m.cmd === 'sql') await db.exec(m.sql!);
+      if (m.cmd === 'formats') return process.send!({ formats: await formats(db), callMs: await callTime(db) });
+      if (m.cmd === 'stop') {
+        await server.close();
+        await db.close();
+        process.exit(0);
+      }
+      process.send!({ done: true });
+    })();
+  });
+}
+
+/** 3,000 random walks over 2,520 business days, rounded to 4 decimals; one season holding them all. */
+async function generate(db: PGlite): Promise<void> {
+  process.stderr.write(`  generating ${SYMBOLS.toLocaleString('en-US')} × ${DAYS.toLocaleString('en-US')} prices (once; kept in ${tmpdir()})…\n`);
+  await db.exec(`select setseed(0.17);
+    create table bench_days as select d::date as date, (row_number() over (order by d))::int as t
+      from generate_series('${FIRST_DAY}'::date, '${FIRST_DAY}'::date + ${Math.ceil((DAYS * 7) / 5) + 7}, '1 day') d where extract(isodow from d) < 6 order by d limit ${DAYS};
+    insert into universe select ${SEASON}, 'S' || lpad(s::text, 4, '0'), 'G' || lpad((s % 11)::text, 2, '0'), 'Synthetic ' || s from generate_series(1, ${SYMBOLS}) s;`);
+  for (let first = 1; first <= SYMBOLS; first += 100) {
+    await db.exec(`insert into prices
+      select 'S' || lpad(s::text, 4, '0'), date,
+        round((c * (0.995 + random() * 0.01))::numeric, 4)::float8, round((c * (1 + random() * 0.01))::numeric, 4)::float8,
+        round((c * (1 - random() * 0.01))::numeric, 4)::float8, round(c::numeric, 4)::float8, round(1e5 + random() * 1e6)::float8
+      from (select s, d.date, 20 * exp(sum((random() - 0.5) * 0.04) over (partition by s order by d.t)) as c
+            from generate_series(${first}, ${Math.min(SYMBOLS, first + 99)}) s cross join bench_days d) x`);
+  }
+  await db.exec('vacuum analyze');
+}
+
+/**
+ * A compact call of the size the client sends (ROWS_PER_CALL, 100,000 rows: 40 symbols × 2,520
+ * days), timed on this server without the added latency: median of 3.
+ */
+async function callTime(db: PGlite): Promise<number> {
+  const symbols = `{${Array.from({ length: 40 }, (_, k) => `S${String(k + 1001).padStart(4, '0')}`).join(',')}}`;
+  const times: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    const t = performance.now();
+    await db.query(`select backtest_prices_window('prices', $1::text[], '${FIRST_DAY}', '2030-01-01') as b`, [symbols], { parsers: { 17: (hex: string) => Buffer.from(hex.slice(2), 'hex') } });
+    times.push(performance.now() - t);
+  }
+  return summarize(times).median;
+}
+
+/** The packed window against JSON arrays per symbol (a function made here, not in the migration), on 300 symbols. */
+async function formats(db: PGlite): Promise<FormatResult[]> {
+  await db.exec(`create or replace view bench_prices_adjusted as
+      select symbol, date, open * 0.987654321 as open, high * 0.987654321 as high, low * 0.987654321 as low, close * 0.987654321 as close, volume from prices;
+    -- Per symbol: int4 name bytes, name, int4 n, n int4 days, then 5 blocks of n float8 (float8send: big-endian).
+    create or replace function bench_window_packed(tbl text, symbols text[], date_from date, date_to date) returns bytea language plpgsql stable as $$
+    declare r bytea;
+    begin
+      execute format($q$ select coalesce(string_agg(int4send(octet_length(convert_to(symbol, 'UTF8'))) || convert_to(symbol, 'UTF8') || int4send(n) || d || o || h || l || c || v, ''::bytea), '') from (
+        select symbol, count(*)::int n, string_agg(int4send(date - date '1970-01-01'), ''::bytea order by date) d,
+          string_agg(coalesce(float8send(open), '\x7ff8000000000000'::bytea), ''::bytea order by date) o, string_agg(coalesce(float8send(high), '\x7ff8000000000000'::bytea), ''::bytea order by date) h,
+          string_agg(coalesce(float8send(low), '\x7ff8000000000000'::bytea), ''::bytea order by date) l, string_agg(coalesce(float8send(close), '\x7ff8000000000000'::bytea), ''::bytea order by date) c,
+          string_agg(coalesce(float8send(volume), '\x7ff8000000000000'::bytea), ''::bytea order by date) v
+        from public.%I where symbol = any($1) and date between $2 and $3 group by symbol) s $q$, tbl) into r using symbols, date_from, date_to;
+      return r;
+    end $$;`);
+  const { rows: days } = await db.query<{ first: string; last: string }>('select min(date)::text as first, max(date)::text as last from bench_days');
+  const symbols = Array.from({ length: 300 }, (_, k) => `S${String(k + 1).padStart(4, '0')}`);
+  const literal = `{${symbols.join(',')}}`;
+  const out: FormatResult[] = [];
+  for (const [prices, tbl] of [['as stored (4 decimals)', 'prices'], ['adjusted (full doubles)', 'bench_prices_adjusted']] as const) {
+    const args = [tbl, literal, days[0]!.first, days[0]!.last];
+    let t = performance.now();
+    const arrays = Buffer.from((await db.query<{ j: string }>('select backtest_prices_window($1, $2::text[], $3::date, $4::date)::text as j', args)).rows[0]!.j);
+    const arraysMs = performance.now() - t;
+    t = performance.now();
+    const decoded = decodeWindow(arrays, symbols, parseIsoDate(days[0]!.first)!, parseIsoDate(days[0]!.last)!);
+    const parseMs = performance.now() - t;
+    t = performance.now();
+    const packed = (await db.query<{ b: Buffer }>('select bench_window_packed($1, $2::text[], $3::date, $4::date) as b', args, { parsers: { 17: (hex: string) => Buffer.from(hex.slice(2), 'hex') } })).rows[0]!.b;
+    const packedMs = performance.now() - t;
+    t = performance.now();
+    unpack(packed);
+    const unpackMs = performance.now() - t;
+    out.push({
+      prices,
+      rows: decoded.symbols.reduce((k, s) => k + s.series.days.length, 0),
+      arrays: { serverMs: arraysMs, bytes: arrays.length, gzipBytes: gzipSync(arrays).length, decodeMs: parseMs },
+      packed: { serverMs: packedMs, bytes: packed.length, gzipBytes: gzipSync(packed).length, decodeMs: unpackMs },
+    });
+  }
+  return out;
+}
+
+/** The packed bytea into typed arrays: each block copied and byte-swapped natively (the fast way). */
+function unpack(body: Buffer): number {
+  let at = 0, rows = 0;
+  while (at < body.length) {
+    const name = body.readInt32BE(at);
+    const n = body.readInt32BE(at + 4 + name);
+    at += 8 + name;
+    const block = (size: 4 | 8) => {
+      const copy = Buffer.allocUnsafeSlow(n * size);
+      body.copy(copy, 0, at, at + n * size);
+      if (size === 8) copy.swap64(); else copy.swap32();
+      at += n * size;
+      return copy.buffer;
+    };
+    new Int32Array(block(4));
+    for (let f = 0; f < 5; f++) new Float64Array(block(8));
+    rows += n;
+  }
+  return rows;
+}
+
+// ——— a client process ———
+
+async function read(args: { url: string; key: string; mode: Mode; cacheDir?: string; start: string; end: string; season: number }): Promise<void> {
+  const rest = SupabaseRest.open(loadSupabaseSettings({ SUPABASE_URL: args.url, SUPABASE_SERVICE_ROLE_KEY: args.key }, { connections: 8 }));
+  const cache = args.mode === 'cached' ? WindowCache.open({ root: args.cacheDir!, env: {} }) ?? 'unwritable' : 'off';
+  const t = performance.now();
+  const { panel, info } = await new SupabaseSource(rest, { read: args.mode === 'keyset' ? 'keyset' : 'auto', cache })
+    .loadWindow({ season: args.season, startDay: parseIsoDate(args.start)!, endDay: parseIsoDate(args.end)!, warmupBars: 0 });
+  const ms = performance.now() - t;
+  const c = rest.snapshot();
+  await rest.close();
+  const result: ReadResult = {
+    mode: args.mode, ms, requests: c.requests, priceRequests: info.price_requests as number, calls: info.calls as number,
+    bytesReceived: c.bytes_received, bytesWire: c.bytes_wire, peakRssMb: peakRssMb(), rows: info.rows, fingerprint: fingerprintPanel(panel),
+    cache: info.cache as ReadResult['cache'],
+  };
+  process.send!(result);
+}
+
+// ——— the benchmark ———
+
+function start(args: string[]): ChildProcess {
+  return fork(SELF, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+function next<T>(child: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`bench process exited (${code}) before answering`));
+    child.once('exit', onExit);
+    child.once('message', (m) => {
+      child.off('exit', onExit);
+      resolve(m as T);
+    });
+  });
+}
+
+export async function supabaseScaleBench(compactRuns = 3, cachedRuns = 5): Promise<SupabaseScaleResult> {
+  const server = start(['--server', join(tmpdir(), `vopa-bench-supabase-scale-${DB_VERSION}`)]);
+  const { url, key } = await next<{ url: string; key: string }>(server);
+  const ask = async <T>(m: object) => {
+    const answer = next<T>(server);
+    server.send(m);
+    return answer;
+  };
+  const cacheDir = mkdtempSync(join(tmpdir(), 'vopa-bench-cache-'));
+  try {
+    const first = parseIsoDate(FIRST_DAY)!;
+    const window = { start: isoDate(first), end: isoDate(first + Math.ceil((DAYS * 7) / 5) + 7) }; // every generated day
+    const once = async (mode: Mode, season = SEASON) => {
+      const child = start(['--client', JSON.stringify({ url, key, mode, cacheDir, season, ...window })]);
+      return next<ReadResult>(child);
+    };
+    process.stderr.write(`  keyset pages and the compact read on ${SLICE} symbols…\n`);
+    const keysetSlice = await once('keyset', SLICE_SEASON);
+    const compactSlice = await once('compact', SLICE_SEASON);
+    if (keysetSlice.fingerprint !== compactSlice.fingerprint) throw new Error('keyset pages and the compact read gave other panels');
+    const scale = SYMBOLS / SLICE;
+    // The universe of 3,000 takes 3 pages under the 1,000-row cap, that of 300 one; the rest grows with the rows.
+    const keyset: ReadResult = FULL_KEYSET ? await once('keyset') : {
+      ...keysetSlice, ms: keysetSlice.ms * scale, requests: Math.ceil(SYMBOLS / 1_000) + keysetSlice.priceRequests * scale,
+      priceRequests: keysetSlice.priceRequests * scale, bytesReceived: keysetSlice.bytesReceived * scale, bytesWire: keysetSlice.bytesWire * scale, rows: keysetSlice.rows * scale,
+    };
+    process.stderr.write('  compact read…\n');
+    const compactRuns_: ReadResult[] = [];
+    for (let k = 0; k < compactRuns - 1; k++) compactRuns_.push(await once('compact'));
+    process.stderr.write('  the cache…\n');
+    const prime = await once('cached');
+    const cachedRuns_: ReadResult[] = [];
+    for (let k = 0; k < cachedRuns; k++) cachedRuns_.push(await once('cached'));
+    for (const r of [...compactRuns_.slice(1), prime, ...cachedRuns_, ...(FULL_KEYSET ? [keyset] : [])]) {
+      if (r.fingerprint !== compactRuns_[0]!.fingerprint) throw new Error(`${r.mode} read another panel (${r.fingerprint}) than the compact read (${compactRuns_[0]!.fingerprint})`);
+    }
+    await ask({ cmd: 'sql', sql: `update prices set close = close * 1.001 where symbol = 'S1234' and date = (select date from bench_days where t = 1000)` });
+    const changed = await once('cached');
+    const afterChange = await once('compact');
+    if (changed.fingerprint !== afterChange.fingerprint || changed.fingerprint === compactRuns_[0]!.fingerprint) throw new Error('the cached read after a change differs from a fresh read');
+    compactRuns_.push(afterChange);
+    process.stderr.write('  formats…\n');
+    const { formats: formatResults, callMs: largestCallMs } = await ask<{ formats: FormatResult[]; callMs: number }>({ cmd: 'formats' });
+    await ask({ cmd: 'sql', sql: `update prices set close = close / 1.001 where symbol = 'S1234' and date = (select date from bench_days where t = 1000)` });
+    const pick = (runs: ReadResult[]) => {
+      const wall = summarize(runs.map((r) => r.ms));
+      const median = [...runs].sort((a, b) => a.ms - b.ms)[runs.length >> 1]!;
+      return { ...median, wall, peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)) };
+    };
+    return {
+      symbols: SYMBOLS, days: DAYS, rows: compactRuns_[0]!.rows, keyset, keysetScaled: !FULL_KEYSET, keysetSlice, compactSlice,
+      compact: pick(compactRuns_), largestCallMs, prime, cached: pick(cachedRuns_), changed, formats: formatResults,
+    };
+  } finally {
+    server.send({ cmd: 'stop' });
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
+const role = process.argv[2];
+if (role === '--server') await serve(process.argv[3]!);
+else if (role === '--client') await read(JSON.parse(process.argv[3]!));
+else if (import.meta.main) console.log(JSON.stringify(await supabaseScaleBench(), null, 2));

@@ -1,0 +1,2 @@
+export { CacheFileError, type CachedSeries, type EntryData, type EntryHeader } from './entry-file.ts';
+export { cacheMaxBytes, cacheRoot, DEFAULT_CACHE_MAX_MB, WindowCache, type CacheListing } from './window-cache.ts';

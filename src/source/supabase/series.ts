@@ -1,0 +1,243 @@
+import type { Member } from '../../panel/from-rows.ts';
+import { DataError } from '../../errors.ts';
+import { PriceCheck } from '../../panel/check.ts';
+import { isoDate } from '../../util/dates.ts';
+import { allocatePanel, indexCloses, type Panel } from '../../panel/panel.ts';
+
+/**
+ * A window held per symbol, columnar, as the compact read, the keyset pages and the cache all
+ * deliver it, and the panel built from it:
+ * 1. a `Series` is one symbol's rows in ascending dates, a typed array per field (NaN: missing);
+ * 2. a `WindowStore` keeps, per symbol, the pieces read so far and the one contiguous range of
+ *    dates they cover (a range read for a symbol holds every row of it there), with the
+ *    revisions that came with them;
+ * 3. `panelFromSeries` builds exactly the panel `panelFromRows` builds from the same rows:
+ *    members sorted by symbol, the calendar every day on which some member has a close.
+ */
+export interface Series {
+  readonly days: Int32Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+}
+
+export const SERIES_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
+
+/**
+ * A price value as a server sent it, into a series: a number as it is, null (or absent) as NaN
+ * (missing), Postgres's "Infinity" / "-Infinity" as themselves (the panel's checks refuse them).
+ * Anything else — Postgres's "NaN", which a series could not tell from a missing value, or text —
+ * is bad input at once, named with `where`, before anything is kept or cached.
+ */
+export function priceValue(v: unknown, where: string, symbol: string, day: number, field: string): number {
+  if (typeof v === 'number') return v;
+  if (v === null || v === undefined) return NaN;
+  if (v === 'Infinity') return Infinity;
+  if (v === '-Infinity') return -Infinity;
+  throw new DataError(`${where}: ${symbol} on ${isoDate(day)}: ${field} ${JSON.stringify(v)} (not a number; a missing value is null)`, 'E_BAD_PRICES');
+}
+
+/** A revision that conflicts (the same month read twice, changed in between): it never matches the server's. */
+export const UNKNOWN_REVISION = '?';
+
+export function emptySeries(): Series {
+  return { days: new Int32Array(0), open: new Float64Array(0), high: new Float64Array(0), low: new Float64Array(0), close: new Float64Array(0), volume: new Float64Array(0) };
+}
+
+/** Index of the first row on or after `day`. */
+function lowerBound(days: Int32Array, day: number): number {
+  let lo = 0, hi = days.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (days[mid]! < day) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/** The rows of [from, to], as views (no copy). */
+export function sliceSeries(s: Series, from: number, to: number): Series {
+  const a = lowerBound(s.days, from);
+  const b = lowerBound(s.days, to + 1);
+  return { days: s.days.subarray(a, b), open: s.open.subarray(a, b), high: s.high.subarray(a, b), low: s.low.subarray(a, b), close: s.close.subarray(a, b), volume: s.volume.subarray(a, b) };
+}
+
+/** Pieces of disjoint date ranges, joined in date order. */
+export function concatSeries(pieces: readonly Series[]): Series {
+  if (pieces.length === 1) return pieces[0]!;
+  const sorted = pieces.filter((p) => p.days.length > 0).sort((a, b) => a.days[0]! - b.days[0]!);
+  const n = sorted.reduce((k, p) => k + p.days.length, 0);
+  const out = { days: new Int32Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
+  let at = 0;
+  for (const p of sorted) {
+    out.days.set(p.days, at);
+    for (const f of SERIES_FIELDS) out[f].set(p[f], at);
+    at += p.days.length;
+  }
+  return out;
+}
+
+interface Held {
+  from: number;
+  to: number;
+  pieces: Series[];
+  joined: Series | undefined;
+  /** Revision of the symbol as read (null: none); `UNKNOWN_REVISION` when two reads disagree. */
+  revision: string | null | undefined;
+  months: Map<number, string>;
+}
+
+export class WindowStore {
+  private readonly held = new Map<string, Held>();
+  /** Rows received from the server (not from the cache), for the manifest. */
+  rowsRead = 0;
+
+  /** The range of dates held for a symbol, or undefined. */
+  coverage(symbol: string): { from: number; to: number } | undefined {
+    const h = this.held.get(symbol);
+    return h && { from: h.from, to: h.to };
+  }
+
+  /**
+   * Adds every row of `symbol` in [from, to], contiguous with what is held; revisions (when
+   * the read brought them) are merged, and a month or symbol revision that differs from one
+   * already held becomes `UNKNOWN_REVISION`.
+   */
+  add(symbol: string, from: number, to: number, series: Series, revisions?: { revision: string | null; months: ReadonlyMap<number, string> }): void {
+    let h = this.held.get(symbol);
+    if (!h) {
+      h = { from, to, pieces: [], joined: undefined, revision: undefined, months: new Map() };
+      this.held.set(symbol, h);
+    } else {
+      if (from !== h.to + 1 && to !== h.from - 1) throw new Error(`internal: ${symbol}: [${from}, ${to}] does not extend [${h.from}, ${h.to}]`);
+      h.from = Math.min(h.from, from);
+      h.to = Math.max(h.to, to);
+    }
+    h.pieces.push(series);
+    h.joined = undefined;
+    if (revisions) {
+      h.revision = h.revision === undefined || h.revision === revisions.revision ? revisions.revision : UNKNOWN_REVISION;
+      for (const [month, rev] of revisions.months) {
+        const had = h.months.get(month);
+        h.months.set(month, had === undefined || had === rev ? rev : UNKNOWN_REVISION);
+      }
+    }
+  }
+
+  /** The symbol's rows held, joined (empty when none). */
+  series(symbol: string): Series {
+    const h = this.held.get(symbol);
+    if (!h) return emptySeries();
+    h.joined ??= concatSeries(h.pieces);
+    h.pieces = [h.joined];
+    return h.joined;
+  }
+
+  revisions(symbol: string): { revision: string | null | undefined; months: ReadonlyMap<number, string> } {
+    const h = this.held.get(symbol);
+    return { revision: h?.revision, months: h?.months ?? new Map() };
+  }
+
+  /** Distinct days before `day` on which some symbol has a row, latest first. */
+  daysBefore(day: number): number[] {
+    const days = new Set<number>();
+    for (const symbol of this.held.keys()) {
+      const s = this.series(symbol);
+      const end = lowerBound(s.days, day);
+      for (let i = 0; i < end; i++) days.add(s.days[i]!);
+    }
+    return [...days].sort((a, b) => b - a);
+  }
+
+  /**
+   * The latest day before `day` among `symbols`, when what is held decides it: every symbol's
+   * unknown history (before its range) lies at or before the latest day held. Else undefined.
+   */
+  latestBeforeHeld(symbols: readonly string[], day: number): number | undefined {
+    let latest = -Infinity;
+    let unknownUpTo = -Infinity;
+    for (const symbol of symbols) {
+      const c = this.coverage(symbol);
+      if (!c || c.from >= day) {
+        unknownUpTo = Math.max(unknownUpTo, day - 1);
+        continue;
+      }
+      unknownUpTo = Math.max(unknownUpTo, c.from - 1);
+      const s = this.series(symbol);
+      const end = lowerBound(s.days, day);
+      if (end > 0) latest = Math.max(latest, s.days[end - 1]!);
+    }
+    return Number.isFinite(latest) && latest >= unknownUpTo ? latest : undefined;
+  }
+}
+
+/**
+ * The panel of `members` over [fromDay, toDay], built as `panelFromRows` builds it from the
+ * same rows: columns sorted by symbol, a bar for every day on which some member has a close,
+ * every field of a row with a close copied (NaN where missing; a row without a close is no row,
+ * as in the local source's window), every such row checked (panel/check.ts: bad values or a
+ * repeated day are bad input, named with `where`).
+ */
+export function panelFromSeries(
+  members: readonly Member[],
+  seriesOf: (symbol: string) => Series,
+  fromDay: number,
+  toDay: number,
+  shared = false,
+  options: { where?: string; otherGroups?: readonly string[]; season?: number } = {},
+): { panel: Panel; rows: number } {
+  const sorted = [...members].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  const windows = sorted.map((m) => sliceSeries(seriesOf(m.symbol), fromDay, toDay));
+  const span = Math.max(0, toDay - fromDay + 1);
+  const hasClose = new Uint8Array(span);
+  let rows = 0;
+  const check = new PriceCheck();
+  // A series holds a missing value as NaN (a Postgres NaN reads the same): checked as missing.
+  const given = (v: number) => (v === v ? v : null);
+  const row: { open: number | null; high: number | null; low: number | null; close: number; volume: number | null } = { open: null, high: null, low: null, close: NaN, volume: null };
+  for (let col = 0; col < windows.length; col++) {
+    const s = windows[col]!;
+    let last = -Infinity;
+    for (let i = 0; i < s.days.length; i++) {
+      const close = s.close[i]!;
+      if (Number.isNaN(close)) continue;
+      const day = s.days[i]!;
+      row.open = given(s.open[i]!); row.high = given(s.high[i]!); row.low = given(s.low[i]!); row.close = close; row.volume = given(s.volume[i]!);
+      check.row(sorted[col]!.symbol, day, row);
+      if (day <= last) check.duplicate(sorted[col]!.symbol, day);
+      last = day;
+      hasClose[day - fromDay] = 1;
+      rows++;
+    }
+  }
+  check.verdict(options.where ?? 'prices');
+  const days: number[] = [];
+  const barOf = new Int32Array(span).fill(-1);
+  for (let d = 0; d < span; d++) if (hasClose[d]) barOf[d] = days.push(fromDay + d) - 1;
+  const panel = allocatePanel({
+    days,
+    symbols: sorted.map((m) => m.symbol),
+    names: sorted.map((m) => m.name ?? ''),
+    peerGroups: sorted.map((m) => m.peer_group),
+    otherGroups: options.otherGroups,
+    season: options.season,
+  }, shared);
+  const n = sorted.length;
+  // One field at a time: a symbol's rows land n cells apart, and the next symbol writes into the
+  // same cache lines while they are still cached (all five fields at once: twice as slow).
+  for (const f of SERIES_FIELDS) {
+    const out = panel[f];
+    for (let col = 0; col < n; col++) {
+      const s = windows[col]!;
+      const days = s.days;
+      const values = s[f];
+      const close = s.close;
+      for (let i = 0; i < days.length; i++) {
+        const t = barOf[days[i]! - fromDay]!;
+        if (t >= 0 && close[i] === close[i]) out[t * n + col] = values[i]!;
+      }
+    }
+  }
+  return { panel: indexCloses(panel), rows };
+}
