@@ -1,0 +1,88 @@
+/**
+ * `npm run bench:readme [-- FILE.json …]`: the README's performance table from `npm run bench` results,
+ * so that its figures cannot drift from what was measured.
+ *
+ * 1. Reads the results files given (default: bench/results/latest.json). Sections may come from several
+ *    runs (`npm run bench -- --only load` on a quieter moment): for each section, the rows of the last
+ *    file that has it are kept, in the bench's own order of sections.
+ * 2. Writes them, with each run's date and machine, to docs/bench.json (committed: the record the README
+ *    quotes), and the table between the README's `<!-- bench-table -->` markers.
+ * test/readme/bench-table.test.ts checks that the README holds exactly the table docs/bench.json gives.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Row } from './lib.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+export const BENCH_FILE = join(ROOT, 'docs/bench.json');
+export const README_FILE = join(ROOT, 'README.md');
+const START = '<!-- bench-table:start -->', END = '<!-- bench-table:end -->';
+
+export interface BenchRecord {
+  /** Each section's run: its date (YYYY-MM-DD) and machine. */
+  readonly runs: ReadonlyArray<{ readonly date: string; readonly machine: string; readonly sections: readonly string[] }>;
+  readonly rows: readonly Row[];
+}
+
+interface ResultsFile { readonly date: string; readonly machine: string; readonly rows: readonly Row[] }
+
+/** The sections of several results files, the last file's rows for each section. */
+export function mergeResults(files: readonly ResultsFile[]): BenchRecord {
+  const order: string[] = [];
+  const bySection = new Map<string, { rows: Row[]; run: number }>();
+  files.forEach((f, k) => {
+    const seen = new Map<string, Row[]>();
+    for (const r of f.rows) {
+      if (!seen.has(r.section)) seen.set(r.section, []);
+      seen.get(r.section)!.push(r);
+    }
+    for (const [section, rows] of seen) {
+      if (!order.includes(section)) order.push(section);
+      bySection.set(section, { rows, run: k });
+    }
+  });
+  const used = [...new Set([...bySection.values()].map((s) => s.run))].sort((a, b) => a - b);
+  const runs = used.map((k) => ({ date: files[k]!.date.slice(0, 10), machine: files[k]!.machine, sections: order.filter((s) => bySection.get(s)!.run === k) }));
+  return { runs, rows: order.flatMap((s) => bySection.get(s)!.rows) };
+}
+
+const cell = (text: string) => text.replace(/\|/g, '\\|');
+
+/** The README's text between the markers: the runs, then one markdown table. */
+export function renderTable(record: BenchRecord): string {
+  const runs = record.runs.length === 1
+    ? `on ${record.runs[0]!.date}, ${record.runs[0]!.machine}`
+    : `(${record.runs.map((r) => `${r.sections.join(', ')}: ${r.date}, ${r.machine}`).join('; ')})`;
+  const lines = [
+    `Measured ${runs}, by \`npm run bench\`; written here by \`npm run bench:readme\`:`,
+    '',
+    '| section | measurement | median | compared with | ratio | target |',
+    '|---|---|---|---|---|---|',
+    ...record.rows.map((r) => `| ${[r.section, r.name, r.value, r.comparison, r.ratio, r.target ? `${r.target} ${r.met ? '✓' : '✗'}` : ''].map(cell).join(' | ')} |`),
+  ];
+  return lines.join('\n');
+}
+
+/** The README with its table replaced (the markers must be there). */
+export function withTable(readme: string, table: string): string {
+  const a = readme.indexOf(START), b = readme.indexOf(END);
+  if (a < 0 || b < a) throw new Error(`README.md has no ${START} … ${END} markers`);
+  return `${readme.slice(0, a + START.length)}\n${table}\n${readme.slice(b)}`;
+}
+
+/** The table as the README holds it now. */
+export function tableInReadme(readme: string): string {
+  const a = readme.indexOf(START), b = readme.indexOf(END);
+  if (a < 0 || b < a) throw new Error(`README.md has no ${START} … ${END} markers`);
+  return readme.slice(a + START.length, b).trim();
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const given = process.argv.slice(2);
+  const paths = given.length ? given : [join(ROOT, 'bench/results/latest.json')];
+  const record = mergeResults(paths.map((p) => JSON.parse(readFileSync(p, 'utf8')) as ResultsFile));
+  writeFileSync(BENCH_FILE, `${JSON.stringify(record, null, 2)}\n`);
+  writeFileSync(README_FILE, withTable(readFileSync(README_FILE, 'utf8'), renderTable(record)));
+  console.log(`docs/bench.json and the README's table: ${record.rows.length} rows from ${record.runs.length} run(s)`);
+}
