@@ -1,6 +1,5 @@
 import { DataError } from '../errors.ts';
 import { yearOf } from '../util/dates.ts';
-import type { Member } from './from-rows.ts';
 import type { Panel, SeasonSpan } from './panel.ts';
 
 /**
@@ -50,6 +49,14 @@ function seasonShares(rows: readonly UniverseRow[], season: number, column: Read
     shares[i] = r.shares_outstanding;
   }
   return shares;
+}
+
+/** A column of the panel: a member of the universe (or an extra symbol read beside it). */
+export interface Member {
+  readonly symbol: string;
+  /** null: a column outside the universe (a benchmark symbol read beside it). */
+  readonly peer_group: string | null;
+  readonly name?: string | null;
 }
 
 /** The panel's columns: each symbol once, sorted, with the peer group and name of the latest season that lists it. */

@@ -1,4 +1,4 @@
-import type { Member } from '../../panel/from-rows.ts';
+import type { Member } from '../../panel/universe.ts';
 import { DataError } from '../../errors.ts';
 import { PriceCheck } from '../../panel/check.ts';
 import { isoDate } from '../../util/dates.ts';
@@ -11,8 +11,8 @@ import { allocatePanel, indexCloses, type Panel } from '../../panel/panel.ts';
  * 2. a `WindowStore` keeps, per symbol, the pieces read so far and the one contiguous range of
  *    dates they cover (a range read for a symbol holds every row of it there), with the
  *    revisions that came with them;
- * 3. `panelFromSeries` builds exactly the panel `panelFromRows` builds from the same rows:
- *    members sorted by symbol, the calendar every day on which some member has a close.
+ * 3. `panelFromSeries` builds the panel: members sorted by symbol, the calendar every day on which
+ *    some member has a close, every row checked (panel/check.ts) as the local source checks it.
  */
 export interface Series {
   readonly days: Int32Array;
@@ -173,8 +173,8 @@ export class WindowStore {
 }
 
 /**
- * The panel of `members` over [fromDay, toDay], built as `panelFromRows` builds it from the
- * same rows: columns sorted by symbol, a bar for every day on which some member has a close,
+ * The panel of `members` over [fromDay, toDay], as the local source builds it from the same
+ * rows: columns sorted by symbol, a bar for every day on which some member has a close,
  * every field of a row with a close copied (NaN where missing; a row without a close is no row,
  * as in the local source's window), every such row checked (panel/check.ts: bad values or a
  * repeated day are bad input, named with `where`).
