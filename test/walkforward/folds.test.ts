@@ -92,6 +92,24 @@ describe('planFolds: the fold boundaries, as documented', () => {
     expect(() => planFolds(parseWalkForward('train=10,test=63'), window(50))).toThrow(/must fit in it; shorten train and test, or widen the range/);
     expect(spans(planFolds(parseWalkForward('train=237,test=63'), window(300)))).toEqual([[0, 236, 237, 299]]);
   });
+
+  it('the embargo counts toward the room, and the message says what fits with it (bad input, E_WALK_FORWARD_RANGE)', () => {
+    // 40 + 5 + 20 = 65 > 62: refused, though 40 + 20 would fit; with the embargo, train may be 62 − 5 − 20 = 37
+    const spec = parseWalkForward('train=40,test=20,embargo=5');
+    expect(() => planFolds(spec, window(62))).toThrow(
+      '--walk-forward train=40,test=20,embargo=5: the evaluation window has 62 trading days (2025-01-01 → 2025-03-03): train + embargo + test (65) must fit in it; it allows train=37 with test=20 and embargo=5, or a shorter test',
+    );
+    expect(() => planFolds(spec, window(62))).toThrow(expect.objectContaining({ code: 'E_WALK_FORWARD_RANGE' }));
+    expect(spans(planFolds(spec, window(65)))).toEqual([[0, 39, 45, 64]]);
+    // room for a single training day still names it; a one-day window is "1 trading day"
+    expect(() => planFolds(parseWalkForward('train=5,test=20'), window(21))).toThrow(/it allows train=1 with test=20, or a shorter test/);
+    expect(() => planFolds(parseWalkForward('train=5,test=20'), window(1))).toThrow(/the evaluation window has 1 trading day \(2025-01-01 → 2025-01-01\): .*shorten train and test, or widen the range/);
+  });
+
+  it('a last test window of one day is a fold; a fold whose next one starts on the last day stops the day before', () => {
+    expect(spans(planFolds(parseWalkForward('train=40,test=20'), window(61)))).toEqual([[0, 39, 40, 59], [20, 59, 60, 60]]);
+    expect(spans(planFolds(parseWalkForward('train=40,test=20,step=10'), window(91))).slice(-2)).toEqual([[40, 79, 80, 89], [50, 89, 90, 90]]);
+  });
 });
 
 describe('planFolds --holdout', () => {
@@ -111,6 +129,20 @@ describe('planFolds --holdout', () => {
     ['2025-05-01', /--holdout 2025-05-01: after the evaluation window's last day \(2025-04-10\); the range allows/],
   ])('%s: bad input', (text, message) => {
     expect(() => planFolds(parseHoldout(text), window(100, 20))).toThrow(message);
+  });
+
+  it('the holdout\'s edges: exactly the warm-up\'s training days is enough; one day or none is not, said in the singular', () => {
+    expect(spans(planFolds(parseHoldout('80'), window(100, 20)))).toEqual([[0, 19, 20, 99]]);
+    expect(() => planFolds(parseHoldout('99'), window(100, 20))).toThrow(/--holdout 99 leaves 1 training day, fewer than the longest warm-up \(20 bars \(variant 3\)\)/);
+    // a date on the window's first day leaves no training day (not "after the last day"); no warm-up still needs one day
+    const w = window(100, 0);
+    expect(() => planFolds(parseHoldout(w.dates[0]!), w)).toThrow(`--holdout ${w.dates[0]} leaves 0 training days, fewer than the longest warm-up (0 bars (variant 3)); the range allows --holdout 1 … 99 (days), or a date from 2025-01-02 to 2025-04-10`);
+    // without a name for the warm-up's variant, none is shown
+    expect(() => planFolds(parseHoldout('95'), { ...window(100, 20), warmupOf: undefined })).toThrow(/fewer than the longest warm-up \(20 bars\); /);
+    // a range no longer than the warm-up leaves no holdout at all; one day longer allows exactly --holdout 1
+    expect(() => planFolds(parseHoldout('5'), window(20, 20))).toThrow(/leaves 15 training days, .*; the range is too short for a holdout: widen it$/);
+    expect(() => planFolds(parseHoldout('5'), window(21, 20))).toThrow(/the range allows --holdout 1 … 1 \(days\), or a date from 2025-01-21 to 2025-01-21$/);
+    for (const text of ['100', '90', '2025-05-01']) expect(() => planFolds(parseHoldout(text), window(100, 20))).toThrow(expect.objectContaining({ code: 'E_WALK_FORWARD_RANGE' }));
   });
 
   it.each(['0', '-3', '2.5', 'soon', '2025-02-30'])('--holdout %s: bad input before any data', (text) => {
