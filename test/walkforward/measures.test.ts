@@ -51,6 +51,20 @@ describe('walk-forward efficiency', () => {
     const e = walkForwardEfficiency(0.15, [{ isAnnualReturn: -0.1, testDays: 60 }]);
     expect(e.walk_forward_efficiency).toBeNull();
     expect(e.why_missing).toMatch(/did not gain in sample/);
+    // exactly 0 in sample is no gain either
+    expect(walkForwardEfficiency(0.15, [{ isAnnualReturn: 0, testDays: 60 }])).toMatchObject({ walk_forward_efficiency: null, is_annual_return: 0 });
+  });
+
+  it('none, with the reason, when a chosen variant or the record lost everything, or there are no folds', () => {
+    expect(walkForwardEfficiency(0.15, [{ isAnnualReturn: 0.2, testDays: 30 }, { isAnnualReturn: null, testDays: 30 }])).toEqual({
+      walk_forward_efficiency: null, oos_annual_return: 0.15, is_annual_return: null,
+      why_missing: 'a chosen variant lost everything in its training window: no in-sample return to compare with',
+    });
+    expect(walkForwardEfficiency(null, [{ isAnnualReturn: 0.2, testDays: 30 }])).toEqual({
+      walk_forward_efficiency: null, oos_annual_return: null, is_annual_return: 0.2,
+      why_missing: 'the out-of-sample record lost everything: no annualised return',
+    });
+    expect(walkForwardEfficiency(0.1, [])).toMatchObject({ walk_forward_efficiency: null, is_annual_return: null });
   });
 });
 
@@ -74,6 +88,15 @@ describe('parameter stability', () => {
         lookback: { changes: 2, distinct: 3, mean_abs_change: 50 / 3, grid_range: 30, relative_change: 50 / 3 / 30 },
         side: { changes: 2, distinct: 2 },
       },
+    });
+  });
+
+  it('one fold: nothing could change, so no rates; a parameter mixing numbers and text has no numeric moves', () => {
+    const grid = [{ k: 1, mode: 'x' }, { k: 3, mode: 2 }];
+    const one = parameterStability([{ id: 2, params: grid[1]! }], grid, ['k', 'mode']);
+    expect(one).toEqual({
+      folds: 1, changes: 0, change_rate: null, distinct_variants: 1,
+      parameters: { k: { changes: 0, distinct: 1, mean_abs_change: null, grid_range: 2, relative_change: null }, mode: { changes: 0, distinct: 1 } },
     });
   });
 });
