@@ -121,6 +121,16 @@ describe('the universe of a window', () => {
       { season: 2024, symbol: 'Y', peer_group: 'old' },
     ];
     expect(universeColumns(rows)).toEqual([{ symbol: 'Y', peer_group: 'old', name: '' }, { symbol: 'Z', peer_group: 'new', name: 'Zed' }]);
+    // sorted by symbol (code-point order), whatever the rows' order
+    const scrambled = ['MSFT', 'AAPL', 'ZM', 'A', 'BRK.B', 'aa', 'B'].map((symbol) => ({ season: 2025, symbol, peer_group: 'g' }));
+    expect(universeColumns(scrambled).map((c) => c.symbol)).toEqual(['A', 'AAPL', 'B', 'BRK.B', 'MSFT', 'ZM', 'aa']);
+    // the peer groups: every one any row uses, once, in order of first use
+    expect(universeGroups(ROWS)).toEqual(['tech', 'energy']);
+  });
+
+  it('pinned: a column the season does not list has no peer group', () => {
+    const p = panelOf(ROWS, 'pinned', 2025);
+    expect(Array.from(p.seasons[0]!.groupOf, (k) => (k < 0 ? '-' : p.groups[k]))).toEqual(['energy', '-', 'tech', 'energy']);
   });
 
   it('the missing seasons\' error names them, the source, and what it has', () => {
