@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eligibility } from '../../src/panel/eligibility.ts';
+import { eligibility, maskRow } from '../../src/panel/eligibility.ts';
 import { allocatePanel, indexCloses, type Panel } from '../../src/panel/panel.ts';
 import { DataError } from '../../src/errors.ts';
 import { applyUniverse, checkedShares, missingSeasons, missingSeasonsError, universeColumns, universeGroups, withExtra, type UniverseRow } from '../../src/panel/universe.ts';
@@ -61,6 +61,39 @@ describe('the universe of a window', () => {
     expect(close.span(1).season).toBe(2024);
     expect(open.all).toBe(false);
     expect(eligibility(panelOf(ROWS.filter((r) => r.season === 2025), 'pinned'), 'open').all).toBe(true);
+  });
+
+  it('a pinned season that leaves a column out masks it, the first column included; its factors are NaN there', () => {
+    // pinned 2025 without A: column 0 (A) is never a member
+    const rows = ROWS.filter((r) => !(r.season === 2025 && r.symbol === 'A'));
+    const p = panelOf(rows, 'pinned', 2025);
+    for (const fill of ['open', 'close'] as const) {
+      const e = eligibility(p, fill);
+      expect(e.all).toBe(false);
+      const row = Float64Array.of(1, 2, 3, 4);
+      maskRow(e, 2, row);
+      expect(Array.from(row)).toEqual([NaN, NaN, 3, 4]); // A and B are not in 2025's list
+    }
+    // all members on every bar, and one season: nothing to mask
+    const all = eligibility(panelOf(ROWS.filter((r) => r.season === 2025), 'pinned'), 'open');
+    const row = Float64Array.of(1, 2, 3);
+    maskRow(all, 0, row);
+    expect(Array.from(row)).toEqual([1, 2, 3]);
+  });
+
+  it('two seasons whose members are all the columns: a decision still takes its fill day\'s season', () => {
+    const rows: UniverseRow[] = [
+      { season: 2024, symbol: 'A', peer_group: 'tech' }, { season: 2025, symbol: 'A', peer_group: 'energy' },
+    ];
+    const p = panelOf(rows, 'rolling');
+    const e = eligibility(p, 'open');
+    expect(DATES.map((_, t) => e.span(t).season)).toEqual([2024, 2025, 2025, 2025, 2025, 2025]);
+  });
+
+  it('an empty window has an empty mask', () => {
+    const p = allocatePanel({ days: [], symbols: ['A', 'B'], peerGroups: ['g', 'g'], otherGroups: ['g'] });
+    const e = eligibility({ ...p, seasons: [] }, 'open');
+    expect(e.mask).toHaveLength(0);
   });
 
   it('the history a decision sees follows it: member row, season and peer groups', () => {
