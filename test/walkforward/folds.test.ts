@@ -112,6 +112,35 @@ describe('planFolds: the fold boundaries, as documented', () => {
   });
 });
 
+describe('the options\' exact messages and edges', () => {
+  it('names the option as given, the syntax, and the code E_BAD_WALK_FORWARD', () => {
+    expect(() => parseWalkForward('train=252,tset=63')).toThrow(
+      '--walk-forward train=252,tset=63: unknown part "tset" (did you mean test?); expected train=DAYS,test=DAYS[,step=DAYS][,anchored][,embargo=DAYS]',
+    );
+    expect(() => parseWalkForward('train=5, ,test=2')).toThrow('--walk-forward train=5, ,test=2: an empty part; expected train=DAYS,test=DAYS[,step=DAYS][,anchored][,embargo=DAYS]');
+    expect(() => parseWalkForward('=5,test=2')).toThrow('--walk-forward =5,test=2: unknown part ""; expected');
+    expect(() => parseWalkForward('train=5,test=2,embargo=')).toThrow('--walk-forward train=5,test=2,embargo=: embargo= must be a whole number of trading days, 0 or more');
+    expect(() => parseWalkForward('train=5,test')).toThrow('--walk-forward train=5,test: test needs a number of trading days (test=DAYS)');
+    for (const text of ['train=5,test=2,embargo=', 'x=1', 'train=5']) expect(() => parseWalkForward(text)).toThrow(expect.objectContaining({ code: 'E_BAD_WALK_FORWARD' }));
+  });
+
+  it('takes spaces around keys and values, and the least values: train=1, test=1, embargo=0', () => {
+    expect(parseWalkForward('train =5,test= 2 ')).toMatchObject({ train: 5, test: 2 });
+    expect(parseWalkForward('train=1,test=1,embargo=0')).toMatchObject({ train: 1, test: 1, step: 1, embargo: 0 });
+  });
+
+  it('--holdout: 1 day is the least; a date with spaces around it; anything around a date is not one', () => {
+    expect(parseHoldout('1')).toMatchObject({ kind: 'holdout', days: 1 });
+    expect(parseHoldout(' 2025-01-05 ')).toMatchObject({ kind: 'holdout', date: '2025-01-05' });
+    const notADay = (text: string) => `--holdout ${text}: must be a whole number of trading days, 1 or more, or a date (YYYY-MM-DD) where the holdout starts`;
+    for (const text of ['2025-01-05x', 'x2025-01-05', '0']) expect(() => parseHoldout(text)).toThrow(notADay(text));
+    expect(() => parseHoldout('2025-02-30')).toThrow('--holdout 2025-02-30: not a real date in YYYY-MM-DD form');
+    for (const text of ['2025-02-30', '0']) expect(() => parseHoldout(text)).toThrow(expect.objectContaining({ code: 'E_BAD_WALK_FORWARD' }));
+    expect(describeSpec(parseHoldout('30'))).toBe('--holdout 30');
+    expect(describeSpec(parseHoldout('2025-01-05'))).toBe('--holdout 2025-01-05');
+  });
+});
+
 describe('planFolds --holdout', () => {
   it('DAYS: one fold, training on every day before the last DAYS', () => {
     expect(spans(planFolds(parseHoldout('30'), window(100, 20)))).toEqual([[0, 69, 70, 99]]);
