@@ -78,6 +78,7 @@ export function windowMetric(metric: string, w: CurveWindow, ruined: boolean, ct
   if (ruined && RUIN_BLANKS.has(metric)) return null;
   const e = windowEquity(w);
   const value = compute(metric, e, w, ctx);
+  // Stryker disable next-line ConditionalExpression: equivalent, Number.isFinite(null) is false, so null still comes out null
   return value === null || Number.isFinite(value) ? value : null;
 }
 
@@ -106,6 +107,7 @@ function compute(metric: string, e: Float64Array, w: CurveWindow, ctx: WindowCon
 /** PSR(0) = Φ(SR̂·√(T − 1)/√(1 − γ₃·SR̂ + ((γ₄ − 1)/4)·SR̂²)), SR̂ = mean/sd (n − 1) per day, γ₃, γ₄ population (raw kurtosis). */
 export function windowPsr(r: Float64Array): number | null {
   const m = mean(r), sd = sampleSd(r), g3 = skewness(r), g4 = kurtosis(r);
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, without these moments σ̂(SR̂) is undefined (fewer than 2 returns, or a NaN factor) and probabilisticSharpe returns null itself
   if (m === null || !sd || g3 === null || g4 === null) return null;
   return probabilisticSharpe(m / sd, 0, r.length, g3, g4);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { benchmarkMetrics } from '../../src/metrics/tear-sheet.ts';
 import { kurtosis, skewness } from '../../src/metrics/moments.ts';
 import { probabilisticSharpe } from '../../src/statistics/probabilistic-sharpe.ts';
-import { ruinedBy } from '../../src/walkforward/window-metrics.ts';
+import { ruinedBy, windowPsr } from '../../src/walkforward/window-metrics.ts';
 import { annualReturn, parameterStability, walkForwardEfficiency, WINDOW_METRICS, windowEquity, windowMetric } from '../../src/walkforward/index.ts';
 
 const ctx = (days: number) => ({ benchmark: new Float64Array(days), riskFree: 0 });
@@ -75,6 +75,16 @@ describe('a metric over a window of a curve', () => {
     expect(windowMetric('final_equity', w, true, ctx(5))).toBeCloseTo(106.92, 10);
     // one day from 100 to 10⁶: a cagr of 10,000^252 overflows: null, not Infinity
     expect(windowMetric('cagr', { equity: Float64Array.of(1e6), cash: 100, from: 0, to: 0 }, false, ctx(1))).toBeNull();
+  });
+
+  it('PSR(0) of a window needs returns that vary: none for no days, one day, or a constant return', () => {
+    expect(windowPsr(new Float64Array(0))).toBeNull();
+    expect(windowPsr(Float64Array.of(0.01))).toBeNull();
+    expect(windowPsr(Float64Array.of(0.01, 0.01, 0.01))).toBeNull();
+    // two days: SR̂ = 0.02/0.01·… by hand: mean 0.015, sd 0.00707, skewness 0, raw kurtosis 1
+    const r = Float64Array.of(0.01, 0.02);
+    const sr = 0.015 / Math.sqrt(0.00005);
+    expect(windowPsr(r)).toBeCloseTo(probabilisticSharpe(sr, 0, 2, 0, 1)!, 12);
   });
 
   it('ruined by a window: at or before its last day, the first day included; a later ruin is not', () => {
