@@ -126,6 +126,14 @@ describe('the stitched record at its edges (close fills, statistics, ruin)', () 
     const b = calm.benchmark.subarray(wf.firstDay);
     expect(wf.oos.metrics.alpha).toBeCloseTo(benchmarkMetrics(r, b, dailyRiskFree(0.05)).alpha!, 12);
     expect(wf.oos.metrics.alpha).not.toBeCloseTo(benchmarkMetrics(r, b, 0).alpha!, 6);
+    // each fold's Sharpe over its test days is net of the daily risk-free rate too
+    const rf = dailyRiskFree(0.05);
+    for (const f of wf.folds) {
+      const w = Array.from(r.subarray(f.testStart - wf.firstDay, f.testEnd - wf.firstDay + 1));
+      const m = w.reduce((a, x) => a + x, 0) / w.length;
+      const sd = Math.sqrt(w.reduce((a, x) => a + (x - m) ** 2, 0) / (w.length - 1));
+      expect(f.oos.sharpe).toBeCloseTo(((m - rf) / sd) * Math.sqrt(252), 9);
+    }
   });
 
   it('a ruined record: its ratios blank, and its folds\' ratios blank from the fold the ruin falls in', () => {
