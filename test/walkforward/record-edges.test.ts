@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Strategy } from '../../src/api.ts';
 import { dailyRiskFree } from '../../src/metrics/risk-free.ts';
 import { benchmarkMetrics } from '../../src/metrics/tear-sheet.ts';
@@ -32,6 +32,7 @@ const sided: Strategy = {
     const a = bar.symbolIndex('A');
     ctx.state.calls = ((ctx.state.calls as number | undefined) ?? 0) + 1;
     if (ctx.state.calls === 1) ctx.warn(`a segment starts at bar ${bar.t}`);
+    expect(a).toBe(0);
     log.push({ decision: bar.decision, t: bar.t, date: bar.date, equity: bar.equity, cash: bar.cash, held: bar.position(a), close: bar.close(a), state: ctx.state.calls as number });
     expect([bar.n, bar.symbols, bar.season, bar.groups]).toEqual([3, ['A', 'B', 'C'], 2025, ['g']]);
     if (Number.isFinite(bar.close(a)) && Number.isFinite(bar.close(a, 1))) expect([bar.open(a), bar.high(a), bar.low(a), bar.volume(a), bar.row('close')[a], bar.member[1], bar.groupOf[1]]).toEqual([
@@ -62,13 +63,13 @@ function market(jump: number): Panel {
   return applyUniverse(indexCloses(p), rows, 'pinned', 2025);
 }
 
-function walkForward(jump: number) {
+function walkForward(jump: number, test = 10) {
   const panel = market(jump);
   const variants = [{ side: -2 }, { side: 1 }];
   const settings = { cash: 1e5, fractional: true, commissionBps: 0, slippageBps: 0, riskFree: 0.05 };
   const schedule = runSchedule(panel, sided, variants, panel.days[1]!, panel.days[DAYS - 1]!, 'close');
   const days = schedule.last - schedule.first + 1;
-  const spec = parseWalkForward('train=20,test=10');
+  const spec = parseWalkForward(`train=20,test=${test}`);
   const folds = planFolds(spec, { days, dates: panel.dates.slice(schedule.first, schedule.last + 1), warmup: 0 });
   const factors = new FactorCache(panel);
   const outcomes = variants.map((params, k) => evaluateVariant({ panel, strategy: sided, id: k + 1, params, schedule, settings, factors, diagnostics: false }));
@@ -82,8 +83,13 @@ function walkForward(jump: number) {
 }
 
 describe('the stitched record at its edges (close fills, statistics, ruin)', () => {
-  const calm = walkForward(0.05);
-  const ruinous = walkForward(0.8);
+  // Computed in beforeAll, so that a failure counts against the tests (and against a mutant that causes it).
+  let calm: ReturnType<typeof walkForward>, ruinous: ReturnType<typeof walkForward>;
+  beforeAll(() => {
+    calm = walkForward(0.05);
+    // test windows of 12 days: the first ends on bar 32, the jump that ruins the short
+    ruinous = walkForward(0.8, 12);
+  });
 
   it('with close fills, a fold\'s first decision is at its first test day\'s close: the account holds cash through that day', () => {
     const { wf, folds, schedule, decisions } = calm;
@@ -106,6 +112,9 @@ describe('the stitched record at its edges (close fills, statistics, ruin)', () 
       if (Number.isFinite(d.close)) expect(d.cash + d.held * d.close).toBeCloseTo(d.equity, 6);
     }
     expect(wf.oos.warnings).toEqual(expect.arrayContaining(folds.map((f) => `a segment starts at bar ${schedule.first + f.testStart}`)));
+    // the view reads the account's bar: A is column 0, its close that day (NaN on day 25)
+    for (const d of decisions) expect(d.close).toBe(calm.panel.close[d.t * 3]);
+    expect(wf.oos.schedule.warnings).toEqual([]); // the run's schedule warnings were reported with the run
   });
 
   it('names what could not be done: the weights outside the universe', () => {
@@ -136,18 +145,22 @@ describe('the stitched record at its edges (close fills, statistics, ruin)', () 
     }
   });
 
-  it('a ruined record: its ratios blank, and its folds\' ratios blank from the fold the ruin falls in', () => {
+  it('a ruined record: its ratios blank; its returns after the ruin count as 0; a fold ruined on its last day has no ratios', () => {
     const { wf } = ruinous;
-    // the short is chosen for folds 1 and 2; by fold 3 its own run was ruined by the jump in its training days
-    expect(wf.folds.map((f) => f.variant)).toEqual([1, 1, 2]);
-    expect(wf.oos.result.ruinedAt).toBeGreaterThanOrEqual(0);
+    // the short is chosen for fold 1 (A falls in its training days); by fold 2 its own run was ruined by the jump
+    expect(wf.folds[0]!.variant).toBe(1);
+    expect(wf.oos.result.ruinedAt).toBe(32);
     const ruinDay = wf.oos.result.ruinedAt - wf.oos.schedule.first;
+    expect(ruinDay).toBe(wf.folds[0]!.testEnd - wf.firstDay);
     for (const name of ['sharpe', 'sortino', 'volatility', 'psr', 'alpha', 'sharpe_ci_low'] as const) expect(wf.oos.metrics[name]).toBeNull();
     expect(wf.oos.metrics.total_return).toBeLessThanOrEqual(-1);
-    const last = wf.folds.at(-1)!;
-    expect(ruinDay).toBeLessThanOrEqual(last.testEnd - wf.firstDay);
-    expect(ruinDay).toBeGreaterThan(wf.folds[0]!.testEnd - wf.firstDay);
-    expect(last.oos.sharpe).toBeNull();
-    expect(wf.folds[0]!.oos.sharpe).not.toBeNull(); // the first fold ended before the ruin
+    // the distribution's days: the ruin day is the worst, every day after it a 0 (not a 0/0)
+    const e = wf.oos.result.curve.equity;
+    const r = Array.from(e, (x, d) => x / (d === 0 ? 1e5 : e[d - 1]!) - 1).map((x, d) => (d > ruinDay ? 0 : x));
+    expect(wf.oos.metrics.worst_day).toBeCloseTo(r[ruinDay]!, 12);
+    expect(wf.oos.metrics.positive_days).toBeCloseTo(r.filter((x) => x > 0).length / r.length, 12);
+    // fold 1's returns are all numbers (the ruin is its last day), yet as a ruined window it has no Sharpe
+    expect(wf.folds[0]!.oos.sharpe).toBeNull();
+    expect(wf.folds[0]!.oos.total_return).toBeLessThanOrEqual(-1);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Params } from '../../src/api.ts';
 import type { Panel } from '../../src/panel/panel.ts';
 import { FactorCache } from '../../src/runner/factor-cache.ts';
@@ -34,8 +34,12 @@ const outcomes = variants.map((params, k) => evaluateVariant({ panel, strategy, 
 // An equal-weighted benchmark of hand-made daily returns (any series: the record only carries it)
 const benchmark = Float64Array.from({ length: days }, (_, d) => 0.001 * Math.sin(d / 3) + 0.0002);
 const rankBy = 'total_return';
-const wf = runWalkForward({ spec, folds, variants: outcomes, rankBy, panel, strategy, schedule, settings, factors, benchmark, statistics: null });
 const choices = chooseFolds(outcomes, folds, { rankBy, cash, riskFree: 0, benchmark, first: schedule.first });
+// Run in beforeAll, so that a failure counts against the tests (and against a mutant that causes it).
+let wf: ReturnType<typeof runWalkForward>;
+beforeAll(() => {
+  wf = runWalkForward({ spec, folds, variants: outcomes, rankBy, panel, strategy, schedule, settings, factors, benchmark, statistics: null });
+});
 
 /** Daily returns of an equity curve that starts from `start`. */
 function returnsOf(equity: ArrayLike<number>, start: number): number[] {
@@ -137,5 +141,6 @@ describe('the stitched out-of-sample record, in process', () => {
     expect(wf.oos.metrics.final_equity).toBeCloseTo(equity.at(-1)!, 6);
     expect(wf.oos.metrics.total_return).toBeCloseTo(equity.at(-1)! / cash - 1, 12);
     expect(wf.oos.metrics.psr).toBeUndefined(); // statistics off: no confidence columns
+    expect(wf.oos.warnings).toEqual([]); // every order filled, every weight on a member
   });
 });
