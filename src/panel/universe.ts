@@ -101,6 +101,7 @@ export function applyUniverse(panel: Panel, rows: readonly UniverseRow[], mode: 
     const groupOf = new Int32Array(n).fill(-1);
     for (const r of rows) {
       const i = column.get(r.symbol);
+      // Stryker disable next-line ConditionalExpression: equivalent, a row of a symbol outside the columns writes at index undefined, which typed arrays ignore
       if (i === undefined || r.season !== pinnedSeason) continue;
       listed[i] = 1;
       groupOf[i] = groupIndex.get(r.peer_group)!;
@@ -111,6 +112,7 @@ export function applyUniverse(panel: Panel, rows: readonly UniverseRow[], mode: 
   }
   const bySeason = new Map<number, UniverseRow[]>();
   for (const r of rows) {
+    // Stryker disable next-line ConditionalExpression: equivalent, as in the pinned case: its writes would go to index undefined
     if (!column.has(r.symbol)) continue;
     let list = bySeason.get(r.season);
     if (!list) bySeason.set(r.season, (list = []));
@@ -121,6 +123,7 @@ export function applyUniverse(panel: Panel, rows: readonly UniverseRow[], mode: 
   for (let t = 0; t < bars; ) {
     const season = yearOf(panel.days[t]!);
     let end = t;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, past the last bar the day is undefined, whose year matches no season
     while (end < bars && yearOf(panel.days[end]!) === season) end++;
     const groupOf = new Int32Array(n).fill(-1);
     for (const r of bySeason.get(season) ?? []) {
@@ -151,6 +154,7 @@ export function missingSeasons(panel: Panel, startDay: number, endDay: number, r
     const y = yearOf(day);
     if (!have.has(y)) missing.add(y);
   }
+  // Stryker disable next-line MethodExpression,ArrowFunction: equivalent, the days ascend, so the years arrive in order (the sort is a guard)
   return [...missing].sort((a, b) => a - b);
 }
 

@@ -80,6 +80,7 @@ export function stationaryBootstrap(days: number, reps: number, rng: Xoshiro128S
     let day = rng.nextBelow(days);
     resample[0] = day;
     for (let t = 1; t < days; t++) {
+      // Stryker disable next-line EqualityOperator: equivalent, u = p exactly has probability 0 (and p = 1 makes every u < p)
       if (rng.nextFloat() < p) day = rng.nextBelow(days);
       else day = day + 1 === days ? 0 : day + 1;
       resample[t] = day;

@@ -44,6 +44,7 @@ export function squaredCorrelationSum(matrix: ReturnsMatrix): { sum: number; var
     for (let t = 0; t < T; t++) z[out + t] = (values[base + t]! - m) * scale;
     varying++;
   }
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, ‖ZᵀZ‖²_F = ‖ZZᵀ‖²_F: either Gram gives the sum (this picks the cheaper)
   return { sum: varying <= T ? gramNormColumns(z, T, varying) : gramNormRows(z, T, varying), varying, constant: N - varying };
 }
 
@@ -55,7 +56,9 @@ function gramNormColumns(z: Float64Array, T: number, n: number): number {
     for (let j = i; j < n; j++) {
       const b = j * T;
       let dot = 0;
+      // Stryker disable next-line AssignmentOperator: equivalent, a dot product's sign is lost in its square
       for (let t = 0; t < T; t++) dot += z[a + t]! * z[b + t]!;
+      // Stryker disable next-line ArithmeticOperator: equivalent, the columns are unit vectors: a diagonal dot is 1 (to rounding), and 1·1 = 1/1
       if (i === j) diag += dot * dot;
       else off += dot * dot;
     }
@@ -73,6 +76,7 @@ function gramNormRows(z: Float64Array, T: number, n: number): number {
     for (let u = s; u < T; u++) {
       const b = u * n;
       let dot = 0;
+      // Stryker disable next-line AssignmentOperator: equivalent, a dot product's sign is lost in its square
       for (let j = 0; j < n; j++) dot += rows[a + j]! * rows[b + j]!;
       if (s === u) diag += dot * dot;
       else off += dot * dot;
@@ -93,6 +97,8 @@ export function effectiveTrials(matrix: ReturnsMatrix): number | null {
   const offRaw = sum - n; // the diagonal is ρ̂ⱼⱼ = 1 for each varying column
   const offAdjusted = ((T - 1) * offRaw - n * (n - 1)) / (T - 2);
   const total = n + offAdjusted + m * m;
+  // total ≥ m² ≥ 0 (‖ZZᵀ‖²_F ≥ n²/(T − 1)); at 0, N²/0 = ∞ clamps to N as the fallback does
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, as above
   const effective = total > 0 ? (N * N) / total : N;
   return Math.min(N, Math.max(1, effective));
 }

@@ -136,6 +136,7 @@ export function probabilityOfBacktestOverfitting(matrix: ReturnsMatrix, blocks =
   const prefix1 = new Float64Array((k + 1) * N), prefix2 = new Float64Array((k + 1) * N), prefixRows = new Int32Array(k + 1);
   const qA = new Float64Array(N), qB = new Float64Array(N);
   const chosen = new Int32Array(k), other = new Int32Array(k);
+  // Stryker disable next-line EqualityOperator,ConditionalExpression: equivalent, from all zeros the enumeration passes through sets with repeats (all before {0 … k − 1}) whose results the valid sets overwrite
   for (let i = 0; i < k; i++) chosen[i] = i;
   const sharpeOf = (j: number, inA: boolean): number => {
     const a1 = prefix1[k * N + j]!, a2 = prefix2[k * N + j]!;
@@ -164,7 +165,9 @@ export function probabilityOfBacktestOverfitting(matrix: ReturnsMatrix, blocks =
     // 3. Both splits of this pair: A = chosen blocks, B = the rest. Columns are compared by
     // q = mean·|mean|/variance = Sharpe·|Sharpe| (the same order as the Sharpe, without a square root).
     const nA = prefixRows[k]!, nB = T - nA, top = k * N;
-    const invA = 1 / nA, invA1 = 1 / (nA - 1), invB = 1 / nB, invB1 = 1 / (nB - 1);
+    const invA = 1 / nA, invB = 1 / nB;
+    // Stryker disable next-line ArithmeticOperator: equivalent, within a split every column's variance shares this factor, and only their order is used
+    const invA1 = 1 / (nA - 1), invB1 = 1 / (nB - 1);
     let bestA = 0, bestB = 0, maxA = -Infinity, maxB = -Infinity;
     for (let j = 0; j < N; j++) {
       const a1 = prefix1[top + j]!, a2 = prefix2[top + j]!, c = centre[j]!;

@@ -126,6 +126,7 @@ export function superiorPredictiveAbility(
       for (let g = 2 * offsets[r]!, end = 2 * offsets[r + 1]!; g < end; g += 2) sum += prefix[segments[g + 1]!]! - prefix[segments[g]!]!;
       const deviation = sum / n; // d̄* − d̄
       if (deviation > maxCheck[r]!) maxCheck[r] = deviation;
+      // Stryker disable next-line ConditionalExpression: equivalent, a model left out (scale 0, studentised only) would add 0s to maxima that are floored at 0
       if (scale === 0) continue;
       const u = scale * deviation, l = scale * (deviation + mean - lower), c = scale * (deviation + mean - consistent);
       if (u > maxUpper[r]!) maxUpper[r] = u;

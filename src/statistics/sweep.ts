@@ -176,7 +176,7 @@ export function sweepStatistics(returns: ReturnsMatrix, benchmark: ArrayLike<num
     else if (!Array.from(benchmark).every(Number.isFinite)) why.spa = 'the benchmark has missing days in the window';
     else spa = superiorPredictiveAbility(matrix, benchmark, sample);
   } else if (N > 0) {
-    why.bootstrap = `${T} day${T === 1 ? '' : 's'} are too few to resample (3 needed): no Sharpe intervals, SPA or Reality Check`;
+    why.bootstrap = `${T} day${T === 1 ? ' is' : 's are'} too few to resample (3 needed): no Sharpe intervals, SPA or Reality Check`;
   }
 
   // 6. PBO

@@ -40,7 +40,9 @@ export interface ChooseContext extends WindowContext {
 
 /** The ranking of every variant over days [from, to] of the window: indices into `outcomes`, best first. */
 export function rankWindow(outcomes: readonly VariantOutcome[], from: number, to: number, ctx: ChooseContext): { order: number[]; values: (number | null)[] } {
+  // Stryker disable next-line ArrayDeclaration: equivalent, every slot is written below before it is read
   const values: (number | null)[] = [];
+  // Stryker disable next-line ArrayDeclaration: equivalent, as above
   const ruined: boolean[] = [];
   outcomes.forEach((v, k) => {
     const w: CurveWindow = { equity: v.result.curve.equity, cash: ctx.cash, from, to };

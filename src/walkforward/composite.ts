@@ -28,6 +28,7 @@ export interface Segment {
 
 /** The composite strategy of a walk-forward's segments (outline above); `bars` is the panel's bar count. */
 export function walkForwardStrategy(base: Strategy, segments: readonly Segment[], bars: number): Strategy {
+  // Stryker disable next-line UnaryOperator: equivalent in a run, the record's decisions all fall in segments (its test windows tile them), so no −1 is read
   const segmentAt = new Int32Array(bars).fill(-1);
   segments.forEach((s, k) => segmentAt.fill(k, s.firstDecision, s.lastDecision + 1));
   const views = segments.map((s) => new SegmentBar(`v${s.id}:`, s.firstDecision));
@@ -36,6 +37,7 @@ export function walkForwardStrategy(base: Strategy, segments: readonly Segment[]
     name: base.name,
     description: `walk-forward of ${base.name}: each fold's chosen variant, one account`,
     params: {},
+    // Stryker disable next-line ArrowFunction,MethodExpression: equivalent in a run, nothing asks the composite for its warm-up (the record's schedule is the run's)
     warmup: () => Math.max(0, ...segments.map((s) => base.warmup(s.params as never))),
     factors() {
       const out: Record<string, Factor> = {};
@@ -46,6 +48,7 @@ export function walkForwardStrategy(base: Strategy, segments: readonly Segment[]
     },
     decide(bar, _p, ctx) {
       const k = segmentAt[bar.t]!;
+      // Stryker disable next-line ConditionalExpression: equivalent in a run, as above (a guard for a decision outside every segment)
       if (k < 0) return undefined;
       const view = views[k]!;
       view.base = bar;

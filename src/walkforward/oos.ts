@@ -63,12 +63,14 @@ export function runOutOfSample(o: OutOfSampleInput): OutOfSample {
     id: o.chosen[k]!.id,
     params: o.chosen[k]!.params,
     firstDecision: decisionOf(f.testStart),
+    // Stryker disable next-line MethodExpression: equivalent, the last test day's decision is the run's last decision (either fill timing)
     lastDecision: Math.min(decisionOf(f.testEnd), schedule.lastDecision),
   }));
   const oosSchedule: Schedule = { ...schedule, first: schedule.first + firstDay, firstDecision: segments[0]!.firstDecision, warnings: [] };
   const strategy = walkForwardStrategy(o.strategy, segments, panel.dates.length);
   const ctx = createContext(o.supabase, o.setupData);
   const result = simulate(panel, strategy, {}, oosSchedule, settings, o.factors, ctx);
+  // Stryker disable next-line EqualityOperator: equivalent for > 0, the record starts after bar 0 (on its first test day), so it cannot be ruined there
   const ruined = result.ruinedAt >= 0;
   const returns = dailyReturns(result.curve.equity, settings.cash);
   if (ruined) for (let d = 0; d < returns.length; d++) if (!Number.isFinite(returns[d]!)) returns[d] = 0;

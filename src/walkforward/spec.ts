@@ -44,8 +44,11 @@ export function parseWalkForward(text: string): WalkForwardSpec {
       throw new UsageError(`${option}: unknown part "${key}"${hint ? ` (did you mean ${hint}?)` : ''}; expected ${WALK_FORWARD_SYNTAX}`, 'E_BAD_WALK_FORWARD');
     }
     if (seen.has(key)) throw new UsageError(`${option}: ${key} is given twice`, 'E_BAD_WALK_FORWARD');
+    // Stryker disable next-line EqualityOperator: equivalent, eq = 0 leaves the key empty, refused above
     if (key === 'anchored' && eq >= 0) throw new UsageError(`${option}: anchored takes no value (write just "anchored")`, 'E_BAD_WALK_FORWARD');
+    // Stryker disable next-line EqualityOperator: equivalent, as above
     if (key !== 'anchored' && eq < 0) throw new UsageError(`${option}: ${key} needs a number of trading days (${key}=DAYS)`, 'E_BAD_WALK_FORWARD');
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral,MethodExpression: equivalent, anchored's value is never read, and Number() trims
     seen.set(key, eq < 0 ? '' : part.slice(eq + 1).trim());
   }
   for (const key of ['train', 'test'] as const) {
@@ -78,6 +81,7 @@ export function parseHoldout(text: string): WalkForwardSpec {
     if (day === null) throw new UsageError(`--holdout ${text}: not a real date in YYYY-MM-DD form`, 'E_BAD_WALK_FORWARD');
     return Object.freeze({ kind: 'holdout', date: value, day });
   }
+  // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent here, Number('') = 0 is refused as < 1 all the same
   const n = value === '' ? NaN : Number(value);
   if (!Number.isInteger(n) || n < 1) {
     throw new UsageError(`--holdout ${text}: must be a whole number of trading days, 1 or more, or a date (YYYY-MM-DD) where the holdout starts`, 'E_BAD_WALK_FORWARD');

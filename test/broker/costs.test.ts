@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commission, costModel, executionPrice } from '../../src/broker/costs.ts';
 import { almgrenImpact, almgrenPermanent, almgrenTemporary, sqrtImpact, turnoverTerm } from '../../src/broker/impact.ts';
+import { parseCostOptions } from '../../src/config/cost-options.ts';
 import { averageVolume, dailyVolatility, WindowStats } from '../../src/broker/market-stats.ts';
 import { generateSampleMarket, samplePanel } from '../../src/sample/generator.ts';
 import { Portfolio } from '../../src/broker/portfolio.ts';
@@ -29,7 +30,16 @@ describe('market impact', () => {
   it('without shares outstanding the (Θ/V)^¼ term is 1; it is symmetric in the trade\'s sign', () => {
     expect(turnoverTerm(NaN, 1000)).toBe(1);
     expect(turnoverTerm(0, 1000)).toBe(1);
+    // nor without a volume to divide by (no trading in the window): 1, not ∞
+    expect(turnoverTerm(1e6, 0)).toBe(1);
+    expect(turnoverTerm(1e6, NaN)).toBe(1);
     expect(almgrenImpact(0.02, -500, 10_000, 1, 1)).toBe(almgrenImpact(0.02, 500, 10_000, 1, 1));
+  });
+
+  it('--impact takes none (the default), sqrt or almgren, and names them when given anything else', () => {
+    expect(parseCostOptions().impact).toBe('none');
+    for (const model of ['none', 'sqrt', 'almgren']) expect(parseCostOptions({ impact: model }).impact).toBe(model);
+    for (const bad of ['', 'linear']) expect(() => parseCostOptions({ impact: bad })).toThrow(`--impact ${bad}: must be one of none, sqrt, almgren`);
   });
 
   it('the square-root law: k σ √(X/V)', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { eligibility } from '../../src/panel/eligibility.ts';
+import { eligibility, maskRow } from '../../src/panel/eligibility.ts';
 import { allocatePanel, indexCloses, type Panel } from '../../src/panel/panel.ts';
-import { applyUniverse, missingSeasons, universeColumns, universeGroups, type UniverseRow } from '../../src/panel/universe.ts';
+import { DataError } from '../../src/errors.ts';
+import { applyUniverse, checkedShares, missingSeasons, missingSeasonsError, universeColumns, universeGroups, withExtra, type UniverseRow } from '../../src/panel/universe.ts';
 import { HistoryView } from '../../src/panel/view.ts';
 import { parseIsoDate } from '../../src/util/dates.ts';
 
@@ -62,6 +63,39 @@ describe('the universe of a window', () => {
     expect(eligibility(panelOf(ROWS.filter((r) => r.season === 2025), 'pinned'), 'open').all).toBe(true);
   });
 
+  it('a pinned season that leaves a column out masks it, the first column included; its factors are NaN there', () => {
+    // pinned 2025 without A: column 0 (A) is never a member
+    const rows = ROWS.filter((r) => !(r.season === 2025 && r.symbol === 'A'));
+    const p = panelOf(rows, 'pinned', 2025);
+    for (const fill of ['open', 'close'] as const) {
+      const e = eligibility(p, fill);
+      expect(e.all).toBe(false);
+      const row = Float64Array.of(1, 2, 3, 4);
+      maskRow(e, 2, row);
+      expect(Array.from(row)).toEqual([NaN, NaN, 3, 4]); // A and B are not in 2025's list
+    }
+    // all members on every bar, and one season: nothing to mask
+    const all = eligibility(panelOf(ROWS.filter((r) => r.season === 2025), 'pinned'), 'open');
+    const row = Float64Array.of(1, 2, 3);
+    maskRow(all, 0, row);
+    expect(Array.from(row)).toEqual([1, 2, 3]);
+  });
+
+  it('two seasons whose members are all the columns: a decision still takes its fill day\'s season', () => {
+    const rows: UniverseRow[] = [
+      { season: 2024, symbol: 'A', peer_group: 'tech' }, { season: 2025, symbol: 'A', peer_group: 'energy' },
+    ];
+    const p = panelOf(rows, 'rolling');
+    const e = eligibility(p, 'open');
+    expect(DATES.map((_, t) => e.span(t).season)).toEqual([2024, 2025, 2025, 2025, 2025, 2025]);
+  });
+
+  it('an empty window has an empty mask', () => {
+    const p = allocatePanel({ days: [], symbols: ['A', 'B'], peerGroups: ['g', 'g'], otherGroups: ['g'] });
+    const e = eligibility({ ...p, seasons: [] }, 'open');
+    expect(e.mask).toHaveLength(0);
+  });
+
   it('the history a decision sees follows it: member row, season and peer groups', () => {
     const p = panelOf(ROWS, 'rolling');
     const view = new HistoryView(p, eligibility(p, 'open'));
@@ -71,9 +105,85 @@ describe('the universe of a window', () => {
     expect([Array.from(view.member).join(''), view.season, view.groupOf[0]]).toEqual(['1100', 2024, p.groups.indexOf('tech')]);
   });
 
+  it('shares outstanding per season (for --impact almgren): the season\'s rows\' values, NaN where a member has none, none without any', () => {
+    const rows: UniverseRow[] = [
+      { season: 2024, symbol: 'A', peer_group: 'tech', shares_outstanding: 1e6 },
+      { season: 2024, symbol: 'B', peer_group: 'tech' },
+      { season: 2025, symbol: 'A', peer_group: 'energy', shares_outstanding: 2e6 },
+      { season: 2025, symbol: 'C', peer_group: 'tech', shares_outstanding: 5e5 },
+      { season: 2025, symbol: 'D', peer_group: 'energy' },
+    ];
+    const rolling = panelOf(rows, 'rolling');
+    expect(Array.from(rolling.seasons[0]!.shares!)).toEqual([1e6, NaN, NaN, NaN]);
+    expect(Array.from(rolling.seasons[1]!.shares!)).toEqual([2e6, NaN, 5e5, NaN]);
+    const pinned = panelOf(rows, 'pinned', 2024);
+    expect(Array.from(pinned.seasons[0]!.shares!)).toEqual([1e6, NaN, NaN, NaN]);
+    expect(pinned.seasons[0]!.shares).toBeInstanceOf(Float64Array);
+    expect('shares' in panelOf(ROWS, 'rolling').seasons[0]!).toBe(false);
+    expect('shares' in panelOf(ROWS, 'pinned').seasons[0]!).toBe(false);
+  });
+
+  it('a shares_outstanding value is a positive number or missing; anything else is bad input naming where', () => {
+    for (const missing of [null, undefined, '']) expect(checkedShares(missing, 'x')).toBeNull();
+    expect(checkedShares(1500, 'x')).toBe(1500);
+    expect(checkedShares('2500.5', 'x')).toBe(2500.5);
+    for (const bad of [0, -3, '0', 'many', Number.NaN, Number.POSITIVE_INFINITY, true]) {
+      expect(() => checkedShares(bad, 'universe.csv line 4')).toThrow(DataError);
+      expect(() => checkedShares(bad, 'universe.csv line 4')).toThrow(`universe.csv line 4: shares_outstanding ${String(bad)} (must be a positive number, or missing)`);
+    }
+    try {
+      checkedShares(-1, 'here');
+    } catch (e) {
+      expect((e as DataError).code).toBe('E_BAD_UNIVERSE');
+    }
+  });
+
+  it('extra symbols (a benchmark read beside the universe) join the columns, sorted, with no peer group; ones already there are not repeated', () => {
+    const members = universeColumns(ROWS);
+    expect(withExtra(members)).toBe(members);
+    expect(withExtra(members, ['A', 'C'])).toBe(members);
+    expect(withExtra(members, ['SPY', 'AAA', 'B']).map((m) => [m.symbol, m.peer_group])).toEqual([
+      ['A', 'energy'], ['AAA', null], ['B', 'tech'], ['C', 'tech'], ['D', 'energy'], ['SPY', null],
+    ]);
+  });
+
+  it('columns: a later season\'s row wins whatever the order of the rows; names come along', () => {
+    const rows: UniverseRow[] = [
+      { season: 2025, symbol: 'Z', peer_group: 'new', name: 'Zed' },
+      { season: 2024, symbol: 'Z', peer_group: 'old', name: 'Old Zed' },
+      { season: 2024, symbol: 'Y', peer_group: 'old' },
+    ];
+    expect(universeColumns(rows)).toEqual([{ symbol: 'Y', peer_group: 'old', name: '' }, { symbol: 'Z', peer_group: 'new', name: 'Zed' }]);
+    // sorted by symbol (code-point order), whatever the rows' order
+    const scrambled = ['MSFT', 'AAPL', 'ZM', 'A', 'BRK.B', 'aa', 'B'].map((symbol) => ({ season: 2025, symbol, peer_group: 'g' }));
+    expect(universeColumns(scrambled).map((c) => c.symbol)).toEqual(['A', 'AAPL', 'B', 'BRK.B', 'MSFT', 'ZM', 'aa']);
+    // the peer groups: every one any row uses, once, in order of first use
+    expect(universeGroups(ROWS)).toEqual(['tech', 'energy']);
+  });
+
+  it('pinned: a column the season does not list has no peer group', () => {
+    const p = panelOf(ROWS, 'pinned', 2025);
+    expect(Array.from(p.seasons[0]!.groupOf, (k) => (k < 0 ? '-' : p.groups[k]))).toEqual(['energy', '-', 'tech', 'energy']);
+  });
+
+  it('the missing seasons\' error names them, the source, and what it has', () => {
+    const one = missingSeasonsError([2024], 'the data folder', [2025, 2026]);
+    expect(one).toBeInstanceOf(DataError);
+    expect(one.code).toBe('E_NO_SEASON');
+    expect(one.message).toBe('--universe rolling: the data folder has no universe for season 2024, which the range trades in (seasons there: 2025, 2026); add it, shorten the range, or pin one season (--universe pinned)');
+    expect(missingSeasonsError([2023, 2024], 'Supabase', []).message).toBe(
+      '--universe rolling: Supabase has no universe for seasons 2023, 2024, which the range trades in (seasons there: none); add them, shorten the range, or pin one season (--universe pinned)',
+    );
+  });
+
   it('a rolling run needs a season for every year it trades in', () => {
     const p = panelOf(ROWS.filter((r) => r.season === 2025), 'rolling');
     expect(missingSeasons(p, day('2024-12-30'), day('2025-01-07'), ROWS.filter((r) => r.season === 2025))).toEqual([2024]);
     expect(missingSeasons(p, day('2025-01-01'), day('2025-01-07'), ROWS.filter((r) => r.season === 2025))).toEqual([]);
+    // only the trading days inside the range count, at both ends; several missing seasons come ascending, once each
+    expect(missingSeasons(p, day('2024-12-31'), day('2024-12-31'), [])).toEqual([2024]);
+    expect(missingSeasons(p, day('2025-01-07'), day('2025-01-07'), ROWS.filter((r) => r.season === 2024))).toEqual([2025]);
+    expect(missingSeasons(p, day('2024-12-30'), day('2025-01-07'), [])).toEqual([2024, 2025]);
+    expect(missingSeasons(p, day('2024-12-30'), day('2024-12-30'), ROWS)).toEqual([]);
   });
 });

@@ -70,4 +70,23 @@ describe('stationary bootstrap (Politis & Romano 1994)', () => {
     expect(() => sampleFromIndices(3, [[0, 1]])).toThrow(RangeError);
     expect(() => sampleFromIndices(3, [[0, 1, 3]])).toThrow(RangeError);
   });
+
+  it('says what is wrong, and takes the smallest shapes: 1 day, 1 replication, blocks of 1 day', () => {
+    const rng = () => new Xoshiro128StarStar(1);
+    for (const days of [0, -1, 2.5, Number.NaN]) expect(() => stationaryBootstrap(days, 10, rng())).toThrow(`days ${days}: must be a whole number ≥ 1`);
+    for (const reps of [0, 1.5]) expect(() => stationaryBootstrap(10, reps, rng())).toThrow(`reps ${reps}: must be a whole number ≥ 1`);
+    for (const b of [0.5, Number.NaN]) expect(() => stationaryBootstrap(10, 10, rng(), b)).toThrow(`blockLength ${b}: must be ≥ 1`);
+    const one = stationaryBootstrap(1, 1, rng());
+    expect([one.reps, Array.from(one.segments), Array.from(one.offsets)]).toEqual([1, [0, 1], [0, 1]]);
+    // blocks of mean length 1: every day starts a new block (p = 1), so each day is drawn afresh
+    const fresh = stationaryBootstrap(50, 20, rng(), 1);
+    expect(fresh.blockLength).toBe(1);
+    expect(fresh.reps).toBe(20);
+    expect(() => sampleFromIndices(3, [[0, 1, 2], [0, 1]])).toThrow('resample 1 has 2 days, expected 3');
+    expect(() => sampleFromIndices(3, [[0, 1, 3]])).toThrow('resample 0, position 2: day 3 is not in 0 … 2');
+    expect(() => sampleFromIndices(3, [[0, -1, 2]])).toThrow('resample 0, position 1: day -1 is not in 0 … 2');
+    expect(() => sampleFromIndices(3, [[0.5, 1, 2]])).toThrow('resample 0, position 0: day 0.5 is not in 0 … 2');
+    // no days at all: no segments
+    expect(Array.from(sampleFromIndices(0, [[]]).segments)).toEqual([]);
+  });
 });

@@ -50,6 +50,15 @@ describe('SR₀ and MinBTL from the expected maximum of N skill-less Sharpes', (
     }
   });
 
+  it('fewer than one trial, or one trial whose Sharpe variance is undefined (NaN), still deflate nothing', () => {
+    // e(N) is documented as floored at 0 for every N ≤ 1.284: below N = 1 the raw formula has no value at all
+    for (const n of [0, 0.5, 0.99]) expect(expectedMaxStandardNormal(n)).toBe(0);
+    expect(expectedMaxStandardNormal(Number.NaN)).toBeNaN();
+    // the sample variance of a single Sharpe ratio is 0/0: SR₀ is still 0, and the DSR is the PSR against 0
+    expect(deflatedSharpeThreshold(Number.NaN, 1)).toBe(0);
+    expect(deflatedSharpeThreshold(Number.NaN, 0.5)).toBe(0);
+  });
+
   it('agrees with the plain formula for fractional (effective) N', () => {
     for (const n of [2, 3.7, 10, 31.4, 310, 1000]) expect(expectedMaxStandardNormal(n)).toBeCloseTo(plainExpectedMax(n), 9);
   });

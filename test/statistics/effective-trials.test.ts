@@ -73,6 +73,10 @@ describe('effective number of trials: participation ratio of the correlation eig
   it('is undefined with fewer than 3 days or no columns; never below 1 nor above N', () => {
     expect(effectiveTrials(matrixOf(2, 5, (j, t) => j + t))).toBeNull();
     expect(effectiveTrials(matrixOf(10, 0, () => 0))).toBeNull();
+    // 3 days are enough: two columns on the same line are one trial, and a third at random agrees with the plain sum
+    expect(effectiveTrials(matrixOf(3, 2, (j, t) => (j + 1) * (t - 1)))).toBeCloseTo(1, 12);
+    const three = matrixOf(3, 3, (j, t) => [[1, 2, 4], [3, 1, 2], [0, 5, 1]][j]![t]! / 100);
+    expect(effectiveTrials(three)!).toBeCloseTo(plainEffectiveTrials(three), 12);
     for (let seed = 10; seed < 15; seed++) {
       const n = effectiveTrials(noiseMatrix(5, 30, seed))!; // few days: noisy, but clamped
       expect(n).toBeGreaterThanOrEqual(1);

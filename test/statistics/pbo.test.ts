@@ -116,5 +116,77 @@ describe('PBO by CSCV (Bailey, Borwein, López de Prado & Zhu 2017)', () => {
     expect(() => probabilityOfBacktestOverfitting(m, 5)).toThrow(RangeError);
     expect(() => probabilityOfBacktestOverfitting(m, 22)).toThrow(/need at least 44 days/);
     expect(() => probabilityOfBacktestOverfitting(noiseMatrix(40, 1, 1), 4)).toThrow(RangeError);
+    expect(() => probabilityOfBacktestOverfitting(m, 0)).toThrow('blocks 0: must be an even whole number ≥ 2');
+    expect(() => probabilityOfBacktestOverfitting(m, -2)).toThrow('blocks -2: must be an even whole number ≥ 2');
+    expect(() => probabilityOfBacktestOverfitting(noiseMatrix(40, 1, 1), 4)).toThrow('PBO needs at least 2 columns; the matrix has 1');
+  });
+
+  it('accepts the least it can work with: 2 blocks (2 splits), exactly 2 days a block, 2 columns', () => {
+    const two = probabilityOfBacktestOverfitting(noiseMatrix(4, 2, 3), 2);
+    expect(two.splits).toBe(2);
+    const plain = plainPbo(noiseMatrix(4, 2, 3), 2);
+    expect(Array.from(two.ranks)).toEqual(plain.ranks);
+    expect(two.pbo).toBe(plain.pbo);
+    const edge = noiseMatrix(16, 3, 4); // 8 blocks of exactly 2 days
+    expect(probabilityOfBacktestOverfitting(edge, 8).pbo).toBe(plainPbo(edge, 8).pbo);
+  });
+
+  it('performance degradation: the least-squares line of n*\'s out-of-sample on its in-sample Sharpe across splits', () => {
+    const m = noiseMatrix(64, 9, 22, 0.01, 0.0005);
+    const r = probabilityOfBacktestOverfitting(m, 8), plain = plainPbo(m, 8);
+    // the obvious two-pass regression over the plain implementation's pairs
+    const n = plain.isSharpe.length;
+    const mx = plain.isSharpe.reduce((a, b) => a + b, 0) / n, my = plain.oosSharpe.reduce((a, b) => a + b, 0) / n;
+    let sxx = 0, sxy = 0;
+    for (let s = 0; s < n; s++) { sxx += (plain.isSharpe[s]! - mx) ** 2; sxy += (plain.isSharpe[s]! - mx) * (plain.oosSharpe[s]! - my); }
+    expect(r.slope).toBeCloseTo(sxy / sxx, 10);
+    expect(r.intercept).toBeCloseTo(my - (sxy / sxx) * mx, 10);
+    // the line passes through the means: noise has no skill to keep, so n*'s edge decays out of sample
+    expect(r.slope!).toBeLessThan(1);
+  });
+
+  it('a column that never trades (all 0) and columns flat in every block: Sharpe 0 is no loss, and an in-sample Sharpe that never varies has no line', () => {
+    // Every column has mean 0 in every block of 4 rows (±a alternating) or is 0 throughout: every half's Sharpe is 0.
+    const m = matrixOf(32, 4, (j, t) => (j === 0 ? 0 : (j * (t % 2 ? -1 : 1)) / 1024));
+    const r = probabilityOfBacktestOverfitting(m, 8);
+    expect(Array.from(r.isSharpe).every((v) => v === 0) && Array.from(r.oosSharpe).every((v) => v === 0)).toBe(true);
+    expect(r.probOosLoss).toBe(0);
+    expect(r.slope).toBeNull();
+    expect(r.intercept).toBeNull();
+    // all tied: n* is the first column, at the midrank of 4 ties, (4 + 1)/2 = 2.5 → λ = 0, counted as overfit
+    expect(Array.from(r.best).every((b) => b === 0)).toBe(true);
+    expect(Array.from(r.ranks).every((v) => v === 2.5)).toBe(true);
+    expect(r.pbo).toBe(1);
+    // with noise beside it, the never-traded column still scores 0 (not NaN) in every half
+    const z = normals(8);
+    const mixed = matrixOf(40, 5, (j) => (j === 2 ? 0 : 0.01 * z()));
+    const fast = probabilityOfBacktestOverfitting(mixed, 4), plain = plainPbo(mixed, 4);
+    expect(Array.from(fast.best)).toEqual(plain.best);
+    expect(Array.from(fast.ranks)).toEqual(plain.ranks);
+  });
+
+  it('columns whose mean moves between blocks (regimes): each half\'s own mean and variance, as the obvious implementation', () => {
+    const z = normals(12);
+    const m = matrixOf(48, 7, (j, t) => 0.004 * Math.sin((Math.floor(t / 6) + 1) * (j + 1)) + 0.003 * z());
+    const fast = probabilityOfBacktestOverfitting(m, 8), plain = plainPbo(m, 8);
+    expect(Array.from(fast.best)).toEqual(plain.best);
+    expect(Array.from(fast.ranks)).toEqual(plain.ranks);
+  });
+
+  it('binomial coefficients: Pascal\'s triangle, 0 outside 0 ≤ r ≤ n', () => {
+    expect([0, 1, 2, 3, 4, 5].map((r) => binomial(5, r))).toEqual([1, 5, 10, 10, 5, 1]);
+    expect([0, 1, 2, 3, 4, 5, 6].map((r) => binomial(6, r))).toEqual([1, 6, 15, 20, 15, 6, 1]);
+    for (const r of [-2, -1, 6, 7]) expect(binomial(5, r)).toBe(0);
+  });
+
+  it('the logit histogram puts each λ in its bin (eᵢ, eᵢ₊₁], clamps the ends, and refuses an odd or empty bin count', () => {
+    // N = 5, 4 bins: edges −ln 5, −ln 5 / 2, 0, ln 5 / 2, ln 5 (width ≈ 0.805)
+    const h = logitHistogram(Float64Array.of(-1.5, -0.5, 0, 0.5, 1.0, 1.6, -3, 3), 5, 4);
+    expect(h.edges).toHaveLength(5);
+    expect(h.edges[1]).toBeCloseTo(-Math.log(5) / 2, 14);
+    expect(h.counts).toEqual([2, 2, 1, 3]);
+    expect(() => logitHistogram(Float64Array.of(0), 5, 3)).toThrow('bins 3: must be an even whole number ≥ 2');
+    expect(() => logitHistogram(Float64Array.of(0), 5, 0)).toThrow('bins 0: must be an even whole number ≥ 2');
+    expect(logitHistogram(Float64Array.of(-0.1, 0.1), 5, 2).counts).toEqual([1, 1]);
   });
 });

@@ -64,6 +64,21 @@ describe('PSR, σ̂(SR̂) and MinTRL (Bailey & López de Prado 2012)', () => {
     expect(sharpeStandardError(2, 100, 2, 1)).toBeNull();
   });
 
+  it('two returns are the shortest track record: T = 2, SR̂ = 0 gives σ̂(SR̂) = √(1/1) = 1, PSR(0) = ½', () => {
+    expect(sharpeStandardError(0, 2, 0, 3)).toBe(1);
+    expect(sharpeStandardError(0.5, 2, 0, 3)).toBeCloseTo(Math.sqrt(1 + 0.25 / 2), 15); // Lo: 1 + SR²/2
+    expect(probabilisticSharpe(0, 0, 2, 0, 3)).toBeCloseTo(0.5, 15);
+  });
+
+  it('a two-point distribution on the edge (γ₄ = 1 + γ₃², SR̂ = 2/γ₃) has a zero variance factor: no σ̂, PSR or MinTRL', () => {
+    // 1 − γ₃·SR̂ + ((γ₄ − 1)/4)·SR̂² = 1 − 1·2 + (1/4)·4 = 0 exactly: the estimate would claim certainty
+    expect(sharpeStandardError(2, 100, 1, 2)).toBeNull();
+    expect(probabilisticSharpe(2, 0, 100, 1, 2)).toBeNull();
+    expect(minTrackRecordLength(2, 0, 1, 2)).toBeNull();
+    // the same moments with a negative factor (γ₄ < 1 + γ₃²) give none either
+    expect(minTrackRecordLength(2, 0, 2, 1)).toBeNull();
+  });
+
   it('agrees with the plain implementation over a grid of inputs', () => {
     for (const sr of [-0.1, 0, 0.03, 0.12])
       for (const bench of [-0.02, 0, 0.05])

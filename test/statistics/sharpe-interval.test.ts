@@ -64,6 +64,24 @@ describe('bootstrap percentile interval of the annualised Sharpe', () => {
     expect(ninetyNine.high[0]!).toBeGreaterThan(ninety.high[0]!);
     expect(ninety.low[1]).toBeNaN();
     expect(ninety.high[1]).toBeNaN();
-    expect(() => bootstrapSharpeIntervals(m, stationaryBootstrap(99, 10, new Xoshiro128StarStar(1)))).toThrow(RangeError);
+    expect(() => bootstrapSharpeIntervals(m, stationaryBootstrap(99, 10, new Xoshiro128StarStar(1)))).toThrow('the bootstrap resamples 99 days, the matrix has 100');
+  });
+
+  it('refuses a level outside (0, 1) by name', () => {
+    const m = matrixOf(20, 1, (_, t) => 0.01 * Math.sin(t));
+    const sample = stationaryBootstrap(20, 50, new Xoshiro128StarStar(3));
+    for (const level of [0, 1, -0.1, 1.5, Number.NaN]) expect(() => bootstrapSharpeIntervals(m, sample, level)).toThrow(`level ${level}: must be between 0 and 1`);
+    expect(bootstrapSharpeIntervals(m, sample, 0.5).low[0]).not.toBeNaN();
+  });
+
+  it('two days are enough for an interval: each resample is both days (Sharpe ±), one twice, or the same day twice (no dispersion: 0)', () => {
+    // returns 25 % and 75 % (binary fractions: every sum exact): both days give mean/sd = 0.5/(0.25·√2) = √2, a day twice 0
+    const m = matrixOf(2, 1, (_, t) => (t === 0 ? 0.25 : 0.75));
+    const sample = stationaryBootstrap(2, 200, new Xoshiro128StarStar(4));
+    const { low, high } = bootstrapSharpeIntervals(m, sample, 0.5);
+    const plain: number[] = [];
+    for (let r = 0; r < sample.reps; r++) plain.push(sharpeOfRows(m.values, Array.from(resampleIndices(sample, r))) * Math.sqrt(252));
+    expect(low[0]).toBeCloseTo(plainPercentile(plain, 0.25), 9);
+    expect(high[0]).toBeCloseTo(plainPercentile(plain, 0.75), 9);
   });
 });

@@ -146,4 +146,77 @@ describe("Hansen's SPA and White's Reality Check", () => {
     expect(() => superiorPredictiveAbility(matrixOf(100, 1, () => 0), bench.slice(1), stationaryBootstrap(100, 10, new Xoshiro128StarStar(1)))).toThrow(RangeError);
     expect(() => superiorPredictiveAbility(matrixOf(2, 1, () => 0), [0, 0], stationaryBootstrap(2, 10, new Xoshiro128StarStar(1)))).toThrow(/at least 3 days/);
   });
+
+  it('names a mismatched benchmark or bootstrap, and works from 3 days on', () => {
+    const bench = [0.01, -0.01, 0.02, 0];
+    expect(() => superiorPredictiveAbility(matrixOf(4, 1, () => 0), bench.slice(1), stationaryBootstrap(4, 10, new Xoshiro128StarStar(1))))
+      .toThrow('the benchmark has 3 days, the models 4');
+    expect(() => superiorPredictiveAbility(matrixOf(4, 1, () => 0), bench, stationaryBootstrap(5, 10, new Xoshiro128StarStar(1))))
+      .toThrow('the bootstrap resamples 5 days, the models have 4');
+    const three = matrixOf(3, 2, (j, t) => 0.01 * (j + 1) * (t - 1));
+    const sample = stationaryBootstrap(3, 50, new Xoshiro128StarStar(2));
+    // (three days give resamples that are permutations of the days: exact ties, which rounding may break either way)
+    const fast = superiorPredictiveAbility(three, bench.slice(0, 3), sample), plain = plainSpa(three, bench.slice(0, 3), sample, false);
+    expect(fast.statistic).toBeCloseTo(plain.statistic, 15);
+    for (const p of [fast.pvalues.lower, fast.pvalues.consistent, fast.pvalues.upper, fast.realityCheck]) expect(p >= 0 && p <= 1).toBe(true);
+  });
+
+  it('every model worse than the benchmark: the unstudentised statistic is the best (negative) mean difference, as the obvious implementation (and the default)', () => {
+    // two models 0.3 and 3 long-run standard errors below a benchmark of 0 (their centred noise shifted)
+    const z = normals(16);
+    const zero = new Array<number>(60).fill(0);
+    const sample = stationaryBootstrap(60, 300, new Xoshiro128StarStar(5));
+    const noise = [0, 1].map(() => Array.from({ length: 60 }, () => 0.01 * z()));
+    const columns = noise.map((x, j) => {
+      const omega2 = plainSpa(matrixOf(60, 1, (_, t) => x[t]!), zero, sample, false).omega2[0]!;
+      const mean = x.reduce((a, v) => a + v, 0) / 60;
+      return x.map((v) => v - mean - [0.3, 3][j]! * Math.sqrt(omega2 / 60));
+    });
+    const m = matrixOf(60, 2, (j, t) => columns[j]![t]!);
+    const fast = superiorPredictiveAbility(m, zero, sample), plain = plainSpa(m, zero, sample, false);
+    expect(fast.statistic).toBeLessThan(0);
+    expect(fast.statistic).toBeCloseTo(plain.statistic, 14);
+    // the same resamples, up to a tie T*_b = T that rounding could break the other way
+    for (const kind of ['lower', 'consistent', 'upper'] as const) expect(Math.abs(fast.pvalues[kind] - plain.pvalues[kind])).toBeLessThanOrEqual(1.5 / 300);
+    expect(Math.abs(fast.realityCheck - plain.realityCheck)).toBeLessThanOrEqual(1.5 / 300);
+    // V*_b is centred at 0 and falls below V = √n·d̄ < 0 in a good share of resamples: neither p is 1
+    expect(fast.realityCheck).toBeLessThan(0.9);
+    expect(fast.pvalues.upper).toBeLessThan(0.9);
+    expect(superiorPredictiveAbility(m, zero, sample, { studentize: false })).toEqual(fast);
+    // studentised, the same models: Hansen's T is floored at 0, and every floored T*_b ties it
+    const studentised = superiorPredictiveAbility(m, zero, sample, { studentize: true });
+    expect(studentised.statistic).toBe(0);
+    expect(studentised.pvalues.consistent).toBe(1);
+  });
+
+  it('the consistent recentring: a model 1.45 long-run standard errors below the benchmark stays centred at its mean (bound √(2 ln ln 60) ≈ 1.68), one 2 below is recentred at 0', () => {
+    const z = normals(17);
+    const noise = Array.from({ length: 60 }, () => 0.01 * z());
+    const sample = stationaryBootstrap(60, 400, new Xoshiro128StarStar(6));
+    const zero = new Array<number>(60).fill(0);
+    const omega2 = plainSpa(matrixOf(60, 1, (_, t) => noise[t]!), zero, sample, false).omega2[0]!; // shift-invariant
+    const centred = noise.map((x) => x - noise.reduce((a, b) => a + b, 0) / 60);
+    const at = (k: number) => matrixOf(60, 1, (_, t) => centred[t]! - k * Math.sqrt(omega2 / 60));
+    const near = superiorPredictiveAbility(at(1.45), zero, sample), far = superiorPredictiveAbility(at(2), zero, sample);
+    expect(near.pvalues.consistent).toBe(near.pvalues.upper);
+    expect(near.pvalues.consistent).toBeGreaterThan(near.pvalues.lower + 0.2);
+    expect(far.pvalues.consistent).toBe(far.pvalues.lower);
+    expect(far.pvalues.consistent).toBeLessThan(far.pvalues.upper - 0.2);
+    for (const k of [1.45, 2]) expect(superiorPredictiveAbility(at(k), zero, sample).pvalues).toEqual(plainSpa(at(k), zero, sample, false).pvalues);
+  });
+
+  it('studentised, a model whose difference never varies (ω̂ = 0) is left out of the maxima', () => {
+    const z = normals(18);
+    const zero = new Array<number>(60).fill(0);
+    // column 0: 2⁻¹¹ every day (exact sums: its centred differences are exactly 0); columns 1, 2: noise
+    const m = matrixOf(60, 3, (j) => (j === 0 ? 2 ** -11 : 0.0005 * j + 0.01 * z()));
+    const sample = stationaryBootstrap(60, 300, new Xoshiro128StarStar(7));
+    const fast = superiorPredictiveAbility(m, zero, sample, { studentize: true }), plain = plainSpa(m, zero, sample, true);
+    expect(fast.variances[0]).toBe(0);
+    expect(fast.models).toBe(2);
+    expect(fast.statistic).toBeCloseTo(plain.statistic, 12);
+    expect(fast.pvalues).toEqual(plain.pvalues);
+    const without = superiorPredictiveAbility(matrixOf(60, 2, (j, t) => m.values[(j + 1) * 60 + t]!), zero, sample, { studentize: true });
+    expect(fast.pvalues).toEqual(without.pvalues);
+  });
 });

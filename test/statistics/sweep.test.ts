@@ -6,6 +6,11 @@ import { effectiveTrials } from '../../src/statistics/effective-trials.ts';
 import { minTrackRecordLength, probabilisticSharpe } from '../../src/statistics/probabilistic-sharpe.ts';
 import { createReturnsMatrix, variantColumn, writeVariantReturns } from '../../src/statistics/returns-matrix.ts';
 import { sweepStatistics } from '../../src/statistics/sweep.ts';
+import { stationaryBootstrap } from '../../src/statistics/bootstrap.ts';
+import { minBacktestYears } from '../../src/statistics/deflated-sharpe.ts';
+import { probabilityOfBacktestOverfitting } from '../../src/statistics/pbo.ts';
+import { Xoshiro128StarStar } from '../../src/statistics/rng.ts';
+import { superiorPredictiveAbility } from '../../src/statistics/spa.ts';
 import { matrixOf, noiseMatrix, normals } from './helpers.ts';
 
 /** Every number of a result as bits, so that equality means bit for bit (NaN included). */
@@ -130,5 +135,50 @@ describe('sweepStatistics: the one entry point', () => {
     const flat = sweepStatistics(matrixOf(64, 3, () => 0), null, { pboBlocks: 4 }).sweep;
     expect(flat.pbo).toBeNull();
     expect(flat.why_missing.pbo).toBe('PBO compares variants: it needs at least 2 whose returns vary');
+  });
+
+  it('the summary carries its parts: PBO\'s degradation line and loss rate, every SPA p-value and the Reality Check over the seeded resamples, the best variant\'s PSR and MinBTL, the years', () => {
+    const m = noiseMatrix(64, 5, 77, 0.01, 0.0004);
+    const z = normals(78);
+    const bench = Array.from({ length: 64 }, () => 0.01 * z());
+    const options = { seed: 9, bootstrapReps: 120, pboBlocks: 4, alpha: 0.1, ciLevel: 0.8, blockLength: 3, periodsPerYear: 260 };
+    const { perVariant, sweep } = sweepStatistics(m, bench, options);
+    const pbo = probabilityOfBacktestOverfitting(m, 4);
+    expect([sweep.pbo, sweep.prob_oos_loss, sweep.degradation_slope, sweep.degradation_intercept]).toEqual([pbo.pbo, pbo.probOosLoss, pbo.slope, pbo.intercept]);
+    expect(sweep.pbo_is_sharpe).toEqual(Array.from(pbo.isSharpe));
+    expect(sweep.pbo_oos_sharpe).toEqual(Array.from(pbo.oosSharpe));
+    // the documented resampling: the stationary bootstrap seeded with --seed, the given mean block length
+    const spa = superiorPredictiveAbility(m, bench, stationaryBootstrap(64, 120, new Xoshiro128StarStar(9), 3));
+    expect([sweep.spa_pvalue, sweep.spa_pvalue_lower, sweep.spa_pvalue_upper, sweep.reality_check_pvalue]).toEqual([spa.pvalues.consistent, spa.pvalues.lower, spa.pvalues.upper, spa.realityCheck]);
+    expect(sweep.years).toBe(64 / 260);
+    expect(sweep.block_length).toBe(3);
+    const sharpes = Array.from({ length: 5 }, (_, j) => sharpe(variantColumn(m, j), 0)! / Math.sqrt(252));
+    const best = sharpes.indexOf(Math.max(...sharpes));
+    expect(sweep.best_variant).toBe(best);
+    expect(sweep.best_sharpe).toBeCloseTo(sharpes[best]! * Math.sqrt(260), 10);
+    expect(sweep.best_psr).toBe(perVariant.psr[best]);
+    expect(sweep.min_backtest_years).toBeCloseTo(minBacktestYears(sweep.effective_trials!, sweep.best_sharpe!)!, 12);
+    // MinTRL at the given α: 10 %, not the default 5 %
+    const j = best;
+    expect(perVariant.min_track_record_days[j]).toBeCloseTo(minTrackRecordLength(sharpes[j]!, sweep.expected_max_sharpe!, skewness(variantColumn(m, j))!, kurtosis(variantColumn(m, j))!, 0.1)!, 6);
+    // the default mean block length is √T
+    expect(sweepStatistics(m, bench, { bootstrapReps: 100 }).sweep.block_length).toBe(8);
+  });
+
+  it('says why a part is missing: a benchmark of the wrong length or with holes, too few days to resample', () => {
+    const m = noiseMatrix(40, 3, 5);
+    expect(sweepStatistics(m, new Float64Array(39), { bootstrapReps: 100 }).sweep.why_missing.spa).toBe('the benchmark has 39 days, the variants 40');
+    const holes = new Float64Array(40);
+    holes[7] = NaN;
+    const withHoles = sweepStatistics(m, holes, { bootstrapReps: 100 }).sweep;
+    expect(withHoles.why_missing.spa).toBe('the benchmark has missing days in the window');
+    expect(withHoles.spa_pvalue).toBeNull();
+    expect(withHoles.reality_check_pvalue).toBeNull();
+    expect(sweepStatistics(noiseMatrix(2, 3, 5), null).sweep.why_missing.bootstrap).toBe('2 days are too few to resample (3 needed): no Sharpe intervals, SPA or Reality Check');
+    expect(sweepStatistics(noiseMatrix(1, 3, 5), null).sweep.why_missing.bootstrap).toMatch(/^1 day (is|are) too few to resample/);
+    // exactly 2 days a block is enough for PBO; 3 days resample
+    const edge = sweepStatistics(noiseMatrix(8, 3, 6), null, { pboBlocks: 4, bootstrapReps: 100 }).sweep;
+    expect(edge.pbo).not.toBeNull();
+    expect(sweepStatistics(noiseMatrix(3, 2, 6), null, { bootstrapReps: 100 }).perVariant.sharpe_ci_low.every(Number.isFinite)).toBe(true);
   });
 });

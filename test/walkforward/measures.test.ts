@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { annualReturn, parameterStability, walkForwardEfficiency, windowEquity, windowMetric } from '../../src/walkforward/index.ts';
+import { benchmarkMetrics } from '../../src/metrics/tear-sheet.ts';
+import { kurtosis, skewness } from '../../src/metrics/moments.ts';
+import { probabilisticSharpe } from '../../src/statistics/probabilistic-sharpe.ts';
+import { ruinedBy, windowPsr } from '../../src/walkforward/window-metrics.ts';
+import { annualReturn, parameterStability, walkForwardEfficiency, WINDOW_METRICS, windowEquity, windowMetric } from '../../src/walkforward/index.ts';
 
 const ctx = (days: number) => ({ benchmark: new Float64Array(days), riskFree: 0 });
 
@@ -34,8 +38,58 @@ describe('a metric over a window of a curve', () => {
     expect(windowMetric('total_return', { equity: ruined, cash: 100, from: 0, to: 3 }, true, ctx(4))).toBe(-1);
   });
 
-  it('refuses a metric a window of returns does not determine', () => {
+  it('refuses a metric a window of returns does not determine, listing those it does', () => {
     expect(() => windowMetric('turnover', { equity, cash: 100, from: 0, to: 4 }, false, ctx(5))).toThrow(/turnover is not a metric of a window of daily returns/);
+    expect(() => windowMetric('dsr', { equity, cash: 100, from: 0, to: 4 }, false, ctx(5))).toThrow(/\(final_equity, total_return, cagr, .*, positive_days, psr\)$/);
+  });
+
+  it('the other metrics, each summary.csv\'s function of the window\'s own returns (−10 %, +10 %, +20 %, −10 % from 100)', () => {
+    const w = { equity, cash: 100, from: 1, to: 4 };
+    const r = [-0.1, 0.1, 0.2, -0.1];
+    const m = r.reduce((a, b) => a + b) / 4;
+    const sd = Math.sqrt(r.reduce((a, x) => a + (x - m) ** 2, 0) / 3);
+    const bench = Float64Array.of(0.5, -0.05, 0.02, 0.1, -0.02); // day 0's 50 % must not count
+    const c = { benchmark: bench, riskFree: 0 };
+    const metric = (name: string) => windowMetric(name, w, false, c)!;
+    expect(metric('final_equity')).toBeCloseTo(106.92, 10);
+    expect(metric('volatility')).toBeCloseTo(sd * Math.sqrt(252), 12);
+    expect(metric('sortino')).toBeCloseTo((m / Math.sqrt((0.01 + 0.01) / 4)) * Math.sqrt(252), 9); // downside deviation over all 4 days
+    expect(metric('calmar')).toBeCloseTo(((106.92 / 100) ** (252 / 4) - 1) / 0.1, 6);
+    expect(metric('best_day')).toBeCloseTo(0.2, 12);
+    expect(metric('worst_day')).toBeCloseTo(-0.1, 12);
+    expect(metric('positive_days')).toBe(0.5);
+    expect(metric('skewness')).toBeCloseTo(skewness(r)!, 12);
+    expect(metric('psr')).toBeCloseTo(probabilisticSharpe(m / sd, 0, 4, skewness(r)!, kurtosis(r)!)!, 12);
+    const b = benchmarkMetrics(r, [-0.05, 0.02, 0.1, -0.02], 0);
+    for (const name of ['alpha', 'beta', 'correlation', 'up_capture', 'down_capture'] as const) expect(metric(name)).toBeCloseTo(b[name]!, 12);
+    // every metric a walk-forward may rank by has a value here (or none), and nothing else is among them
+    for (const name of WINDOW_METRICS) expect(() => windowMetric(name, w, false, c)).not.toThrow();
+    expect(WINDOW_METRICS).toEqual(expect.arrayContaining(['final_equity', 'sharpe', 'alpha', 'positive_days', 'psr']));
+    expect(WINDOW_METRICS).not.toContain('dsr');
+    expect(WINDOW_METRICS).not.toContain('turnover');
+  });
+
+  it('a curve flagged ruined has no ratios even where its numbers exist; an overflow is no value either', () => {
+    const w = { equity, cash: 100, from: 1, to: 4 };
+    for (const name of ['sharpe', 'sortino', 'volatility', 'psr', 'skewness', 'alpha']) expect(windowMetric(name, w, true, ctx(5))).toBeNull();
+    expect(windowMetric('final_equity', w, true, ctx(5))).toBeCloseTo(106.92, 10);
+    // one day from 100 to 10⁶: a cagr of 10,000^252 overflows: null, not Infinity
+    expect(windowMetric('cagr', { equity: Float64Array.of(1e6), cash: 100, from: 0, to: 0 }, false, ctx(1))).toBeNull();
+  });
+
+  it('PSR(0) of a window needs returns that vary: none for no days, one day, or a constant return', () => {
+    expect(windowPsr(new Float64Array(0))).toBeNull();
+    expect(windowPsr(Float64Array.of(0.01))).toBeNull();
+    expect(windowPsr(Float64Array.of(0.01, 0.01, 0.01))).toBeNull();
+    // two days: SR̂ = 0.02/0.01·… by hand: mean 0.015, sd 0.00707, skewness 0, raw kurtosis 1
+    const r = Float64Array.of(0.01, 0.02);
+    const sr = 0.015 / Math.sqrt(0.00005);
+    expect(windowPsr(r)).toBeCloseTo(probabilisticSharpe(sr, 0, 2, 0, 1)!, 12);
+  });
+
+  it('ruined by a window: at or before its last day, the first day included; a later ruin is not', () => {
+    const w = { equity, cash: 100, from: 1, to: 3 };
+    expect([ruinedBy(w, -1), ruinedBy(w, 0), ruinedBy(w, 3), ruinedBy(w, 4)]).toEqual([false, true, true, false]);
   });
 });
 
@@ -51,6 +105,20 @@ describe('walk-forward efficiency', () => {
     const e = walkForwardEfficiency(0.15, [{ isAnnualReturn: -0.1, testDays: 60 }]);
     expect(e.walk_forward_efficiency).toBeNull();
     expect(e.why_missing).toMatch(/did not gain in sample/);
+    // exactly 0 in sample is no gain either
+    expect(walkForwardEfficiency(0.15, [{ isAnnualReturn: 0, testDays: 60 }])).toMatchObject({ walk_forward_efficiency: null, is_annual_return: 0 });
+  });
+
+  it('none, with the reason, when a chosen variant or the record lost everything, or there are no folds', () => {
+    expect(walkForwardEfficiency(0.15, [{ isAnnualReturn: 0.2, testDays: 30 }, { isAnnualReturn: null, testDays: 30 }])).toEqual({
+      walk_forward_efficiency: null, oos_annual_return: 0.15, is_annual_return: null,
+      why_missing: 'a chosen variant lost everything in its training window: no in-sample return to compare with',
+    });
+    expect(walkForwardEfficiency(null, [{ isAnnualReturn: 0.2, testDays: 30 }])).toEqual({
+      walk_forward_efficiency: null, oos_annual_return: null, is_annual_return: 0.2,
+      why_missing: 'the out-of-sample record lost everything: no annualised return',
+    });
+    expect(walkForwardEfficiency(0.1, [])).toMatchObject({ walk_forward_efficiency: null, is_annual_return: null });
   });
 });
 
@@ -74,6 +142,15 @@ describe('parameter stability', () => {
         lookback: { changes: 2, distinct: 3, mean_abs_change: 50 / 3, grid_range: 30, relative_change: 50 / 3 / 30 },
         side: { changes: 2, distinct: 2 },
       },
+    });
+  });
+
+  it('one fold: nothing could change, so no rates; a parameter mixing numbers and text has no numeric moves', () => {
+    const grid = [{ k: 1, mode: 'x' }, { k: 3, mode: 2 }];
+    const one = parameterStability([{ id: 2, params: grid[1]! }], grid, ['k', 'mode']);
+    expect(one).toEqual({
+      folds: 1, changes: 0, change_rate: null, distinct_variants: 1,
+      parameters: { k: { changes: 0, distinct: 1, mean_abs_change: null, grid_range: 2, relative_change: null }, mode: { changes: 0, distinct: 1 } },
     });
   });
 });
