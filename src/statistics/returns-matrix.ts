@@ -87,9 +87,12 @@ export function columnMoments(matrix: ReturnsMatrix): ColumnMoments {
  * A Sharpe ratio per period from the count n, the sum S₁ and the sum of squares S₂ of centred values
  * (xₜ − c) and the centre c: mean = c + S₁/n, variance = (S₂ − S₁²/n)/(n − 1) (n − 1: sample), Sharpe
  * = mean/√variance. A part with no dispersion (variance ≤ 0) scores 0: no return per unit of risk is
- * claimed where there is no risk to measure (a variant that did not trade earns 0 for 0).
+ * claimed where there is no risk to measure (a variant that did not trade earns 0 for 0). `noise`: the
+ * rounding error S₂ − S₁²/n may carry when its sums are differences of prefix sums (a resample of one day
+ * repeated has no dispersion, yet its differences leave a residue of a few ulps of the prefix sums,
+ * which would score a Sharpe of billions): at or below it, the part has no dispersion.
  */
-export function sharpeFromSums(n: number, s1: number, s2: number, centre: number): number {
-  const variance = (s2 - (s1 * s1) / n) / (n - 1);
-  return variance > 0 ? (centre + s1 / n) / Math.sqrt(variance) : 0;
+export function sharpeFromSums(n: number, s1: number, s2: number, centre: number, noise = 0): number {
+  const ss = s2 - (s1 * s1) / n;
+  return ss > noise ? (centre + s1 / n) / Math.sqrt(ss / (n - 1)) : 0;
 }

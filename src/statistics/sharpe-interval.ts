@@ -80,12 +80,15 @@ export function bootstrapSharpeIntervals(matrix: ReturnsMatrix, sample: Bootstra
     if (!(p2[T]! > 0) || T < 2) continue;
     for (let r = 0; r < reps; r++) {
       let s1 = 0, s2 = 0;
-      for (let g = 2 * offsets[r]!, end = 2 * offsets[r + 1]!; g < end; g += 2) {
+      const from = 2 * offsets[r]!, end = 2 * offsets[r + 1]!;
+      for (let g = from; g < end; g += 2) {
         const a = segments[g]!, b = segments[g + 1]!;
         s1 += p1[b]! - p1[a]!;
         s2 += p2[b]! - p2[a]!;
       }
-      resampled[r] = sharpeFromSums(T, s1, s2, m) * annualise;
+      // Each prefix-sum difference may be off by a few ulps of the largest prefix sum, p2[T] (and S₁²/n as much).
+      const noise = 4 * Number.EPSILON * p2[T]! * ((end - from) / 2 + 1);
+      resampled[r] = sharpeFromSums(T, s1, s2, m, noise) * annualise;
     }
     low[j] = percentile(resampled, (1 - level) / 2);
     high[j] = percentile(resampled, (1 + level) / 2);

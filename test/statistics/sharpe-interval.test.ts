@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resampleIndices, stationaryBootstrap } from '../../src/statistics/bootstrap.ts';
+import { resampleIndices, sampleFromIndices, stationaryBootstrap } from '../../src/statistics/bootstrap.ts';
 import { Xoshiro128StarStar } from '../../src/statistics/rng.ts';
 import { bootstrapSharpeIntervals, orderStatistic, percentile } from '../../src/statistics/sharpe-interval.ts';
 import { matrixOf, noiseMatrix, normals, sharpeOfRows } from './helpers.ts';
@@ -23,6 +23,19 @@ describe('bootstrap percentile interval of the annualised Sharpe', () => {
       for (const k of [0, Math.floor(xs.length / 3), xs.length - 1]) expect(orderStatistic(Float64Array.from(xs), k)).toBe(sorted[k]);
       for (const p of [0.05, 0.5, 0.95]) expect(percentile(Float64Array.from(xs), p)).toBe(plainPercentile(xs, p));
     }
+  });
+
+  it('a resample of one day repeated has no dispersion: Sharpe 0, not the residue of its prefix sums', () => {
+    // Returns 1 % and 3 %: a resample of day 1 twice (or day 0 twice) is constant; its centred sums are
+    // differences of prefix sums that need not cancel exactly (it scored 2.9e9 before).
+    const m = matrixOf(2, 1, (_, t) => [0.01, 0.03][t]!);
+    for (const day of [0, 1]) {
+      const { low, high } = bootstrapSharpeIntervals(m, sampleFromIndices(2, [[day, day]], 1), 0.9);
+      expect([low[0], high[0]], `day ${day} twice`).toEqual([0, 0]);
+    }
+    // and a resample with dispersion keeps its Sharpe: days 0 and 1 → mean 0.02, sd 0.01414… (n − 1)
+    const both = bootstrapSharpeIntervals(m, sampleFromIndices(2, [[0, 1]], 1), 0.9);
+    expect(both.low[0]).toBeCloseTo((0.02 / Math.sqrt(0.0002)) * Math.sqrt(252), 9);
   });
 
   it('agrees with the obvious implementation: resample the raw series by the same indices, Sharpe, sort, percentile', () => {
