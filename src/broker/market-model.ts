@@ -83,6 +83,7 @@ export class MarketModel {
     if (v === v) return this.participation * v;
     this.stats.at(i, this.t);
     const adv = this.stats.adv[i]!;
+    // Stryker disable next-line ConditionalExpression: equivalent: P × NaN is NaN; the test says which case is meant
     return adv === adv ? this.participation * adv : NaN;
   }
 
