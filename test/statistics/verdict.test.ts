@@ -37,4 +37,25 @@ describe('the verdict: one plain sentence', () => {
     expect(verdictSentence({ ...base, bestSharpe: -0.3, bestDsr: 0.01, pbo: 0.55 })).toBe("the best variant's Sharpe -0.30 is not above zero: no variant shows skill (DSR 0.01, PBO 0.55)");
     expect(verdictSentence({ ...base, trials: 0, bestSharpe: null, bestDsr: null })).toMatch(/^no variant has a Sharpe ratio to judge/);
   });
+
+  it('at the edges: each threshold and rounding, word for word', () => {
+    const head = "the best variant's Sharpe";
+    // a Sharpe of exactly 0 is not above zero; 0.995 is shown with one decimal (1.0), 0.994 with two
+    expect(verdictSentence({ ...base, bestSharpe: 0 })).toBe(`${head} 0.00 is not above zero: no variant shows skill (DSR 0.41, PBO 0.62)`);
+    expect(verdictSentence({ ...base, bestSharpe: 0.995 })).toMatch(/Sharpe 1\.0 is not distinguishable/);
+    expect(verdictSentence({ ...base, bestSharpe: 0.994 })).toMatch(/Sharpe 0\.99 is not distinguishable/);
+    // N_eff: one decimal below 9.95, a whole number from it on; exactly one is "one", not "ones"
+    expect(verdictSentence({ ...base, effectiveTrials: 9.95 })).toMatch(/worth 10 independent ones \(/);
+    expect(verdictSentence({ ...base, effectiveTrials: 9.94 })).toMatch(/worth 9\.9 independent ones \(/);
+    expect(verdictSentence({ ...base, effectiveTrials: 1 })).toMatch(/worth 1\.0 independent one \(/);
+    // one variant: a PSR of exactly 0.95 is distinguishable
+    expect(verdictSentence({ trials: 1, effectiveTrials: 1, bestSharpe: 2, bestDsr: 0.95, pbo: null, spaPvalue: null })).toBe(
+      "the variant's Sharpe 2.0 is distinguishable from no skill (PSR 0.95); with one variant there is no selection to deflate",
+    );
+    // nothing to judge: no variant, no Sharpe, or no DSR — each alone
+    const none = /^no variant has a Sharpe ratio to judge \(no returns over the window, or returns that never vary\)$/;
+    expect(verdictSentence({ ...base, trials: 0 })).toMatch(none);
+    expect(verdictSentence({ ...base, bestSharpe: null })).toMatch(none);
+    expect(verdictSentence({ ...base, bestDsr: null })).toMatch(none);
+  });
 });
