@@ -20,14 +20,24 @@ export function mean(values: ArrayLike<number>): number | null {
   return s / values.length;
 }
 
-/** Sample standard deviation (n − 1), two-pass; null with fewer than two values. */
+/**
+ * Sample standard deviation (n − 1), two-pass; null with fewer than two values. Values that are all
+ * the same have an sd of 0, exactly: their computed mean may be off by up to n·ε·max|x| (rounding), so
+ * an sd no larger than that bound is that rounding, not dispersion — left as it was, a constant
+ * return series (a book in cash earning a fixed rate) would score a Sharpe ratio of 10¹⁵.
+ */
 export function sampleSd(values: ArrayLike<number>): number | null {
   const n = values.length;
   const m = mean(values);
   if (m === null || n < 2) return null;
-  let ss = 0;
-  for (let k = 0; k < n; k++) ss += (values[k]! - m) ** 2;
-  return Math.sqrt(ss / (n - 1));
+  let ss = 0, largest = 0;
+  for (let k = 0; k < n; k++) {
+    const x = values[k]!;
+    ss += (x - m) ** 2;
+    if (Math.abs(x) > largest) largest = Math.abs(x);
+  }
+  const sd = Math.sqrt(ss / (n - 1));
+  return sd <= 2 * n * Number.EPSILON * largest ? 0 : sd;
 }
 
 /** Trading days in a year, for annualising. */
