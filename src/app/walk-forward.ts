@@ -1,12 +1,8 @@
 import type { RunConfig } from '../config/run-config.ts';
 import type { VariantOutcome } from '../metrics/outcome.ts';
 import type { Panel } from '../panel/panel.ts';
-import type { FactorCache } from '../runner/factor-cache.ts';
 import type { Schedule } from '../runner/schedule.ts';
-import type { SimulationSettings } from '../runner/simulate.ts';
-import type { SupabaseLike } from '../strategy/context.ts';
-import type { Strategy } from '../strategy/types.ts';
-import { planFolds, runWalkForward, type Fold, type WalkForwardOutcome } from '../walkforward/index.ts';
+import { planFolds, runWalkForward, type Fold, type WalkForwardInput, type WalkForwardOutcome } from '../walkforward/index.ts';
 
 /**
  * The walk-forward's two steps in a run (`--walk-forward`, `--holdout`):
@@ -29,16 +25,8 @@ export function planWalkForward(config: RunConfig, panel: Panel, schedule: Sched
   });
 }
 
-export interface WalkForwardRun {
-  readonly panel: Panel;
-  readonly strategy: Strategy;
-  readonly schedule: Schedule;
-  readonly settings: SimulationSettings;
-  readonly factors: FactorCache;
-  readonly benchmark: Float64Array;
-  readonly supabase?: SupabaseLike | undefined;
-  readonly setupData?: unknown;
-}
+/** What the run holds that a walk-forward needs beside the config and the sweep. */
+export type WalkForwardRun = Omit<WalkForwardInput, 'spec' | 'folds' | 'variants' | 'rankBy' | 'statistics'>;
 
 export function walkForwardOf(
   config: RunConfig,

@@ -10,6 +10,7 @@ import { simulate } from '../../src/runner/simulate.ts';
 import { generateSampleMarket, samplePanel } from '../../src/sample/generator.ts';
 import { loadStrategy } from '../../src/strategy/registry.ts';
 import { createContext } from '../../src/strategy/context.ts';
+import { perturbAfter } from '../support/panel.ts';
 
 /**
  * No look-ahead, as a property: changing any price after bar c never changes a decision made
@@ -59,22 +60,6 @@ function decisions(panel: Panel, strategy: Strategy, params: Params): Map<number
   const factors = new FactorCache(panel);
   simulate(panel, actingStrategy(spy, params, factors, panel), params, schedule, { cash: 1e6, fractional: false, commissionBps: 1, slippageBps: 1 }, factors, createContext(undefined));
   return seen;
-}
-
-/** A copy of the panel with every value after bar c changed (scaled, or made missing). */
-function perturbAfter(panel: Panel, c: number, seed: number): Panel {
-  const n = panel.symbols.length;
-  const copy = { ...panel } as Record<string, unknown>;
-  let s = seed;
-  for (const field of FIELDS) {
-    const data = Float64Array.from(panel[field]);
-    for (let k = (c + 1) * n; k < data.length; k++) {
-      s = (s * 16807) % 2147483647;
-      data[k] = s % 13 === 0 ? NaN : data[k]! * (0.5 + (s % 1000) / 1000);
-    }
-    copy[field] = data;
-  }
-  return copy as unknown as Panel;
 }
 
 describe('no look-ahead', () => {

@@ -1,4 +1,4 @@
-import { allocatePanel, indexCloses, type Panel } from '../../src/panel/panel.ts';
+import { allocatePanel, FIELDS, indexCloses, type Panel } from '../../src/panel/panel.ts';
 import { parseIsoDate } from '../../src/util/dates.ts';
 
 /**
@@ -36,4 +36,20 @@ export function businessDates(from: string, count: number): string[] {
     day++;
   }
   return out;
+}
+
+/** A copy of the panel with every value after bar c changed (scaled by 0.5–1.5, or made missing): the no-look-ahead tests' perturbation. */
+export function perturbAfter(panel: Panel, c: number, seed: number): Panel {
+  const n = panel.symbols.length;
+  const copy = { ...panel } as Record<string, unknown>;
+  let s = seed;
+  for (const field of FIELDS) {
+    const data = Float64Array.from(panel[field]);
+    for (let k = (c + 1) * n; k < data.length; k++) {
+      s = (s * 16807) % 2147483647;
+      data[k] = s % 13 === 0 ? NaN : data[k]! * (0.5 + (s % 1000) / 1000);
+    }
+    copy[field] = data;
+  }
+  return copy as unknown as Panel;
 }

@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Params } from '../../src/api.ts';
-import { FIELDS, type Panel } from '../../src/panel/panel.ts';
+import type { Panel } from '../../src/panel/panel.ts';
 import { FactorCache } from '../../src/runner/factor-cache.ts';
 import { generateSampleMarket, samplePanel } from '../../src/sample/generator.ts';
 import { loadStrategy } from '../../src/strategy/registry.ts';
 import { evaluateVariant, runSchedule } from '../../src/variants/evaluate.ts';
 import { chooseFolds, parseWalkForward, planFolds } from '../../src/walkforward/index.ts';
+import { perturbAfter } from '../support/panel.ts';
 
 /**
  * No test-window price is ever read by a fold's choice, as a property (in the manner of
@@ -43,22 +44,6 @@ function choices(panel: Panel, rankBy: string): number[] {
   const factors = new FactorCache(panel);
   const outcomes = variants.map((params, k) => evaluateVariant({ panel, strategy, id: k + 1, params, schedule, settings, factors, diagnostics: false }));
   return chooseFolds(outcomes, folds, { rankBy, cash: settings.cash, riskFree: 0, benchmark: benchmarkOf(panel), first: schedule.first }).map((c) => c.chosen);
-}
-
-/** A copy of the panel with every value after bar c changed (scaled by 0.5–1.5, or made missing). */
-function perturbAfter(panel: Panel, c: number, seed: number): Panel {
-  const n = panel.symbols.length;
-  const copy = { ...panel } as Record<string, unknown>;
-  let s = seed;
-  for (const field of FIELDS) {
-    const data = Float64Array.from(panel[field]);
-    for (let k = (c + 1) * n; k < data.length; k++) {
-      s = (s * 16807) % 2147483647;
-      data[k] = s % 13 === 0 ? NaN : data[k]! * (0.5 + (s % 1000) / 1000);
-    }
-    copy[field] = data;
-  }
-  return copy as unknown as Panel;
 }
 
 describe('walk-forward: no look-ahead in a fold\'s choice', () => {

@@ -26,6 +26,7 @@ export class KeysetReader {
     const partitions = partitionSymbols(symbols, this.rest.connections);
     const totals = new Map<number, number>();
     let done = 0;
+    const where = `${this.rest.tables.prices} at ${this.rest.host}`;
     await Promise.all(partitions.map(async (part, p) => {
       const columns = new Map<string, Columns>();
       await readPartition(this.rest, part, isoDate(from), isoDate(to), this.state, (page: readonly PriceRecord[], total) => {
@@ -36,7 +37,6 @@ export class KeysetReader {
           const day = parseIsoDate(String(r.date));
           if (day === null) throw new DataError(`prices: "${r.date}" is not a date (symbol ${r.symbol})`, 'E_SUPABASE_DATE');
           c.days.push(day);
-          const where = `${this.rest.tables.prices} at ${this.rest.host}`;
           c.open.push(priceValue(r.open, where, r.symbol, day, 'open'));
           c.high.push(priceValue(r.high, where, r.symbol, day, 'high'));
           c.low.push(priceValue(r.low, where, r.symbol, day, 'low'));

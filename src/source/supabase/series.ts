@@ -1,4 +1,5 @@
 import type { Member } from '../../panel/universe.ts';
+import type { CachedSeries } from '../../cache/index.ts';
 import { DataError } from '../../errors.ts';
 import { PriceCheck } from '../../panel/check.ts';
 import { isoDate } from '../../util/dates.ts';
@@ -14,14 +15,7 @@ import { allocatePanel, indexCloses, type Panel } from '../../panel/panel.ts';
  * 3. `panelFromSeries` builds the panel: members sorted by symbol, the calendar every day on which
  *    some member has a close, every row checked (panel/check.ts) as the local source checks it.
  */
-export interface Series {
-  readonly days: Int32Array;
-  readonly open: Float64Array;
-  readonly high: Float64Array;
-  readonly low: Float64Array;
-  readonly close: Float64Array;
-  readonly volume: Float64Array;
-}
+export type Series = CachedSeries; // one symbol's rows as the cache keeps them, so windows go to and from it as they are
 
 export const SERIES_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
 
