@@ -76,6 +76,7 @@ if (wanted('simulation')) {
   const NUMBA = 137e6;
   rows.push(
     { section: 'simulation', name: 'momentum, top 10 by 20-day ROC, daily: CPU time', value: fmt.rate(rate(m.cpu.median)), comparison: 'numba loop 137.0 M/s', ratio: fmt.x(NUMBA / rate(m.cpu.median)), target: '≥ 137 M/s', met: rate(m.cpu.median) >= NUMBA },
+    { section: 'simulation', name: 'the same momentum as one bare JavaScript loop (bench/bare-momentum.ts: no strategy interface, cost models, checks or metrics): CPU time', value: fmt.rate(rate(s.bareLoop.cpu.median)), comparison: 'numba loop 137.0 M/s', ratio: fmt.x(NUMBA / rate(s.bareLoop.cpu.median)), target: '', met: null },
     { section: 'simulation', name: 'momentum: wall time', value: fmt.rate(rate(m.wall.median)), comparison: 'CPU time', ratio: fmt.x(m.wall.median / m.cpu.median), target: '', met: null },
     { section: 'simulation', name: 'vopa, defaults: CPU time', value: fmt.rate(rate(v.cpu.median)), comparison: 'momentum', ratio: fmt.x(v.cpu.median / m.cpu.median), target: '≤ 1.5×', met: v.cpu.median / m.cpu.median <= 1.5 },
     { section: 'simulation', name: 'vopa: wall time', value: fmt.rate(rate(v.wall.median)), comparison: 'momentum', ratio: fmt.x(v.wall.median / m.wall.median), target: '', met: null },

@@ -20,7 +20,7 @@ import type { SimulationSettings } from '../src/runner/simulate.ts';
 import { generateSampleMarket, samplePanel } from '../src/sample/generator.ts';
 import { summarize, type Measure } from './lib.ts';
 
-const WORKLOADS = ['momentum', 'vopa', 'momentumWithCosts', 'momentumWithDiagnostics', 'vopaWithDiagnostics'] as const;
+const WORKLOADS = ['momentum', 'vopa', 'momentumWithCosts', 'momentumWithDiagnostics', 'vopaWithDiagnostics', 'bareLoop'] as const;
 type Workload = (typeof WORKLOADS)[number];
 const THIS_ENGINE = fileURLToPath(new URL('../', import.meta.url));
 
@@ -39,6 +39,8 @@ export interface SimulationResult {
   /** With the signal diagnostics (IC, quintile spread, per-group IC on every decision day). */
   readonly momentumWithDiagnostics: Timed;
   readonly vopaWithDiagnostics: Timed;
+  /** The same momentum as one plain JavaScript loop (bare-momentum.ts): JavaScript's floor on this workload. */
+  readonly bareLoop: Timed;
   /** With `--baseline`: the other checkout's momentum and vopa, and this one's (from the same rounds). */
   readonly baseline?: { readonly dir: string; readonly momentum: Timed; readonly vopa: Timed; readonly current: { readonly momentum: Timed; readonly vopa: Timed } };
 }
@@ -63,7 +65,8 @@ async function measure(workload: Workload, engineDir: string, runs: number): Pro
     : { lookback: 20, top: 10, rebalance: 1 };
   const strategy = (await loadStrategy(isVopa ? 'vopa' : 'momentum')).strategy;
   const diagnostics = workload.endsWith('WithDiagnostics');
-  const run = () => evaluateVariant({
+  const { bareMomentum } = await import('./bare-momentum.ts');
+  const run = workload === 'bareLoop' ? () => bareMomentum(panel) : () => evaluateVariant({
     panel, strategy, id: 1, params,
     schedule: runSchedule(panel, strategy, [params], panel.days[0], panel.days[bars - 1], 'open'),
     settings: workload === 'momentumWithCosts' ? costs : plain,
