@@ -20,6 +20,7 @@ export class Targets {
   /** Zeroes the listed weights: every weight is 0 again. */
   clear(): void {
     const { weights, columns } = this;
+    // Stryker disable next-line EqualityOperator: equivalent, the slot past the list names a column whose weight is already 0 (the invariant) or none (past n: no weight is touched)
     for (let k = 0; k < this.count; k++) weights[columns[k]!] = 0;
     this.count = 0;
   }
@@ -47,4 +48,5 @@ export class Targets {
 }
 
 /** No listed columns (e.g. a margin cut, whose non-zero targets are all held columns). */
+// Stryker disable next-line ObjectLiteral: equivalent, without `count` the merge reads `l < undefined`, false as `l < 0` is: no listed column either way
 export const NO_COLUMNS: { readonly columns: Int32Array; readonly count: number } = { columns: new Int32Array(0), count: 0 };
