@@ -112,7 +112,6 @@ export class WindowSums {
       let s = s1[i]!, c = c1[i]!, ss = s2[i]!, cc = c2[i]!;
       if (old === old) {
         count[i]!--;
-        // Stryker disable next-line EqualityOperator: equivalent in value, a return of exactly 2 is exact in the sums too, and a count this puts astray only leaves the symbol to the direct formula
         if (!(Math.abs(old) < BIG)) big[i]!--;
         else {
           const x = -old;
@@ -127,7 +126,6 @@ export class WindowSums {
       }
       if (r === r) {
         count[i]!++;
-        // Stryker disable next-line EqualityOperator: equivalent in value, as for `old` above
         if (!(Math.abs(r) < BIG)) big[i]!++;
         else {
           let t = s + r, z = t - s;
@@ -155,7 +153,6 @@ export class WindowSums {
     const invL = 1 / L;
     // Stryker disable next-line UnaryOperator: equivalent in value, L²·2⁴⁴ sends every window to the direct formula (the reference itself): slower, not different
     const tiny = L * L * 2 ** -44;
-    // Stryker disable next-line EqualityOperator: equivalent, column n is past every array (count[n] is undefined, out[n] is not stored)
     for (let i = 0; i < n; i++) {
       if (count[i] !== L) {
         out[i] = NaN;
@@ -177,7 +174,6 @@ export class WindowSums {
       const d = pq - ps, z = d - pq;
       const D = d + (pq - (d - z) + (-ps - z) + eq - es);
       if (D < ILL * pq || D < tiny) {
-        // Stryker disable next-line ConditionalExpression: equivalent, with every return 0 the direct formula finds ss = 0 and gives NaN too (the test is a shortcut)
         out[i] = pq === 0 ? NaN : this.directValue(i); // Σq = 0: every return is 0, a flat price
         continue;
       }
@@ -194,7 +190,6 @@ export class WindowSums {
     scratch.reset();
     for (let j = 0; j < L; j++) scratch.add(ring[j * n + i]!);
     const mean = scratch.value() / L;
-    // Stryker disable next-line ConditionalExpression: equivalent, an infinite mean makes ss infinite or NaN, which gives NaN below
     if (!Number.isFinite(mean)) return NaN;
     scratch.reset();
     for (let j = 0; j < L; j++) scratch.add((ring[j * n + i]! - mean) ** 2);

@@ -54,10 +54,8 @@ function gaussianFactor(y: number): number {
 export function normalCdf(x: number): number {
   if (Number.isNaN(x)) return NaN;
   const y = Math.abs(x);
-  // Stryker disable next-line EqualityOperator: equivalent, at the breakpoint itself both of Cody's ranges are accurate to double precision
   if (y <= 0.67448975) {
     let num = 0, den = 0;
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, the polynomial of a tiny x gives ½ + x·A₃/B₃ too (the shortcut only skips work)
     if (y > HALF_EPSILON) {
       const xsq = x * x;
       num = A[4]! * xsq;
@@ -70,7 +68,6 @@ export function normalCdf(x: number): number {
     return 0.5 + (x * (num + A[3]!)) / (den + B[3]!);
   }
   let tail: number; // Q(y) = P[Z > y]
-  // Stryker disable next-line EqualityOperator: equivalent, at √32 both of Cody's ranges are accurate to double precision
   if (y <= SQRT_32) {
     let num = C[8]! * y, den = y;
     for (let i = 0; i < 7; i++) {
@@ -78,7 +75,6 @@ export function normalCdf(x: number): number {
       den = (den + D[i]!) * y;
     }
     tail = gaussianFactor(y) * ((num + C[7]!) / (den + D[7]!));
-  // Stryker disable next-line EqualityOperator: equivalent for every use, exactly at the cutoff the tail is 2·10⁻³⁰⁸ (Cody returns 0 from there), which no p-value, PSR or DSR can show
   } else if (y < UNDERFLOW) {
     const xsq = 1 / (x * x);
     let num = P[5]! * xsq, den = xsq;
@@ -91,7 +87,6 @@ export function normalCdf(x: number): number {
   } else {
     tail = 0;
   }
-  // Stryker disable next-line EqualityOperator: equivalent, x = 0 returned ½ above (|x| ≤ 0.674…)
   return x > 0 ? 1 - tail : tail;
 }
 
@@ -115,20 +110,17 @@ function poly(c: readonly number[], r: number): number {
  * @example normalQuantile(0.95) // 1.6448536269514722
  */
 export function normalQuantile(p: number): number {
-  // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, below 0, above 1 or NaN, p reaches the logarithm of a negative number or NaN below and gives NaN too (the check says so plainly)
+  // Stryker disable next-line LogicalOperator: equivalent, below 0, above 1 or NaN, p reaches the logarithm of a negative number or NaN below and gives NaN too (the check says so plainly)
   if (!(p >= 0 && p <= 1)) return NaN;
   if (p === 0) return -Infinity;
   if (p === 1) return Infinity;
   const q = p - 0.5;
-  // Stryker disable next-line EqualityOperator: equivalent, at the breakpoint both of Wichura's ranges are accurate to double precision
   if (Math.abs(q) <= 0.425) {
     const r = 0.180625 - q * q;
     return (q * poly(A16, r)) / poly(B16, r);
   }
-  // Stryker disable next-line EqualityOperator: equivalent, q = 0 was handled above (|q| ≤ 0.425)
   let r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p));
   let z: number;
-  // Stryker disable next-line EqualityOperator: equivalent, at r = 5 both of Wichura's ranges are accurate to double precision
   if (r <= 5) {
     r -= 1.6;
     z = poly(C16, r) / poly(D16, r);
@@ -136,6 +128,5 @@ export function normalQuantile(p: number): number {
     r -= 5;
     z = poly(E16, r) / poly(F16, r);
   }
-  // Stryker disable next-line EqualityOperator: equivalent, q = 0 was handled above (|q| ≤ 0.425)
   return q < 0 ? -z : z;
 }

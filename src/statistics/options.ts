@@ -18,7 +18,6 @@ export const DEFAULT_SEED = 1;
 
 function wholeNumber(option: string, value: unknown): number {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  // Stryker disable next-line ConditionalExpression: equivalent, Number.isSafeInteger is false for every non-number (the typeof narrows the type for TypeScript)
   if (typeof n !== 'number' || !Number.isSafeInteger(n)) {
     throw new UsageError(`${option} ${String(value) === '' ? '""' : String(value)}: must be a whole number`, 'E_BAD_OPTION');
   }
@@ -36,7 +35,6 @@ export function validatePboBlocks(value: unknown, days?: number): number {
   if (n % 2 !== 0 || n < 4 || n > MAX_PBO_BLOCKS) {
     throw new UsageError(`--pbo-blocks ${n}: must be an even whole number from 4 to ${MAX_PBO_BLOCKS}`, 'E_BAD_OPTION');
   }
-  // Stryker disable next-line ConditionalExpression: equivalent, without days `2 * n > undefined` is false too
   if (days !== undefined && 2 * n > days) {
     throw new UsageError(`--pbo-blocks ${n}: each block needs at least 2 days, so ${n} blocks need ${2 * n}; the run has ${days} day${days === 1 ? '' : 's'}`, 'E_BAD_OPTION');
   }
