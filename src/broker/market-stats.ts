@@ -73,9 +73,8 @@ export class WindowStats {
   /** Sets `adv[i]` and `sigma[i]` to column i's values for bar t (the days t − days … t − 1). */
   at(i: number, t: number): void {
     const last = this.bar[i]!;
-    // Stryker disable next-line ConditionalExpression: equivalent, asked again for the same bar the window is summed afresh, to the same values
     if (last === t) return;
-    // Stryker disable next-line ConditionalExpression,ArithmeticOperator: equivalent, the slide is a shortcut: summing the window afresh gives its values too (to rounding; test/broker/costs.test.ts checks both paths against the definitions)
+    // Stryker disable next-line ArithmeticOperator: equivalent, `t + 1` never matches, so every bar is summed afresh: the slide is a shortcut: summing the window afresh gives its values too (to rounding; test/broker/costs.test.ts checks both paths against the definitions)
     if (last === t - 1) {
       this.add(i, t - 1, 1);
       if (t - 1 - this.days >= 0) this.add(i, t - 1 - this.days, -1);

@@ -20,7 +20,6 @@ export class Targets {
   /** Zeroes the listed weights: every weight is 0 again. */
   clear(): void {
     const { weights, columns } = this;
-    // Stryker disable next-line EqualityOperator: equivalent, the slot past the list names a column whose weight is already 0 (the invariant) or none (past n: no weight is touched)
     for (let k = 0; k < this.count; k++) weights[columns[k]!] = 0;
     this.count = 0;
   }

@@ -75,7 +75,6 @@ export interface ColumnMoments {
 
 export function columnMoments(matrix: ReturnsMatrix): ColumnMoments {
   const mean = new Float64Array(matrix.variants), sd = new Float64Array(matrix.variants);
-  // Stryker disable next-line EqualityOperator: equivalent, column `variants` is an empty view whose mean and sd are NaN, written past the arrays (not stored)
   for (let j = 0; j < matrix.variants; j++) {
     const column = variantColumn(matrix, j);
     mean[j] = meanOf(column) ?? NaN;
