@@ -74,7 +74,7 @@ export class WindowStats {
   at(i: number, t: number): void {
     const last = this.bar[i]!;
     if (last === t) return;
-    // Stryker disable next-line ArithmeticOperator: equivalent, `t + 1` never matches, so every bar is summed afresh: the slide is a shortcut: summing the window afresh gives its values too (to rounding; test/broker/costs.test.ts checks both paths against the definitions)
+    // Stryker disable next-line ArithmeticOperator: equivalent, bars come in increasing order (the simulation's), so `t + 1` never matches and every window is summed afresh, to the same values (to rounding; test/broker/costs.test.ts checks both paths against the definitions)
     if (last === t - 1) {
       this.add(i, t - 1, 1);
       if (t - 1 - this.days >= 0) this.add(i, t - 1 - this.days, -1);
