@@ -41,7 +41,9 @@ describe('the cache from the command line', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(second.manifest.data.cache).toMatchObject({ status: 'hit', symbols_read: 0, rows_read: 0 });
     expect(second.manifest.data.price_requests).toBeLessThanOrEqual(2);
-    expect(second.manifest.supabase.requests).toBe(second.manifest.data.requests); // the universe and the check: nothing else
+    expect(second.manifest.supabase.requests).toBe(second.manifest.data.requests); // the one check: nothing else
+    expect(second.manifest.supabase.requests).toBeLessThanOrEqual(2);
+    expect(second.manifest.data.universe_read).toBe('cache');
     expect(second.manifest.data.fingerprint).toBe(first.manifest.data.fingerprint);
     expect(first.summary).toBe(localSummary);
     expect(second.summary).toBe(localSummary);
