@@ -99,6 +99,7 @@ describe('the cache from the command line', () => {
     const healthy = await backtestAsync(['doctor'], { cwd: tempDir(), env });
     expect(healthy.code, healthy.stdout).toBe(0);
     expect(healthy.stdout).toMatch(/\nok {3}compact bulk read: installed /);
+    expect(healthy.stdout).toMatch(/\nok {3}universe read: installed /);
     const migration = readFileSync(join(MIGRATIONS_DIR, '20250103000000_compact_reads.sql'), 'utf8');
     await server.db.exec(`drop function backtest_prices_window(text, text[], date, date);
       create function backtest_prices_window(tbl text, symbols text[], date_from date, date_to date) returns json language sql as $$ select '{"format": "vopa-window-2", "symbols": []}'::json $$`);

@@ -7,11 +7,12 @@ import type { Panel } from '../../src/panel/panel.ts';
 import type { WindowRequest } from '../../src/source/index.ts';
 import { CompactShapeError } from '../../src/source/supabase/compact-format.ts';
 import { SupabaseSource } from '../../src/source/supabase/supabase-source.ts';
-import type { SupabaseRest } from '../../src/supabase/index.ts';
+import { runDoctor } from '../../src/supabase/doctor.ts';
+import { loadSupabaseSettings, type SupabaseRest } from '../../src/supabase/index.ts';
 import { parseIsoDate } from '../../src/util/dates.ts';
 import { tempDir } from '../support/cli.ts';
 import { openDatabase } from '../support/postgrest/database.ts';
-import { clientFor, sampleServer, startPostgrest, type PostgrestServer } from '../support/postgrest/index.ts';
+import { clientFor, sampleServer, serverEnv, startPostgrest, type PostgrestServer } from '../support/postgrest/index.ts';
 
 const day = (s: string) => parseIsoDate(s)!;
 const MIGRATION = readFileSync(new URL('../../supabase/migrations/20261129000000_universe_check.sql', import.meta.url), 'utf8');
@@ -118,7 +119,7 @@ describe('the universe cached with the window, validated in the same request', (
     }
   });
 
-  it('without the universe migration: the universe in keyset pages, not cached, one warning naming the migration; a cached universe is read again', async () => {
+  it('without the universe migration: the universe in keyset pages, not cached, one warning naming the migration; a cached universe is read again; doctor warns', async () => {
     const root = tempDir();
     const cached = await read(root, README); // a universe cached while the functions were there
     await server.db.exec(DROP);
@@ -132,6 +133,10 @@ describe('the universe cached with the window, validated in the same request', (
         expect(r.cache.status, `run ${k}`).toBe('hit'); // the prices still from the cache (the old check)
         expect(r.fingerprint).toBe(cached.fingerprint);
       }
+      const doctor = await runDoctor(loadSupabaseSettings(serverEnv(server), { connections: 2 }));
+      expect(doctor.findings).toContainEqual(expect.objectContaining({
+        ok: true, warn: true, what: expect.stringMatching(/^universe read: not installed \(function backtest_universe_rows is missing\)/), fix: 'apply supabase/migrations/20261129000000_universe_check.sql to the project',
+      }));
     } finally {
       await server.db.exec(MIGRATION);
       await server.refreshSchema();
