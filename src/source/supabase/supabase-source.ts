@@ -108,23 +108,18 @@ export class SupabaseSource implements DataSource {
     } else {
       ({ rows: universe, from: universeFrom } = await this.readUniverse(firstSeason, lastSeason, cache));
     }
-    let members: Member[] = [];
-    const admitUniverse = async (rows: UniverseRow[]) => {
-      if (rows.length === 0) {
-        const seasons = await this.seasons();
-        const asked = firstSeason === lastSeason ? `season ${firstSeason} has` : `seasons ${firstSeason}–${lastSeason} have`;
-        throw new DataError(`${asked} no universe rows in ${table} at ${this.rest.host}; seasons that exist: ${seasons.join(', ') || 'none'}`, 'E_NO_SEASON');
-      }
-      members = withExtra(universeColumns(rows), request.extraSymbols);
-      this.options.admit?.({ symbols: members.length });
-      return members.map((m) => m.symbol);
-    };
-    let symbols = await admitUniverse(universe);
+    const asked = firstSeason === lastSeason ? `season ${firstSeason} has` : `seasons ${firstSeason}–${lastSeason} have`;
+    if (universe.length === 0) {
+      const seasons = await this.seasons();
+      throw new DataError(`${asked} no universe rows in ${table} at ${this.rest.host}; seasons that exist: ${seasons.join(', ') || 'none'}`, 'E_NO_SEASON');
+    }
+    let members: Member[] = withExtra(universeColumns(universe), request.extraSymbols);
+    this.options.admit?.({ symbols: members.length });
     const priceRequestsBefore = this.rest.counters.requests;
     const bar = this.options.progress?.(`prices ${this.rest.host}`, 'rows');
     let window;
     try {
-      window = await readPriceWindow(this.rest, symbols, request, {
+      window = await readPriceWindow(this.rest, members.map((m) => m.symbol), request, {
         mode: this.options.read, cache: this.options.cache ?? 'off', pageSize: this.options.pageSize ?? PAGE_ROWS,
         rowsPerCall: this.options.rowsPerCall, warn: this.options.warn, bar,
         universe: held && cache && {
@@ -134,12 +129,11 @@ export class SupabaseSource implements DataSource {
             const fresh = universeRows(table, raw, firstSeason, lastSeason, UNIVERSE_FUNCTIONS.check);
             universe = fresh.rows;
             universeFrom = 'function';
-            if (universe.length === 0) throw new DataError(`${firstSeason === lastSeason ? `season ${firstSeason} has` : `seasons ${firstSeason}–${lastSeason} have`} no universe rows in ${table} at ${this.rest.host} any more`, 'E_NO_SEASON');
+            if (universe.length === 0) throw new DataError(`${asked} no universe rows in ${table} at ${this.rest.host} any more`, 'E_NO_SEASON');
             this.keepUniverse(cache, firstSeason, lastSeason, fingerprint, fresh.raw);
             members = withExtra(universeColumns(universe), request.extraSymbols);
             this.options.admit?.({ symbols: members.length });
-            symbols = members.map((m) => m.symbol);
-            return symbols;
+            return members.map((m) => m.symbol);
           },
         },
       });
