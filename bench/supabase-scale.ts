@@ -13,8 +13,11 @@
  *    development machine (BENCH_SUPABASE_FULL_KEYSET=1 reads them all);
  * 2. the compact bulk read of the whole window without the cache (3 runs; the last after one
  *    symbol changed);
- * 3. the cache: a first run that fills it, re-runs with the data unchanged (5), a re-run after one
- *    symbol changed (its panel must equal a fresh compact read's);
+ * 3. the cache: a first run that fills it, re-runs with the data unchanged (5: the universe and
+ *    the window from the cache, one check request), a re-run after one symbol changed (its panel
+ *    must equal a fresh compact read's); each re-run's CPU time beside its wall (on a shared
+ *    machine the wall also counts the time the process waited for a core), and the window file
+ *    to the panel in memory alone, without any request (median of 3, after the read);
  * 4. the choice of format, on 300 symbols: JSON arrays per symbol (the migration's) against a
  *    packed bytea of 8-byte doubles (made here), on prices as stored (4 decimals) and on adjusted
  *    prices (full doubles): time on the server, bytes as sent and gzipped, time to decode.
@@ -33,6 +36,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { WindowCache } from '../src/cache/index.ts';
 import { fingerprintPanel } from '../src/panel/fingerprint.ts';
 import { decodeWindow } from '../src/source/supabase/compact-format.ts';
+import { panelFromSeries } from '../src/source/supabase/series.ts';
 import { SupabaseSource } from '../src/source/supabase/supabase-source.ts';
 import { loadSupabaseSettings, SupabaseRest } from '../src/supabase/index.ts';
 import { isoDate, parseIsoDate } from '../src/util/dates.ts';
@@ -55,6 +59,8 @@ const SELF = fileURLToPath(import.meta.url);
 
 type Mode = 'keyset' | 'compact' | 'cached';
 const FULL_KEYSET = process.env.BENCH_SUPABASE_FULL_KEYSET === '1';
+/** BENCH_SUPABASE_QUICK=1: no keyset pages and no formats (the compact read and the cache only; to compare two versions quickly). */
+const QUICK = process.env.BENCH_SUPABASE_QUICK === '1';
 
 /** What one read measured, in its own process. */
 export interface ReadResult {
@@ -69,6 +75,12 @@ export interface ReadResult {
   readonly rows: number;
   readonly fingerprint: string;
   readonly cache: { status: string; symbols_read: number; rows_read: number };
+  /** Where the universe came from (the cache, one request, keyset pages). */
+  readonly universeRead: string;
+  /** CPU time of the read in this process (user + system): what the wall is without waiting. */
+  readonly cpuMs: number;
+  /** Cached re-runs: the window file to the panel in memory alone (no request), median of 3. */
+  readonly fileToPanelMs?: number;
 }
 
 export interface FormatResult {
@@ -237,16 +249,37 @@ function unpack(body: Buffer): number {
 async function read(args: { url: string; key: string; mode: Mode; cacheDir?: string; start: string; end: string; season: number }): Promise<void> {
   const rest = SupabaseRest.open(loadSupabaseSettings({ SUPABASE_URL: args.url, SUPABASE_SERVICE_ROLE_KEY: args.key }, { connections: 8 }));
   const cache = args.mode === 'cached' ? WindowCache.open({ root: args.cacheDir!, env: {} }) ?? 'unwritable' : 'off';
+  const request = { season: args.season, startDay: parseIsoDate(args.start)!, endDay: parseIsoDate(args.end)!, warmupBars: 0 };
+  const cpu = process.cpuUsage();
   const t = performance.now();
-  const { panel, info } = await new SupabaseSource(rest, { read: args.mode === 'keyset' ? 'keyset' : 'auto', cache })
-    .loadWindow({ season: args.season, startDay: parseIsoDate(args.start)!, endDay: parseIsoDate(args.end)!, warmupBars: 0 });
+  const { panel, info } = await new SupabaseSource(rest, { read: args.mode === 'keyset' ? 'keyset' : 'auto', cache }).loadWindow(request);
   const ms = performance.now() - t;
+  const used = process.cpuUsage(cpu);
   const c = rest.snapshot();
   await rest.close();
+  const fingerprint = fingerprintPanel(panel);
+  const peak = peakRssMb(); // the read's own, before the measure below holds a second window
+  const cacheInfo = info.cache as ReadResult['cache'] & { file: string | null };
+  let fileToPanelMs: number | undefined;
+  if (args.mode === 'cached' && cacheInfo.status === 'hit' && typeof cache === 'object') {
+    // The part of a re-run that is this machine's alone: the file read and checked, the panel built.
+    const members = panel.symbols.map((symbol, i) => ({ symbol, peer_group: panel.groups[panel.groupOf[i]!]!, name: panel.names[i] }));
+    const times: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      const t0 = performance.now();
+      const data = await cache.load(cacheInfo.file!);
+      if ('damaged' in data) throw new Error(data.damaged);
+      const held = new Map(data.header.symbols.map((s, i) => [s, data.series[i]!]));
+      const again = panelFromSeries(members, (s) => held.get(s)!, panel.days[0]!, request.endDay).panel;
+      times.push(performance.now() - t0);
+      if (k === 0 && fingerprintPanel({ ...again, member: panel.member, seasons: panel.seasons }) !== fingerprint) throw new Error('the panel built from the file differs');
+    }
+    fileToPanelMs = summarize(times).median;
+  }
   const result: ReadResult = {
     mode: args.mode, ms, requests: c.requests, priceRequests: info.price_requests as number, calls: info.calls as number,
-    bytesReceived: c.bytes_received, bytesWire: c.bytes_wire, peakRssMb: peakRssMb(), rows: info.rows, fingerprint: fingerprintPanel(panel),
-    cache: info.cache as ReadResult['cache'],
+    bytesReceived: c.bytes_received, bytesWire: c.bytes_wire, peakRssMb: peak, rows: info.rows, fingerprint,
+    cache: cacheInfo, universeRead: String(info.universe_read ?? 'pages'), cpuMs: (used.user + used.system) / 1000, fileToPanelMs,
   };
   process.send!(result);
 }
@@ -285,8 +318,8 @@ export async function supabaseScaleBench(compactRuns = 3, cachedRuns = 5): Promi
       return next<ReadResult>(child);
     };
     process.stderr.write(`  keyset pages and the compact read on ${SLICE} symbols…\n`);
-    const keysetSlice = await once('keyset', SLICE_SEASON);
     const compactSlice = await once('compact', SLICE_SEASON);
+    const keysetSlice = QUICK ? compactSlice : await once('keyset', SLICE_SEASON);
     if (keysetSlice.fingerprint !== compactSlice.fingerprint) throw new Error('keyset pages and the compact read gave other panels');
     const scale = SYMBOLS / SLICE;
     // The universe of 3,000 takes 3 pages under the 1,000-row cap, that of 300 one; the rest grows with the rows.
@@ -310,7 +343,7 @@ export async function supabaseScaleBench(compactRuns = 3, cachedRuns = 5): Promi
     if (changed.fingerprint !== afterChange.fingerprint || changed.fingerprint === compactRuns_[0]!.fingerprint) throw new Error('the cached read after a change differs from a fresh read');
     compactRuns_.push(afterChange);
     process.stderr.write('  formats…\n');
-    const { formats: formatResults, callMs: largestCallMs } = await ask<{ formats: FormatResult[]; callMs: number }>({ cmd: 'formats' });
+    const { formats: formatResults, callMs: largestCallMs } = QUICK ? { formats: [], callMs: NaN } : await ask<{ formats: FormatResult[]; callMs: number }>({ cmd: 'formats' });
     await ask({ cmd: 'sql', sql: `update prices set close = close / 1.001 where symbol = 'S1234' and date = (select date from bench_days where t = 1000)` });
     const pick = (runs: ReadResult[]) => {
       const wall = summarize(runs.map((r) => r.ms));

@@ -24,6 +24,8 @@ export const ENTRY_EXTENSION = '.vwin';
 const MAGIC = 'VOPAWIN1';
 const TRAILER = 'VOPAEND1';
 const FORMAT_VERSION = 1;
+/** Bytes read at a time (8 MB): the checksum of one slice overlaps the read of the next. */
+const SLICE = 1 << 23;
 
 /** One symbol's rows, ascending dates, a typed array per field (NaN: missing). */
 export interface CachedSeries {
@@ -160,11 +162,18 @@ export async function readEntry(file: string): Promise<EntryData> {
   const handle = await open(file, 'r');
   let crc = 0;
   try {
-    for (let at = 0; at < size;) {
-      const { bytesRead } = await handle.read(bytes, at, Math.min(1 << 25, size - at), at);
+    // The checksum of each slice is computed while the next one is read (the read runs off the main thread).
+    const slice = (at: number) => handle.read(bytes, at, Math.min(SLICE, size - at), at).then(({ bytesRead }) => {
       if (bytesRead === 0) throw new CacheFileError(`${file}: ended at byte ${at} while being read`);
-      crc = crc32(bytes.subarray(at, Math.min(at + bytesRead, size - 16)), crc);
-      at += bytesRead;
+      return bytesRead;
+    });
+    let pending: Promise<number> | undefined = slice(0);
+    for (let at = 0; pending;) {
+      const got: number = await pending;
+      const end: number = at + got;
+      pending = end < size ? slice(end) : undefined;
+      crc = crc32(bytes.subarray(Math.min(at, size - 16), Math.min(end, size - 16)), crc);
+      at = end;
     }
   } finally {
     await handle.close();

@@ -1,2 +1,3 @@
 export { CacheFileError, type CachedSeries, type EntryData, type EntryHeader } from './entry-file.ts';
 export { cacheMaxBytes, cacheRoot, DEFAULT_CACHE_MAX_MB, WindowCache, type CacheListing } from './window-cache.ts';
+export { UNIVERSE_EXTENSION, type UniverseEntry } from './universe-file.ts';

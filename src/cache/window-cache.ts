@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { CacheFileError, ENTRY_EXTENSION, readEntry, readHeader, writeEntry, type CachedSeries, type EntryData, type EntryHeader } from './entry-file.ts';
+import { readUniverse, UNIVERSE_EXTENSION, writeUniverse, type UniverseEntry } from './universe-file.ts';
 
 /**
  * The local cache of windows read from Supabase:
@@ -16,7 +17,10 @@ import { CacheFileError, ENTRY_EXTENSION, readEntry, readHeader, writeEntry, typ
  *    is the file's modification time, set again on each use) until everything fits in
  *    `BACKTEST_CACHE_MAX_MB` (default 2,048); a window larger than the cap alone is not kept;
  * 5. a folder that cannot be written makes `open` answer undefined, with one warning: the run
- *    goes on without the cache.
+ *    goes on without the cache;
+ * 6. beside the windows, the universe they were chosen from (universe-file.ts): one small file
+ *    per project host, universe table and seasons, validated by the server in the same request
+ *    as the window (`backtest_window_check`); cleared and evicted with the windows, not listed.
  */
 export const DEFAULT_CACHE_MAX_MB = 2_048;
 const STALE_TEMP_MS = 60 * 60 * 1000;
@@ -160,6 +164,37 @@ export class WindowCache {
     return { file, bytes };
   }
 
+  /** The cached universe of seasons first … last, or why it cannot be used (the file is then deleted), or undefined. */
+  loadUniverse(host: string, table: string, first: number, last: number): UniverseEntry | { damaged: string } | undefined {
+    const file = this.universeFile(host, table, first, last);
+    try {
+      const entry = readUniverse(file);
+      if (entry.host !== host || entry.table !== table || entry.first !== first || entry.last !== last) throw new CacheFileError(`${file}: holds another universe`);
+      this.touch(file);
+      return entry;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if (!(err instanceof CacheFileError)) throw err;
+      this.discard(file);
+      return { damaged: err.message };
+    }
+  }
+
+  /** Writes a universe atomically (replacing the one of the same seasons); answers its file. */
+  saveUniverse(entry: Omit<UniverseEntry, 'created'>): string {
+    const dir = this.folder(entry.host, entry.table);
+    mkdirSync(dir, { recursive: true });
+    const file = this.universeFile(entry.host, entry.table, entry.first, entry.last);
+    const temp = join(dir, `.seasons-${entry.first}-${entry.last}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    writeUniverse(file, temp, { ...entry, created: new Date().toISOString() });
+    this.evict(file);
+    return file;
+  }
+
+  private universeFile(host: string, table: string, first: number, last: number): string {
+    return join(this.folder(host, table), `seasons-${first}-${last}${UNIVERSE_EXTENSION}`);
+  }
+
   /** Marks a file as just used (LRU order). */
   touch(file: string): void {
     try {
@@ -189,7 +224,7 @@ export class WindowCache {
     return out.sort((a, b) => ('lastUsed' in b ? b.lastUsed.getTime() : 0) - ('lastUsed' in a ? a.lastUsed.getTime() : 0));
   }
 
-  /** Removes window files (those not used for `olderThanDays` days, or all) and stale temporary files. */
+  /** Removes window files (those not used for `olderThanDays` days, or all), cached universes the same way, and stale temporary files; counts the windows. */
   clear(olderThanDays?: number): { removed: number; bytes: number } {
     const limit = olderThanDays === undefined ? Infinity : Date.now() - olderThanDays * 86_400_000;
     let removed = 0, bytes = 0;
@@ -199,7 +234,7 @@ export class WindowCache {
         const temp = file.endsWith('.tmp');
         if (temp ? Date.now() - stat.mtimeMs < STALE_TEMP_MS : olderThanDays !== undefined && stat.mtimeMs >= limit) continue;
         unlinkSync(file);
-        if (!temp) removed++;
+        if (file.endsWith(ENTRY_EXTENSION)) removed++;
         bytes += stat.size;
       } catch {
         // removed meanwhile
@@ -240,13 +275,13 @@ export class WindowCache {
 
   private files(dir: string, temps = false): string[] {
     try {
-      return readdirSync(dir).filter((f) => f.endsWith(ENTRY_EXTENSION) || (temps && f.endsWith('.tmp'))).map((f) => join(dir, f));
+      return readdirSync(dir).filter((f) => f.endsWith(ENTRY_EXTENSION) || (temps && (f.endsWith('.tmp') || f.endsWith(UNIVERSE_EXTENSION)))).map((f) => join(dir, f));
     } catch {
       return [];
     }
   }
 
-  /** Files of every host and table folder. */
+  /** Files of every host and table folder (with `temps`, temporary files and universes too). */
   private allFiles(temps = false): string[] {
     const out: string[] = [];
     for (const host of safeDir(this.root)) for (const table of safeDir(join(this.root, host))) out.push(...this.files(join(this.root, host, table), temps));

@@ -71,13 +71,14 @@ export interface PanelLayout {
  * is a member on every bar, in one season span, until `applyUniverse` (panel/universe.ts) sets them.
  * `shared` puts the arrays in SharedArrayBuffers.
  */
-export function allocatePanel(layout: PanelLayout, shared = false): Panel {
+export function allocatePanel(layout: PanelLayout, shared = false, options: { readonly filled?: boolean } = {}): Panel {
   const bars = layout.days.length;
   const n = layout.symbols.length;
   const cells = bars * n;
   const floats = (): Float64Array => {
     const a = shared ? new Float64Array(new SharedArrayBuffer(cells * 8)) : new Float64Array(cells);
-    return a.fill(NaN);
+    // `filled`: the caller writes every cell (NaN where missing) itself, so the fill is a pass it need not pay for.
+    return options.filled ? a : a.fill(NaN);
   };
   const ints = (len: number): Int32Array => (shared ? new Int32Array(new SharedArrayBuffer(len * 4)) : new Int32Array(len));
   const groups = [...new Set([...layout.peerGroups, ...(layout.otherGroups ?? [])])].filter((g): g is string => g !== null).sort();

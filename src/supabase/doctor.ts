@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { SupabaseRest } from './client.ts';
 import type { SupabaseSettings, SupabaseTables } from './config.ts';
 import { SupabaseHttpError } from './errors.ts';
-import { COMPACT_FUNCTIONS, COMPACT_MIGRATION, TABLE_COLUMNS, REQUIRED_FOR_READING, WINDOW_FORMAT } from './schema.ts';
+import { COMPACT_FUNCTIONS, COMPACT_MIGRATION, TABLE_COLUMNS, REQUIRED_FOR_READING, UNIVERSE_FUNCTIONS, UNIVERSE_MIGRATION, WINDOW_FORMAT } from './schema.ts';
 
 /**
  * The connection check users used to do by hand, in order:
@@ -102,6 +102,7 @@ export async function runDoctor(settings: SupabaseSettings, burst = settings.con
     }
     // 5. The compact bulk read.
     if (present.includes('prices')) add(await compactFinding(rest));
+    if (present.includes('universe')) add(await universeFinding(rest));
     // 6. A burst through the pool, reading a table that is there (universe first).
     const target = present[0];
     if (target === undefined) {
@@ -181,6 +182,23 @@ async function compactFinding(rest: SupabaseRest): Promise<Finding> {
       return { ok: true, warn: true, what: `compact bulk read: not installed (function ${err.message.match(/public\.(\w+)/)?.[1] ?? COMPACT_FUNCTIONS.window} is missing): runs read keyset pages, many times more requests, and do not use the cache`, fix };
     }
     if (err instanceof SyntaxError) return { ok: false, what: 'compact bulk read: its functions do not answer JSON: a run would stop', fix };
+    return explain(err, rest.host);
+  }
+}
+
+/** Whether the universe read and the window check (the universe migration) answer in the formats this version reads. */
+async function universeFinding(rest: SupabaseRest): Promise<Finding> {
+  const fix = `apply ${UNIVERSE_MIGRATION} to the project`;
+  try {
+    const { body } = await rest.rpc('check the universe read', UNIVERSE_FUNCTIONS.rows, { tbl: rest.tables.universe, season_from: 1, season_to: 0 }, { readOnly: true });
+    const answer = JSON.parse(new TextDecoder().decode(body)) as { format?: unknown } | null;
+    if (answer?.format !== 'vopa-universe-1') return { ok: false, what: `universe read: ${UNIVERSE_FUNCTIONS.rows} answers in another format (${JSON.stringify(answer?.format ?? null)}, not vopa-universe-1): a run would stop`, fix };
+    return { ok: true, what: 'universe read: installed (a universe in one request, cached with the window and validated in its one check)' };
+  } catch (err) {
+    if (err instanceof SupabaseHttpError && (err.pgCode === 'PGRST202' || err.pgCode === '42883')) {
+      return { ok: true, warn: true, what: `universe read: not installed (function ${UNIVERSE_FUNCTIONS.rows} is missing): runs read the universe in keyset pages (a request per 1,000 members) and do not cache it`, fix };
+    }
+    if (err instanceof SyntaxError) return { ok: false, what: 'universe read: its function does not answer JSON: a run would stop', fix };
     return explain(err, rest.host);
   }
 }

@@ -43,6 +43,15 @@ export const COMPACT_FUNCTIONS = {
   latestBefore: 'backtest_prices_latest_before',
 } as const;
 
+/** The migration that reads the universe in one request and validates it with a cached window (needs COMPACT_MIGRATION). */
+export const UNIVERSE_MIGRATION = 'supabase/migrations/20261129000000_universe_check.sql';
+
+/** Its functions, called through `/rpc/`. */
+export const UNIVERSE_FUNCTIONS = {
+  rows: 'backtest_universe_rows',
+  check: 'backtest_window_check',
+} as const;
+
 /** The format of the `backtest_prices_window` answers this version reads. */
 export const WINDOW_FORMAT = 'vopa-window-1';
 

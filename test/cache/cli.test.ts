@@ -41,7 +41,9 @@ describe('the cache from the command line', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(second.manifest.data.cache).toMatchObject({ status: 'hit', symbols_read: 0, rows_read: 0 });
     expect(second.manifest.data.price_requests).toBeLessThanOrEqual(2);
-    expect(second.manifest.supabase.requests).toBe(second.manifest.data.requests); // the universe and the check: nothing else
+    expect(second.manifest.supabase.requests).toBe(second.manifest.data.requests); // the one check: nothing else
+    expect(second.manifest.supabase.requests).toBeLessThanOrEqual(2);
+    expect(second.manifest.data.universe_read).toBe('cache');
     expect(second.manifest.data.fingerprint).toBe(first.manifest.data.fingerprint);
     expect(first.summary).toBe(localSummary);
     expect(second.summary).toBe(localSummary);
@@ -97,6 +99,7 @@ describe('the cache from the command line', () => {
     const healthy = await backtestAsync(['doctor'], { cwd: tempDir(), env });
     expect(healthy.code, healthy.stdout).toBe(0);
     expect(healthy.stdout).toMatch(/\nok {3}compact bulk read: installed /);
+    expect(healthy.stdout).toMatch(/\nok {3}universe read: installed /);
     const migration = readFileSync(join(MIGRATIONS_DIR, '20250103000000_compact_reads.sql'), 'utf8');
     await server.db.exec(`drop function backtest_prices_window(text, text[], date, date);
       create function backtest_prices_window(tbl text, symbols text[], date_from date, date_to date) returns json language sql as $$ select '{"format": "vopa-window-2", "symbols": []}'::json $$`);

@@ -47,15 +47,17 @@ describe('the local cache of windows', () => {
   });
   afterAll(async () => server?.close());
 
-  it('a second read of an unchanged window takes 2 requests (the universe, one check) and nothing else', async () => {
+  it('a second read of an unchanged window takes 1 request (one check of the universe and the prices) and nothing else', async () => {
     root = tempDir();
     const first = await read();
     expect(first.cache).toMatchObject({ status: 'miss', symbols_from_cache: 0 });
+    expect(first.info.universe_read).toBe('function');
     expect(files()).toHaveLength(1);
     const second = await read();
     expect(second.cache).toMatchObject({ status: 'hit', symbols_read: 0, rows_read: 0, saved: null });
     expect(second.cache.symbols_from_cache).toBe(second.panel.symbols.length);
-    expect(second.requests).toBe(2);
+    expect(second.info.universe_read).toBe('cache');
+    expect(second.requests).toBe(1);
     expect(second.info.price_requests).toBe(1);
     expect(second.fingerprint).toBe(first.fingerprint);
     expect(second.info.rows).toBe(first.info.rows);

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SupabaseRest } from '../../supabase/client.ts';
 import { SupabaseHttpError } from '../../supabase/errors.ts';
 import { isoDate, parseIsoDate } from '../../util/dates.ts';
-import { COMPACT_FUNCTIONS as FUNCTIONS, COMPACT_MIGRATION } from '../../supabase/schema.ts';
+import { COMPACT_FUNCTIONS as FUNCTIONS, COMPACT_MIGRATION, UNIVERSE_FUNCTIONS, UNIVERSE_MIGRATION } from '../../supabase/schema.ts';
 import { CompactCutError, CompactShapeError, decodeWindow, type WindowSymbol } from './compact-format.ts';
 import { UNKNOWN_REVISION } from './series.ts';
 
@@ -110,12 +110,24 @@ export class CompactReader {
    * revision is the same are not in the answer; for the others, their revision now and the
    * digest of their months' revisions over [from, to].
    */
-  async check(symbols: readonly string[], revisions: readonly (string | null)[], from: number, to: number): Promise<{ tracked: boolean; moved: Map<string, Moved> }> {
-    const what = `check ${this.rest.tables.prices} (${FUNCTIONS.check})`;
-    const args = { tbl: this.rest.tables.prices, symbols, revisions: revisions.map((r) => (r === UNKNOWN_REVISION ? null : r)), date_from: isoDate(from), date_to: isoDate(to) };
-    const answer = await this.json(what, FUNCTIONS.check, args);
-    const shape = (why: string) => new CompactShapeError(`${FUNCTIONS.check} answered in another shape (${why}); apply ${COMPACT_MIGRATION} to the project`);
-    if (!answer || typeof answer !== 'object' || (answer as { format?: unknown }).format !== 'vopa-check-1') throw shape('no format vopa-check-1');
+  async check(symbols: readonly string[], revisions: readonly (string | null)[], from: number, to: number, universe?: UniverseHeld): Promise<CheckAnswer> {
+    const fn = universe ? UNIVERSE_FUNCTIONS.check : FUNCTIONS.check;
+    const format = universe ? 'vopa-check-2' : 'vopa-check-1';
+    const what = `check ${this.rest.tables.prices} (${fn})`;
+    const args = {
+      tbl: this.rest.tables.prices, symbols, revisions: revisions.map((r) => (r === UNKNOWN_REVISION ? null : r)), date_from: isoDate(from), date_to: isoDate(to),
+      ...(universe && { universe_tbl: universe.table, season_from: universe.first, season_to: universe.last, universe_fingerprint: universe.fingerprint }),
+    };
+    const answer = await this.json(what, fn, args);
+    const shape = (why: string) => new CompactShapeError(`${fn} answered in another shape (${why}); apply ${universe ? UNIVERSE_MIGRATION : COMPACT_MIGRATION} to the project`);
+    if (!answer || typeof answer !== 'object' || (answer as { format?: unknown }).format !== format) throw shape(`no format ${format}`);
+    let universeNow: CheckAnswer['universe'];
+    if (universe) {
+      const u = (answer as { universe?: { fingerprint?: unknown; rows?: unknown } }).universe;
+      if (!u || typeof u !== 'object' || typeof u.fingerprint !== 'string' || !(u.rows === null || Array.isArray(u.rows))) throw shape('universe missing');
+      if ((u.fingerprint === universe.fingerprint) !== (u.rows === null)) throw shape('universe rows and fingerprint disagree');
+      universeNow = { fingerprint: u.fingerprint, rows: u.rows as unknown[] | null };
+    }
     const { tracked, changed } = answer as { tracked?: unknown; changed?: unknown };
     if (typeof tracked !== 'boolean' || !changed || typeof changed !== 'object' || Array.isArray(changed)) throw shape('tracked or changed missing');
     const asked = new Set(symbols);
@@ -129,7 +141,7 @@ export class CompactReader {
       }
       moved.set(symbol, { revision: rev === null ? null : String(rev), months });
     }
-    return { tracked, moved };
+    return { tracked, moved, universe: universeNow };
   }
 
   /** The latest date before `day` among `symbols` (one request), or undefined when none. */
@@ -142,24 +154,56 @@ export class CompactReader {
     return parsed;
   }
 
-  private async json(what: string, fn: string, args: Record<string, unknown>): Promise<unknown> {
-    let body: Uint8Array;
-    try {
-      ({ body } = await this.rest.rpc(what, fn, args, { readOnly: true }));
-    } catch (err) {
-      throw this.translate(err, fn);
-    }
-    try {
-      return JSON.parse(new TextDecoder().decode(body));
-    } catch {
-      throw new CompactShapeError(`${fn} answered something that is not JSON; apply ${COMPACT_MIGRATION} to the project`);
-    }
+  private json(what: string, fn: string, args: Record<string, unknown>): Promise<unknown> {
+    return rpcJson(this.rest, what, fn, args);
   }
 
   /** A missing function → `CompactUnavailable`. */
   private translate(err: unknown, fn: string): unknown {
-    if (err instanceof SupabaseHttpError && (err.pgCode === 'PGRST202' || err.pgCode === '42883')) return new CompactUnavailable(fn, { cause: err });
-    return err;
+    return missingFunction(err, fn);
+  }
+}
+
+/** The cached universe a check validates: its table, seasons, and the fingerprint the server gave it. */
+export interface UniverseHeld {
+  readonly table: string;
+  readonly first: number;
+  readonly last: number;
+  readonly fingerprint: string;
+}
+
+export interface CheckAnswer {
+  readonly tracked: boolean;
+  readonly moved: Map<string, Moved>;
+  /** With a universe asked about: its fingerprint now, and its rows when that is not the one held. */
+  readonly universe?: { readonly fingerprint: string; readonly rows: unknown[] | null } | undefined;
+}
+
+/** A missing function (404 PGRST202; 42883 inside it) → `CompactUnavailable`. */
+export function missingFunction(err: unknown, fn: string): unknown {
+  if (err instanceof SupabaseHttpError && (err.pgCode === 'PGRST202' || err.pgCode === '42883')) return new CompactUnavailable(fn, { cause: err });
+  return err;
+}
+
+/**
+ * A function's JSON answer, through the run's client (retried like any read). A body that is
+ * not whole JSON (cut short) is asked for again, up to 4 attempts, never taken as data.
+ */
+export async function rpcJson(rest: SupabaseRest, what: string, fn: string, args: Record<string, unknown>): Promise<unknown> {
+  for (let attempt = 1; ; attempt++) {
+    let body: Uint8Array;
+    try {
+      ({ body } = await rest.rpc(what, fn, args, { readOnly: true }));
+    } catch (err) {
+      throw missingFunction(err, fn);
+    }
+    try {
+      return JSON.parse(new TextDecoder().decode(body));
+    } catch {
+      if (attempt >= CUT_ATTEMPTS) throw new CompactCutError(`${what}: the answer was cut ${attempt} times running (not whole JSON, ${body.byteLength} bytes)`);
+      rest.counters.retry('cut body');
+      await sleep(50 * 2 ** attempt);
+    }
   }
 }
 

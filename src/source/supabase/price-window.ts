@@ -1,7 +1,7 @@
 import type { WindowCache } from '../../cache/index.ts';
 import type { SupabaseRest } from '../../supabase/client.ts';
 import type { ProgressReporter } from '../../util/progress.ts';
-import { CompactReader, CompactUnavailable, monthsDigest, monthStart } from './compact-read.ts';
+import { CompactReader, CompactUnavailable, monthsDigest, monthStart, type UniverseHeld } from './compact-read.ts';
 import { KeysetReader } from './keyset-read.ts';
 import { COMPACT_MIGRATION } from '../../supabase/schema.ts';
 import { emptySeries, sliceSeries, UNKNOWN_REVISION, WindowStore, type Series } from './series.ts';
@@ -12,7 +12,9 @@ import { emptySeries, sliceSeries, UNKNOWN_REVISION, WindowStore, type Series } 
  * union of several, a benchmark).
  * 1. Cache: the cached file that holds the most of these symbols and dates is validated with one
  *    request (`backtest_prices_check`); the symbols unchanged since it was written are taken
- *    from it, the others (changed, or not in it) are read.
+ *    from it, the others (changed, or not in it) are read. When the symbols come from a cached
+ *    universe, that request (`backtest_window_check`) validates the universe too, and brings its
+ *    rows when it changed: the symbols are then those of the new rows (`universe.changed`).
  * 2. The window from a calendar estimate of the warm-up (`warmupBars` trading days ≈ 7/5 as many
  *    calendar days, plus a margin) to `end`: every symbol's missing dates, by the compact read
  *    (one `backtest_prices_window` call per ~100,000 rows) or, without the migration, keyset
@@ -38,6 +40,20 @@ export interface PriceWindowOptions {
   readonly rowsPerCall?: number;
   readonly warn?: (message: string) => void;
   readonly bar?: ProgressReporter;
+  /**
+   * The cached universe the symbols come from, validated in the cache's check; `changed` is told
+   * its rows when the server's differ, and answers the symbols of those rows.
+   */
+  readonly universe?: { readonly held: UniverseHeld; readonly changed: (rows: unknown[], fingerprint: string) => readonly string[] } | undefined;
+}
+
+/** The check that validates a cached universe is not on the server: the universe must be read again. */
+export class UniverseUnvalidated extends Error {
+  readonly fn: string;
+  constructor(fn: string, options?: ErrorOptions) {
+    super(`function ${fn} is missing`, options);
+    this.fn = fn;
+  }
 }
 
 /** How the window was read, for the manifest. */
@@ -65,7 +81,8 @@ export interface PriceWindow {
   readonly info: PriceWindowInfo;
 }
 
-export async function readPriceWindow(rest: SupabaseRest, symbols: readonly string[], request: PriceWindowRequest, options: PriceWindowOptions = {}): Promise<PriceWindow> {
+export async function readPriceWindow(rest: SupabaseRest, asked: readonly string[], request: PriceWindowRequest, options: PriceWindowOptions = {}): Promise<PriceWindow> {
+  let symbols = asked;
   const warn = options.warn ?? (() => {});
   const { startDay: start, endDay: end } = request;
   const warmup = Math.max(0, Math.trunc(request.warmupBars));
@@ -97,35 +114,42 @@ export async function readPriceWindow(rest: SupabaseRest, symbols: readonly stri
   const from0 = start - calendarDays(warmup);
   if (cache && compact) {
     const { best: found, damaged } = cache.find(host, table, symbols, from0, end);
-    if (found) {
-      const h = found.header;
+    if (found || options.universe) {
+      const h = found?.header;
       const wanted = new Set(symbols);
-      const common = h.symbols.map((s, k) => [s, k] as const).filter(([s]) => wanted.has(s));
+      const common = h ? h.symbols.map((s, k) => [s, k] as const).filter(([s]) => wanted.has(s)) : [];
       // The check travels while the file is read and its checksum verified.
-      const checking = compact.check(common.map(([s]) => s), common.map(([, k]) => h.revisions[k]!), h.from, h.to)
+      const checking = compact.check(common.map(([s]) => s), common.map(([, k]) => h!.revisions[k]!), h?.from ?? from0, h?.to ?? end, options.universe?.held)
         .then((answer) => ({ answer }), (error: unknown) => ({ error }));
-      const data = await cache.load(found.file);
+      const data = found ? await cache.load(found.file) : undefined;
       const checked = await checking;
-      if ('damaged' in data) damaged.push(data.damaged);
-      else if ('error' in checked) {
+      if (data && 'damaged' in data) damaged.push(data.damaged);
+      if ('error' in checked) {
         if (!(checked.error instanceof CompactUnavailable)) throw checked.error;
+        if (options.universe) throw new UniverseUnvalidated(checked.error.fn, { cause: checked.error });
         fallBack(checked.error);
-      } else if (!checked.answer.tracked) {
-        tracked = false;
-      } else if (data.header.created === h.created) { // not replaced by another run meanwhile
-        entry = { file: found.file, from: h.from, to: h.to, symbols: h.symbols };
-        cacheInfo.file = found.file;
-        for (const [symbol, k] of common) {
-          const moved = checked.answer.moved.get(symbol);
-          let revision: string | null = h.revisions[k]!;
-          if (moved) {
-            const held = monthsDigest(data.months[k]!, h.from, h.to);
-            if (held === undefined || held !== moved.months) continue; // changed in these dates: read again
-            revision = moved.revision; // changed elsewhere only: still good here
-            revalidated++;
+      } else {
+        const now = checked.answer.universe;
+        if (options.universe && now?.rows) symbols = options.universe.changed(now.rows, now.fingerprint);
+        const still = new Set(symbols);
+        if (!checked.answer.tracked) {
+          tracked = false;
+        } else if (h && data && !('damaged' in data) && data.header.created === h.created) { // not replaced by another run meanwhile
+          entry = { file: found!.file, from: h.from, to: h.to, symbols: h.symbols };
+          cacheInfo.file = found!.file;
+          for (const [symbol, k] of common) {
+            if (!still.has(symbol)) continue; // left the universe
+            const moved = checked.answer.moved.get(symbol);
+            let revision: string | null = h.revisions[k]!;
+            if (moved) {
+              const held = monthsDigest(data.months[k]!, h.from, h.to);
+              if (held === undefined || held !== moved.months) continue; // changed in these dates: read again
+              revision = moved.revision; // changed elsewhere only: still good here
+              revalidated++;
+            }
+            store.add(symbol, h.from, h.to, data.series[k]!, { revision, months: data.months[k]! });
+            cacheInfo.symbols_from_cache++;
           }
-          store.add(symbol, h.from, h.to, data.series[k]!, { revision, months: data.months[k]! });
-          cacheInfo.symbols_from_cache++;
         }
       }
     }

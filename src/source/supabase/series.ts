@@ -3,7 +3,7 @@ import type { CachedSeries } from '../../cache/index.ts';
 import { DataError } from '../../errors.ts';
 import { PriceCheck } from '../../panel/check.ts';
 import { isoDate } from '../../util/dates.ts';
-import { allocatePanel, indexCloses, type Panel } from '../../panel/panel.ts';
+import { allocatePanel, type Panel } from '../../panel/panel.ts';
 
 /**
  * A window held per symbol, columnar, as the compact read, the keyset pages and the cache all
@@ -171,7 +171,16 @@ export class WindowStore {
  * rows: columns sorted by symbol, a bar for every day on which some member has a close,
  * every field of a row with a close copied (NaN where missing; a row without a close is no row,
  * as in the local source's window), every such row checked (panel/check.ts: bad values or a
- * repeated day are bad input, named with `where`).
+ * repeated day are bad input, named with `where`). Two passes over the typed arrays, no
+ * object per row:
+ * 1. per column, in its own order: each row with a close checked by a numeric test that
+ *    accepts exactly what `rowProblem` accepts (a row that fails it goes to `PriceCheck`,
+ *    which names the problem), a repeated or backward day noted, the day marked as a bar;
+ * 2. the calendar, then the time-major panel filled in tiles of 64 columns × 64 bars, all
+ *    five fields at once: a tile's writes (64 rows of 512 bytes per field) and reads (64 runs of
+ *    512 bytes per field) stay within a few hundred pages, where writing one column down all
+ *    bars at once touches a page per bar (n × 8 bytes apart) and misses the TLB on every write;
+ * 3. each column's first and last bar with a close, from its first and last such row.
  */
 export function panelFromSeries(
   members: readonly Member[],
@@ -189,16 +198,18 @@ export function panelFromSeries(
   const check = new PriceCheck();
   // A series holds a missing value as NaN (a Postgres NaN reads the same): checked as missing.
   const given = (v: number) => (v === v ? v : null);
-  const row: { open: number | null; high: number | null; low: number | null; close: number; volume: number | null } = { open: null, high: null, low: null, close: NaN, volume: null };
   for (let col = 0; col < windows.length; col++) {
-    const s = windows[col]!;
+    const { days, open, high, low, close, volume } = windows[col]!;
     let last = -Infinity;
-    for (let i = 0; i < s.days.length; i++) {
-      const close = s.close[i]!;
-      if (Number.isNaN(close)) continue;
-      const day = s.days[i]!;
-      row.open = given(s.open[i]!); row.high = given(s.high[i]!); row.low = given(s.low[i]!); row.close = close; row.volume = given(s.volume[i]!);
-      check.row(sorted[col]!.symbol, day, row);
+    for (let i = 0; i < days.length; i++) {
+      const c = close[i]!;
+      if (c !== c) continue;
+      const day = days[i]!;
+      const o = open[i]!, h = high[i]!, l = low[i]!, v = volume[i]!;
+      if (!(c > 0 && c < Infinity && (o !== o || (o > 0 && o < Infinity)) && (h !== h || (h > -Infinity && h < Infinity))
+        && (l !== l || (l > -Infinity && l < Infinity)) && !(h < l) && (v !== v || (v >= 0 && v < Infinity)))) {
+        check.row(sorted[col]!.symbol, day, { open: given(o), high: given(h), low: given(l), close: c, volume: given(v) });
+      }
       if (day <= last) check.duplicate(sorted[col]!.symbol, day);
       last = day;
       hasClose[day - fromDay] = 1;
@@ -216,22 +227,51 @@ export function panelFromSeries(
     peerGroups: sorted.map((m) => m.peer_group),
     otherGroups: options.otherGroups,
     season: options.season,
-  }, shared);
+  }, shared, { filled: true }); // every cell is written below, NaN where missing
   const n = sorted.length;
-  // One field at a time: a symbol's rows land n cells apart, and the next symbol writes into the
-  // same cache lines while they are still cached (all five fields at once: twice as slow).
-  for (const f of SERIES_FIELDS) {
-    const out = panel[f];
-    for (let col = 0; col < n; col++) {
-      const s = windows[col]!;
-      const days = s.days;
-      const values = s[f];
-      const close = s.close;
-      for (let i = 0; i < days.length; i++) {
-        const t = barOf[days[i]! - fromDay]!;
-        if (t >= 0 && close[i] === close[i]) out[t * n + col] = values[i]!;
+  const bars = days.length;
+  const { open: po, high: ph, low: pl, close: pc, volume: pv } = panel;
+  const cursor = new Int32Array(TILE);
+  for (let c0 = 0; c0 < n; c0 += TILE) {
+    const c1 = Math.min(n, c0 + TILE);
+    cursor.fill(0);
+    for (let t0 = 0; t0 < bars; t0 += TILE) {
+      const t1 = Math.min(bars, t0 + TILE);
+      for (let col = c0; col < c1; col++) {
+        const { days: sd, open, high, low, close, volume } = windows[col]!;
+        let i = cursor[col - c0]!;
+        let next = t0; // the first bar of the tile not yet written for this column
+        for (; i < sd.length; i++) {
+          const t = barOf[sd[i]! - fromDay]!;
+          if (t >= t1) break;
+          const c = close[i]!;
+          if (t < 0 || c !== c) continue;
+          for (; next < t; next++) {
+            const gap = next * n + col;
+            po[gap] = NaN; ph[gap] = NaN; pl[gap] = NaN; pc[gap] = NaN; pv[gap] = NaN;
+          }
+          const at = t * n + col;
+          po[at] = open[i]!; ph[at] = high[i]!; pl[at] = low[i]!; pc[at] = c; pv[at] = volume[i]!;
+          next = t + 1;
+        }
+        for (; next < t1; next++) {
+          const gap = next * n + col;
+          po[gap] = NaN; ph[gap] = NaN; pl[gap] = NaN; pc[gap] = NaN; pv[gap] = NaN;
+        }
+        cursor[col - c0] = i;
       }
     }
   }
-  return { panel: indexCloses(panel), rows };
+  for (let col = 0; col < n; col++) {
+    const { days: sd, close } = windows[col]!;
+    let a = 0, b = sd.length - 1;
+    while (a < sd.length && close[a] !== close[a]) a++;
+    while (b >= 0 && close[b] !== close[b]) b--;
+    panel.firstBar[col] = a < sd.length ? barOf[sd[a]! - fromDay]! : -1;
+    panel.lastBar[col] = b >= 0 ? barOf[sd[b]! - fromDay]! : -1;
+  }
+  return { panel, rows };
 }
+
+/** Columns and bars of a tile of the panel fill. */
+const TILE = 64;

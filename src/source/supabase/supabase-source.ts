@@ -2,15 +2,18 @@ import type { WindowCache } from '../../cache/index.ts';
 import { DataError } from '../../errors.ts';
 import { borrowRates, type BorrowRecord } from '../../panel/borrow.ts';
 import type { Panel } from '../../panel/panel.ts';
-import { applyUniverse, checkedShares, missingSeasons, missingSeasonsError, universeColumns, universeGroups, withExtra, type UniverseRow } from '../../panel/universe.ts';
+import { applyUniverse, missingSeasons, missingSeasonsError, universeColumns, universeGroups, withExtra, type Member, type UniverseRow } from '../../panel/universe.ts';
 import type { SupabaseRest } from '../../supabase/index.ts';
 import { SupabaseHttpError } from '../../supabase/errors.ts';
-import { parseIsoDate, yearOf } from '../../util/dates.ts';
+import { UNIVERSE_FUNCTIONS, UNIVERSE_MIGRATION } from '../../supabase/schema.ts';
+import { yearOf } from '../../util/dates.ts';
 import type { DataSource, LoadedWindow, WindowRequest } from '../types.ts';
 import type { ProgressFactory, ProgressReporter } from '../../util/progress.ts';
 import { PAGE_ROWS, readPartition, type PageState } from './paginate.ts';
 import { partitionSymbols } from './partitions.ts';
-import { readPriceWindow } from './price-window.ts';
+import { CompactUnavailable } from './compact-read.ts';
+import { readPriceWindow, UniverseUnvalidated } from './price-window.ts';
+import { readUniverseFunction, readUniversePages, universeRows } from './universe-read.ts';
 import { panelFromSeries } from './series.ts';
 
 export type { ProgressReporter };
@@ -35,8 +38,11 @@ export interface SupabaseSourceOptions {
 /**
  * Prices and universes in a Supabase project (the tables of supabase/migrations), read over
  * the run's one client. It builds the same panel as the local source for the same data:
- * 1. the universe's rows (one season, or start's year … end's for a rolling universe; keyset pages),
- *    whose symbols, sorted, are the panel's columns (with any extra symbol, a benchmark's);
+ * 1. the universe's rows (one season, or start's year … end's for a rolling universe), whose
+ *    symbols, sorted, are the panel's columns (with any extra symbol, a benchmark's): from the
+ *    cache, validated in the window's one check request (and its new rows brought by that
+ *    request when it changed); else in one request (`backtest_universe_rows`); else, without
+ *    the universe migration, in keyset pages (one warning);
  * 2. their prices over the window and its warm-up (price-window.ts): from the local cache when
  *    it is still valid, else by the compact bulk read, else (without its migration) by keyset
  *    pages; the first day is the `warmupBars`-th trading day before start, as the local source
@@ -51,6 +57,8 @@ export class SupabaseSource implements DataSource {
   readonly kind = 'supabase' as const;
   private readonly rest: SupabaseRest;
   private readonly options: SupabaseSourceOptions;
+  /** False once the universe migration's functions were found missing (one warning). */
+  private universeFunctions = true;
 
   constructor(rest: SupabaseRest, options: SupabaseSourceOptions = {}) {
     this.rest = rest;
@@ -70,17 +78,42 @@ export class SupabaseSource implements DataSource {
   }
 
   async loadWindow(request: WindowRequest): Promise<LoadedWindow> {
+    try {
+      return await this.load(request, true);
+    } catch (err) {
+      if (!(err instanceof UniverseUnvalidated)) throw err;
+      // A cached universe, and a server that lost the check that validates it: everything again, the universe read afresh.
+      this.missingUniverseFunctions(err.fn);
+      return this.load(request, false);
+    }
+  }
+
+  private async load(request: WindowRequest, cachedUniverse: boolean): Promise<LoadedWindow> {
     const requestsBefore = this.rest.counters.requests;
     const mode = request.universe ?? 'pinned';
     const firstSeason = mode === 'pinned' ? Math.trunc(request.season) : yearOf(request.startDay);
     const lastSeason = mode === 'pinned' ? Math.trunc(request.season) : yearOf(request.endDay);
-    const universe = await this.universeRows(firstSeason, lastSeason);
+    const table = this.rest.tables.universe;
+    const cache = typeof this.options.cache === 'object' && this.options.read !== 'keyset' ? this.options.cache : undefined;
+    let held = cache && cachedUniverse && this.universeFunctions ? cache.loadUniverse(this.rest.host, table, firstSeason, lastSeason) : undefined;
+    if (held && 'damaged' in held) {
+      this.options.warn?.(`cache: ${held.damaged}; the file was discarded and the universe is read from Supabase again`);
+      held = undefined;
+    }
+    let universe: UniverseRow[];
+    let universeFrom: 'cache' | 'function' | 'pages';
+    if (held) {
+      universe = universeRows(table, held.rows, firstSeason, lastSeason, 'the cached universe').rows;
+      universeFrom = 'cache';
+    } else {
+      ({ rows: universe, from: universeFrom } = await this.readUniverse(firstSeason, lastSeason, cache));
+    }
+    const asked = firstSeason === lastSeason ? `season ${firstSeason} has` : `seasons ${firstSeason}–${lastSeason} have`;
     if (universe.length === 0) {
       const seasons = await this.seasons();
-      const asked = firstSeason === lastSeason ? `season ${firstSeason} has` : `seasons ${firstSeason}–${lastSeason} have`;
-      throw new DataError(`${asked} no universe rows in ${this.rest.tables.universe} at ${this.rest.host}; seasons that exist: ${seasons.join(', ') || 'none'}`, 'E_NO_SEASON');
+      throw new DataError(`${asked} no universe rows in ${table} at ${this.rest.host}; seasons that exist: ${seasons.join(', ') || 'none'}`, 'E_NO_SEASON');
     }
-    const members = withExtra(universeColumns(universe), request.extraSymbols);
+    let members: Member[] = withExtra(universeColumns(universe), request.extraSymbols);
     this.options.admit?.({ symbols: members.length });
     const priceRequestsBefore = this.rest.counters.requests;
     const bar = this.options.progress?.(`prices ${this.rest.host}`, 'rows');
@@ -89,6 +122,20 @@ export class SupabaseSource implements DataSource {
       window = await readPriceWindow(this.rest, members.map((m) => m.symbol), request, {
         mode: this.options.read, cache: this.options.cache ?? 'off', pageSize: this.options.pageSize ?? PAGE_ROWS,
         rowsPerCall: this.options.rowsPerCall, warn: this.options.warn, bar,
+        universe: held && cache && {
+          held: { table, first: firstSeason, last: lastSeason, fingerprint: held.fingerprint },
+          changed: (raw, fingerprint) => {
+            // The universe changed on the server: its rows came with the check (one request, not one more).
+            const fresh = universeRows(table, raw, firstSeason, lastSeason, UNIVERSE_FUNCTIONS.check);
+            universe = fresh.rows;
+            universeFrom = 'function';
+            if (universe.length === 0) throw new DataError(`${asked} no universe rows in ${table} at ${this.rest.host} any more`, 'E_NO_SEASON');
+            this.keepUniverse(cache, firstSeason, lastSeason, fingerprint, fresh.raw);
+            members = withExtra(universeColumns(universe), request.extraSymbols);
+            this.options.admit?.({ symbols: members.length });
+            return members.map((m) => m.symbol);
+          },
+        },
       });
     } finally {
       bar?.stop(); // also when a read fails: a bar left running keeps the terminal's cursor hidden
@@ -98,7 +145,7 @@ export class SupabaseSource implements DataSource {
     const built = applyUniverse(read, universe, mode, firstSeason);
     if (mode === 'rolling') {
       const missing = missingSeasons(built, request.startDay, request.endDay, universe);
-      if (missing.length) throw missingSeasonsError(missing, `${this.rest.tables.universe} at ${this.rest.host}`, await this.seasons());
+      if (missing.length) throw missingSeasonsError(missing, `${table} at ${this.rest.host}`, await this.seasons());
     }
     const panel = request.borrow ? { ...built, borrow: await this.borrowRates(built) } : built;
     return {
@@ -107,9 +154,10 @@ export class SupabaseSource implements DataSource {
         kind: 'supabase',
         location: this.rest.url,
         rows,
-        tables: { prices: this.rest.tables.prices, universe: this.rest.tables.universe },
+        tables: { prices: this.rest.tables.prices, universe: table },
         requests: this.rest.counters.requests - requestsBefore,
         price_requests: this.rest.counters.requests - priceRequestsBefore,
+        universe_read: universeFrom,
         ...window.info,
       },
     };
@@ -120,41 +168,36 @@ export class SupabaseSource implements DataSource {
   }
 
   /**
-   * The universe's rows of seasons first … last, in keyset pages on (season, symbol), with the optional
-   * start_date / end_date and shares_outstanding columns when the table has them (a universe table
-   * from before they existed is read without them).
+   * The universe's rows of seasons first … last: in one request with the universe migration (kept
+   * in the cache with the fingerprint the server gave them), else in keyset pages (one warning).
    */
-  private async universeRows(first: number, last: number): Promise<UniverseRow[]> {
-    const table = this.rest.tables.universe;
-    const out: UniverseRow[] = [];
-    // Every column (`*`): the optional ones — start_date / end_date, shares_outstanding — are used when the
-    // table has them, with no request to learn which it has.
-    for (let season = first; season <= last; season++) {
-      let total: number | null = null, got = 0, after: string | undefined;
-      for (;;) {
-        let q = this.rest.client.from(table).select('*', got ? undefined : { count: 'exact' }).eq('season', season);
-        if (after !== undefined) q = q.gt('symbol', after);
-        const res = await this.rest.run<Record<string, unknown>[]>(`read ${table}`, q.order('symbol', { ascending: true }).limit(PAGE_ROWS));
-        if (!got) total = res.count;
-        if (!res.data?.length) break;
-        for (const r of res.data) {
-          const day = (v: unknown, key: string): number | null => {
-            if (v === null || v === undefined || v === '') return null;
-            const d = parseIsoDate(String(v));
-            if (d === null) throw new DataError(`${table}: season ${season}, ${String(r.symbol)}: ${key} "${String(v)}" is not a date`, 'E_BAD_UNIVERSE');
-            return d;
-          };
-          out.push({
-            season, symbol: String(r.symbol), peer_group: String(r.peer_group ?? 'default'), name: r.name == null ? '' : String(r.name), start_day: day(r.start_date, 'start_date'), end_day: day(r.end_date, 'end_date'),
-            shares_outstanding: checkedShares(r.shares_outstanding, `${table}: season ${season}, ${String(r.symbol)}`),
-          });
-        }
-        got += res.data.length;
-        after = String(res.data[res.data.length - 1]!.symbol);
-        if (total !== null && got >= total) break;
+  private async readUniverse(first: number, last: number, cache: WindowCache | undefined): Promise<{ rows: UniverseRow[]; from: 'function' | 'pages' }> {
+    if (this.universeFunctions) {
+      try {
+        const answer = await readUniverseFunction(this.rest, first, last);
+        if (cache && answer.rows.length) this.keepUniverse(cache, first, last, answer.fingerprint, answer.raw);
+        return { rows: answer.rows, from: 'function' };
+      } catch (err) {
+        if (!(err instanceof CompactUnavailable)) throw err;
+        this.missingUniverseFunctions(err.fn);
       }
     }
-    return out;
+    return { rows: await readUniversePages(this.rest, first, last), from: 'pages' };
+  }
+
+  /** Writes a universe to the cache; a failure to write is a warning, not the run's end. */
+  private keepUniverse(cache: WindowCache, first: number, last: number, fingerprint: string, rows: readonly Record<string, unknown>[]): void {
+    try {
+      cache.saveUniverse({ host: this.rest.host, table: this.rest.tables.universe, first, last, fingerprint, rows });
+    } catch (err) {
+      this.options.warn?.(`cache: the universe could not be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the run goes on without it`);
+    }
+  }
+
+  private missingUniverseFunctions(fn: string): void {
+    if (!this.universeFunctions) return;
+    this.universeFunctions = false;
+    this.options.warn?.(`${this.rest.host}: the universe read is not installed (function ${fn} is missing): the universe is read in keyset pages and not cached, and a re-run makes a request more per 1,000 members; apply ${UNIVERSE_MIGRATION} to the project`);
   }
 
   /** The members' borrow-table rows over the panel's days, as its fees; a project without the table is bad input. */
