@@ -1,4 +1,5 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { availableParallelism } from 'node:os';
 import { DataError, firstLine } from '../../errors.ts';
 
 /**
@@ -17,7 +18,7 @@ export interface Duck {
 
 export async function openDuck(options: { fileErrors?: boolean } = {}): Promise<Duck> {
   const { DuckDBInstance } = await import('@duckdb/node-api');
-  const instance: DuckDBInstance = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const instance: DuckDBInstance = await DuckDBInstance.create(':memory:', { threads: String(duckThreads()) });
   const raw = await instance.connect();
   const connection = options.fileErrors === false ? raw : withFileErrors(raw);
   return {
@@ -27,6 +28,14 @@ export async function openDuck(options: { fileErrors?: boolean } = {}): Promise<
       instance.closeSync();
     },
   };
+}
+
+/**
+ * DuckDB's threads: as many as this process may use (DuckDB's own default counts the host's cores,
+ * which a container or an affinity mask may not grant).
+ */
+export function duckThreads(): number {
+  return availableParallelism();
 }
 
 /** A SQL string literal. */
