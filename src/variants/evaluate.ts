@@ -13,6 +13,7 @@ import { actingStrategy } from '../runner/acting.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
 import { planSchedule, type FillTiming, type Schedule } from '../runner/schedule.ts';
 import { simulate, type SimulationResult, type SimulationSettings } from '../runner/simulate.ts';
+import { simulateSingleSymbol, singleSymbolApplies } from '../runner/single-symbol.ts';
 import { createContext, type SupabaseLike } from '../strategy/context.ts';
 
 export type { VariantOutcome, VariantSignal };
@@ -33,6 +34,8 @@ export interface VariantJob {
   readonly setupData?: unknown;
   /** Compute the signal diagnostics (default true; benchmarks time the simulation alone). */
   readonly diagnostics?: boolean;
+  /** Always run the general simulation (tests and benchmarks compare the one-symbol path with it). */
+  readonly generalPath?: boolean;
 }
 
 /** Checks a variant's parameters against the loaded universe (bad input: exit 2). */
@@ -60,8 +63,17 @@ export function runSchedule(panel: Panel, strategy: Strategy, variants: readonly
 export function evaluateVariant(job: VariantJob): VariantOutcome {
   const { panel, strategy, params, schedule } = job;
   const settings = job.cash === undefined ? job.settings : { ...job.settings, cash: job.cash };
-  const ctx = createContext(job.supabase, job.setupData);
-  const result = simulate(panel, actingStrategy(strategy, params, job.factors, panel), params, schedule, settings, job.factors, ctx);
+  let ctx = createContext(job.supabase, job.setupData);
+  const acting = actingStrategy(strategy, params, job.factors, panel); // checks `actsOn` in either path
+  // One symbol without a market model or financing: the same run, stepped only where something happens
+  // (runner/single-symbol.ts); one that reaches the margin or ruin is run again by the general path.
+  let result = singleSymbolApplies(panel, settings, job.factors) && job.generalPath !== true
+    ? simulateSingleSymbol(panel, strategy, params, schedule, settings, job.factors, ctx)
+    : undefined;
+  if (result === undefined) {
+    if (ctx.warnings.length) ctx = createContext(job.supabase, job.setupData); // a given-back run's warnings go with it
+    result = simulate(panel, acting, params, schedule, settings, job.factors, ctx);
+  }
   const metrics = measureVariant(panel, schedule, result, settings);
   // A capacity point (another capital) needs no signal diagnostics: the variant's own run has them.
   const signal = strategy.signal && job.diagnostics !== false && job.cash === undefined ? evaluateSignal(job, result.decisions, schedule.last) : undefined;
