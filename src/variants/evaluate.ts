@@ -1,9 +1,9 @@
 import type { Params, Strategy } from '../strategy/types.ts';
 import { UsageError } from '../errors.ts';
-import { performance, type Metrics } from '../metrics/index.ts';
+import { curveStats, performanceFrom, type Metrics } from '../metrics/index.ts';
 import { dailyRiskFree } from '../metrics/risk-free.ts';
 import { roundTripTotals, runEnd } from '../metrics/round-trips.ts';
-import { exposureMetrics, roundTripMetrics } from '../metrics/tear-sheet.ts';
+import { roundTripMetrics } from '../metrics/tear-sheet.ts';
 import { costMetrics } from '../metrics/costs.ts';
 import type { VariantOutcome, VariantSignal } from '../metrics/outcome.ts';
 import { signalDiagnostics, summarizeSignal } from '../metrics/signal-diagnostics.ts';
@@ -127,18 +127,23 @@ export function measureVariant(panel: Panel, schedule: Schedule, result: Simulat
   const ruined = result.ruinedAt >= 0;
   const { curve, trades } = result;
   const startCash = settings.cash;
-  const base = performance({
+  const riskFree = dailyRiskFree(settings.riskFree ?? 0);
+  // One pass over the curve for performance and exposure (metrics/curve-pass.ts).
+  const stats = curveStats(curve, startCash, riskFree);
+  const base = performanceFrom({
     curve,
-    startCash: settings.cash,
+    startCash,
     fills: trades.length,
     roundTrips: result.roundTrips,
     tradedNotional: tradedNotional(trades),
     ruined,
-    riskFree: dailyRiskFree(settings.riskFree ?? 0),
-  });
+    riskFree,
+  }, stats);
   return {
     ...base,
-    ...exposureMetrics(curve.equity, curve.gross, curve.net, curve.positions),
+    avg_net_exposure: stats.avgNetExposure,
+    max_gross_exposure: stats.maxGrossExposure,
+    avg_positions: stats.avgPositions,
     ...roundTripMetrics(roundTripTotals(trades, runEnd(panel, schedule.last))),
     // Costs per unit of everything traded, the first book included (it paid its costs too).
     ...costMetrics({ costs: result.costs, startCash, finalEquity: base.final_equity, tradedNotional: tradedNotional(trades, true), ruined }),
