@@ -1,15 +1,13 @@
-import type { Params, Strategy, StrategyContext, Weights } from '../strategy/types.ts';
+import type { Factor, Params, Strategy, StrategyContext, Weights } from '../strategy/types.ts';
 import { Portfolio } from '../broker/portfolio.ts';
 import { commission, costModel, CostTotals, executionPrice } from '../broker/costs.ts';
-import { MarketModel } from '../broker/market-model.ts';
 import { belowMaintenance, DEFAULT_MAINTENANCE_MARGIN, DEFAULT_MAX_LEVERAGE } from '../broker/margin.ts';
 import { rebalance, rebalanceScratch, type RebalanceOptions } from '../broker/rebalance.ts';
 import { Targets } from '../broker/targets.ts';
-import { StrategyError } from '../errors.ts';
-import { seasonAt, shape, type Panel } from '../panel/panel.ts';
-import { allocateCurve } from '../recorder/equity-curve.ts';
+import { StrategyError, UsageError } from '../errors.ts';
+import { shape, type Panel } from '../panel/panel.ts';
+import type { EquityCurve } from '../recorder/equity-curve.ts';
 import { TradeLog, type TradeReason } from '../recorder/trade-log.ts';
-import { actingBars } from './acting.ts';
 import { DecisionView } from './decision-view.ts';
 import type { FactorCache } from './factor-cache.ts';
 import type { Schedule } from './schedule.ts';
@@ -60,7 +58,7 @@ export function simulateSingleSymbol(
   const maintenance = settings.maintenanceMargin ?? DEFAULT_MAINTENANCE_MARGIN;
   const universe = factors.universe;
   const portfolio = new Portfolio(settings.cash, n);
-  const curve = allocateCurve(last - first + 1);
+  const curve = curveIn(last - first + 1);
   const trades = new TradeLog();
   const decisions: number[] = [];
   const skipped: { bar: number; column: number }[] = [];
@@ -73,6 +71,7 @@ export function simulateSingleSymbol(
   const acting = actingOf(strategy, params, factors, declared);
 
   const marks = new Float64Array(n).fill(NaN);
+  const fillPrice = new Float64Array(n);
   const targets = new Targets(n);
   const scratch = rebalanceScratch(n);
   const { close, open } = panel;
@@ -80,7 +79,6 @@ export function simulateSingleSymbol(
   let bar = 0;
   const costs = costModel(settings.commissionBps, settings.slippageBps, settings);
   const totals = new CostTotals();
-  const market = new MarketModel({ close, volume: panel.volume, n, sharesOutstanding: (t) => seasonAt(panel, t).shares }, settings);
   const options: RebalanceOptions = {
     fractional: settings.fractional,
     costs,
@@ -106,7 +104,10 @@ export function simulateSingleSymbol(
       let u = t;
       const decideFrom = Math.max(u, firstDecision), decideTo = Math.min(lastDecision, last);
       let next = last + 1;
-      for (let b = decideFrom; b <= decideTo; b++) if (acting === undefined || acting[b] === 1) { next = b; break; }
+      for (let b = decideFrom; b <= decideTo; b++) {
+        const v = acting === undefined ? 1 : acting[b]!;
+        if (v > 0 || v < 0) { next = b; break; }
+      }
       if (endsAt >= t && endsAt < next) next = endsAt;
       // Quiet bars [t, next): no fill, no decision; marks, solvency and the curve only.
       if (next > t && !quiet(t, next)) return undefined;
@@ -122,7 +123,7 @@ export function simulateSingleSymbol(
     leverageScaled, marginCalls: 0, droppedWeights, ruinedAt: -1,
     costs: {
       commission: totals.commission, spread: totals.spread, slippage: totals.slippage, impact: totals.impact, borrow: totals.borrow, interest: totals.interest,
-      asked: 0, unfilled: 0, untradable: 0, noImpactData: market.noImpactData, noShares: market.noShares,
+      asked: 0, unfilled: 0, untradable: 0, noImpactData: 0, noShares: 0, // no market model, no participation limit
     },
   };
 
@@ -144,23 +145,43 @@ export function simulateSingleSymbol(
       return true;
     }
     let mark = marks[0]!;
-    const { equity: eq, cash: cs, net: nt, gross: gr, long: lg, short: sh, positions: ps } = curve;
-    for (let s = from; s < to; s++) {
-      const c = close[s]!;
-      if (c === c) mark = c;
-      const v = q * mark;
-      const net = 0 + v, gross = 0 + Math.abs(v), long = v > 0 ? 0 + v : 0;
-      const equity = cash + net;
-      if (equity <= 0 || belowMaintenance(equity, gross, maintenance)) return false;
-      if (s >= first) {
+    const { equity: eq, net: nt, gross: gr, long: lg, short: sh } = curve;
+    const a = Math.max(from, first) - first, b = to - first;
+    if (b > a) {
+      curve.cash.fill(cash, a, b);
+      curve.positions.fill(1, a, b);
+    }
+    // A long book with cash ≥ 0 (and a maintenance ratio ≤ 1) is solvent at every close: equity =
+    // cash + v ≥ v = gross ≥ maintenance × gross, and v > 0 (rounding is monotonic). Its short
+    // column is net − long = 0, as allocated.
+    if (q > 0 && cash >= 0 && maintenance <= 1) {
+      for (let s = from; s < to; s++) {
+        const c = close[s]!;
+        if (c === c) mark = c;
+        if (s < first) continue;
+        const v = q * mark;
         const d = s - first;
-        cs[d] = cash;
-        nt[d] = net;
-        gr[d] = gross;
-        lg[d] = long;
-        sh[d] = net - long;
-        ps[d] = 1;
-        eq[d] = equity;
+        nt[d] = v;
+        gr[d] = v;
+        lg[d] = v;
+        eq[d] = cash + v;
+      }
+    } else {
+      for (let s = from; s < to; s++) {
+        const c = close[s]!;
+        if (c === c) mark = c;
+        const v = q * mark;
+        const net = 0 + v, gross = 0 + Math.abs(v), long = v > 0 ? 0 + v : 0;
+        const equity = cash + net;
+        if (equity <= 0 || belowMaintenance(equity, gross, maintenance)) return false;
+        if (s >= first) {
+          const d = s - first;
+          nt[d] = net;
+          gr[d] = gross;
+          lg[d] = long;
+          sh[d] = net - long;
+          eq[d] = equity;
+        }
       }
     }
     marks[0] = mark;
@@ -179,7 +200,7 @@ export function simulateSingleSymbol(
       fillAt(s, close);
       portfolio.mark(marks);
     }
-    if (s >= firstDecision && s <= lastDecision && (acting === undefined || acting[s] === 1)) {
+    if (s >= firstDecision && s <= lastDecision && (acting === undefined || acting[s]! > 0 || acting[s]! < 0)) {
       view.at(s);
       view.decision = s - firstDecision;
       view.cash = portfolio.cash;
@@ -219,11 +240,11 @@ export function simulateSingleSymbol(
 
   /** The pending targets at this bar's open or close (`prices`: the whole field; one column). */
   function fillAt(s: number, prices: Float64Array): void {
-    market.at(s);
     if (!pending) return;
     if (targets.capLeverage(maxLeverage)) leverageScaled++;
     refreshTargetMarks(fill === 'open' ? s - 1 : s);
-    rebalance(portfolio, targets.weights, prices.subarray(s, s + 1), marks, scratch, options, targets);
+    fillPrice[0] = prices[s]!; // the one column's price, without a view made per fill
+    rebalance(portfolio, targets.weights, fillPrice, marks, scratch, options, targets);
     pending = false;
   }
 
@@ -247,7 +268,6 @@ export function simulateSingleSymbol(
 
   /** At this close, sells (or covers) the position of a symbol whose data end here (as simulate's exit). */
   function liquidateDelisted(s: number): void {
-    market.at(s);
     if (portfolio.heldCount === 0) return;
     const reference = close[s]!;
     if (!Number.isFinite(reference)) {
@@ -264,12 +284,17 @@ export function simulateSingleSymbol(
   }
 }
 
-/** The bars where the strategy may act (its `actsOn` factor, shared with runner/acting.ts's memo), or undefined: every bar. */
-function actingOf(strategy: Strategy, params: Params, factors: FactorCache, declared: Readonly<Record<string, { key: string }>>): Uint8Array | undefined {
+/**
+ * The values of the strategy's `actsOn` factor, or undefined (no `actsOn`: every decision bar). A bar
+ * is one where it may act when its value is non-zero and not NaN — runner/acting.ts's actingBars for
+ * one column, read in place; an undeclared factor is refused with acting.ts's error.
+ */
+function actingOf(strategy: Strategy, params: Params, factors: FactorCache, declared: Readonly<Record<string, Factor>>): Float64Array | undefined {
   if (!strategy.actsOn) return undefined;
-  const factor = declared[strategy.actsOn(params as never)];
-  if (!factor) return undefined; // actingStrategy reports it (the caller wraps the strategy first)
-  return factors.memo(`acting|${factor.key}`, () => actingBars(factors.get(factor as never), 1));
+  const name = strategy.actsOn(params as never);
+  const factor = declared[name];
+  if (!factor) throw new UsageError(`strategy ${strategy.name}: actsOn names factor "${name}", which factors() does not declare`, 'E_BAD_STRATEGY');
+  return factors.get(factor);
 }
 
 /**
@@ -298,4 +323,11 @@ function toTargets(weights: Weights, view: DecisionView, out: Targets, name: str
   if (member[0] === 0) return 1;
   out.push(0, w);
   return 0;
+}
+
+/** recorder/equity-curve.ts's allocateCurve in one allocation: seven zeroed columns over one buffer. */
+function curveIn(days: number): EquityCurve {
+  const buffer = new ArrayBuffer(days * 8 * 7);
+  const column = (k: number) => new Float64Array(buffer, k * days * 8, days);
+  return { equity: column(0), cash: column(1), gross: column(2), net: column(3), long: column(4), short: column(5), positions: column(6) };
 }

@@ -64,7 +64,6 @@ export function evaluateVariant(job: VariantJob): VariantOutcome {
   const { panel, strategy, params, schedule } = job;
   const settings = job.cash === undefined ? job.settings : { ...job.settings, cash: job.cash };
   let ctx = createContext(job.supabase, job.setupData);
-  const acting = actingStrategy(strategy, params, job.factors, panel); // checks `actsOn` in either path
   // One symbol without a market model or financing: the same run, stepped only where something happens
   // (runner/single-symbol.ts); one that reaches the margin or ruin is run again by the general path.
   let result = singleSymbolApplies(panel, settings, job.factors) && job.generalPath !== true
@@ -72,7 +71,7 @@ export function evaluateVariant(job: VariantJob): VariantOutcome {
     : undefined;
   if (result === undefined) {
     if (ctx.warnings.length) ctx = createContext(job.supabase, job.setupData); // a given-back run's warnings go with it
-    result = simulate(panel, acting, params, schedule, settings, job.factors, ctx);
+    result = simulate(panel, actingStrategy(strategy, params, job.factors, panel), params, schedule, settings, job.factors, ctx);
   }
   const metrics = measureVariant(panel, schedule, result, settings);
   // A capacity point (another capital) needs no signal diagnostics: the variant's own run has them.

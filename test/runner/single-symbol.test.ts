@@ -191,6 +191,14 @@ describe('the one-symbol path on synthetic panels', () => {
     expect(givenBack).toBeGreaterThan(0);
   });
 
+  it('refuses an actsOn factor the strategy does not declare, as the general path does', () => {
+    const bad: Strategy = { ...sma, actsOn: () => 'nope' };
+    const params = { symbol: '', fast: 2, slow: 5 };
+    const job = { panel: plain, strategy: bad, id: 1, params, schedule: runSchedule(plain, bad, [params], plain.days[0]!, plain.days.at(-1)!, 'open'), settings: COSTS[0]!, factors: new FactorCache(plain) };
+    expect(() => evaluateVariant(job)).toThrow(/^strategy sma-cross: actsOn names factor "nope", which factors\(\) does not declare$/);
+    expect(() => evaluateVariant({ ...job, generalPath: true })).toThrow(/^strategy sma-cross: actsOn names factor "nope", which factors\(\) does not declare$/);
+  });
+
   it('applies only to one symbol without a market model, financing or a rolling universe', () => {
     const factors = new FactorCache(plain);
     const base: SimulationSettings = COSTS[0]!;
