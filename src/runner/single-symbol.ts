@@ -7,7 +7,7 @@ import { Targets } from '../broker/targets.ts';
 import { StrategyError, UsageError } from '../errors.ts';
 import { shape, type Panel } from '../panel/panel.ts';
 import type { EquityCurve } from '../recorder/equity-curve.ts';
-import { TradeLog, type TradeReason } from '../recorder/trade-log.ts';
+import { TRADE_REASONS, type TradeColumns, type TradeReason } from '../recorder/trade-log.ts';
 import { DecisionView } from './decision-view.ts';
 import type { FactorCache } from './factor-cache.ts';
 import type { Schedule } from './schedule.ts';
@@ -59,7 +59,7 @@ export function simulateSingleSymbol(
   const universe = factors.universe;
   const portfolio = new Portfolio(settings.cash, n);
   const curve = curveIn(last - first + 1);
-  const trades = new TradeLog();
+  const trades = new Fills();
   const decisions: number[] = [];
   const skipped: { bar: number; column: number }[] = [];
   let cutBuys = 0, leverageScaled = 0, droppedWeights = 0;
@@ -86,7 +86,7 @@ export function simulateSingleSymbol(
     limited: false,
     carry: undefined,
     onFill: (f) => {
-      trades.push(bar, f.column, f.quantity, f.price, f.fee, 'rebalance', f.asked);
+      trades.push(bar, 0, f.quantity, f.price, f.fee, 'rebalance', f.asked);
       totals.fill(f.quantity, f.reference, costs, f.impact, f.fee);
       if (Number.isNaN(marks[f.column]!)) marks[f.column] = f.price;
     },
@@ -330,4 +330,44 @@ function curveIn(days: number): EquityCurve {
   const buffer = new ArrayBuffer(days * 8 * 7);
   const column = (k: number) => new Float64Array(buffer, k * days * 8, days);
   return { equity: column(0), cash: column(1), gross: column(2), net: column(3), long: column(4), short: column(5), positions: column(6) };
+}
+
+/**
+ * The run's fills, as recorder/trade-log.ts's TradeLog records them, in plain growable arrays (no
+ * typed array per column while running), handed over as TradeColumns over one buffer: a run's
+ * eight or so allocations of TradeLog become one.
+ */
+class Fills {
+  length = 0;
+  private readonly bars: number[] = [];
+  private readonly reasons: number[] = [];
+  private readonly quantities: number[] = [];
+  private readonly prices: number[] = [];
+  private readonly fees: number[] = [];
+  private readonly asks: number[] = [];
+
+  /** A fill of column 0 (the only one). */
+  push(bar: number, _column: 0, quantity: number, price: number, fee: number, reason: TradeReason, asked = quantity): void {
+    this.length++;
+    this.bars.push(bar);
+    this.reasons.push(TRADE_REASONS.indexOf(reason));
+    this.quantities.push(quantity);
+    this.prices.push(price);
+    this.fees.push(fee);
+    this.asks.push(asked);
+  }
+
+  finish(): TradeColumns {
+    const k = this.length;
+    // Float64 columns first, then Int32, then Uint8: each view aligned to its element size.
+    const buffer = new ArrayBuffer(k * (4 * 8 + 2 * 4 + 1));
+    const f64 = (j: number, from: readonly number[]) => { const a = new Float64Array(buffer, j * k * 8, k); for (let i = 0; i < k; i++) a[i] = from[i]!; return a; };
+    const quantity = f64(0, this.quantities), price = f64(1, this.prices), fee = f64(2, this.fees), asked = f64(3, this.asks);
+    const bar = new Int32Array(buffer, 4 * k * 8, k);
+    for (let i = 0; i < k; i++) bar[i] = this.bars[i]!;
+    const column = new Int32Array(buffer, 4 * k * 8 + k * 4, k); // all 0
+    const reason = new Uint8Array(buffer, 4 * k * 8 + 2 * k * 4, k);
+    for (let i = 0; i < k; i++) reason[i] = this.reasons[i]!;
+    return { length: k, bar, column, quantity, price, fee, reason, asked };
+  }
 }
