@@ -59,6 +59,7 @@ export function simulateSingleSymbol(
   const universe = factors.universe;
   const portfolio = new Portfolio(settings.cash, n);
   const curve = curveIn(last - first + 1);
+  let short = false; // a short position recorded at some close
   const trades = new Fills();
   const decisions: number[] = [];
   const skipped: { bar: number; column: number }[] = [];
@@ -119,7 +120,7 @@ export function simulateSingleSymbol(
     t++;
   }
   return {
-    curve, trades: trades.finish(), decisions: Int32Array.from(decisions), roundTrips: portfolio.roundTrips, skipped, cutBuys,
+    curve: completed(curve, short), trades: trades.finish(), decisions: Int32Array.from(decisions), roundTrips: portfolio.roundTrips, skipped, cutBuys,
     leverageScaled, marginCalls: 0, droppedWeights, ruinedAt: -1,
     costs: {
       commission: totals.commission, spread: totals.spread, slippage: totals.slippage, impact: totals.impact, borrow: totals.borrow, interest: totals.interest,
@@ -139,21 +140,20 @@ export function simulateSingleSymbol(
       if (b > a) {
         curve.cash.fill(cash, a, b);
         curve.equity.fill(equity, a, b);
-        // net, gross, long, short (0 − 0) and positions are 0: the curve's arrays start at 0.
+        // net and positions are 0: the curve's arrays start at 0.
       }
       portfolio.net = 0; portfolio.gross = 0; portfolio.long = 0;
       return true;
     }
     let mark = marks[0]!;
-    const { equity: eq, net: nt, gross: gr, long: lg, short: sh } = curve;
+    const { equity: eq, net: nt } = curve;
     const a = Math.max(from, first) - first, b = to - first;
     if (b > a) {
       curve.cash.fill(cash, a, b);
       curve.positions.fill(1, a, b);
     }
     // A long book with cash ≥ 0 (and a maintenance ratio ≤ 1) is solvent at every close: equity =
-    // cash + v ≥ v = gross ≥ maintenance × gross, and v > 0 (rounding is monotonic). Its short
-    // column is net − long = 0, as allocated.
+    // cash + v ≥ v = gross ≥ maintenance × gross, and v > 0 (rounding is monotonic).
     if (q > 0 && cash >= 0 && maintenance <= 1) {
       for (let s = from; s < to; s++) {
         const c = close[s]!;
@@ -162,8 +162,6 @@ export function simulateSingleSymbol(
         const v = q * mark;
         const d = s - first;
         nt[d] = v;
-        gr[d] = v;
-        lg[d] = v;
         eq[d] = cash + v;
       }
     } else {
@@ -171,15 +169,13 @@ export function simulateSingleSymbol(
         const c = close[s]!;
         if (c === c) mark = c;
         const v = q * mark;
-        const net = 0 + v, gross = 0 + Math.abs(v), long = v > 0 ? 0 + v : 0;
+        const net = 0 + v, gross = 0 + Math.abs(v);
         const equity = cash + net;
         if (equity <= 0 || belowMaintenance(equity, gross, maintenance)) return false;
         if (s >= first) {
           const d = s - first;
+          if (net < 0) short = true;
           nt[d] = net;
-          gr[d] = gross;
-          lg[d] = long;
-          sh[d] = net - long;
           eq[d] = equity;
         }
       }
@@ -229,9 +225,7 @@ export function simulateSingleSymbol(
       const d = s - first;
       curve.cash[d] = portfolio.cash;
       curve.net[d] = portfolio.net;
-      curve.gross[d] = portfolio.gross;
-      curve.long[d] = portfolio.long;
-      curve.short[d] = portfolio.net - portfolio.long;
+      if (portfolio.net < 0) short = true;
       curve.positions[d] = portfolio.heldCount;
       curve.equity[d] = equity;
     }
@@ -325,11 +319,50 @@ function toTargets(weights: Weights, view: DecisionView, out: Targets, name: str
   return 0;
 }
 
-/** recorder/equity-curve.ts's allocateCurve in one allocation: seven zeroed columns over one buffer. */
-function curveIn(days: number): EquityCurve {
-  const buffer = new ArrayBuffer(days * 8 * 7);
+/**
+ * The recorded columns of the curve — equity, cash, net and positions — in one allocation. With one
+ * column, Portfolio.mark's other values are functions of net = 0 + v (v = q × mark): gross = 0 + |v|
+ * = |net|, long = v > 0 ? v : 0 = max(net, 0), short = net − long; they are derived once at the end
+ * (`completed`).
+ */
+interface Recorded {
+  readonly equity: Float64Array;
+  readonly cash: Float64Array;
+  readonly net: Float64Array;
+  readonly positions: Float64Array;
+}
+
+function curveIn(days: number): Recorded {
+  const buffer = new ArrayBuffer(days * 8 * 4);
   const column = (k: number) => new Float64Array(buffer, k * days * 8, days);
-  return { equity: column(0), cash: column(1), gross: column(2), net: column(3), long: column(4), short: column(5), positions: column(6) };
+  return { equity: column(0), cash: column(1), net: column(2), positions: column(3) };
+}
+
+/**
+ * The whole curve from the recorded columns. A book never short at a close has gross = long = net on
+ * every day and short = 0: those columns are the net column itself and one zero column shared by such
+ * runs of the same length (a run's curve is read, never written, once the run is over).
+ */
+function completed(r: Recorded, short: boolean): EquityCurve {
+  const days = r.net.length;
+  if (!short) return { equity: r.equity, cash: r.cash, gross: r.net, net: r.net, long: r.net, short: zeros(days), positions: r.positions };
+  const buffer = new ArrayBuffer(days * 8 * 3);
+  const gross = new Float64Array(buffer, 0, days), long = new Float64Array(buffer, days * 8, days), shortColumn = new Float64Array(buffer, 2 * days * 8, days);
+  for (let d = 0; d < days; d++) {
+    const net = r.net[d]!;
+    gross[d] = 0 + Math.abs(net);
+    long[d] = net > 0 ? net : 0;
+    shortColumn[d] = net - long[d]!;
+  }
+  return { equity: r.equity, cash: r.cash, gross, net: r.net, long, short: shortColumn, positions: r.positions };
+}
+
+let zeroColumn = new Float64Array(0);
+
+/** A column of `days` zeros, shared (never written). */
+function zeros(days: number): Float64Array {
+  if (zeroColumn.length !== days) zeroColumn = new Float64Array(days);
+  return zeroColumn;
 }
 
 /**
