@@ -39,6 +39,8 @@ export function curveStats(curve: Pick<EquityCurve, 'equity' | 'gross' | 'net' |
   let sumE = 0, sumGross = 0, sumNet = 0, mostGross = 0, sumPositions = 0;
   let solvent = n > 0;
   let prev = startCash;
+  // One array for gross and net (a book never short: runner/single-symbol.ts): the same quotients.
+  const same = gross === net;
   for (let k = 0; k < n; k++) {
     const e = equity[k]!;
     const r = e / prev - 1;
@@ -56,7 +58,7 @@ export function curveStats(curve: Pick<EquityCurve, 'equity' | 'gross' | 'net' |
     const g = gross[k]! / e;
     sumGross += g;
     if (g > mostGross) mostGross = g;
-    sumNet += net[k]! / e;
+    sumNet += same ? g : net[k]! / e;
     sumPositions += positions[k]!;
     if (!(e > 0)) solvent = false;
   }
