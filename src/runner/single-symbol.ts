@@ -6,8 +6,8 @@ import { rebalance, rebalanceScratch, type RebalanceOptions } from '../broker/re
 import { Targets } from '../broker/targets.ts';
 import { StrategyError, UsageError } from '../errors.ts';
 import { shape, type Panel } from '../panel/panel.ts';
-import type { EquityCurve } from '../recorder/equity-curve.ts';
-import { TRADE_REASONS, type TradeColumns, type TradeReason } from '../recorder/trade-log.ts';
+import type { TradeReason } from '../recorder/trade-log.ts';
+import { completed, curveIn, Fills } from './single-symbol-record.ts';
 import { DecisionView } from './decision-view.ts';
 import type { FactorCache } from './factor-cache.ts';
 import type { Schedule } from './schedule.ts';
@@ -28,14 +28,18 @@ import type { SimulationResult, SimulationSettings } from './simulate.ts';
  *
  * 1. Event bars are the only ones stepped through as simulate does, with the same broker calls in the
  *    same order: a fill bar (targets pending from the previous close), the bar where the symbol's data
- *    end (delisting), and a decision bar on which the strategy may act (its `actsOn` factor is
- *    non-zero there — runner/acting.ts; every decision bar without `actsOn`).
+ *    end (delisting), and a decision bar on which the strategy may act — its `actsOn` factor non-zero
+ *    there, read in place (runner/acting.ts's rule for one column); every decision bar without `actsOn`.
+ *    `decide` is called on exactly the bars where the general path's acting wrapper would pass the call on.
  * 2. Between two event bars nothing trades: cash and shares q are constant, the mark is the last known
- *    close, and each close records net = q × mark, gross = |net|, long = max(net, 0), short = net − long,
- *    equity = cash + net — computed with the very operations of Portfolio.mark (0 + v, 0 + |v|), in a
- *    tight loop over the stretch; a flat stretch is constant columns (`fill`).
- * 3. Solvency is checked at every close as in simulate (equity ≤ 0 ruins; equity < maintenance × gross
- *    calls for a cut); either gives the run back to the general simulation.
+ *    close, and each close records net = 0 + q × mark and equity = cash + net, the very operations of
+ *    Portfolio.mark, in a tight loop over the stretch; cash and positions are constant (`fill`). A long
+ *    book with cash ≥ 0 needs no solvency check there (equity ≥ gross ≥ maintenance × gross).
+ * 3. Solvency is checked at every other close as in simulate (equity ≤ 0 ruins; equity < maintenance ×
+ *    gross calls for a cut); either gives the run back to the general simulation (the caller starts it
+ *    afresh with a new context; `decide` will have been asked the bars up to there twice).
+ * 4. The curve's gross, long and short columns are functions of net for one column (gross = |net|,
+ *    long = max(net, 0), short = net − long) and are derived at the end (single-symbol-record.ts).
  */
 export function singleSymbolApplies(panel: Panel, settings: SimulationSettings, factors: FactorCache): boolean {
   return shape(panel).n === 1 && factors.universe.all && !((settings.maxParticipation ?? 0) > 0) && (settings.impact ?? 'none') === 'none'
@@ -102,8 +106,7 @@ export function simulateSingleSymbol(
   while (t <= last) {
     // The next event bar at or after t: a pending fill is t itself; else a delisting or an acting decision bar.
     if (!pending && t !== endsAt) {
-      let u = t;
-      const decideFrom = Math.max(u, firstDecision), decideTo = Math.min(lastDecision, last);
+      const decideFrom = Math.max(t, firstDecision), decideTo = Math.min(lastDecision, last);
       let next = last + 1;
       for (let b = decideFrom; b <= decideTo; b++) {
         const v = acting === undefined ? 1 : acting[b]!;
@@ -112,8 +115,7 @@ export function simulateSingleSymbol(
       if (endsAt >= t && endsAt < next) next = endsAt;
       // Quiet bars [t, next): no fill, no decision; marks, solvency and the curve only.
       if (next > t && !quiet(t, next)) return undefined;
-      u = next;
-      t = u;
+      t = next;
       if (t > last) break;
     }
     if (!step(t)) return undefined;
@@ -317,90 +319,4 @@ function toTargets(weights: Weights, view: DecisionView, out: Targets, name: str
   if (member[0] === 0) return 1;
   out.push(0, w);
   return 0;
-}
-
-/**
- * The recorded columns of the curve — equity, cash, net and positions — in one allocation. With one
- * column, Portfolio.mark's other values are functions of net = 0 + v (v = q × mark): gross = 0 + |v|
- * = |net|, long = v > 0 ? v : 0 = max(net, 0), short = net − long; they are derived once at the end
- * (`completed`).
- */
-interface Recorded {
-  readonly equity: Float64Array;
-  readonly cash: Float64Array;
-  readonly net: Float64Array;
-  readonly positions: Float64Array;
-}
-
-function curveIn(days: number): Recorded {
-  const buffer = new ArrayBuffer(days * 8 * 4);
-  const column = (k: number) => new Float64Array(buffer, k * days * 8, days);
-  return { equity: column(0), cash: column(1), net: column(2), positions: column(3) };
-}
-
-/**
- * The whole curve from the recorded columns. A book never short at a close has gross = long = net on
- * every day and short = 0: those columns are the net column itself and one zero column shared by such
- * runs of the same length (a run's curve is read, never written, once the run is over).
- */
-function completed(r: Recorded, short: boolean): EquityCurve {
-  const days = r.net.length;
-  if (!short) return { equity: r.equity, cash: r.cash, gross: r.net, net: r.net, long: r.net, short: zeros(days), positions: r.positions };
-  const buffer = new ArrayBuffer(days * 8 * 3);
-  const gross = new Float64Array(buffer, 0, days), long = new Float64Array(buffer, days * 8, days), shortColumn = new Float64Array(buffer, 2 * days * 8, days);
-  for (let d = 0; d < days; d++) {
-    const net = r.net[d]!;
-    gross[d] = 0 + Math.abs(net);
-    long[d] = net > 0 ? net : 0;
-    shortColumn[d] = net - long[d]!;
-  }
-  return { equity: r.equity, cash: r.cash, gross, net: r.net, long, short: shortColumn, positions: r.positions };
-}
-
-let zeroColumn = new Float64Array(0);
-
-/** A column of `days` zeros, shared (never written). */
-function zeros(days: number): Float64Array {
-  if (zeroColumn.length !== days) zeroColumn = new Float64Array(days);
-  return zeroColumn;
-}
-
-/**
- * The run's fills, as recorder/trade-log.ts's TradeLog records them, in plain growable arrays (no
- * typed array per column while running), handed over as TradeColumns over one buffer: a run's
- * eight or so allocations of TradeLog become one.
- */
-class Fills {
-  length = 0;
-  private readonly bars: number[] = [];
-  private readonly reasons: number[] = [];
-  private readonly quantities: number[] = [];
-  private readonly prices: number[] = [];
-  private readonly fees: number[] = [];
-  private readonly asks: number[] = [];
-
-  /** A fill of column 0 (the only one). */
-  push(bar: number, _column: 0, quantity: number, price: number, fee: number, reason: TradeReason, asked = quantity): void {
-    this.length++;
-    this.bars.push(bar);
-    this.reasons.push(TRADE_REASONS.indexOf(reason));
-    this.quantities.push(quantity);
-    this.prices.push(price);
-    this.fees.push(fee);
-    this.asks.push(asked);
-  }
-
-  finish(): TradeColumns {
-    const k = this.length;
-    // Float64 columns first, then Int32, then Uint8: each view aligned to its element size.
-    const buffer = new ArrayBuffer(k * (4 * 8 + 2 * 4 + 1));
-    const f64 = (j: number, from: readonly number[]) => { const a = new Float64Array(buffer, j * k * 8, k); for (let i = 0; i < k; i++) a[i] = from[i]!; return a; };
-    const quantity = f64(0, this.quantities), price = f64(1, this.prices), fee = f64(2, this.fees), asked = f64(3, this.asks);
-    const bar = new Int32Array(buffer, 4 * k * 8, k);
-    for (let i = 0; i < k; i++) bar[i] = this.bars[i]!;
-    const column = new Int32Array(buffer, 4 * k * 8 + k * 4, k); // all 0
-    const reason = new Uint8Array(buffer, 4 * k * 8 + 2 * k * 4, k);
-    for (let i = 0; i < k; i++) reason[i] = this.reasons[i]!;
-    return { length: k, bar, column, quantity, price, fee, reason, asked };
-  }
 }
