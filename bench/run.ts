@@ -35,7 +35,7 @@ import { reportBench } from './report.ts';
 import { simulationBench } from './simulation.ts';
 import { statisticsBench } from './statistics.ts';
 import { supabaseScaleBench } from './supabase-scale.ts';
-import { variantsBench } from './variants.ts';
+import { smaSideBySide, variantsBench } from './variants.ts';
 import { walkForwardBench } from './walk-forward.ts';
 
 const only = (() => {
@@ -110,11 +110,17 @@ if (wanted('e2e')) {
 
 if (wanted('variants')) {
   log('variants (sma-cross sweep on ORCL; 1,000 VOPA variants)…');
-  const sma = variantsBench('sma');
+  const sma = variantsBench('sma', 15);
   const vopa = variantsBench('vopa', 3);
-  results.variants = { sma, vopa };
+  const k = process.argv.indexOf('--baseline');
+  const side = k >= 0 ? smaSideBySide(process.argv[k + 1]!) : undefined;
+  results.variants = { sma, vopa, ...(side ? { smaBaseline: side } : {}) };
   rows.push(
     { section: 'variants', name: `sma-cross ${sma.variants} variants, ORCL 1995–2014, ${sma.threads} thread(s), after loading`, value: fmt.ms(sma.ms.median), comparison: `20 ms; ${fmt.ms(sma.cpuMs.median)} CPU; ${fmt.mb(sma.peakRssMb)} peak`, ratio: fmt.x(sma.ms.median / 20), target: '< 20 ms', met: sma.ms.median < 20 },
+    ...(side ? [
+      { section: 'variants', name: `sma-cross sweep, side by side (${side.rounds} alternating rounds): wall`, value: fmt.ms(side.current.ms), comparison: `baseline ${fmt.ms(side.baseline.ms)}`, ratio: fmt.x(side.current.ms / side.baseline.ms), target: '', met: null },
+      { section: 'variants', name: 'sma-cross sweep, side by side: CPU time', value: fmt.ms(side.current.cpuMs), comparison: `baseline ${fmt.ms(side.baseline.cpuMs)}`, ratio: fmt.x(side.current.cpuMs / side.baseline.cpuMs), target: '', met: null },
+    ] : []),
     { section: 'variants', name: `vopa ${vopa.variants} variants, one year of the sample, ${vopa.threads} thread(s), after loading`, value: fmt.ms(vopa.ms.median), comparison: `${fmt.rate(vopa.variants / (vopa.ms.median / 1000))} variants; ${fmt.mb(vopa.peakRssMb)} peak`, ratio: fmt.x(vopa.ms.median / 10_000), target: '< 10 s', met: vopa.ms.median < 10_000 },
   );
 }

@@ -1,10 +1,9 @@
 import type { EquityCurve } from '../recorder/equity-curve.ts';
 import { LOWER_IS_BETTER, RUIN_BLANKS, type MetricName } from './columns.ts';
 import { cagr } from './cagr.ts';
+import { curveStats, sharpeOf, sortinoOf, turnoverOf, volatilityOf, type CurveStats } from './curve-pass.ts';
 import { calmar } from './calmar.ts';
-import { drawdowns, maxDrawdown, maxDrawdownDays } from './drawdown.ts';
 import { grossExposure } from './exposure.ts';
-import { dailyReturns } from './returns.ts';
 import { sharpe } from './sharpe.ts';
 import { sortino } from './sortino.ts';
 import { totalReturn } from './total-return.ts';
@@ -13,6 +12,7 @@ import { volatility } from './volatility.ts';
 
 export { dailyReturns, mean, sampleSd, TRADING_DAYS } from './returns.ts';
 export { drawdowns, maxDrawdown, maxDrawdownDays } from './drawdown.ts';
+export { curveStats, type CurveStats } from './curve-pass.ts';
 export { cagr, calmar, grossExposure, sharpe, sortino, totalReturn, turnover, volatility };
 export { ALL_METRICS, LOWER_IS_BETTER, METRIC_GROUPS, RUIN_BLANKS, summaryMetrics, type MetricGroup, type MetricName } from './columns.ts';
 
@@ -58,32 +58,35 @@ export type Metrics = PerformanceMetrics & { readonly [K in MetricName]?: number
 
 /** All performance metrics of a run. */
 export function performance(input: PerformanceInput): PerformanceMetrics {
-  const m = measure(input);
-  if (input.ruined) for (const k of Object.keys(m)) if (RUIN_BLANKS.has(k)) (m as unknown as Record<string, unknown>)[k] = null;
-  return m;
+  return performanceFrom(input, curveStats(input.curve, input.startCash, input.riskFree ?? 0));
 }
 
-function measure(input: PerformanceInput): PerformanceMetrics {
-  const { equity, gross } = input.curve;
-  const returns = dailyReturns(equity, input.startCash);
-  const dd = drawdowns(equity, input.startCash);
+/**
+ * The performance metrics from the curve's one-pass statistics (curve-pass.ts; `stats` of this
+ * input's curve, start cash and risk-free rate): the values of the one-metric functions, bit for bit.
+ */
+export function performanceFrom(input: PerformanceInput, stats: CurveStats): PerformanceMetrics {
+  const { equity } = input.curve;
+  const riskFree = input.riskFree ?? 0;
   const growth = cagr(equity, input.startCash);
-  const worst = maxDrawdown(dd);
-  return {
+  const worst = stats.maxDrawdown;
+  const m: PerformanceMetrics = {
     final_equity: equity.length ? equity[equity.length - 1]! : null,
     total_return: totalReturn(equity, input.startCash),
     cagr: growth,
-    volatility: volatility(returns),
-    sharpe: sharpe(returns, input.riskFree ?? 0),
-    sortino: sortino(returns, input.riskFree ?? 0),
+    volatility: volatilityOf(stats),
+    sharpe: sharpeOf(stats, riskFree),
+    sortino: sortinoOf(stats, riskFree),
     max_drawdown: worst,
-    max_drawdown_days: maxDrawdownDays(dd),
+    max_drawdown_days: stats.maxDrawdownDays,
     calmar: calmar(growth, worst),
     fills: input.fills,
     round_trips: input.roundTrips,
-    turnover: turnover(input.tradedNotional, equity),
-    gross_exposure: grossExposure(gross, equity),
+    turnover: turnoverOf(input.tradedNotional, stats),
+    gross_exposure: stats.grossExposure,
   };
+  if (input.ruined) for (const k of Object.keys(m)) if (RUIN_BLANKS.has(k)) (m as unknown as Record<string, unknown>)[k] = null;
+  return m;
 }
 
 /**

@@ -1,9 +1,9 @@
 import type { Params, Strategy } from '../strategy/types.ts';
 import { UsageError } from '../errors.ts';
-import { performance, type Metrics } from '../metrics/index.ts';
+import { curveStats, performanceFrom, type Metrics } from '../metrics/index.ts';
 import { dailyRiskFree } from '../metrics/risk-free.ts';
 import { roundTripTotals, runEnd } from '../metrics/round-trips.ts';
-import { exposureMetrics, roundTripMetrics } from '../metrics/tear-sheet.ts';
+import { roundTripMetrics } from '../metrics/tear-sheet.ts';
 import { costMetrics } from '../metrics/costs.ts';
 import type { VariantOutcome, VariantSignal } from '../metrics/outcome.ts';
 import { signalDiagnostics, summarizeSignal } from '../metrics/signal-diagnostics.ts';
@@ -13,6 +13,7 @@ import { actingStrategy } from '../runner/acting.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
 import { planSchedule, type FillTiming, type Schedule } from '../runner/schedule.ts';
 import { simulate, type SimulationResult, type SimulationSettings } from '../runner/simulate.ts';
+import { simulateSingleSymbol, singleSymbolApplies } from '../runner/single-symbol.ts';
 import { createContext, type SupabaseLike } from '../strategy/context.ts';
 
 export type { VariantOutcome, VariantSignal };
@@ -33,6 +34,8 @@ export interface VariantJob {
   readonly setupData?: unknown;
   /** Compute the signal diagnostics (default true; benchmarks time the simulation alone). */
   readonly diagnostics?: boolean;
+  /** Always run the general simulation (tests and benchmarks compare the one-symbol path with it). */
+  readonly generalPath?: boolean;
 }
 
 /** Checks a variant's parameters against the loaded universe (bad input: exit 2). */
@@ -60,8 +63,16 @@ export function runSchedule(panel: Panel, strategy: Strategy, variants: readonly
 export function evaluateVariant(job: VariantJob): VariantOutcome {
   const { panel, strategy, params, schedule } = job;
   const settings = job.cash === undefined ? job.settings : { ...job.settings, cash: job.cash };
-  const ctx = createContext(job.supabase, job.setupData);
-  const result = simulate(panel, actingStrategy(strategy, params, job.factors, panel), params, schedule, settings, job.factors, ctx);
+  let ctx = createContext(job.supabase, job.setupData);
+  // One symbol without a market model or financing: the same run, stepped only where something happens
+  // (runner/single-symbol.ts); one that reaches the margin or ruin is run again by the general path.
+  let result = singleSymbolApplies(panel, settings, job.factors) && job.generalPath !== true
+    ? simulateSingleSymbol(panel, strategy, params, schedule, settings, job.factors, ctx)
+    : undefined;
+  if (result === undefined) {
+    if (ctx.warnings.length) ctx = createContext(job.supabase, job.setupData); // a given-back run's warnings go with it
+    result = simulate(panel, actingStrategy(strategy, params, job.factors, panel), params, schedule, settings, job.factors, ctx);
+  }
   const metrics = measureVariant(panel, schedule, result, settings);
   // A capacity point (another capital) needs no signal diagnostics: the variant's own run has them.
   const signal = strategy.signal && job.diagnostics !== false && job.cash === undefined ? evaluateSignal(job, result.decisions, schedule.last) : undefined;
@@ -115,18 +126,23 @@ export function measureVariant(panel: Panel, schedule: Schedule, result: Simulat
   const ruined = result.ruinedAt >= 0;
   const { curve, trades } = result;
   const startCash = settings.cash;
-  const base = performance({
+  const riskFree = dailyRiskFree(settings.riskFree ?? 0);
+  // One pass over the curve for performance and exposure (metrics/curve-pass.ts).
+  const stats = curveStats(curve, startCash, riskFree);
+  const base = performanceFrom({
     curve,
-    startCash: settings.cash,
+    startCash,
     fills: trades.length,
     roundTrips: result.roundTrips,
     tradedNotional: tradedNotional(trades),
     ruined,
-    riskFree: dailyRiskFree(settings.riskFree ?? 0),
-  });
+    riskFree,
+  }, stats);
   return {
     ...base,
-    ...exposureMetrics(curve.equity, curve.gross, curve.net, curve.positions),
+    avg_net_exposure: stats.avgNetExposure,
+    max_gross_exposure: stats.maxGrossExposure,
+    avg_positions: stats.avgPositions,
     ...roundTripMetrics(roundTripTotals(trades, runEnd(panel, schedule.last))),
     // Costs per unit of everything traded, the first book included (it paid its costs too).
     ...costMetrics({ costs: result.costs, startCash, finalEquity: base.final_equity, tradedNotional: tradedNotional(trades, true), ruined }),

@@ -1,0 +1,112 @@
+import type { EquityCurve } from '../recorder/equity-curve.ts';
+import { TRADING_DAYS } from './returns.ts';
+
+/**
+ * The per-day metrics of one equity curve in two passes over it and no array allocated — the
+ * values of the one-metric functions (returns.ts, sharpe.ts, sortino.ts, volatility.ts, drawdown.ts,
+ * turnover.ts, exposure.ts), bit for bit: each sum runs over the days in the same order with the same
+ * operations, and the daily return rₖ = Eₖ / Eₖ₋₁ − 1 (r₀ = E₀ / cash − 1) is recomputed where
+ * those functions read it from an array (the same division, so the same number).
+ *
+ * 1. Pass one: Σ r (the mean), max |r| (sampleSd's rounding bound), Σ min(r − r_f, 0)² (Sortino's
+ *    downside), the running peak max(cash, E₀ … Eₖ) with the worst drawdown Eₖ / peak − 1 and the
+ *    longest run of days below a peak, Σ E (turnover's mean equity), Σ gross / E, Σ net / E,
+ *    max gross / E, Σ positions, and whether every E > 0 (exposure's solvency).
+ * 2. Pass two: Σ (r − mean)² (the two-pass sample variance of sampleSd).
+ */
+export interface CurveStats {
+  readonly days: number;
+  /** mean(r), or null without days; the sample sd (sampleSd: null under two days, 0 within rounding). */
+  readonly meanReturn: number | null;
+  readonly sd: number | null;
+  /** √(Σ min(r − r_f, 0)² / days) (Sortino's downside deviation). */
+  readonly downside: number;
+  readonly maxDrawdown: number | null;
+  readonly maxDrawdownDays: number;
+  readonly meanEquity: number | null;
+  readonly grossExposure: number | null;
+  /** Exposure ratios: null unless every day's equity is positive. */
+  readonly avgNetExposure: number | null;
+  readonly maxGrossExposure: number | null;
+  readonly avgPositions: number | null;
+}
+
+export function curveStats(curve: Pick<EquityCurve, 'equity' | 'gross' | 'net' | 'positions'>, startCash: number, riskFree: number): CurveStats {
+  const { equity, gross, net, positions } = curve;
+  const n = equity.length;
+  let sumR = 0, largest = 0, down = 0;
+  let peak = startCash, worst = 0, run = 0, longest = 0;
+  let sumE = 0, sumGross = 0, sumNet = 0, mostGross = 0, sumPositions = 0;
+  let solvent = n > 0;
+  let prev = startCash;
+  // One array for gross and net (a book never short: runner/single-symbol.ts): the same quotients.
+  const same = gross === net;
+  for (let k = 0; k < n; k++) {
+    const e = equity[k]!;
+    const r = e / prev - 1;
+    prev = e;
+    sumR += r;
+    if (Math.abs(r) > largest) largest = Math.abs(r);
+    const loss = Math.min(r - riskFree, 0);
+    down += loss * loss;
+    if (e > peak) peak = e;
+    const dd = e / peak - 1;
+    if (dd < worst) worst = dd;
+    run = dd < 0 ? run + 1 : 0;
+    if (run > longest) longest = run;
+    sumE += e;
+    const g = gross[k]! / e;
+    sumGross += g;
+    if (g > mostGross) mostGross = g;
+    sumNet += same ? g : net[k]! / e;
+    sumPositions += positions[k]!;
+    if (!(e > 0)) solvent = false;
+  }
+  const mean = n ? sumR / n : null;
+  let sd: number | null = null;
+  if (mean !== null && n >= 2) {
+    let ss = 0;
+    prev = startCash;
+    for (let k = 0; k < n; k++) {
+      const e = equity[k]!;
+      const r = e / prev - 1;
+      prev = e;
+      ss += (r - mean) ** 2;
+    }
+    const s = Math.sqrt(ss / (n - 1));
+    sd = s <= 2 * n * Number.EPSILON * largest ? 0 : s;
+  }
+  return {
+    days: n,
+    meanReturn: mean,
+    sd,
+    downside: Math.sqrt(down / n),
+    maxDrawdown: n ? worst : null,
+    maxDrawdownDays: longest,
+    meanEquity: n ? sumE / n : null,
+    grossExposure: n ? sumGross / n : null,
+    avgNetExposure: solvent ? sumNet / n : null,
+    maxGrossExposure: solvent ? mostGross : null,
+    avgPositions: n ? sumPositions / n : null,
+  };
+}
+
+/** volatility, sharpe and sortino from the stats (volatility.ts, sharpe.ts, sortino.ts). */
+export function volatilityOf(s: CurveStats): number | null {
+  return s.sd === null ? null : s.sd * Math.sqrt(TRADING_DAYS);
+}
+
+export function sharpeOf(s: CurveStats, riskFree: number): number | null {
+  return s.meanReturn === null || !s.sd ? null : ((s.meanReturn - riskFree) / s.sd) * Math.sqrt(TRADING_DAYS);
+}
+
+export function sortinoOf(s: CurveStats, riskFree: number): number | null {
+  if (s.meanReturn === null) return null;
+  return s.downside === 0 ? null : ((s.meanReturn - riskFree) / s.downside) * Math.sqrt(TRADING_DAYS);
+}
+
+/** turnover.ts's turnover from the mean equity. */
+export function turnoverOf(tradedNotional: number, s: CurveStats): number | null {
+  const m = s.meanEquity;
+  return m === null || m <= 0 ? null : (tradedNotional / 2 / m) * (TRADING_DAYS / s.days);
+}

@@ -1,0 +1,322 @@
+import type { Factor, Params, Strategy, StrategyContext, Weights } from '../strategy/types.ts';
+import { Portfolio } from '../broker/portfolio.ts';
+import { commission, costModel, CostTotals, executionPrice } from '../broker/costs.ts';
+import { belowMaintenance, DEFAULT_MAINTENANCE_MARGIN, DEFAULT_MAX_LEVERAGE } from '../broker/margin.ts';
+import { rebalance, rebalanceScratch, type RebalanceOptions } from '../broker/rebalance.ts';
+import { Targets } from '../broker/targets.ts';
+import { StrategyError, UsageError } from '../errors.ts';
+import { shape, type Panel } from '../panel/panel.ts';
+import type { TradeReason } from '../recorder/trade-log.ts';
+import { completed, curveIn, Fills } from './single-symbol-record.ts';
+import { DecisionView } from './decision-view.ts';
+import type { FactorCache } from './factor-cache.ts';
+import type { Schedule } from './schedule.ts';
+import type { SimulationResult, SimulationSettings } from './simulate.ts';
+
+/**
+ * One variant's run on a one-symbol panel, stepping only through the bars where something happens
+ * — the same run as runner/simulate.ts, bit for bit, for the runs where that is provable.
+ *
+ * When it applies (`singleSymbolApplies`), and why each condition is needed:
+ * - one symbol (n = 1): the book is one position or none, so a bar's marks are one product;
+ * - the whole panel is the universe (no rolling universe: no `universe` exits to look for);
+ * - no participation limit and no impact model (no carried remainders, no market state);
+ * - no financing: no borrow fee, no cash rate, no borrow table (cash changes only at fills).
+ * Within that, a run that hits the maintenance margin or ruin (equity ≤ 0) at some close is given
+ * back (`undefined`): the caller runs the general simulation, which has the margin cut and the ruin
+ * liquidation. An all-in long book never gets there (cash ≥ 0 ⇒ equity ≥ gross ≥ 0.25 × gross).
+ *
+ * 1. Event bars are the only ones stepped through as simulate does, with the same broker calls in the
+ *    same order: a fill bar (targets pending from the previous close), the bar where the symbol's data
+ *    end (delisting), and a decision bar on which the strategy may act — its `actsOn` factor non-zero
+ *    there, read in place (runner/acting.ts's rule for one column); every decision bar without `actsOn`.
+ *    `decide` is called on exactly the bars where the general path's acting wrapper would pass the call on.
+ * 2. Between two event bars nothing trades: cash and shares q are constant, the mark is the last known
+ *    close, and each close records net = 0 + q × mark and equity = cash + net, the very operations of
+ *    Portfolio.mark, in a tight loop over the stretch; cash and positions are constant (`fill`). A long
+ *    book with cash ≥ 0 needs no solvency check there (equity ≥ gross ≥ maintenance × gross).
+ * 3. Solvency is checked at every other close as in simulate (equity ≤ 0 ruins; equity < maintenance ×
+ *    gross calls for a cut); either gives the run back to the general simulation (the caller starts it
+ *    afresh with a new context; `decide` will have been asked the bars up to there twice).
+ * 4. The curve's gross, long and short columns are functions of net for one column (gross = |net|,
+ *    long = max(net, 0), short = net − long) and are derived at the end (single-symbol-record.ts).
+ */
+export function singleSymbolApplies(panel: Panel, settings: SimulationSettings, factors: FactorCache): boolean {
+  return shape(panel).n === 1 && factors.universe.all && !((settings.maxParticipation ?? 0) > 0) && (settings.impact ?? 'none') === 'none'
+    && !((settings.borrowBps ?? 0) > 0) && !((settings.cashRate ?? 0) > 0) && panel.borrow === undefined;
+}
+
+/** The run, or undefined when it reached the maintenance margin or ruin (run the general simulation). */
+export function simulateSingleSymbol(
+  panel: Panel,
+  strategy: Strategy,
+  params: Params,
+  schedule: Schedule,
+  settings: SimulationSettings,
+  factors: FactorCache,
+  ctx: StrategyContext,
+): SimulationResult | undefined {
+  const n = 1;
+  const { first, last, firstDecision, lastDecision, fill } = schedule;
+  const maxLeverage = settings.maxLeverage ?? DEFAULT_MAX_LEVERAGE;
+  const maintenance = settings.maintenanceMargin ?? DEFAULT_MAINTENANCE_MARGIN;
+  const universe = factors.universe;
+  const portfolio = new Portfolio(settings.cash, n);
+  const curve = curveIn(last - first + 1);
+  let short = false; // a short position recorded at some close
+  const trades = new Fills();
+  const decisions: number[] = [];
+  const skipped: { bar: number; column: number }[] = [];
+  let cutBuys = 0, leverageScaled = 0, droppedWeights = 0;
+
+  const declared = strategy.factors?.(params as never) ?? {};
+  const factorRows = new Map<string, Float64Array>();
+  for (const [name, factor] of Object.entries(declared)) factorRows.set(name, factors.get(factor));
+  const view = new DecisionView(panel, factorRows, portfolio, universe);
+  const acting = actingOf(strategy, params, factors, declared);
+
+  const marks = new Float64Array(n).fill(NaN);
+  const fillPrice = new Float64Array(n);
+  const targets = new Targets(n);
+  const scratch = rebalanceScratch(n);
+  const { close, open } = panel;
+  let pending = false;
+  let bar = 0;
+  const costs = costModel(settings.commissionBps, settings.slippageBps, settings);
+  const totals = new CostTotals();
+  const options: RebalanceOptions = {
+    fractional: settings.fractional,
+    costs,
+    market: undefined,
+    limited: false,
+    carry: undefined,
+    onFill: (f) => {
+      trades.push(bar, 0, f.quantity, f.price, f.fee, 'rebalance', f.asked);
+      totals.fill(f.quantity, f.reference, costs, f.impact, f.fee);
+      if (Number.isNaN(marks[f.column]!)) marks[f.column] = f.price;
+    },
+    onSkip: (column) => skipped.push({ bar, column }),
+    onCut: () => { cutBuys++; },
+  };
+  const lastBar = panel.lastBar[0]!;
+  const endsAt = lastBar >= 0 && lastBar < last ? lastBar : -1;
+
+  const start = Math.min(firstDecision, first);
+  let t = start;
+  while (t <= last) {
+    // The next event bar at or after t: a pending fill is t itself; else a delisting or an acting decision bar.
+    if (!pending && t !== endsAt) {
+      const decideFrom = Math.max(t, firstDecision), decideTo = Math.min(lastDecision, last);
+      let next = last + 1;
+      for (let b = decideFrom; b <= decideTo; b++) {
+        const v = acting === undefined ? 1 : acting[b]!;
+        if (v > 0 || v < 0) { next = b; break; }
+      }
+      if (endsAt >= t && endsAt < next) next = endsAt;
+      // Quiet bars [t, next): no fill, no decision; marks, solvency and the curve only.
+      if (next > t && !quiet(t, next)) return undefined;
+      t = next;
+      if (t > last) break;
+    }
+    if (!step(t)) return undefined;
+    t++;
+  }
+  return {
+    curve: completed(curve, short), trades: trades.finish(), decisions: Int32Array.from(decisions), roundTrips: portfolio.roundTrips, skipped, cutBuys,
+    leverageScaled, marginCalls: 0, droppedWeights, ruinedAt: -1,
+    costs: {
+      commission: totals.commission, spread: totals.spread, slippage: totals.slippage, impact: totals.impact, borrow: totals.borrow, interest: totals.interest,
+      asked: 0, unfilled: 0, untradable: 0, noImpactData: 0, noShares: 0, // no market model, no participation limit
+    },
+  };
+
+  /** Bars [from, to) without a fill or a decision: false at a close below the maintenance margin or at ruin. */
+  function quiet(from: number, to: number): boolean {
+    const q = portfolio.quantity[0]!;
+    const cash = portfolio.cash;
+    if (portfolio.heldCount === 0) {
+      // Flat: Portfolio.mark gives net = gross = long = 0, so equity = cash + 0 (> 0 unless ruined).
+      const equity = cash + 0;
+      if (equity <= 0) return false;
+      const a = Math.max(from, first) - first, b = to - first;
+      if (b > a) {
+        curve.cash.fill(cash, a, b);
+        curve.equity.fill(equity, a, b);
+        // net and positions are 0: the curve's arrays start at 0.
+      }
+      portfolio.net = 0; portfolio.gross = 0; portfolio.long = 0;
+      return true;
+    }
+    let mark = marks[0]!;
+    const { equity: eq, net: nt } = curve;
+    const a = Math.max(from, first) - first, b = to - first;
+    if (b > a) {
+      curve.cash.fill(cash, a, b);
+      curve.positions.fill(1, a, b);
+    }
+    // A long book with cash ≥ 0 (and a maintenance ratio ≤ 1) is solvent at every close: equity =
+    // cash + v ≥ v = gross ≥ maintenance × gross, and v > 0 (rounding is monotonic).
+    if (q > 0 && cash >= 0 && maintenance <= 1) {
+      for (let s = from; s < to; s++) {
+        const c = close[s]!;
+        if (c === c) mark = c;
+        if (s < first) continue;
+        const v = q * mark;
+        const d = s - first;
+        nt[d] = v;
+        eq[d] = cash + v;
+      }
+    } else {
+      for (let s = from; s < to; s++) {
+        const c = close[s]!;
+        if (c === c) mark = c;
+        const v = q * mark;
+        const net = 0 + v, gross = 0 + Math.abs(v);
+        const equity = cash + net;
+        if (equity <= 0 || belowMaintenance(equity, gross, maintenance)) return false;
+        if (s >= first) {
+          const d = s - first;
+          if (net < 0) short = true;
+          nt[d] = net;
+          eq[d] = equity;
+        }
+      }
+    }
+    marks[0] = mark;
+    portfolio.mark(marks);
+    return true;
+  }
+
+  /** One bar as simulate steps it (a fill, a delisting, a decision); false at the margin or ruin. */
+  function step(s: number): boolean {
+    bar = s;
+    if (fill === 'open') fillAt(s, open);
+    markHeld(s);
+    if (s === endsAt) liquidateDelisted(s);
+    portfolio.mark(marks);
+    if (fill === 'close') {
+      fillAt(s, close);
+      portfolio.mark(marks);
+    }
+    if (s >= firstDecision && s <= lastDecision && (acting === undefined || acting[s]! > 0 || acting[s]! < 0)) {
+      view.at(s);
+      view.decision = s - firstDecision;
+      view.cash = portfolio.cash;
+      view.equity = portfolio.equity;
+      let weights: Weights | void | undefined;
+      try {
+        weights = strategy.decide(view, params as never, ctx);
+      } catch (err) {
+        throw new StrategyError(`strategy ${strategy.name} failed at the close of ${panel.dates[s]}: ${(err as Error).message}`, { cause: err });
+      }
+      if (weights !== undefined) {
+        droppedWeights += toTargets(weights, view, targets, strategy.name);
+        decisions.push(s);
+        pending = true;
+        if (fill === 'close') {
+          fillAt(s, close);
+          markHeld(s);
+          if (s === endsAt) liquidateDelisted(s);
+          portfolio.mark(marks);
+        }
+      }
+    }
+    const equity = portfolio.equity;
+    if (equity <= 0 || belowMaintenance(equity, portfolio.gross, maintenance)) return false;
+    if (s >= first) {
+      const d = s - first;
+      curve.cash[d] = portfolio.cash;
+      curve.net[d] = portfolio.net;
+      if (portfolio.net < 0) short = true;
+      curve.positions[d] = portfolio.heldCount;
+      curve.equity[d] = equity;
+    }
+    return true;
+  }
+
+  /** The pending targets at this bar's open or close (`prices`: the whole field; one column). */
+  function fillAt(s: number, prices: Float64Array): void {
+    if (!pending) return;
+    if (targets.capLeverage(maxLeverage)) leverageScaled++;
+    refreshTargetMarks(fill === 'open' ? s - 1 : s);
+    fillPrice[0] = prices[s]!; // the one column's price, without a view made per fill
+    rebalance(portfolio, targets.weights, fillPrice, marks, scratch, options, targets);
+    pending = false;
+  }
+
+  function markHeld(s: number): void {
+    if (portfolio.heldCount === 0) return;
+    const c = close[s]!;
+    if (c === c) marks[0] = c;
+  }
+
+  function refreshTargetMarks(upTo: number): void {
+    if (targets.count === 0 || targets.weights[0] === 0 || portfolio.quantity[0] !== 0) return;
+    marks[0] = NaN;
+    for (let b = upTo; b >= 0; b--) {
+      const c = close[b]!;
+      if (c === c) {
+        marks[0] = c;
+        break;
+      }
+    }
+  }
+
+  /** At this close, sells (or covers) the position of a symbol whose data end here (as simulate's exit). */
+  function liquidateDelisted(s: number): void {
+    if (portfolio.heldCount === 0) return;
+    const reference = close[s]!;
+    if (!Number.isFinite(reference)) {
+      skipped.push({ bar: s, column: 0 });
+      return;
+    }
+    const why: TradeReason = 'delisted';
+    const d = -portfolio.quantity[0]!;
+    const price = executionPrice(reference, d, costs, 0);
+    const fee = commission(d, price, costs);
+    portfolio.fill(0, d, price, fee);
+    trades.push(s, 0, d, price, fee, why, d);
+    totals.fill(d, reference, costs, 0, fee);
+  }
+}
+
+/**
+ * The values of the strategy's `actsOn` factor, or undefined (no `actsOn`: every decision bar). A bar
+ * is one where it may act when its value is non-zero and not NaN — runner/acting.ts's actingBars for
+ * one column, read in place; an undeclared factor is refused with acting.ts's error.
+ */
+function actingOf(strategy: Strategy, params: Params, factors: FactorCache, declared: Readonly<Record<string, Factor>>): Float64Array | undefined {
+  if (!strategy.actsOn) return undefined;
+  const name = strategy.actsOn(params as never);
+  const factor = declared[name];
+  if (!factor) throw new UsageError(`strategy ${strategy.name}: actsOn names factor "${name}", which factors() does not declare`, 'E_BAD_STRATEGY');
+  return factors.get(factor);
+}
+
+/**
+ * runner/simulate.ts's toTargets for one column: the strategy's weights into the engine's targets,
+ * checked the same way, with the same errors; a weight on a non-member is dropped (returns 1).
+ */
+function toTargets(weights: Weights, view: DecisionView, out: Targets, name: string): number {
+  const { symbols, date } = view;
+  const member = view.member;
+  out.clear();
+  let w: number;
+  if (weights instanceof Float64Array) {
+    if (weights.length !== 1) throw new StrategyError(`strategy ${name} returned ${weights.length} weights at ${date}; the universe has 1 symbols`);
+    w = weights[0]!;
+  } else {
+    w = 0;
+    const entries = weights instanceof Map ? weights.entries() : Object.entries(weights);
+    for (const [symbol, x] of entries as Iterable<[string, number]>) {
+      const i = view.symbolIndex(symbol);
+      if (i < 0) throw new StrategyError(`strategy ${name} gave a weight to ${symbol} at ${date}, which is not in the universe`);
+      w = x;
+    }
+  }
+  if (w === 0) return 0;
+  if (!Number.isFinite(w)) throw new StrategyError(`strategy ${name} gave ${symbols[0]} a weight of ${w} at ${date}`);
+  if (member[0] === 0) return 1;
+  out.push(0, w);
+  return 0;
+}
