@@ -148,6 +148,7 @@ class DayRanks {
     seen.fill(0);
     for (let start = 0; start < m; ) {
       const first = order[start]!, v = values[first]!;
+      // Stryker disable next-line LogicalOperator,BlockStatement: equivalent, the no-tie branch is a shortcut: the run loop below gives a run of one the same rank, group rank and counts
       if (start + 1 === m || values[order[start + 1]!] !== v) { // no tie: the common case
         const g = group[first]!;
         out[first] = start + 1;

@@ -21,36 +21,48 @@ let bounds = new Int32Array(0);
 
 /** Indices 0 … n−1 of `values` in ascending order, ties by index; `order` and `scratch` hold n each. */
 export function argsort(values: ArrayLike<number>, n: number, order: Int32Array, scratch: Int32Array): Int32Array {
+  // Stryker disable next-line BlockStatement: equivalent, a shortcut: without it n = 1 and n = 0 reach the merge sort (a degenerate range), which gives [0] and writes nothing
   if (n < 2) {
     if (n === 1) order[0] = 0;
     return order;
   }
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: equivalent, the first value's finiteness only picks the path: a non-finite first value gives the merge sort (NaN: min = max = NaN) or a scale of 0 (±∞ first, finite others: one bucket, sorted by the merge and insertion passes)
   let min = values[0]!, max = min, finite = min - min === 0;
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,UpdateOperator,BlockStatement: equivalent, a scan that stops early, never runs, or runs past n ends in min = max or a non-finite value (the merge sort), or a wider [min, max] (buckets still monotone, capped at n − 1)
   for (let i = 1; finite && i < n; i++) {
     const x = values[i]!;
+    // Stryker disable next-line ArithmeticOperator: equivalent, x + x !== 0 marks every non-zero value non-finite (the merge sort) and keeps 0 and NaN as before
     if (x - x !== 0) finite = false;
-    else if (x < min) min = x;
+    // (The directive of the next line sits after `else`: a comment before `else` is attached to no node Stryker reads.)
+    else /* Stryker disable next-line EqualityOperator: equivalent, <= sets min to the same value; with >= min only grows and max only takes values below it, so max ≤ min and the merge sort runs */ if (x < min) min = x;
     else if (x > max) max = x;
   }
   const scale = n / (max - min);
+  // Stryker disable next-line EqualityOperator: equivalent, a degenerate range is caught by the other test (max = min gives scale = ∞) and a subnormal one sorts in one bucket; the other mutants of the line only pick the merge sort
   if (!finite || !(max > min) || !(scale < Infinity)) return mergeArgsort(values, n, order, scratch);
   if (bounds.length < n + 1) bounds = new Int32Array(n + 1);
   const bucket = scratch; // the bucket of each index, until the buckets are sorted
   bounds.fill(0, 0, n + 1);
   for (let i = 0; i < n; i++) {
+    // Stryker disable next-line MethodExpression: equivalent, Math.max puts every value in bucket n − 1 or n (the max): one bucket, sorted by the merge and insertion passes, the max placed last
     const b = Math.min(n - 1, ((values[i]! - min) * scale) | 0);
     bucket[i] = b;
     bounds[b + 1]!++;
   }
+  // Stryker disable next-line BooleanLiteral: equivalent, crowded only decides whether the merge pass runs; it merges only buckets over INSERTION_MAX, and the insertion pass sorts whatever is left
   let crowded = false;
   for (let b = 0; b < n; b++) {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,BooleanLiteral: equivalent, crowded only decides whether the merge pass runs; the insertion pass after it sorts the whole order
     if (bounds[b + 1]! > INSERTION_MAX) crowded = true;
     bounds[b + 1]! += bounds[b]!;
   }
   for (let i = 0; i < n; i++) order[bounds[bucket[i]!]!++] = i; // bounds[b] ends up at bucket b's end
+  // Stryker disable next-line ConditionalExpression,BlockStatement: equivalent, the merge pass is for speed: the insertion pass after it sorts the whole order
   if (crowded) {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: equivalent, fewer bucket merges (or one empty range past the last bucket) leave the rest to the insertion pass, which sorts the whole order
     for (let b = 0, start = 0; b < n; b++) {
       const end = bounds[b]!;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,CallExpression: equivalent, which buckets are merge-sorted changes speed only: the insertion pass sorts the whole order, and merging any bucket is exact
       if (end - start > INSERTION_MAX) mergeRange(values, order, scratch, start, end);
       start = end;
     }
@@ -62,6 +74,7 @@ export function argsort(values: ArrayLike<number>, n: number, order: Int32Array,
   let previous = values[order[0]!]!;
   for (let k = 1; k < n; k++) {
     const i = order[k]!, v = values[i]!;
+    // Stryker disable next-line BlockStatement: equivalent, without the shortcut every value goes through the insertion loop, which moves it past larger values only
     if (!(previous > v)) {
       previous = v;
       continue;
@@ -86,6 +99,7 @@ export function mergeArgsort(values: ArrayLike<number>, n: number, order: Int32A
 /** Sorts order[lo … hi) by value, stably (equal values keep their order); scratch holds as many. */
 function mergeRange(values: ArrayLike<number>, order: Int32Array, scratch: Int32Array, lo: number, hi: number): void {
   let src = order, dst = scratch;
+  // Stryker disable next-line ArithmeticOperator: equivalent, hi + lo ≥ hi − lo: extra passes whose single run is copied unchanged
   for (let width = 1; width < hi - lo; width *= 2) {
     for (let from = lo; from < hi; from += 2 * width) {
       const mid = Math.min(from + width, hi), to = Math.min(from + 2 * width, hi);

@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { argsort, averageRanks, mergeArgsort, pearson, ranksFromOrder, spearman } from '../../src/metrics/spearman.ts';
+
+/**
+ * spearman.ts against second, obvious implementations: argsort against a plain stable sort by value
+ * (index tie-break), ranks against the textbook average rank (1 + #smaller + (#equal − 1) / 2),
+ * Pearson against the direct formula. Inputs reach every path of the bucket argsort: crowded buckets
+ * (> 32 values in one), many ties, a degenerate range, ±∞ and NaN (the merge sort), −0, n = 0 … 2,
+ * and reused (dirty, longer than n) buffers as the diagnostics pass them.
+ */
+
+function refOrder(v: ArrayLike<number>, n = v.length): number[] {
+  return Array.from({ length: n }, (_, k) => k).sort((a, b) => v[a]! - v[b]! || a - b);
+}
+
+function refRanks(v: ArrayLike<number>, n = v.length): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let smaller = 0, equal = 0;
+    for (let j = 0; j < n; j++) {
+      if (v[j]! < v[i]!) smaller++;
+      else if (v[j] === v[i]) equal++;
+    }
+    out.push(1 + smaller + (equal - 1) / 2);
+  }
+  return out;
+}
+
+function refPearson(x: readonly number[], y: readonly number[]): number | null {
+  const n = x.length;
+  if (n < 2) return null;
+  const mx = x.reduce((a, b) => a + b, 0) / n, my = y.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0, sxx = 0, syy = 0;
+  for (let k = 0; k < n; k++) { sxy += (x[k]! - mx) * (y[k]! - my); sxx += (x[k]! - mx) ** 2; syy += (y[k]! - my) ** 2; }
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
+}
+
+/** A small deterministic generator (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Finite inputs of size n of several shapes: spread, ties, crowded buckets, bucket boundaries. */
+function finiteCases(n: number, r: () => number): number[][] {
+  const cases: number[][] = [];
+  cases.push(Array.from({ length: n }, () => r() * 2 - 1)); // spread like returns
+  cases.push(Array.from({ length: n }, () => Math.floor(r() * 4))); // many ties
+  cases.push(Array.from({ length: n }, () => (r() < 0.8 ? 1 + Math.floor(r() * 5) * 1e-9 : r() * 100))); // crowded: most in one bucket
+  cases.push(Array.from({ length: n }, (_, k) => (k % 3 === 0 ? 0 : k % 3 === 1 ? -0 : r()))); // ±0 ties
+  cases.push(Array.from({ length: n }, (_, k) => (k * n) % 7)); // values on bucket boundaries: x − min a multiple of (max − min) / n
+  cases.push(Array.from({ length: n }, (_, k) => n - k)); // descending: every value moves
+  cases.push(Array.from({ length: n }, () => 5)); // degenerate range
+  cases.push(Array.from({ length: n }, (_, k) => (k === 0 ? 1e300 : k === 1 ? -1e300 : r()))); // a huge range
+  cases.push(Array.from({ length: n }, (_, k) => (k % 2 ? 1 : 1 + Number.EPSILON))); // a range of one ulp
+  cases.push(Array.from({ length: n }, () => (r() < 0.5 ? 5e-324 * Math.floor(r() * 3) : 0))); // subnormal range: scale = ∞
+  return cases;
+}
+
+function dirty(len: number, n: number, seed: number): Int32Array {
+  // what a previous sort leaves behind: indices in range, in a scrambled order, beyond n too
+  return Int32Array.from({ length: len }, (_, k) => (k * 7 + seed) % Math.max(1, n));
+}
+
+describe('argsort: the same order as a plain stable sort by value', () => {
+  it('growing sizes from 0, fresh and reused dirty buffers longer than n, on every shape of input', () => {
+    const r = rng(7);
+    for (let n = 0; n <= 140; n += n < 40 ? 1 : 7) {
+      for (const v of finiteCases(n, r)) {
+        const want = refOrder(v);
+        expect(Array.from(argsort(v, n, new Int32Array(n), new Int32Array(n))), `n=${n} [${v.slice(0, 8).join(',')}…]`).toEqual(want);
+        const order = dirty(n + 3, n, 3), scratch = dirty(n + 3, n, 5);
+        const tail = Array.from(order.subarray(n));
+        argsort(v, n, order, scratch);
+        expect(Array.from(order.subarray(0, n)), `dirty n=${n}`).toEqual(want);
+        expect(Array.from(order.subarray(n))).toEqual(tail); // nothing past n is written
+        // values longer than n: only the first n count
+        const longer = [...v, -1e9, NaN, 1e9];
+        expect(Array.from(argsort(longer, n, dirty(n + 3, n, 1), dirty(n + 3, n, 2)).subarray(0, n))).toEqual(want);
+        expect(Array.from(mergeArgsort(v, n, new Int32Array(n), new Int32Array(n)))).toEqual(want);
+      }
+    }
+  });
+
+  it('n = 1 sets order[0] even when the buffer holds garbage; n = 0 writes nothing', () => {
+    expect(Array.from(argsort([42], 1, Int32Array.of(9), Int32Array.of(9)))).toEqual([0]);
+    expect(Array.from(argsort([3, 2], 0, Int32Array.of(9, 8), Int32Array.of(7, 6)))).toEqual([9, 8]);
+    expect(Array.from(argsort([2, 1], 2, Int32Array.of(9, 9), Int32Array.of(9, 9)))).toEqual([1, 0]);
+    expect(Array.from(argsort([1, 1], 2, Int32Array.of(9, 9), Int32Array.of(9, 9)))).toEqual([0, 1]);
+  });
+
+  it('equal values after a larger one in the same bucket keep their index order', () => {
+    // bucket 2 of 5 holds 5.5 (index 2), then 5.2 twice: the insertion pass must not swap the two 5.2
+    expect(Array.from(argsort([0, 10, 5.5, 5.2, 5.2], 5, new Int32Array(5), new Int32Array(5)))).toEqual([0, 3, 4, 2, 1]);
+  });
+
+  it('±∞ sort at the ends, ties among them by index', () => {
+    const r = rng(11);
+    for (const n of [2, 3, 5, 33, 40, 100]) {
+      for (let rep = 0; rep < 5; rep++) {
+        const v = Array.from({ length: n }, () => { const u = r(); return u < 0.15 ? Infinity : u < 0.3 ? -Infinity : Math.floor(u * 10); });
+        expect(Array.from(argsort(v, n, dirty(n, n, 1), dirty(n, n, 4)))).toEqual(refOrder(v));
+      }
+    }
+  });
+
+  it('with NaN: the merge sort order (point 2 of the module doc), whatever the position of the NaN (NaN compares false, so that order is not a sort of the finite values: callers drop NaN first)', () => {
+    const r = rng(13);
+    // the last three: nothing finite after the first value, so the first finite value seen in the scan never ends it
+    const cases: number[][] = [[3, NaN, 1, 2], [3, 1, NaN, 2], [NaN, 3, 1, 2], [3, 1, 2, NaN], [1, 5, 3, NaN, 0, 2], [3, NaN, -Infinity], [0, NaN, NaN, -Infinity, Infinity], [3, Infinity, NaN, -Infinity, NaN]];
+    for (const n of [4, 7, 33, 50]) {
+      for (let rep = 0; rep < 6; rep++) cases.push(Array.from({ length: n }, () => (r() < 0.2 ? NaN : Math.floor(r() * 20))));
+    }
+    for (const v of cases) {
+      const n = v.length;
+      const want = Array.from(mergeArgsort(v, n, new Int32Array(n), new Int32Array(n)));
+      expect(Array.from(argsort(v, n, dirty(n, n, 2), dirty(n, n, 6))), `[${v.join(',')}]`).toEqual(want);
+    }
+    expect(Array.from(mergeArgsort([3, NaN, 1, 2], 4, new Int32Array(4), new Int32Array(4)))).toEqual([2, 3, 0, 1]);
+  });
+});
+
+describe('ranks: the textbook average rank', () => {
+  it('averageRanks and spearman on every shape of input', () => {
+    const r = rng(17);
+    for (let n = 0; n <= 80; n += n < 12 ? 1 : 17) {
+      const cases = finiteCases(n, r);
+      for (const v of cases) expect(Array.from(averageRanks(v))).toEqual(refRanks(v));
+      for (let k = 0; k + 1 < cases.length; k++) {
+        const want = refPearson(refRanks(cases[k]!), refRanks(cases[k + 1]!));
+        const got = spearman(cases[k]!, cases[k + 1]!);
+        if (want === null) expect(got).toBeNull();
+        else expect(got).toBeCloseTo(want, 12);
+      }
+    }
+    expect(Array.from(averageRanks([10, 20, 20, 5]))).toEqual([2, 3.5, 3.5, 1]);
+  });
+
+  it('ranksFromOrder ranks the first n only, whatever the buffers hold past n', () => {
+    const v = [4, 1, 4, 2, 9, 9];
+    const n = v.length;
+    const sorted = refOrder(v);
+    const want = refRanks(v);
+    // past n: the index of the smallest value (a rank written past the end would overwrite its rank)
+    const a = Int32Array.from([...sorted, sorted[0]!]);
+    expect(Array.from(ranksFromOrder(v, a, n, new Float64Array(n)))).toEqual(want);
+    // past n: an index whose value equals the last run's (a run walking past n would grow)
+    const b = Int32Array.from([...sorted, sorted[n - 1]!]);
+    expect(Array.from(ranksFromOrder(v, b, n, new Float64Array(n)))).toEqual(want);
+    const ranks = new Float64Array(n + 2).fill(-1);
+    ranksFromOrder(v, Int32Array.from([...sorted, sorted[0]!, sorted[1]!]), n, ranks);
+    expect(Array.from(ranks)).toEqual([...want, -1, -1]);
+  });
+});
+
+describe('pearson: the direct formula', () => {
+  it('two points are perfectly correlated; one point, or a constant side, has no correlation', () => {
+    expect(pearson([1, 2], [3, 5])).toBeCloseTo(1, 15);
+    expect(pearson([1, 2], [5, 3])).toBeCloseTo(-1, 15);
+    expect(pearson([1], [3])).toBeNull();
+    expect(pearson([], [])).toBeNull();
+    expect(pearson([1, 2, 3], [4, 4, 4])).toBeNull();
+    expect(pearson([4, 4, 4], [1, 2, 3])).toBeNull();
+    expect(pearson([1, 2, 3, 100], [2, 4, 7, -50], 3)).toBeCloseTo(refPearson([1, 2, 3], [2, 4, 7])!, 14);
+  });
+
+  it('random pairs', () => {
+    const r = rng(19);
+    for (let n = 2; n < 40; n += 3) {
+      const x = Array.from({ length: n }, () => r()), y = x.map((v) => v * 0.3 + r());
+      expect(pearson(x, y)).toBeCloseTo(refPearson(x, y)!, 12);
+    }
+  });
+});
