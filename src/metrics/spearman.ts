@@ -38,8 +38,9 @@ export function argsort(values: ArrayLike<number>, n: number, order: Int32Array,
     else if (x > max) max = x;
   }
   const scale = n / (max - min);
-  // Stryker disable next-line EqualityOperator: equivalent, a degenerate range is caught by the other test (max = min gives scale = ∞) and a subnormal one sorts in one bucket; the other mutants of the line only pick the merge sort
-  if (!finite || !(max > min) || !(scale < Infinity)) return mergeArgsort(values, n, order, scratch);
+  if (!finite) return mergeArgsort(values, n, order, scratch);
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,BooleanLiteral: equivalent, the range test only picks the path: a degenerate range is caught by either test (max = min gives scale = ∞), a subnormal one (scale = ∞) put through the buckets lands in bucket 0 whole ((x − min)·∞ | 0 is 0), sorted by the merge and insertion passes, and any other range sorts the same by the merge sort
+  if (!(max > min) || !(scale < Infinity)) return mergeArgsort(values, n, order, scratch);
   if (bounds.length < n + 1) bounds = new Int32Array(n + 1);
   const bucket = scratch; // the bucket of each index, until the buckets are sorted
   bounds.fill(0, 0, n + 1);
