@@ -152,4 +152,48 @@ describe('the one-symbol path at its edges, against the general simulation', () 
     both(panel, scripted([[5, 1], [120, 0]]), { ...PLAIN, maintenanceMargin: 1 }, 'open', [d[0]!, d[149]!], true);
     both(panel, scripted([[5, 0.6]]), { ...COSTLY, maintenanceMargin: 1 }, 'close', [d[0]!, d[149]!], true);
   });
+
+  it('a decision at the last decision close (filled at the last open, or at the last close)', () => {
+    const panel = panelOf(53, 60);
+    const d = panel.days;
+    for (const fill of ['open', 'close'] as const) {
+      const lastDecision = fill === 'open' ? 58 : 59;
+      for (const script of [[[lastDecision, 1]], [[10, 1], [lastDecision, 0]], [[10, -0.5], [lastDecision, 0.5]]] as const) {
+        for (const settings of [PLAIN, COSTLY]) {
+          const { general } = both(panel, scripted(script as never), settings, fill, [d[0]!, d[59]!], true);
+          expect(general.decisions.at(-1)).toBe(lastDecision);
+          expect(general.trades.bar.at(-1)).toBe(59);
+        }
+      }
+    }
+  });
+
+  it('a window that ends before the data do: what comes after it does not count (not even the margin)', () => {
+    // A short held to the window's last day, the price then soaring: after the window the book would
+    // be below the maintenance margin and ruined, but the run is over.
+    const close: number[][] = [], open: number[][] = [];
+    for (let t = 0; t < 40; t++) {
+      const p = t < 30 ? 50 + (t % 3) : 50 * 3 ** (t - 29);
+      close.push([p]);
+      open.push([p]);
+    }
+    const panel = handPanel({ dates: businessDates('2020-01-01', 40), symbols: ['XYZ'], close, open });
+    const d = panel.days;
+    for (const fill of ['open', 'close'] as const) {
+      for (const settings of [PLAIN, COSTLY]) {
+        const { fast } = both(panel, scripted([[5, -1]]), settings, fill, [d[0]!, d[29]!], true);
+        expect(fast!.curve.equity.at(-1)!).toBeGreaterThan(0);
+        expect(fast!.ruinedAt).toBe(-1);
+      }
+    }
+  });
+
+  it('a run without cash is ruined at its first close: given back, the general path says so', () => {
+    const panel = panelOf(59, 30);
+    const d = panel.days;
+    for (const fill of ['open', 'close'] as const) {
+      const { general } = both(panel, scripted([[5, 1]]), { ...PLAIN, cash: 0 }, fill, [d[0]!, d[29]!], false);
+      expect(general.ruinedAt).toBeGreaterThanOrEqual(0);
+    }
+  });
 });
