@@ -104,6 +104,10 @@ describe('curveStats by hand', () => {
     }
     const none = curveStats(curve([]), 100, 0);
     expect(none).toMatchObject({ days: 0, meanReturn: null, sd: null, maxDrawdown: null, maxDrawdownDays: 0, meanEquity: null, grossExposure: null, avgNetExposure: null, maxGrossExposure: null, avgPositions: null });
+    // Two days: the first with a sample sd (n − 1 = 1): r = 0.1, −0.1 → sd = √(0.02 / 1).
+    const two = curveStats(curve([110, 99]), 100, 0);
+    expect(two.sd!).toBeCloseTo(Math.sqrt(0.02), 15);
+    expect(two.sd).toBe(sampleSd(dailyReturns(Float64Array.of(110, 99), 100)));
     const one = curveStats(curve([101], [50], [50], [1]), 100, 0);
     expect(one.sd).toBeNull();
     expect(one.meanReturn).toBeCloseTo(0.01, 15);
