@@ -201,4 +201,31 @@ describe('the one-symbol path at its edges, against the general simulation', () 
       expect(general.ruinedAt).toBeGreaterThanOrEqual(0);
     }
   });
+
+  it('a short whose book falls below the maintenance margin between two events is given back (the general path cuts it)', () => {
+    // Short at bar 5, the price then rising 3 % a day with nothing to decide until bar 45.
+    const close: number[][] = [], open: number[][] = [];
+    for (let t = 0; t < 50; t++) {
+      const p = t <= 5 ? 50 : 50 * 1.03 ** (t - 5);
+      close.push([p]);
+      open.push([p]);
+    }
+    const panel = handPanel({ dates: businessDates('2020-01-01', 50), symbols: ['XYZ'], close, open });
+    const d = panel.days;
+    for (const fill of ['open', 'close'] as const) {
+      const { general } = both(panel, scripted([[5, -1], [45, 0]]), PLAIN, fill, [d[0]!, d[49]!], false);
+      expect(general.marginCalls).toBeGreaterThan(0);
+    }
+  });
+
+  it('a strategy without factors (asked on every bar) and one whose actsOn names an undeclared factor', () => {
+    const panel = panelOf(61, 40);
+    const d = panel.days;
+    const plain: Strategy = { name: 'bare', description: 'test', params: {}, warmup: () => 2, decide: (bar) => (bar.t % 7 === 0 ? { XYZ: (bar.t % 14) / 14 } : undefined) } as Strategy;
+    both(panel, plain, COSTLY, 'open', [d[0]!, d[39]!], true);
+    const bad = { ...plain, actsOn: () => 'nope' } as Strategy;
+    const schedule = runSchedule(panel, bad, [{}], d[0]!, d[39]!, 'open');
+    expect(() => simulateSingleSymbol(panel, bad, {}, schedule, PLAIN, new FactorCache(panel), createContext(undefined)))
+      .toThrow(/^strategy bare: actsOn names factor "nope", which factors\(\) does not declare$/);
+  });
 });
