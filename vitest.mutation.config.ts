@@ -42,6 +42,7 @@ export default defineConfig({
       'test/walkforward/**/*.test.ts',
       'test/panel/**/*.test.ts',
       'test/vopa/diagnostics.test.ts',
+      'test/variants/sma-sweep.test.ts',
       'test/supabase/breaker*.test.ts',
       'test/supabase/retry*.test.ts',
       'test/upload/batches.test.ts',

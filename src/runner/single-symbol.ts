@@ -63,6 +63,7 @@ export function simulateSingleSymbol(
   const universe = factors.universe;
   const portfolio = new Portfolio(settings.cash, n);
   const curve = curveIn(last - first + 1);
+  // Stryker disable next-line BooleanLiteral: starting as `true` only makes completed() derive gross, long and short per day: the same values for a book never short (net is never −0)
   let short = false; // a short position recorded at some close
   const trades = new Fills();
   const decisions: number[] = [];
@@ -176,6 +177,7 @@ export function simulateSingleSymbol(
         if (equity <= 0 || belowMaintenance(equity, gross, maintenance)) return false;
         if (s >= first) {
           const d = s - first;
+          // Stryker disable next-line ConditionalExpression,EqualityOperator: the flag only chooses how completed() stores the columns (same values for a book never short; net is never −0); a short is first recorded at the step of its fill bar (≥ first), which sets it
           if (net < 0) short = true;
           nt[d] = net;
           eq[d] = equity;
@@ -194,8 +196,11 @@ export function simulateSingleSymbol(
     markHeld(s);
     if (s === endsAt) liquidateDelisted(s);
     portfolio.mark(marks);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral,BlockStatement: with close fills nothing is pending here (a decision's targets fill at its own close, below); with open fills they filled at this open: the block never trades either way
     if (fill === 'close') {
+      // Stryker disable next-line CallExpression: nothing is pending here (see above)
       fillAt(s, close);
+      // Stryker disable next-line CallExpression: nothing traded since the last mark (see above)
       portfolio.mark(marks);
     }
     if (s >= firstDecision && s <= lastDecision && (acting === undefined || acting[s]! > 0 || acting[s]! < 0)) {
