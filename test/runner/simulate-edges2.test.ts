@@ -134,6 +134,20 @@ describe('a rolling universe: the leaver is sold at the first fill of the new se
     });
   }
 
+  it('with a participation limit, what was still to buy of the leaver goes with it: it is never bought again', () => {
+    // C trades 20 shares a day; at most half of it fills: 10 a day. 0.9 × 1,000 ÷ 10 = 90 shares asked at bar 1's open:
+    // 10 on each of bars 1–4, then C leaves at bar 5's open with 50 still to buy — dropped (500 unfilled), not bought.
+    const p = panel();
+    p.volume.fill(20);
+    const { result, trades } = run(p, (bar) => (bar.decision === 0 ? { C: 0.9 } : undefined), { maxParticipation: 0.5 });
+    expect(trades).toEqual([
+      [1, 'C', 10, 10, 'rebalance'], [2, 'C', 10, 10, 'rebalance'], [3, 'C', 10, 10, 'rebalance'], [4, 'C', 10, 10, 'rebalance'],
+      [5, 'C', -40, 10, 'universe'],
+    ]);
+    expect(result.costs.asked).toBe(900);
+    expect(result.costs.unfilled).toBe(500);
+  });
+
   it('zero weights in a weights array on symbols outside the universe are not counted as dropped', () => {
     // In 2024, B is not a member: its 0 weight is no weight at all
     const { result, trades } = run(panel(), (bar) => {
