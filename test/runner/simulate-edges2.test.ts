@@ -190,3 +190,22 @@ describe('marks', () => {
     expect(result.skipped).toEqual([{ bar: 3, column: 1 }]);
   });
 });
+
+describe('a margin call drops what a participation limit left to trade', () => {
+  it('the short still to sell is not sold after the book was cut back', () => {
+    // A trades 150 shares a day, all of it may fill. Short 2 × 1,000 ÷ 10 = 200 at bar 1's open: 150 fill (cash 2,500), 50 carried.
+    // A closes at 14: equity 2,500 − 150 × 14 = 400 < 0.25 × 2,100: a margin call. At bar 2's open (14) the book is cut to
+    // 2 × 400 = 800 gross: −800 ÷ 14 = −57.14 → −57 shares, a cover of 93. The 50 still to sell are dropped (500 unfilled).
+    const panel = handPanel({
+      dates: DATES, symbols: ['A'],
+      close: [[10], [14], [14], [14], [14], [14]],
+      open: [[10], [10], [14], [14], [14], [14]],
+      volume: DATES.map(() => [150]),
+    });
+    const { result, trades } = run(panel, (bar) => (bar.decision === 0 ? { A: -2 } : undefined), { maxParticipation: 1 });
+    expect(trades).toEqual([[1, 'A', -150, 10, 'rebalance'], [2, 'A', 93, 14, 'margin']]);
+    expect(result.marginCalls).toBe(1);
+    expect(result.costs.asked).toBe(2_000);
+    expect(result.costs.unfilled).toBe(500);
+  });
+});
