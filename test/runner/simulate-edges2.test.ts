@@ -209,3 +209,24 @@ describe('a margin call drops what a participation limit left to trade', () => {
     expect(result.costs.unfilled).toBe(500);
   });
 });
+
+describe('a delisting pays the market impact of its own day', () => {
+  it('close fills: the forced sale at the last close costs what a sale by the strategy at that close costs', () => {
+    // B's data end on bar 5 (of 8); the same panel with B going on, where the strategy sells B at bar 5's close,
+    // is the reference: the same shares, at the same close, with the same history (σ and ADV over 3 days).
+    const dates = businessDates('2024-01-01', 8);
+    const close = [[10, 20], [10.5, 21], [10.2, 19], [10.8, 22], [11, 20], [11.5, 23], [12, 24], [12, 25]];
+    const volume = [[1e5, 3e4], [1e5, 1e4], [1e5, 5e4], [1e5, 2e4], [1e5, 8e4], [1e5, 1e4], [1e5, 1e4], [1e5, 1e4]];
+    const goingOn = handPanel({ dates, symbols: ['A', 'B'], close, volume });
+    const ending = handPanel({ dates, symbols: ['A', 'B'], close: close.map((r, t) => (t > 5 ? [r[0]!, null] : r)), volume: volume.map((r, t) => (t > 5 ? [r[0]!, null] : r)) });
+    const settings = { from: 3, fill: 'close' as const, impact: 'sqrt' as const, advDays: 3, fractional: true };
+    const delisted = run(ending, (bar) => (bar.t === 3 ? { B: 0.8 } : undefined), settings);
+    const sold = run(goingOn, (bar): Weights | undefined => (bar.t === 3 ? { B: 0.8 } : bar.t === 5 ? { B: 0 } : undefined), settings);
+    expect(delisted.trades.map((t) => [t[0], t[1], t[4]])).toEqual([[3, 'B', 'rebalance'], [5, 'B', 'delisted']]);
+    expect(sold.trades.map((t) => [t[0], t[1], t[4]])).toEqual([[3, 'B', 'rebalance'], [5, 'B', 'rebalance']]);
+    const exitPrice = delisted.trades[1]![3] as number;
+    expect(exitPrice).toBeLessThan(23); // it pays some impact
+    expect(exitPrice).toBe(sold.trades[1]![3]);
+    expect(delisted.result.costs.impact).toBe(sold.result.costs.impact);
+  });
+});
