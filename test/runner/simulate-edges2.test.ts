@@ -230,3 +230,20 @@ describe('a delisting pays the market impact of its own day', () => {
     expect(delisted.result.costs.impact).toBe(sold.result.costs.impact);
   });
 });
+
+describe('a buy cut to the cash is one fill in the impact counts', () => {
+  it('almgren without shares outstanding: one fill, counted once, though the cut fill is priced again', () => {
+    const dates = businessDates('2024-01-01', 6);
+    const panel = handPanel({
+      dates, symbols: ['A'],
+      close: [[10], [10.5], [10.2], [10.8], [11], [11.5]],
+      open: [[10], [10.5], [10.2], [10.8], [10], [11.5]], // 1,000 ÷ 10: exactly the cash before impact
+      volume: dates.map(() => [1e4]),
+    });
+    const { result, trades } = run(panel, (bar) => (bar.t === 3 ? { A: 1 } : undefined), { from: 3, impact: 'almgren', advDays: 3 });
+    expect(trades.map((t) => [t[0], t[2]])).toEqual([[4, 99]]);
+    expect(result.cutBuys).toBe(1); // all the cash, and the impact on top: cut
+    expect(result.costs.impact).toBeGreaterThan(0);
+    expect(result.costs.noShares).toBe(1);
+  });
+});
