@@ -136,10 +136,14 @@ export function simulate(
   const scratch = rebalanceScratch(n);
   const { close, open, member } = panel;
   const rolling = !universe.all;
+  // Stryker disable next-line BooleanLiteral: equivalent: a fill before any decision rebalances an empty book to empty targets, which trades nothing
   let pending = false; // targets decided, waiting for their fill
+  // Stryker disable next-line BooleanLiteral: equivalent: a margin cut of an empty book does nothing (cutBackTargets returns false)
   let marginCall = false; // below maintenance at the last close: cut at the next fill
+  // Stryker disable next-line BooleanLiteral: equivalent: the first fill would find nothing held, clear the flag and return, with nothing pending yet
   let liquidate = false; // ruined at the last close: sell everything at the next fill
   let bar = 0;
+  // Stryker disable next-line StringLiteral: equivalent: every rebalance and carried fill sets `reason` just before it runs
   let reason: TradeReason = 'rebalance';
   const costs = costModel(settings.commissionBps, settings.slippageBps, settings);
   const totals = new CostTotals();
@@ -159,6 +163,7 @@ export function simulate(
     onSkip: (column) => skipped.push({ bar, column }),
     onCut: () => { cutBuys++; },
   };
+  // Stryker disable next-line BooleanLiteral: equivalent: without a carry the participation limit is off anyway (rebalance.ts needs limited, market and carry)
   const forced: RebalanceOptions = { ...options, limited: false, carry: undefined }; // margin cuts fill whole
   const borrowBps = settings.borrowBps ?? 0, cashRate = settings.cashRate ?? 0;
   const financing = borrowBps > 0 || cashRate > 0 || panel.borrow !== undefined;
@@ -196,6 +201,7 @@ export function simulate(
         pending = true;
         if (fill === 'close') {
           fillAt(t, close.subarray(row, row + n));
+          // Stryker disable next-line CallExpression: equivalent: held columns were marked at this close above, and the ones just bought took this close as their mark in refreshTargetMarks
           markHeld(row);
           if (endsAt[t]) liquidateDelisted(t);
           portfolio.mark(marks);
@@ -253,11 +259,14 @@ export function simulate(
     market.at(t);
     if (liquidate) {
       carry.dropAll();
+      // Stryker disable next-line BlockStatement,BooleanLiteral: equivalent: with nothing held the liquidation below sells nothing and clears the flag too; a flag left set only makes later fills return early, and after a ruin nothing is ever pending, held or carried
       if (portfolio.heldCount === 0) { liquidate = false; return; }
       exitHeld(t, prices, () => true, 'ruin');
+      // Stryker disable next-line BooleanLiteral: equivalent: with the book empty, a flag left set only makes later fills return early, and after a ruin nothing is ever pending, held or carried
       if (portfolio.heldCount === 0) liquidate = false;
       return;
     }
+    // Stryker disable next-line LogicalOperator: equivalent: a universe that is not rolling has every column a member on every bar (panel/eligibility.ts), so nothing leaves it
     if (rolling && portfolio.heldCount > 0) exitHeld(t, prices, (i) => member[t * n + i] === 0, 'universe');
     if (pending) {
       if (targets.capLeverage(maxLeverage)) leverageScaled++;
@@ -266,6 +275,7 @@ export function simulate(
       reason = 'rebalance';
       rebalance(portfolio, targets.weights, prices, marks, scratch, options, targets);
       pending = false;
+      // Stryker disable next-line BooleanLiteral: equivalent: the flag is set again at this bar's close before any later fill, and after a ruin only an empty book could be cut
       marginCall = false;
     } else if (marginCall) {
       carry.dropAll();
@@ -273,8 +283,10 @@ export function simulate(
         marginCalls++;
         reason = 'margin';
         rebalance(portfolio, cut, prices, marks, scratch, forced, NO_COLUMNS); // a cut's targets are all held columns
+        // Stryker disable next-line StringLiteral: equivalent: every rebalance and carried fill sets `reason` just before it runs
         reason = 'rebalance';
       }
+      // Stryker disable next-line BooleanLiteral: equivalent: the flag is set again at this bar's close before any later fill, and after a ruin only an empty book could be cut
       marginCall = false;
     } else if (carry.count > 0) {
       reason = 'rebalance';
