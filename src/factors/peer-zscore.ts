@@ -50,6 +50,7 @@ interface PeerGroups {
 /** One row: per group, count and mean, then the sd (two-pass), then the scores; all members as the fallback (computed only when a group needs it). */
 function zscoreRow(v: Float64Array, out: Float64Array, groups: PeerGroups, minPeers: number): void {
   const { start, members, count, mean, groupCount, size } = groups;
+  // Stryker disable next-line BooleanLiteral: equivalent, starting true only computes allSd when no group reads it (only a group below minPeers does, and it sets the flag)
   let allCount = 0, allSum = 0, fallback = false;
   for (let g = 0; g < groupCount; g++) {
     let c = 0, sum = 0;

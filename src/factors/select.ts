@@ -74,6 +74,7 @@ export function bottomK(values: ArrayLike<number>, k: number): Int32Array {
 let scratch = new Float64Array(64);
 
 function buffer(k: number): Float64Array {
+  // Stryker disable next-line ArithmeticOperator: equivalent, the growth factor only sets how often the scratch is reallocated (Math.max keeps it ≥ k either way)
   if (scratch.length < k) scratch = new Float64Array(Math.max(k, 2 * scratch.length));
   return scratch;
 }

@@ -119,6 +119,7 @@ export class FactorCache {
     }
     const step = factor.create({ n, bars, groupOf: this.panel.groupOf, groupCount: this.panel.groups.length });
     const view = new HistoryView(this.panel, this.universe);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, copies or views is a speed-only choice: both give the same values at every size (test/runner/factor-cache-edges.test.ts)
     const small = n <= COPIED_ROW;
     const all = this.universe.all;
     const rows: Float64Array[] = inputs.map(() => (small ? new Float64Array(n) : new Float64Array(0)));
