@@ -189,12 +189,7 @@ export function simulate(
       view.decision = t - firstDecision;
       view.cash = portfolio.cash;
       view.equity = portfolio.equity;
-      let weights: Weights | void | undefined;
-      try {
-        weights = strategy.decide(view, params as never, ctx);
-      } catch (err) {
-        throw new StrategyError(`strategy ${strategy.name} failed at the close of ${panel.dates[t]}: ${(err as Error).message}`, { cause: err });
-      }
+      const weights = askStrategy(strategy, view, params, ctx, panel.dates[t]!);
       if (weights !== undefined) {
         droppedWeights += toTargets(weights, view, targets, strategy.name);
         decisions.push(t);
@@ -354,12 +349,22 @@ export function simulate(
   }
 }
 
+/** The strategy's answer at a close; what it throws becomes a StrategyError naming the strategy and the date. */
+export function askStrategy(strategy: Strategy, view: DecisionView, params: Params, ctx: StrategyContext, date: string): Weights | void | undefined {
+  try {
+    return strategy.decide(view, params as never, ctx);
+  } catch (err) {
+    throw new StrategyError(`strategy ${strategy.name} failed at the close of ${date}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
 /**
  * Copies a strategy's weights into the engine's targets, checking them; weights on symbols the
  * decision may not hold (outside the universe on the fill day) are dropped. Returns how many were.
  * A weights array is read once, column by column: only its non-zero weights are written and listed.
+ * (The one-symbol path, single-symbol.ts, uses it too: the same checks and errors on both paths.)
  */
-function toTargets(weights: Weights, view: DecisionView, out: Targets, name: string): number {
+export function toTargets(weights: Weights, view: DecisionView, out: Targets, name: string): number {
   const { symbols, date } = view;
   const n = out.weights.length;
   const member = view.member;

@@ -1,17 +1,17 @@
-import type { Factor, Params, Strategy, StrategyContext, Weights } from '../strategy/types.ts';
+import type { Factor, Params, Strategy, StrategyContext } from '../strategy/types.ts';
 import { Portfolio } from '../broker/portfolio.ts';
 import { commission, costModel, CostTotals, executionPrice } from '../broker/costs.ts';
 import { belowMaintenance, DEFAULT_MAINTENANCE_MARGIN, DEFAULT_MAX_LEVERAGE } from '../broker/margin.ts';
 import { rebalance, rebalanceScratch, type RebalanceOptions } from '../broker/rebalance.ts';
 import { Targets } from '../broker/targets.ts';
-import { StrategyError, UsageError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 import { shape, type Panel } from '../panel/panel.ts';
 import type { TradeReason } from '../recorder/trade-log.ts';
 import { completed, curveIn, Fills } from './single-symbol-record.ts';
 import { DecisionView } from './decision-view.ts';
 import type { FactorCache } from './factor-cache.ts';
 import type { Schedule } from './schedule.ts';
-import type { SimulationResult, SimulationSettings } from './simulate.ts';
+import { askStrategy, toTargets, type SimulationResult, type SimulationSettings } from './simulate.ts';
 
 /**
  * One variant's run on a one-symbol panel, stepping only through the bars where something happens
@@ -208,12 +208,7 @@ export function simulateSingleSymbol(
       view.decision = s - firstDecision;
       view.cash = portfolio.cash;
       view.equity = portfolio.equity;
-      let weights: Weights | void | undefined;
-      try {
-        weights = strategy.decide(view, params as never, ctx);
-      } catch (err) {
-        throw new StrategyError(`strategy ${strategy.name} failed at the close of ${panel.dates[s]}: ${(err as Error).message}`, { cause: err });
-      }
+      const weights = askStrategy(strategy, view, params, ctx, panel.dates[s]!);
       if (weights !== undefined) {
         droppedWeights += toTargets(weights, view, targets, strategy.name);
         decisions.push(s);
@@ -296,32 +291,4 @@ function actingOf(strategy: Strategy, params: Params, factors: FactorCache, decl
   const factor = declared[name];
   if (!factor) throw new UsageError(`strategy ${strategy.name}: actsOn names factor "${name}", which factors() does not declare`, 'E_BAD_STRATEGY');
   return factors.get(factor);
-}
-
-/**
- * runner/simulate.ts's toTargets for one column: the strategy's weights into the engine's targets,
- * checked the same way, with the same errors; a weight on a non-member is dropped (returns 1).
- */
-function toTargets(weights: Weights, view: DecisionView, out: Targets, name: string): number {
-  const { symbols, date } = view;
-  const member = view.member;
-  out.clear();
-  let w: number;
-  if (weights instanceof Float64Array) {
-    if (weights.length !== 1) throw new StrategyError(`strategy ${name} returned ${weights.length} weights at ${date}; the universe has 1 symbols`);
-    w = weights[0]!;
-  } else {
-    w = 0;
-    const entries = weights instanceof Map ? weights.entries() : Object.entries(weights);
-    for (const [symbol, x] of entries as Iterable<[string, number]>) {
-      const i = view.symbolIndex(symbol);
-      if (i < 0) throw new StrategyError(`strategy ${name} gave a weight to ${symbol} at ${date}, which is not in the universe`);
-      w = x;
-    }
-  }
-  if (w === 0) return 0;
-  if (!Number.isFinite(w)) throw new StrategyError(`strategy ${name} gave ${symbols[0]} a weight of ${w} at ${date}`);
-  if (member[0] === 0) return 1;
-  out.push(0, w);
-  return 0;
 }

@@ -4,6 +4,7 @@ import { peerZScore } from '../../src/factors/peer-zscore.ts';
 import type { Eligibility } from '../../src/panel/eligibility.ts';
 import { FactorCache } from '../../src/runner/factor-cache.ts';
 import { businessDates, handPanel } from '../support/panel.ts';
+import { mulberry32 as rng } from '../support/random.ts';
 
 /**
  * peerZScore against the direct formula, day by day and group by group: per peer group of the day,
@@ -13,17 +14,6 @@ import { businessDates, handPanel } from '../support/panel.ts';
  * membership change from season to season (and come back), so the groups are regrouped by day.
  */
 
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Case {
   n: number;

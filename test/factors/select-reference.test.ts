@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bottomK, topK } from '../../src/factors/select.ts';
+import { mulberry32 as rng } from '../support/random.ts';
 
 /**
  * topK / bottomK against the obvious implementation: a full stable sort of the row's finite values
@@ -13,17 +14,6 @@ function reference(values: ArrayLike<number>, k: number, dir: 1 | -1): number[] 
   return cols.slice(0, Math.max(0, k));
 }
 
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Rows of several shapes: ties, missing and infinite values, ascending and descending runs. */
 function rows(len: number, seed: number): Float64Array[] {

@@ -3,6 +3,7 @@ import { eligibility } from '../../src/panel/eligibility.ts';
 import type { Panel } from '../../src/panel/panel.ts';
 import { quintileSpread, SIGNAL_COLUMNS, signalDiagnostics, summarizeSignal, type DiagnosticsDay } from '../../src/metrics/signal-diagnostics.ts';
 import { businessDates, handPanel } from '../support/panel.ts';
+import { mulberry32 as rng } from '../support/random.ts';
 
 /**
  * signalDiagnostics against a direct, day-by-day computation written here from alphalens' definitions
@@ -65,16 +66,6 @@ function expectDays(got: readonly DiagnosticsDay[], want: readonly DiagnosticsDa
   });
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A random panel: groups of one, two and many members, tied signals and tied forward returns,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { argsort, averageRanks, mergeArgsort, pearson, ranksFromOrder, spearman } from '../../src/metrics/spearman.ts';
+import { mulberry32 as rng } from '../support/random.ts';
 
 /**
  * spearman.ts against second, obvious implementations: argsort against a plain stable sort by value
@@ -35,17 +36,6 @@ function refPearson(x: readonly number[], y: readonly number[]): number | null {
   return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
 }
 
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Finite inputs of size n of several shapes: spread, ties, crowded buckets, bucket boundaries. */
 function finiteCases(n: number, r: () => number): number[][] {

@@ -5,6 +5,7 @@ import type { Eligibility } from '../../src/panel/eligibility.ts';
 import type { Panel } from '../../src/panel/panel.ts';
 import { FactorCache } from '../../src/runner/factor-cache.ts';
 import { businessDates, handPanel } from '../support/panel.ts';
+import { mulberry32 as rng } from '../support/random.ts';
 
 /**
  * The factor cache against computing each factor directly: values masked to NaN outside the day's
@@ -13,17 +14,6 @@ import { businessDates, handPanel } from '../support/panel.ts';
  * reusing released arrays, and for a factor that carries a whole-window computation.
  */
 
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Market { panel: Panel; n: number; bars: number; mask: Uint8Array; universe: Eligibility }
 

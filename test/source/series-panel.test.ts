@@ -2,18 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { rowProblem } from '../../src/panel/check.ts';
 import { isoDate } from '../../src/util/dates.ts';
 import { panelFromSeries, SERIES_FIELDS, type Series } from '../../src/source/supabase/series.ts';
+import { mulberry32 as random } from '../support/random.ts';
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('the Supabase panel built from per-symbol series (tiles of 64 × 64)', () => {
   it('equals a cell-by-cell build written here, across tile edges, gaps, missing closes and fields, and symbols without rows', () => {
