@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_METRICS, RUIN_BLANKS } from '../../src/metrics/columns.ts';
 import { isoDate, parseIsoDate, weekday } from '../../src/util/dates.ts';
+import { mulberry32 as rng } from '../support/random.ts';
 
 /**
  * A complete run folder written directly, holding every file a run folder can hold — the
@@ -54,17 +55,6 @@ export interface Fixture {
   readonly params: ReadonlyArray<{ readonly lookback: number; readonly label: string }>;
 }
 
-/** A seeded uniform generator (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';

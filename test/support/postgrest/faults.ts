@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { mulberry32 } from '../random.ts';
 
 /**
  * The ways real Supabase/PostgREST deployments fail, as knobs a test sets on the server.
@@ -44,17 +45,8 @@ export interface Faults {
   random: () => number;
 }
 
-/** Mulberry32: a small seeded generator, so a faulty run can be replayed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Mulberry32 (test/support/random.ts): a small seeded generator, so a faulty run can be replayed. */
+export const seeded = mulberry32;
 
 export function defaultFaults(): Faults {
   return {
