@@ -10,9 +10,10 @@ import { firstBadRow, type CheckedColumn } from './row-check.ts';
  * 1. The caller's query is streamed (never materialised: 25 M rows would be a second copy of the
  *    panel), one DuckDB chunk of up to 2,048 rows at a time. Its columns, in this order:
  *    col INTEGER, date DATE, open, high, low, close, volume DOUBLE.
- * 2. Each column of a chunk is read whole as a typed array over DuckDB's own vector memory
+ * 2. Each column of a chunk is read whole as a typed array: one copy of DuckDB's vector memory
  *    (@duckdb/node-bindings: `vector_get_data`, `vector_get_validity`, DuckDB's low-level C API that
- *    @duckdb/node-api is built on): no value is converted one at a time and no row becomes an object.
+ *    @duckdb/node-api is built on; the bindings copy the bytes, as they allow no external buffers):
+ *    no value is converted one at a time and no row becomes an object.
  *    A DATE is a 32-bit day number (days since 1970-01-01), as the panel's days are.
  * 3. A row's bar comes from a table indexed by day number; the rows go into the panel through a
  *    CellWriter (cell-writer.ts: tiles, for stores sorted by symbol). A cell written twice is a
