@@ -31,7 +31,8 @@ function rows(seed: number): Row[] {
 
 /** Writes rows in batches of `batch` (as DuckDB's chunks come), or in the batches given; validity as DuckDB's bit mask. */
 function write(input: readonly Row[] | readonly (readonly Row[])[], batch: number, options: TileOptions): { fields: Float64Array[]; duplicates: boolean } {
-  const fields = Array.from({ length: FIELDS }, () => new Float64Array(N * BARS).fill(NaN));
+  // Unfilled: what the arrays hold before the writes is not NaN (garbage here, to see that none survives).
+  const fields = Array.from({ length: FIELDS }, () => new Float64Array(N * BARS).fill(options.unfilled ? 777 : NaN));
   const writer = new CellWriter(fields, N, BARS, options);
   const batches: (readonly Row[])[] = [];
   if (Array.isArray(input[0])) batches.push(...(input as Row[][]));
@@ -59,7 +60,7 @@ function expected(input: readonly Row[]): Float64Array[] {
 const same = (a: Float64Array[], b: Float64Array[]) => a.forEach((x, f) => expect(Array.from(x), `field ${f}`).toEqual(Array.from(b[f]!)));
 
 describe('panel cell writer', () => {
-  it('gives the panel of the obvious way, by symbol, by date, interleaved and shuffled, in tiles or not', () => {
+  it('gives the panel of the obvious way, by symbol, by date, interleaved and shuffled, in tiles or not, into filled arrays or not', () => {
     for (let seed = 1; seed <= 6; seed++) {
       const bySymbol = rows(seed);
       const byDate = [...bySymbol].sort((a, b) => a.bar - b.bar || a.col - b.col);
@@ -72,7 +73,8 @@ describe('panel cell writer', () => {
       const want = expected(bySymbol);
       for (const input of [bySymbol, byDate, interleaved, shuffled]) {
         expect(input.length).toBe(bySymbol.length);
-        for (const [batch, options] of [[128, SMALL], [512, SMALL], [100, {}], [2048, { ...SMALL, open: 1 }]] as const) {
+        const unfilled = [[128, { ...SMALL, unfilled: true }], [100, { unfilled: true }], [2048, { ...SMALL, open: 1, unfilled: true }]] as const;
+        for (const [batch, options] of [[128, SMALL], [512, SMALL], [100, {}], [2048, { ...SMALL, open: 1 }], ...unfilled] as const) {
           const got = write(input, batch, options);
           expect(got.duplicates).toBe(false);
           same(got.fields, want);

@@ -13,7 +13,9 @@
  *    into the panel, which is then cheap or no worse than a tile.
  * 4. Each cell is marked when written (a tile's own mark, then the panel's at the flush): a cell marked
  *    twice is a repeated (symbol, date), reported as `duplicates`.
- * A cell never written keeps the panel's NaN; a NULL value is written as NaN.
+ * A cell never written keeps the panel's NaN; a NULL value is written as NaN. With `unfilled` (the
+ * panel's arrays were allocated without their NaN fill, a pass over every cell the writes would
+ * repeat), `finish` sets the cells never written to NaN instead: those the mask never marked.
  */
 const FIELDS = 5;
 
@@ -25,6 +27,8 @@ export interface TileOptions {
   readonly open?: number;
   /** Panels of fewer cells take every batch straight in (tiles do not pay for themselves); default 2¹⁸. */
   readonly minCells?: number;
+  /** The fields were not filled with NaN: `finish` writes NaN into every cell no row wrote. */
+  readonly unfilled?: boolean;
 }
 
 export class CellWriter {
@@ -34,6 +38,7 @@ export class CellWriter {
   private readonly bars: number;
   private readonly seen: Uint8Array;
   private readonly tiles: boolean;
+  private readonly unfilled: boolean;
   private readonly shift: number;
   /** Columns per tile (1 << shift) and tiles open at once. */
   private readonly width: number;
@@ -59,6 +64,7 @@ export class CellWriter {
     this.width = 1 << this.shift;
     this.slots = options.open ?? 4;
     this.tiles = n * bars >= (options.minCells ?? 1 << 18) && n > this.width;
+    this.unfilled = options.unfilled ?? false;
     this.slotOf = new Int32Array(Math.ceil(n / this.width)).fill(-1);
     this.blockOf = new Int32Array(this.slots).fill(-1);
     this.used = new Float64Array(this.slots);
@@ -80,9 +86,16 @@ export class CellWriter {
     else this.staged(count, bar, col, value);
   }
 
-  /** Writes every open tile into the panel; call once, after the last batch. */
+  /** Writes every open tile into the panel (and, `unfilled`, NaN into every cell never written); call once, after the last batch. */
   finish(): void {
     for (let s = 0; s < this.slots; s++) if (this.blockOf[s]! >= 0) this.flush(s);
+    if (!this.unfilled) return;
+    const { seen, fields } = this;
+    // A tile's flush copies its whole rectangle, unwritten cells too (what the panel held there):
+    // every cell the mask does not mark is one no row wrote.
+    for (let cell = 0; cell < seen.length; cell++) {
+      if (seen[cell] === 0) for (let f = 0; f < FIELDS; f++) fields[f]![cell] = NaN;
+    }
   }
 
   private direct(count: number, bar: Int32Array, col: Int32Array, value: (f: number) => { values: Float64Array; valid: Uint8Array | null }): void {

@@ -17,12 +17,14 @@ import { readWindow } from './window-reader.ts';
  *    universe, with their optional start/end dates); every symbol they list, sorted, is a column.
  * 2. The calendar (one query): every day on which some member has a close, up to `end`; the window
  *    starts `warmupBars` of those days before `start` (found from the data, not guessed from the
- *    calendar), or at `start`.
+ *    calendar), or at `start`. When every symbol of a Parquet file is a member (its distinct symbols,
+ *    read first, cost a fraction of a scan), the days are counted without a join with the members.
  * 3. One streamed query reads every (column, date, OHLCV) of the window into the panel's typed arrays,
- *    a chunk's columns at a time (window-reader.ts), with each row's verdict on the data checks, in
- *    SQL (BAD_ROW: a non-positive or non-finite open or close, a high below the low, a negative
+ *    a chunk's columns at a time (window-reader.ts), each row checked as it is read (row-check.ts:
+ *    BAD_ROW's verdict — a non-positive or non-finite open or close, a high below the low, a negative
  *    volume); a cell written twice is a repeated (symbol, date). Either is bad input, named by a
- *    further query over the window (bad values first).
+ *    further query over the window in SQL (bad values first). The panel's arrays are not filled with
+ *    NaN first: the reader writes every cell.
  * 4. The membership mask and season spans (panel/universe.ts), with each season's shares outstanding
  *    when the universe file has a `shares_outstanding` column.
  * 5. With `borrow`, the borrow file's rows of the members over the window (panel/borrow.ts).
@@ -90,13 +92,14 @@ export class LocalSource implements DataSource {
         season: first,
       },
       request.shared,
+      { filled: true }, // the reader writes every cell (NaN where no row is): no fill pass first
     );
     const panel = applyUniverse(allocated, universe, mode, first);
-    const result = await duck.connection.stream(`SELECT col, date, open, high, low, close, volume, ${BAD_ROW} AS bad FROM win`);
+    const result = await duck.connection.stream('SELECT col, date, open, high, low, close, volume FROM win');
     const progress = this.options.progress?.('reading prices', 'rows');
     let streamed: Awaited<ReturnType<typeof readWindow>>;
     try {
-      streamed = await readWindow(result, panel, progress && ((done) => progress(done, expected)));
+      streamed = await readWindow(result, panel, progress && ((done) => progress(done, expected)), true);
     } finally {
       progress?.stop();
     }
@@ -194,8 +197,16 @@ export class LocalSource implements DataSource {
    * window starts `warmupBars` of them before `start` (as many as there are), or at `start`.
    */
   private async calendar(duck: Duck, request: WindowRequest): Promise<{ days: number[]; from: number; rows: number }> {
-    const found = await queryRows(duck, `SELECT (date - DATE '1970-01-01')::INTEGER AS day, count(*)::INTEGER AS n FROM ${this.layout.prices}
-      WHERE symbol IN (SELECT symbol FROM members) AND date <= DATE '${isoDate(request.endDay)}' AND close IS NOT NULL GROUP BY day ORDER BY day`);
+    const { prices, pricesFile } = this.layout;
+    // When every symbol in a Parquet file is a member (its distinct symbols come from its dictionaries,
+    // a fraction of a scan), every row is a member's: the days need no join with the members.
+    const [outside] = pricesFile.endsWith('.parquet')
+      ? await queryRows(duck, `SELECT count(*)::INTEGER AS n FROM (SELECT DISTINCT symbol FROM ${prices}) WHERE symbol IS NULL OR symbol NOT IN (SELECT symbol FROM members)`)
+      : [{ n: 1 }];
+    const members = outside!.n === 0 ? '' : 'symbol IN (SELECT symbol FROM members) AND ';
+    // Grouped by the date itself (not a day number computed per row): the cheaper grouping.
+    const found = await queryRows(duck, `SELECT (date - DATE '1970-01-01')::INTEGER AS day, n FROM (SELECT date, count(*)::INTEGER AS n FROM ${prices}
+      WHERE ${members}date <= DATE '${isoDate(request.endDay)}' AND close IS NOT NULL GROUP BY date) ORDER BY day`);
     const all = found.map((r) => r.day as number);
     let before = 0;
     while (before < all.length && all[before]! < request.startDay) before++;
