@@ -51,8 +51,10 @@ export default defineConfig({
     // setup.test.ts spawns the CLI; no-look-ahead.test.ts is a property test of many whole runs
     // (seconds for every mutant it reaches); the runner's own tests check the same code directly.
     exclude: ['test/runner/setup.test.ts', 'test/runner/no-look-ahead.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Instrumented for per-test coverage and on a busy 2-core machine, the heaviest statistical tests
+    // (the bootstrap's coverage over 400 datasets) ran past a minute in the first, unmutated run.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     pool: 'forks',
     sequence: { sequencer: QuickFirst },
   },
