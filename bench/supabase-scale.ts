@@ -391,7 +391,7 @@ function next<T>(child: ChildProcess): Promise<T> {
 export async function supabaseScaleBench(compactRuns = 3, cachedRuns = 5): Promise<SupabaseScaleResult> {
   const server = start(['--server', join(tmpdir(), `vopa-bench-supabase-scale-${DB_VERSION}`)]);
   const { url, key, server: serverKind, statementTimeout } = await next<{ url: string; key: string; server: string; statementTimeout: SupabaseScaleResult['statementTimeout'] }>(server);
-  const FULL_KEYSET = FULL_KEYSET_ENV === '1' || (FULL_KEYSET_ENV !== '0' && serverKind !== 'pglite');
+  const FULL_KEYSET = !QUICK && (FULL_KEYSET_ENV === '1' || (FULL_KEYSET_ENV !== '0' && serverKind !== 'pglite'));
   process.stderr.write(`  server: ${serverKind} (statement timeout: ${statementTimeout}); keyset pages over the whole window: ${FULL_KEYSET ? 'read' : 'the slice ×10'}\n`);
   const ask = async <T>(m: object) => {
     const answer = next<T>(server);
