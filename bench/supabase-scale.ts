@@ -2,15 +2,20 @@
  * Supabase at the scale of a real universe: a window of 3,000 symbols × 2,520 trading days
  * (7.56 M rows, synthetic, deterministic: random walks rounded to 4 decimals like the sample
  * market's) read from the PostgREST-compatible server of the tests, run in a process of its own
- * (PGlite on disk, with the migrations; 40 ms added to every answer; Supabase's 1,000-row cap;
- * gzip on JSON and text only, as Cloudflare's defaults in front of Supabase; calls over 8 s fail
- * as Supabase's statement timeout would). Each read runs in a fresh process, so its peak memory
- * is its own:
+ * (with the migrations; 40 ms added to every answer; Supabase's 1,000-row cap; gzip on JSON and
+ * text only, as Cloudflare's defaults in front of Supabase; calls over 8 s fail as Supabase's
+ * statement timeout would). The server runs over a real PostgreSQL when its binaries are there
+ * (a throwaway cluster, test/support/real-postgres.ts: several backends, so calls run side by
+ * side as on Supabase; the 8 s is Postgres' own statement_timeout), else over PGlite on disk (one
+ * thread: calls wait for each other; the 8 s judged by the server after the call);
+ * BENCH_SUPABASE_SERVER=pglite|postgres chooses. Each read runs in a fresh process, so its peak
+ * memory is its own:
  * 1. keyset pages (the path without the migration) and the compact read side by side on a slice of
- *    300 symbols × 2,520 days (756,000 rows); keyset pages over the whole window are that slice
- *    scaled ×10 (their pages per partition, so their time, grow with the rows: 8 partitions
- *    either way), since some 7,600 pages through PGlite's one thread take most of an hour on the
- *    development machine (BENCH_SUPABASE_FULL_KEYSET=1 reads them all);
+ *    300 symbols × 2,520 days (756,000 rows); keyset pages over the whole window are read whole on
+ *    real Postgres (some 7,600 pages, a few minutes) and on PGlite are that slice scaled ×10 (their
+ *    pages per partition, so their time, grow with the rows: 8 partitions either way), since 7,600
+ *    pages through PGlite's one thread take most of an hour (BENCH_SUPABASE_FULL_KEYSET=1 or 0
+ *    reads them all or scales the slice on either server);
  * 2. the compact bulk read of the whole window without the cache (3 runs; the last after one
  *    symbol changed);
  * 3. the cache: a first run that fills it, re-runs with the data unchanged (5: the universe and
@@ -21,9 +26,11 @@
  * 4. the choice of format, on 300 symbols: JSON arrays per symbol (the migration's) against a
  *    packed bytea of 8-byte doubles (made here), on prices as stored (4 decimals) and on adjusted
  *    prices (full doubles): time on the server, bytes as sent and gzipped, time to decode.
- * The generated database is kept in the temporary folder between runs (its generation takes
- * minutes; when the migrations change, their functions are installed again); delete
- * `vopa-bench-supabase-scale-*` there to build it again.
+ * On PGlite the generated database is kept in the temporary folder between runs (its generation
+ * takes minutes; when the migrations change, their functions are installed again); delete
+ * `vopa-bench-supabase-scale-*` there to build it again. On real Postgres the data are generated
+ * in the cluster each run (the same SQL, seeded with setseed, in one session) and the cluster is
+ * removed at the end, also on a failure or an interrupt.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -33,6 +40,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { PGlite } from '@electric-sql/pglite';
+import type { Database } from '../test/support/postgrest/database.ts';
 import { WindowCache } from '../src/cache/index.ts';
 import { fingerprintPanel } from '../src/panel/fingerprint.ts';
 import { decodeWindow } from '../src/source/supabase/compact-format.ts';
@@ -41,8 +49,9 @@ import { SupabaseSource } from '../src/source/supabase/supabase-source.ts';
 import { loadSupabaseSettings, SupabaseRest } from '../src/supabase/index.ts';
 import { isoDate, parseIsoDate } from '../src/util/dates.ts';
 import { peakRssMb } from '../src/util/memory.ts';
-import { MIGRATIONS_DIR } from '../test/support/postgrest/database.ts';
+import { asDatabase, MIGRATIONS_DIR } from '../test/support/postgrest/database.ts';
 import { startPostgrest } from '../test/support/postgrest/server.ts';
+import { findPostgres, startPostgresCluster, type PostgresCluster } from '../test/support/real-postgres.ts';
 import { summarize, type Measure } from './lib.ts';
 
 const SYMBOLS = 3_000;
@@ -58,7 +67,10 @@ const DB_VERSION = 'v1';
 const SELF = fileURLToPath(import.meta.url);
 
 type Mode = 'keyset' | 'compact' | 'cached';
-const FULL_KEYSET = process.env.BENCH_SUPABASE_FULL_KEYSET === '1';
+/** BENCH_SUPABASE_FULL_KEYSET=1 or 0: keyset pages over the whole window, or the slice ×10 (default: whole on real Postgres). */
+const FULL_KEYSET_ENV = process.env.BENCH_SUPABASE_FULL_KEYSET;
+/** BENCH_SUPABASE_SERVER=pglite|postgres (default: real Postgres when its binaries are there). */
+const SERVER_ENV = process.env.BENCH_SUPABASE_SERVER;
 /** BENCH_SUPABASE_QUICK=1: no keyset pages and no formats (the compact read and the cache only; to compare two versions quickly). */
 const QUICK = process.env.BENCH_SUPABASE_QUICK === '1';
 
@@ -81,6 +93,21 @@ export interface ReadResult {
   readonly cpuMs: number;
   /** Cached re-runs: the window file to the panel in memory alone (no request), median of 3. */
   readonly fileToPanelMs?: number;
+  /** The server's side of the read (filled in by the benchmark from the server process). */
+  readonly server?: ServerSide;
+}
+
+/** What the server saw during one read: its function calls' time in the database, and concurrency. */
+export interface ServerSide {
+  readonly requests: number;
+  /** Calls of backtest_prices_window (the compact read) and their time in the database (without the 40 ms). */
+  readonly windowCalls: number;
+  readonly windowCallMs: { sum: number; median: number; max: number };
+  /** Every query the server ran for the read: count and summed time in the database. */
+  readonly queries: number;
+  readonly queryMs: number;
+  /** Answers in flight at once, at most. */
+  readonly inFlightPeak: number;
 }
 
 export interface FormatResult {
@@ -93,6 +120,10 @@ export interface FormatResult {
 }
 
 export interface SupabaseScaleResult {
+  /** The database behind the test server: `postgres 15.x` (a real cluster) or `pglite`. */
+  readonly server: string;
+  /** How calls over 8 s fail: Postgres' statement_timeout, or the server's timer after the call (PGlite). */
+  readonly statementTimeout: 'statement_timeout' | 'server timer';
   readonly symbols: number;
   readonly days: number;
   readonly rows: number;
@@ -112,6 +143,25 @@ export interface SupabaseScaleResult {
 // ——— the server process ———
 
 async function serve(dir: string): Promise<void> {
+  const found = findPostgres();
+  const real = SERVER_ENV === 'postgres' || (SERVER_ENV !== 'pglite' && !('missing' in found));
+  if (!real) return servePglite(dir);
+  if ('missing' in found) throw new Error(`BENCH_SUPABASE_SERVER=postgres: ${found.missing}`);
+  const cluster = await startPostgresCluster({ settings: { shared_buffers: '256MB', work_mem: '32MB', maintenance_work_mem: '256MB' } });
+  try {
+    const raw = await cluster.createDatabase({ connections: 16 });
+    const t = performance.now();
+    await generate(raw);
+    await raw.exec(`insert into universe select ${SLICE_SEASON}, symbol, peer_group, name from universe where season = ${SEASON} and symbol <= 'S${String(SLICE).padStart(4, '0')}' on conflict do nothing`);
+    process.stderr.write(`  generated in ${((performance.now() - t) / 1000).toFixed(0)} s on ${raw.version}\n`);
+    await listen(raw, raw.version, cluster);
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+}
+
+async function servePglite(dir: string): Promise<void> {
   const ready = join(dir, 'READY');
   const fresh = !existsSync(ready);
   if (fresh) rmSync(dir, { recursive: true, force: true });
@@ -128,17 +178,49 @@ async function serve(dir: string): Promise<void> {
   }
   writeFileSync(ready, digest);
   await db.exec(`insert into universe select ${SLICE_SEASON}, symbol, peer_group, name from universe where season = ${SEASON} and symbol <= 'S${String(SLICE).padStart(4, '0')}' on conflict do nothing`);
+  await listen(await asDatabase(db), 'pglite', undefined);
+}
+
+/** The server over `raw` (timed: every query's time in the database is counted), and the commands of the benchmark. */
+async function listen(raw: Database, version: string, cluster: PostgresCluster | undefined): Promise<void> {
+  let queries: { sql: string; ms: number }[] = [];
+  const db: Database = {
+    kind: raw.kind, version: raw.version, cancels: raw.cancels,
+    async query(sql, params, options) {
+      const t = performance.now();
+      try {
+        return await raw.query(sql, params, options);
+      } finally {
+        queries.push({ sql, ms: performance.now() - t });
+      }
+    },
+    exec: (sql) => raw.exec(sql), copyCsv: (table, csv) => raw.copyCsv(table, csv), close: () => raw.close(),
+  };
   const server = await startPostgrest({ db, maxRows: 1_000, compression: 'text' });
   server.faults.latencyMs = LATENCY_MS;
   server.faults.statementTimeoutMs = STATEMENT_TIMEOUT_MS;
-  process.send!({ url: server.url, key: server.key });
+  process.send!({ url: server.url, key: server.key, server: version, statementTimeout: raw.cancels ? 'statement_timeout' : 'server timer' });
   process.on('message', (m: { cmd: string; sql?: string }) => {
     void (async () => {
-      if (m.cmd === 'sql') await db.exec(m.sql!);
-      if (m.cmd === 'formats') return process.send!({ formats: await formats(db), callMs: await callTime(db) });
+      if (m.cmd === 'sql') await raw.exec(m.sql!);
+      if (m.cmd === 'formats') return process.send!({ formats: await formats(raw), callMs: await callTime(raw) });
+      if (m.cmd === 'side') {
+        const window = queries.filter((q) => q.sql.includes('backtest_prices_window')).map((q) => q.ms);
+        const side: ServerSide = {
+          requests: server.stats.requests, windowCalls: window.length,
+          windowCallMs: { sum: window.reduce((a, b) => a + b, 0), median: window.length ? summarize(window).median : 0, max: Math.max(0, ...window) },
+          queries: queries.length, queryMs: queries.reduce((a, q) => a + q.ms, 0), inFlightPeak: server.stats.inFlightPeak,
+        };
+        queries = [];
+        server.reset();
+        server.faults.latencyMs = LATENCY_MS;
+        server.faults.statementTimeoutMs = STATEMENT_TIMEOUT_MS;
+        return process.send!(side);
+      }
       if (m.cmd === 'stop') {
         await server.close();
-        await db.close();
+        await raw.close();
+        await cluster?.stop();
         process.exit(0);
       }
       process.send!({ done: true });
@@ -146,21 +228,26 @@ async function serve(dir: string): Promise<void> {
   });
 }
 
-/** 3,000 random walks over 2,520 business days, rounded to 4 decimals; one season holding them all. */
-async function generate(db: PGlite): Promise<void> {
-  process.stderr.write(`  generating ${SYMBOLS.toLocaleString('en-US')} × ${DAYS.toLocaleString('en-US')} prices (once; kept in ${tmpdir()})…\n`);
-  await db.exec(`select setseed(0.17);
+/**
+ * 3,000 random walks over 2,520 business days, rounded to 4 decimals; one season holding them all.
+ * One `exec` (one session): setseed's sequence is a session's, so the data are the same each time.
+ */
+async function generate(db: PGlite | Database): Promise<void> {
+  process.stderr.write(`  generating ${SYMBOLS.toLocaleString('en-US')} × ${DAYS.toLocaleString('en-US')} prices${db instanceof PGlite ? ` (once; kept in ${tmpdir()})` : ''}…\n`);
+  const batches: string[] = [];
+  batches.push(`select setseed(0.17);
     create table bench_days as select d::date as date, (row_number() over (order by d))::int as t
       from generate_series('${FIRST_DAY}'::date, '${FIRST_DAY}'::date + ${Math.ceil((DAYS * 7) / 5) + 7}, '1 day') d where extract(isodow from d) < 6 order by d limit ${DAYS};
     insert into universe select ${SEASON}, 'S' || lpad(s::text, 4, '0'), 'G' || lpad((s % 11)::text, 2, '0'), 'Synthetic ' || s from generate_series(1, ${SYMBOLS}) s;`);
   for (let first = 1; first <= SYMBOLS; first += 100) {
-    await db.exec(`insert into prices
+    batches.push(`insert into prices
       select 'S' || lpad(s::text, 4, '0'), date,
         round((c * (0.995 + random() * 0.01))::numeric, 4)::float8, round((c * (1 + random() * 0.01))::numeric, 4)::float8,
         round((c * (1 - random() * 0.01))::numeric, 4)::float8, round(c::numeric, 4)::float8, round(1e5 + random() * 1e6)::float8
       from (select s, d.date, 20 * exp(sum((random() - 0.5) * 0.04) over (partition by s order by d.t)) as c
             from generate_series(${first}, ${Math.min(SYMBOLS, first + 99)}) s cross join bench_days d) x`);
   }
+  await db.exec(batches.join(';\n'));
   await db.exec('vacuum analyze');
 }
 
@@ -168,19 +255,19 @@ async function generate(db: PGlite): Promise<void> {
  * A compact call of the size the client sends (ROWS_PER_CALL, 100,000 rows: 40 symbols × 2,520
  * days), timed on this server without the added latency: median of 3.
  */
-async function callTime(db: PGlite): Promise<number> {
+async function callTime(db: Database): Promise<number> {
   const symbols = `{${Array.from({ length: 40 }, (_, k) => `S${String(k + 1001).padStart(4, '0')}`).join(',')}}`;
   const times: number[] = [];
   for (let k = 0; k < 3; k++) {
     const t = performance.now();
-    await db.query(`select backtest_prices_window('prices', $1::text[], '${FIRST_DAY}', '2030-01-01') as b`, [symbols], { parsers: { 17: (hex: string) => Buffer.from(hex.slice(2), 'hex') } });
+    await db.query(`select backtest_prices_window('prices', $1::text[], '${FIRST_DAY}', '2030-01-01') as b`, [symbols]);
     times.push(performance.now() - t);
   }
   return summarize(times).median;
 }
 
 /** The packed window against JSON arrays per symbol (a function made here, not in the migration), on 300 symbols. */
-async function formats(db: PGlite): Promise<FormatResult[]> {
+async function formats(db: Database): Promise<FormatResult[]> {
   await db.exec(`create or replace view bench_prices_adjusted as
       select symbol, date, open * 0.987654321 as open, high * 0.987654321 as high, low * 0.987654321 as low, close * 0.987654321 as close, volume from prices;
     -- Per symbol: int4 name bytes, name, int4 n, n int4 days, then 5 blocks of n float8 (float8send: big-endian).
@@ -208,7 +295,7 @@ async function formats(db: PGlite): Promise<FormatResult[]> {
     const decoded = decodeWindow(arrays, symbols, parseIsoDate(days[0]!.first)!, parseIsoDate(days[0]!.last)!);
     const parseMs = performance.now() - t;
     t = performance.now();
-    const packed = (await db.query<{ b: Buffer }>('select bench_window_packed($1, $2::text[], $3::date, $4::date) as b', args, { parsers: { 17: (hex: string) => Buffer.from(hex.slice(2), 'hex') } })).rows[0]!.b;
+    const packed = (await db.query<{ b: Buffer }>('select bench_window_packed($1, $2::text[], $3::date, $4::date) as b', args)).rows[0]!.b;
     const packedMs = performance.now() - t;
     t = performance.now();
     unpack(packed);
@@ -303,7 +390,9 @@ function next<T>(child: ChildProcess): Promise<T> {
 
 export async function supabaseScaleBench(compactRuns = 3, cachedRuns = 5): Promise<SupabaseScaleResult> {
   const server = start(['--server', join(tmpdir(), `vopa-bench-supabase-scale-${DB_VERSION}`)]);
-  const { url, key } = await next<{ url: string; key: string }>(server);
+  const { url, key, server: serverKind, statementTimeout } = await next<{ url: string; key: string; server: string; statementTimeout: SupabaseScaleResult['statementTimeout'] }>(server);
+  const FULL_KEYSET = !QUICK && (FULL_KEYSET_ENV === '1' || (FULL_KEYSET_ENV !== '0' && serverKind !== 'pglite'));
+  process.stderr.write(`  server: ${serverKind} (statement timeout: ${statementTimeout}); keyset pages over the whole window: ${FULL_KEYSET ? 'read' : 'the slice ×10'}\n`);
   const ask = async <T>(m: object) => {
     const answer = next<T>(server);
     server.send(m);
@@ -313,9 +402,11 @@ export async function supabaseScaleBench(compactRuns = 3, cachedRuns = 5): Promi
   try {
     const first = parseIsoDate(FIRST_DAY)!;
     const window = { start: isoDate(first), end: isoDate(first + Math.ceil((DAYS * 7) / 5) + 7) }; // every generated day
-    const once = async (mode: Mode, season = SEASON) => {
+    const once = async (mode: Mode, season = SEASON): Promise<ReadResult> => {
+      await ask<ServerSide>({ cmd: 'side' }); // counters from zero
       const child = start(['--client', JSON.stringify({ url, key, mode, cacheDir, season, ...window })]);
-      return next<ReadResult>(child);
+      const result = await next<ReadResult>(child);
+      return { ...result, server: await ask<ServerSide>({ cmd: 'side' }) };
     };
     process.stderr.write(`  keyset pages and the compact read on ${SLICE} symbols…\n`);
     const compactSlice = await once('compact', SLICE_SEASON);
@@ -351,7 +442,7 @@ export async function supabaseScaleBench(compactRuns = 3, cachedRuns = 5): Promi
       return { ...median, wall, peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)) };
     };
     return {
-      symbols: SYMBOLS, days: DAYS, rows: compactRuns_[0]!.rows, keyset, keysetScaled: !FULL_KEYSET, keysetSlice, compactSlice,
+      server: serverKind, statementTimeout, symbols: SYMBOLS, days: DAYS, rows: compactRuns_[0]!.rows, keyset, keysetScaled: !FULL_KEYSET, keysetSlice, compactSlice,
       compact: pick(compactRuns_), largestCallMs, prime, cached: pick(cachedRuns_), changed, formats: formatResults,
     };
   } finally {

@@ -1,4 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite';
+import type { Database } from './database.ts';
 import { ApiError, quoteIdent, RESERVED_PARAMS } from './query.ts';
 
 /**
@@ -10,7 +10,9 @@ import { ApiError, quoteIdent, RESERVED_PARAMS } from './query.ts';
  *    array literal), so Postgres parses it as PostgREST's own query would;
  * 3. the answer: a scalar as its JSON (`to_json`), a set as a JSON array of rows (at most
  *    `maxRows`), and a `bytea` scalar as raw bytes with `Accept: application/octet-stream`
- *    (any other function asked for that media type: 406 PGRST107).
+ *    (any other function asked for that media type: 406 PGRST107);
+ * 4. a statement timeout, when given, goes to the database with the call (real Postgres cancels
+ *    the call at that time, SQLSTATE 57014; PGlite cannot, and the server judges it after).
  */
 export interface FunctionInfo {
   readonly name: string;
@@ -28,7 +30,7 @@ export interface RpcAnswer {
 }
 
 /** The functions of `public`, as PostgREST's schema cache knows them (overloads included). */
-export async function readFunctions(db: PGlite): Promise<FunctionInfo[]> {
+export async function readFunctions(db: Database): Promise<FunctionInfo[]> {
   const { rows } = await db.query<{ name: string; names: string[] | null; types: string[]; defaults: number; returns: string; set: boolean }>(
     `select p.proname as name, p.proargnames as names,
         array(select format_type(t, null) from unnest(p.proargtypes) as t) as types,
@@ -62,7 +64,8 @@ export function rpcArguments(method: string, search: URLSearchParams, body: stri
 }
 
 export async function callFunction(
-  db: PGlite, functions: readonly FunctionInfo[], name: string, args: Record<string, unknown>, accept: string, maxRows: number | null,
+  db: Database, functions: readonly FunctionInfo[], name: string, args: Record<string, unknown>, accept: string, maxRows: number | null,
+  statementTimeoutMs?: number,
 ): Promise<RpcAnswer> {
   const given = Object.keys(args).sort();
   const fn = functions.find((f) => f.name === name && given.every((k) => f.args.some((a) => a.name === k))
@@ -83,13 +86,13 @@ export async function callFunction(
   const binary = /application\/octet-stream/i.test(accept);
   if (binary) {
     if (fn.returns !== 'bytea' || fn.set) throw new ApiError(406, 'PGRST107', 'None of these media types are available: application/octet-stream');
-    const { rows } = await db.query<{ b: Buffer | null }>(`select ${call} as b`, params, { parsers: { 17: (hex: string) => Buffer.from(hex.slice(2), 'hex') } });
+    const { rows } = await db.query<{ b: Buffer | null }>(`select ${call} as b`, params, { statementTimeoutMs });
     return { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: rows[0]?.b ?? Buffer.alloc(0) };
   }
   const sql = fn.set
     ? `select coalesce(json_agg(_t), '[]')::text as body from (select * from ${call}${maxRows !== null ? ` limit ${maxRows}` : ''}) _t`
     : `select coalesce(to_json(${call})::text, 'null') as body`;
-  const { rows } = await db.query<{ body: string }>(sql, params);
+  const { rows } = await db.query<{ body: string }>(sql, params, { statementTimeoutMs });
   return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: rows[0]!.body };
 }
 

@@ -3,14 +3,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { PGlite } from '@electric-sql/pglite';
-import { openDatabase, readSchema, type TableInfo } from './database.ts';
+import { asDatabase, openDatabase, readSchema, type Database, type TableInfo } from './database.ts';
 import { defaultFaults, faultAnswer, type FaultKind, type Faults } from './faults.ts';
 import { ApiError, intParam, parseFilters, parseRange, parseSelect, quoteIdent } from './query.ts';
 import { callFunction, readFunctions, rpcArguments } from './rpc.ts';
 
 /**
- * A PostgREST-compatible HTTP server on loopback over PGlite (real Postgres), for tests and
- * demos. It implements the subset we use with PostgREST's behaviour:
+ * A PostgREST-compatible HTTP server on loopback over PGlite (real Postgres in WebAssembly) or
+ * over a real PostgreSQL (`Database`, database.ts and pg.ts), for tests, demos and the bench. It
+ * implements the subset we use with PostgREST's behaviour:
  * 1. GET/HEAD `/rest/v1/<table>`: select, filters, order, limit/offset, `Range: a-b`; answers
  *    with `Content-Range: a-b/*` (or `/N` with `Prefer: count=exact`), 206 when a counted range
  *    is partial, 416 PGRST103 past the end; at most `maxRows` rows, truncated silently; HEAD
@@ -44,7 +45,7 @@ export type Compression = 'all' | 'text' | 'none';
 export interface PostgrestServer {
   readonly url: string;
   readonly key: string;
-  readonly db: PGlite;
+  readonly db: Database;
   readonly faults: Faults;
   readonly stats: ServerStats;
   maxRows: number | null;
@@ -57,7 +58,8 @@ export interface PostgrestServer {
 }
 
 export interface ServerOptions {
-  readonly db?: PGlite;
+  /** PGlite (wrapped) or any `Database`; default a new PGlite with the migrations. */
+  readonly db?: PGlite | Database;
   readonly key?: string;
   /** PostgREST's `db-max-rows` (Supabase: 1,000); null for none. */
   readonly maxRows?: number | null;
@@ -74,7 +76,7 @@ export const SUPABASE_MAX_ROWS = 1_000;
 const newStats = (): ServerStats => ({ requests: 0, byMethod: {}, socketsAccepted: 0, socketsOpen: 0, socketsPeak: 0, socketsRefused: 0, inFlight: 0, inFlightPeak: 0, bytesSent: 0, faults: {} });
 
 export async function startPostgrest(options: ServerOptions = {}): Promise<PostgrestServer> {
-  const db = options.db ?? (await openDatabase());
+  const db = await asDatabase(options.db ?? (await openDatabase()));
   let schema = await readSchema(db);
   let functions = await readFunctions(db);
   const key = options.key ?? `sb-test-service-${randomBytes(16).toString('hex')}`;
@@ -210,9 +212,9 @@ export async function startPostgrest(options: ServerOptions = {}): Promise<Postg
         throw new ApiError(500, '57014', 'canceling statement due to statement timeout');
       }
       const started = performance.now();
-      const answer = await callFunction(db, functions, decodeURIComponent(rpc[1]!), args, String(req.headers.accept ?? ''), handle_.maxRows);
+      const answer = await callFunction(db, functions, decodeURIComponent(rpc[1]!), args, String(req.headers.accept ?? ''), handle_.maxRows, faults.statementTimeoutMs);
       // Postgres cancels a statement that runs past statement_timeout; PGlite cannot, so it is judged after.
-      if (faults.statementTimeoutMs !== undefined && performance.now() - started > faults.statementTimeoutMs) {
+      if (!db.cancels && faults.statementTimeoutMs !== undefined && performance.now() - started > faults.statementTimeoutMs) {
         throw new ApiError(500, '57014', 'canceling statement due to statement timeout');
       }
       return answer;

@@ -1,0 +1,134 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SAMPLE_DATA_DIR } from '../../src/config/run-config.ts';
+import { fingerprintPanel } from '../../src/panel/fingerprint.ts';
+import type { Panel } from '../../src/panel/panel.ts';
+import { SupabaseSource, type SupabaseSourceOptions } from '../../src/source/supabase/supabase-source.ts';
+import type { SupabaseRest } from '../../src/supabase/index.ts';
+import { parseIsoDate } from '../../src/util/dates.ts';
+import { loadDataFolder, type Database } from '../support/postgrest/database.ts';
+import { clientFor, sampleServer, startPostgrest, type PostgrestServer } from '../support/postgrest/index.ts';
+import { mulberry32 } from '../support/random.ts';
+import { findPostgres, startPostgresCluster, type PostgresCluster } from '../support/real-postgres.ts';
+
+/**
+ * The PostgREST-compatible server over a real PostgreSQL (node-postgres, a pool) answers as it
+ * does over PGlite: the compact read and keyset pages give the panel PGlite gives, bit for bit.
+ * Needs the PostgreSQL binaries (and, as root, the `postgres` OS user): skipped, saying why, where
+ * they are absent.
+ */
+const found = findPostgres();
+const why = 'missing' in found ? ` (skipped: ${found.missing})` : '';
+
+const day = (s: string) => parseIsoDate(s)!;
+const REQUEST = { season: 2025, startDay: day('2025-03-03'), endDay: day('2025-12-31'), warmupBars: 20 };
+/** Values at the edges of float64, in a symbol of its own, on both databases. */
+const EDGE = `insert into universe values (2025, 'EDGE', 'g', null);
+  insert into prices values
+    ('EDGE', '2025-10-02', 5e-324, 1.7976931348623157e308, 5e-324, 0.30000000000000004, '-0'::float8),
+    ('EDGE', '2025-10-03', 1e-300, null, null, 1e300, 4503599627370497),
+    ('EDGE', '2025-12-31', 0.1, 0.3, 0.2, 123456.789012345678, 0)`;
+
+/** Doubles whose shortest text is long or odd: edges of the range, and random bit patterns (seeded). */
+function hardDoubles(): number[] {
+  const random = mulberry32(17);
+  const bits = new DataView(new ArrayBuffer(8));
+  const out = [0.1, 0.2, 0.1 + 0.2, 1 / 3, 5e-324, 2.2250738585072014e-308, 2.225073858507201e-308, 1.7976931348623157e308, 2 ** 53 + 2, 123456.789012345678, -0, 9007199254740993];
+  while (out.length < 2_000) {
+    bits.setUint32(0, Math.floor(random() * 2 ** 32));
+    bits.setUint32(4, Math.floor(random() * 2 ** 32));
+    const x = bits.getFloat64(0);
+    if (Number.isFinite(x)) out.push(x);
+  }
+  return out;
+}
+
+function sameBits(a: Panel, b: Panel): void {
+  expect(a.symbols).toEqual(b.symbols);
+  expect(a.dates).toEqual(b.dates);
+  for (const f of ['open', 'high', 'low', 'close', 'volume'] as const) {
+    for (let k = 0; k < a[f].length; k++) if (!Object.is(a[f][k], b[f][k])) expect.fail(`${f}[${k}]: ${a[f][k]} ≠ ${b[f][k]}`);
+  }
+  expect(fingerprintPanel(a)).toBe(fingerprintPanel(b));
+}
+
+describe.skipIf('missing' in found)(`the test server over a real PostgreSQL${why}`, () => {
+  let cluster: PostgresCluster;
+  let real: PostgrestServer;
+  let lite: PostgrestServer;
+  const clients: SupabaseRest[] = [];
+  const load = (server: PostgrestServer, options: SupabaseSourceOptions) => {
+    const rest = clientFor(server, 8);
+    clients.push(rest);
+    return new SupabaseSource(rest, options).loadWindow(REQUEST);
+  };
+
+  beforeAll(async () => {
+    cluster = await startPostgresCluster();
+    const db = await cluster.createDatabase();
+    const range = { from: '2025-01-01', to: '2025-12-31' };
+    await loadDataFolder(db, SAMPLE_DATA_DIR, range);
+    await db.exec(EDGE);
+    real = await startPostgrest({ db, maxRows: 1_000, closeDb: true });
+    lite = await sampleServer(range);
+    await lite.db.exec(EDGE);
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    real?.reset();
+    lite?.reset();
+  });
+  afterAll(async () => {
+    await Promise.allSettled([real?.close(), lite?.close()]);
+    await cluster?.stop();
+  });
+
+  it('is a real Postgres (15 or later), with extra_float_digits 1 as PGlite: shortest-exact text for float8', async () => {
+    expect(real.db.kind).toBe('postgres');
+    expect(Number(/^postgres (\d+)/.exec(real.db.version)?.[1])).toBeGreaterThanOrEqual(15);
+    for (const db of [real.db, lite.db]) {
+      expect((await db.query<{ v: string }>(`select current_setting('extra_float_digits') as v`)).rows[0]!.v).toBe('1');
+    }
+  });
+
+  it('reads float8 back bit for bit through node-postgres (parseFloat of the shortest text) and through JSON', async () => {
+    const xs = hardDoubles();
+    const texts = xs.map((x) => (Object.is(x, -0) ? '-0' : String(x)));
+    const check = (db: Database) => async () => {
+      const { rows } = await db.query<{ x: number }>('select x from unnest($1::float8[]) with ordinality as t(x, k) order by k', [`{${texts.join(',')}}`]);
+      const json = JSON.parse((await db.query<{ j: string }>('select json_agg(x order by k)::text as j from unnest($1::float8[]) with ordinality as t(x, k)', [`{${texts.join(',')}}`])).rows[0]!.j) as number[];
+      for (let k = 0; k < xs.length; k++) {
+        if (!Object.is(rows[k]!.x, xs[k])) expect.fail(`${db.kind}: ${texts[k]} came back as ${rows[k]!.x}`);
+        if (json[k] !== xs[k]) expect.fail(`${db.kind}, JSON: ${texts[k]} came back as ${json[k]}`);
+      }
+    };
+    await check(real.db)();
+    await check(lite.db)();
+  });
+
+  it('gives the panel PGlite gives, bit for bit, by the compact read and by keyset pages', async () => {
+    const [compact, keyset, liteCompact, liteKeyset] = await Promise.all([
+      load(real, {}), load(real, { read: 'keyset' }), load(lite, {}), load(lite, { read: 'keyset' }),
+    ]);
+    expect(compact.info.read).toBe('compact');
+    expect(keyset.info.read).toBe('keyset');
+    expect(liteCompact.info.read).toBe('compact');
+    sameBits(compact.panel, liteCompact.panel);
+    sameBits(keyset.panel, liteKeyset.panel);
+    sameBits(compact.panel, keyset.panel);
+    expect(compact.info.rows).toBe(liteCompact.info.rows);
+    const col = compact.panel.symbols.indexOf('EDGE');
+    const row = compact.panel.dates.indexOf('2025-10-02');
+    expect(Object.is(compact.panel.volume[row * compact.panel.symbols.length + col], -0)).toBe(true);
+    expect(compact.panel.open[row * compact.panel.symbols.length + col]).toBe(5e-324);
+  });
+
+  it('cancels a call past the statement timeout in Postgres itself (57014)', async () => {
+    await real.db.exec(`create function public.bench_slow() returns int language sql as 'select 1 from pg_sleep(120)'`);
+    await real.refreshSchema();
+    real.faults.statementTimeoutMs = 200;
+    // Without the cancel the call would sleep 120 s, past the test's own timeout.
+    const res = await fetch(`${real.url}/rest/v1/rpc/bench_slow`, { method: 'POST', headers: { apikey: real.key, 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(500);
+    expect(await res.json()).toMatchObject({ code: '57014', message: 'canceling statement due to statement timeout' });
+  });
+});
