@@ -210,12 +210,13 @@ if (wanted('supabase')) {
   const { keyset: k, compact: c, cached, changed, prime, keysetSlice: ks, compactSlice: cs } = r;
   const mb = (b: number) => `${(b / 1e6).toFixed(b < 1e6 ? 2 : 0)} MB`;
   const scaled = r.keysetScaled ? ' (keyset: the slice ×10)' : '';
-  const label = `${r.symbols.toLocaleString('en-US')} × ${r.days.toLocaleString('en-US')} days (${r.rows.toLocaleString('en-US')} rows)${scaled}`;
+  const label = `${r.symbols.toLocaleString('en-US')} × ${r.days.toLocaleString('en-US')} days (${r.rows.toLocaleString('en-US')} rows, server over ${r.server})${scaled}`;
   rows.push(
     { section: 'supabase at scale', name: `slice, 300 × ${r.days.toLocaleString('en-US')} days: keyset pages, requests / wall`, value: `${ks.requests.toLocaleString('en-US')} / ${fmt.ms(ks.ms)}`, comparison: `compact: ${cs.requests} / ${fmt.ms(cs.ms)}`, ratio: `${fmt.x(ks.requests / cs.requests)} / ${fmt.x(ks.ms / cs.ms)}`, target: '', met: null },
     { section: 'supabase at scale', name: 'slice: keyset pages, bytes as sent / on the wire', value: `${mb(ks.bytesReceived)} / ${mb(ks.bytesWire)}`, comparison: `compact: ${mb(cs.bytesReceived)} / ${mb(cs.bytesWire)}`, ratio: `${fmt.x(ks.bytesReceived / cs.bytesReceived)} / ${fmt.x(ks.bytesWire / cs.bytesWire)}`, target: '', met: null },
     { section: 'supabase at scale', name: `keyset pages: requests, ${label}`, value: k.requests.toLocaleString('en-US'), comparison: `compact: ${c.requests}`, ratio: fmt.x(k.requests / c.requests), target: '≥ 10×', met: k.requests / c.requests >= 10 },
     { section: 'supabase at scale', name: 'keyset pages: bytes as sent (before gzip)', value: mb(k.bytesReceived), comparison: `compact: ${mb(c.bytesReceived)}`, ratio: fmt.x(k.bytesReceived / c.bytesReceived), target: '≥ 2×', met: k.bytesReceived / c.bytesReceived >= 2 },
+    { section: 'supabase at scale', name: 'keyset pages as the issue measured them (no compression asked) / compact on the wire', value: mb(k.bytesReceived), comparison: `compact: ${mb(c.bytesWire)}`, ratio: fmt.x(k.bytesReceived / c.bytesWire), target: '', met: null },
     { section: 'supabase at scale', name: 'keyset pages: bytes on the wire (gzip on JSON only, as Cloudflare)', value: mb(k.bytesWire), comparison: `compact: ${mb(c.bytesWire)}`, ratio: fmt.x(k.bytesWire / c.bytesWire), target: '≥ 2×', met: k.bytesWire / c.bytesWire >= 2 },
     { section: 'supabase at scale', name: 'keyset pages: wall, window in memory', value: fmt.ms(k.ms), comparison: `compact: ${fmt.ms(c.wall.median)}`, ratio: fmt.x(k.ms / c.wall.median), target: '≥ 4×', met: k.ms / c.wall.median >= 4 },
     { section: 'supabase at scale', name: `peak memory: keyset ${fmt.mb(k.peakRssMb)}${r.keysetScaled ? ' (slice)' : ''}, compact`, value: fmt.mb(c.peakRssMb), comparison: '2 GB', ratio: fmt.x(c.peakRssMb / 2048), target: '< 2 GB', met: c.peakRssMb < 2048 },
