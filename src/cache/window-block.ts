@@ -6,8 +6,8 @@
  * 2. the rows without a close, kept whole aside (`looseCells`, `looseValues`), so that each
  *    symbol's rows can be given back exactly;
  * 3. `series(j, days)`: symbol j's rows as a `CachedSeries` whose days are read from the file and
- *    whose values are gathered from the matrices (a strided pass) only when first asked for: a
- *    panel built straight from the block (source/supabase/series.ts) never asks;
+ *    whose values are gathered from the matrices — every column's at once, in tiles — only when
+ *    first asked for: a panel built straight from the block (source/supabase/series.ts) never asks;
  * 4. `WindowBlock.of(series)` tells which block and column a series comes from, if any.
  */
 
@@ -30,6 +30,8 @@ export interface BlockFields {
 }
 
 const FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
+/** Columns and bars of a tile of the gather. */
+const TILE = 64;
 const origin = new WeakMap<CachedSeries, { block: WindowBlock; column: number }>();
 
 export class WindowBlock {
@@ -38,8 +40,9 @@ export class WindowBlock {
   readonly fields: BlockFields;
   private readonly looseCells: Int32Array;
   private readonly looseValues: readonly Float64Array[];
-  private barOf: Int32Array | undefined;
-  private loose: Map<number, number> | undefined;
+  /** Each column's days (as `series` was asked for them). */
+  private readonly days: (Int32Array | undefined)[];
+  private gathered: BlockFields[] | undefined;
 
   constructor(symbols: readonly string[], calendar: Int32Array, fields: BlockFields, looseCells: Int32Array, looseValues: readonly Float64Array[]) {
     this.symbols = symbols;
@@ -47,6 +50,7 @@ export class WindowBlock {
     this.fields = fields;
     this.looseCells = looseCells;
     this.looseValues = looseValues;
+    this.days = new Array<Int32Array | undefined>(symbols.length);
   }
 
   /** The block and column `series` was made from, or undefined. */
@@ -56,8 +60,8 @@ export class WindowBlock {
 
   /** Column `column`'s rows (`days`: its days as in the file), values gathered on first use. */
   series(column: number, days: Int32Array): CachedSeries {
-    let values: BlockFields | undefined;
-    const get = () => (values ??= this.gather(column, days));
+    this.days[column] = days;
+    const get = () => (this.gathered ??= this.gather())[column]!;
     const s: CachedSeries = {
       days,
       get open() { return get().open; },
@@ -70,25 +74,51 @@ export class WindowBlock {
     return s;
   }
 
-  private gather(column: number, days: Int32Array): BlockFields {
-    const cal = this.calendar;
-    if (!this.barOf) {
-      this.barOf = new Int32Array(cal.length ? cal[cal.length - 1]! - cal[0]! + 1 : 0).fill(-1);
-      for (let t = 0; t < cal.length; t++) this.barOf[cal[t]! - cal[0]!] = t;
-    }
-    if (!this.loose) {
-      this.loose = new Map();
-      for (let k = 0; k < this.looseCells.length; k++) this.loose.set(this.looseCells[k]!, k);
-    }
-    const n = this.symbols.length, m = days.length;
-    const out = { open: new Float64Array(m), high: new Float64Array(m), low: new Float64Array(m), close: new Float64Array(m), volume: new Float64Array(m) };
-    for (let f = 0; f < FIELDS.length; f++) {
-      const from = this.fields[FIELDS[f]!], to = out[FIELDS[f]!], aside = this.looseValues[f]!;
-      for (let i = 0; i < m; i++) {
-        const cell = this.barOf[days[i]! - cal[0]!]! * n + column;
-        const k = this.loose.size ? this.loose.get(cell) : undefined;
-        to[i] = k === undefined ? from[cell]! : aside[k]!;
+  /**
+   * Every column's values at once (a column read alone would touch a page per bar), in tiles
+   * of 64 columns × 64 bars as the panel fill writes them (source/supabase/series.ts); then
+   * the rows without a close put back whole.
+   */
+  private gather(): BlockFields[] {
+    const cal = this.calendar, n = this.symbols.length, bars = cal.length;
+    const barOf = new Int32Array(bars ? cal[bars - 1]! - cal[0]! + 1 : 0).fill(-1);
+    for (let t = 0; t < bars; t++) barOf[cal[t]! - cal[0]!] = t;
+    const out: BlockFields[] = this.days.map((d) => {
+      const m = d?.length ?? 0;
+      return { open: new Float64Array(m), high: new Float64Array(m), low: new Float64Array(m), close: new Float64Array(m), volume: new Float64Array(m) };
+    });
+    const { open: po, high: ph, low: pl, close: pc, volume: pv } = this.fields;
+    const cursor = new Int32Array(TILE);
+    for (let c0 = 0; c0 < n; c0 += TILE) {
+      const c1 = Math.min(n, c0 + TILE);
+      cursor.fill(0);
+      for (let t0 = 0; t0 < bars; t0 += TILE) {
+        const t1 = Math.min(bars, t0 + TILE);
+        for (let col = c0; col < c1; col++) {
+          const days = this.days[col];
+          if (!days) continue;
+          const { open, high, low, close, volume } = out[col]!;
+          let i = cursor[col - c0]!;
+          for (; i < days.length; i++) {
+            const t = barOf[days[i]! - cal[0]!]!;
+            if (t >= t1) break;
+            const at = t * n + col;
+            open[i] = po[at]!; high[i] = ph[at]!; low[i] = pl[at]!; close[i] = pc[at]!; volume[i] = pv[at]!;
+          }
+          cursor[col - c0] = i;
+        }
       }
+    }
+    for (let k = 0; k < this.looseCells.length; k++) {
+      const cell = this.looseCells[k]!;
+      const col = cell % n, day = cal[(cell - col) / n]!;
+      const days = this.days[col]!;
+      let lo = 0, hi = days.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (days[mid]! < day) lo = mid + 1; else hi = mid;
+      }
+      FIELDS.forEach((f, j) => { out[col]![f][lo] = this.looseValues[j]![k]!; });
     }
     return out;
   }
