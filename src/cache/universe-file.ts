@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeAll, writeAtomically } from './atomic-write.ts';
 import { CacheFileError } from './entry-file.ts';
 
 /**
@@ -7,7 +8,7 @@ import { CacheFileError } from './entry-file.ts';
  * the server computed for them) in one file, written atomically and checked whole before use:
  * 1. layout: one line `VOPAUNI1 <sha256 of the rest, hex>`, then the JSON
  *    `{format, version, host, table, first, last, fingerprint, created, rows}`;
- * 2. written to a hidden temporary file, flushed, renamed over the final name;
+ * 2. written through a hidden temporary file, flushed, renamed over the final name (atomic-write.ts);
  * 3. read back only when the digest matches and the JSON is whole and of this version: anything
  *    else is `CacheFileError`, never used. The fingerprint is only ever compared with the
  *    server's (backtest_window_check): the rows are used only when the server says they are its own.
@@ -32,17 +33,10 @@ export interface UniverseEntry {
 export function writeUniverse(file: string, temp: string, entry: UniverseEntry): number {
   const body = Buffer.from(JSON.stringify({ format: 'vopa-universe', version: VERSION, ...entry }));
   const head = Buffer.from(`${MAGIC} ${createHash('sha256').update(body).digest('hex')}\n`);
-  const fd = openSync(temp, 'w', 0o644);
-  try {
-    for (const chunk of [head, body]) for (let at = 0; at < chunk.length;) at += writeSync(fd, chunk, at, chunk.length - at);
-    fsyncSync(fd);
-  } catch (err) {
-    closeSync(fd);
-    try { unlinkSync(temp); } catch { /* already gone */ }
-    throw err;
-  }
-  closeSync(fd);
-  renameSync(temp, file);
+  writeAtomically(file, temp, (fd) => {
+    writeAll(fd, head);
+    writeAll(fd, body);
+  });
   return head.length + body.length;
 }
 

@@ -143,9 +143,10 @@ export class WindowCache {
   /**
    * Writes a window (its file name is a digest of host, table, dates and symbols, so the same
    * window replaces itself), deletes `supersedes` when given, then evicts. Answers the file
-   * and its size, or undefined when the window alone exceeds the cap (it is not kept).
+   * and its size, or undefined when the window alone exceeds the cap, or its rows cannot be laid
+   * out as a panel (a symbol's day repeated: the panel refuses them anyway); it is then not kept.
    */
-  save(header: Omit<EntryHeader, 'format' | 'version' | 'endian' | 'rows' | 'months' | 'created'>, series: readonly CachedSeries[], months: readonly ReadonlyMap<number, string>[], supersedes?: string): { file: string; bytes: number } | undefined {
+  save(header: Omit<EntryHeader, 'format' | 'version' | 'endian' | 'rows' | 'months' | 'created' | 'bars' | 'loose'>, series: readonly CachedSeries[], months: readonly ReadonlyMap<number, string>[], supersedes?: string): { file: string; bytes: number } | undefined {
     const estimate = series.reduce((k, s) => k + s.days.length * 44, 0);
     if (estimate > this.maxBytes) return undefined;
     const dir = this.folder(header.host, header.table);
@@ -154,6 +155,7 @@ export class WindowCache {
     const file = join(dir, `${key}${ENTRY_EXTENSION}`);
     const temp = join(dir, `.${key}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     const bytes = writeEntry(file, temp, { ...header, created: new Date().toISOString() }, series, months);
+    if (bytes === undefined) return undefined; // rows the panel refuses (a day repeated): not kept
     if (supersedes && supersedes !== file) this.discard(supersedes);
     this.evict(file);
     try {

@@ -1,5 +1,5 @@
 import type { Member } from '../../panel/universe.ts';
-import type { CachedSeries } from '../../cache/index.ts';
+import { WindowBlock, type CachedSeries } from '../../cache/index.ts';
 import { DataError } from '../../errors.ts';
 import { PriceCheck } from '../../panel/check.ts';
 import { isoDate } from '../../util/dates.ts';
@@ -191,6 +191,8 @@ export function panelFromSeries(
   options: { where?: string; otherGroups?: readonly string[]; season?: number } = {},
 ): { panel: Panel; rows: number } {
   const sorted = [...members].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  const direct = panelFromBlock(sorted, seriesOf, fromDay, toDay, shared, options);
+  if (direct) return direct;
   const windows = sorted.map((m) => sliceSeries(seriesOf(m.symbol), fromDay, toDay));
   const span = Math.max(0, toDay - fromDay + 1);
   const hasClose = new Uint8Array(span);
@@ -206,8 +208,7 @@ export function panelFromSeries(
       if (c !== c) continue;
       const day = days[i]!;
       const o = open[i]!, h = high[i]!, l = low[i]!, v = volume[i]!;
-      if (!(c > 0 && c < Infinity && (o !== o || (o > 0 && o < Infinity)) && (h !== h || (h > -Infinity && h < Infinity))
-        && (l !== l || (l > -Infinity && l < Infinity)) && !(h < l) && (v !== v || (v >= 0 && v < Infinity)))) {
+      if (!accepted(o, h, l, c, v)) {
         check.row(sorted[col]!.symbol, day, { open: given(o), high: given(h), low: given(l), close: c, volume: given(v) });
       }
       if (day <= last) check.duplicate(sorted[col]!.symbol, day);
@@ -271,6 +272,75 @@ export function panelFromSeries(
     panel.lastBar[col] = b >= 0 ? barOf[sd[b]! - fromDay]! : -1;
   }
   return { panel, rows };
+}
+
+/**
+ * A row with a close passes panel/check.ts's `rowProblem` exactly when this holds (a numeric test,
+ * without building the row): close positive and finite; open missing (NaN) or positive and finite;
+ * high and low missing or finite, high not below low; volume missing or finite and not negative.
+ */
+function accepted(o: number, h: number, l: number, c: number, v: number): boolean {
+  return c > 0 && c < Infinity && (o !== o || (o > 0 && o < Infinity)) && (h !== h || (h > -Infinity && h < Infinity))
+    && (l !== l || (l > -Infinity && l < Infinity)) && !(h < l) && (v !== v || (v >= 0 && v < Infinity));
+}
+
+/**
+ * The panel straight from a cached window's matrices (cache/window-block.ts), when they are its
+ * cells already: the members are exactly the block's symbols in its order (each series the
+ * block's own, none read again), every day of the block's calendar in [fromDay, toDay] has some
+ * close (so the calendars agree), and every row passes the check. One pass over the closes (and
+ * the other fields of rows with one) checks the rows and finds each column's first and last bar;
+ * the matrices become the panel's arrays as they are (whole calendar, not shared) or copied once
+ * (a part of it, or shared memory). Otherwise undefined: the general build below decides (and
+ * names any bad row).
+ */
+function panelFromBlock(sorted: readonly Member[], seriesOf: (symbol: string) => Series, fromDay: number, toDay: number, shared: boolean,
+  options: { where?: string; otherGroups?: readonly string[]; season?: number }): { panel: Panel; rows: number } | undefined {
+  const n = sorted.length;
+  const head = n > 0 ? WindowBlock.of(seriesOf(sorted[0]!.symbol)) : undefined;
+  if (!head || head.block.symbols.length !== n) return undefined;
+  const block = head.block;
+  for (let j = 0; j < n; j++) {
+    const at = WindowBlock.of(seriesOf(sorted[j]!.symbol));
+    if (!at || at.block !== block || at.column !== j) return undefined;
+  }
+  const cal = block.calendar;
+  const b0 = lowerBound(cal, fromDay), b1 = lowerBound(cal, toDay + 1);
+  const bars = b1 - b0;
+  if (bars <= 0) return undefined;
+  const { open, high, low, close, volume } = block.fields;
+  const firstBar = new Int32Array(n).fill(-1), lastBar = new Int32Array(n).fill(-1);
+  let rows = 0;
+  for (let t = 0; t < bars; t++) {
+    const base = (b0 + t) * n;
+    const before = rows;
+    for (let j = 0; j < n; j++) {
+      const c = close[base + j]!;
+      if (c !== c) continue;
+      if (!accepted(open[base + j]!, high[base + j]!, low[base + j]!, c, volume[base + j]!)) return undefined;
+      if (firstBar[j] === -1) firstBar[j] = t;
+      lastBar[j] = t;
+      rows++;
+    }
+    if (rows === before) return undefined; // a day with rows but no close: not a bar of the panel
+  }
+  const panel = allocatePanel({
+    days: Array.from(cal.subarray(b0, b1)),
+    symbols: sorted.map((m) => m.symbol),
+    names: sorted.map((m) => m.name ?? ''),
+    peerGroups: sorted.map((m) => m.peer_group),
+    otherGroups: options.otherGroups,
+    season: options.season,
+  }, shared, { filled: true });
+  panel.firstBar.set(firstBar);
+  panel.lastBar.set(lastBar);
+  if (shared) {
+    for (const f of SERIES_FIELDS) panel[f].set(block.fields[f].subarray(b0 * n, b1 * n));
+    return { panel, rows };
+  }
+  const whole = b0 === 0 && b1 === cal.length;
+  const take = (a: Float64Array) => (whole && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice(b0 * n, b1 * n));
+  return { panel: { ...panel, open: take(open), high: take(high), low: take(low), close: take(close), volume: take(volume) }, rows };
 }
 
 /** Columns and bars of a tile of the panel fill. */
