@@ -141,9 +141,8 @@ export function simulateSingleSymbol(
     const { equity: eq, net: nt } = curve;
     curve.cash.fill(cash, a, b);
     curve.positions.fill(1, a, b);
-    // A long book with cash ≥ 0 (and a maintenance ratio ≤ 1) is solvent at every close: equity =
-    // cash + v ≥ v = gross ≥ maintenance × gross, and v > 0 (rounding is monotonic).
-    if (q > 0 && cash >= 0 && maintenance <= 1) {
+    // A book solvent at every price needs no check (a long one with cash ≥ 0, under a ratio ≤ 1).
+    if (solventAtAnyPrice(q, cash, maintenance)) {
       for (let s = from; s < to; s++) {
         const c = close[s]!;
         if (c === c) mark = c;
@@ -267,6 +266,20 @@ export function simulateSingleSymbol(
     trades.push(s, 0, d, price, fee, why, d);
     totals.fill(d, reference, costs, 0, fee);
   }
+}
+
+/**
+ * Whether a book of q shares and `cash` is solvent at every close whatever the price p > 0 (short of
+ * q × p underflowing): equity = cash + q × p > 0 and not below `maintenance` × |q × p|
+ * (broker/margin.ts). Exactly when
+ * - long (q > 0) with cash ≥ 0 and maintenance ≤ 1: equity = cash + v ≥ v = gross ≥ maintenance ×
+ *   gross and v > 0, in floating point too (rounding is monotonic); negative cash fails as the price
+ *   falls, a ratio above 1 as it rises;
+ * - flat (q = 0) with cash > 0. A short (q < 0) fails as the price rises.
+ * @example solventAtAnyPrice(100, 0, 0.25) // true; solventAtAnyPrice(100, -1, 0.25) // false
+ */
+export function solventAtAnyPrice(q: number, cash: number, maintenance: number): boolean {
+  return q > 0 ? cash >= 0 && maintenance <= 1 : q === 0 && cash > 0;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nextEvent } from '../../src/runner/single-symbol.ts';
+import { belowMaintenance } from '../../src/broker/margin.ts';
+import { nextEvent, solventAtAnyPrice } from '../../src/runner/single-symbol.ts';
 import { mulberry32 } from '../support/random.ts';
 
 /**
@@ -7,7 +8,9 @@ import { mulberry32 } from '../support/random.ts';
  * scan over every bar: the first bar b ≥ from with a pending fill (b = from), the delisting bar, or a
  * decision bar on which the strategy may act (every one without `acting`; else acting[b] non-zero and
  * not NaN), else last + 1. The path steps through exactly these bars and over the rest, so a search
- * that looks too far, not far enough or past the last bar changes what it returns here.
+ * that looks too far, not far enough or past the last bar changes what it returns here. Likewise the
+ * rule that lets a stretch between events go without a solvency check (solventAtAnyPrice), against
+ * the check itself at prices from 1e-15 to 1e20.
  */
 function scan(from: number, pending: boolean, last: number, endsAt: number, firstDecision: number, lastDecision: number, acting: Float64Array | undefined): number {
   for (let b = from; b <= last; b++) {
@@ -103,5 +106,32 @@ describe('nextEvent: the bar the one-symbol path steps through next', () => {
     // With warm-up 0 the first decision is bar 0; nothing at all: last + 1.
     expect(nextEvent(0, false, 0, -1, 0, 0, acting(1, [0]))).toBe(0);
     expect(nextEvent(0, false, 0, -1, 0, 0, acting(1, []))).toBe(1);
+  });
+});
+
+/** Solvent at the close at price p as simulate checks it: equity = cash + (0 + q·p) > 0 and not below the maintenance margin. */
+function solventAt(q: number, cash: number, maintenance: number, p: number): boolean {
+  const v = q * p;
+  const equity = cash + (0 + v);
+  return equity > 0 && !belowMaintenance(equity, Math.abs(v), maintenance);
+}
+
+describe('solventAtAnyPrice: a book that needs no solvency check between two events', () => {
+  it('is true exactly when the book is solvent at every price from 1e-15 to 1e20', () => {
+    const prices: number[] = [];
+    for (let e = -15; e <= 20; e++) for (const m of [1, 2.5, 7.3]) prices.push(m * 10 ** e);
+    let solvent = 0, not = 0;
+    for (const q of [-1e4, -5, -1e-3, -0, 0, 1e-3, 2, 1e4]) {
+      for (const cash of [-1e6, -100, -1e-9, 0, 1e-9, 100, 1e6]) {
+        for (const maintenance of [0, 0.25, 0.999, 1, 1 + 1e-9, 1.5, 3]) {
+          const want = prices.every((p) => solventAt(q, cash, maintenance, p));
+          expect(solventAtAnyPrice(q, cash, maintenance), JSON.stringify({ q, cash, maintenance })).toBe(want);
+          if (want) solvent++;
+          else not++;
+        }
+      }
+    }
+    expect(solvent).toBeGreaterThan(20);
+    expect(not).toBeGreaterThan(20);
   });
 });
