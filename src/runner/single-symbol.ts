@@ -30,7 +30,8 @@ import { askStrategy, toTargets, type SimulationResult, type SimulationSettings 
  *    same order: a fill bar (targets pending from the previous close), the bar where the symbol's data
  *    end (delisting), and a decision bar on which the strategy may act — its `actsOn` factor non-zero
  *    there, read in place (runner/acting.ts's rule for one column); every decision bar without `actsOn`.
- *    `decide` is called on exactly the bars where the general path's acting wrapper would pass the call on.
+ *    `nextEvent` finds the next one. `decide` is called on exactly the bars where the general path's
+ *    acting wrapper would pass the call on.
  * 2. Between two event bars nothing trades: cash and shares q are constant, the mark is the last known
  *    close, and each close records net = 0 + q × mark and equity = cash + net, the very operations of
  *    Portfolio.mark, in a tight loop over the stretch; cash and positions are constant (`fill`). A long
@@ -68,7 +69,7 @@ export function simulateSingleSymbol(
   const trades = new Fills();
   const decisions: number[] = [];
   const skipped: { bar: number; column: number }[] = [];
-  let cutBuys = 0, leverageScaled = 0, droppedWeights = 0;
+  let cutBuys = 0, leverageScaled = 0;
 
   const declared = strategy.factors?.(params as never) ?? {};
   const factorRows = new Map<string, Float64Array>();
@@ -81,7 +82,8 @@ export function simulateSingleSymbol(
   const targets = new Targets(n);
   const scratch = rebalanceScratch(n);
   const { close, open } = panel;
-  let pending = false;
+  // Stryker disable next-line BooleanLiteral: equivalent: a fill before any decision rebalances an empty book to empty targets, which trades nothing
+  let pending = false; // targets decided, waiting for their fill
   let bar = 0;
   const costs = costModel(settings.commissionBps, settings.slippageBps, settings);
   const totals = new CostTotals();
@@ -89,6 +91,7 @@ export function simulateSingleSymbol(
     fractional: settings.fractional,
     costs,
     market: undefined,
+    // Stryker disable next-line BooleanLiteral: equivalent: rebalance limits an order only with a market model and a carry too (broker/rebalance.ts), and this path has neither
     limited: false,
     carry: undefined,
     onFill: (f) => {
@@ -100,31 +103,21 @@ export function simulateSingleSymbol(
     onCut: () => { cutBuys++; },
   };
   const lastBar = panel.lastBar[0]!;
-  const endsAt = lastBar >= 0 && lastBar < last ? lastBar : -1;
+  const endsAt = lastBar < last ? lastBar : -1; // lastBar is −1 for a symbol without closes (panel.ts)
 
   const start = Math.min(firstDecision, first);
   let t = start;
   while (t <= last) {
-    // The next event bar at or after t: a pending fill is t itself; else a delisting or an acting decision bar.
-    if (!pending && t !== endsAt) {
-      const decideFrom = Math.max(t, firstDecision), decideTo = Math.min(lastDecision, last);
-      let next = last + 1;
-      for (let b = decideFrom; b <= decideTo; b++) {
-        const v = acting === undefined ? 1 : acting[b]!;
-        if (v > 0 || v < 0) { next = b; break; }
-      }
-      if (endsAt >= t && endsAt < next) next = endsAt;
-      // Quiet bars [t, next): no fill, no decision; marks, solvency and the curve only.
-      if (next > t && !quiet(t, next)) return undefined;
-      t = next;
-      if (t > last) break;
-    }
-    if (!step(t)) return undefined;
-    t++;
+    // Bars [t, next) are quiet (no fill, no decision: marks, solvency and the curve only); next is stepped.
+    const next = nextEvent(t, pending, last, endsAt, firstDecision, lastDecision, acting);
+    if (!quiet(t, next)) return undefined;
+    if (next > last) break;
+    if (!step(next)) return undefined;
+    t = next + 1;
   }
   return {
     curve: completed(curve, short), trades: trades.finish(), decisions: Int32Array.from(decisions), roundTrips: portfolio.roundTrips, skipped, cutBuys,
-    leverageScaled, marginCalls: 0, droppedWeights, ruinedAt: -1,
+    leverageScaled, marginCalls: 0, droppedWeights: 0, ruinedAt: -1,
     costs: {
       commission: totals.commission, spread: totals.spread, slippage: totals.slippage, impact: totals.impact, borrow: totals.borrow, interest: totals.interest,
       asked: 0, unfilled: 0, untradable: 0, noImpactData: 0, noShares: 0, // no market model, no participation limit
@@ -135,29 +128,21 @@ export function simulateSingleSymbol(
   function quiet(from: number, to: number): boolean {
     const q = portfolio.quantity[0]!;
     const cash = portfolio.cash;
+    const a = Math.max(from, first) - first, b = Math.max(to, first) - first; // the stretch's days in the curve
     if (portfolio.heldCount === 0) {
-      // Flat: Portfolio.mark gives net = gross = long = 0, so equity = cash + 0 (> 0 unless ruined).
-      const equity = cash + 0;
-      if (equity <= 0) return false;
-      const a = Math.max(from, first) - first, b = to - first;
-      if (b > a) {
-        curve.cash.fill(cash, a, b);
-        curve.equity.fill(equity, a, b);
-        // net and positions are 0: the curve's arrays start at 0.
-      }
-      portfolio.net = 0; portfolio.gross = 0; portfolio.long = 0;
+      // Flat: Portfolio.mark gave net = gross = long = 0 at the last step, so equity = cash (> 0 unless ruined).
+      if (cash <= 0) return false;
+      curve.cash.fill(cash, a, b);
+      curve.equity.fill(cash, a, b);
+      // net and positions are 0: the curve's arrays start at 0.
       return true;
     }
     let mark = marks[0]!;
     const { equity: eq, net: nt } = curve;
-    const a = Math.max(from, first) - first, b = to - first;
-    if (b > a) {
-      curve.cash.fill(cash, a, b);
-      curve.positions.fill(1, a, b);
-    }
-    // A long book with cash ≥ 0 (and a maintenance ratio ≤ 1) is solvent at every close: equity =
-    // cash + v ≥ v = gross ≥ maintenance × gross, and v > 0 (rounding is monotonic).
-    if (q > 0 && cash >= 0 && maintenance <= 1) {
+    curve.cash.fill(cash, a, b);
+    curve.positions.fill(1, a, b);
+    // A book solvent at every price needs no check (a long one with cash ≥ 0, under a ratio ≤ 1).
+    if (solventAtAnyPrice(q, cash, maintenance)) {
       for (let s = from; s < to; s++) {
         const c = close[s]!;
         if (c === c) mark = c;
@@ -185,24 +170,20 @@ export function simulateSingleSymbol(
       }
     }
     marks[0] = mark;
-    portfolio.mark(marks);
+    // No portfolio.mark here: step marks the book before anything reads its net or equity (rebalance
+    // values it from the marks and fill prices), and after the last stretch nothing does.
     return true;
   }
 
   /** One bar as simulate steps it (a fill, a delisting, a decision); false at the margin or ruin. */
   function step(s: number): boolean {
     bar = s;
-    if (fill === 'open') fillAt(s, open);
+    // Targets pending here are the last close's, filling at this open: with close fills a decision's
+    // targets fill at its own close (below), and nothing is ever pending at a bar's start.
+    fillAt(s, open);
     markHeld(s);
     if (s === endsAt) liquidateDelisted(s);
     portfolio.mark(marks);
-    // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral,BlockStatement: with close fills nothing is pending here (a decision's targets fill at its own close, below); with open fills they filled at this open: the block never trades either way
-    if (fill === 'close') {
-      // Stryker disable next-line CallExpression: nothing is pending here (see above)
-      fillAt(s, close);
-      // Stryker disable next-line CallExpression: nothing traded since the last mark (see above)
-      portfolio.mark(marks);
-    }
     if (s >= firstDecision && s <= lastDecision && (acting === undefined || acting[s]! > 0 || acting[s]! < 0)) {
       view.at(s);
       view.decision = s - firstDecision;
@@ -210,12 +191,14 @@ export function simulateSingleSymbol(
       view.equity = portfolio.equity;
       const weights = askStrategy(strategy, view, params, ctx, panel.dates[s]!);
       if (weights !== undefined) {
-        droppedWeights += toTargets(weights, view, targets, strategy.name);
+        // The whole panel is the universe (singleSymbolApplies): no weight is ever dropped.
+        toTargets(weights, view, targets, strategy.name);
         decisions.push(s);
         pending = true;
         if (fill === 'close') {
           fillAt(s, close);
-          markHeld(s);
+          // No markHeld: a position held before was marked at this close above, and one just bought
+          // took the last close up to this one as its mark (refreshTargetMarks), as markHeld would.
           if (s === endsAt) liquidateDelisted(s);
           portfolio.mark(marks);
         }
@@ -244,14 +227,19 @@ export function simulateSingleSymbol(
     pending = false;
   }
 
+  /** The position's mark: this close, or the last known one through a gap (flat, it is refreshed before any buy). */
   function markHeld(s: number): void {
-    if (portfolio.heldCount === 0) return;
     const c = close[s]!;
     if (c === c) marks[0] = c;
   }
 
+  /**
+   * Flat, the column takes the last close at or before bar `upTo` as its mark (NaN: none yet), which
+   * rebalance sizes a buy by when the fill price is missing. Held, it keeps its mark: the last close
+   * seen, or the price it was bought at before any close.
+   */
   function refreshTargetMarks(upTo: number): void {
-    if (targets.count === 0 || targets.weights[0] === 0 || portfolio.quantity[0] !== 0) return;
+    if (portfolio.quantity[0] !== 0) return;
     marks[0] = NaN;
     for (let b = upTo; b >= 0; b--) {
       const c = close[b]!;
@@ -278,6 +266,43 @@ export function simulateSingleSymbol(
     trades.push(s, 0, d, price, fee, why, d);
     totals.fill(d, reference, costs, 0, fee);
   }
+}
+
+/**
+ * Whether a book of q shares and `cash` is solvent at every close whatever the price p > 0 (short of
+ * q × p underflowing): equity = cash + q × p > 0 and not below `maintenance` × |q × p|
+ * (broker/margin.ts). Exactly when
+ * - long (q > 0) with cash ≥ 0 and maintenance ≤ 1: equity = cash + v ≥ v = gross ≥ maintenance ×
+ *   gross and v > 0, in floating point too (rounding is monotonic); negative cash fails as the price
+ *   falls, a ratio above 1 as it rises;
+ * - flat (q = 0) with cash > 0. A short (q < 0) fails as the price rises.
+ * @example solventAtAnyPrice(100, 0, 0.25) // true; solventAtAnyPrice(100, -1, 0.25) // false
+ */
+export function solventAtAnyPrice(q: number, cash: number, maintenance: number): boolean {
+  return q > 0 ? cash >= 0 && maintenance <= 1 : q === 0 && cash > 0;
+}
+
+/**
+ * The bar the one-symbol path steps through next: the first bar b ≥ `from` that is an event, or
+ * `last + 1` when none is left. b is an event when
+ * - targets are `pending` (they fill at b: b = from);
+ * - b = `endsAt`, the bar where the symbol's data end before `last` (−1: none);
+ * - b is a decision bar (firstDecision ≤ b ≤ lastDecision) on which the strategy may act: every one
+ *   without `acting`, else one where acting[b] is non-zero and not NaN (runner/acting.ts's rule).
+ * Needs lastDecision ≤ last and endsAt < last. The bars in [from, b) are stepped over (quiet).
+ * @example nextEvent(10, false, 99, 60, 0, 98, acting) // 40 when acting[40] is the first non-zero value from bar 10 on; 60 when none comes before 60
+ */
+export function nextEvent(
+  from: number, pending: boolean, last: number, endsAt: number, firstDecision: number, lastDecision: number, acting: Float64Array | undefined,
+): number {
+  if (pending) return from;
+  const end = endsAt >= from ? endsAt : last + 1; // the delisting, when still ahead
+  const to = Math.min(lastDecision, end - 1);
+  for (let b = Math.max(from, firstDecision); b <= to; b++) {
+    const v = acting === undefined ? 1 : acting[b]!;
+    if (v > 0 || v < 0) return b;
+  }
+  return end;
 }
 
 /**
