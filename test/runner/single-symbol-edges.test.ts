@@ -9,6 +9,7 @@ import type { Panel } from '../../src/panel/panel.ts';
 import { createContext } from '../../src/strategy/context.ts';
 import { evaluateVariant, runSchedule } from '../../src/variants/evaluate.ts';
 import { businessDates, handPanel } from '../support/panel.ts';
+import { sameBits } from '../support/bits.ts';
 
 /**
  * The one-symbol path (runner/single-symbol.ts) against the general simulation on the inputs that
@@ -17,11 +18,6 @@ import { businessDates, handPanel } from '../support/panel.ts';
  * or a leveraged long held across quiet bars (the solvency-checked stretch), handed back at the
  * margin; a run with no cash; a maintenance ratio of 1; close fills deciding on the delisting bar.
  */
-function sameBits(a: Float64Array, b: Float64Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) if (!Object.is(a[k], b[k])) return false;
-  return true;
-}
 
 function both(panel: Panel, strategy: Strategy, settings: SimulationSettings, fill: 'open' | 'close', range: [number, number], expectFast: boolean | undefined) {
   const schedule = runSchedule(panel, strategy, [{}], range[0], range[1], fill);

@@ -11,6 +11,7 @@ import { simulateSingleSymbol, singleSymbolApplies } from '../../src/runner/sing
 import { createContext } from '../../src/strategy/context.ts';
 import { runSchedule } from '../../src/variants/evaluate.ts';
 import { businessDates, handPanel } from '../support/panel.ts';
+import { sameBits } from '../support/bits.ts';
 
 /**
  * The one-symbol path (runner/single-symbol.ts) against the general simulation on hand-made prices
@@ -21,11 +22,6 @@ import { businessDates, handPanel } from '../support/panel.ts';
  * last bar with next-open fills, a book short on every bar, and schedules whose window and decisions
  * do not start together. Expected values are the general path's, compared bit for bit.
  */
-function sameBits(a: Float64Array, b: Float64Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) if (!Object.is(a[k], b[k])) return false;
-  return true;
-}
 
 /** Both paths on one schedule; `fast`: whether the one-symbol path must keep the run (else give it back). */
 function both(panel: Panel, strategy: Strategy, settings: SimulationSettings, schedule: Schedule, fast: boolean): SimulationResult {

@@ -17,6 +17,7 @@ import { evaluateVariant, runSchedule } from '../../src/variants/evaluate.ts';
 import { parseIsoDate } from '../../src/util/dates.ts';
 import { FIXTURES } from '../support/cli.ts';
 import { businessDates, handPanel } from '../support/panel.ts';
+import { sameBits } from '../support/bits.ts';
 
 /**
  * The one-symbol path (runner/single-symbol.ts) against its oracle, the general simulation
@@ -25,12 +26,6 @@ import { businessDates, handPanel } from '../support/panel.ts';
  * the sign of 0, which Object.is checks separately on the curve).
  */
 const sma = (await loadStrategy('sma-cross')).strategy;
-
-function sameBits(a: Float64Array, b: Float64Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) if (!Object.is(a[k], b[k])) return false;
-  return true;
-}
 
 /** Both paths, directly: the fast one must apply (not give the run back) unless `mayGiveBack`. */
 function both(panel: Panel, strategy: Strategy, params: Params, settings: SimulationSettings, fill: 'open' | 'close', range?: [number, number], mayGiveBack = false) {

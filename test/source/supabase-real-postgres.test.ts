@@ -1,7 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_DATA_DIR } from '../../src/config/run-config.ts';
-import { fingerprintPanel } from '../../src/panel/fingerprint.ts';
-import type { Panel } from '../../src/panel/panel.ts';
 import { SupabaseSource, type SupabaseSourceOptions } from '../../src/source/supabase/supabase-source.ts';
 import type { SupabaseRest } from '../../src/supabase/index.ts';
 import { parseIsoDate } from '../../src/util/dates.ts';
@@ -9,6 +7,7 @@ import { loadDataFolder, type Database } from '../support/postgrest/database.ts'
 import { clientFor, sampleServer, startPostgrest, type PostgrestServer } from '../support/postgrest/index.ts';
 import { mulberry32 } from '../support/random.ts';
 import { findPostgres, startPostgresCluster, type PostgresCluster } from '../support/real-postgres.ts';
+import { expectSamePanel } from '../support/bits.ts';
 
 /**
  * The PostgREST-compatible server over a real PostgreSQL (node-postgres, a pool) answers as it
@@ -40,15 +39,6 @@ function hardDoubles(): number[] {
     if (Number.isFinite(x)) out.push(x);
   }
   return out;
-}
-
-function sameBits(a: Panel, b: Panel): void {
-  expect(a.symbols).toEqual(b.symbols);
-  expect(a.dates).toEqual(b.dates);
-  for (const f of ['open', 'high', 'low', 'close', 'volume'] as const) {
-    for (let k = 0; k < a[f].length; k++) if (!Object.is(a[f][k], b[f][k])) expect.fail(`${f}[${k}]: ${a[f][k]} ≠ ${b[f][k]}`);
-  }
-  expect(fingerprintPanel(a)).toBe(fingerprintPanel(b));
 }
 
 describe.skipIf('missing' in found)(`the test server over a real PostgreSQL${why}`, () => {
@@ -112,9 +102,9 @@ describe.skipIf('missing' in found)(`the test server over a real PostgreSQL${why
     expect(compact.info.read).toBe('compact');
     expect(keyset.info.read).toBe('keyset');
     expect(liteCompact.info.read).toBe('compact');
-    sameBits(compact.panel, liteCompact.panel);
-    sameBits(keyset.panel, liteKeyset.panel);
-    sameBits(compact.panel, keyset.panel);
+    expectSamePanel(compact.panel, liteCompact.panel);
+    expectSamePanel(keyset.panel, liteKeyset.panel);
+    expectSamePanel(compact.panel, keyset.panel);
     expect(compact.info.rows).toBe(liteCompact.info.rows);
     const col = compact.panel.symbols.indexOf('EDGE');
     const row = compact.panel.dates.indexOf('2025-10-02');

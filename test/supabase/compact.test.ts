@@ -1,30 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fingerprintPanel } from '../../src/panel/fingerprint.ts';
-import type { Panel } from '../../src/panel/panel.ts';
 import { CompactCutError, CompactShapeError } from '../../src/source/supabase/compact-format.ts';
 import { SupabaseSource, type SupabaseSourceOptions } from '../../src/source/supabase/supabase-source.ts';
 import type { SupabaseRest } from '../../src/supabase/index.ts';
 import { parseIsoDate } from '../../src/util/dates.ts';
 import { MIGRATIONS_DIR } from '../support/postgrest/database.ts';
 import { clientFor, sampleServer, seeded, TRANSIENT_FAULTS, type PostgrestServer } from '../support/postgrest/index.ts';
+import { expectSamePanel } from '../support/bits.ts';
 
 const day = (s: string) => parseIsoDate(s)!;
 const MIGRATION = readFileSync(join(MIGRATIONS_DIR, '20250103000000_compact_reads.sql'), 'utf8');
 /** A season with gaps, missing fields, a symbol without rows and values at the edges of float64. */
 const SEASON = 2097;
 const REQUEST = { season: SEASON, startDay: day('2025-10-01'), endDay: day('2025-12-31'), warmupBars: 20 };
-
-/** Every cell of two panels, compared by bits (Object.is: -0 is not 0, NaN is NaN). */
-function sameBits(a: Panel, b: Panel): void {
-  expect(a.symbols).toEqual(b.symbols);
-  expect(a.dates).toEqual(b.dates);
-  for (const f of ['open', 'high', 'low', 'close', 'volume'] as const) {
-    for (let k = 0; k < a[f].length; k++) if (!Object.is(a[f][k], b[f][k])) expect.fail(`${f}[${k}]: ${a[f][k]} ≠ ${b[f][k]}`);
-  }
-  expect(fingerprintPanel(a)).toBe(fingerprintPanel(b));
-}
 
 describe('the compact bulk read', () => {
   let server: PostgrestServer;
@@ -60,7 +49,7 @@ describe('the compact bulk read', () => {
     expect(compact.info).toMatchObject({ read: 'compact', calls: 1 });
     const keyset = await load({ read: 'keyset' });
     expect(keyset.info.read).toBe('keyset');
-    sameBits(compact.panel, keyset.panel);
+    expectSamePanel(compact.panel, keyset.panel);
     expect(compact.info.rows).toBe(keyset.info.rows);
     // The values as written in SQL above, read back as the same doubles.
     const { panel } = compact;
@@ -84,7 +73,7 @@ describe('the compact bulk read', () => {
       expect(fallback.info.read).toBe('keyset');
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(/the compact bulk read is not installed \(function backtest_prices_window is missing\): prices are read in keyset pages.*apply supabase\/migrations\/20250103000000_compact_reads\.sql/);
-      sameBits(fallback.panel, compact.panel);
+      expectSamePanel(fallback.panel, compact.panel);
     } finally {
       await server.db.exec('alter function backtest_prices_window_gone(text, text[], date, date) rename to backtest_prices_window');
       await server.refreshSchema();
@@ -122,7 +111,7 @@ describe('the compact bulk read', () => {
     server.faults.kinds = [...TRANSIENT_FAULTS, 'cut-body'];
     server.faults.random = seeded(11);
     const faulty = await load({ rowsPerCall: 100 });
-    sameBits(faulty.panel, clean.panel);
+    expectSamePanel(faulty.panel, clean.panel);
     const c = rest!.snapshot();
     expect(clean.info.calls).toBe(14);
     expect(c.failures).toBe(0);
@@ -153,7 +142,7 @@ describe('the compact bulk read', () => {
     const c = rest!.snapshot();
     expect(c.bytes_received).toBe(none.bytes_received);
     expect(c.bytes_wire).toBeLessThan(none.bytes_wire * 0.6);
-    sameBits(gzipped.panel, plain.panel);
+    expectSamePanel(gzipped.panel, plain.panel);
   });
 
   it('sizes calls from the window, and splits a call that hits the statement timeout', async () => {
@@ -167,7 +156,7 @@ describe('the compact bulk read', () => {
     await rest!.close();
     server.faults.statementTimeoutSymbols = 4; // a call of more than 4 symbols times out: 8 + 7 (two calls) → 4 + 4 + 4 + 3 (four)
     const split = await load({ rowsPerCall: 2_000 }, { ...REQUEST, startDay: day('2025-06-03'), endDay: day('2025-12-31'), warmupBars: 0 });
-    sameBits(split.panel, long.panel);
+    expectSamePanel(split.panel, long.panel);
     expect(split.info.calls).toBe(2 + 4);
     expect(rest!.snapshot()).toMatchObject({ failures: 0, retries: 0 }); // 57014 is not retried: the call is split
   });
