@@ -9,9 +9,9 @@ import { TRADING_DAYS } from './returns.ts';
  * those functions read it from an array (the same division, so the same number).
  *
  * 1. Pass one: Σ r (the mean), max |r| (sampleSd's rounding bound), Σ min(r − r_f, 0)² (Sortino's
- *    downside), the running peak max(cash, E₀ … Eₖ) with the worst drawdown Eₖ / peak − 1 and the
- *    longest run of days below a peak, Σ E (turnover's mean equity), Σ gross / E, Σ net / E,
- *    max gross / E, Σ positions, and whether every E > 0 (exposure's solvency).
+ *    downside; `squaredLoss`, without a branch), the running peak max(cash, E₀ … Eₖ) with the worst
+ *    drawdown Eₖ / peak − 1 and the longest run of days below a peak, Σ E (turnover's mean equity),
+ *    Σ gross / E, Σ net / E, max gross / E, Σ positions, and whether every E > 0 (exposure's solvency).
  *    A day that repeats the day before (`repeats`: a book in cash, or held through a day without a
  *    close) has the day before's quotients, and its divisions are skipped.
  * 2. Pass two: Σ (r − mean)² (the two-pass sample variance of sampleSd).
@@ -49,7 +49,7 @@ export function curveStats(curve: Pick<EquityCurve, 'equity' | 'gross' | 'net' |
   // Yesterday's gross and net (NaN before the first day: it repeats nothing) and quotients, and a
   // repeated day's squared loss (its r is 0): see `repeats`.
   let grossBefore = NaN, netBefore = NaN, dd = 0, g = 0, gn = 0;
-  const loss0 = Math.min(0 - riskFree, 0), down0 = loss0 * loss0;
+  const down0 = squaredLoss(0 - riskFree);
   for (let k = 0; k < n; k++) {
     const e = equity[k]!, grossK = gross[k]!, netK = net[k]!;
     if (repeats(e, prev, grossK, grossBefore, netK, netBefore)) {
@@ -59,8 +59,7 @@ export function curveStats(curve: Pick<EquityCurve, 'equity' | 'gross' | 'net' |
       const r = e / prev - 1;
       sumR += r;
       if (Math.abs(r) > largest) largest = Math.abs(r);
-      const loss = Math.min(r - riskFree, 0);
-      down += loss * loss;
+      down += squaredLoss(r - riskFree);
       if (e > peak) peak = e;
       dd = e / peak - 1;
       if (dd < worst) worst = dd;
@@ -116,6 +115,19 @@ export function curveStats(curve: Pick<EquityCurve, 'equity' | 'gross' | 'net' |
  */
 function repeats(e: number, prev: number, gross: number, grossBefore: number, net: number, netBefore: number): boolean {
   return e === prev && gross === grossBefore && net === netBefore && e !== 0 && e - e === 0;
+}
+
+/**
+ * min(x, 0)², Sortino's squared shortfall of one day, as (x − |x|) / 2 squared: for x < 0, x − |x| = 2x
+ * and halving it gives x back exactly (an overflow to −∞ squares to +∞, as x² would); for finite x ≥ 0
+ * it is 0 (−0 for −0, squared +0); NaN stays NaN; +∞ (∞ − ∞ would be NaN) is 0 by its own test —
+ * Math.min(x, 0)² every time, without the branch on the sign that Math.min compiles to and that daily
+ * returns, up one day and down the next, mispredict.
+ */
+export function squaredLoss(x: number): number {
+  if (x === Infinity) return 0;
+  const loss = (x - Math.abs(x)) * 0.5;
+  return loss * loss;
 }
 
 /** volatility, sharpe and sortino from the stats (volatility.ts, sharpe.ts, sortino.ts). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { curveStats, sortinoOf, turnoverOf, volatilityOf, sharpeOf } from '../../src/metrics/curve-pass.ts';
+import { curveStats, sortinoOf, squaredLoss, turnoverOf, volatilityOf, sharpeOf } from '../../src/metrics/curve-pass.ts';
 import { dailyReturns, drawdowns, grossExposure, maxDrawdown, maxDrawdownDays, sampleSd, sortino, turnover } from '../../src/metrics/index.ts';
 import { avgNetExposure, maxGrossExposure } from '../../src/metrics/exposure.ts';
 import { mean } from '../../src/metrics/returns.ts';
@@ -153,6 +153,27 @@ describe('curveStats by hand', () => {
         same(got.avgNetExposure, avgNetExposure(k.net, k.equity), 'avg net exposure');
         same(got.maxGrossExposure, maxGrossExposure(k.gross, k.equity), 'max gross exposure');
       }
+    }
+  });
+  it('squaredLoss is min(x, 0)² exactly: at 0, −0, ±∞, NaN, the subnormals, the overflow of 2x, and on random bit patterns', () => {
+    // By hand: min(−3, 0)² = 9, min(2, 0)² = 0, min(+∞, 0)² = 0, min(−∞, 0)² = +∞.
+    expect(squaredLoss(-3)).toBe(9);
+    expect(squaredLoss(2)).toBe(0);
+    expect(squaredLoss(Infinity)).toBe(0);
+    expect(squaredLoss(-Infinity)).toBe(Infinity);
+    expect(squaredLoss(NaN)).toBeNaN();
+    expect(Object.is(squaredLoss(-0), 0)).toBe(true);
+    const check = (x: number) => {
+      const m = Math.min(x, 0);
+      expect(Object.is(squaredLoss(x), m * m), `${x}`).toBe(true);
+    };
+    for (const x of [0, -0, 5e-324, -5e-324, -2.2250738585072014e-308, -1e-160, -1e154, -1e155, -Number.MAX_VALUE, Number.MAX_VALUE, -0.013, 0.013]) check(x);
+    const bits = new BigUint64Array(1), value = new Float64Array(bits.buffer);
+    let s = 12345n;
+    for (let k = 0; k < 20_000; k++) {
+      s = (s * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn;
+      bits[0] = s;
+      check(value[0]!);
     }
   });
 });
