@@ -44,8 +44,6 @@ export function curveStats(curve: Pick<EquityCurve, 'equity' | 'gross' | 'net' |
   let sumE = 0, sumGross = 0, sumNet = 0, mostGross = 0, sumPositions = 0;
   let solvent = n > 0;
   let prev = cash;
-  // One array for gross and net (a book never short: runner/single-symbol.ts): the same quotients.
-  const same = gross === net;
   // Yesterday's gross and net (NaN before the first day: it repeats nothing) and quotients, and a
   // repeated day's squared loss (its r is 0): see `repeats`.
   let grossBefore = NaN, netBefore = NaN, dd = 0, g = 0, gn = 0;
@@ -65,7 +63,9 @@ export function curveStats(curve: Pick<EquityCurve, 'equity' | 'gross' | 'net' |
       if (dd < worst) worst = dd;
       g = grossK / e;
       if (g > mostGross) mostGross = g;
-      gn = same ? g : netK / e;
+      // Also when gross and net are one array (a book never short: runner/single-symbol.ts): a second
+      // division costs less than choosing, day by day, whether to make it.
+      gn = netK / e;
       if (!(e > 0)) solvent = false;
     }
     prev = e;
