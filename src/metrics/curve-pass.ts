@@ -9,9 +9,11 @@ import { TRADING_DAYS } from './returns.ts';
  * those functions read it from an array (the same division, so the same number).
  *
  * 1. Pass one: Σ r (the mean), max |r| (sampleSd's rounding bound), Σ min(r − r_f, 0)² (Sortino's
- *    downside), the running peak max(cash, E₀ … Eₖ) with the worst drawdown Eₖ / peak − 1 and the
- *    longest run of days below a peak, Σ E (turnover's mean equity), Σ gross / E, Σ net / E,
- *    max gross / E, Σ positions, and whether every E > 0 (exposure's solvency).
+ *    downside; `squaredLoss`, without a branch), the running peak max(cash, E₀ … Eₖ) with the worst
+ *    drawdown Eₖ / peak − 1 and the longest run of days below a peak, Σ E (turnover's mean equity),
+ *    Σ gross / E, Σ net / E, max gross / E, Σ positions, and whether every E > 0 (exposure's solvency).
+ *    A day that repeats the day before (`repeats`: a book in cash, or held through a day without a
+ *    close) has the day before's quotients, and its divisions are skipped.
  * 2. Pass two: Σ (r − mean)² (the two-pass sample variance of sampleSd).
  */
 export interface CurveStats {
@@ -34,39 +36,53 @@ export interface CurveStats {
 export function curveStats(curve: Pick<EquityCurve, 'equity' | 'gross' | 'net' | 'positions'>, startCash: number, riskFree: number): CurveStats {
   const { equity, gross, net, positions } = curve;
   const n = equity.length;
+  // `+startCash`: a whole number of cash is a small integer, and a loop variable that starts as one
+  // and then holds doubles is a boxed value in optimised code: a heap number allocated every day.
+  const cash = +startCash;
   let sumR = 0, largest = 0, down = 0;
-  let peak = startCash, worst = 0, run = 0, longest = 0;
+  let peak = cash, worst = 0, run = 0, longest = 0;
   let sumE = 0, sumGross = 0, sumNet = 0, mostGross = 0, sumPositions = 0;
   let solvent = n > 0;
-  let prev = startCash;
-  // One array for gross and net (a book never short: runner/single-symbol.ts): the same quotients.
-  const same = gross === net;
+  let prev = cash;
+  // Yesterday's gross and net (NaN before the first day: it repeats nothing) and quotients, and a
+  // repeated day's squared loss (its r is 0): see `repeats`.
+  let grossBefore = NaN, netBefore = NaN, dd = 0, g = 0, gn = 0;
+  const down0 = squaredLoss(0 - riskFree);
   for (let k = 0; k < n; k++) {
-    const e = equity[k]!;
-    const r = e / prev - 1;
+    const e = equity[k]!, grossK = gross[k]!, netK = net[k]!;
+    if (repeats(e, prev, grossK, grossBefore, netK, netBefore)) {
+      // r = e / e − 1 = 0: Σ r and max |r| stay as they are (a sum of returns is never −0).
+      down += down0;
+    } else {
+      const r = e / prev - 1;
+      sumR += r;
+      if (Math.abs(r) > largest) largest = Math.abs(r);
+      down += squaredLoss(r - riskFree);
+      if (e > peak) peak = e;
+      dd = e / peak - 1;
+      if (dd < worst) worst = dd;
+      g = grossK / e;
+      if (g > mostGross) mostGross = g;
+      // Also when gross and net are one array (a book never short: runner/single-symbol.ts): a second
+      // division costs less than choosing, day by day, whether to make it.
+      gn = netK / e;
+      if (!(e > 0)) solvent = false;
+    }
     prev = e;
-    sumR += r;
-    if (Math.abs(r) > largest) largest = Math.abs(r);
-    const loss = Math.min(r - riskFree, 0);
-    down += loss * loss;
-    if (e > peak) peak = e;
-    const dd = e / peak - 1;
-    if (dd < worst) worst = dd;
+    grossBefore = grossK;
+    netBefore = netK;
     run = dd < 0 ? run + 1 : 0;
     if (run > longest) longest = run;
     sumE += e;
-    const g = gross[k]! / e;
     sumGross += g;
-    if (g > mostGross) mostGross = g;
-    sumNet += same ? g : net[k]! / e;
+    sumNet += gn;
     sumPositions += positions[k]!;
-    if (!(e > 0)) solvent = false;
   }
   const mean = n ? sumR / n : null;
   let sd: number | null = null;
   if (mean !== null && n >= 2) {
     let ss = 0;
-    prev = startCash;
+    prev = cash;
     for (let k = 0; k < n; k++) {
       const e = equity[k]!;
       const r = e / prev - 1;
@@ -89,6 +105,29 @@ export function curveStats(curve: Pick<EquityCurve, 'equity' | 'gross' | 'net' |
     maxGrossExposure: solvent ? mostGross : null,
     avgPositions: n ? sumPositions / n : null,
   };
+}
+
+/**
+ * Whether a day repeats the day before — the same equity (finite and not 0), gross and net — so
+ * that each of its quotients is yesterday's: r = e / e − 1 = 0 exactly, the peak is unchanged (it is
+ * at least yesterday's equity) and so is e / peak, gross / e and net / e. A book in cash, or held
+ * through a day without a close, repeats: curveStats skips the divisions on such days.
+ */
+function repeats(e: number, prev: number, gross: number, grossBefore: number, net: number, netBefore: number): boolean {
+  return e === prev && gross === grossBefore && net === netBefore && e !== 0 && e - e === 0;
+}
+
+/**
+ * min(x, 0)², Sortino's squared shortfall of one day, as (x − |x|) / 2 squared: for x < 0, x − |x| = 2x
+ * and halving it gives x back exactly (an overflow to −∞ squares to +∞, as x² would); for finite x ≥ 0
+ * it is 0 (−0 for −0, squared +0); NaN stays NaN; +∞ (∞ − ∞ would be NaN) is 0 by its own test —
+ * Math.min(x, 0)² every time, without the branch on the sign that Math.min compiles to and that daily
+ * returns, up one day and down the next, mispredict.
+ */
+export function squaredLoss(x: number): number {
+  if (x === Infinity) return 0;
+  const loss = (x - Math.abs(x)) * 0.5;
+  return loss * loss;
 }
 
 /** volatility, sharpe and sortino from the stats (volatility.ts, sharpe.ts, sortino.ts). */

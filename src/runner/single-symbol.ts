@@ -298,8 +298,10 @@ export function nextEvent(
   if (pending) return from;
   const end = endsAt >= from ? endsAt : last + 1; // the delisting, when still ahead
   const to = Math.min(lastDecision, end - 1);
-  for (let b = Math.max(from, firstDecision); b <= to; b++) {
-    const v = acting === undefined ? 1 : acting[b]!;
+  const start = Math.max(from, firstDecision);
+  if (acting === undefined) return start <= to ? start : end;
+  for (let b = start; b <= to; b++) {
+    const v = acting[b]!;
     if (v > 0 || v < 0) return b;
   }
   return end;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { curveStats, sortinoOf, turnoverOf, volatilityOf, sharpeOf } from '../../src/metrics/curve-pass.ts';
-import { dailyReturns, sampleSd, sortino, turnover } from '../../src/metrics/index.ts';
+import { curveStats, sortinoOf, squaredLoss, turnoverOf, volatilityOf, sharpeOf } from '../../src/metrics/curve-pass.ts';
+import { dailyReturns, drawdowns, grossExposure, maxDrawdown, maxDrawdownDays, sampleSd, sortino, turnover } from '../../src/metrics/index.ts';
+import { avgNetExposure, maxGrossExposure } from '../../src/metrics/exposure.ts';
+import { mean } from '../../src/metrics/returns.ts';
 import { allocateCurve } from '../../src/recorder/equity-curve.ts';
 
 /**
@@ -112,5 +114,68 @@ describe('curveStats by hand', () => {
     expect(one.sd).toBeNull();
     expect(one.meanReturn).toBeCloseTo(0.01, 15);
     expect(one.avgNetExposure).toBe(50 / 101);
+  });
+  it('a day that repeats the day before (equity, gross and net) has its quotients; 0 and ±∞ repeated are not repeats (0 / 0 and ∞ / ∞ are NaN)', () => {
+    // By hand: cash 100 → 110, 110, 110 (flat, r = 0 twice), 99, 99: r = 0.1, 0, 0, −0.1, 0;
+    // the peak 110 from day one, 99 / 110 − 1 on the last two days (two days below it).
+    const c = curve([110, 110, 110, 99, 99], [55, 55, 55, 33, 33], [55, 55, 55, -33, -33], [1, 1, 1, 1, 1]);
+    const s = curveStats(c, 100, 0.001);
+    expect(s.meanReturn).toBe(((110 / 100 - 1) + 0 + 0 + (99 / 110 - 1) + 0) / 5);
+    expect(s.maxDrawdown).toBe(99 / 110 - 1);
+    expect(s.maxDrawdownDays).toBe(2);
+    expect(s.grossExposure).toBe((0.5 + 0.5 + 0.5 + 1 / 3 + 1 / 3) / 5);
+    expect(s.avgNetExposure).toBe((0.5 + 0.5 + 0.5 - 1 / 3 - 1 / 3) / 5);
+    // r − r_f = 0.099, −0.001, −0.001, −0.101, −0.001: the repeated days' losses count.
+    expect(s.downside).toBe(Math.sqrt((0 + 0.001 ** 2 + 0.001 ** 2 + (99 / 110 - 1 - 0.001) ** 2 + 0.001 ** 2) / 5));
+    // Each against the one-metric functions, bit for bit, on repeats of every kind: a day that
+    // repeats equity only (gross or net differs), and 0, −0, ±∞ and NaN repeated.
+    const cases: Array<[number[], number[], number[]]> = [
+      [[110, 110, 110, 99, 99], [55, 55, 55, 33, 33], [55, 55, 55, -33, -33]],
+      [[110, 110, 110, 110], [55, 60, 60, 60], [55, 55, 50, 50]],
+      [[100, 0, 0, -0, 0, 120, 120], [10, 10, 10, 10, 10, 10, 10], [10, 10, 10, 10, 10, 10, 10]],
+      [[100, Infinity, Infinity, 120, -Infinity, -Infinity], [10, 10, 10, 10, 10, 10], [1, 1, 1, 1, 1, 1]],
+      [[100, Infinity, Infinity], [10, 10, 10], [1, 1, 1]], // Σ r = ∞ + NaN: a mean of NaN, not ∞
+      [[100, -Infinity, -Infinity], [10, 10, 10], [1, 1, 1]],
+      [[100, NaN, NaN, 100, 100], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]],
+      [[100, 100, 100], [NaN, NaN, NaN], [0, 0, 0]],
+      [[100, 100, 100], [5, 5, 5], [NaN, NaN, NaN]],
+    ];
+    for (const [equity, gross, net] of cases) {
+      for (const rf of [0, 0.001]) {
+        const k = curve(equity, gross, net, equity.map(() => 2));
+        const got = curveStats(k, 100, rf);
+        const r = dailyReturns(k.equity, 100), dd = drawdowns(k.equity, 100);
+        const same = (a: unknown, b: unknown, what: string) => expect(Object.is(a, b), `${equity} ${gross} ${net} r_f ${rf}, ${what}: ${a} vs ${b}`).toBe(true);
+        same(got.meanReturn, mean(r), 'mean');
+        same(got.sd, sampleSd(r), 'sd');
+        same(sortinoOf(got, rf), sortino(r, rf), 'sortino');
+        same(got.maxDrawdown, maxDrawdown(dd), 'max drawdown');
+        same(got.maxDrawdownDays, maxDrawdownDays(dd), 'max drawdown days');
+        same(got.grossExposure, grossExposure(k.gross, k.equity), 'gross exposure');
+        same(got.avgNetExposure, avgNetExposure(k.net, k.equity), 'avg net exposure');
+        same(got.maxGrossExposure, maxGrossExposure(k.gross, k.equity), 'max gross exposure');
+      }
+    }
+  });
+  it('squaredLoss is min(x, 0)² exactly: at 0, −0, ±∞, NaN, the subnormals, the overflow of 2x, and on random bit patterns', () => {
+    // By hand: min(−3, 0)² = 9, min(2, 0)² = 0, min(+∞, 0)² = 0, min(−∞, 0)² = +∞.
+    expect(squaredLoss(-3)).toBe(9);
+    expect(squaredLoss(2)).toBe(0);
+    expect(squaredLoss(Infinity)).toBe(0);
+    expect(squaredLoss(-Infinity)).toBe(Infinity);
+    expect(squaredLoss(NaN)).toBeNaN();
+    expect(Object.is(squaredLoss(-0), 0)).toBe(true);
+    const check = (x: number) => {
+      const m = Math.min(x, 0);
+      expect(Object.is(squaredLoss(x), m * m), `${x}`).toBe(true);
+    };
+    for (const x of [0, -0, 5e-324, -5e-324, -2.2250738585072014e-308, -1e-160, -1e154, -1e155, -Number.MAX_VALUE, Number.MAX_VALUE, -0.013, 0.013]) check(x);
+    const bits = new BigUint64Array(1), value = new Float64Array(bits.buffer);
+    let s = 12345n;
+    for (let k = 0; k < 20_000; k++) {
+      s = (s * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn;
+      bits[0] = s;
+      check(value[0]!);
+    }
   });
 });
