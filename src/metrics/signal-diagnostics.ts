@@ -187,7 +187,7 @@ class DayRanks {
       ic = pearson(this.rankS, this.rankF, m);
       this.groupSums(m);
     }
-    return { ic, quintileSpread: quintileFromOrder(s, f, orderS, m), groupIc: this.groupIcs() };
+    return { ic, quintileSpread: quintileFromOrder(s, f, orderS, m, sortedS), groupIc: this.groupIcs() };
   }
 
   /**
@@ -330,7 +330,12 @@ export function quintileSpread(signal: ArrayLike<number>, forward: ArrayLike<num
   return quintileFromOrder(signal, forward, argsort(signal, m, new Int32Array(m), new Int32Array(m)), m);
 }
 
-function quintileFromOrder(signal: ArrayLike<number>, forward: ArrayLike<number>, order: Int32Array, m: number): number | null {
+/**
+ * The spread from the signal's ascending order. With `sorted` (the signals in that order, all finite),
+ * the equals of the q-th largest are found where they sit, as one run of the order in index order
+ * (for speed, issue 21: not by a scan from the start); the same values added in the same order.
+ */
+function quintileFromOrder(signal: ArrayLike<number>, forward: ArrayLike<number>, order: Int32Array, m: number, sorted?: Float64Array): number | null {
   const q = Math.floor(m / 5);
   if (q === 0) return null;
   let low = 0;
@@ -339,6 +344,12 @@ function quintileFromOrder(signal: ArrayLike<number>, forward: ArrayLike<number>
   const threshold = signal[order[m - q]!]!;
   let high = 0, taken = 0;
   for (let k = m - 1; k >= 0 && signal[order[k]!]! > threshold; k--, taken++) high += forward[order[k]!]!;
+  if (sorted) {
+    let k = m - q;
+    while (k > 0 && sorted[k - 1] === threshold) k--; // the run's start: its lowest index
+    for (; taken < q; k++, taken++) high += forward[order[k]!]!;
+    return high / q - low / q;
+  }
   for (let k = 0; k < m && taken < q; k++) {
     if (signal[order[k]!] === threshold) { high += forward[order[k]!]!; taken++; }
   }

@@ -4,6 +4,7 @@ import type { Panel } from '../../src/panel/panel.ts';
 import { quintileSpread, SIGNAL_COLUMNS, signalDiagnostics, summarizeSignal, type DiagnosticsDay } from '../../src/metrics/signal-diagnostics.ts';
 import { businessDates, handPanel } from '../support/panel.ts';
 import { mulberry32 as rng } from '../support/random.ts';
+import { spearman } from '../../src/metrics/spearman.ts';
 
 /**
  * signalDiagnostics against a direct, day-by-day computation written here from alphalens' definitions
@@ -160,6 +161,33 @@ describe('signalDiagnostics against a direct day-by-day computation', () => {
     // day 1, group g: signal ranks 3, 2, 1 against forward ranks 2, 3, 1 → (1·0 + 0·1 + 1·1) / 2 = 0.5; h flat
     expect(days[1]!.groupIc).toEqual([expect.closeTo(0.5, 15), null]);
     expectDays(days, direct(panel, signal, 1, [0, 1], 2));
+  });
+});
+
+describe('bit for bit: the correlations of spearman.ts in member order, the spread of quintileSpread (issue 21)', () => {
+  it('IC, per-group IC and spread are the very doubles of Pearson of average ranks taken member by member, ties and all', () => {
+    // The diagnostics sum in the signal's order, squares in closed form from the ties: exact, so the
+    // same bits as spearman(s, f) (averageRanks, then Pearson in member order) — checked here to the bit.
+    const r = rng(31);
+    for (const [n, groupCount, tieLevels] of [[7, 2, 3], [60, 3, 0], [400, 11, 0], [400, 11, 40], [1500, 5, 7], [900, 1, 2]] as const) {
+      const bars = 4;
+      const groups = Array.from({ length: n }, (_, i) => `g${i % groupCount}`);
+      const close = Array.from({ length: bars }, () => Array.from({ length: n }, () => (r() < 0.03 ? null : tieLevels ? 10 + Math.floor(r() * tieLevels) * 0.25 : 10 * Math.exp(r() - 0.5))));
+      const panel = handPanel({ dates: businessDates('2024-01-01', bars), symbols: Array.from({ length: n }, (_, i) => `S${i}`), groups, close });
+      const signal = Float64Array.from({ length: bars * n }, () => (r() < 0.05 ? NaN : tieLevels ? Math.floor(r() * tieLevels) - tieLevels / 2 : (r() - 0.5) / (0.01 + Math.abs(r() - 0.5))));
+      const days = signalDiagnostics(panel, signal, 1, [0, 1, 2], bars - 1);
+      for (const d of days) {
+        const t = d.bar, used = [...Array(n).keys()].filter((i) => Number.isFinite(signal[t * n + i]!) && Number.isFinite(panel.close[(t + 1) * n + i]! / panel.close[t * n + i]! - 1));
+        const s = used.map((i) => signal[t * n + i]!), f = used.map((i) => panel.close[(t + 1) * n + i]! / panel.close[t * n + i]! - 1);
+        expect(Object.is(d.ic, spearman(s, f)), `n=${n} day ${t}: ${d.ic} vs ${spearman(s, f)}`).toBe(true);
+        expect(Object.is(d.quintileSpread, quintileSpread(s, f)), `spread n=${n} day ${t}`).toBe(true);
+        for (let g = 0; g < groupCount; g++) {
+          const inG = used.map((i, k) => (panel.seasons[0]!.groupOf[i] === g ? k : -1)).filter((k) => k >= 0); // panel.groups order
+          const want = inG.length >= 3 ? spearman(inG.map((k) => s[k]!), inG.map((k) => f[k]!)) : null;
+          expect(Object.is(d.groupIc[g], want), `n=${n} day ${t} group ${g}: ${d.groupIc[g]} vs ${want}`).toBe(true);
+        }
+      }
+    }
   });
 });
 
