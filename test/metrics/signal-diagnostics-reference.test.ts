@@ -191,6 +191,31 @@ describe('bit for bit: the correlations of spearman.ts in member order, the spre
   });
 });
 
+describe('the correlations\' edges', () => {
+  it('two members: IC ±1 exactly; all forward returns equal, or all signals equal: no IC (not NaN)', () => {
+    const two = handPanel({ dates: businessDates('2024-01-01', 2), symbols: ['A', 'B'], close: [[10, 10], [11, 12]] });
+    expect(signalDiagnostics(two, Float64Array.from([1, 2, 0, 0]), 1, [0], 1)[0]).toMatchObject({ ic: 1, quintileSpread: null, groupIc: [null] });
+    expect(signalDiagnostics(two, Float64Array.from([2, 1, 0, 0]), 1, [0], 1)[0]!.ic).toBe(-1);
+    const flat = handPanel({ dates: businessDates('2024-01-01', 2), symbols: ['A', 'B', 'C', 'D'], close: [[10, 20, 30, 40], [11, 22, 33, 44]] });
+    expect(signalDiagnostics(flat, Float64Array.from([1, 2, 3, 4, 0, 0, 0, 0]), 1, [0], 1)[0]).toMatchObject({ ic: null, groupIc: [null] });
+    const moving = handPanel({ dates: businessDates('2024-01-01', 2), symbols: ['A', 'B', 'C', 'D'], close: [[10, 10, 10, 10], [11, 12, 13, 14]] });
+    expect(signalDiagnostics(moving, Float64Array.from([5, 5, 5, 5, 0, 0, 0, 0]), 1, [0], 1)[0]).toMatchObject({ ic: null, groupIc: [null] });
+  });
+
+  it('a day of more than 200,000 members (sums in member order) gives the bits of spearman.ts too', () => {
+    const r = rng(37), n = 200_003;
+    const close = [Array.from({ length: n }, () => 10), Array.from({ length: n }, () => 10 + Math.floor(r() * 50) * 0.01)];
+    const panel = handPanel({ dates: businessDates('2024-01-01', 2), symbols: Array.from({ length: n }, (_, i) => `S${i}`), groups: Array.from({ length: n }, (_, i) => (i % 3 ? 'a' : 'b')), close });
+    const signal = Float64Array.from({ length: 2 * n }, () => Math.floor(r() * 1000));
+    const [d] = signalDiagnostics(panel, signal, 1, [0], 1);
+    const s = Array.from(signal.subarray(0, n)), f = close[1]!.map((c) => c / 10 - 1);
+    expect(Object.is(d!.ic, spearman(s, f))).toBe(true);
+    expect(Object.is(d!.quintileSpread, quintileSpread(s, f))).toBe(true);
+    const group = (g: number) => [...Array(n).keys()].filter((i) => (i % 3 ? 0 : 1) === g);
+    for (const g of [0, 1]) expect(Object.is(d!.groupIc[g], spearman(group(g).map((i) => s[i]!), group(g).map((i) => f[i]!))), `group ${g}`).toBe(true);
+  });
+});
+
 describe('quintileSpread and summarizeSignal', () => {
   it('quintileSpread with tied signals takes the lower symbols into each fifth', () => {
     // 10 values, q = 2: the top fifth is the highest value (index 9) and the lowest index among the 7s (index 2)
