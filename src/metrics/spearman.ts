@@ -47,8 +47,7 @@ export function argsort(values: ArrayLike<number>, n: number, order: Int32Array,
     // (The directive of the next line sits after `else`: a comment before `else` is attached to no node Stryker reads.)
     // The range [min, max] only shapes the buckets (finiteArgsort sorts exactly with any range, and sends an empty one to the merge sort): its mutants are equivalent.
     else /* Stryker disable next-line EqualityOperator,ConditionalExpression: equivalent, see above */ if (x < min) min = x;
-    // Stryker disable next-line EqualityOperator,ConditionalExpression: equivalent, see above
-    else if (x > max) max = x;
+    else /* Stryker disable next-line EqualityOperator,ConditionalExpression: equivalent, see above */ if (x > max) max = x;
     // Stryker disable next-line AssignmentOperator,ArithmeticOperator: equivalent, the mean and the deviation only narrow the bucket range (speed): any range sorts the same
     sum += x;
     // Stryker disable next-line AssignmentOperator,ArithmeticOperator: equivalent, as above
