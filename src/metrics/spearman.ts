@@ -1,11 +1,14 @@
 /**
  * Ranking for rank correlations, on typed arrays.
- * 1. argsort of finite values: a bucket sort — bucket b = ⌊(x − min) · n / (max − min)⌋ (n buckets, a
- *    monotone map: x ≤ y gives b(x) ≤ b(y), and equal values share a bucket), a counting pass, a stable
- *    scatter by index, then each bucket sorted by value, ties in index order: the merge sort below
- *    for a crowded bucket, then one insertion pass over the whole order for the others (a value
- *    never moves past its bucket's start). O(n) for values spread like returns and signals, never
- *    worse than the merge sort. The same order as any stable sort by value.
+ * 1. argsort of finite values: a bucket sort — 2n buckets over [lo, hi], the mean ± 3 standard
+ *    deviations cut to [min, max] (values beyond share the end buckets: fat tails do not crowd the
+ *    middle into a few buckets), bucket b = ⌊(x − lo) · 2n / (hi − lo)⌋ clamped to 0 … 2n − 1; a
+ *    counting pass, a stable scatter of indices and values by index, then each bucket sorted by value,
+ *    ties in index order: the merge sort below for a crowded bucket, then one insertion pass over the
+ *    whole order (on the values carried along, contiguous). Equal values share a bucket and keep their
+ *    index order, and the insertion pass is a whole stable insertion sort, so the order is that of any
+ *    stable sort by value; the bucket map (monotone) only makes it O(n) for values spread like returns
+ *    and signals.
  * 2. argsort of values with a NaN or an infinity (or a degenerate range): a stable bottom-up merge
  *    sort of indices by value (ties keep index order).
  * 3. ranks: each run of equal values gets the average of its positions (1-based), as
@@ -15,78 +18,137 @@
 
 /** A bucket holding more than this many values is merge-sorted before the insertion pass. */
 const INSERTION_MAX = 32;
+/** Buckets per value: fewer values for the insertion pass to move, for a longer counting pass. */
+const BUCKETS_PER_VALUE = 2;
+/** The buckets span the mean ± this many standard deviations (cut to [min, max]). */
+const SPREAD = 3;
 
-// Bucket bounds, reused from call to call (each worker thread has its own module).
+// Bucket bounds and the sorted values, reused from call to call (each worker thread has its own module).
 let bounds = new Int32Array(0);
+let sortedValues = new Float64Array(0);
 
-/** Indices 0 … n−1 of `values` in ascending order, ties by index; `order` and `scratch` hold n each. */
-export function argsort(values: ArrayLike<number>, n: number, order: Int32Array, scratch: Int32Array): Int32Array {
-  // Stryker disable next-line BlockStatement: equivalent, a shortcut: without it n = 1 and n = 0 reach the merge sort (a degenerate range), which gives [0] and writes nothing
+/**
+ * Indices 0 … n−1 of `values` in ascending order, ties by index; `order` and `scratch` hold n each.
+ * `sorted`, when given (n values), receives the values in that order.
+ */
+export function argsort(values: ArrayLike<number>, n: number, order: Int32Array, scratch: Int32Array, sorted?: Float64Array): Int32Array {
+  // Stryker disable next-line ConditionalExpression,BlockStatement: equivalent, a shortcut: without it n = 1 and n = 0 reach the merge sort (a degenerate range or nothing finite), which gives [0] and writes nothing
   if (n < 2) {
     if (n === 1) order[0] = 0;
-    return order;
+    return withSorted(values, n, order, sorted);
   }
-  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: equivalent, the first value's finiteness only picks the path: a non-finite first value gives the merge sort (NaN: min = max = NaN) or a scale of 0 (±∞ first, finite others: one bucket, sorted by the merge and insertion passes)
-  let min = values[0]!, max = min, finite = min - min === 0;
-  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,UpdateOperator,BlockStatement: equivalent, a scan that stops early, never runs, or runs past n ends in min = max or a non-finite value (the merge sort), or a wider [min, max] (buckets still monotone, capped at n − 1)
-  for (let i = 1; finite && i < n; i++) {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: equivalent, the first value's finiteness only picks the path: a non-finite first value gives the merge sort (NaN: min = max = NaN) or a non-finite sum (±∞ first, finite others: the range of [min, max], then one bucket, sorted by the merge and insertion passes)
+  let min = values[0]!, max = min, finite = min - min === 0, sum = 0, squares = 0;
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,UpdateOperator,BlockStatement: equivalent, a scan that stops early, never runs, or runs past n ends in min = max or a non-finite value (the merge sort), or a wider [min, max] (buckets still monotone, clamped)
+  for (let i = 0; finite && i < n; i++) {
     const x = values[i]!;
-    // Stryker disable next-line ArithmeticOperator: equivalent, x + x !== 0 marks every non-zero value non-finite (the merge sort) and keeps 0 and NaN as before
+    // Stryker disable next-line ArithmeticOperator,EqualityOperator,ConditionalExpression: equivalent, x + x !== 0 marks every non-zero value non-finite (the merge sort) and keeps 0 and NaN as before; === and a test forced true mark the first value non-finite (the merge sort, the same order); (a test forced false, which lets NaN into the buckets, is killed by the NaN tests, but shares the line)
     if (x - x !== 0) finite = false;
     // (The directive of the next line sits after `else`: a comment before `else` is attached to no node Stryker reads.)
-    else /* Stryker disable next-line EqualityOperator: equivalent, <= sets min to the same value; with >= min only grows and max only takes values below it, so max ≤ min and the merge sort runs */ if (x < min) min = x;
-    else if (x > max) max = x;
+    // The range [min, max] only shapes the buckets (finiteArgsort sorts exactly with any range, and sends an empty one to the merge sort): its mutants are equivalent.
+    else /* Stryker disable next-line EqualityOperator,ConditionalExpression: equivalent, see above */ if (x < min) min = x;
+    else /* Stryker disable next-line EqualityOperator,ConditionalExpression: equivalent, see above */ if (x > max) max = x;
+    // Stryker disable next-line AssignmentOperator,ArithmeticOperator: equivalent, the mean and the deviation only narrow the bucket range (speed): any range sorts the same
+    sum += x;
+    // Stryker disable next-line AssignmentOperator,ArithmeticOperator: equivalent, as above
+    squares += x * x;
   }
-  const scale = n / (max - min);
-  if (!finite) return mergeArgsort(values, n, order, scratch);
-  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,BooleanLiteral: equivalent, the range test only picks the path: a degenerate range is caught by either test (max = min gives scale = ∞), a subnormal one (scale = ∞) put through the buckets lands in bucket 0 whole ((x − min)·∞ | 0 is 0), sorted by the merge and insertion passes, and any other range sorts the same by the merge sort
-  if (!(max > min) || !(scale < Infinity)) return mergeArgsort(values, n, order, scratch);
-  if (bounds.length < n + 1) bounds = new Int32Array(n + 1);
+  // Stryker disable next-line ConditionalExpression: equivalent, forced true: every input to the merge sort, the same order (forced false is killed by the NaN tests)
+  if (!finite) return withSorted(values, n, mergeArgsort(values, n, order, scratch), sorted);
+  return finiteArgsort(values, n, order, scratch, sorted, min, max, sum, squares);
+}
+
+/**
+ * `argsort` of n finite values (point 1 of the module doc) whose min, max, sum and sum of squares
+ * the caller has already taken (the signal diagnostics take them while gathering the members).
+ */
+export function finiteArgsort(values: ArrayLike<number>, n: number, order: Int32Array, scratch: Int32Array, sorted: Float64Array | undefined, min: number, max: number, sum: number, squares: number): Int32Array {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral: equivalent, the path only: an empty range through the buckets gets scale = ∞ (the merge sort below), a proper one through the merge sort the same order
+  if (!(max > min)) return withSorted(values, n, mergeArgsort(values, n, order, scratch), sorted);
+  // Stryker disable next-line ArithmeticOperator: equivalent, the range only decides the buckets (speed): the insertion pass sorts any order
+  const mean = sum / n, sd = Math.sqrt(squares / n - mean * mean); // NaN when rounding makes the variance negative: [min, max]
+  let lo = min, hi = max;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,BlockStatement: equivalent, the range only decides the buckets (speed): the insertion pass sorts any order
+  if (mean - SPREAD * sd > lo) lo = mean - SPREAD * sd;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,BlockStatement: equivalent, as above
+  if (mean + SPREAD * sd < hi) hi = mean + SPREAD * sd;
+  const buckets = BUCKETS_PER_VALUE * n, top = buckets - 1;
+  // Stryker disable next-line ArithmeticOperator: equivalent, the scale only decides the buckets (speed): the insertion pass sorts any order
+  let scale = buckets / (hi - lo);
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,BlockStatement,BooleanLiteral,ArithmeticOperator: equivalent, a narrowed range of no width (all deviations 0, or rounding) back to [min, max]: speed only, one bucket of everything still sorts
+  if (!(scale > 0 && scale < Infinity)) { lo = min; scale = buckets / (max - min); }
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral: equivalent, a subnormal range (scale = ∞) put through the buckets lands in bucket 0 or the top one ((x − min)·∞ is NaN or ∞), sorted by the merge and insertion passes
+  if (!(scale < Infinity)) return withSorted(values, n, mergeArgsort(values, n, order, scratch), sorted);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, a fresh buffer every call (zeroed below anyway)
+  if (bounds.length < buckets) bounds = new Int32Array(buckets);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, a fresh buffer every call
+  const out = sorted ?? (sortedValues.length < n ? (sortedValues = new Float64Array(n)) : sortedValues);
   const bucket = scratch; // the bucket of each index, until the buckets are sorted
-  bounds.fill(0, 0, n + 1);
+  bounds.fill(0, 0, buckets);
   for (let i = 0; i < n; i++) {
-    // Stryker disable next-line MethodExpression: equivalent, Math.max puts every value in bucket n − 1 or n (the max): one bucket, sorted by the merge and insertion passes, the max placed last
-    const b = Math.min(n - 1, ((values[i]! - min) * scale) | 0);
+    // Stryker disable next-line ArithmeticOperator: equivalent, the map only decides the buckets (speed): the insertion pass sorts any order, and equal values still share a bucket
+    const x = (values[i]! - lo) * scale;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, <= 0 and > top move only x = 0 and x = top, which truncate to the same bucket, and a test forced true puts every value in one bucket (0 or the top one), sorted by the merge and insertion passes (a test forced false, which lets a bucket fall out of range, is killed, but shares the line)
+    const b = x < 0 ? 0 : x >= top ? top : x | 0;
     bucket[i] = b;
-    bounds[b + 1]!++;
+    bounds[b]!++;
   }
   // Stryker disable next-line BooleanLiteral: equivalent, crowded only decides whether the merge pass runs; it merges only buckets over INSERTION_MAX, and the insertion pass sorts whatever is left
   let crowded = false;
-  for (let b = 0; b < n; b++) {
-    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,BooleanLiteral: equivalent, crowded only decides whether the merge pass runs; the insertion pass after it sorts the whole order
-    if (bounds[b + 1]! > INSERTION_MAX) crowded = true;
-    bounds[b + 1]! += bounds[b]!;
+  // Stryker disable next-line EqualityOperator: equivalent, one more bucket past the last: a start no value is scattered to
+  for (let b = 0, start = 0; b < buckets; b++) { // the counts become each bucket's start (the running sum kept in a register)
+    const count = bounds[b]!;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral: equivalent, crowded only decides whether the merge pass runs; the insertion pass after it sorts the whole order
+    if (count > INSERTION_MAX) crowded = true;
+    bounds[b] = start;
+    start += count;
   }
-  for (let i = 0; i < n; i++) order[bounds[bucket[i]!]!++] = i; // bounds[b] ends up at bucket b's end
+  for (let i = 0; i < n; i++) { // bounds[b] ends up at bucket b's end
+    const k = bounds[bucket[i]!]!++;
+    order[k] = i;
+    out[k] = values[i]!;
+  }
   // Stryker disable next-line ConditionalExpression,BlockStatement: equivalent, the merge pass is for speed: the insertion pass after it sorts the whole order
   if (crowded) {
     // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: equivalent, fewer bucket merges (or one empty range past the last bucket) leave the rest to the insertion pass, which sorts the whole order
-    for (let b = 0, start = 0; b < n; b++) {
+    for (let b = 0, start = 0; b < buckets; b++) {
       const end = bounds[b]!;
-      // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,CallExpression: equivalent, which buckets are merge-sorted changes speed only: the insertion pass sorts the whole order, and merging any bucket is exact
-      if (end - start > INSERTION_MAX) mergeRange(values, order, scratch, start, end);
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,BlockStatement: equivalent, which buckets are merge-sorted changes speed only: the insertion pass sorts the whole order, and merging any bucket is exact
+      if (end - start > INSERTION_MAX) {
+        // Stryker disable next-line CallExpression: equivalent, the merge is for speed: the insertion pass sorts the whole order
+        mergeRange(values, order, scratch, start, end);
+        for (let k = start; k < end; k++) out[k] = values[order[k]!]!;
+      }
       start = end;
     }
   }
-  // One stable insertion pass over the whole order, which is sorted but within the small buckets:
-  // a value never moves past its bucket's start (values of lower buckets are smaller). For speed
-  // (issue 21): no loop over the buckets and its unpredictable bucket sizes; ~10 % quicker on the
-  // bench's 500-value rows (8.6 µs instead of 9.4 µs a sort).
-  let previous = values[order[0]!]!;
+  // One stable insertion pass over the whole order, on the values carried along: sorted but within
+  // the small buckets (a value moves only past larger values of its own bucket).
+  let previous = out[0]!;
   for (let k = 1; k < n; k++) {
-    const i = order[k]!, v = values[i]!;
-    // Stryker disable next-line BlockStatement: equivalent, without the shortcut every value goes through the insertion loop, which moves it past larger values only
+    const v = out[k]!;
+    // Stryker disable next-line BlockStatement,ConditionalExpression,EqualityOperator: equivalent, without the shortcut (or with >=) a value goes through the insertion loop, which moves it past larger values only (the shortcut forced on for every value is killed, but shares the line)
     if (!(previous > v)) {
       previous = v;
       continue;
     }
+    const i = order[k]!;
     let j = k - 1;
-    while (j >= 0 && values[order[j]!]! > v) {
+    // Stryker disable next-line ConditionalExpression: equivalent, forced true, out[−1] reads as undefined, never above v (forced false is killed)
+    while (j >= 0 && out[j]! > v) {
+      out[j + 1] = out[j]!;
       order[j + 1] = order[j]!;
       j--;
     }
+    out[j + 1] = v;
     order[j + 1] = i;
   }
+  return order;
+}
+
+/** `order`, after writing the values in that order to `sorted` (when given). */
+function withSorted(values: ArrayLike<number>, n: number, order: Int32Array, sorted: Float64Array | undefined): Int32Array {
+  if (sorted) for (let k = 0; k < n; k++) sorted[k] = values[order[k]!]!;
   return order;
 }
 
@@ -100,17 +162,20 @@ export function mergeArgsort(values: ArrayLike<number>, n: number, order: Int32A
 /** Sorts order[lo … hi) by value, stably (equal values keep their order); scratch holds as many. */
 function mergeRange(values: ArrayLike<number>, order: Int32Array, scratch: Int32Array, lo: number, hi: number): void {
   let src = order, dst = scratch;
-  // Stryker disable next-line ArithmeticOperator: equivalent, hi + lo ≥ hi − lo: extra passes whose single run is copied unchanged
+  // Stryker disable next-line ArithmeticOperator,EqualityOperator: equivalent, hi + lo ≥ hi − lo (and <=): extra passes whose single run is copied unchanged
   for (let width = 1; width < hi - lo; width *= 2) {
+    // Stryker disable next-line EqualityOperator: equivalent, from = hi merges an empty range
     for (let from = lo; from < hi; from += 2 * width) {
       const mid = Math.min(from + width, hi), to = Math.min(from + 2 * width, hi);
       let a = from, b = mid, k = from;
       while (a < mid && b < to) dst[k++] = values[src[b]!]! < values[src[a]!]! ? src[b++]! : src[a++]!;
       while (a < mid) dst[k++] = src[a++]!;
+      // Stryker disable next-line EqualityOperator: equivalent, one more copy, of src[to] to dst[to], past the range: the next range's first slot, which its merge overwrites, or (at hi) the slot the same extra copy of the pass before filled from there
       while (b < to) dst[k++] = src[b++]!;
     }
     const swap = src; src = dst; dst = swap;
   }
+  // Stryker disable next-line ConditionalExpression: equivalent, copying order onto itself
   if (src !== order) order.set(src.subarray(lo, hi), lo);
 }
 
@@ -138,6 +203,7 @@ export function averageRanks(values: ArrayLike<number>): Float64Array {
 
 /** Pearson correlation of the first n pairs; null when fewer than two points or either side is constant. */
 export function pearson(x: ArrayLike<number>, y: ArrayLike<number>, n = x.length): number | null {
+  // Stryker disable next-line ConditionalExpression: equivalent, one point gives Σ dx² = 0 and none gives NaN sums: null either way
   if (n < 2) return null;
   let mx = 0, my = 0;
   for (let k = 0; k < n; k++) { mx += x[k]!; my += y[k]!; }

@@ -4,6 +4,7 @@ import type { Panel } from '../../src/panel/panel.ts';
 import { quintileSpread, SIGNAL_COLUMNS, signalDiagnostics, summarizeSignal, type DiagnosticsDay } from '../../src/metrics/signal-diagnostics.ts';
 import { businessDates, handPanel } from '../support/panel.ts';
 import { mulberry32 as rng } from '../support/random.ts';
+import { spearman } from '../../src/metrics/spearman.ts';
 
 /**
  * signalDiagnostics against a direct, day-by-day computation written here from alphalens' definitions
@@ -160,6 +161,58 @@ describe('signalDiagnostics against a direct day-by-day computation', () => {
     // day 1, group g: signal ranks 3, 2, 1 against forward ranks 2, 3, 1 → (1·0 + 0·1 + 1·1) / 2 = 0.5; h flat
     expect(days[1]!.groupIc).toEqual([expect.closeTo(0.5, 15), null]);
     expectDays(days, direct(panel, signal, 1, [0, 1], 2));
+  });
+});
+
+describe('bit for bit: the correlations of spearman.ts in member order, the spread of quintileSpread (issue 21)', () => {
+  it('IC, per-group IC and spread are the very doubles of Pearson of average ranks taken member by member, ties and all', () => {
+    // The diagnostics sum in the signal's order, squares in closed form from the ties: exact, so the
+    // same bits as spearman(s, f) (averageRanks, then Pearson in member order) — checked here to the bit.
+    const r = rng(31);
+    for (const [n, groupCount, tieLevels] of [[7, 2, 3], [60, 3, 0], [400, 11, 0], [400, 11, 40], [1500, 5, 7], [900, 1, 2]] as const) {
+      const bars = 4;
+      const groups = Array.from({ length: n }, (_, i) => `g${i % groupCount}`);
+      const close = Array.from({ length: bars }, () => Array.from({ length: n }, () => (r() < 0.03 ? null : tieLevels ? 10 + Math.floor(r() * tieLevels) * 0.25 : 10 * Math.exp(r() - 0.5))));
+      const panel = handPanel({ dates: businessDates('2024-01-01', bars), symbols: Array.from({ length: n }, (_, i) => `S${i}`), groups, close });
+      const signal = Float64Array.from({ length: bars * n }, () => (r() < 0.05 ? NaN : tieLevels ? Math.floor(r() * tieLevels) - tieLevels / 2 : (r() - 0.5) / (0.01 + Math.abs(r() - 0.5))));
+      const days = signalDiagnostics(panel, signal, 1, [0, 1, 2], bars - 1);
+      for (const d of days) {
+        const t = d.bar, used = [...Array(n).keys()].filter((i) => Number.isFinite(signal[t * n + i]!) && Number.isFinite(panel.close[(t + 1) * n + i]! / panel.close[t * n + i]! - 1));
+        const s = used.map((i) => signal[t * n + i]!), f = used.map((i) => panel.close[(t + 1) * n + i]! / panel.close[t * n + i]! - 1);
+        expect(Object.is(d.ic, spearman(s, f)), `n=${n} day ${t}: ${d.ic} vs ${spearman(s, f)}`).toBe(true);
+        expect(Object.is(d.quintileSpread, quintileSpread(s, f)), `spread n=${n} day ${t}`).toBe(true);
+        for (let g = 0; g < groupCount; g++) {
+          const inG = used.map((i, k) => (panel.seasons[0]!.groupOf[i] === g ? k : -1)).filter((k) => k >= 0); // panel.groups order
+          const want = inG.length >= 3 ? spearman(inG.map((k) => s[k]!), inG.map((k) => f[k]!)) : null;
+          expect(Object.is(d.groupIc[g], want), `n=${n} day ${t} group ${g}: ${d.groupIc[g]} vs ${want}`).toBe(true);
+        }
+      }
+    }
+  });
+});
+
+describe('the correlations\' edges', () => {
+  it('two members: IC ±1 exactly; all forward returns equal, or all signals equal: no IC (not NaN)', () => {
+    const two = handPanel({ dates: businessDates('2024-01-01', 2), symbols: ['A', 'B'], close: [[10, 10], [11, 12]] });
+    expect(signalDiagnostics(two, Float64Array.from([1, 2, 0, 0]), 1, [0], 1)[0]).toMatchObject({ ic: 1, quintileSpread: null, groupIc: [null] });
+    expect(signalDiagnostics(two, Float64Array.from([2, 1, 0, 0]), 1, [0], 1)[0]!.ic).toBe(-1);
+    const flat = handPanel({ dates: businessDates('2024-01-01', 2), symbols: ['A', 'B', 'C', 'D'], close: [[10, 20, 30, 40], [11, 22, 33, 44]] });
+    expect(signalDiagnostics(flat, Float64Array.from([1, 2, 3, 4, 0, 0, 0, 0]), 1, [0], 1)[0]).toMatchObject({ ic: null, groupIc: [null] });
+    const moving = handPanel({ dates: businessDates('2024-01-01', 2), symbols: ['A', 'B', 'C', 'D'], close: [[10, 10, 10, 10], [11, 12, 13, 14]] });
+    expect(signalDiagnostics(moving, Float64Array.from([5, 5, 5, 5, 0, 0, 0, 0]), 1, [0], 1)[0]).toMatchObject({ ic: null, groupIc: [null] });
+  });
+
+  it('a day of more than 200,000 members (sums in member order) gives the bits of spearman.ts too', () => {
+    const r = rng(37), n = 200_003;
+    const close = [Array.from({ length: n }, () => 10), Array.from({ length: n }, () => 10 + Math.floor(r() * 50) * 0.01)];
+    const panel = handPanel({ dates: businessDates('2024-01-01', 2), symbols: Array.from({ length: n }, (_, i) => `S${i}`), groups: Array.from({ length: n }, (_, i) => (i % 3 ? 'a' : 'b')), close });
+    const signal = Float64Array.from({ length: 2 * n }, () => Math.floor(r() * 1000));
+    const [d] = signalDiagnostics(panel, signal, 1, [0], 1);
+    const s = Array.from(signal.subarray(0, n)), f = close[1]!.map((c) => c / 10 - 1);
+    expect(Object.is(d!.ic, spearman(s, f))).toBe(true);
+    expect(Object.is(d!.quintileSpread, quintileSpread(s, f))).toBe(true);
+    const group = (g: number) => [...Array(n).keys()].filter((i) => (i % 3 ? 0 : 1) === g);
+    for (const g of [0, 1]) expect(Object.is(d!.groupIc[g], spearman(group(g).map((i) => s[i]!), group(g).map((i) => f[i]!))), `group ${g}`).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { argsort, averageRanks, mergeArgsort, pearson, ranksFromOrder, spearman } from '../../src/metrics/spearman.ts';
+import { argsort, averageRanks, finiteArgsort, mergeArgsort, pearson, ranksFromOrder, spearman } from '../../src/metrics/spearman.ts';
 import { mulberry32 as rng } from '../support/random.ts';
 
 /**
@@ -113,6 +113,78 @@ describe('argsort: the same order as a plain stable sort by value', () => {
       expect(Array.from(argsort(v, n, dirty(n, n, 2), dirty(n, n, 6))), `[${v.join(',')}]`).toEqual(want);
     }
     expect(Array.from(mergeArgsort([3, NaN, 1, 2], 4, new Int32Array(4), new Int32Array(4)))).toEqual([2, 3, 0, 1]);
+  });
+});
+
+/** A plain stable sort of the indices by value (Array.prototype.sort is stable), no subtraction. */
+function stableOrder(v: ArrayLike<number>, n = v.length): number[] {
+  return Array.from({ length: n }, (_, k) => k).sort((a, b) => (v[a]! < v[b]! ? -1 : v[a]! > v[b]! ? 1 : 0));
+}
+
+/** Finite values at the edges of the doubles: ±0, subnormals, the largest, one-ulp neighbours, heavy tails. */
+function edgeCases(n: number, r: () => number): number[][] {
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+  const edges = [0, -0, 5e-324, -5e-324, 2.2250738585072014e-308, -2.2250738585072014e-308, 1.7976931348623157e308, -1.7976931348623157e308, 1, 1 + Number.EPSILON, 1 - Number.EPSILON / 2, -1];
+  return [
+    Array.from({ length: n }, () => pick(edges)), // only edge values: ties, ±0, (x − lo) overflowing to ∞
+    Array.from({ length: n }, () => (r() < 0.1 ? pick(edges) : r() - 0.5)), // a few among ordinary values
+    Array.from({ length: n }, () => (r() < 0.5 ? 0 : -0)), // ±0 only: one tie, index order
+    Array.from({ length: n }, () => Math.floor(r() * 4) * 5e-324), // subnormal steps
+    Array.from({ length: n }, () => { const u = r() - 0.5; return u / (1e-3 + Math.abs(u)) ** 3; }), // heavy tails beyond mean ± 3 sd
+    Array.from({ length: n }, () => (r() < 0.9 ? 0.01 * Math.floor(r() * 3) : 1e6 * r())), // crowded centre, far outliers
+    Array.from({ length: n }, () => 1e200 * (r() - 0.5)), // x² overflows: the deviation is ∞ or NaN
+    Array.from({ length: n }, (_, k) => (k % 2 ? 1e-300 : -1e-300) * (1 + (k % 5))), // tiny range around 0
+  ];
+}
+
+describe('argsort and finiteArgsort: exactly a stable sort by value, ties by index (issue 21: the buckets over mean ± 3 sd)', () => {
+  it('edge values, n from 0 to a few hundred: the order, and the values written in it to `sorted`', () => {
+    const r = rng(23);
+    for (let n = 0; n <= 320; n += n < 24 ? 1 : 37) {
+      for (const v of [...edgeCases(n, r), ...finiteCases(n, r)]) {
+        const want = stableOrder(v);
+        const sorted = new Float64Array(n + 1).fill(7);
+        expect(Array.from(argsort(v, n, dirty(n, n, 1), dirty(n, n, 2), sorted)), `n=${n} [${v.slice(0, 6).join(',')}…]`).toEqual(want);
+        want.forEach((i, k) => expect(Object.is(sorted[k], v[i]), `sorted[${k}]`).toBe(true)); // −0 stays −0
+        expect(sorted[n]).toBe(7); // nothing past n
+      }
+    }
+  });
+
+  it('finiteArgsort gives the same order whatever range the caller passes (the range only shapes the buckets)', () => {
+    const r = rng(29);
+    for (const n of [0, 1, 2, 3, 10, 33, 64, 200]) {
+      for (const v of [...edgeCases(n, r), ...finiteCases(n, r)]) {
+        const want = stableOrder(v);
+        let min = Infinity, max = -Infinity, sum = 0, squares = 0;
+        for (const x of v) { min = Math.min(min, x); max = Math.max(max, x); sum += x; squares += x * x; }
+        const ranges: Array<[number, number, number, number]> = [
+          [min, max, sum, squares], // the true one
+          [min, max, 0, 0], // no spread: the buckets fall back to [min, max]
+          [min, max, sum * 1e3, 0], // a mean outside [min, max]: negative variance, NaN deviation
+          [min, max, n * max, n * max * max], // the deviation 0 at the top
+          [min, max, NaN, NaN],
+          [-1, 1, 0, n], // narrower or wider than the values: clamped to the end buckets
+        ];
+        for (const [lo, hi, s, q] of ranges) {
+          const sorted = new Float64Array(n);
+          expect(Array.from(finiteArgsort(v, n, dirty(n, n, 3), dirty(n, n, 4), sorted, lo, hi, s, q)), `n=${n} range ${lo},${hi},${s},${q}`).toEqual(want);
+          expect(Array.from(sorted)).toEqual(want.map((i) => v[i]));
+        }
+        expect(Array.from(finiteArgsort(v, n, dirty(n, n, 3), dirty(n, n, 4), undefined, min, max, sum, squares))).toEqual(want);
+      }
+    }
+  });
+
+  it('with ±∞ and NaN, `sorted` holds the values in the merge sort\'s order', () => {
+    const v = [3, -Infinity, NaN, 1, Infinity, 1, -0, 0];
+    const sorted = new Float64Array(v.length);
+    const order = argsort(v, v.length, new Int32Array(v.length), new Int32Array(v.length), sorted);
+    expect(Array.from(order)).toEqual(Array.from(mergeArgsort(v, v.length, new Int32Array(v.length), new Int32Array(v.length))));
+    expect(Array.from(sorted)).toEqual(Array.from(order, (i) => v[i]));
+    const one = new Float64Array(1);
+    argsort([-0], 1, new Int32Array(1), new Int32Array(1), one);
+    expect(Object.is(one[0], -0)).toBe(true);
   });
 });
 
