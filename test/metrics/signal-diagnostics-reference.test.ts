@@ -5,6 +5,7 @@ import { quintileSpread, SIGNAL_COLUMNS, signalDiagnostics, summarizeSignal, typ
 import { businessDates, handPanel } from '../support/panel.ts';
 import { mulberry32 as rng } from '../support/random.ts';
 import { spearman } from '../../src/metrics/spearman.ts';
+import { textbookPearson, textbookRanks } from '../support/reference-stats.ts';
 
 /**
  * signalDiagnostics against a direct, day-by-day computation written here from alphalens' definitions
@@ -14,19 +15,6 @@ import { spearman } from '../../src/metrics/spearman.ts';
  * ⌊m/5⌋ highest signals − that of the ⌊m/5⌋ lowest (ties to the lower symbol), coverage = members with
  * a signal / members, per-group IC over each group's members (null below 3 members or for constant ranks).
  */
-
-function ranks(v: readonly number[]): number[] {
-  return v.map((x) => 1 + v.filter((y) => y < x).length + (v.filter((y) => y === x).length - 1) / 2);
-}
-
-function corr(x: readonly number[], y: readonly number[]): number | null {
-  const n = x.length;
-  if (n < 2) return null;
-  const mx = x.reduce((a, b) => a + b, 0) / n, my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let k = 0; k < n; k++) { sxy += (x[k]! - mx) * (y[k]! - my); sxx += (x[k]! - mx) ** 2; syy += (y[k]! - my) ** 2; }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
-}
 
 function direct(panel: Panel, signal: Float64Array, h: number, decisionBars: readonly number[], lastBar: number): DiagnosticsDay[] {
   const n = panel.symbols.length, bars = panel.days.length;
@@ -52,9 +40,9 @@ function direct(panel: Panel, signal: Float64Array, h: number, decisionBars: rea
     }
     panel.groups.forEach((_, g) => {
       const inG = [...Array(m).keys()].filter((k) => groupOf[used[k]!] === g);
-      if (inG.length >= 3) groupIc[g] = corr(ranks(inG.map((k) => s[k]!)), ranks(inG.map((k) => f[k]!)));
+      if (inG.length >= 3) groupIc[g] = textbookPearson(textbookRanks(inG.map((k) => s[k]!)), textbookRanks(inG.map((k) => f[k]!)));
     });
-    return { bar: t, ic: corr(ranks(s), ranks(f)), quintileSpread: spread, coverage, groupIc };
+    return { bar: t, ic: textbookPearson(textbookRanks(s), textbookRanks(f)), quintileSpread: spread, coverage, groupIc };
   });
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { argsort, averageRanks, finiteArgsort, mergeArgsort, pearson, ranksFromOrder, spearman } from '../../src/metrics/spearman.ts';
 import { mulberry32 as rng } from '../support/random.ts';
+import { textbookPearson, textbookRanks } from '../support/reference-stats.ts';
 
 /**
  * spearman.ts against second, obvious implementations: argsort against a plain stable sort by value
@@ -13,29 +14,6 @@ import { mulberry32 as rng } from '../support/random.ts';
 function refOrder(v: ArrayLike<number>, n = v.length): number[] {
   return Array.from({ length: n }, (_, k) => k).sort((a, b) => v[a]! - v[b]! || a - b);
 }
-
-function refRanks(v: ArrayLike<number>, n = v.length): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    let smaller = 0, equal = 0;
-    for (let j = 0; j < n; j++) {
-      if (v[j]! < v[i]!) smaller++;
-      else if (v[j] === v[i]) equal++;
-    }
-    out.push(1 + smaller + (equal - 1) / 2);
-  }
-  return out;
-}
-
-function refPearson(x: readonly number[], y: readonly number[]): number | null {
-  const n = x.length;
-  if (n < 2) return null;
-  const mx = x.reduce((a, b) => a + b, 0) / n, my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let k = 0; k < n; k++) { sxy += (x[k]! - mx) * (y[k]! - my); sxx += (x[k]! - mx) ** 2; syy += (y[k]! - my) ** 2; }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
-}
-
 
 /** Finite inputs of size n of several shapes: spread, ties, crowded buckets, bucket boundaries. */
 function finiteCases(n: number, r: () => number): number[][] {
@@ -193,9 +171,9 @@ describe('ranks: the textbook average rank', () => {
     const r = rng(17);
     for (let n = 0; n <= 80; n += n < 12 ? 1 : 17) {
       const cases = finiteCases(n, r);
-      for (const v of cases) expect(Array.from(averageRanks(v))).toEqual(refRanks(v));
+      for (const v of cases) expect(Array.from(averageRanks(v))).toEqual(textbookRanks(v));
       for (let k = 0; k + 1 < cases.length; k++) {
-        const want = refPearson(refRanks(cases[k]!), refRanks(cases[k + 1]!));
+        const want = textbookPearson(textbookRanks(cases[k]!), textbookRanks(cases[k + 1]!));
         const got = spearman(cases[k]!, cases[k + 1]!);
         if (want === null) expect(got).toBeNull();
         else expect(got).toBeCloseTo(want, 12);
@@ -208,7 +186,7 @@ describe('ranks: the textbook average rank', () => {
     const v = [4, 1, 4, 2, 9, 9];
     const n = v.length;
     const sorted = refOrder(v);
-    const want = refRanks(v);
+    const want = textbookRanks(v);
     // past n: the index of the smallest value (a rank written past the end would overwrite its rank)
     const a = Int32Array.from([...sorted, sorted[0]!]);
     expect(Array.from(ranksFromOrder(v, a, n, new Float64Array(n)))).toEqual(want);
@@ -229,14 +207,14 @@ describe('pearson: the direct formula', () => {
     expect(pearson([], [])).toBeNull();
     expect(pearson([1, 2, 3], [4, 4, 4])).toBeNull();
     expect(pearson([4, 4, 4], [1, 2, 3])).toBeNull();
-    expect(pearson([1, 2, 3, 100], [2, 4, 7, -50], 3)).toBeCloseTo(refPearson([1, 2, 3], [2, 4, 7])!, 14);
+    expect(pearson([1, 2, 3, 100], [2, 4, 7, -50], 3)).toBeCloseTo(textbookPearson([1, 2, 3], [2, 4, 7])!, 14);
   });
 
   it('random pairs', () => {
     const r = rng(19);
     for (let n = 2; n < 40; n += 3) {
       const x = Array.from({ length: n }, () => r()), y = x.map((v) => v * 0.3 + r());
-      expect(pearson(x, y)).toBeCloseTo(refPearson(x, y)!, 12);
+      expect(pearson(x, y)).toBeCloseTo(textbookPearson(x, y)!, 12);
     }
   });
 });

@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Factor, Strategy } from '../../src/api.ts';
 import { belowMaintenance, DEFAULT_MAINTENANCE_MARGIN } from '../../src/broker/margin.ts';
-import { actingStrategy } from '../../src/runner/acting.ts';
 import { FactorCache } from '../../src/runner/factor-cache.ts';
-import { simulate, type SimulationSettings } from '../../src/runner/simulate.ts';
-import { simulateSingleSymbol, singleSymbolApplies } from '../../src/runner/single-symbol.ts';
+import type { SimulationSettings } from '../../src/runner/simulate.ts';
+import { simulateSingleSymbol } from '../../src/runner/single-symbol.ts';
 import type { Panel } from '../../src/panel/panel.ts';
 import { createContext } from '../../src/strategy/context.ts';
 import { evaluateVariant, runSchedule } from '../../src/variants/evaluate.ts';
-import { businessDates, handPanel } from '../support/panel.ts';
-import { sameBits } from '../support/bits.ts';
+import { businessDates, handPanel, walkPanel } from '../support/panel.ts';
+import { expectSameResult, runBothPaths } from '../support/single-symbol.ts';
 
 /**
  * The one-symbol path (runner/single-symbol.ts) against the general simulation on the inputs that
@@ -21,17 +20,10 @@ import { sameBits } from '../support/bits.ts';
 
 function both(panel: Panel, strategy: Strategy, settings: SimulationSettings, fill: 'open' | 'close', range: [number, number], expectFast: boolean | undefined) {
   const schedule = runSchedule(panel, strategy, [{}], range[0], range[1], fill);
-  const factors = new FactorCache(panel, { fill });
-  expect(singleSymbolApplies(panel, settings, factors)).toBe(true);
-  const fast = simulateSingleSymbol(panel, strategy, {}, schedule, settings, factors, createContext(undefined));
-  const general = simulate(panel, actingStrategy(strategy, {}, factors, panel), {}, schedule, settings, factors, createContext(undefined));
+  const { fast, general, factors } = runBothPaths(panel, strategy, {}, schedule, settings);
   if (expectFast !== undefined) expect(fast !== undefined, 'the one-symbol path applied').toBe(expectFast);
   if (fast) {
-    expect(fast.trades).toEqual(general.trades);
-    for (const k of Object.keys(general.curve) as (keyof typeof general.curve)[]) expect(sameBits(fast.curve[k], general.curve[k]), `curve.${k}`).toBe(true);
-    const { curve: _a, trades: _b, ...restFast } = fast;
-    const { curve: _c, trades: _d, ...restGeneral } = general;
-    expect(restFast).toEqual(restGeneral);
+    expectSameResult(fast, general);
   } else {
     // Given back only when some close was at ruin or below the maintenance margin (the general path
     // then cuts the book, or finds it within the leverage limit and leaves it: the same outcome).
@@ -44,22 +36,6 @@ function both(panel: Panel, strategy: Strategy, settings: SimulationSettings, fi
   expect(a.result.trades).toEqual(b.result.trades);
   expect(a.result.curve.equity).toEqual(b.result.curve.equity);
   return { fast, general };
-}
-
-/** Closes from a seeded walk; `noOpen`: bars with a close but no open; `endAt`: the data end there. */
-function panelOf(seed: number, bars: number, { noOpen = [], gaps = [], endAt, drift = 0 }: { noOpen?: number[]; gaps?: number[]; endAt?: number; drift?: number } = {}): Panel {
-  let s = seed;
-  const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647);
-  const close: (number | null)[][] = [], open: (number | null)[][] = [];
-  let price = 50;
-  for (let t = 0; t < bars; t++) {
-    const o = price * (1 + (rand() - 0.5) * 0.02);
-    price = Math.max(1, price * (1 + drift + (rand() - 0.5) * 0.06));
-    const missing = gaps.includes(t) || (endAt !== undefined && t > endAt);
-    close.push([missing ? null : Math.round(price * 100) / 100]);
-    open.push([missing || noOpen.includes(t) ? null : Math.round(o * 100) / 100]);
-  }
-  return handPanel({ dates: businessDates('2020-01-01', bars), symbols: ['XYZ'], close, open });
 }
 
 /** Weight w from the close of bar t, acting only on the script's bars (`actsOn`), or asked every bar. */
@@ -82,7 +58,7 @@ const COSTLY: SimulationSettings = { cash: 10_000, fractional: true, commissionB
 
 describe('the one-symbol path at its edges, against the general simulation', () => {
   it('a window that starts after the data do, and one that ends before the delisting (or on it)', () => {
-    const panel = panelOf(23, 200, { endAt: 150, gaps: [40, 41] });
+    const panel = walkPanel(23, 200, { endAt: 150, gaps: [40, 41] });
     const d = panel.days;
     const script = [[5, 1], [30, 0.5], [60, 1], [100, 0], [120, 1], [140, 0.7]] as const;
     for (const settings of [PLAIN, COSTLY]) {
@@ -95,7 +71,7 @@ describe('the one-symbol path at its edges, against the general simulation', () 
   });
 
   it('targets decided before bars without an open: open fills wait (skipped) and fill at the next open', () => {
-    const panel = panelOf(29, 120, { noOpen: [11, 12, 31, 70, 71, 72, 90] });
+    const panel = walkPanel(29, 120, { noOpen: [11, 12, 31, 70, 71, 72, 90] });
     const d = panel.days;
     const script = [[10, 1], [30, 0.4], [69, 0], [80, 1], [89, 0.5], [100, 0]] as const;
     for (const settings of [PLAIN, COSTLY]) {
@@ -108,7 +84,7 @@ describe('the one-symbol path at its edges, against the general simulation', () 
   });
 
   it('close fills deciding on the delisting bar, and a buy on it: the position is sold at that close', () => {
-    const panel = panelOf(31, 80, { endAt: 60 });
+    const panel = walkPanel(31, 80, { endAt: 60 });
     const d = panel.days;
     for (const script of [[[10, 1], [60, 0.5]], [[10, 1], [59, 0]], [[60, 1]], [[58, -0.5]], [[20, -1], [60, -1]]] as const) {
       for (const settings of [PLAIN, COSTLY]) {
@@ -129,7 +105,7 @@ describe('the one-symbol path at its edges, against the general simulation', () 
   it('a short and a leveraged long held across quiet bars: the same run, or given back at the margin', () => {
     let givenBack = 0, kept = 0;
     for (const [drift, seed] of [[0.004, 37], [-0.004, 41], [0, 43]] as const) {
-      const panel = panelOf(seed, 250, { drift, gaps: [77, 78] });
+      const panel = walkPanel(seed, 250, { drift, gaps: [77, 78] });
       const d = panel.days;
       for (const script of [[[5, -0.5], [200, 0]], [[5, 1.4], [150, 0.2]], [[5, -1.5]], [[5, 1.9]], [[5, -0.3], [100, 0.5], [180, -0.2]]] as const) {
         for (const settings of [PLAIN, COSTLY, { ...PLAIN, maxLeverage: 3, maintenanceMargin: 0.5 }, { ...COSTLY, maxLeverage: 2, maintenanceMargin: 1 }]) {
@@ -148,14 +124,14 @@ describe('the one-symbol path at its edges, against the general simulation', () 
   });
 
   it('a long book at a maintenance ratio of 1 stays on the one-symbol path (equity ≥ gross)', () => {
-    const panel = panelOf(47, 150, { drift: -0.003 });
+    const panel = walkPanel(47, 150, { drift: -0.003 });
     const d = panel.days;
     both(panel, scripted([[5, 1], [120, 0]]), { ...PLAIN, maintenanceMargin: 1 }, 'open', [d[0]!, d[149]!], true);
     both(panel, scripted([[5, 0.6]]), { ...COSTLY, maintenanceMargin: 1 }, 'close', [d[0]!, d[149]!], true);
   });
 
   it('a decision at the last decision close (filled at the last open, or at the last close)', () => {
-    const panel = panelOf(53, 60);
+    const panel = walkPanel(53, 60);
     const d = panel.days;
     for (const fill of ['open', 'close'] as const) {
       const lastDecision = fill === 'open' ? 58 : 59;
@@ -190,7 +166,7 @@ describe('the one-symbol path at its edges, against the general simulation', () 
   });
 
   it('a run without cash is ruined at its first close: given back, the general path says so', () => {
-    const panel = panelOf(59, 30);
+    const panel = walkPanel(59, 30);
     const d = panel.days;
     for (const fill of ['open', 'close'] as const) {
       const { general } = both(panel, scripted([[5, 1]]), { ...PLAIN, cash: 0 }, fill, [d[0]!, d[29]!], false);
@@ -215,7 +191,7 @@ describe('the one-symbol path at its edges, against the general simulation', () 
   });
 
   it('a strategy without factors (asked on every bar) and one whose actsOn names an undeclared factor', () => {
-    const panel = panelOf(61, 40);
+    const panel = walkPanel(61, 40);
     const d = panel.days;
     const plain: Strategy = { name: 'bare', description: 'test', params: {}, warmup: () => 2, decide: (bar) => (bar.t % 7 === 0 ? { XYZ: (bar.t % 14) / 14 } : undefined) } as Strategy;
     both(panel, plain, COSTLY, 'open', [d[0]!, d[39]!], true);

@@ -6,12 +6,12 @@ import type { Panel } from '../../src/panel/panel.ts';
 import { actingStrategy } from '../../src/runner/acting.ts';
 import { FactorCache } from '../../src/runner/factor-cache.ts';
 import type { Schedule } from '../../src/runner/schedule.ts';
-import { simulate, type SimulationResult, type SimulationSettings } from '../../src/runner/simulate.ts';
-import { simulateSingleSymbol, singleSymbolApplies } from '../../src/runner/single-symbol.ts';
+import type { SimulationResult, SimulationSettings } from '../../src/runner/simulate.ts';
+import { simulateSingleSymbol } from '../../src/runner/single-symbol.ts';
 import { createContext } from '../../src/strategy/context.ts';
 import { runSchedule } from '../../src/variants/evaluate.ts';
 import { businessDates, handPanel } from '../support/panel.ts';
-import { sameBits } from '../support/bits.ts';
+import { expectSameResult, runBothPaths } from '../support/single-symbol.ts';
 
 /**
  * The one-symbol path (runner/single-symbol.ts) against the general simulation on hand-made prices
@@ -25,20 +25,13 @@ import { sameBits } from '../support/bits.ts';
 
 /** Both paths on one schedule; `fast`: whether the one-symbol path must keep the run (else give it back). */
 function both(panel: Panel, strategy: Strategy, settings: SimulationSettings, schedule: Schedule, fast: boolean): SimulationResult {
-  const factors = new FactorCache(panel, { fill: schedule.fill });
-  expect(singleSymbolApplies(panel, settings, factors)).toBe(true);
-  const one = simulateSingleSymbol(panel, strategy, {}, schedule, settings, factors, createContext(undefined));
-  const general = simulate(panel, actingStrategy(strategy, {}, factors, panel), {}, schedule, settings, factors, createContext(undefined));
+  const { fast: one, general } = runBothPaths(panel, strategy, {}, schedule, settings);
   if (!fast) {
     expect(one, 'given back to the general path').toBeUndefined();
     return general;
   }
   expect(one, 'kept on the one-symbol path').toBeDefined();
-  expect(one!.trades).toEqual(general.trades);
-  for (const k of Object.keys(general.curve) as (keyof typeof general.curve)[]) expect(sameBits(one!.curve[k], general.curve[k]), `curve.${k}`).toBe(true);
-  const { curve: _a, trades: _b, ...rest } = one!;
-  const { curve: _c, trades: _d, ...restGeneral } = general;
-  expect(rest).toEqual(restGeneral);
+  expectSameResult(one!, general);
   return general;
 }
 

@@ -4,20 +4,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Factor, Params, Strategy } from '../../src/api.ts';
 import { buildRunConfig } from '../../src/config/run-config.ts';
-import { actingStrategy } from '../../src/runner/acting.ts';
 import { FactorCache } from '../../src/runner/factor-cache.ts';
-import { simulate, type SimulationSettings } from '../../src/runner/simulate.ts';
-import { simulateSingleSymbol, singleSymbolApplies } from '../../src/runner/single-symbol.ts';
+import type { SimulationSettings } from '../../src/runner/simulate.ts';
+import { singleSymbolApplies } from '../../src/runner/single-symbol.ts';
 import type { Panel } from '../../src/panel/panel.ts';
 import { openSource } from '../../src/source/index.ts';
 import { importToFolder } from '../../src/source/import/index.ts';
-import { createContext } from '../../src/strategy/context.ts';
 import { loadStrategy } from '../../src/strategy/registry.ts';
 import { evaluateVariant, runSchedule } from '../../src/variants/evaluate.ts';
 import { parseIsoDate } from '../../src/util/dates.ts';
 import { FIXTURES } from '../support/cli.ts';
-import { businessDates, handPanel } from '../support/panel.ts';
-import { sameBits } from '../support/bits.ts';
+import { businessDates, handPanel, walkPanel } from '../support/panel.ts';
+import { expectSameResult, runBothPaths } from '../support/single-symbol.ts';
 
 /**
  * The one-symbol path (runner/single-symbol.ts) against its oracle, the general simulation
@@ -31,18 +29,9 @@ const sma = (await loadStrategy('sma-cross')).strategy;
 function both(panel: Panel, strategy: Strategy, params: Params, settings: SimulationSettings, fill: 'open' | 'close', range?: [number, number], mayGiveBack = false) {
   const [from, to] = range ?? [panel.days[0]!, panel.days.at(-1)!];
   const schedule = runSchedule(panel, strategy, [params], from, to, fill);
-  const factors = new FactorCache(panel, { fill });
-  expect(singleSymbolApplies(panel, settings, factors)).toBe(true);
-  const fast = simulateSingleSymbol(panel, strategy, params, schedule, settings, factors, createContext(undefined));
-  const general = simulate(panel, actingStrategy(strategy, params, factors, panel), params, schedule, settings, factors, createContext(undefined));
+  const { fast, general, factors } = runBothPaths(panel, strategy, params, schedule, settings);
   if (!mayGiveBack) expect(fast, 'the one-symbol path gave the run back').toBeDefined();
-  if (fast) {
-    expect(fast.trades).toEqual(general.trades);
-    for (const k of Object.keys(general.curve) as (keyof typeof general.curve)[]) expect(sameBits(fast.curve[k], general.curve[k]), `curve.${k}`).toBe(true);
-    const { curve: _a, trades: _b, ...restFast } = fast;
-    const { curve: _c, trades: _d, ...restGeneral } = general;
-    expect(restFast).toEqual(restGeneral);
-  }
+  if (fast) expectSameResult(fast, general);
   // Through evaluateVariant (the fall-back included): the whole outcome, metrics too.
   const job = { panel, strategy, id: 1, params, schedule, settings, factors };
   const a = evaluateVariant(job), b = evaluateVariant({ ...job, generalPath: true });
@@ -90,22 +79,6 @@ describe('the one-symbol path on the real ORCL file (5,036 days)', () => {
   });
 });
 
-/** A seeded random walk on one symbol, opens apart from closes; `gaps`: bars without data; `endAt`: the data end there (a delisting). */
-function walkPanel(seed: number, bars: number, gaps: readonly number[] = [], endAt?: number, drift = 0): Panel {
-  let s = seed;
-  const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647);
-  const close: (number | null)[][] = [], open: (number | null)[][] = [];
-  let price = 50;
-  for (let t = 0; t < bars; t++) {
-    const o = price * (1 + (rand() - 0.5) * 0.02);
-    price = Math.max(1, price * (1 + drift + (rand() - 0.5) * 0.06));
-    const missing = gaps.includes(t) || (endAt !== undefined && t > endAt);
-    close.push([missing ? null : Math.round(price * 100) / 100]);
-    open.push([missing ? null : Math.round(o * 100) / 100]);
-  }
-  return handPanel({ dates: businessDates('2020-01-01', bars), symbols: ['XYZ'], close, open });
-}
-
 /**
  * Targets from a script: weight w at the close of bar t; Map, record or array answers by turns. It
  * acts (`actsOn`) on the script's bars only, through a factor that marks them, so the one-symbol path
@@ -132,8 +105,8 @@ function scripted(script: ReadonlyArray<readonly [number, number]>, everyBar = f
 
 describe('the one-symbol path on synthetic panels', () => {
   const plain = walkPanel(7, 400);
-  const gappy = walkPanel(11, 400, [5, 6, 50, 51, 52, 120, 121, 200, 201, 202, 203, 299]);
-  const delisted = walkPanel(13, 400, [30, 31], 310);
+  const gappy = walkPanel(11, 400, { gaps: [5, 6, 50, 51, 52, 120, 121, 200, 201, 202, 203, 299] });
+  const delisted = walkPanel(13, 400, { gaps: [30, 31], endAt: 310 });
   const panels = { plain, gappy, delisted };
 
   it('sma-cross over gaps and a delisting, every cost model, whole and fractional shares, open and close fills', () => {
@@ -170,8 +143,8 @@ describe('the one-symbol path on synthetic panels', () => {
   });
 
   it('leverage, shorts, the margin and ruin (between events too): given back to the general path, with the same outcome', () => {
-    const falling = walkPanel(17, 300, [], undefined, -0.01);
-    const rising = walkPanel(19, 300, [], undefined, 0.01);
+    const falling = walkPanel(17, 300, { drift: -0.01 });
+    const rising = walkPanel(19, 300, { drift: 0.01 });
     let givenBack = 0;
     for (const panel of [plain, falling, rising, delisted]) {
       for (const script of [[[3, 1.5], [100, 3]], [[3, -1], [150, 0]], [[3, 2], [200, -2]], [[3, -1]], [[3, -2]]] as const) {

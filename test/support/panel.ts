@@ -53,3 +53,23 @@ export function perturbAfter(panel: Panel, c: number, seed: number): Panel {
   }
   return copy as unknown as Panel;
 }
+
+/**
+ * One symbol (XYZ) on a seeded random walk (Park–Miller), business days from 2020-01-01, opens apart
+ * from closes, cents. `gaps`: bars without data; `endAt`: the data end there (a delisting); `noOpen`:
+ * bars with a close but no open; `drift`: added to each bar's return.
+ */
+export function walkPanel(seed: number, bars: number, { noOpen = [], gaps = [], endAt, drift = 0 }: { noOpen?: readonly number[]; gaps?: readonly number[]; endAt?: number; drift?: number } = {}): Panel {
+  let s = seed;
+  const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  const close: (number | null)[][] = [], open: (number | null)[][] = [];
+  let price = 50;
+  for (let t = 0; t < bars; t++) {
+    const o = price * (1 + (rand() - 0.5) * 0.02);
+    price = Math.max(1, price * (1 + drift + (rand() - 0.5) * 0.06));
+    const missing = gaps.includes(t) || (endAt !== undefined && t > endAt);
+    close.push([missing ? null : Math.round(price * 100) / 100]);
+    open.push([missing || noOpen.includes(t) ? null : Math.round(o * 100) / 100]);
+  }
+  return handPanel({ dates: businessDates('2020-01-01', bars), symbols: ['XYZ'], close, open });
+}
