@@ -1,5 +1,6 @@
 import type { EquityCurve } from '../recorder/equity-curve.ts';
 import { TRADING_DAYS } from './returns.ts';
+import { squaredLoss } from './sortino.ts';
 
 /**
  * The per-day metrics of one equity curve in two passes over it and no array allocated — the
@@ -115,19 +116,6 @@ export function curveStats(curve: Pick<EquityCurve, 'equity' | 'gross' | 'net' |
  */
 function repeats(e: number, prev: number, gross: number, grossBefore: number, net: number, netBefore: number): boolean {
   return e === prev && gross === grossBefore && net === netBefore && e !== 0 && e - e === 0;
-}
-
-/**
- * min(x, 0)², Sortino's squared shortfall of one day, as (x − |x|) / 2 squared: for x < 0, x − |x| = 2x
- * and halving it gives x back exactly (an overflow to −∞ squares to +∞, as x² would); for finite x ≥ 0
- * it is 0 (−0 for −0, squared +0); NaN stays NaN; +∞ (∞ − ∞ would be NaN) is 0 by its own test —
- * Math.min(x, 0)² every time, without the branch on the sign that Math.min compiles to and that daily
- * returns, up one day and down the next, mispredict.
- */
-export function squaredLoss(x: number): number {
-  if (x === Infinity) return 0;
-  const loss = (x - Math.abs(x)) * 0.5;
-  return loss * loss;
 }
 
 /** volatility, sharpe and sortino from the stats (volatility.ts, sharpe.ts, sortino.ts). */

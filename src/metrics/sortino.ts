@@ -10,9 +10,21 @@ export function sortino(returns: ArrayLike<number>, riskFree = 0): number | null
   if (m === null) return null;
   let downside = 0;
   for (let k = 0; k < returns.length; k++) {
-    const loss = Math.min(returns[k]! - riskFree, 0); // branch-free: a sign test mispredicts half the time on returns
-    downside += loss * loss;
+    downside += squaredLoss(returns[k]! - riskFree);
   }
   const dd = Math.sqrt(downside / returns.length);
   return dd === 0 ? null : ((m - riskFree) / dd) * Math.sqrt(TRADING_DAYS);
+}
+
+/**
+ * min(x, 0)², Sortino's squared shortfall of one day, as (x − |x|) / 2 squared: for x < 0, x − |x| = 2x
+ * and halving it gives x back exactly (an overflow to −∞ squares to +∞, as x² would); for finite x ≥ 0
+ * it is 0 (−0 for −0, squared +0); NaN stays NaN; +∞ (∞ − ∞ would be NaN) is 0 by its own test —
+ * Math.min(x, 0)² every time, without the branch on the sign that Math.min compiles to and that daily
+ * returns, up one day and down the next, mispredict.
+ */
+export function squaredLoss(x: number): number {
+  if (x === Infinity) return 0;
+  const loss = (x - Math.abs(x)) * 0.5;
+  return loss * loss;
 }

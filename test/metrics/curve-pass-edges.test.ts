@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { curveStats, sortinoOf, squaredLoss, turnoverOf, volatilityOf, sharpeOf } from '../../src/metrics/curve-pass.ts';
+import { curveStats, sortinoOf, turnoverOf, volatilityOf, sharpeOf } from '../../src/metrics/curve-pass.ts';
+import { squaredLoss } from '../../src/metrics/sortino.ts';
 import { dailyReturns, drawdowns, grossExposure, maxDrawdown, maxDrawdownDays, sampleSd, sortino, turnover } from '../../src/metrics/index.ts';
 import { avgNetExposure, maxGrossExposure } from '../../src/metrics/exposure.ts';
 import { mean } from '../../src/metrics/returns.ts';
