@@ -70,13 +70,25 @@ if (wanted('simulation')) {
   results.simulation = s;
   const rate = (ms: number) => s.symbolDays / (ms / 1000);
   const m = s.momentum, v = s.vopa;
-  // Issue 21: the numba loop of the same momentum ran 137 M symbol-days/s on this machine (the reviewer's
-  // measurement; numba cannot be installed here). Judged on CPU time: on a machine shared with other jobs
-  // the wall time measures the queue for the cores as much as the work.
-  const NUMBA = 137e6;
+  // Issue 21: the numba loop of the same momentum ran 137 M symbol-days/s on the reviewer's machine. The
+  // bench runs that loop itself (bench/numba-momentum.py, the same fills as bench/bare-momentum.ts, checked)
+  // in the same rounds when numba is installed, and the target is its speed there and then. Judged on CPU
+  // time: on a machine shared with other jobs the wall time measures the queue for the cores as much as the work.
+  const REVIEWER = 137e6;
+  const numba = 'unavailable' in s.numbaLoop ? undefined : rate(s.numbaLoop.cpu.median);
+  const yardstick = numba === undefined ? `numba loop 137.0 M/s (the issue's figure: ${(s.numbaLoop as { unavailable: string }).unavailable})` : `numba loop, same rounds ${fmt.rate(numba)}`;
+  const target = numba ?? REVIEWER;
   rows.push(
-    { section: 'simulation', name: 'momentum, top 10 by 20-day ROC, daily: CPU time', value: fmt.rate(rate(m.cpu.median)), comparison: 'numba loop 137.0 M/s', ratio: fmt.x(NUMBA / rate(m.cpu.median)), target: '≥ 137 M/s', met: rate(m.cpu.median) >= NUMBA },
-    { section: 'simulation', name: 'the same momentum as one bare JavaScript loop (bench/bare-momentum.ts: no strategy interface, cost models, checks or metrics): CPU time', value: fmt.rate(rate(s.bareLoop.cpu.median)), comparison: 'numba loop 137.0 M/s', ratio: fmt.x(NUMBA / rate(s.bareLoop.cpu.median)), target: '', met: null },
+    { section: 'simulation', name: 'momentum, top 10 by 20-day ROC, daily: CPU time', value: fmt.rate(rate(m.cpu.median)), comparison: yardstick, ratio: fmt.x(target / rate(m.cpu.median)), target: numba === undefined ? '≥ 137 M/s' : '≥ the numba loop', met: rate(m.cpu.median) >= target },
+    { section: 'simulation', name: 'the same momentum as one bare JavaScript loop (bench/bare-momentum.ts: no strategy interface, cost models, checks or metrics): CPU time', value: fmt.rate(rate(s.bareLoop.cpu.median)), comparison: yardstick, ratio: fmt.x(target / rate(s.bareLoop.cpu.median)), target: '', met: null },
+  );
+  if (numba !== undefined) {
+    rows.push(
+      { section: 'simulation', name: 'momentum against the issue\'s figure for numba (137 M/s, measured on the reviewer\'s machine)', value: fmt.rate(rate(m.cpu.median)), comparison: 'numba loop 137.0 M/s', ratio: fmt.x(REVIEWER / rate(m.cpu.median)), target: '≥ 137 M/s', met: rate(m.cpu.median) >= REVIEWER },
+      { section: 'simulation', name: 'the same loop compiled by numba (bench/numba-momentum.py, same fills as the JavaScript loop, checked): CPU time', value: fmt.rate(numba), comparison: 'the issue\'s 137 M/s', ratio: fmt.x(numba / REVIEWER), target: '', met: null },
+    );
+  }
+  rows.push(
     { section: 'simulation', name: 'momentum: wall time', value: fmt.rate(rate(m.wall.median)), comparison: 'CPU time', ratio: fmt.x(m.wall.median / m.cpu.median), target: '', met: null },
     { section: 'simulation', name: 'vopa, defaults: CPU time', value: fmt.rate(rate(v.cpu.median)), comparison: 'momentum', ratio: fmt.x(v.cpu.median / m.cpu.median), target: '≤ 1.5×', met: v.cpu.median / m.cpu.median <= 1.5 },
     { section: 'simulation', name: 'vopa: wall time', value: fmt.rate(rate(v.wall.median)), comparison: 'momentum', ratio: fmt.x(v.wall.median / m.wall.median), target: '', met: null },

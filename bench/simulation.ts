@@ -14,14 +14,18 @@
  * linked), in the same rounds as this one's, for the ratio to it.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Params } from '../src/api.ts';
+import type { Panel } from '../src/panel/panel.ts';
 import type { SimulationSettings } from '../src/runner/simulate.ts';
 import { generateSampleMarket, samplePanel } from '../src/sample/generator.ts';
 import { summarize, type Measure } from './lib.ts';
 
 const WORKLOADS = ['momentum', 'vopa', 'momentumWithCosts', 'momentumWithDiagnostics', 'vopaWithDiagnostics', 'bareLoop'] as const;
-type Workload = (typeof WORKLOADS)[number];
+type Workload = (typeof WORKLOADS)[number] | 'numbaLoop';
 const THIS_ENGINE = fileURLToPath(new URL('../', import.meta.url));
 
 export interface Timed {
@@ -41,6 +45,12 @@ export interface SimulationResult {
   readonly vopaWithDiagnostics: Timed;
   /** The same momentum as one plain JavaScript loop (bare-momentum.ts): JavaScript's floor on this workload. */
   readonly bareLoop: Timed;
+  /**
+   * The same loop compiled by numba (numba-momentum.py), in the same rounds, when `python3` (or
+   * `BENCH_PYTHON`) can import numba; its fills were checked equal to the JavaScript loop's. Otherwise
+   * why not.
+   */
+  readonly numbaLoop: Timed | { readonly unavailable: string };
   /** With `--baseline`: the other checkout's momentum and vopa, and this one's (from the same rounds). */
   readonly baseline?: { readonly dir: string; readonly momentum: Timed; readonly vopa: Timed; readonly current: { readonly momentum: Timed; readonly vopa: Timed } };
 }
@@ -55,6 +65,7 @@ async function measure(workload: Workload, engineDir: string, runs: number): Pro
   ]);
   const panel = samplePanel(generateSampleMarket({ seed: 7, symbols: SYMBOLS, from: FROM, to: TO }));
   const bars = panel.days.length;
+  if (workload === 'numbaLoop') return numbaLoop(panel, runs);
   const plain: SimulationSettings = { cash: 1e7, fractional: false, commissionBps: 1, slippageBps: 1 };
   const costs: SimulationSettings = {
     ...plain, spreadBps: 2, commissionPerShare: 0.005, minCommission: 1, maxParticipation: 0.05, advDays: 20, impact: 'almgren', impactHorizon: 0.5, borrowBps: 50, cashRate: 0.03,
@@ -76,7 +87,8 @@ async function measure(workload: Workload, engineDir: string, runs: number): Pro
   // Past the JIT's warm-up: as many runs for every workload. With 2 for the diagnostics' (to save
   // time), their simulation and factors were timed less warm than the plain workloads they are
   // divided by, which inflated the diagnostics' ratios.
-  for (let k = 0; k < 8; k++) run();
+  let check = 0;
+  for (let k = 0; k < 8; k++) check = Number(run());
   const wall: number[] = [], cpu: number[] = [];
   for (let k = 0; k < runs; k++) {
     const t = performance.now(), c = process.cpuUsage();
@@ -85,13 +97,44 @@ async function measure(workload: Workload, engineDir: string, runs: number): Pro
     wall.push(performance.now() - t);
     cpu.push((used.user + used.system) / 1000);
   }
-  return { wall, cpu, symbolDays: bars * panel.symbols.length };
+  return { wall, cpu, symbolDays: bars * panel.symbols.length, ...(workload === 'bareLoop' ? { check } : {}) };
 }
 
 interface Samples {
   readonly wall: number[];
   readonly cpu: number[];
   readonly symbolDays: number;
+  /** The loops' last equity + their number of trades: the JavaScript and numba loops must agree on it. */
+  readonly check?: number;
+}
+
+const PYTHON = process.env.BENCH_PYTHON ?? 'python3';
+
+/** Why the numba loop cannot run here, or undefined when it can. */
+function numbaUnavailable(): string | undefined {
+  const probe = spawnSync(PYTHON, ['-c', 'import numba, numpy'], { encoding: 'utf8' });
+  if (probe.error) return `${PYTHON} not found (BENCH_PYTHON names another interpreter)`;
+  if (probe.status !== 0) return `${PYTHON} cannot import numba and numpy (pip install numba)`;
+  return undefined;
+}
+
+/**
+ * The numba loop on this panel: the opens and closes written to a file, numba-momentum.py run on it
+ * (it compiles, warms up and times its runs itself, in its own process like every workload).
+ */
+function numbaLoop(panel: Panel, runs: number): Samples {
+  const n = panel.symbols.length, bars = panel.days.length;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-numba-'));
+  try {
+    const file = join(dir, 'panel.f64');
+    writeFileSync(file, Buffer.concat([panel.open, panel.close].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
+    const script = fileURLToPath(new URL('numba-momentum.py', import.meta.url));
+    const child = spawnSync(PYTHON, [script, file, String(n), String(bars), String(runs)], { encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`numba loop failed: ${child.stderr}`);
+    return JSON.parse(child.stdout) as Samples;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** `measure` in a child process of its own. */
@@ -109,6 +152,9 @@ function inChild(workload: Workload, engineDir: string, runs: number): Samples {
  */
 export async function simulationBench(runs = 6, baselineDir?: string, rounds = 4): Promise<SimulationResult> {
   const plan: Array<{ key: string; workload: Workload; engine: string }> = WORKLOADS.map((w) => ({ key: w, workload: w, engine: THIS_ENGINE }));
+  const unavailable = numbaUnavailable();
+  if (unavailable === undefined) plan.push({ key: 'numbaLoop', workload: 'numbaLoop', engine: THIS_ENGINE });
+  const checks = new Map<string, number>();
   if (baselineDir) plan.splice(2, 0, { key: 'baseline.momentum', workload: 'momentum', engine: baselineDir }, { key: 'baseline.vopa', workload: 'vopa', engine: baselineDir });
   const pooled = new Map<string, { wall: number[]; cpu: number[] }>();
   let symbolDays = 0;
@@ -117,6 +163,7 @@ export async function simulationBench(runs = 6, baselineDir?: string, rounds = 4
       const diagnostics = workload.endsWith('WithDiagnostics');
       const s = inChild(workload, engine, diagnostics ? Math.ceil(runs / 2) : runs);
       symbolDays = s.symbolDays;
+      if (s.check !== undefined) checks.set(key, s.check);
       const into = pooled.get(key) ?? { wall: [], cpu: [] };
       into.wall.push(...s.wall);
       into.cpu.push(...s.cpu);
@@ -124,11 +171,16 @@ export async function simulationBench(runs = 6, baselineDir?: string, rounds = 4
     }
   }
   const timed = (key: string): Timed => ({ wall: summarize(pooled.get(key)!.wall), cpu: summarize(pooled.get(key)!.cpu) });
-  const result = Object.fromEntries(WORKLOADS.map((w) => [w, timed(w)])) as Record<Workload, Timed>;
+  const result = Object.fromEntries(WORKLOADS.map((w) => [w, timed(w)])) as Record<(typeof WORKLOADS)[number], Timed>;
+  // The same fills, or the comparison means nothing.
+  if (unavailable === undefined && checks.get('numbaLoop') !== checks.get('bareLoop')) {
+    throw new Error(`the numba loop ended on ${checks.get('numbaLoop')} (last equity + trades), the JavaScript loop on ${checks.get('bareLoop')}`);
+  }
+  const numba = unavailable === undefined ? timed('numbaLoop') : { unavailable };
   const baseline = baselineDir
     ? { dir: baselineDir, momentum: timed('baseline.momentum'), vopa: timed('baseline.vopa'), current: { momentum: result.momentum, vopa: result.vopa } }
     : undefined;
-  return { symbolDays, ...result, ...(baseline ? { baseline } : {}) };
+  return { symbolDays, ...result, numbaLoop: numba, ...(baseline ? { baseline } : {}) };
 }
 
 if (import.meta.main) {
@@ -140,6 +192,8 @@ if (import.meta.main) {
     const k = process.argv.indexOf('--baseline');
     const r = await simulationBench(6, k >= 0 ? process.argv[k + 1] : undefined);
     const rate = (ms: number) => `${(r.symbolDays / ms / 1000).toFixed(1)} M symbol-days/s`;
+    if ('unavailable' in r.numbaLoop) console.log(`numbaLoop: ${r.numbaLoop.unavailable}`);
+    else console.log(`numbaLoop: ${r.numbaLoop.cpu.median.toFixed(1)} ms CPU (${rate(r.numbaLoop.cpu.median)}), ${r.numbaLoop.wall.median.toFixed(1)} ms wall`);
     for (const w of WORKLOADS) console.log(`${w}: ${r[w].cpu.median.toFixed(1)} ms CPU (${rate(r[w].cpu.median)}), ${r[w].wall.median.toFixed(1)} ms wall`);
     if (r.baseline) {
       const b = r.baseline;
