@@ -115,9 +115,9 @@ describe('against pandas rolling (pyfolio\'s rolling_volatility and rolling_shar
     99: { vol: 0.17745707340995395, sharpe: 0.3155692750022493, beta: 1.304059000861327 },
   };
   const r = referenceStrategy(100), b = referenceBenchmark(100);
-  const vol = rollingVolatility(r), sharpe = rollingSharpe(r), beta = rollingBeta(r, b);
 
   it('days 62 (the first full window), 80 and 99', () => {
+    const vol = rollingVolatility(r), sharpe = rollingSharpe(r), beta = rollingBeta(r, b);
     expect(vol[61]).toBeNaN();
     for (const [day, v] of Object.entries(PANDAS)) {
       const k = Number(day);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { TradeLog } from '../../src/recorder/trade-log.ts';
 import {
   avgHoldingDays, avgLoss, avgWin, expectancy, payoffRatio, profitFactor, winRate,
@@ -21,10 +21,15 @@ describe('round-trip statistics by hand', () => {
   // A: long 100 @ 10 → 11, pnl +100, return +10 %, 3 days;  B: long 100 @ 10 → 9.5, −50, −5 %, 1 day;
   // C: long 10 @ 10 → 10, pnl 0 (even), 5 days;  D: short 100 @ 10 → 9.7, +30, +3 %, 1 day;
   // E: long 100 @ 10 still open, marked at 20 (+1,000): left out of every statistic.
-  const trips = tripsOf([
-    [0, 0, 100, 10], [1, 1, 100, 10], [2, 1, -100, 9.5], [2, 2, 10, 10], [3, 0, -100, 11],
-    [3, 3, -100, 10], [4, 3, 100, 9.7], [5, 4, 100, 10], [7, 2, -10, 10],
-  ], { bar: 9, close: [0, 0, 0, 0, 20] });
+  // Built before each test, not while the file loads: `npm run mutate` credits a mutant only to the
+  // tests that ran its code (see test/walkforward/record.test.ts).
+  let trips: ReturnType<typeof tripsOf>;
+  beforeEach(() => {
+    trips = tripsOf([
+      [0, 0, 100, 10], [1, 1, 100, 10], [2, 1, -100, 9.5], [2, 2, 10, 10], [3, 0, -100, 11],
+      [3, 3, -100, 10], [4, 3, 100, 9.7], [5, 4, 100, 10], [7, 2, -10, 10],
+    ], { bar: 9, close: [0, 0, 0, 0, 20] });
+  });
 
   it('the totals: 4 closed trips (2 winners, 1 loser, 1 even), 1 open', () => {
     expect(trips).toMatchObject({ closed: 4, wins: 2, losses: 1, open: 1, holdingDays: 3 + 1 + 5 + 1 });
@@ -90,14 +95,14 @@ describe('round-trip statistics against filter and reduce over many random trips
   }
   const fills = log.finish();
   const end = { bar: 40, close: new Array(40).fill(0) };
-  const table = roundTrips(fills, end);
-  const trips = roundTripTotals(fills, end);
-  const pnl = Array.from(table.pnl).slice(0, table.closed);
-  const ret = Array.from(table.ret).slice(0, table.closed);
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-  const wins = ret.filter((_, k) => pnl[k]! > 0), losses = ret.filter((_, k) => pnl[k]! < 0);
 
   it('each statistic', () => {
+    const table = roundTrips(fills, end);
+    const trips = roundTripTotals(fills, end);
+    const pnl = Array.from(table.pnl).slice(0, table.closed);
+    const ret = Array.from(table.ret).slice(0, table.closed);
+    const wins = ret.filter((_, k) => pnl[k]! > 0), losses = ret.filter((_, k) => pnl[k]! < 0);
     expect(trips.closed).toBe(200);
     expect(winRate(trips)).toBe(pnl.filter((p) => p > 0).length / 200);
     const gain = pnl.filter((p) => p > 0).reduce((s, p) => s + p, 0), loss = -pnl.filter((p) => p < 0).reduce((s, p) => s + p, 0);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Portfolio } from '../../src/broker/portfolio.ts';
 import { TradeLog, type TradeColumns } from '../../src/recorder/trade-log.ts';
 import { roundTripRows, ROUND_TRIP_COLUMNS } from '../../src/metrics/round-trip-rows.ts';
@@ -219,20 +219,29 @@ describe('round trips of a simulated run', () => {
   // commission: the trips' pnl, closed and marked, adds up to the run's profit.
   const dates = businessDates('2024-01-01', 60);
   const symbols = ['A', 'B', 'C', 'D', 'E'];
-  const u = uniform(99);
-  const close = dates.map(() => symbols.map(() => 0));
-  symbols.forEach((_, i) => {
-    let p = 20 + 10 * i;
-    dates.forEach((_, t) => { close[t]![i] = p = p * (1 + (u() - 0.5) * 0.06); });
+  // Run before each test, not while the file loads: `npm run mutate` credits a mutant only to the tests
+  // that ran its code (see test/walkforward/record.test.ts).
+  function run() {
+    const u = uniform(99);
+    const close = dates.map(() => symbols.map(() => 0));
+    symbols.forEach((_, i) => {
+      let p = 20 + 10 * i;
+      dates.forEach((_, t) => { close[t]![i] = p = p * (1 + (u() - 0.5) * 0.06); });
+    });
+    const open = close.map((row) => row.map((c) => c * (1 + (u() - 0.5) * 0.01)));
+    const panel = handPanel({ dates, symbols, close, open });
+    const strategy = strategyOf(() => Object.fromEntries(symbols.map((s) => [s, u() < 0.3 ? 0 : (u() - 0.4) * 0.5])));
+    const schedule = planSchedule(panel, parseIsoDate(dates[1]!)!, parseIsoDate(dates[59]!)!, 0, 'open');
+    const cash = 100_000;
+    const result = simulate(panel, strategy, {}, schedule, { cash, fractional: false, commissionBps: 5, slippageBps: 3 }, new FactorCache(panel), createContext(undefined));
+    const lastClose = close[schedule.last]!;
+    const trips = roundTrips(result.trades, { bar: schedule.last, close: lastClose });
+    return { panel, schedule, cash, result, trips };
+  }
+  let panel: ReturnType<typeof handPanel>, schedule: ReturnType<typeof planSchedule>, cash: number, result: ReturnType<typeof simulate>, trips: ReturnType<typeof roundTrips>;
+  beforeEach(() => {
+    ({ panel, schedule, cash, result, trips } = run());
   });
-  const open = close.map((row) => row.map((c) => c * (1 + (u() - 0.5) * 0.01)));
-  const panel = handPanel({ dates, symbols, close, open });
-  const strategy = strategyOf(() => Object.fromEntries(symbols.map((s) => [s, u() < 0.3 ? 0 : (u() - 0.4) * 0.5])));
-  const schedule = planSchedule(panel, parseIsoDate(dates[1]!)!, parseIsoDate(dates[59]!)!, 0, 'open');
-  const cash = 100_000;
-  const result = simulate(panel, strategy, {}, schedule, { cash, fractional: false, commissionBps: 5, slippageBps: 3 }, new FactorCache(panel), createContext(undefined));
-  const lastClose = close[schedule.last]!;
-  const trips = roundTrips(result.trades, { bar: schedule.last, close: lastClose });
 
   it('Σ pnl over all trips = final equity − starting cash; the closed ones are the run\'s round_trips', () => {
     const equity = result.curve.equity;

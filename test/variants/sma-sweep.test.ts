@@ -30,10 +30,10 @@ describe('the sma-cross sweep on one symbol', () => {
   const panel = walk(700);
   const variants: Params[] = [];
   for (let fast = 5; fast <= 50; fast += 5) for (let slow = 20; slow <= 200; slow += 20) if (fast < slow) variants.push({ symbol: '', fast, slow });
-  const schedule = runSchedule(panel, sma, variants, panel.days[0]!, panel.days.at(-1)!, 'open');
   const settings = { cash: 100_000, fractional: false, commissionBps: 1, slippageBps: 1 };
 
   it('computes each rolling mean once and each crossing once, and gives the general path’s outcomes', async () => {
+    const schedule = runSchedule(panel, sma, variants, panel.days[0]!, panel.days.at(-1)!, 'open');
     expect(variants).toHaveLength(90);
     const factors = new FactorCache(panel);
     const { outcomes } = await runVariants({ shared: { panel, strategySource: 'sma-cross', schedule, settings, factors: [] }, strategy: sma, variants, factors, workers: 1 });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Params } from '../../src/api.ts';
 import type { Panel } from '../../src/panel/panel.ts';
 import { FactorCache } from '../../src/runner/factor-cache.ts';
@@ -16,15 +16,19 @@ import { perturbAfter } from '../support/panel.ts';
  * again on the changed panel, as a run would (factors, fills, solvency), and the benchmark the
  * ranking may use is recomputed from it too.
  */
-const market = generateSampleMarket({ seed: 7, symbols: 20, from: '2024-01-01', to: '2024-09-30', listings: 2, delistings: 2 });
-const base = samplePanel(market);
-const bars = base.dates.length;
 const { strategy } = await loadStrategy('momentum');
 const variants: Params[] = [3, 8, 20].flatMap((lookback) => [2, 6].map((top) => ({ lookback, top, rebalance: 2 })));
-const schedule = runSchedule(base, strategy, variants, base.days[25]!, base.days[bars - 1]!, 'open');
-const days = schedule.last - schedule.first + 1;
-const folds = planFolds(parseWalkForward('train=30,test=15'), { days, dates: base.dates.slice(schedule.first, schedule.last + 1), warmup: 0 });
 const settings = { cash: 1e6, fractional: false, commissionBps: 2, slippageBps: 2 };
+// Built before each test, not at load: `npm run mutate` credits a mutant only to the tests that ran
+// its code (see test/walkforward/record.test.ts).
+let base: Panel, schedule: ReturnType<typeof runSchedule>, days: number, folds: ReturnType<typeof planFolds>;
+beforeEach(() => {
+  base = samplePanel(generateSampleMarket({ seed: 7, symbols: 20, from: '2024-01-01', to: '2024-09-30', listings: 2, delistings: 2 }));
+  const bars = base.dates.length;
+  schedule = runSchedule(base, strategy, variants, base.days[25]!, base.days[bars - 1]!, 'open');
+  days = schedule.last - schedule.first + 1;
+  folds = planFolds(parseWalkForward('train=30,test=15'), { days, dates: base.dates.slice(schedule.first, schedule.last + 1), warmup: 0 });
+});
 
 /** The equal-weighted mean close-to-close return of the symbols with both closes, over the evaluation window. */
 function benchmarkOf(panel: Panel): Float64Array {

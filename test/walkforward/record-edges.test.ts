@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Strategy } from '../../src/api.ts';
 import { dailyRiskFree } from '../../src/metrics/risk-free.ts';
 import { benchmarkMetrics } from '../../src/metrics/tear-sheet.ts';
@@ -83,9 +83,10 @@ function walkForward(jump: number, test = 10) {
 }
 
 describe('the stitched record at its edges (close fills, statistics, ruin)', () => {
-  // Computed in beforeAll, so that a failure counts against the tests (and against a mutant that causes it).
+  // Computed before each test, not at load or in beforeAll: a failure then counts against the tests,
+  // and `npm run mutate` credits a mutant to every test that ran its code (see test/walkforward/record.test.ts).
   let calm: ReturnType<typeof walkForward>, ruinous: ReturnType<typeof walkForward>;
-  beforeAll(() => {
+  beforeEach(() => {
     calm = walkForward(0.05);
     // test windows of 12 days: the first ends on bar 32, the jump that ruins the short
     ruinous = walkForward(0.8, 12);

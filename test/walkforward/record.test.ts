@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Params } from '../../src/api.ts';
 import type { Panel } from '../../src/panel/panel.ts';
 import { FactorCache } from '../../src/runner/factor-cache.ts';
@@ -17,28 +17,36 @@ import { chooseFolds, parseWalkForward, planFolds, runWalkForward } from '../../
  * (the book carried from the fold before is held overnight) — except the first fold's, which
  * starts from cash too. The folds' numbers are then checked from the record's curve by hand.
  */
-const market = generateSampleMarket({ seed: 5, symbols: 12, from: '2024-01-01', to: '2024-08-30', listings: 0, delistings: 0 });
-const panel: Panel = samplePanel(market);
-const bars = panel.dates.length;
 const { strategy } = await loadStrategy('momentum');
 // rebalance = 3: a fold that restarted the variant's own schedule at the wrong decision would rebalance on other days
 const variants: Params[] = [4, 10].flatMap((lookback) => [2, 5].map((top) => ({ lookback, top, rebalance: 3 })));
 const cash = 1e6;
 const settings = { cash, fractional: true, commissionBps: 0, slippageBps: 0 };
-const schedule = runSchedule(panel, strategy, variants, panel.days[20]!, panel.days[bars - 1]!, 'open');
-const days = schedule.last - schedule.first + 1;
-const spec = parseWalkForward('train=40,test=20');
-const folds = planFolds(spec, { days, dates: panel.dates.slice(schedule.first, schedule.last + 1), warmup: 0 });
-const factors = new FactorCache(panel);
-const outcomes = variants.map((params, k) => evaluateVariant({ panel, strategy, id: k + 1, params, schedule, settings, factors, diagnostics: false }));
-// An equal-weighted benchmark of hand-made daily returns (any series: the record only carries it)
-const benchmark = Float64Array.from({ length: days }, (_, d) => 0.001 * Math.sin(d / 3) + 0.0002);
 const rankBy = 'total_return';
-const choices = chooseFolds(outcomes, folds, { rankBy, cash, riskFree: 0, benchmark, first: schedule.first });
-// Run in beforeAll, so that a failure counts against the tests (and against a mutant that causes it).
-let wf: ReturnType<typeof runWalkForward>;
-beforeAll(() => {
-  wf = runWalkForward({ spec, folds, variants: outcomes, rankBy, panel, strategy, schedule, settings, factors, benchmark, statistics: null });
+
+function build() {
+  const spec = parseWalkForward('train=40,test=20');
+  const market = generateSampleMarket({ seed: 5, symbols: 12, from: '2024-01-01', to: '2024-08-30', listings: 0, delistings: 0 });
+  const panel: Panel = samplePanel(market);
+  const bars = panel.dates.length;
+  const schedule = runSchedule(panel, strategy, variants, panel.days[20]!, panel.days[bars - 1]!, 'open');
+  const days = schedule.last - schedule.first + 1;
+  const folds = planFolds(spec, { days, dates: panel.dates.slice(schedule.first, schedule.last + 1), warmup: 0 });
+  const factors = new FactorCache(panel);
+  const outcomes = variants.map((params, k) => evaluateVariant({ panel, strategy, id: k + 1, params, schedule, settings, factors, diagnostics: false }));
+  // An equal-weighted benchmark of hand-made daily returns (any series: the record only carries it)
+  const benchmark = Float64Array.from({ length: days }, (_, d) => 0.001 * Math.sin(d / 3) + 0.0002);
+  const choices = chooseFolds(outcomes, folds, { rankBy, cash, riskFree: 0, benchmark, first: schedule.first });
+  const wf = runWalkForward({ spec, folds, variants: outcomes, rankBy, panel, strategy, schedule, settings, factors, benchmark, statistics: null });
+  return { panel, schedule, days, folds, factors, outcomes, benchmark, choices, wf };
+}
+// Built before each test, not at load or in beforeAll: a failure then counts against the tests, and
+// `npm run mutate` credits a mutant to every test that ran its code (work done at load or in
+// beforeAll is credited to no test, and such a "static" mutant reruns every test of the suite).
+let panel: Panel, schedule: ReturnType<typeof runSchedule>, days: number, folds: ReturnType<typeof planFolds>, factors: FactorCache;
+let outcomes: ReturnType<typeof evaluateVariant>[], benchmark: Float64Array, choices: ReturnType<typeof chooseFolds>, wf: ReturnType<typeof runWalkForward>;
+beforeEach(() => {
+  ({ panel, schedule, days, folds, factors, outcomes, benchmark, choices, wf } = build());
 });
 
 /** Daily returns of an equity curve that starts from `start`. */
