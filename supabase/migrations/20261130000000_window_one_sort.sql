@@ -6,12 +6,12 @@
 -- 1. Why. The answer gathers each symbol's rows into six arrays (days, open, high, low, close,
 --    volume), each in date order. Written as six `array_agg(x order by date)`, Postgres 16 and
 --    later sort a symbol's rows once for all six (the planner sorts the input when aggregates
---    share an ORDER BY: commit 1349d27, "presorted aggregates"), but Postgres 15 — Debian 12's, and
+--    share an ORDER BY: commit 1349d27, "Improve performance of ORDER BY / DISTINCT aggregates"), but Postgres 15 — Debian 12's, and
 --    what many Supabase projects still run — sorts each aggregate's input on its own, six sorts
 --    per symbol. Measured on Postgres 15.18, the bench's data (3,000 symbols × 2,520 days), a call
---    of the size the client sends (40 symbols × 2,520 days, 100,800 rows): 197 ms of the server's
---    CPU with six sorts, 122 ms with the one-sort body below (median of 11 alternating calls; the
---    same answer, byte for byte). See the README (The compact bulk read) for the alternatives measured.
+--    of the size the client sends (40 symbols × 2,520 days, 100,800 rows): 187 ms of the server's
+--    CPU with six sorts, 126 ms with the one-sort body below (median of 21 alternating calls; the
+--    same answer, byte for byte). The README (One sort below Postgres 16) has the alternatives measured.
 -- 2. backtest_prices_window_ordered: the six ORDER BY aggregates, as before. Their order is what
 --    the SQL standard and Postgres document (docs, 4.2.7 Aggregate Expressions: an aggregate's
 --    ORDER BY orders its input). Used on Postgres 16 and later, where it sorts once.
@@ -24,11 +24,12 @@
 --      advance_aggregates evaluates every aggregate's transition for the one tuple in hand), and
 --      array_agg is not strict: a null is kept, as null, so no array skips a row the others take.
 --      The k-th element of every array comes from the same row.
---    - The order: the documentation does not promise it ("supplying the input values from a
---      sorted subquery will usually work", 4.2.7; it warns that processing at the aggregate's level,
---      a join for instance, can reorder the rows). Here the aggregate's level has nothing but the
---      aggregate over the subquery (the join to the symbols is a level above it, a lateral call per
---      symbol); a subquery with ORDER BY is never merged into its parent (prepjointree.c,
+--    - The order: the documentation does not promise it (9.21 Aggregate Functions, pointing to
+--      4.2.7 for the ORDER BY form: "supplying the input values from a sorted subquery will usually
+--      work", and it warns that more processing at the aggregate's level, such as a join, can
+--      reorder the subquery's output before the aggregate is computed). Here the aggregate's
+--      level has nothing but the aggregate over the subquery (the join to the symbols is a level
+--      above it, a lateral call per symbol); a subquery with ORDER BY is never merged into its parent (prepjointree.c,
 --      is_simple_subquery: a sortClause keeps it a subquery), so the Agg node reads the subquery's
 --      rows as its Sort or index scan gives them; there is no partial aggregation (array_agg has no
 --      combine function before Postgres 16, and the function sets max_parallel_workers_per_gather
@@ -37,7 +38,7 @@
 --      symbol's dates strictly increasing, its arrays as long as its dates) and refuses one that is
 --      not, naming this migration (src/source/supabase/compact-format.ts), never reorders.
 -- 4. backtest_prices_window chooses by server_version_num (160000 = Postgres 16.0). Both bodies
---    answer the same; tests call both on PGlite (Postgres 17) and compare the text.
+--    answer the same; tests call both on PGlite (Postgres 16 or later) and compare the text.
 
 create or replace function public.backtest_prices_window_ordered(tbl text, symbols text[], date_from date, date_to date) returns json
 language plpgsql stable set search_path = public set extra_float_digits = 3 as $$

@@ -47,7 +47,7 @@ describe('backtest doctor', () => {
       expect(report.ok).toBe(true);
       expect(compactOf(report)).toEqual({
         ok: true, warn: true,
-        what: 'compact bulk read: installed, without its one-sort body (function backtest_prices_window_one_sort is missing): on Postgres 15 each call sorts a symbol\'s rows six times, about 1.6 × the server time',
+        what: 'compact bulk read: installed, without its one-sort body (function backtest_prices_window_one_sort is missing): on Postgres 15 each call sorts a symbol\'s rows six times, about 1.5 × the server time',
         fix: 'apply supabase/migrations/20261130000000_window_one_sort.sql to the project',
       });
     } finally {

@@ -13,9 +13,10 @@ import { priceValue, type Series } from './series.ts';
  * 2. `{format, tracked, symbols: [{s, rev, d, o, h, l, c, v, m, r}]}`: every symbol asked for
  *    once and no other, its arrays as long as its dates, dates strictly increasing inside the
  *    range asked (checked on every answer, never put in order here: the one-sort body's order
- *    and the arrays' alignment rest on how Postgres executes it, not on a documented promise,
- *    so an answer out of order is refused, not repaired), values numbers (null: missing, NaN; "NaN", "Infinity", "-Infinity" as Postgres
- *    writes them), revisions decimal text; anything else is a `CompactShapeError` naming the migration.
+ *    rests on how Postgres executes it, not on a documented promise, so an answer out of order
+ *    is refused, not repaired), values numbers (null: missing, NaN; "NaN", "Infinity",
+ *    "-Infinity" as Postgres writes them), revisions decimal text; anything else is a
+ *    `CompactShapeError` naming the migrations.
  * Numbers are Postgres's shortest text that reads back as the same double (the function sets
  * extra_float_digits), so JSON.parse gives every value bit for bit.
  */
