@@ -25,7 +25,10 @@
  *    to the panel in memory alone, without any request (median of 3, after the read);
  * 4. the choice of format, on 300 symbols: JSON arrays per symbol (the migration's) against a
  *    packed bytea of 8-byte doubles (made here), on prices as stored (4 decimals) and on adjusted
- *    prices (full doubles): time on the server, bytes as sent and gzipped, time to decode.
+ *    prices (full doubles): time on the server, bytes as sent and gzipped, time to decode;
+ * 5. the window function's two bodies (20261130000000_window_one_sort.sql) on one call of 100,000
+ *    rows, alternating: the ORDER BY aggregates (Postgres 15 sorts a symbol's rows once per
+ *    aggregate, six times) against the one-sort body that the function runs below Postgres 16.
  * On PGlite the generated database is kept in the temporary folder between runs (its generation
  * takes minutes; when the migrations change, their functions are installed again); delete
  * `vopa-bench-supabase-scale-*` there to build it again. On real Postgres the data are generated
@@ -134,6 +137,12 @@ export interface SupabaseScaleResult {
   readonly compactSlice: ReadResult;
   readonly compact: ReadResult & { wall: Measure };
   readonly largestCallMs: number;
+  /**
+   * The window function's two bodies on the same call (100,000 rows), server time without the
+   * answer's transfer, alternating, median of 7 each: the ORDER BY aggregates (six sorts per
+   * symbol below Postgres 16) and the one-sort body (what the function runs below 16).
+   */
+  readonly bodyCallMs: { server: string; ordered: number; oneSort: number };
   readonly prime: ReadResult;
   readonly cached: ReadResult & { wall: Measure };
   readonly changed: ReadResult;
@@ -203,7 +212,7 @@ async function listen(raw: Database, version: string, cluster: PostgresCluster |
   process.on('message', (m: { cmd: string; sql?: string }) => {
     void (async () => {
       if (m.cmd === 'sql') await raw.exec(m.sql!);
-      if (m.cmd === 'formats') return process.send!({ formats: await formats(raw), callMs: await callTime(raw) });
+      if (m.cmd === 'formats') return process.send!({ formats: await formats(raw), callMs: await callTime(raw), bodyCallMs: await bodyCallTimes(raw, version) });
       if (m.cmd === 'side') {
         const window = queries.filter((q) => q.sql.includes('backtest_prices_window')).map((q) => q.ms);
         const side: ServerSide = {
@@ -264,6 +273,20 @@ async function callTime(db: Database): Promise<number> {
     times.push(performance.now() - t);
   }
   return summarize(times).median;
+}
+
+/** The window function's two bodies (migration 20261130000000_window_one_sort.sql) on one call of 100,000 rows, alternating. */
+async function bodyCallTimes(db: Database, server: string): Promise<{ server: string; ordered: number; oneSort: number }> {
+  const symbols = `{${Array.from({ length: 40 }, (_, k) => `S${String(k + 1001).padStart(4, '0')}`).join(',')}}`;
+  const times = { ordered: [] as number[], one_sort: [] as number[] };
+  for (let k = 0; k < 8; k++) {
+    for (const body of k % 2 ? (['one_sort', 'ordered'] as const) : (['ordered', 'one_sort'] as const)) {
+      const t = performance.now();
+      await db.query(`select length(backtest_prices_window_${body}('prices', $1::text[], '${FIRST_DAY}', '2030-01-01')::text) as n`, [symbols]);
+      if (k > 0) times[body].push(performance.now() - t); // the first round warms the cache
+    }
+  }
+  return { server, ordered: summarize(times.ordered).median, oneSort: summarize(times.one_sort).median };
 }
 
 /** The packed window against JSON arrays per symbol (a function made here, not in the migration), on 300 symbols. */
@@ -434,7 +457,8 @@ export async function supabaseScaleBench(compactRuns = 3, cachedRuns = 5): Promi
     if (changed.fingerprint !== afterChange.fingerprint || changed.fingerprint === compactRuns_[0]!.fingerprint) throw new Error('the cached read after a change differs from a fresh read');
     compactRuns_.push(afterChange);
     process.stderr.write('  formats…\n');
-    const { formats: formatResults, callMs: largestCallMs } = QUICK ? { formats: [], callMs: NaN } : await ask<{ formats: FormatResult[]; callMs: number }>({ cmd: 'formats' });
+    const none = { formats: [], callMs: NaN, bodyCallMs: { server: serverKind, ordered: NaN, oneSort: NaN } };
+    const { formats: formatResults, callMs: largestCallMs, bodyCallMs } = QUICK ? none : await ask<{ formats: FormatResult[]; callMs: number; bodyCallMs: SupabaseScaleResult['bodyCallMs'] }>({ cmd: 'formats' });
     await ask({ cmd: 'sql', sql: `update prices set close = close / 1.001 where symbol = 'S1234' and date = (select date from bench_days where t = 1000)` });
     const pick = (runs: ReadResult[]) => {
       const wall = summarize(runs.map((r) => r.ms));
@@ -443,7 +467,7 @@ export async function supabaseScaleBench(compactRuns = 3, cachedRuns = 5): Promi
     };
     return {
       server: serverKind, statementTimeout, symbols: SYMBOLS, days: DAYS, rows: compactRuns_[0]!.rows, keyset, keysetScaled: !FULL_KEYSET, keysetSlice, compactSlice,
-      compact: pick(compactRuns_), largestCallMs, prime, cached: pick(cachedRuns_), changed, formats: formatResults,
+      compact: pick(compactRuns_), largestCallMs, bodyCallMs, prime, cached: pick(cachedRuns_), changed, formats: formatResults,
     };
   } finally {
     server.send({ cmd: 'stop' });

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { SupabaseRest } from './client.ts';
 import type { SupabaseSettings, SupabaseTables } from './config.ts';
 import { SupabaseHttpError } from './errors.ts';
-import { COMPACT_FUNCTIONS, COMPACT_MIGRATION, TABLE_COLUMNS, REQUIRED_FOR_READING, UNIVERSE_FUNCTIONS, UNIVERSE_MIGRATION, WINDOW_FORMAT } from './schema.ts';
+import { APPLY_COMPACT, COMPACT_FUNCTIONS, TABLE_COLUMNS, REQUIRED_FOR_READING, UNIVERSE_FUNCTIONS, UNIVERSE_MIGRATION, WINDOW_FORMAT, WINDOW_MIGRATION } from './schema.ts';
 
 /**
  * The connection check users used to do by hand, in order:
@@ -15,9 +15,10 @@ import { COMPACT_FUNCTIONS, COMPACT_MIGRATION, TABLE_COLUMNS, REQUIRED_FOR_READI
  *    (on by default when Supabase is configured). Any answer but success is a failure — a missing
  *    table, a missing column, a 400 of any kind — with the migration file that creates the table;
  * 4. the row cap: a page far larger than any cap, then whether rows exist past it;
- * 5. the compact bulk read (its migration): the window and check functions, and the revision
+ * 5. the compact bulk read (its migrations): the window and check functions, and the revision
  *    triggers on the prices table; missing, a run still works (keyset pages, no cache): a warning;
- *    another version of them would stop a run: a failure;
+ *    another version of them would stop a run: a failure; the window's one-sort body (the later
+ *    migration) missing: a warning (calls take longer on Postgres 15);
  * 6. a burst of concurrent requests through the pool: sockets used, failures, retries.
  * Each finding says what is wrong and how to fix it; `ok` is false when a run or its upload would fail.
  * Only an unreachable server or a refused key stops the check at 2: a missing table is one
@@ -164,7 +165,7 @@ function tableProblem(err: unknown, role: keyof SupabaseTables, table: string, u
 async function compactFinding(rest: SupabaseRest): Promise<Finding> {
   const tbl = rest.tables.prices;
   const args = { tbl, symbols: [], date_from: '2000-01-01', date_to: '2000-01-01' };
-  const fix = `apply ${COMPACT_MIGRATION} to the project`;
+  const fix = APPLY_COMPACT;
   const json = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body)) as { format?: unknown; tracked?: unknown } | null;
   try {
     const window = json((await rest.rpc('check the compact read', COMPACT_FUNCTIONS.window, args, { readOnly: true })).body);
@@ -176,6 +177,9 @@ async function compactFinding(rest: SupabaseRest): Promise<Finding> {
     if (window.tracked !== true) {
       return { ok: true, warn: true, what: `compact bulk read: installed, but table ${tbl} has no revision triggers: cached windows cannot be validated, so runs do not use the cache`, fix: `run \`select backtest_track_revisions('${tbl}')\` in the project` };
     }
+    if (!(await hasOneSort(rest, args))) {
+      return { ok: true, warn: true, what: `compact bulk read: installed, without its one-sort body (function ${COMPACT_FUNCTIONS.windowOneSort} is missing): on Postgres 15 each call sorts a symbol's rows six times, about 1.5 × the server time`, fix: `apply ${WINDOW_MIGRATION} to the project` };
+    }
     return { ok: true, what: `compact bulk read: installed (a window in few calls, one array per field; revisions on ${tbl} validate cached windows)` };
   } catch (err) {
     if (err instanceof SupabaseHttpError && (err.pgCode === 'PGRST202' || err.pgCode === '42883')) {
@@ -183,6 +187,17 @@ async function compactFinding(rest: SupabaseRest): Promise<Finding> {
     }
     if (err instanceof SyntaxError) return { ok: false, what: 'compact bulk read: its functions do not answer JSON: a run would stop', fix };
     return explain(err, rest.host);
+  }
+}
+
+/** Whether the window's one-sort body answers (false: the function is missing; any other failure is thrown). */
+async function hasOneSort(rest: SupabaseRest, args: Record<string, unknown>): Promise<boolean> {
+  try {
+    await rest.rpc('check the compact read', COMPACT_FUNCTIONS.windowOneSort, args, { readOnly: true });
+    return true;
+  } catch (err) {
+    if (err instanceof SupabaseHttpError && (err.pgCode === 'PGRST202' || err.pgCode === '42883')) return false;
+    throw err;
   }
 }
 

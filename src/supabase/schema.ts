@@ -36,11 +36,22 @@ export type RowOf<T extends keyof typeof TABLE_COLUMNS> = { [K in (typeof TABLE_
 /** The migration that installs the compact bulk read and the revisions that validate a cached window. */
 export const COMPACT_MIGRATION = 'supabase/migrations/20250103000000_compact_reads.sql';
 
+/**
+ * The migration after it that makes the window function sort once on Postgres 15 too (the same
+ * answer; without it a read works, its calls take longer on the server).
+ */
+export const WINDOW_MIGRATION = 'supabase/migrations/20261130000000_window_one_sort.sql';
+
+/** What to apply when the compact read is missing or answers in another shape: both, in order. */
+export const APPLY_COMPACT = `apply ${COMPACT_MIGRATION}, then ${WINDOW_MIGRATION}, to the project`;
+
 /** Its functions, called through `/rpc/`. */
 export const COMPACT_FUNCTIONS = {
   window: 'backtest_prices_window',
   check: 'backtest_prices_check',
   latestBefore: 'backtest_prices_latest_before',
+  /** The window's one-sort body (WINDOW_MIGRATION), which `window` calls below Postgres 16. */
+  windowOneSort: 'backtest_prices_window_one_sort',
 } as const;
 
 /** The migration that reads the universe in one request and validates it with a cached window (needs COMPACT_MIGRATION). */

@@ -100,18 +100,18 @@ describe('the cache from the command line', () => {
     expect(healthy.code, healthy.stdout).toBe(0);
     expect(healthy.stdout).toMatch(/\nok {3}compact bulk read: installed /);
     expect(healthy.stdout).toMatch(/\nok {3}universe read: installed /);
-    const migration = readFileSync(join(MIGRATIONS_DIR, '20250103000000_compact_reads.sql'), 'utf8');
+    const migration = ['20250103000000_compact_reads.sql', '20261130000000_window_one_sort.sql'].map((f) => readFileSync(join(MIGRATIONS_DIR, f), 'utf8')).join(';\n');
     await server.db.exec(`drop function backtest_prices_window(text, text[], date, date);
       create function backtest_prices_window(tbl text, symbols text[], date_from date, date_to date) returns json language sql as $$ select '{"format": "vopa-window-2", "symbols": []}'::json $$`);
     await server.refreshSchema();
     try {
       const r = await run(env);
       expect(r.code).toBe(1);
-      expect(r.stderr).toBe('backtest: backtest_prices_window answered in another shape (format "vopa-window-2", not vopa-window-1); apply supabase/migrations/20250103000000_compact_reads.sql to the project (this vopa-backtest reads vopa-window-1) [E_SUPABASE_SHAPE]\n');
+      expect(r.stderr).toBe('backtest: backtest_prices_window answered in another shape (format "vopa-window-2", not vopa-window-1); apply supabase/migrations/20250103000000_compact_reads.sql, then supabase/migrations/20261130000000_window_one_sort.sql, to the project (this vopa-backtest reads vopa-window-1) [E_SUPABASE_SHAPE]\n');
       expect(r.manifest).toBeUndefined();
       const doctor = await backtestAsync(['doctor'], { cwd: tempDir(), env });
       expect(doctor.code).toBe(1);
-      expect(doctor.stdout).toContain('FAIL compact bulk read: backtest_prices_window answers in another format ("vopa-window-2", not vopa-window-1): a run would stop\n     → apply supabase/migrations/20250103000000_compact_reads.sql to the project');
+      expect(doctor.stdout).toContain('FAIL compact bulk read: backtest_prices_window answers in another format ("vopa-window-2", not vopa-window-1): a run would stop\n     → apply supabase/migrations/20250103000000_compact_reads.sql, then supabase/migrations/20261130000000_window_one_sort.sql, to the project');
       await server.db.exec('drop function backtest_prices_window(text, text[], date, date)');
       await server.refreshSchema();
       const missing = await backtestAsync(['doctor'], { cwd: tempDir(), env });

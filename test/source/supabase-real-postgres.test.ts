@@ -5,9 +5,9 @@ import type { SupabaseRest } from '../../src/supabase/index.ts';
 import { parseIsoDate } from '../../src/util/dates.ts';
 import { loadDataFolder, type Database } from '../support/postgrest/database.ts';
 import { clientFor, sampleServer, startPostgrest, type PostgrestServer } from '../support/postgrest/index.ts';
-import { mulberry32 } from '../support/random.ts';
 import { findPostgres, startPostgresCluster, type PostgresCluster } from '../support/real-postgres.ts';
-import { expectSamePanel } from '../support/bits.ts';
+import { expectSamePanel, hardDoubles } from '../support/bits.ts';
+import { bodiesCalled, FIXTURE_SEASON, windowFixture, windowText } from '../support/window-bodies.ts';
 
 /**
  * The PostgREST-compatible server over a real PostgreSQL (node-postgres, a pool) answers as it
@@ -27,20 +27,6 @@ const EDGE = `insert into universe values (2025, 'EDGE', 'g', null);
     ('EDGE', '2025-10-03', 1e-300, null, null, 1e300, 4503599627370497),
     ('EDGE', '2025-12-31', 0.1, 0.3, 0.2, 123456.789012345678, 0)`;
 
-/** Doubles whose shortest text is long or odd: edges of the range, and random bit patterns (seeded). */
-function hardDoubles(): number[] {
-  const random = mulberry32(17);
-  const bits = new DataView(new ArrayBuffer(8));
-  const out = [0.1, 0.2, 0.1 + 0.2, 1 / 3, 5e-324, 2.2250738585072014e-308, 2.225073858507201e-308, 1.7976931348623157e308, 2 ** 53 + 2, 123456.789012345678, -0, 9007199254740993];
-  while (out.length < 2_000) {
-    bits.setUint32(0, Math.floor(random() * 2 ** 32));
-    bits.setUint32(4, Math.floor(random() * 2 ** 32));
-    const x = bits.getFloat64(0);
-    if (Number.isFinite(x)) out.push(x);
-  }
-  return out;
-}
-
 describe.skipIf('missing' in found)(`the test server over a real PostgreSQL${why}`, () => {
   let cluster: PostgresCluster;
   let real: PostgrestServer;
@@ -58,9 +44,11 @@ describe.skipIf('missing' in found)(`the test server over a real PostgreSQL${why
     const range = { from: '2025-01-01', to: '2025-12-31' };
     await loadDataFolder(db, SAMPLE_DATA_DIR, range);
     await db.exec(EDGE);
+    await db.exec(windowFixture());
     real = await startPostgrest({ db, maxRows: 1_000, closeDb: true });
     lite = await sampleServer(range);
     await lite.db.exec(EDGE);
+    await lite.db.exec(windowFixture());
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));
@@ -110,6 +98,35 @@ describe.skipIf('missing' in found)(`the test server over a real PostgreSQL${why
     const row = compact.panel.dates.indexOf('2025-10-02');
     expect(Object.is(compact.panel.volume[row * compact.panel.symbols.length + col], -0)).toBe(true);
     expect(compact.panel.open[row * compact.panel.symbols.length + col]).toBe(5e-324);
+  });
+
+  it('sorts once below Postgres 16: the window function calls its one-sort body there (the ORDER BY body from 16 on), and both answer the same text', async () => {
+    const version = Number((await real.db.query<{ v: string }>(`select current_setting('server_version_num') as v`)).rows[0]!.v);
+    expect(await bodiesCalled(real.db)).toBe(version < 160_000 ? 'backtest_prices_window_one_sort=1' : 'backtest_prices_window_ordered=1');
+    const all = (await real.db.query<{ symbol: string }>('select distinct symbol from prices order by symbol')).rows.map((r) => r.symbol);
+    for (const [from, to] of [['2023-12-01', '2025-12-31'], ['2025-06-14', '2025-09-02']] as const) {
+      const ordered = await windowText(real.db, 'backtest_prices_window_ordered', all, from, to);
+      expect(await windowText(real.db, 'backtest_prices_window_one_sort', all, from, to)).toBe(ordered);
+      expect(await windowText(real.db, 'backtest_prices_window', all, from, to)).toBe(ordered);
+      // The same text PGlite's ORDER BY body writes (the revisions aside: each database draws its own).
+      const revisions = (t: string) => t.replace(/"(rev|r)" : (null|"\d+"|\[[^\]]*\])/g, '"$1" : …');
+      expect(revisions(ordered)).toBe(revisions(await windowText(lite.db, 'backtest_prices_window', all, from, to)));
+    }
+  });
+
+  it('on gaps and missing fields too: the compact read (one sort below 16) gives the keyset pages\' panel and fingerprint, and PGlite\'s', async () => {
+    const request = { season: FIXTURE_SEASON, startDay: day('2025-09-01'), endDay: day('2025-12-31'), warmupBars: 20 };
+    const read = (server: PostgrestServer, options: SupabaseSourceOptions) => {
+      const rest = clientFor(server, 8);
+      clients.push(rest);
+      return new SupabaseSource(rest, options).loadWindow(request);
+    };
+    const [compact, keyset, liteCompact] = await Promise.all([read(real, {}), read(real, { read: 'keyset' }), read(lite, {})]);
+    expect(compact.info.read).toBe('compact');
+    expect(keyset.info.read).toBe('keyset');
+    expectSamePanel(compact.panel, keyset.panel);
+    expectSamePanel(compact.panel, liteCompact.panel);
+    expect(compact.panel.symbols).toContain('GAP');
   });
 
   it('cancels a call past the statement timeout in Postgres itself (57014)', async () => {

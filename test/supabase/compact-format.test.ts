@@ -76,8 +76,18 @@ describe('the compact window (format vopa-window-1)', () => {
     ];
     for (const [body, asked] of cases) {
       expect(() => decodeWindow(body, asked, 19_990, 20_100)).toThrow(CompactShapeError);
-      expect(() => decodeWindow(body, asked, 19_990, 20_100)).toThrow(/apply supabase\/migrations\/20250103000000_compact_reads\.sql to the project/);
+      expect(() => decodeWindow(body, asked, 19_990, 20_100)).toThrow(/apply supabase\/migrations\/20250103000000_compact_reads\.sql, then supabase\/migrations\/20261130000000_window_one_sort\.sql, to the project/);
     }
     expect(() => decodeWindow(encode([A]), ['AAA'], 20_001, 20_100)).toThrow(/outside the range/);
+  });
+
+  it('dates out of order or repeated are refused, naming the symbol and the two days, never put in order', () => {
+    // The one-sort body's order rests on how Postgres executes it: every answer is checked.
+    const swapped = { ...A, d: [20_000, 20_004, 20_001] };
+    expect(() => decodeWindow(encode([B, swapped]), ['AAA', 'Ｚü😀'], 19_990, 20_100)).toThrow(CompactShapeError);
+    expect(() => decodeWindow(encode([B, swapped]), ['AAA', 'Ｚü😀'], 19_990, 20_100)).toThrow(
+      'backtest_prices_window answered in another shape (AAA: dates out of order, 2024-10-05 after 2024-10-08); apply supabase/migrations/20250103000000_compact_reads.sql, then supabase/migrations/20261130000000_window_one_sort.sql, to the project (this vopa-backtest reads vopa-window-1)',
+    );
+    expect(() => decodeWindow(encode([{ ...A, d: [20_000, 20_001, 20_001] }]), ['AAA'], 19_990, 20_100)).toThrow('AAA: dates out of order, 2024-10-05 after 2024-10-05');
   });
 });

@@ -10,7 +10,8 @@ import { clientFor, sampleServer, seeded, TRANSIENT_FAULTS, type PostgrestServer
 import { expectSamePanel } from '../support/bits.ts';
 
 const day = (s: string) => parseIsoDate(s)!;
-const MIGRATION = readFileSync(join(MIGRATIONS_DIR, '20250103000000_compact_reads.sql'), 'utf8');
+/** The compact read's migrations, in order (the window function as installed: its one-sort body after it). */
+const MIGRATION = ['20250103000000_compact_reads.sql', '20261130000000_window_one_sort.sql'].map((f) => readFileSync(join(MIGRATIONS_DIR, f), 'utf8')).join(';\n');
 /** A season with gaps, missing fields, a symbol without rows and values at the edges of float64. */
 const SEASON = 2097;
 const REQUEST = { season: SEASON, startDay: day('2025-10-01'), endDay: day('2025-12-31'), warmupBars: 20 };
@@ -72,7 +73,7 @@ describe('the compact bulk read', () => {
       const fallback = await load({ warn: (w) => warnings.push(w) });
       expect(fallback.info.read).toBe('keyset');
       expect(warnings).toHaveLength(1);
-      expect(warnings[0]).toMatch(/the compact bulk read is not installed \(function backtest_prices_window is missing\): prices are read in keyset pages.*apply supabase\/migrations\/20250103000000_compact_reads\.sql/);
+      expect(warnings[0]).toMatch(/the compact bulk read is not installed \(function backtest_prices_window is missing\): prices are read in keyset pages.*apply supabase\/migrations\/20250103000000_compact_reads\.sql, then supabase\/migrations\/20261130000000_window_one_sort\.sql, to the project/);
       expectSamePanel(fallback.panel, compact.panel);
     } finally {
       await server.db.exec('alter function backtest_prices_window_gone(text, text[], date, date) rename to backtest_prices_window');
@@ -94,7 +95,7 @@ describe('the compact bulk read', () => {
         const err = await load().catch((e) => e);
         expect(err).toBeInstanceOf(CompactShapeError);
         expect(err.code).toBe('E_SUPABASE_SHAPE');
-        expect(err.message).toMatch(/apply supabase\/migrations\/20250103000000_compact_reads\.sql to the project/);
+        expect(err.message).toMatch(/apply supabase\/migrations\/20250103000000_compact_reads\.sql, then supabase\/migrations\/20261130000000_window_one_sort\.sql, to the project/);
       } finally {
         await server.db.exec(`drop function backtest_prices_window(text, text[], date, date); ${MIGRATION}`);
         await server.refreshSchema();

@@ -37,6 +37,25 @@ describe('backtest doctor', () => {
     }
   });
 
+  it('the compact read without its one-sort body (the later migration): a warning naming that migration, still healthy', async () => {
+    const compactOf = (report: Awaited<ReturnType<typeof runDoctor>>) => report.findings.find((f) => f.what.startsWith('compact bulk read:'));
+    expect(compactOf(await runDoctor(loadSupabaseSettings(serverEnv(server), { connections: 2 })))).toEqual({ ok: true, what: expect.stringMatching(/^compact bulk read: installed \(/) });
+    await server.db.exec('alter function backtest_prices_window_one_sort(text, text[], date, date) rename to backtest_prices_window_one_sort_gone');
+    await server.refreshSchema();
+    try {
+      const report = await runDoctor(loadSupabaseSettings(serverEnv(server), { connections: 2 }));
+      expect(report.ok).toBe(true);
+      expect(compactOf(report)).toEqual({
+        ok: true, warn: true,
+        what: 'compact bulk read: installed, without its one-sort body (function backtest_prices_window_one_sort is missing): on Postgres 15 each call sorts a symbol\'s rows six times, about 1.5 × the server time',
+        fix: 'apply supabase/migrations/20261130000000_window_one_sort.sql to the project',
+      });
+    } finally {
+      await server.db.exec('alter function backtest_prices_window_one_sort_gone(text, text[], date, date) rename to backtest_prices_window_one_sort');
+      await server.refreshSchema();
+    }
+  });
+
   it('a missing universe table is one FAIL among the findings: the other tables, the row cap and the burst are still checked', async () => {
     await server.db.exec('alter table universe rename to universe_gone');
     await server.refreshSchema();

@@ -1,17 +1,22 @@
 import { BacktestError } from '../../errors.ts';
-import { COMPACT_MIGRATION, WINDOW_FORMAT } from '../../supabase/schema.ts';
+import { APPLY_COMPACT, WINDOW_FORMAT } from '../../supabase/schema.ts';
+import { isoDate } from '../../util/dates.ts';
 import { priceValue, type Series } from './series.ts';
 
 /**
- * The answer of `backtest_prices_window` (supabase/migrations/20250103000000_compact_reads.sql),
- * format `vopa-window-1`, decoded and checked:
+ * The answer of `backtest_prices_window` (supabase/migrations/20250103000000_compact_reads.sql;
+ * below Postgres 16 its one-sort body, 20261130000000_window_one_sort.sql), format `vopa-window-1`,
+ * decoded and checked:
  * 1. the body must be whole JSON: a body that ends early (a cut the HTTP framing did not show;
  *    fetch decodes a gzip stream cut short without an error) is not, and is a `CompactCutError`,
  *    never data (a strict prefix of a JSON document is never a JSON document);
  * 2. `{format, tracked, symbols: [{s, rev, d, o, h, l, c, v, m, r}]}`: every symbol asked for
  *    once and no other, its arrays as long as its dates, dates strictly increasing inside the
- *    range asked, values numbers (null: missing, NaN; "NaN", "Infinity", "-Infinity" as Postgres
- *    writes them), revisions decimal text; anything else is a `CompactShapeError` naming the migration.
+ *    range asked (checked on every answer, never put in order here: the one-sort body's order
+ *    rests on how Postgres executes it, not on a documented promise, so an answer out of order
+ *    is refused, not repaired), values numbers (null: missing, NaN; "NaN", "Infinity",
+ *    "-Infinity" as Postgres writes them), revisions decimal text; anything else is a
+ *    `CompactShapeError` naming the migrations.
  * Numbers are Postgres's shortest text that reads back as the same double (the function sets
  * extra_float_digits), so JSON.parse gives every value bit for bit.
  */
@@ -50,7 +55,7 @@ const NON_FINITE: Record<string, number> = { Infinity: Infinity, '-Infinity': -I
 const FIELD_NAMES: Record<string, string> = { o: 'open', h: 'high', l: 'low', c: 'close', v: 'volume' };
 
 export function decodeWindow(body: Uint8Array, asked: readonly string[], fromDay: number, toDay: number, where = 'prices'): WindowAnswer {
-  const shape = (what: string) => new CompactShapeError(`backtest_prices_window answered in another shape (${what}); apply ${COMPACT_MIGRATION} to the project (this vopa-backtest reads ${WINDOW_FORMAT})`);
+  const shape = (what: string) => new CompactShapeError(`backtest_prices_window answered in another shape (${what}); ${APPLY_COMPACT} (this vopa-backtest reads ${WINDOW_FORMAT})`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder().decode(body));
@@ -76,7 +81,8 @@ export function decodeWindow(body: Uint8Array, asked: readonly string[], fromDay
     const days = new Int32Array(d.length);
     for (let i = 0; i < d.length; i++) {
       const day = d[i] as unknown;
-      if (typeof day !== 'number' || !Number.isInteger(day) || day < fromDay || day > toDay || (i > 0 && day <= days[i - 1]!)) throw shape(`${symbol}: dates out of order or outside the range asked`);
+      if (typeof day !== 'number' || !Number.isInteger(day) || day < fromDay || day > toDay) throw shape(`${symbol}: a date outside the range asked`);
+      if (i > 0 && day <= days[i - 1]!) throw shape(`${symbol}: dates out of order, ${isoDate(day)} after ${isoDate(days[i - 1]!)}`);
       days[i] = day;
     }
     const field = (key: string): Float64Array => {

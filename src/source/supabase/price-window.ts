@@ -3,7 +3,7 @@ import type { SupabaseRest } from '../../supabase/client.ts';
 import type { ProgressReporter } from '../../util/progress.ts';
 import { CompactReader, CompactUnavailable, monthsDigest, monthStart, type UniverseHeld } from './compact-read.ts';
 import { KeysetReader } from './keyset-read.ts';
-import { COMPACT_MIGRATION } from '../../supabase/schema.ts';
+import { APPLY_COMPACT, COMPACT_MIGRATION } from '../../supabase/schema.ts';
 import { emptySeries, sliceSeries, UNKNOWN_REVISION, WindowStore, type Series } from './series.ts';
 
 /**
@@ -104,7 +104,7 @@ export async function readPriceWindow(rest: SupabaseRest, asked: readonly string
 
   const fallBack = (err: CompactUnavailable) => {
     if (!compact) return;
-    warn(`${host}: the compact bulk read is not installed (function ${err.fn} is missing): prices are read in keyset pages, and not cached; apply ${COMPACT_MIGRATION} to the project to read in far fewer requests`);
+    warn(`${host}: the compact bulk read is not installed (function ${err.fn} is missing): prices are read in keyset pages, and not cached; ${APPLY_COMPACT} to read in far fewer requests`);
     compact = undefined;
     if (cache) cacheInfo.status = 'unavailable';
   };
