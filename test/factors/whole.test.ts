@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Factor } from '../../src/api.ts';
 import { crossing } from '../../src/factors/crossing.ts';
+import { rateOfChange } from '../../src/factors/rate-of-change.ts';
 import { rollingMean } from '../../src/factors/rolling.ts';
 import { WHOLE } from '../../src/factors/whole.ts';
 import type { Eligibility } from '../../src/panel/eligibility.ts';
@@ -34,6 +35,7 @@ const sameBits = (a: Float64Array, b: Float64Array) => a.length === b.length && 
 const FACTORS: Factor[] = [
   rollingMean(1), rollingMean(3), rollingMean(20), rollingMean(5, 'open'), rollingMean(4, 'volume'),
   crossing(rollingMean(3), rollingMean(7)), crossing(rollingMean(2, 'high'), rollingMean(2, 'low')), crossing(rollingMean(1), rollingMean(1, 'open')),
+  rateOfChange(1), rateOfChange(20), rateOfChange(400),
 ];
 
 describe('whole-window factors', () => {
