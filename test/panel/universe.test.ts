@@ -81,6 +81,19 @@ describe('the universe of a window', () => {
     expect(Array.from(row)).toEqual([1, 2, 3]);
   });
 
+  it('eligibility reads the member flags of the panel\'s own view only, wherever it lies in its memory', () => {
+    const p = panelOf(ROWS.filter((r) => r.season === 2025), 'pinned');
+    const memory = new Uint8Array(p.member.length + 16); // zeros before and after the view
+    const member = memory.subarray(5, 5 + p.member.length);
+    member.set(p.member);
+    expect(eligibility({ ...p, member }, 'open').all).toBe(true);
+    for (const k of [0, 7, member.length - 1]) {
+      const one = Uint8Array.from(member);
+      one[k] = 0;
+      expect(eligibility({ ...p, member: one }, 'open').all, `member ${k} out`).toBe(false);
+    }
+  });
+
   it('two seasons whose members are all the columns: a decision still takes its fill day\'s season', () => {
     const rows: UniverseRow[] = [
       { season: 2024, symbol: 'A', peer_group: 'tech' }, { season: 2025, symbol: 'A', peer_group: 'energy' },
