@@ -40,46 +40,32 @@
 -- 4. backtest_prices_window chooses by server_version_num (160000 = Postgres 16.0). Both bodies
 --    answer the same; tests call both on PGlite (Postgres 16 or later) and compare the text.
 
-create or replace function public.backtest_prices_window_ordered(tbl text, symbols text[], date_from date, date_to date) returns json
+-- The two bodies share everything but how p gathers a symbol's rows: one function builds the answer,
+-- and the two named bodies call it (the names are what the dispatcher, doctor and the tests see).
+create or replace function public.backtest_prices_window_answer(tbl text, symbols text[], date_from date, date_to date, one_sort boolean) returns json
 language plpgsql stable set search_path = public set extra_float_digits = 3 as $$
 declare
   answer json;
+  p text;
 begin
-  execute format($q$
-    with s as (select distinct u.symbol from unnest($1::text[]) as u(symbol)),
-    p as (
-      select symbol, array_agg(date - date '1970-01-01' order by date) as d, array_agg(open order by date) as o,
-        array_agg(high order by date) as h, array_agg(low order by date) as l, array_agg(close order by date) as c,
-        array_agg(volume order by date) as v
-      from public.%I where symbol = any($1) and date between $2 and $3 group by symbol),
-    r as (
-      select symbol, array_agg(month - date '1970-01-01' order by month) as m, array_agg(rev::text order by month) as rr
-      from public.backtest_price_revisions
-      where tbl = $4 and symbol = any($1) and month between date_trunc('month', $2)::date and $3 group by symbol)
-    select coalesce(json_agg(json_build_object(
-        's', s.symbol, 'rev', x.rev::text,
-        'd', coalesce(p.d, '{}'), 'o', coalesce(p.o, '{}'), 'h', coalesce(p.h, '{}'), 'l', coalesce(p.l, '{}'),
-        'c', coalesce(p.c, '{}'), 'v', coalesce(p.v, '{}'), 'm', coalesce(r.m, '{}'), 'r', coalesce(r.rr, '{}')) order by s.symbol), '[]')
-    from s left join p using (symbol) left join r using (symbol)
-      left join public.backtest_symbol_revisions x on x.tbl = $4 and x.symbol = s.symbol$q$, tbl)
-  into answer using symbols, date_from, date_to, tbl;
-  return json_build_object('format', 'vopa-window-1', 'tracked', public.backtest_tracks_revisions(tbl), 'symbols', answer);
-end $$;
-
-create or replace function public.backtest_prices_window_one_sort(tbl text, symbols text[], date_from date, date_to date) returns json
-language plpgsql stable set search_path = public set extra_float_digits = 3 set max_parallel_workers_per_gather = 0 as $$
-declare
-  answer json;
-begin
-  execute format($q$
-    with s as (select distinct u.symbol from unnest($1::text[]) as u(symbol)),
-    p as (
+  if one_sort then
+    p := format($p$
       select s.symbol, a.d, a.o, a.h, a.l, a.c, a.v
       from s cross join lateral (
         select array_agg(date - date '1970-01-01') as d, array_agg(open) as o, array_agg(high) as h,
           array_agg(low) as l, array_agg(close) as c, array_agg(volume) as v
         from (select q.date, q.open, q.high, q.low, q.close, q.volume from public.%I q
-              where q.symbol = s.symbol and q.date between $2 and $3 order by q.date) y) a),
+              where q.symbol = s.symbol and q.date between $2 and $3 order by q.date) y) a$p$, tbl);
+  else
+    p := format($p$
+      select symbol, array_agg(date - date '1970-01-01' order by date) as d, array_agg(open order by date) as o,
+        array_agg(high order by date) as h, array_agg(low order by date) as l, array_agg(close order by date) as c,
+        array_agg(volume order by date) as v
+      from public.%I where symbol = any($1) and date between $2 and $3 group by symbol$p$, tbl);
+  end if;
+  execute format($q$
+    with s as (select distinct u.symbol from unnest($1::text[]) as u(symbol)),
+    p as (%s),
     r as (
       select symbol, array_agg(month - date '1970-01-01' order by month) as m, array_agg(rev::text order by month) as rr
       from public.backtest_price_revisions
@@ -89,9 +75,22 @@ begin
         'd', coalesce(p.d, '{}'), 'o', coalesce(p.o, '{}'), 'h', coalesce(p.h, '{}'), 'l', coalesce(p.l, '{}'),
         'c', coalesce(p.c, '{}'), 'v', coalesce(p.v, '{}'), 'm', coalesce(r.m, '{}'), 'r', coalesce(r.rr, '{}')) order by s.symbol), '[]')
     from s left join p using (symbol) left join r using (symbol)
-      left join public.backtest_symbol_revisions x on x.tbl = $4 and x.symbol = s.symbol$q$, tbl)
+      left join public.backtest_symbol_revisions x on x.tbl = $4 and x.symbol = s.symbol$q$, p)
   into answer using symbols, date_from, date_to, tbl;
   return json_build_object('format', 'vopa-window-1', 'tracked', public.backtest_tracks_revisions(tbl), 'symbols', answer);
+end $$;
+
+create or replace function public.backtest_prices_window_ordered(tbl text, symbols text[], date_from date, date_to date) returns json
+language plpgsql stable set search_path = public as $$
+begin
+  return public.backtest_prices_window_answer(tbl, symbols, date_from, date_to, false);
+end $$;
+
+-- No parallel plan inside (a setting of the function holds for what it calls).
+create or replace function public.backtest_prices_window_one_sort(tbl text, symbols text[], date_from date, date_to date) returns json
+language plpgsql stable set search_path = public set max_parallel_workers_per_gather = 0 as $$
+begin
+  return public.backtest_prices_window_answer(tbl, symbols, date_from, date_to, true);
 end $$;
 
 create or replace function public.backtest_prices_window(tbl text, symbols text[], date_from date, date_to date) returns json

@@ -109,9 +109,11 @@ describe('the window function sorts once: its two bodies', () => {
 
   it('an answer with a symbol\'s dates out of order is refused with the shape error naming the migrations, never reordered', async () => {
     // A body that answers every array in descending date order: aligned, but not in order.
-    const reversed = readFileSync(join(MIGRATIONS_DIR, '20261130000000_window_one_sort.sql'), 'utf8');
-    const ordered = reversed.slice(reversed.indexOf('create or replace function public.backtest_prices_window_ordered'), reversed.indexOf('create or replace function public.backtest_prices_window_one_sort'));
-    await server.db.exec(ordered.replace('backtest_prices_window_ordered', 'backtest_prices_window_reversed').replaceAll(' order by date)', ' order by date desc)'));
+    const migration = readFileSync(join(MIGRATIONS_DIR, '20261130000000_window_one_sort.sql'), 'utf8');
+    const answer = migration.slice(migration.indexOf('create or replace function public.backtest_prices_window_answer'), migration.indexOf('create or replace function public.backtest_prices_window_ordered'));
+    await server.db.exec(answer.replace('backtest_prices_window_answer', 'backtest_prices_window_answer_reversed').replaceAll(' order by date)', ' order by date desc)'));
+    await server.db.exec(`create or replace function public.backtest_prices_window_reversed(tbl text, symbols text[], date_from date, date_to date) returns json
+      language sql stable as $$ select public.backtest_prices_window_answer_reversed(tbl, symbols, date_from, date_to, false) $$`);
     await server.db.exec(dispatchTo('reversed'));
     try {
       const err = await load(FIXTURE).catch((e: unknown) => e);
@@ -121,7 +123,7 @@ describe('the window function sorts once: its two bodies', () => {
         /^backtest_prices_window answered in another shape \(\S+: dates out of order, \d{4}-\d\d-\d\d after \d{4}-\d\d-\d\d\); apply supabase\/migrations\/20250103000000_compact_reads\.sql, then supabase\/migrations\/20261130000000_window_one_sort\.sql, to the project/,
       );
     } finally {
-      await server.db.exec(`${ONE_SORT}; drop function public.backtest_prices_window_reversed(text, text[], date, date)`);
+      await server.db.exec(`${ONE_SORT}; drop function public.backtest_prices_window_reversed(text, text[], date, date); drop function public.backtest_prices_window_answer_reversed(text, text[], date, date, boolean)`);
     }
   });
 });
