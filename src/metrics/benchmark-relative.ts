@@ -109,7 +109,8 @@ export function correlation(r: ArrayLike<number>, b: ArrayLike<number>): number 
  * days with b = 0 are in neither): the annualised compound return of the strategy on those m days over
  * the benchmark's, ((Π (1 + r))^(252/m) − 1) / ((Π (1 + b))^(252/m) − 1) — empyrical's
  * up_capture / down_capture (capture = annual_return ratio over the filtered days). Null without such
- * days, or when the benchmark's growth over them is not positive.
+ * days, when the benchmark's growth over them is not positive, or when the strategy's is negative (a day
+ * below −100 %: its annualised return is not real); a strategy's growth of 0 is an annual return of −1.
  */
 function capture(r: ArrayLike<number>, b: ArrayLike<number>, sign: 1 | -1): number | null {
   let gr = 1, gb = 1, m = 0;

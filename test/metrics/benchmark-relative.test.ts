@@ -227,3 +227,59 @@ describe('undefined cases are null', () => {
     expect(correlation([0.01, 0.02], [0, 0])).toBeNull();
   });
 });
+
+describe('edge cases: two days, no days, tiny values, flat series', () => {
+  it('two days are enough for beta and correlation', () => {
+    // r̄ = b̄ = 0: Σ b·r = 2 × 0.0002 = 0.0004, Σ b² = 0.0002 → beta 2 (the doc comment's example)
+    expect(beta([0.02, -0.02], [0.01, -0.01])).toBeCloseTo(2, 14);
+    // dr = [1.5, −1.5] %, db = [−1, 1] %: opposite moves, ρ = −1
+    expect(correlation([0.02, -0.01], [0.01, 0.03])).toBeCloseTo(-1, 14);
+  });
+
+  it('no days: every statistic is null', () => {
+    expect(beta([], [])).toBeNull();
+    expect(correlation([], [])).toBeNull();
+    expect(trackingError([], [])).toBeNull();
+    expect(informationRatio([], [])).toBeNull();
+    expect(upCapture([], [])).toBeNull();
+    expect(downCapture([], [])).toBeNull();
+  });
+
+  it('"without spread" is relative to the values\' size: tiny moves still have statistics (empyrical\'s cut is absolute)', () => {
+    // b = ±10⁻⁸, r = 2b: beta 2, though Σ (b − b̄)² = 2·10⁻¹⁶
+    expect(beta([2e-8, -2e-8], [1e-8, -1e-8])).toBeCloseTo(2, 12);
+    // active returns [1, 3] × 10⁻¹³: mean 2·10⁻¹³, sd √((1 + 1) / 1) × 10⁻¹³ = √2·10⁻¹³
+    const te = trackingError([1e-13, 3e-13], [0, 0]);
+    expect(te! / (Math.SQRT2 * 1e-13 * SQRT252)).toBeCloseTo(1, 12);
+    expect(informationRatio([1e-13, 3e-13], [0, 0])).toBeCloseTo((2 / Math.SQRT2) * SQRT252, 10);
+    // a strategy moving by 10⁻¹³ in step with the benchmark: ρ = 1
+    expect(correlation([1e-13, 3e-13, 2e-13], [0.01, 0.03, 0.02])).toBeCloseTo(1, 10);
+  });
+
+  it('a constant strategy (cash) has beta exactly 0; a flat benchmark has no correlation', () => {
+    const cash = [0.0001, 0.0001, 0.0001, 0.0001];
+    const b = [0.01, -0.02, 0.02, 0.01];
+    expect(beta(cash, b)).toBe(0); // every r − r̄ is 0
+    expect(alpha(cash, b)).toBe(1.0001 ** 252 - 1); // its own rate, compounded
+    // a benchmark at a constant 10 % a day: its mean 0.10000000000000002 leaves a rounding variance, no spread
+    expect(correlation([0.01, 0.02, 0.03], [0.1, 0.1, 0.1])).toBeNull();
+    expect(correlation([0.01, 0.02, 0.03], [-0.1, -0.1, -0.1])).toBeNull();
+  });
+});
+
+describe('captures when a growth reaches zero or below', () => {
+  it('a strategy that loses everything on an up day: growth 0, annual return −1', () => {
+    // two up days (m = 2): benchmark (1.01 × 1.02)^126 − 1
+    expect(near(upCapture([-1, 0.01], [0.01, 0.02]), -1 / ((1.01 * 1.02) ** 126 - 1), 1e-12)).toBe(true);
+  });
+
+  it('a loss beyond −100 %: negative growth has no real annualised return, null', () => {
+    expect(upCapture([-1.5, 0.01], [0.01, 0.02])).toBeNull();
+    expect(downCapture([-1.5, 0.01], [-0.01, -0.02])).toBeNull();
+  });
+
+  it('a benchmark that loses everything (or more) on its down days: growth not positive, null', () => {
+    expect(downCapture([-0.5, -0.01], [-1, -0.02])).toBeNull();
+    expect(downCapture([-0.5], [-1.5])).toBeNull();
+  });
+});
