@@ -97,3 +97,53 @@ describe('ExactSum', () => {
     expect(fsum([x, x, x]) / 3).not.toBe(x); // the double rounding that mean() avoids
   });
 });
+
+describe('ExactSum: cancellation, signed zero, means of prices', () => {
+  it('once the large values leave a window, the small ones left decide the sum (not a partial sum of them)', () => {
+    // window of 2 sliding over five values of very different sizes: what is left is the last two,
+    // and the sum of two doubles is their correctly rounded sum (one IEEE addition)
+    const xs = [-0.06527972221374512, 0.0007899785041809082, -2.2833585739135744e-10, 4.323265552520752e-21, 2.0753982663154603e-18];
+    const s = new ExactSum();
+    for (let k = 0; k < xs.length; k++) {
+      s.add(xs[k]!);
+      if (k >= 2) s.add(-xs[k - 2]!);
+    }
+    expect(s.value()).toBe(4.323265552520752e-21 + 2.0753982663154603e-18); // 2.079721531867981e-18, as math.fsum
+  });
+
+  it('slides a window over values of mixed magnitudes: the correctly rounded exact sum of what is left', () => {
+    const value = fc.tuple(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1, max: 1 }), fc.integer({ min: -20, max: 3 }))
+      .map(([x, e]) => x * 10 ** e)
+      .filter((x) => x === 0 || Math.abs(x) > 1e-200); // the reference rounding does not model subnormal results
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 3, maxLength: 12 }), fc.integer({ min: 1, max: 4 }), (xs, w) => {
+        const s = new ExactSum();
+        for (let k = 0; k < xs.length; k++) {
+          s.add(xs[k]!);
+          if (k >= w) s.add(-xs[k - w]!);
+          const { num, den } = exactSumOf(xs.slice(Math.max(0, k - w + 1), k + 1));
+          expect(s.value()).toBe(nearest(num, den));
+        }
+      }),
+      { numRuns: 300, seed: 20261128 },
+    );
+  });
+
+  it('a sum of zeros is +0, as math.fsum([-0.0]) is 0.0 (Python 3.11)', () => {
+    expect(fsum([-0])).toBe(0); // toBe is Object.is: −0 fails it
+    expect(fsum([-0, -0])).toBe(0);
+    const s = new ExactSum();
+    s.add(-0);
+    expect(s.value()).toBe(0);
+    expect(s.mean(2)).toBe(0);
+  });
+
+  it('the mean of five prices is their decimal mean, 38956.88 / 5 = 7791.376', () => {
+    const prices = [9163.24, 8029.69, 9089.26, 4053.16, 8621.53];
+    const s = new ExactSum();
+    for (const x of prices) s.add(x);
+    expect(s.mean(5)).toBe(7791.376);
+    const { num, den } = exactSumOf(prices);
+    expect(s.mean(5)).toBe(nearest(num, den * 5n)); // Python: float(sum(map(Fraction, prices)) / 5) = 7791.376
+  });
+});
