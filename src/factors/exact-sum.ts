@@ -51,6 +51,9 @@ export class ExactSum {
     if (count === 1) return p[0]! / n; // a single partial is the exact sum: one division rounds once
     const q0 = this.value() / n;
     const c = 134217729 * q0; // Dekker split of q0 into 26-bit halves: each half × n is exact
+    // Beyond about 1.3e300 the split overflows: there the quotient is left rounded twice (no price or
+    // return comes near; before, the mean of such a sum was NaN).
+    if (!Number.isFinite(c)) return q0;
     const hi = c - (c - q0);
     const lo = q0 - hi;
     const prod = q0 * n;

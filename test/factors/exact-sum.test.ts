@@ -147,3 +147,18 @@ describe('ExactSum: cancellation, signed zero, means of prices', () => {
     expect(s.mean(5)).toBe(nearest(num, den * 5n)); // Python: float(sum(map(Fraction, prices)) / 5) = 7791.376
   });
 });
+
+describe('ExactSum: means near the top of the doubles', () => {
+  it('a sum above 1.3e300 has a finite mean (the quotient, rounded twice), not NaN', () => {
+    const s = new ExactSum();
+    s.add(1.7e308);
+    s.add(1);
+    // 1.7e308 + 1 is 1.7e308 as a double; halved, 8.5e307 (exact: a power-of-two division)
+    expect(s.mean(1)).toBe(1.7e308);
+    expect(s.mean(2)).toBe(8.5e307);
+    const t = new ExactSum();
+    t.add(-1e305);
+    t.add(-3);
+    expect(t.mean(10)).toBe(-1e304);
+  });
+});
