@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SupabaseRest } from './client.ts';
 import type { SupabaseSettings, SupabaseTables } from './config.ts';
-import { SupabaseHttpError } from './errors.ts';
+import { isMissingFunction, SupabaseHttpError } from './errors.ts';
 import { APPLY_COMPACT, COMPACT_FUNCTIONS, TABLE_COLUMNS, REQUIRED_FOR_READING, UNIVERSE_FUNCTIONS, UNIVERSE_MIGRATION, WINDOW_FORMAT, WINDOW_MIGRATION } from './schema.ts';
 
 /**
@@ -182,7 +182,7 @@ async function compactFinding(rest: SupabaseRest): Promise<Finding> {
     }
     return { ok: true, what: `compact bulk read: installed (a window in few calls, one array per field; revisions on ${tbl} validate cached windows)` };
   } catch (err) {
-    if (err instanceof SupabaseHttpError && (err.pgCode === 'PGRST202' || err.pgCode === '42883')) {
+    if (isMissingFunction(err)) {
       return { ok: true, warn: true, what: `compact bulk read: not installed (function ${err.message.match(/public\.(\w+)/)?.[1] ?? COMPACT_FUNCTIONS.window} is missing): runs read keyset pages, many times more requests, and do not use the cache`, fix };
     }
     if (err instanceof SyntaxError) return { ok: false, what: 'compact bulk read: its functions do not answer JSON: a run would stop', fix };
@@ -196,7 +196,7 @@ async function hasOneSort(rest: SupabaseRest, args: Record<string, unknown>): Pr
     await rest.rpc('check the compact read', COMPACT_FUNCTIONS.windowOneSort, args, { readOnly: true });
     return true;
   } catch (err) {
-    if (err instanceof SupabaseHttpError && (err.pgCode === 'PGRST202' || err.pgCode === '42883')) return false;
+    if (isMissingFunction(err)) return false;
     throw err;
   }
 }
@@ -210,7 +210,7 @@ async function universeFinding(rest: SupabaseRest): Promise<Finding> {
     if (answer?.format !== 'vopa-universe-1') return { ok: false, what: `universe read: ${UNIVERSE_FUNCTIONS.rows} answers in another format (${JSON.stringify(answer?.format ?? null)}, not vopa-universe-1): a run would stop`, fix };
     return { ok: true, what: 'universe read: installed (a universe in one request, cached with the window and validated in its one check)' };
   } catch (err) {
-    if (err instanceof SupabaseHttpError && (err.pgCode === 'PGRST202' || err.pgCode === '42883')) {
+    if (isMissingFunction(err)) {
       return { ok: true, warn: true, what: `universe read: not installed (function ${UNIVERSE_FUNCTIONS.rows} is missing): runs read the universe in keyset pages (a request per 1,000 members) and do not cache it`, fix };
     }
     if (err instanceof SyntaxError) return { ok: false, what: 'universe read: its function does not answer JSON: a run would stop', fix };

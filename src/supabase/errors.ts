@@ -24,6 +24,15 @@ export class SupabaseHttpError extends BacktestError {
   }
 }
 
+/**
+ * Whether an RPC failed because its function does not exist: PostgREST's 404 PGRST202 (not in its
+ * schema cache), or Postgres' 42883 (undefined function) from inside a function that calls it —
+ * a migration not applied.
+ */
+export function isMissingFunction(err: unknown): err is SupabaseHttpError {
+  return err instanceof SupabaseHttpError && (err.pgCode === 'PGRST202' || err.pgCode === '42883');
+}
+
 /** The request never got a complete answer (reset, refused, timed out) after its retries. */
 export class SupabaseNetworkError extends BacktestError {
   readonly reason: string;

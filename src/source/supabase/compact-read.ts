@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SupabaseRest } from '../../supabase/client.ts';
-import { SupabaseHttpError } from '../../supabase/errors.ts';
+import { isMissingFunction, SupabaseHttpError } from '../../supabase/errors.ts';
 import { isoDate, parseIsoDate } from '../../util/dates.ts';
 import { COMPACT_FUNCTIONS as FUNCTIONS, COMPACT_MIGRATION, UNIVERSE_FUNCTIONS, UNIVERSE_MIGRATION } from '../../supabase/schema.ts';
 import { CompactCutError, CompactShapeError, decodeWindow, type WindowSymbol } from './compact-format.ts';
@@ -181,7 +181,7 @@ export interface CheckAnswer {
 
 /** A missing function (404 PGRST202; 42883 inside it) → `CompactUnavailable`. */
 export function missingFunction(err: unknown, fn: string): unknown {
-  if (err instanceof SupabaseHttpError && (err.pgCode === 'PGRST202' || err.pgCode === '42883')) return new CompactUnavailable(fn, { cause: err });
+  if (isMissingFunction(err)) return new CompactUnavailable(fn, { cause: err });
   return err;
 }
 
