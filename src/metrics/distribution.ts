@@ -24,8 +24,8 @@ export function valueAtRisk(returns: ArrayLike<number>, p = 0.05): number | null
   const h = (n - 1) * p;
   const j = Math.floor(h);
   const lower = selectInPlace(a, j);
-  // An order statistic itself; this covers j = n − 1 too (x₍ₙ₋₁₎ has nothing above it): p ≤ 1 reaches it
-  // only with p = 1 (h = n − 1 exactly) or one return (h = 0).
+  // h a whole index: x₍ⱼ₎ itself. That includes j = n − 1 (nothing above it to interpolate to), which
+  // 0 ≤ p ≤ 1 reaches only as p = 1 (h = n − 1 exactly) or with one return (h = 0).
   if (h === j) return lower;
   // After selection every value past j is ≥ x₍ⱼ₎; the smallest of them is x₍ⱼ₊₁₎.
   let upper = Infinity;
