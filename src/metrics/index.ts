@@ -93,11 +93,13 @@ export function performanceFrom(input: PerformanceInput, stats: CurveStats): Per
  * Orders items best first by a metric: solvent before ruined whatever the metric, then larger first
  * (smaller for LOWER_IS_BETTER), missing values last, ties by `id`.
  */
+// Stryker disable next-line ArrowFunction,BooleanLiteral: equivalent: any constant default (false, true, undefined) gives every item the same answer, so the solvent-before-ruined test never separates two
 export function rankOrder<T extends { id: number }>(items: readonly T[], metric: string, valueOf: (item: T) => unknown, ruined: (item: T) => boolean = () => false): T[] {
   const sign = LOWER_IS_BETTER.has(metric) ? 1 : -1;
   const key = (item: T) => {
     const v = valueOf(item);
-    return typeof v === 'number' && Number.isFinite(v) ? v : null;
+    // Number.isFinite is false for anything but a finite number (it does not coerce): null, NaN, ±∞, text.
+    return Number.isFinite(v) ? (v as number) : null;
   };
   return [...items].sort((a, b) => {
     const ra = ruined(a), rb = ruined(b);

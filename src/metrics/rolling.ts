@@ -20,27 +20,34 @@ import { TRADING_DAYS } from './returns.ts';
  * (the first w − 1 days) and wherever the ratio is undefined (a window with no dispersion).
  */
 
-/** A sliding window's mean and M₂ = Σ (x − mean)², with exact handling of constant windows. */
+/** A window sliding over `values`: its mean and M₂ = Σ (x − mean)², with exact handling of constant windows. */
 class Window {
   count = 0;
   mean = 0;
   m2 = 0;
+  /** The run of equal values ending at the last one pushed (NaN before the first: equal to nothing). */
   private run = 0;
+  private last = NaN;
+  private readonly values: ArrayLike<number>;
   private readonly w: number;
 
-  constructor(w: number) {
+  constructor(values: ArrayLike<number>, w: number) {
+    this.values = values;
     this.w = w;
   }
 
-  /** Adds x (dropping `out` once the window is full; `out` is ignored before) and returns whether the window is constant. */
-  push(x: number, previous: number, out: number): boolean {
-    this.run = this.count > 0 && x === previous ? this.run + 1 : 1;
+  /** Adds values[k] (dropping values[k − w] once the window is full) and returns whether the window is constant. */
+  push(k: number): boolean {
+    const x = this.values[k]!;
+    this.run = x === this.last ? this.run + 1 : 1;
+    this.last = x;
     if (this.count < this.w) {
       this.count++;
       const d = x - this.mean;
       this.mean += d / this.count;
       this.m2 += d * (x - this.mean);
     } else {
+      const out = this.values[k - this.w]!;
       const d = x - out;
       const before = this.mean;
       this.mean += d / this.w;
@@ -51,7 +58,8 @@ class Window {
       this.m2 = 0;
       return true;
     }
-    if (this.m2 < 0) this.m2 = 0; // rounding can leave −1e−20 where the window nearly has no spread
+    // Stryker disable next-line EqualityOperator: equivalent for <=: M₂ is never −0 (it starts at +0, and a sum is −0 only of two −0), so setting 0 to 0 changes nothing
+    if (this.m2 < 0) this.m2 = 0; // rounding can leave a tiny negative M₂ where the values differ only in their last bits
     return false;
   }
 
@@ -69,10 +77,11 @@ export function rollingVolatility(returns: ArrayLike<number>, w = 63): Float64Ar
   checkWindow(w);
   const n = returns.length;
   const out = new Float64Array(n).fill(NaN);
-  const win = new Window(w);
+  const win = new Window(returns, w);
   const annualise = Math.sqrt(TRADING_DAYS);
+  // Stryker disable next-line EqualityOperator: equivalent for k <= n: out[n] is past the end, and typed arrays ignore the write
   for (let k = 0; k < n; k++) {
-    win.push(returns[k]!, k > 0 ? returns[k - 1]! : 0, k >= w ? returns[k - w]! : 0);
+    win.push(k);
     if (win.full) out[k] = Math.sqrt(win.m2 / (w - 1)) * annualise;
   }
   return out;
@@ -86,10 +95,11 @@ export function rollingSharpe(returns: ArrayLike<number>, w = 63, riskFree = 0):
   checkWindow(w);
   const n = returns.length;
   const out = new Float64Array(n).fill(NaN);
-  const win = new Window(w);
+  const win = new Window(returns, w);
   const annualise = Math.sqrt(TRADING_DAYS);
+  // Stryker disable next-line EqualityOperator: equivalent for k <= n: out[n] is past the end, and typed arrays ignore the write
   for (let k = 0; k < n; k++) {
-    const constant = win.push(returns[k]!, k > 0 ? returns[k - 1]! : 0, k >= w ? returns[k - w]! : 0);
+    const constant = win.push(k);
     if (win.full && !constant && win.m2 > 0) out[k] = ((win.mean - riskFree) / Math.sqrt(win.m2 / (w - 1))) * annualise;
   }
   return out;
@@ -103,11 +113,12 @@ export function rollingBeta(returns: ArrayLike<number>, benchmark: ArrayLike<num
   checkWindow(w);
   const n = returns.length;
   const out = new Float64Array(n).fill(NaN);
-  const wb = new Window(w);
+  const wb = new Window(benchmark, w);
   let meanR = 0, cov = 0, count = 0;
+  // Stryker disable next-line EqualityOperator: equivalent for k <= n: out[n] is past the end, and typed arrays ignore the write
   for (let k = 0; k < n; k++) {
     const r = returns[k]!, b = benchmark[k]!;
-    const constant = wb.push(b, k > 0 ? benchmark[k - 1]! : 0, k >= w ? benchmark[k - w]! : 0);
+    const constant = wb.push(k);
     // The co-moment C = Σ (r − r̄)(b − b̄), with the strategy's own running mean r̄.
     if (count < w) {
       count++;

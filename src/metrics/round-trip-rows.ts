@@ -26,7 +26,7 @@ export function* roundTripRows(
     yield [
       variant,
       symbols[trips.column[k]!]!,
-      trips.side[k]! > 0 ? 'long' : 'short',
+      trips.side[k] === 1 ? 'long' : 'short', // side is +1 or −1
       dates[trips.openBar[k]!]!,
       trips.open[k] ? null : dates[trips.closeBar[k]!]!,
       trips.quantity[k]!,

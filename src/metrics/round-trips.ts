@@ -128,6 +128,7 @@ let scratch = new Float64Array(0);
 /** A zeroed state for the columns of `end.close`. */
 function scratchState(end: RunEnd): Float64Array {
   const size = end.close.length * STRIDE;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent when forced true or for <= (forced false is killed): a new zeroed array only costs an allocation, the state is zeroed below either way
   if (scratch.length < size) scratch = new Float64Array(size);
   const state = scratch.subarray(0, size);
   state.fill(0);
@@ -141,22 +142,28 @@ function outside(column: number, state: Float64Array): RangeError {
 /** Steps 1–4 of the outline over a zeroed `state` (columns × STRIDE), each trip to `sink`. */
 function walk(trades: TradeColumns, end: RunEnd, state: Float64Array, sink: TripSink): void {
   const { column, quantity, price, fee, bar } = trades;
+  // Stryker disable next-line EqualityOperator: equivalent for <=: one step past the end reads undefined everywhere, and the writes to state[NaN] go nowhere
   for (let k = 0; k < trades.length; k++) {
     const q = quantity[k]!;
+    // Stryker disable next-line ConditionalExpression: equivalent when forced false (forced true is killed): the engine never logs a fill of 0 shares (rebalance and exit skip them), and one without a fee would change nothing
     if (q === 0) continue;
     const i = column[k]!, s = i * STRIDE;
     if (s >= state.length) throw outside(i, state);
+    // Stryker disable next-line ArithmeticOperator: equivalent: POSITION is 0, so s − POSITION is s + POSITION
     const before = state[s + POSITION]!;
     const after = before + q; // the Portfolio's own arithmetic, so flat here is flat there
+    // Stryker disable next-line ArithmeticOperator: equivalent: POSITION is 0, so s − POSITION is s + POSITION
     state[s + POSITION] = after;
     const shares = Math.abs(q), p = price[k]!;
     if (before === 0) {
       start(state, s, q, bar[k]!, shares, p, fee[k]!);
-    } else if (q > 0 === before > 0) {
+    } else if (Math.sign(q) === Math.sign(before)) {
+      // in the trip's direction
       state[s + IN_QTY] += shares;
       state[s + IN_NOTIONAL] += shares * p;
       state[s + FEES] += fee[k]!;
-    } else if (after === 0 || after > 0 === before > 0) {
+    } else if (Math.sign(after) !== -Math.sign(before)) {
+      // against it, to flat or short of it
       state[s + OUT_QTY] += shares;
       state[s + OUT_NOTIONAL] += shares * p;
       state[s + FEES] += fee[k]!;
@@ -173,6 +180,7 @@ function walk(trades: TradeColumns, end: RunEnd, state: Float64Array, sink: Trip
   }
   // Positions held at the end: the rest of each valued at end.close, its trip open (in column order).
   for (let i = 0, s = 0; s < state.length; i++, s += STRIDE) {
+    // Stryker disable next-line ArithmeticOperator: equivalent: POSITION is 0, so s − POSITION is s + POSITION
     const shares = Math.abs(state[s + POSITION]!);
     if (shares === 0) continue;
     state[s + OUT_QTY] += shares;
@@ -181,24 +189,31 @@ function walk(trades: TradeColumns, end: RunEnd, state: Float64Array, sink: Trip
   }
 }
 
-/** How many trips the fills make: one per fill that opens a position from flat or flips its sign. */
+/**
+ * How many trips the fills make: one per fill that opens a position from flat or flips its sign
+ * (exactly: the table's columns hold the trips and nothing more). A column past end.close's is
+ * refused by the walk that follows; here it reads undefined and counts nothing.
+ */
 function countTrips(trades: TradeColumns, state: Float64Array): number {
   let count = 0;
+  // Stryker disable next-line EqualityOperator: equivalent for <=: one step past the end reads undefined everywhere and counts nothing
   for (let k = 0; k < trades.length; k++) {
     const q = trades.quantity[k]!;
+    // Stryker disable next-line ConditionalExpression: equivalent when forced false (forced true is killed): the engine never logs a fill of 0 shares (rebalance and exit skip them)
     if (q === 0) continue;
     const s = trades.column[k]! * STRIDE;
-    if (s >= state.length) throw outside(trades.column[k]!, state);
+    // Stryker disable next-line ArithmeticOperator: equivalent: POSITION is 0 (s − POSITION is s + POSITION), and before − q keeps every position negated, which opens and flips the same
     const before = state[s + POSITION]!, after = before + q;
+    // Stryker disable next-line ArithmeticOperator: equivalent: POSITION is 0, so s − POSITION is s + POSITION
     state[s + POSITION] = after;
-    if (before === 0 || (after !== 0 && after > 0 !== before > 0)) count++;
+    if (before === 0 || Math.sign(after) === -Math.sign(before)) count++;
   }
   return count;
 }
 
 /** Opens a trip in the direction of `direction` with `shares` at `price`. */
 function start(state: Float64Array, s: number, direction: number, bar: number, shares: number, price: number, fee: number): void {
-  state[s + SIDE] = direction > 0 ? 1 : -1;
+  state[s + SIDE] = Math.sign(direction); // never 0: a trip opens with shares
   state[s + OPEN_BAR] = bar;
   state[s + IN_QTY] = shares;
   state[s + IN_NOTIONAL] = shares * price;
@@ -281,12 +296,14 @@ class TotalsSink implements TripSink {
 /** Where a run ends: its last bar and each symbol's last known close there (to mark open round trips). */
 export function runEnd(panel: Panel, last: number): RunEnd {
   const n = panel.symbols.length;
-  const close = new Float64Array(n).fill(NaN);
-  for (let i = 0; i < n; i++) {
-    for (let t = last; t >= 0; t--) {
-      const c = panel.close[t * n + i]!;
-      if (c === c) { close[i] = c; break; }
-    }
+  return { bar: last, close: Float64Array.from({ length: n }, (_, i) => lastClose(panel.close, n, i, last)) };
+}
+
+/** Column i's close at bar `last`, or its latest one before (NaN: none yet). */
+function lastClose(close: Float64Array, n: number, i: number, last: number): number {
+  for (let t = last; t >= 0; t--) {
+    const c = close[t * n + i]!;
+    if (c === c) return c;
   }
-  return { bar: last, close };
+  return NaN;
 }

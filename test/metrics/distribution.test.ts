@@ -74,6 +74,12 @@ describe('VaR and CVaR (historical, daily)', () => {
     expect(Array.from(r)).toEqual([0.03, -0.01, 0.02, -0.04]);
   });
 
+  it('the cut-off\'s ends: p = 0 is the worst day, p = 1 the best (no value above it to interpolate to)', () => {
+    const r = [0.01, -0.02, 0.03, -0.05, 0];
+    expect(valueAtRisk(r, 0)).toBe(-0.05);
+    expect(valueAtRisk(r, 1)).toBe(0.03);
+  });
+
   it('one day, none', () => {
     expect(valueAtRisk([-0.02])).toBe(-0.02);
     expect(conditionalValueAtRisk([-0.02])).toBe(-0.02);

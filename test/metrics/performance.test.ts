@@ -33,6 +33,30 @@ describe('performance: every metric of a run, by its summary.csv column', () => 
     expect(m.gross_exposure).toBeCloseTo((0.5 + 1 + 0.5) / 3, 12);
   });
 
+  it('a ruined variant: its ratios are empty (RUIN_BLANKS), what it ended with is kept', () => {
+    // cash 100 → 120 → 60 → 0: returns +20 %, −50 %, −100 %, a Sharpe ratio that means nothing for a bankrupt book
+    const curve: EquityCurve = {
+      equity: Float64Array.of(120, 60, 0),
+      cash: Float64Array.of(0, 0, 0),
+      net: Float64Array.of(120, 60, 0),
+      gross: Float64Array.of(120, 60, 0),
+      long: Float64Array.of(120, 60, 0),
+      short: Float64Array.of(0, 0, 0),
+      positions: Float64Array.of(1, 1, 0),
+    };
+    const input = { curve, startCash: 100, fills: 3, roundTrips: 1, tradedNotional: 240 };
+    const solvent = performance(input);
+    expect(solvent.sharpe).not.toBeNull(); // the same curve, not flagged: every ratio computed
+    expect(solvent.volatility).not.toBeNull();
+    const m = performance({ ...input, ruined: true });
+    expect(Object.keys(m)).toEqual(PERFORMANCE_COLUMNS);
+    expect([m.sharpe, m.sortino, m.calmar, m.volatility]).toEqual([null, null, null, null]);
+    expect(m.final_equity).toBe(0);
+    expect(m.total_return).toBe(-1);
+    expect(m.max_drawdown).toBe(-1);
+    expect([m.fills, m.round_trips]).toEqual([3, 1]);
+  });
+
   it('an empty curve has no final equity', () => {
     const empty: EquityCurve = allocateCurve(0);
     expect(performance({ curve: empty, startCash: 100, fills: 0, roundTrips: 0, tradedNotional: 0 })).toMatchObject({ final_equity: null, total_return: null, max_drawdown: null });
@@ -60,6 +84,15 @@ describe('rankOrder: best first by a metric', () => {
       'cost_borrow', 'cost_commission', 'cost_impact', 'cost_slippage', 'cost_spread', 'cost_total_bps', 'ic_sd', 'max_drawdown_days',
       'min_track_record_days', 'tracking_error', 'turnover', 'unfilled_notional', 'volatility',
     ]);
+  });
+
+  it('whatever the input order: ties by variant number, then every missing value (null, undefined, NaN, ±∞, text) by variant number', () => {
+    const items = [
+      { id: 7, v: null as unknown }, { id: 3, v: 0.5 }, { id: 5, v: Number.NaN }, { id: 9, v: Number.NEGATIVE_INFINITY },
+      { id: 2, v: 0.5 }, { id: 4, v: undefined }, { id: 1, v: 0.9 }, { id: 8, v: '0.7' }, { id: 6, v: 0.5 },
+    ];
+    expect(rankOrder(items, 'sharpe', (x) => x.v).map((x) => x.id)).toEqual([1, 2, 3, 6, 4, 5, 7, 8, 9]);
+    expect(rankOrder(items, 'volatility', (x) => x.v).map((x) => x.id)).toEqual([2, 3, 6, 1, 4, 5, 7, 8, 9]);
   });
 
   it('does not reorder its input', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rollingBeta, rollingSharpe, rollingVolatility } from '../../src/metrics/rolling.ts';
-import { near, normals, referenceBenchmark, referenceStrategy } from './series.ts';
+import { near, normals, referenceBenchmark, referenceStrategy, uniform } from './series.ts';
 
 const SQRT252 = Math.sqrt(252);
 
@@ -67,8 +67,70 @@ describe('rolling statistics by hand (window 3)', () => {
 
   it('a window shorter than the series gives all NaN; a window under 2 is refused', () => {
     expect(Array.from(rollingVolatility([0.01, 0.02], 3))).toEqual([NaN, NaN]);
+    expect(() => rollingVolatility(r, 1)).toThrow('rolling window must be an integer ≥ 2, got 1');
     expect(() => rollingSharpe(r, 1)).toThrow(RangeError);
     expect(() => rollingBeta(r, b, 2.5)).toThrow(RangeError);
+  });
+
+  it('the smallest window, 2 days', () => {
+    // [1, 3] %: mean 2 %, sd √((1 + 1) / 1) % = √2 %; [3, 2] %: mean 2.5 %, sd √(0.25 + 0.25) % = √0.5 %
+    const vol = rollingVolatility([0.01, 0.03, 0.02], 2);
+    expect(vol[0]).toBeNaN();
+    expect(vol[1]).toBeCloseTo(0.01 * Math.SQRT2 * SQRT252, 14);
+    expect(vol[2]).toBeCloseTo(0.01 * Math.sqrt(0.5) * SQRT252, 14);
+    expect(rollingSharpe([0.01, 0.03, 0.02], 2)[1]).toBeCloseTo((2 / Math.SQRT2) * SQRT252, 12);
+    // b [1, 2] %, r [3, 5] %: Σ db·dr = 0.5 · 1 + 0.5 · 1 = 1, Σ db² = 0.5 (in %²): beta 2
+    expect(rollingBeta([0.03, 0.05], [0.01, 0.02], 2)[1]).toBeCloseTo(2, 12);
+  });
+});
+
+/** The double `steps` below x > 0 (its bit pattern less `steps`). */
+function below(x: number, steps: number): number {
+  const f = Float64Array.of(x);
+  const bits = new BigInt64Array(f.buffer);
+  bits[0] = bits[0]! - BigInt(steps);
+  return f[0]!;
+}
+
+describe('rolling statistics at rounding\'s edge', () => {
+  it('returns that differ only in their last bits: volatility about 0 and never NaN, Sharpe and beta empty rather than infinite', () => {
+    // 0.1 % a day, twice a few doubles lower: the windows holding those have a spread of about 1e−18, and the
+    // running M₂ of the window that holds one of them can round below 0
+    const x = 0.001;
+    const flat = [x, x, x, x, below(x, 4), below(x, 1), x, x, x, x];
+    const other = [0.01, -0.02, 0.03, 0.015, -0.01, 0.02, 0.005, -0.015, 0.01, 0.02];
+    const vol = rollingVolatility(flat, 3), sharpe = rollingSharpe(flat, 3), beta = rollingBeta(other, flat, 3);
+    for (let k = 2; k < flat.length; k++) {
+      expect(vol[k]).toBeGreaterThanOrEqual(0); // NaN fails this too
+      expect(vol[k]).toBeLessThan(1e-15);
+      expect(Math.abs(sharpe[k]!)).not.toBe(Infinity);
+      expect(Math.abs(beta[k]!)).not.toBe(Infinity);
+    }
+    expect(vol[3]).toBe(0); // [x, x, x]: constant, exactly
+  });
+
+  it('a benchmark holding still starts beta afresh: what came before leaves no rounding behind', () => {
+    // 12 volatile days, 6 with the benchmark still at 2⁻¹⁰, then the benchmark steps by 2⁻²⁰ every other day and the
+    // strategy returns exactly twice it: over a window of those days Cov(r, b) = 2 Var(b), beta 2 (the values are
+    // short binary fractions, so only what the volatile days left in the running sums could move it)
+    const u = uniform(3);
+    const w = 4, still = 2 ** -10, step = 2 ** -20;
+    const b: number[] = [], r: number[] = [];
+    for (let k = 0; k < 12; k++) {
+      b.push((u() - 0.5) * 0.04);
+      r.push((u() - 0.5) * 0.04);
+    }
+    for (let k = 0; k < 6; k++) {
+      b.push(still);
+      r.push((u() - 0.5) * 0.04);
+    }
+    for (let k = 0; k < 8; k++) {
+      b.push(still + (k % 2) * step);
+      r.push(2 * b[b.length - 1]!);
+    }
+    const beta = rollingBeta(r, b, w);
+    expect(beta[17]).toBeNaN(); // the last window of the still days
+    for (let k = 18 + w - 1; k < b.length; k++) expect(Math.abs(beta[k]! - 2)).toBeLessThan(1e-10);
   });
 });
 

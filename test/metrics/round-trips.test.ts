@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Portfolio } from '../../src/broker/portfolio.ts';
 import { TradeLog, type TradeColumns } from '../../src/recorder/trade-log.ts';
 import { roundTripRows, ROUND_TRIP_COLUMNS } from '../../src/metrics/round-trip-rows.ts';
-import { roundTrips, roundTripTotals, tripTotals, type RoundTrips } from '../../src/metrics/round-trips.ts';
+import { roundTrips, roundTripTotals, runEnd, tripTotals, type RoundTrips } from '../../src/metrics/round-trips.ts';
 import { FactorCache } from '../../src/runner/factor-cache.ts';
 import { planSchedule } from '../../src/runner/schedule.ts';
 import { simulate } from '../../src/runner/simulate.ts';
@@ -30,6 +30,13 @@ function trip(t: RoundTrips, k: number) {
 
 const NO_MARKS = { bar: 9, close: [0, 0, 0, 0] }; // four columns, nothing held at the end
 
+/** Every column holds exactly the trips: no spare rows at the end for a sum or a chart to read. */
+function expectExactColumns(t: RoundTrips): void {
+  const { length, closed, ...columns } = t;
+  expect(closed).toBeLessThanOrEqual(length);
+  for (const [name, values] of Object.entries(columns)) expect([name, values.length]).toEqual([name, length]);
+}
+
 describe('round trips by hand', () => {
   it('a long opened and closed: pnl net of both fees, return on the entry notional, holding days in bars', () => {
     const t = roundTrips(fills([1, 0, 100, 10, 1], [5, 0, -100, 12, 1.2]), NO_MARKS);
@@ -53,6 +60,7 @@ describe('round trips by hand', () => {
     expect(x.pnl).toBeCloseTo(1050 - 1040 - (0.6 + 0.44 + 0.6 + 0.45), 10);
     expect(x.openBar).toBe(1);
     expect(x.closeBar).toBe(6);
+    expectExactColumns(t); // the adds and the trim open nothing
   });
 
   it('a short: sold first, bought back lower is a gain', () => {
@@ -72,6 +80,34 @@ describe('round trips by hand', () => {
     expect(trip(t, 1)).toMatchObject({ side: -1, openBar: 2, closeBar: 4, quantity: 50, entry: 12, exit: 11 });
     expect(t.fees[1]).toBeCloseTo(1.15, 12);
     expect(t.pnl[1]).toBeCloseTo(50 - 1.15, 10);
+  });
+
+  it('a short flipped into a long: the short closes with the first 50 shares, the long opens with the other 30', () => {
+    // sell 50 @ 20 (fee 1); buy 80 @ 18 (fee 2.4: 1.5 to the short's 50 shares, 0.9 to the long's 30); sell 30 @ 19 (fee 0.6)
+    const t = roundTrips(fills([0, 1, -50, 20, 1], [1, 1, 80, 18, 2.4], [3, 1, -30, 19, 0.6]), NO_MARKS);
+    expect(t.length).toBe(2);
+    expect(t.closed).toBe(2);
+    expectExactColumns(t);
+    expect(trip(t, 0)).toMatchObject({ column: 1, side: -1, openBar: 0, closeBar: 1, open: 0, quantity: 50, entry: 20, exit: 18 });
+    expect(t.fees[0]).toBeCloseTo(2.5, 12);
+    expect(t.pnl[0]).toBeCloseTo(1000 - 900 - 2.5, 10);
+    expect(trip(t, 1)).toMatchObject({ column: 1, side: 1, openBar: 1, closeBar: 3, open: 0, quantity: 30, entry: 18, exit: 19 });
+    expect(t.fees[1]).toBeCloseTo(1.5, 12);
+    expect(t.pnl[1]).toBeCloseTo(570 - 540 - 1.5, 10);
+    expect(t.ret[1]).toBeCloseTo(28.5 / 540, 12);
+  });
+
+  it('round_trips.csv rows by hand: symbol and dates by column and bar, long or short, an open trip without a close date', () => {
+    const t = roundTrips(fills([0, 1, -50, 20, 1], [1, 1, 80, 18, 2.4], [2, 0, 10, 5, 0]), { bar: 3, close: [6, 17] });
+    const rows = [...roundTripRows(t, 'v7', ['2024-03-01', '2024-03-04', '2024-03-05', '2024-03-06'], ['AAA', 'BBB'])];
+    expect(rows.map((row) => row.slice(0, 5))).toEqual([
+      ['v7', 'BBB', 'short', '2024-03-01', '2024-03-04'],
+      ['v7', 'AAA', 'long', '2024-03-05', null], // open trips follow the closed one, by column
+      ['v7', 'BBB', 'long', '2024-03-04', null],
+    ]);
+    expect(rows.map((row) => [row[5], row[10]])).toEqual([[50, 1], [10, 1], [30, 2]]); // quantity, holding days
+    expect(rows[1]!.slice(6, 9)).toEqual([5, 6, 10]); // entry, exit marked at the last close, pnl
+    expect(rows[2]![8]).toBeCloseTo(30 * (17 - 18) - 0.9, 10);
   });
 
   it('a position still held at the end is an open trip, marked at the last close, listed after the closed ones', () => {
@@ -196,6 +232,7 @@ describe('round trips against FIFO lot matching', () => {
     expect(ours.closed).toBe(theirs.closed);
     expect(ours.closed).toBeGreaterThan(300);
     expect(roundTripTotals(t, end)).toEqual(tripTotals(ours)); // streamed totals = the table's
+    expectExactColumns(ours);
     for (let k = 0; k < ours.length; k++) {
       const x = theirs.trips[k]!;
       expect([ours.column[k], ours.side[k], ours.openBar[k], ours.closeBar[k], ours.quantity[k]]).toEqual([x.column, x.side, x.openBar, x.closeBar, x.quantity]);
@@ -211,6 +248,24 @@ describe('round trips against FIFO lot matching', () => {
     const portfolio = new Portfolio(1e9, 6);
     for (let k = 0; k < t.length; k++) portfolio.fill(t.column[k]!, t.quantity[k]!, t.price[k]!, t.fee[k]!);
     expect(roundTrips(t, { bar: 700, close: new Array(6).fill(10) }).closed).toBe(portfolio.roundTrips);
+  });
+});
+
+describe('runEnd: where open trips are marked', () => {
+  it('each symbol\'s last close on or before the last bar; an older one where that day has none; never a later one', () => {
+    const panel = handPanel({
+      dates: ['2024-03-01', '2024-03-04', '2024-03-05', '2024-03-06'],
+      symbols: ['A', 'B', 'C', 'D'],
+      close: [
+        [10, 20, 30, null],
+        [11, 21, null, null],
+        [12, null, null, null],
+        [13, 23, 33, 43], // after the last bar: never read
+      ],
+    });
+    const end = runEnd(panel, 2);
+    expect(end.bar).toBe(2);
+    expect(Array.from(end.close)).toEqual([12, 21, 30, NaN]);
   });
 });
 
