@@ -17,7 +17,6 @@ import type { Row } from './lib.ts';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const BENCH_FILE = join(ROOT, 'docs/bench.json');
 export const README_FILE = join(ROOT, 'README.md');
-const START = '<!-- bench-table:start -->', END = '<!-- bench-table:end -->';
 
 export interface BenchRecord {
   /** Each section's run: its date (YYYY-MM-DD) and machine. */
@@ -64,19 +63,30 @@ export function renderTable(record: BenchRecord): string {
   return lines.join('\n');
 }
 
-/** The README with its table replaced (the markers must be there). */
-export function withTable(readme: string, table: string): string {
-  const a = readme.indexOf(START), b = readme.indexOf(END);
-  if (a < 0 || b < a) throw new Error(`README.md has no ${START} … ${END} markers`);
-  return `${readme.slice(0, a + START.length)}\n${table}\n${readme.slice(b)}`;
+/** The README with the block between `<!-- NAME:start -->` and `<!-- NAME:end -->` replaced (the markers must be there). */
+export function withBlock(readme: string, name: string, text: string): string {
+  const { a, b, start } = markers(readme, name);
+  return `${readme.slice(0, a + start.length)}\n${text}\n${readme.slice(b)}`;
 }
 
-/** The table as the README holds it now. */
-export function tableInReadme(readme: string): string {
-  const a = readme.indexOf(START), b = readme.indexOf(END);
-  if (a < 0 || b < a) throw new Error(`README.md has no ${START} … ${END} markers`);
-  return readme.slice(a + START.length, b).trim();
+/** The block between the README's `<!-- NAME:start -->` and `<!-- NAME:end -->` markers, as it is now. */
+export function blockInReadme(readme: string, name: string): string {
+  const { a, b, start } = markers(readme, name);
+  return readme.slice(a + start.length, b).trim();
 }
+
+function markers(readme: string, name: string): { a: number; b: number; start: string } {
+  const start = `<!-- ${name}:start -->`, end = `<!-- ${name}:end -->`;
+  const a = readme.indexOf(start), b = readme.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`README.md has no ${start} … ${end} markers`);
+  return { a, b, start };
+}
+
+/** The README with its performance table replaced. */
+export const withTable = (readme: string, table: string): string => withBlock(readme, 'bench-table', table);
+
+/** The performance table as the README holds it now. */
+export const tableInReadme = (readme: string): string => blockInReadme(readme, 'bench-table');
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const given = process.argv.slice(2);
