@@ -35,7 +35,7 @@ export interface UniverseRow {
 export function checkedShares(value: unknown, where: string): number | null {
   if (value === null || value === undefined || value === '') return null;
   const v = typeof value === 'string' ? Number(value) : value;
-  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v;
+  if (typeof v === 'number' && v > 0 && v < Infinity) return v;
   throw new DataError(`${where}: shares_outstanding ${String(value)} (must be a positive number, or missing)`, 'E_BAD_UNIVERSE');
 }
 
@@ -59,16 +59,27 @@ export interface Member {
   readonly name?: string | null;
 }
 
-/** The panel's columns: each symbol once, sorted, with the peer group and name of the latest season that lists it. */
+/**
+ * The panel's columns: each symbol once, sorted, with the peer group and name of the latest season
+ * that lists it (of a season that lists it twice, the last row: the one its peer groups and shares take).
+ */
 export function universeColumns(rows: readonly UniverseRow[]): Member[] {
   const latest = new Map<string, UniverseRow>();
   for (const r of rows) {
     const held = latest.get(r.symbol);
-    if (!held || r.season > held.season) latest.set(r.symbol, r);
+    if (!held || r.season >= held.season) latest.set(r.symbol, r);
   }
   return [...latest.values()]
     .map((r) => ({ symbol: r.symbol, peer_group: r.peer_group, name: r.name ?? '' }))
-    .sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+    .sort(bySymbol);
+}
+
+/** Columns in code-point order of their symbols. */
+function bySymbol(a: Member, b: Member): number {
+  // Stryker disable next-line EqualityOperator: equivalent, no two columns share a symbol (one per symbol, extras filtered against them; a repeated extra gives identical columns), so `<` and `<=` order alike
+  if (a.symbol < b.symbol) return -1;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, without ties only a > b gets here, and V8's sort reads nothing but whether the result is below 0, so 1 and 0 order alike
+  return a.symbol > b.symbol ? 1 : 0;
 }
 
 /** The universe's columns and the extra symbols not among them (no peer group: never members), sorted. */
@@ -76,7 +87,7 @@ export function withExtra(members: Member[], extra: readonly string[] = []): Mem
   const have = new Set(members.map((m) => m.symbol));
   const more = extra.filter((s) => !have.has(s)).map((symbol) => ({ symbol, peer_group: null, name: '' }));
   if (!more.length) return members;
-  return [...members, ...more].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  return [...members, ...more].sort(bySymbol);
 }
 
 /** Every peer group name the rows use, for the panel's `groups`. */
@@ -115,6 +126,7 @@ export function applyUniverse(panel: Panel, rows: readonly UniverseRow[], mode: 
     // Stryker disable next-line ConditionalExpression: equivalent, as in the pinned case: its writes would go to index undefined
     if (!column.has(r.symbol)) continue;
     let list = bySeason.get(r.season);
+    // Stryker disable next-line ArrayDeclaration: equivalent, a stray non-row element writes at index undefined (ignored by the member flags; a non-index property of groupOf nothing reads)
     if (!list) bySeason.set(r.season, (list = []));
     list.push(r);
   }
@@ -126,6 +138,7 @@ export function applyUniverse(panel: Panel, rows: readonly UniverseRow[], mode: 
     // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, past the last bar the day is undefined, whose year matches no season
     while (end < bars && yearOf(panel.days[end]!) === season) end++;
     const groupOf = new Int32Array(n).fill(-1);
+    // Stryker disable next-line ArrayDeclaration: equivalent, as above: a stray non-row element writes at index undefined
     for (const r of bySeason.get(season) ?? []) {
       const i = column.get(r.symbol)!;
       groupOf[i] = groupIndex.get(r.peer_group)!;
@@ -154,7 +167,7 @@ export function missingSeasons(panel: Panel, startDay: number, endDay: number, r
     const y = yearOf(day);
     if (!have.has(y)) missing.add(y);
   }
-  // Stryker disable next-line MethodExpression,ArrowFunction: equivalent, the days ascend, so the years arrive in order (the sort is a guard)
+  // Stryker disable next-line MethodExpression,ArrowFunction,ArithmeticOperator: equivalent, the days ascend, so the years arrive in order (the sort is a guard; `a + b` is always positive, which keeps that order)
   return [...missing].sort((a, b) => a - b);
 }
 

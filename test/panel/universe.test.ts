@@ -158,6 +158,10 @@ describe('the universe of a window', () => {
     expect(withExtra(members, ['SPY', 'AAA', 'B']).map((m) => [m.symbol, m.peer_group])).toEqual([
       ['A', 'energy'], ['AAA', null], ['B', 'tech'], ['C', 'tech'], ['D', 'energy'], ['SPY', null],
     ]);
+    // an extra symbol has no name, like a universe row without one
+    expect(withExtra(universeColumns([{ season: 2025, symbol: 'M', peer_group: 'g', name: 'Em' }]), ['SPY', 'AAA'])).toEqual([
+      { symbol: 'AAA', peer_group: null, name: '' }, { symbol: 'M', peer_group: 'g', name: 'Em' }, { symbol: 'SPY', peer_group: null, name: '' },
+    ]);
   });
 
   it('columns: a later season\'s row wins whatever the order of the rows; names come along', () => {
@@ -172,6 +176,22 @@ describe('the universe of a window', () => {
     expect(universeColumns(scrambled).map((c) => c.symbol)).toEqual(['A', 'AAPL', 'B', 'BRK.B', 'MSFT', 'ZM', 'aa']);
     // the peer groups: every one any row uses, once, in order of first use
     expect(universeGroups(ROWS)).toEqual(['tech', 'energy']);
+  });
+
+  it('a season that lists a symbol twice: its column shows the last row, as the season\'s peer groups and shares do', () => {
+    // a hand-written universe.csv in a data folder is not checked for repeats (the import keeps the first, Supabase's key forbids them)
+    const rows: UniverseRow[] = [
+      { season: 2024, symbol: 'A', peer_group: 'old', name: 'A 2024' },
+      { season: 2025, symbol: 'A', peer_group: 'tech', name: 'Alpha', shares_outstanding: 1e6 },
+      { season: 2025, symbol: 'A', peer_group: 'energy', name: 'Alpha Corp', shares_outstanding: 2e6 },
+      { season: 2025, symbol: 'B', peer_group: 'tech' },
+    ];
+    expect(universeColumns(rows)).toEqual([{ symbol: 'A', peer_group: 'energy', name: 'Alpha Corp' }, { symbol: 'B', peer_group: 'tech', name: '' }]);
+    for (const mode of ['pinned', 'rolling'] as const) {
+      const p = panelOf(rows, mode, 2025);
+      const season = p.seasons.find((s) => s.season === 2025)!;
+      expect([p.groups[p.groupOf[0]!], p.groups[season.groupOf[0]!], season.shares![0]], mode).toEqual(['energy', 'energy', 2e6]);
+    }
   });
 
   it('pinned: a column the season does not list has no peer group', () => {
