@@ -132,6 +132,26 @@ describe('LocalSource folders', () => {
     expect((await load(folder(rows))).panel.dates).toEqual(['2024-01-02', '2024-01-03']);
   });
 
+  it('refuses a universe that lists a symbol twice in one season (which row counts would be arbitrary), naming the season and symbol; the same symbol in two seasons is fine', async () => {
+    const load = async (universe: string) => {
+      const dir = tempDir();
+      writeFileSync(join(dir, 'prices.csv'), 'symbol,date,open,high,low,close,volume\nA,2024-01-02,1,2,0.5,1.5,100\nB,2024-01-02,1,2,0.5,1.5,100\n');
+      writeFileSync(join(dir, 'universe.csv'), `season,symbol,peer_group,name\n${universe}`);
+      const source = new LocalSource(dir);
+      try {
+        return { dir, result: await source.loadWindow({ season: 2024, startDay: day('2024-01-01'), endDay: day('2024-12-31'), warmupBars: 0 }).catch((e: unknown) => e) };
+      } finally {
+        await source.close();
+      }
+    };
+    const twice = await load('2024,B,y,\n2024,A,x,Alpha\n2023,A,x,\n2024,A,z,Alpha again\n');
+    expect(twice.result).toBeInstanceOf(DataError);
+    expect((twice.result as DataError).code).toBe('E_BAD_UNIVERSE');
+    expect((twice.result as DataError).message).toBe(`${join(twice.dir, 'universe.csv')}: season 2024 lists A twice; each (season, symbol) must appear once`);
+    const once = await load('2024,B,y,\n2024,A,x,Alpha\n2023,A,z,\n');
+    expect(once.result).not.toBeInstanceOf(Error);
+  });
+
   it('reads plain CSV folders with missing values', async () => {
     const dir = tempDir();
     mkdirSync(dir, { recursive: true });

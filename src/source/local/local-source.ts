@@ -175,6 +175,14 @@ export class LocalSource implements DataSource {
           ${shares ? 'shares_outstanding::VARCHAR' : 'NULL'} AS shares_text
           FROM ${raw} WHERE season BETWEEN ${first} AND ${last} ORDER BY season, symbol`)
       : await queryRows(duck, `SELECT season, symbol, peer_group, name FROM ${universe} WHERE season BETWEEN ${first} AND ${last} ORDER BY season, symbol`);
+    // One row per (season, symbol), as Supabase's primary key and `backtest import` keep it: of two, which
+    // one a sort puts last is arbitrary, so neither can be chosen. The rows come sorted: a repeat is adjacent.
+    for (let k = 1; k < rows.length; k++) {
+      const a = rows[k - 1]!, b = rows[k]!;
+      if (Number(a.season) === Number(b.season) && String(a.symbol) === String(b.symbol)) {
+        throw new DataError(`${universeFile}: season ${b.season} lists ${String(b.symbol)} twice; each (season, symbol) must appear once`, 'E_BAD_UNIVERSE');
+      }
+    }
     return rows.map((r) => {
       const day = (key: 'start' | 'end'): number | null => {
         const text = r[`${key}_text`];
