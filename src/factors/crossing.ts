@@ -20,6 +20,7 @@ export function crossing(a: Factor, b: Factor): Factor {
       const lastA = new Float64Array(n).fill(NaN), lastB = new Float64Array(n).fill(NaN);
       return (_history, out, inputs) => {
         const rowA = inputs[0]!, rowB = inputs[1]!;
+        // Stryker disable next-line EqualityOperator: equivalent for i <= n: out, the input rows and lastA/lastB hold n cells (views of n in runner/factor-cache.ts), so a step past them reads undefined and its writes are dropped
         for (let i = 0; i < n; i++) {
           const x = rowA[i]!, y = rowB[i]!;
           out[i] = cross(x, y, lastA[i]!, lastB[i]!);
@@ -32,6 +33,7 @@ export function crossing(a: Factor, b: Factor): Factor {
     const valuesA = inputs[0]!, valuesB = inputs[1]!;
     for (let i = 0; i < n; i++) {
       let px = NaN, py = NaN;
+      // Stryker disable next-line EqualityOperator: equivalent for t <= bars: that step's cell is past the bars × n cells of out and the inputs, so it reads undefined and its write is dropped
       for (let t = 0, cell = i; t < bars; t++, cell += n) {
         const x = valuesA[cell]!, y = valuesB[cell]!;
         out[cell] = cross(x, y, px, py);

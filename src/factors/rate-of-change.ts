@@ -10,6 +10,7 @@ export function rateOfChange(lookback: number): Factor {
       return (history, out) => {
         const now = history.row('close', 0);
         const then = history.row('close', lookback);
+        // Stryker disable next-line EqualityOperator: equivalent for i <= n: out and the rows are views of n cells (runner/factor-cache.ts), so a step past them reads undefined and its write is dropped
         for (let i = 0; i < n; i++) out[i] = now[i]! / then[i]! - 1;
       };
     },
@@ -17,6 +18,7 @@ export function rateOfChange(lookback: number): Factor {
     // The step's quotient over the whole window in one loop (rows before L stay NaN, as the step's
     // NaN row of t − L gives them): no row views and no call per bar (~15 % quicker on 500 × 1,000).
     const close = panel.close, back = lookback * n;
+    // Stryker disable next-line EqualityOperator: equivalent for cell <= bars * n: out holds bars × n cells, so the write past its end is dropped
     for (let cell = back; cell < bars * n; cell++) out[cell] = close[cell]! / close[cell - back]! - 1;
   });
 }
