@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadSupabaseSettings, parseDotenv } from '../../src/supabase/config.ts';
 import { SupabaseConfigError } from '../../src/supabase/errors.ts';
-import { backoffDelay, DEFAULT_RETRY, isIdempotent, networkCode, parseRetryAfter, transientStatus } from '../../src/supabase/retry-policy.ts';
+import { backoffDelay, DEFAULT_RETRY, describeNetworkError, isIdempotent, networkCode, parseRetryAfter, transientStatus } from '../../src/supabase/retry-policy.ts';
 import { Secret } from '../../src/supabase/secret.ts';
 
 describe('the retry policy', () => {
@@ -12,6 +12,9 @@ describe('the retry policy', () => {
     for (const s of [400, 401, 403, 404, 406, 409, 413, 414, 416]) expect(transientStatus(s, ''), String(s)).toBeUndefined();
     expect(transientStatus(500, '57014')).toBeUndefined(); // statement timeout: ask for a smaller page
     expect(transientStatus(500, '')).toBeUndefined();
+    // Only a 500 carries a retryable Postgres code: a final status stays final whatever code comes with it.
+    expect(transientStatus(409, '40001')).toBeUndefined();
+    expect(transientStatus(400, '40P01')).toBeUndefined();
   });
 
   it('retries reads and merging upserts, nothing else', () => {
@@ -33,6 +36,28 @@ describe('the retry policy', () => {
     // Only our own close() closes the pool: not a failure of the server, and no retry helps.
     const ours = new TypeError('fetch failed', { cause: Object.assign(new Error('The client is closed'), { code: 'UND_ERR_CLOSED' }) });
     expect(networkCode(ours)).toBeUndefined();
+  });
+
+  it('describes a failure by its innermost message and code, looking five causes deep at most', () => {
+    const reset = new TypeError('fetch failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) });
+    expect(describeNetworkError(reset)).toBe('read ECONNRESET'); // the code is in the message already
+    // A cause without a message (or an empty one, or one that is not text) keeps the outer message; one without a code, the outer code.
+    const bare = Object.assign(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }));
+    expect(describeNetworkError(bare)).toBe('fetch failed (ECONNREFUSED)');
+    const empty = new TypeError('fetch failed', { cause: { message: '', code: 'EPIPE' } });
+    expect(describeNetworkError(empty)).toBe('fetch failed (EPIPE)');
+    const numeric = new TypeError('fetch failed', { cause: { message: 42, code: 'EPIPE' } });
+    expect(describeNetworkError(numeric)).toBe('fetch failed (EPIPE)');
+    const outerCode = Object.assign(new Error('terminated', { cause: new Error('other side closed') }), { code: 'UND_ERR_SOCKET' });
+    expect(describeNetworkError(outerCode)).toBe('other side closed (UND_ERR_SOCKET)');
+    // Seven causes deep: the first five are read (a cause chain can loop: it must end).
+    let chain: Error = new Error('m6');
+    for (let k = 5; k >= 0; k--) chain = new Error(`m${k}`, { cause: chain });
+    expect(describeNetworkError(chain)).toBe('m4');
+    const loop = new Error('outer') as Error & { cause?: unknown };
+    loop.cause = loop;
+    expect(describeNetworkError(loop)).toBe('outer');
+    expect(describeNetworkError('plain text')).toBe('plain text');
   });
 
   it('waits with full jitter under a capped exponential ceiling, with Retry-After as a floor', () => {
