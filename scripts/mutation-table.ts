@@ -92,8 +92,8 @@ function readRun(path: string): { files: Record<string, FileCounts>; unfinished:
       const m = JSON.parse(readFileSync(join(path, n), 'utf8')) as Mutant & { fileName: string };
       const file = fromRoot(m.fileName);
       count((out[file] ??= empty()), m);
-      // Ignored and uncovered mutants are early results, not in the plan's count of mutants to run.
-      if (m.status !== 'Ignored' && m.status !== 'NoCoverage') tested[file] = (tested[file] ?? 0) + 1;
+      // Ignored mutants are early results, not in the plan's count of mutants to run (an uncovered one may be either).
+      if (m.status !== 'Ignored') tested[file] = (tested[file] ?? 0) + 1;
     }
     const unfinished = Object.keys(planned).filter((file) => (tested[file] ?? 0) < planned[file]!).sort();
     for (const file of unfinished) delete out[file];

@@ -49,11 +49,12 @@ describe('mutation-table: counting a run', () => {
     const sandbox = '/x/.stryker-tmp/sandbox-1/src';
     const plan = (file: string, plan: string) => ({ plan, mutant: { fileName: `${sandbox}/${file}` } });
     writeFileSync(join(events, '00003-onMutationTestingPlanReady.json'), JSON.stringify({ mutantPlans: [
-      plan('done.ts', 'Run'), plan('done.ts', 'Run'), plan('done.ts', 'EarlyResult'), plan('half.ts', 'Run'), plan('half.ts', 'Run'),
+      plan('done.ts', 'Run'), plan('done.ts', 'Run'), plan('done.ts', 'Run'), plan('done.ts', 'EarlyResult'), plan('half.ts', 'Run'), plan('half.ts', 'Run'),
     ] }));
-    const tested = [['done.ts', 'Killed'], ['done.ts', 'Survived'], ['done.ts', 'NoCoverage'], ['half.ts', 'Killed']];
+    // An uncovered mutant is planned to run (and reported NoCoverage); an ignored one is an early result.
+    const tested = [['done.ts', 'Killed'], ['done.ts', 'Survived'], ['done.ts', 'NoCoverage'], ['done.ts', 'Ignored'], ['half.ts', 'Killed'], ['half.ts', 'Ignored']];
     tested.forEach(([file, status], k) => writeFileSync(join(events, `${String(10 + k).padStart(5, '0')}-onMutantTested.json`), JSON.stringify({ fileName: `${sandbox}/${file}`, status })));
-    expect(readReport(events)).toEqual({ 'src/done.ts': { killed: 1, timeout: 0, survived: 1, noCoverage: 1, disabled: 0, static: 0, errors: 0 } });
+    expect(readReport(events)).toEqual({ 'src/done.ts': { killed: 1, timeout: 0, survived: 1, noCoverage: 1, disabled: 1, static: 0, errors: 0 } });
     expect(unfinishedFiles(events)).toEqual(['src/half.ts']);
     // named below the table unless a later run measured it
     const c = { killed: 1, timeout: 0, survived: 0, noCoverage: 0, disabled: 0, static: 0, errors: 0 };
