@@ -19,11 +19,12 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { blockInReadme, withBlock } from '../bench/readme-table.ts';
+import { blockInReadme, README_FILE, withBlock } from '../bench/readme-table.ts';
+
+export { README_FILE };
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const MUTATION_FILE = join(ROOT, 'docs/mutation.json');
-export const README_FILE = join(ROOT, 'README.md');
 /** The target of issue 22, per file. */
 export const TARGET = 90;
 
@@ -68,17 +69,12 @@ function count(into: FileCounts, m: Mutant): void {
   }
 }
 
-/** The counts per file of one report: a Stryker JSON report, or an event-recorder folder (complete files only). */
-export function readReport(path: string): Record<string, FileCounts> {
-  return readRun(path).files;
-}
-
-/** The files of a stopped run's plan that it did not finish (none for a JSON report: Stryker writes it at the end). */
-export function unfinishedFiles(path: string): string[] {
-  return readRun(path).unfinished;
-}
-
-function readRun(path: string): { files: Record<string, FileCounts>; unfinished: string[] } {
+/**
+ * One report's counts per file — a Stryker JSON report, or an event-recorder folder (its complete files
+ * only) — and the files of a stopped run's plan that it did not finish (none for a JSON report: Stryker
+ * writes it at the end).
+ */
+export function readReport(path: string): { files: Record<string, FileCounts>; unfinished: string[] } {
   const out: Record<string, FileCounts> = {};
   if (statSync(path).isDirectory()) {
     const names = readdirSync(path);
@@ -86,7 +82,10 @@ function readRun(path: string): { files: Record<string, FileCounts>; unfinished:
     if (!planFile) throw new Error(`${path}: no onMutationTestingPlanReady event (not an event-recorder folder, or the run never started testing)`);
     const planned: Record<string, number> = {};
     const plan = JSON.parse(readFileSync(join(path, planFile), 'utf8')) as { mutantPlans: Array<{ plan: string; mutant: { fileName: string } }> };
-    for (const p of plan.mutantPlans) if (p.plan !== 'EarlyResult') planned[fromRoot(p.mutant.fileName)] = (planned[fromRoot(p.mutant.fileName)] ?? 0) + 1;
+    for (const p of plan.mutantPlans) {
+      const file = fromRoot(p.mutant.fileName);
+      if (p.plan !== 'EarlyResult') planned[file] = (planned[file] ?? 0) + 1;
+    }
     const tested: Record<string, number> = {};
     for (const n of names.filter((n) => n.endsWith('-onMutantTested.json')).sort()) {
       const m = JSON.parse(readFileSync(join(path, n), 'utf8')) as Mutant & { fileName: string };
@@ -134,9 +133,12 @@ export function score(c: FileCounts): number {
 }
 
 function add(a: FileCounts, b: FileCounts): FileCounts {
-  return { killed: a.killed + b.killed, timeout: a.timeout + b.timeout, survived: a.survived + b.survived, noCoverage: a.noCoverage + b.noCoverage, disabled: a.disabled + b.disabled, static: a.static + b.static, errors: a.errors + b.errors };
+  const sum = empty();
+  for (const k of Object.keys(sum) as (keyof FileCounts)[]) sum[k] = a[k] + b[k];
+  return sum;
 }
 
+const fileCount = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
 const pct = (x: number) => (Number.isNaN(x) ? '–' : `${x.toFixed(1)} %`);
 const row = (name: string, c: FileCounts, mark = '') =>
   `| ${name} | ${pct(score(c))}${mark} | ${c.killed} | ${c.timeout} | ${c.survived} | ${c.noCoverage} | ${c.disabled} | ${c.static} | ${c.errors} |`;
@@ -153,7 +155,7 @@ export function renderTable(record: MutationRecord): string {
     all = add(all, c);
   }
   const below = files.filter(([, c]) => score(c) < TARGET);
-  const runs = record.runs.map((r) => `commit ${r.commit} on ${r.date} (${r.files} file${r.files === 1 ? '' : 's'})`).join('; ');
+  const runs = record.runs.map((r) => `commit ${r.commit} on ${r.date} (${fileCount(r.files)})`).join('; ');
   const mark = (c: FileCounts) => (score(c) < TARGET ? ' ✗' : '');
   const several = record.runs.length > 1;
   return [
@@ -164,7 +166,7 @@ export function renderTable(record: MutationRecord): string {
     row(`**all ${files.length} files**`, all),
     '',
     below.length === 0 ? `Every file at ${TARGET} % or more.` : `Below ${TARGET} %: ${below.map(([f, c]) => `\`${f}\` ${pct(score(c))}`).join(', ')}.`,
-    ...(record.unfinished.length === 0 ? [] : ['', `Not measured to the end (the run was stopped first), so not in the table: ${record.unfinished.length} file${record.unfinished.length === 1 ? '' : 's'}, ${record.unfinished.map((f) => `\`${f}\``).join(', ')}.`]),
+    ...(record.unfinished.length === 0 ? [] : ['', `Not measured to the end (the run was stopped first), so not in the table: ${fileCount(record.unfinished.length)}, ${record.unfinished.map((f) => `\`${f}\``).join(', ')}.`]),
     '',
     '<details><summary>Every file</summary>',
     '',
@@ -192,7 +194,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const path = eq > 0 ? arg.slice(0, eq) : arg, commit = eq > 0 ? arg.slice(eq + 1) : '';
     if (!/^[0-9a-f]{7,40}$/.test(commit)) { process.stderr.write(`${arg}: give the commit the run tested, as PATH=COMMIT (7 to 40 hex digits)\n`); process.exit(2); }
     if (!existsSync(path)) { process.stderr.write(`${path}: no such report\n`); process.exit(2); }
-    return { commit, date: statSync(path).mtime.toISOString().slice(0, 10), ...readRun(path) };
+    return { commit, date: statSync(path).mtime.toISOString().slice(0, 10), ...readReport(path) };
   });
   const record = mergeReports(reports);
   writeFileSync(MUTATION_FILE, `${JSON.stringify(record, null, 1)}\n`);

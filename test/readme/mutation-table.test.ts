@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MUTATION_FILE, mergeReports, readReport, README_FILE, renderTable, score, tableInReadme, unfinishedFiles, withTable, type MutationRecord } from '../../scripts/mutation-table.ts';
+import { MUTATION_FILE, mergeReports, readReport, README_FILE, renderTable, score, tableInReadme, withTable, type MutationRecord } from '../../scripts/mutation-table.ts';
 
 /**
  * The README's mutation table is docs/mutation.json, the record of `npm run mutate` runs that
@@ -34,7 +34,7 @@ describe('mutation-table: counting a run', () => {
       'src/a/one.ts': { mutants: mutants(['Killed', 'Killed', 'Survived', 'Ignored', 'Ignored', 'Timeout', 'NoCoverage', 'CompileError']) },
       'src/b/two.ts': { mutants: mutants(['Killed']) },
     } }));
-    const r = readReport(path);
+    const r = readReport(path).files;
     expect(r['src/a/one.ts']).toEqual({ killed: 2, timeout: 1, survived: 1, noCoverage: 1, disabled: 1, static: 1, errors: 1 });
     expect(r['src/b/two.ts']).toEqual({ killed: 1, timeout: 0, survived: 0, noCoverage: 0, disabled: 0, static: 0, errors: 0 });
     writeFileSync(path, JSON.stringify({ files: { 'src/c.ts': { mutants: mutants(['Pending']) } } }));
@@ -54,11 +54,12 @@ describe('mutation-table: counting a run', () => {
     // An uncovered mutant is planned to run (and reported NoCoverage); an ignored one is an early result.
     const tested = [['done.ts', 'Killed'], ['done.ts', 'Survived'], ['done.ts', 'NoCoverage'], ['done.ts', 'Ignored'], ['half.ts', 'Killed'], ['half.ts', 'Ignored']];
     tested.forEach(([file, status], k) => writeFileSync(join(events, `${String(10 + k).padStart(5, '0')}-onMutantTested.json`), JSON.stringify({ fileName: `${sandbox}/${file}`, status })));
-    expect(readReport(events)).toEqual({ 'src/done.ts': { killed: 1, timeout: 0, survived: 1, noCoverage: 1, disabled: 1, static: 0, errors: 0 } });
-    expect(unfinishedFiles(events)).toEqual(['src/half.ts']);
+    const stoppedRun = readReport(events);
+    expect(stoppedRun.files).toEqual({ 'src/done.ts': { killed: 1, timeout: 0, survived: 1, noCoverage: 1, disabled: 1, static: 0, errors: 0 } });
+    expect(stoppedRun.unfinished).toEqual(['src/half.ts']);
     // named below the table unless a later run measured it
     const c = { killed: 1, timeout: 0, survived: 0, noCoverage: 0, disabled: 0, static: 0, errors: 0 };
-    const stopped = { commit: 'aaaaaaa', date: '2026-11-01', files: readReport(events), unfinished: unfinishedFiles(events) };
+    const stopped = { commit: 'aaaaaaa', date: '2026-11-01', ...stoppedRun };
     expect(renderTable(mergeReports([stopped]))).toContain('so not in the table: 1 file, `src/half.ts`.');
     expect(mergeReports([stopped, { commit: 'bbbbbbb', date: '2026-11-02', files: { 'src/half.ts': c } }]).unfinished).toEqual([]);
   });

@@ -14,7 +14,8 @@ import { readWindow } from './window-reader.ts';
  * Prices and universes in a local folder, read with DuckDB.
  *
  * 1. The universe's rows (one season, or the seasons from start's year to end's for a rolling
- *    universe, with their optional start/end dates); every symbol they list, sorted, is a column.
+ *    universe, with their optional start/end dates); every symbol they list, sorted, is a column. A
+ *    season that lists a symbol twice is bad input (Supabase's primary key and the import refuse it too).
  * 2. The calendar (one query): every day on which some member has a close, up to `end`; the window
  *    starts `warmupBars` of those days before `start` (found from the data, not guessed from the
  *    calendar), or at `start`. When every symbol of a Parquet file is a member (its distinct symbols,
