@@ -59,6 +59,7 @@ export function longRunVariance(series: ArrayLike<number>, blockLength: number):
   let s = 0;
   for (let t = 0; t < n; t++) s += series[t]!;
   const m = s / n;
+  // Stryker disable next-line EqualityOperator: equivalent, one more step only writes past the typed arrays' ends, which is ignored
   for (let t = 0; t < n; t++) centred[t] = series[t]! - m;
   return varianceFromCentred(centred, weights);
 }
@@ -68,6 +69,7 @@ function kernelWeights(n: number, blockLength: number): Float64Array {
   const keep = 1 - 1 / blockLength;
   const w = new Float64Array(n);
   w[0] = 1 / n;
+  // Stryker disable next-line EqualityOperator: equivalent, one more step only writes past the typed arrays' ends, which is ignored
   for (let i = 1; i < n; i++) w[i] = (2 * ((1 - i / n) * keep ** i + (i / n) * keep ** (n - i))) / n;
   return w;
 }
@@ -111,6 +113,7 @@ export function superiorPredictiveAbility(
     let s = 0;
     for (let t = 0; t < n; t++) s += values[base + t]! - benchmark[t]!;
     const mean = s / n;
+    // Stryker disable next-line EqualityOperator: equivalent, one more step only writes past the typed arrays' ends, which is ignored
     for (let t = 0; t < n; t++) {
       centred[t] = values[base + t]! - benchmark[t]! - mean;
       prefix[t + 1] = prefix[t]! + centred[t]!;
@@ -121,16 +124,22 @@ export function superiorPredictiveAbility(
     const scale = studentize ? (omega2 > 0 ? rootN / Math.sqrt(omega2) : 0) : 1;
     const lower = Math.max(mean, 0);
     const consistent = mean >= -Math.sqrt((omega2 / n) * bound) ? mean : 0;
+    // Stryker disable next-line EqualityOperator: equivalent, a resample past the last has no segments (offsets[reps + 1] is undefined) and its writes are ignored
     for (let r = 0; r < reps; r++) {
       let sum = 0;
       for (let g = 2 * offsets[r]!, end = 2 * offsets[r + 1]!; g < end; g += 2) sum += prefix[segments[g + 1]!]! - prefix[segments[g]!]!;
       const deviation = sum / n; // d̄* − d̄
+      // Stryker disable next-line EqualityOperator: equivalent, >= replaces a maximum by an equal value
       if (deviation > maxCheck[r]!) maxCheck[r] = deviation;
       // Stryker disable next-line ConditionalExpression: equivalent, a model left out (scale 0, studentised only) would add 0s to maxima that are floored at 0
       if (scale === 0) continue;
       const u = scale * deviation, l = scale * (deviation + mean - lower), c = scale * (deviation + mean - consistent);
+      // The three maxima: >= would replace a maximum by an equal value.
+      // Stryker disable next-line EqualityOperator: equivalent, see above
       if (u > maxUpper[r]!) maxUpper[r] = u;
+      // Stryker disable next-line EqualityOperator: equivalent, see above
       if (l > maxLower[r]!) maxLower[r] = l;
+      // Stryker disable next-line EqualityOperator: equivalent, see above
       if (c > maxConsistent[r]!) maxConsistent[r] = c;
     }
     if (scale === 0) continue;
@@ -140,6 +149,7 @@ export function superiorPredictiveAbility(
   if (studentize) statistic = Math.max(0, statistic);
   const share = (maxima: Float64Array, floor: boolean, threshold: number) => {
     let atLeast = 0;
+    // Stryker disable next-line EqualityOperator: equivalent, maxima[reps] is undefined, and undefined (or max(0, undefined) = NaN) >= threshold is false
     for (let r = 0; r < reps; r++) if ((floor ? Math.max(0, maxima[r]!) : maxima[r]!) >= threshold) atLeast++;
     return atLeast / reps;
   };

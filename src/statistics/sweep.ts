@@ -96,7 +96,8 @@ export interface SweepStatistics {
   readonly sweep: SweepSummary;
 }
 
-const orNull = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? null : x);
+/** A finite number, or null (for null, undefined, NaN and ±∞ alike: Number.isFinite is false for them all). */
+const orNull = (x: number | null | undefined): number | null => (Number.isFinite(x) ? (x as number) : null);
 
 /**
  * The statistics of a sweep (outline above). `benchmark` is the buy-and-hold daily returns over the
@@ -118,6 +119,7 @@ export function sweepStatistics(returns: ReturnsMatrix, benchmark: ArrayLike<num
   const used: number[] = [];
   for (let j = 0; j < total; j++) if (isFiniteColumn(returns, j)) used.push(j);
   if (used.length < total) why.variants = `${total - used.length} of ${total} variants have no complete returns over the window and are left out`;
+  // Stryker disable next-line ConditionalExpression: equivalent, selecting every column copies the same matrix
   const matrix = used.length === total ? returns : selectColumns(returns, used);
   const N = used.length;
 
@@ -125,9 +127,11 @@ export function sweepStatistics(returns: ReturnsMatrix, benchmark: ArrayLike<num
   const { mean, sd } = columnMoments(matrix);
   const sharpe = new Float64Array(N), skew = new Float64Array(N), kurt = new Float64Array(N);
   let best: number | null = null, sum = 0, defined = 0;
+  // Stryker disable next-line EqualityOperator: equivalent, a column past the last is empty (no moments: skipped) and its writes past the ends are ignored
   for (let j = 0; j < N; j++) {
     const column = variantColumn(matrix, j);
     const g3 = skewness(column), g4 = kurtosis(column);
+    // Stryker disable next-line ConditionalExpression: equivalent, skewness and kurtosis are null only without dispersion (metrics/moments.ts), which sd > 0 already rules out
     const ok = sd[j]! > 0 && g3 !== null && g4 !== null;
     sharpe[j] = ok ? mean[j]! / sd[j]! : NaN;
     skew[j] = g3 ?? NaN;
@@ -141,20 +145,25 @@ export function sweepStatistics(returns: ReturnsMatrix, benchmark: ArrayLike<num
 
   // 3. trials, V[SR], SR₀
   const nEff = N === 1 ? 1 : effectiveTrials(matrix);
+  // Stryker disable next-line EqualityOperator: equivalent, one variant has nEff = 1, never null
   if (nEff === null && N > 1) why.effective_trials = `${T} days are too few to estimate correlations (3 needed); the raw number of trials is used`;
   let variance: number | null = null;
   if (defined >= 2) {
     const m = sum / defined;
     let ss = 0;
+    // Stryker disable next-line EqualityOperator: equivalent, sharpe[N] is undefined, not finite
     for (let j = 0; j < N; j++) if (Number.isFinite(sharpe[j]!)) ss += (sharpe[j]! - m) ** 2;
     variance = ss / (defined - 1);
   }
   const trialsForDsr = nEff ?? N;
-  // Stryker disable next-line LogicalOperator: equivalent, deflatedSharpeThreshold gives 0 for one trial, and √V·e(N) = 0 for V = null (√null = 0)
-  const sr0 = variance === null || trialsForDsr <= 1 ? 0 : deflatedSharpeThreshold(variance, trialsForDsr);
+  // (0 for one trial: deflatedSharpeThreshold says so.)
+  // Stryker disable next-line ConditionalExpression: equivalent, √V·e(N) = 0 for V = null (√null = 0)
+  const sr0 = variance === null ? 0 : deflatedSharpeThreshold(variance, trialsForDsr);
 
   // 4. per-variant PSR, DSR, MinTRL
+  // Stryker disable next-line EqualityOperator: equivalent, sharpe[N] is undefined, not finite: skipped
   for (let j = 0; j < N; j++) {
+    // Stryker disable next-line ConditionalExpression: equivalent, an undefined Sharpe gives PSR, DSR and MinTRL of NaN or null, stored as the NaN already there
     if (!Number.isFinite(sharpe[j]!)) continue;
     const out = used[j]!;
     perVariant.psr[out] = probabilisticSharpe(sharpe[j]!, 0, T, skew[j]!, kurt[j]!) ?? NaN;
@@ -167,6 +176,7 @@ export function sweepStatistics(returns: ReturnsMatrix, benchmark: ArrayLike<num
   if (N > 0 && T >= 3) {
     const sample = stationaryBootstrap(T, reps, new Xoshiro128StarStar(seed), blockLength);
     const ci = bootstrapSharpeIntervals(matrix, sample, level, perYear);
+    // Stryker disable next-line EqualityOperator: equivalent, sharpe[N] is undefined, not finite: skipped
     for (let j = 0; j < N; j++) {
       if (!Number.isFinite(sharpe[j]!)) continue;
       perVariant.sharpe_ci_low[used[j]!] = ci.low[j]!;
@@ -189,15 +199,20 @@ export function sweepStatistics(returns: ReturnsMatrix, benchmark: ArrayLike<num
 
   // 7. best variant, MinBTL, verdict
   const bestSharpe = best === null ? null : sharpe[best]! * Math.sqrt(perYear);
+  // The checks for no best variant: without them, used[null] is undefined, so is the PSR or DSR read with
+  // it (orNull: null), and minBacktestYears(N, null) is null (no positive Sharpe).
+  // Stryker disable next-line ConditionalExpression: equivalent, see above
   const bestDsr = best === null ? null : orNull(perVariant.dsr[used[best]!]);
+  // Stryker disable next-line ConditionalExpression: equivalent, see above
   const minBtl = bestSharpe === null ? null : minBacktestYears(trialsForDsr, bestSharpe);
   const sweep: SweepSummary = {
     trials: N,
-    effective_trials: N === 0 ? null : orNull(nEff),
+    effective_trials: orNull(nEff), // null for no variants too
     sharpe_variance: variance,
     expected_max_sharpe: N === 0 ? null : sr0,
     best_variant: best === null ? null : used[best]!,
     best_sharpe: bestSharpe,
+    // Stryker disable next-line ConditionalExpression: equivalent, see bestDsr
     best_psr: best === null ? null : orNull(perVariant.psr[used[best]!]),
     best_dsr: bestDsr,
     pbo: pbo?.pbo ?? null,

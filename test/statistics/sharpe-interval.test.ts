@@ -38,6 +38,21 @@ describe('bootstrap percentile interval of the annualised Sharpe', () => {
     expect(both.low[0]).toBeCloseTo((0.02 / Math.sqrt(0.0002)) * Math.sqrt(252), 9);
   });
 
+  it('one day repeated over a whole year of segments has no dispersion either: Sharpe 0, for every day', () => {
+    // 252 segments of one day each: the residue of 252 prefix-sum differences grows with their number,
+    // and so must the tolerance (4 ulps of the largest prefix sum per segment).
+    const z = normals(14);
+    const m = matrixOf(252, 1, () => 0.0005 + 0.01 * z());
+    const sample = sampleFromIndices(252, Array.from({ length: 252 }, (_, day) => new Array<number>(252).fill(day)), 16);
+    const sharpes = new Float64Array(252);
+    for (let day = 0; day < 252; day++) {
+      const one = sampleFromIndices(252, [new Array<number>(252).fill(day)], 16);
+      sharpes[day] = bootstrapSharpeIntervals(m, one, 0.9).low[0]!;
+    }
+    expect(Array.from(sharpes)).toEqual(new Array(252).fill(0));
+    expect(Array.from(Object.values(bootstrapSharpeIntervals(m, sample, 0.9)), (x) => x[0])).toEqual([0, 0]);
+  });
+
   it('agrees with the obvious implementation: resample the raw series by the same indices, Sharpe, sort, percentile', () => {
     const z = normals(8);
     const m = matrixOf(120, 4, (j) => 0.0005 * j + 0.01 * z());
@@ -49,6 +64,19 @@ describe('bootstrap percentile interval of the annualised Sharpe', () => {
       expect(low[j]).toBeCloseTo(plainPercentile(sharpes, 0.05), 11);
       expect(high[j]).toBeCloseTo(plainPercentile(sharpes, 0.95), 11);
     }
+  });
+
+  it('a cash-like column (daily mean 10⁴ times its sd) gets the obvious implementation\'s interval to 10 digits: its sums are centred on its mean', () => {
+    // Uncentred, the sums of squares are ≈ 10⁸ times the dispersion they must resolve, and the Sharpes
+    // lose about 7 of their 16 digits (each ≈ 10⁴·√252; the obvious implementation takes them in two passes).
+    const z = normals(12);
+    const m = matrixOf(120, 1, () => 0.0002 + 2e-8 * z());
+    const sample = stationaryBootstrap(120, 200, new Xoshiro128StarStar(6));
+    const { low, high } = bootstrapSharpeIntervals(m, sample, 0.9);
+    const sharpes = Array.from({ length: 200 }, (_, r) => sharpeOfRows(m.values, Array.from(resampleIndices(sample, r))) * Math.sqrt(252));
+    expect(low[0]! / plainPercentile(sharpes, 0.05) - 1).toBeCloseTo(0, 10);
+    expect(high[0]! / plainPercentile(sharpes, 0.95) - 1).toBeCloseTo(0, 10);
+    expect(low[0]!).toBeGreaterThan(1e5); // ≈ 10⁴·√252 ≈ 1.6·10⁵
   });
 
   it('covers the true Sharpe in most datasets: ≈ 86 % at the nominal 90 % for a year of iid returns (400 datasets: 0.80 … 0.93)', () => {

@@ -11,6 +11,7 @@ import { minBacktestYears } from '../../src/statistics/deflated-sharpe.ts';
 import { probabilityOfBacktestOverfitting } from '../../src/statistics/pbo.ts';
 import { Xoshiro128StarStar } from '../../src/statistics/rng.ts';
 import { superiorPredictiveAbility } from '../../src/statistics/spa.ts';
+import { bootstrapSharpeIntervals } from '../../src/statistics/sharpe-interval.ts';
 import { matrixOf, noiseMatrix, normals } from './helpers.ts';
 
 /** Every number of a result as bits, so that equality means bit for bit (NaN included). */
@@ -152,6 +153,9 @@ describe('sweepStatistics: the one entry point', () => {
     expect([sweep.spa_pvalue, sweep.spa_pvalue_lower, sweep.spa_pvalue_upper, sweep.reality_check_pvalue]).toEqual([spa.pvalues.consistent, spa.pvalues.lower, spa.pvalues.upper, spa.realityCheck]);
     expect(sweep.years).toBe(64 / 260);
     expect(sweep.block_length).toBe(3);
+    // the Sharpe intervals at the given level (80 %), annualised over the given year (260 days), on the same resamples
+    const ci = bootstrapSharpeIntervals(m, stationaryBootstrap(64, 120, new Xoshiro128StarStar(9), 3), 0.8, 260);
+    expect([Array.from(perVariant.sharpe_ci_low), Array.from(perVariant.sharpe_ci_high)]).toEqual([Array.from(ci.low), Array.from(ci.high)]);
     const sharpes = Array.from({ length: 5 }, (_, j) => sharpe(variantColumn(m, j), 0)! / Math.sqrt(252));
     const best = sharpes.indexOf(Math.max(...sharpes));
     expect(sweep.best_variant).toBe(best);
