@@ -4,7 +4,10 @@
  *
  * 1. Reads the results files given (default: bench/results/latest.json). Sections may come from several
  *    runs (`npm run bench -- --only load` on a quieter moment): for each section, the rows of the last
- *    file that has it are kept, in the bench's own order of sections.
+ *    file that has it are kept, in the bench's own order of sections. docs/bench.json itself may be
+ *    given first, as the record to update: each of its runs counts as the results file it came from
+ *    (`npm run bench:readme -- docs/bench.json bench/results/latest.json` replaces the sections of
+ *    the last run only).
  * 2. Writes them, with each run's date and machine, to docs/bench.json (committed: the record the README
  *    quotes), and the table between the README's `<!-- bench-table -->` markers.
  * test/readme/bench-table.test.ts checks that the README holds exactly the table docs/bench.json gives.
@@ -26,9 +29,18 @@ export interface BenchRecord {
 
 interface ResultsFile { readonly date: string; readonly machine: string; readonly rows: readonly Row[] }
 
-/** The sections of several results files, the last file's rows for each section. */
-export function mergeResults(files: readonly ResultsFile[]): BenchRecord {
-  const order: string[] = [];
+/** A results file, or docs/bench.json's record as the results files of its runs (its rows by their run's sections). */
+export function asResultsFiles(parsed: ResultsFile | BenchRecord): ResultsFile[] {
+  if (!('runs' in parsed)) return [parsed];
+  return parsed.runs.map((run) => ({ date: run.date, machine: run.machine, rows: parsed.rows.filter((r) => run.sections.includes(r.section)) }));
+}
+
+/**
+ * The sections of several results files, the last file's rows for each section, in the order they
+ * first appear (`sectionOrder` first: docs/bench.json's, when it is the record being updated).
+ */
+export function mergeResults(files: readonly ResultsFile[], sectionOrder: readonly string[] = []): BenchRecord {
+  const order: string[] = [...new Set(sectionOrder)];
   const bySection = new Map<string, { rows: Row[]; run: number }>();
   files.forEach((f, k) => {
     const seen = new Map<string, Row[]>();
@@ -41,6 +53,9 @@ export function mergeResults(files: readonly ResultsFile[]): BenchRecord {
       bySection.set(section, { rows, run: k });
     }
   });
+  const present = order.filter((s) => bySection.has(s));
+  order.length = 0;
+  order.push(...present);
   const used = [...new Set([...bySection.values()].map((s) => s.run))].sort((a, b) => a - b);
   const runs = used.map((k) => ({ date: files[k]!.date.slice(0, 10), machine: files[k]!.machine, sections: order.filter((s) => bySection.get(s)!.run === k) }));
   return { runs, rows: order.flatMap((s) => bySection.get(s)!.rows) };
@@ -91,7 +106,9 @@ export const tableInReadme = (readme: string): string => blockInReadme(readme, '
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const given = process.argv.slice(2);
   const paths = given.length ? given : [join(ROOT, 'bench/results/latest.json')];
-  const record = mergeResults(paths.map((p) => JSON.parse(readFileSync(p, 'utf8')) as ResultsFile));
+  const parsed = paths.map((p) => JSON.parse(readFileSync(p, 'utf8')) as ResultsFile | BenchRecord);
+  const sectionOrder = parsed.flatMap((f) => ('runs' in f ? f.rows.map((r) => r.section) : []));
+  const record = mergeResults(parsed.flatMap(asResultsFiles), sectionOrder);
   writeFileSync(BENCH_FILE, `${JSON.stringify(record, null, 2)}\n`);
   writeFileSync(README_FILE, withTable(readFileSync(README_FILE, 'utf8'), renderTable(record)));
   console.log(`docs/bench.json and the README's table: ${record.rows.length} rows from ${record.runs.length} run(s)`);

@@ -2,9 +2,9 @@
  * Supabase at the scale of a real universe: a window of 3,000 symbols × 2,520 trading days
  * (7.56 M rows, synthetic, deterministic: random walks rounded to 4 decimals like the sample
  * market's) read from the PostgREST-compatible server of the tests, run in a process of its own
- * (with the migrations; 40 ms added to every answer; Supabase's 1,000-row cap; gzip on JSON and
- * text only, as Cloudflare's defaults in front of Supabase; calls over 8 s fail as Supabase's
- * statement timeout would). The server runs over a real PostgreSQL when its binaries are there
+ * (with the migrations; 40 ms added to every answer; Supabase's 1,000-row cap; brotli or gzip
+ * on JSON and text only, as the Envoy in front of a Supabase project's PostgREST, which answers
+ * the client's first choice, brotli; calls over 8 s fail as Supabase's statement timeout would). The server runs over a real PostgreSQL when its binaries are there
  * (a throwaway cluster, test/support/real-postgres.ts: several backends, so calls run side by
  * side as on Supabase; the 8 s is Postgres' own statement_timeout), else over PGlite on disk (one
  * thread: calls wait for each other; the 8 s judged by the server after the call);
@@ -15,7 +15,8 @@
  *    real Postgres (some 7,600 pages, a few minutes) and on PGlite are that slice scaled ×10 (their
  *    pages per partition, so their time, grow with the rows: 8 partitions either way), since 7,600
  *    pages through PGlite's one thread take most of an hour (BENCH_SUPABASE_FULL_KEYSET=1 or 0
- *    reads them all or scales the slice on either server);
+ *    reads them all or scales the slice on either server); the slice both ways again from a
+ *    server that offers gzip only (as Cloudflare compresses JSON itself);
  * 2. the compact bulk read of the whole window without the cache (3 runs; the last after one
  *    symbol changed);
  * 3. the cache: a first run that fills it, re-runs with the data unchanged (5: the universe and
@@ -53,7 +54,7 @@ import { loadSupabaseSettings, SupabaseRest } from '../src/supabase/index.ts';
 import { isoDate, parseIsoDate } from '../src/util/dates.ts';
 import { peakRssMb } from '../src/util/memory.ts';
 import { asDatabase, MIGRATIONS_DIR } from '../test/support/postgrest/database.ts';
-import { startPostgrest } from '../test/support/postgrest/server.ts';
+import { startPostgrest, type Encoding } from '../test/support/postgrest/server.ts';
 import { findPostgres, startPostgresCluster, type PostgresCluster } from '../test/support/real-postgres.ts';
 import { summarize, type Measure } from './lib.ts';
 
@@ -135,6 +136,8 @@ export interface SupabaseScaleResult {
   readonly keysetScaled: boolean;
   readonly keysetSlice: ReadResult;
   readonly compactSlice: ReadResult;
+  /** The slice both ways again, from a server that offers gzip only (Cloudflare's own compression of JSON). */
+  readonly gzipSlice: { readonly keyset: ReadResult; readonly compact: ReadResult } | null;
   readonly compact: ReadResult & { wall: Measure };
   readonly largestCallMs: number;
   /**
@@ -205,13 +208,17 @@ async function listen(raw: Database, version: string, cluster: PostgresCluster |
     },
     exec: (sql) => raw.exec(sql), copyCsv: (table, csv) => raw.copyCsv(table, csv), close: () => raw.close(),
   };
-  const server = await startPostgrest({ db, maxRows: 1_000, compression: 'text' });
+  // Brotli and gzip on JSON and text, as the Envoy in front of a Supabase project's PostgREST: the client asks for brotli first.
+  const server = await startPostgrest({ db, maxRows: 1_000, compression: 'text', encodings: ['br', 'gzip'] });
   server.faults.latencyMs = LATENCY_MS;
   server.faults.statementTimeoutMs = STATEMENT_TIMEOUT_MS;
   process.send!({ url: server.url, key: server.key, server: version, statementTimeout: raw.cancels ? 'statement_timeout' : 'server timer' });
-  process.on('message', (m: { cmd: string; sql?: string }) => {
+  // The codings the server offers, kept across the counters' resets (`encodings` below changes them).
+  let encodings: readonly Encoding[] = server.encodings;
+  process.on('message', (m: { cmd: string; sql?: string; encodings?: Encoding[] }) => {
     void (async () => {
       if (m.cmd === 'sql') await raw.exec(m.sql!);
+      if (m.cmd === 'encodings') server.encodings = encodings = m.encodings!;
       if (m.cmd === 'formats') return process.send!({ formats: await formats(raw), callMs: await callTime(raw), bodyCallMs: await bodyCallTimes(raw, version) });
       if (m.cmd === 'side') {
         const window = queries.filter((q) => q.sql.includes('backtest_prices_window')).map((q) => q.ms);
@@ -224,6 +231,7 @@ async function listen(raw: Database, version: string, cluster: PostgresCluster |
         server.reset();
         server.faults.latencyMs = LATENCY_MS;
         server.faults.statementTimeoutMs = STATEMENT_TIMEOUT_MS;
+        server.encodings = encodings;
         return process.send!(side);
       }
       if (m.cmd === 'stop') {
@@ -436,6 +444,14 @@ export async function supabaseScaleBench(compactRuns = 3, cachedRuns = 5): Promi
     const compactSlice = await once('compact', SLICE_SEASON);
     const keysetSlice = QUICK ? compactSlice : await once('keyset', SLICE_SEASON);
     if (keysetSlice.fingerprint !== compactSlice.fingerprint) throw new Error('keyset pages and the compact read gave other panels');
+    let gzipSlice: SupabaseScaleResult['gzipSlice'] = null;
+    if (!QUICK) {
+      process.stderr.write(`  the same, from a server that offers gzip only…\n`);
+      await ask({ cmd: 'encodings', encodings: ['gzip'] });
+      gzipSlice = { compact: await once('compact', SLICE_SEASON), keyset: await once('keyset', SLICE_SEASON) };
+      await ask({ cmd: 'encodings', encodings: ['br', 'gzip'] });
+      for (const r of [gzipSlice.compact, gzipSlice.keyset]) if (r.fingerprint !== compactSlice.fingerprint) throw new Error(`${r.mode} read over gzip gave another panel`);
+    }
     const scale = SYMBOLS / SLICE;
     // The universe of 3,000 takes 3 pages under the 1,000-row cap, that of 300 one; the rest grows with the rows.
     const keyset: ReadResult = FULL_KEYSET ? await once('keyset') : {
@@ -467,7 +483,7 @@ export async function supabaseScaleBench(compactRuns = 3, cachedRuns = 5): Promi
       return { ...median, wall, peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)) };
     };
     return {
-      server: serverKind, statementTimeout, symbols: SYMBOLS, days: DAYS, rows: compactRuns_[0]!.rows, keyset, keysetScaled: !FULL_KEYSET, keysetSlice, compactSlice,
+      server: serverKind, statementTimeout, symbols: SYMBOLS, days: DAYS, rows: compactRuns_[0]!.rows, keyset, keysetScaled: !FULL_KEYSET, keysetSlice, compactSlice, gzipSlice,
       compact: pick(compactRuns_), largestCallMs, bodyCallMs, prime, cached: pick(cachedRuns_), changed, formats: formatResults,
     };
   } finally {

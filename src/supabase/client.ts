@@ -139,8 +139,8 @@ export class SupabaseRest implements SupabaseLike {
    * Calls a PostgREST function (`POST /rest/v1/rpc/<fn>` with its arguments as a JSON object)
    * through the same pool, limiter, retry policy and breaker as every request, and returns the
    * body as bytes, for the caller to check before it parses (a body cut short must not pass),
-   * in any media type (`application/octet-stream` for a `bytea`). Compressed answers are asked for (`Accept-Encoding: gzip`)
-   * and decoded. `readOnly` says the function only reads, so the POST may be sent again after a
+   * in any media type (`application/octet-stream` for a `bytea`). Compressed answers are asked for (brotli or gzip,
+   * transport.ts's `ACCEPT_ENCODING`) and decoded. `readOnly` says the function only reads, so the POST may be sent again after a
    * transient failure. An error status throws `SupabaseHttpError` as `run` does.
    *
    * @example
@@ -154,7 +154,7 @@ export class SupabaseRest implements SupabaseLike {
         return await this.transport.fetch(`${this.url}/rest/v1/rpc/${encodeURIComponent(fn)}`, {
           method: 'POST',
           // The headers supabase-js sends to PostgREST; the transport puts the key in place of the stand-in.
-          headers: { apikey: placeholder, authorization: `Bearer ${placeholder}`, 'content-type': 'application/json', accept: options.accept ?? 'application/json', 'accept-encoding': 'gzip' },
+          headers: { apikey: placeholder, authorization: `Bearer ${placeholder}`, 'content-type': 'application/json', accept: options.accept ?? 'application/json' },
           body: JSON.stringify(args),
         });
       } catch (err) {

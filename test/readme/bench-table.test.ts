@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BENCH_FILE, mergeResults, README_FILE, renderTable, tableInReadme, withTable, type BenchRecord } from '../../bench/readme-table.ts';
+import { asResultsFiles, BENCH_FILE, mergeResults, README_FILE, renderTable, tableInReadme, withTable, type BenchRecord } from '../../bench/readme-table.ts';
 import type { Row } from '../../bench/lib.ts';
 
 /**
@@ -26,5 +26,21 @@ describe("the README's performance table", () => {
     expect(table).toContain('| b | b2 | 1 ms |  |  | < 2 ms ✗ |');
     expect(withTable('x\n<!-- bench-table:start -->\nold\n<!-- bench-table:end -->\ny', 'new')).toBe('x\n<!-- bench-table:start -->\nnew\n<!-- bench-table:end -->\ny');
     expect(() => withTable('no markers', 'new')).toThrow('markers');
+  });
+
+  it('docs/bench.json as the record to update: read back, it gives itself; a new run replaces its sections only, in the record\'s order', () => {
+    const row = (section: string, name: string): Row => ({ section, name, value: '1 ms', comparison: '', ratio: '', target: '', met: null });
+    const record: BenchRecord = {
+      runs: [{ date: '2026-11-01', machine: 'm1', sections: ['a', 'c'] }, { date: '2026-11-02', machine: 'm2', sections: ['b'] }],
+      rows: [row('a', 'a1'), row('b', 'b1'), row('b', 'b2'), row('c', 'c1')],
+    };
+    const order = record.rows.map((r) => r.section);
+    expect(mergeResults(asResultsFiles(record), order)).toEqual(record);
+    const updated = mergeResults([...asResultsFiles(record), { date: '2026-11-03T09:00:00Z', machine: 'm3', rows: [row('c', 'c2'), row('d', 'd1')] }], order);
+    expect(updated.rows.map((r) => r.name)).toEqual(['a1', 'b1', 'b2', 'c2', 'd1']);
+    expect(updated.runs).toEqual([{ date: '2026-11-01', machine: 'm1', sections: ['a'] }, { date: '2026-11-02', machine: 'm2', sections: ['b'] }, { date: '2026-11-03', machine: 'm3', sections: ['c', 'd'] }]);
+    // and the committed record itself
+    const committed = JSON.parse(readFileSync(BENCH_FILE, 'utf8')) as BenchRecord;
+    expect(mergeResults(asResultsFiles(committed), committed.rows.map((r) => r.section))).toEqual(committed);
   });
 });

@@ -146,6 +146,45 @@ describe('the compact bulk read', () => {
     expectSamePanel(gzipped.panel, plain.panel);
   });
 
+  it('asks for brotli first and reads it: a server that offers it too (as the Envoy in front of a Supabase project) answers br on both paths, the same panel', async () => {
+    server.compression = 'none';
+    const plain = await load();
+    const none = rest!.snapshot();
+    await rest!.close();
+    server.compression = 'text';
+    server.encodings = ['br', 'gzip'];
+    const compact = await load();
+    const c = rest!.snapshot();
+    expect(c.bytes_received).toBe(none.bytes_received);
+    expect(c.bytes_wire).toBeLessThan(none.bytes_wire * 0.6);
+    expectSamePanel(compact.panel, plain.panel);
+    await rest!.close();
+    const keyset = await load({ read: 'keyset' });
+    expectSamePanel(keyset.panel, plain.panel);
+    expect(server.stats.encoded.gzip).toBeUndefined();
+    expect(server.stats.encoded.br).toBeGreaterThanOrEqual(2); // the compact call and the keyset pages (the universe too)
+  });
+
+  it('a brotli body cut in the middle, or cut off with the connection, is retried and never taken as data', async () => {
+    server.encodings = ['br'];
+    const clean = await load({ rowsPerCall: 100 });
+    await rest!.close();
+    server.faults.applies = (req) => req.url?.includes('/rpc/') === true;
+    server.faults.next = ['cut-body', 'reset-mid', 'cut-body', 'cut-body'];
+    const faulty = await load({ rowsPerCall: 100 });
+    expectSamePanel(faulty.panel, clean.panel);
+    const c = rest!.snapshot();
+    expect(c.failures).toBe(0);
+    expect(server.stats.faults).toEqual({ 'cut-body': 3, 'reset-mid': 1 });
+    expect(c.retries).toBe(4);
+    expect(server.stats.encoded.br).toBeGreaterThanOrEqual(14); // every call compressed, brotli only
+    await rest!.close();
+    server.faults.rate = 1;
+    server.faults.kinds = ['cut-body'];
+    const err = await load().catch((e) => e);
+    expect(err).toBeInstanceOf(CompactCutError);
+  });
+
   it('sizes calls from the window, and splits a call that hits the statement timeout', async () => {
     // 15 symbols; at 2,000 rows a call: 2025-09-03 … 2025-09-30 (28 days, 20 trading days estimated, 300 rows) is one call,
     // 2025-06-03 … 2025-12-31 (212 days, ⌈212 × 5 / 7⌉ = 152 trading days, 2,280 rows) two.

@@ -8,7 +8,7 @@ import { priceValue, type Series } from './series.ts';
  * below Postgres 16 its one-sort body, 20261130000000_window_one_sort.sql), format `vopa-window-1`,
  * decoded and checked:
  * 1. the body must be whole JSON: a body that ends early (a cut the HTTP framing did not show;
- *    fetch decodes a gzip stream cut short without an error) is not, and is a `CompactCutError`,
+ *    fetch decodes a gzip or brotli stream cut short without an error) is not, and is a `CompactCutError`,
  *    never data (a strict prefix of a JSON document is never a JSON document);
  * 2. `{format, tracked, symbols: [{s, rev, d, o, h, l, c, v, m, r}]}`: every symbol asked for
  *    once and no other, its arrays as long as its dates, dates strictly increasing inside the

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import type { PGlite } from '@electric-sql/pglite';
 import { asDatabase, openDatabase, readSchema, type Database, type TableInfo } from './database.ts';
 import { defaultFaults, faultAnswer, type FaultKind, type Faults } from './faults.ts';
@@ -22,7 +22,13 @@ import { callFunction, readFunctions, rpcArguments } from './rpc.ts';
  * 3. `/rpc/<function>` (see rpc.ts), a packed `bytea` as raw bytes for `application/octet-stream`;
  * 4. errors as `{code, message, details, hint}` with PostgREST's status for each SQLSTATE;
  * 5. gzip for clients that ask for it (`Accept-Encoding`), on every answer or, as Cloudflare
- *    does in front of Supabase, only on JSON and text (`compression`);
+ *    does in front of Supabase, only on JSON and text (`compression`); or, offered brotli too
+ *    (`encodings`), the coding Envoy would choose: the Envoy in front of a Supabase project's
+ *    PostgREST has a brotli and a gzip compressor (supabase/postgres,
+ *    ansible/files/envoy_config/lds.yaml), and Envoy takes, of the codings it has, the one the
+ *    client's Accept-Encoding gives the highest q-value, the first listed on a tie
+ *    (source/extensions/filters/http/common/compressor/compressor.cc, chooseEncoding); brotli at
+ *    Envoy's defaults, quality 3 and a 2¹⁸-byte window;
  * 6. the faults of `Faults`, and counters of requests, sockets and bytes sent.
  */
 export interface ServerStats {
@@ -36,11 +42,18 @@ export interface ServerStats {
   inFlightPeak: number;
   /** Bytes of answer bodies as sent (after compression). */
   bytesSent: number;
+  /** Answers compressed, per coding. */
+  encoded: Partial<Record<Encoding, number>>;
   faults: Record<string, number>;
 }
 
 /** Which answers are gzipped when the client accepts it: all, only JSON and text (Cloudflare's default list), or none. */
 export type Compression = 'all' | 'text' | 'none';
+/** The content codings the server can answer in (of which the client's Accept-Encoding chooses). */
+export type Encoding = 'br' | 'gzip';
+
+/** Brotli as Envoy's compressor sends it by default (quality 3, window 2¹⁸). */
+const ENVOY_BROTLI = { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 3, [zlibConstants.BROTLI_PARAM_LGWIN]: 18 } };
 
 export interface PostgrestServer {
   readonly url: string;
@@ -50,6 +63,8 @@ export interface PostgrestServer {
   readonly stats: ServerStats;
   maxRows: number | null;
   compression: Compression;
+  /** The codings offered (default `['gzip']`; `['br', 'gzip']` as Supabase's Envoy). */
+  encodings: readonly Encoding[];
   /** Forgets the counters and faults (between tests sharing one server). */
   reset(): void;
   /** Re-reads the schema (after a test changed a table). */
@@ -68,12 +83,14 @@ export interface ServerOptions {
   readonly closeDb?: boolean;
   /** Default `all`, so that every client path is tested compressed. */
   readonly compression?: Compression;
+  /** The codings offered; default `['gzip']`. */
+  readonly encodings?: readonly Encoding[];
 }
 
 /** Supabase's `db-max-rows`: the server's cap unless told otherwise. */
 export const SUPABASE_MAX_ROWS = 1_000;
 
-const newStats = (): ServerStats => ({ requests: 0, byMethod: {}, socketsAccepted: 0, socketsOpen: 0, socketsPeak: 0, socketsRefused: 0, inFlight: 0, inFlightPeak: 0, bytesSent: 0, faults: {} });
+const newStats = (): ServerStats => ({ requests: 0, byMethod: {}, socketsAccepted: 0, socketsOpen: 0, socketsPeak: 0, socketsRefused: 0, inFlight: 0, inFlightPeak: 0, bytesSent: 0, encoded: {}, faults: {} });
 
 export async function startPostgrest(options: ServerOptions = {}): Promise<PostgrestServer> {
   const db = await asDatabase(options.db ?? (await openDatabase()));
@@ -167,10 +184,12 @@ export async function startPostgrest(options: ServerOptions = {}): Promise<Postg
     }
     let payload = req.method === 'HEAD' || answer.body === undefined ? Buffer.alloc(0) : Buffer.from(answer.body);
     const headers: Record<string, string> = { ...(answer.body !== undefined ? { 'content-type': 'application/json; charset=utf-8' } : {}), ...answer.headers };
-    if (payload.length >= 256 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) && compressible(headers['content-type'] ?? '')) {
-      payload = gzipSync(payload);
-      headers['content-encoding'] = 'gzip';
+    const coding = payload.length >= 256 && compressible(headers['content-type'] ?? '') ? chooseEncoding(String(req.headers['accept-encoding'] ?? '')) : undefined;
+    if (coding) {
+      payload = coding === 'br' ? brotliCompressSync(payload, ENVOY_BROTLI) : gzipSync(payload);
+      headers['content-encoding'] = coding;
       headers.vary = 'Accept-Encoding';
+      stats.encoded[coding] = (stats.encoded[coding] ?? 0) + 1;
     }
     if (fault === 'reset-mid' && payload.length > 1) {
       res.writeHead(answer.status, { ...headers, 'content-length': String(payload.length) });
@@ -184,6 +203,18 @@ export async function startPostgrest(options: ServerOptions = {}): Promise<Postg
     res.writeHead(answer.status, { ...headers, 'content-length': String(payload.length) });
     res.end(payload);
     stats.bytesSent += payload.length;
+  }
+
+  /** As Envoy chooses: of the codings offered, the one the client gives the highest q-value (1 when none is said), the first listed on a tie. */
+  function chooseEncoding(accept: string): Encoding | undefined {
+    let choice: Encoding | undefined, best = 0;
+    for (const token of accept.split(',')) {
+      const [name, ...params] = token.split(';').map((p) => p.trim().toLowerCase());
+      const q = params.find((p) => p.startsWith('q='));
+      const weight = q === undefined ? 1 : Number(q.slice(2));
+      if (weight > best && handle_.encodings.includes(name as Encoding)) [choice, best] = [name as Encoding, weight];
+    }
+    return choice;
   }
 
   function compressible(contentType: string): boolean {
@@ -308,12 +339,14 @@ export async function startPostgrest(options: ServerOptions = {}): Promise<Postg
     get stats() { return stats; },
     maxRows: options.maxRows === undefined ? SUPABASE_MAX_ROWS : options.maxRows,
     compression: options.compression ?? 'all',
+    encodings: options.encodings ?? ['gzip'],
     reset() {
       // Sockets still open (or closing) stay counted: their close comes after the reset, and the
       // connection cap must see every socket there is, not go below zero and admit more.
       stats = { ...newStats(), socketsOpen: stats.socketsOpen, socketsPeak: stats.socketsOpen };
       Object.assign(faults, defaultFaults());
       handle_.compression = options.compression ?? 'all';
+      handle_.encodings = options.encodings ?? ['gzip'];
       for (const s of idle.keys()) s.destroy();
     },
     async refreshSchema() {
