@@ -53,12 +53,10 @@ export function mergeResults(files: readonly ResultsFile[], sectionOrder: readon
       bySection.set(section, { rows, run: k });
     }
   });
-  const present = order.filter((s) => bySection.has(s));
-  order.length = 0;
-  order.push(...present);
+  const sections = order.filter((s) => bySection.has(s)); // (a section of the given order that no file has is dropped)
   const used = [...new Set([...bySection.values()].map((s) => s.run))].sort((a, b) => a - b);
-  const runs = used.map((k) => ({ date: files[k]!.date.slice(0, 10), machine: files[k]!.machine, sections: order.filter((s) => bySection.get(s)!.run === k) }));
-  return { runs, rows: order.flatMap((s) => bySection.get(s)!.rows) };
+  const runs = used.map((k) => ({ date: files[k]!.date.slice(0, 10), machine: files[k]!.machine, sections: sections.filter((s) => bySection.get(s)!.run === k) }));
+  return { runs, rows: sections.flatMap((s) => bySection.get(s)!.rows) };
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');

@@ -4,9 +4,10 @@
  * market's) read from the PostgREST-compatible server of the tests, run in a process of its own
  * (with the migrations; 40 ms added to every answer; Supabase's 1,000-row cap; brotli or gzip
  * on JSON and text only, as the Envoy in front of a Supabase project's PostgREST, which answers
- * the client's first choice, brotli; calls over 8 s fail as Supabase's statement timeout would). The server runs over a real PostgreSQL when its binaries are there
- * (a throwaway cluster, test/support/real-postgres.ts: several backends, so calls run side by
- * side as on Supabase; the 8 s is Postgres' own statement_timeout), else over PGlite on disk (one
+ * the client's first choice, brotli; calls over 8 s fail as Supabase's statement timeout would).
+ * The server runs over a real PostgreSQL when its binaries are there (a throwaway cluster,
+ * test/support/real-postgres.ts: several backends, so calls run side by side as on Supabase; the
+ * 8 s is Postgres' own statement_timeout), else over PGlite on disk (one
  * thread: calls wait for each other; the 8 s judged by the server after the call);
  * BENCH_SUPABASE_SERVER=pglite|postgres chooses. Each read runs in a fresh process, so its peak
  * memory is its own:
