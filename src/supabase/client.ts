@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import type { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { SupabaseLike } from '../strategy/context.ts';
 import { Breaker, DEFAULT_BREAKER, type BreakerOptions } from './breaker.ts';
 import type { SupabaseSettings, SupabaseTables } from './config.ts';
@@ -57,9 +57,9 @@ export class SupabaseRest implements SupabaseLike {
   readonly tables: SupabaseTables;
   readonly connections: number;
   readonly counters = new Counters();
-  private pool: Pool;
+  private pool: Dispatcher;
   /** Pools replaced after a change of the limit, until their sockets are closed. */
-  private readonly retired = new Set<Pool>();
+  private readonly retired = new Set<Dispatcher>();
   private readonly limiter: Limiter;
   private readonly settings: SupabaseSettings;
   private readonly transport: Transport;

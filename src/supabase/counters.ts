@@ -2,7 +2,8 @@
  * What the client did, for manifest.json and `--verbose`: requests and attempts, retries by
  * reason, sockets opened (the pool's `connect` events) and the most open at once, bytes each
  * way, time spent. `bytes_received` counts bodies as read (decompressed); `bytes_wire` as they
- * came: a compressed body's Content-Length (its decoded size when the server gave none).
+ * came off the socket, still compressed (pool.ts counts them; a compressing gateway sends no
+ * Content-Length), parts of answers cut short included.
  */
 export interface CounterSnapshot {
   readonly requests: number;

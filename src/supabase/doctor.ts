@@ -14,7 +14,9 @@ import { APPLY_COMPACT, COMPACT_FUNCTIONS, TABLE_COLUMNS, REQUIRED_FOR_READING, 
  *    `select` of them with `limit=0`): prices and universe to read, the results tables to upload
  *    (on by default when Supabase is configured). Any answer but success is a failure — a missing
  *    table, a missing column, a 400 of any kind — with the migration file that creates the table;
- * 4. the row cap: a page far larger than any cap, then whether rows exist past it;
+ * 4. the row cap: a page far larger than any cap, then whether rows exist past it; and whether that
+ *    page came compressed (the client asks for brotli, then gzip): without it reads send several
+ *    times the bytes (a warning);
  * 5. the compact bulk read (its migrations): the window and check functions, and the revision
  *    triggers on the prices table; missing, a run still works (keyset pages, no cache): a warning;
  *    another version of them would stop a run: a failure; the window's one-sort body (the later
@@ -89,8 +91,12 @@ export async function runDoctor(settings: SupabaseSettings, burst = settings.con
     // 4. The row cap.
     if (present.includes('prices')) {
       try {
+        const before = rest.snapshot();
         const { data } = await rest.run<unknown[]>('detect the row cap', rest.client.from(t.prices).select('date').limit(CAP_PROBE));
+        const after = rest.snapshot();
         const k = data?.length ?? 0;
+        const compression = compressionFinding(after.bytes_received - before.bytes_received, after.bytes_wire - before.bytes_wire, k);
+        if (compression) add(compression);
         if (k === 0) add({ ok: false, what: `table ${t.prices} is empty`, fix: 'load prices with `backtest import FILES --to supabase`' });
         else {
           const { data: more } = await rest.run<unknown[]>('detect the row cap', rest.client.from(t.prices).select('date').range(k, k));
@@ -228,4 +234,20 @@ function explain(err: unknown, host: string): Finding {
   }
   const message = (err as Error)?.message ?? String(err);
   return { ok: false, what: `cannot reach ${host}: ${message}`, fix: 'check SUPABASE_URL, that the project is running (not paused), and the network' };
+}
+
+/**
+ * Whether a page of `rows` rows (`received` bytes decoded) came compressed (`wire` bytes as they came).
+ * Undefined for a page too small to tell (gateways leave small answers as they are).
+ */
+export function compressionFinding(received: number, wire: number, rows: number): Finding | undefined {
+  if (received < 4_096) return undefined;
+  const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
+  const page = `a page of ${rows.toLocaleString('en-US')} rows came as ${kib(wire)} for ${kib(received)} of JSON`;
+  if (wire < 0.9 * received) return { ok: true, what: `answers compressed: ${page}` };
+  return {
+    ok: true, warn: true,
+    what: `answers not compressed: ${page}, though brotli and gzip were asked for`,
+    fix: 'Supabase compresses its answers; in front of a self-hosted PostgREST, a proxy that compresses application/json (brotli or gzip) makes every read several times smaller on the wire',
+  };
 }

@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { DecoratorHandler, Pool, type Dispatcher } from 'undici';
 import type { Counters } from './counters.ts';
 
 export interface PoolOptions {
@@ -21,9 +21,11 @@ export const DEFAULT_POOL: Omit<PoolOptions, 'connections'> = {
  * The one keep-alive pool to the Supabase origin. `connections` caps the sockets; a server's
  * `Keep-Alive: timeout=…` hint may shorten our idle time but never lengthen it
  * (`keepAliveMaxTimeout` equals our own), so we close an idle socket before the server does.
- * Socket counts come from the pool's `connect`/`disconnect` events.
+ * Socket counts come from the pool's `connect`/`disconnect` events; the bytes of every answer's
+ * body as they arrive, before fetch decodes a compressed one (`bytes_wire`), from an interceptor:
+ * a compressing gateway (the Envoy in front of Supabase) sends no Content-Length to count by.
  */
-export function createPool(origin: string, options: PoolOptions, counters: Counters): Pool {
+export function createPool(origin: string, options: PoolOptions, counters: Counters): Dispatcher {
   const pool = new Pool(origin, {
     connections: options.connections,
     pipelining: 1,
@@ -36,5 +38,21 @@ export function createPool(origin: string, options: PoolOptions, counters: Count
   });
   pool.on('connect', () => counters.socketOpened());
   pool.on('disconnect', () => counters.socketClosed());
-  return pool;
+  return pool.compose((dispatch) => (opts, handler) => dispatch(opts, new WireBytes(handler, counters)));
+}
+
+/** Counts the body bytes of an answer as they come off the socket (still compressed, when they are). */
+class WireBytes extends DecoratorHandler {
+  readonly #counters: Counters;
+
+  constructor(handler: Dispatcher.DispatchHandler, counters: Counters) {
+    super(handler);
+    this.#counters = counters;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.#counters.bytesWire += chunk.length;
+    // @ts-expect-error: undici's types declare DecoratorHandler's constructor only, not the handler methods it forwards
+    return super.onResponseData(controller, chunk);
+  }
 }

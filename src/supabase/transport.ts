@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fetch as undiciFetch, type Pool, type RequestInit as UndiciRequestInit } from 'undici';
+import { fetch as undiciFetch, type Dispatcher, type RequestInit as UndiciRequestInit } from 'undici';
 import type { Breaker } from './breaker.ts';
 import type { Counters } from './counters.ts';
 import { SupabaseClosedError, SupabaseNetworkError, SupabaseUnavailableError } from './errors.ts';
@@ -49,7 +49,7 @@ interface Answer {
 
 export interface TransportParts {
   /** The pool now (it is rebuilt when the in-flight limit changes). */
-  readonly pool: () => Pool;
+  readonly pool: () => Dispatcher;
   readonly limiter: Limiter;
   readonly breaker: Breaker;
   readonly counters: Counters;
@@ -126,10 +126,7 @@ export function createTransport(parts: TransportParts): Transport {
         method: out.method, headers, body: out.body.value, signal: out.signal, dispatcher: pool(), ...(out.body.resendable ? {} : { duplex: 'half' as const }),
       });
       const bytes = new Uint8Array(await res.arrayBuffer());
-      counters.bytesReceived += bytes.byteLength;
-      // fetch has decoded a compressed body: what came over the wire is its Content-Length, when given.
-      const wire = res.headers.get('content-encoding') ? Number(res.headers.get('content-length') ?? NaN) : NaN;
-      counters.bytesWire += Number.isFinite(wire) ? wire : bytes.byteLength;
+      counters.bytesReceived += bytes.byteLength; // decoded; the pool counts the bytes as they came (pool.ts)
       limiter.answered();
       const answer = { status: res.status, statusText: res.statusText, headers: new Headers(res.headers as unknown as Headers), body: bytes };
       const reason = answer.status >= 400 ? transientStatus(answer.status, pgCodeOf(answer)) : undefined;

@@ -165,6 +165,17 @@ describe('the compact bulk read', () => {
     expect(server.stats.encoded.br).toBeGreaterThanOrEqual(2); // the compact call and the keyset pages (the universe too)
   });
 
+  it('counts the bytes that came over the wire, compressed, also when the gateway sends no Content-Length (as Envoy, chunked)', async () => {
+    server.compression = 'all';
+    server.encodings = ['br', 'gzip'];
+    server.chunkedCompressed = true;
+    await load();
+    const c = rest!.snapshot();
+    expect(c.bytes_wire).toBe(server.stats.bytesSent);
+    expect(c.bytes_wire).toBeLessThan(c.bytes_received * 0.6);
+    expect(server.stats.encoded.br).toBeGreaterThanOrEqual(1);
+  });
+
   it('a brotli body cut in the middle, or cut off with the connection, is retried and never taken as data', async () => {
     server.encodings = ['br'];
     const clean = await load({ rowsPerCall: 100 });

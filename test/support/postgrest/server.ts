@@ -65,6 +65,8 @@ export interface PostgrestServer {
   compression: Compression;
   /** The codings offered (default `['gzip']`; `['br', 'gzip']` as Supabase's Envoy). */
   encodings: readonly Encoding[];
+  /** Compressed answers go without Content-Length (chunked), as Envoy sends what it compresses (default false). */
+  chunkedCompressed: boolean;
   /** Forgets the counters and faults (between tests sharing one server). */
   reset(): void;
   /** Re-reads the schema (after a test changed a table). */
@@ -200,7 +202,7 @@ export async function startPostgrest(options: ServerOptions = {}): Promise<Postg
     }
     // A whole answer whose body was cut (a proxy that lost the end): the framing says it is complete.
     if (fault === 'cut-body' && payload.length > 1) payload = payload.subarray(0, Math.floor(payload.length / 2));
-    res.writeHead(answer.status, { ...headers, 'content-length': String(payload.length) });
+    res.writeHead(answer.status, coding && handle_.chunkedCompressed ? headers : { ...headers, 'content-length': String(payload.length) });
     res.end(payload);
     stats.bytesSent += payload.length;
   }
@@ -340,6 +342,7 @@ export async function startPostgrest(options: ServerOptions = {}): Promise<Postg
     maxRows: options.maxRows === undefined ? SUPABASE_MAX_ROWS : options.maxRows,
     compression: options.compression ?? 'all',
     encodings: options.encodings ?? ['gzip'],
+    chunkedCompressed: false,
     reset() {
       // Sockets still open (or closing) stay counted: their close comes after the reset, and the
       // connection cap must see every socket there is, not go below zero and admit more.
@@ -347,6 +350,7 @@ export async function startPostgrest(options: ServerOptions = {}): Promise<Postg
       Object.assign(faults, defaultFaults());
       handle_.compression = options.compression ?? 'all';
       handle_.encodings = options.encodings ?? ['gzip'];
+      handle_.chunkedCompressed = false;
       for (const s of idle.keys()) s.destroy();
     },
     async refreshSchema() {
