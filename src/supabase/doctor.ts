@@ -96,13 +96,13 @@ export async function runDoctor(settings: SupabaseSettings, burst = settings.con
         const after = rest.snapshot();
         const k = data?.length ?? 0;
         const compression = compressionFinding(after.bytes_received - before.bytes_received, after.bytes_wire - before.bytes_wire, k);
-        if (compression) add(compression);
         if (k === 0) add({ ok: false, what: `table ${t.prices} is empty`, fix: 'load prices with `backtest import FILES --to supabase`' });
         else {
           const { data: more } = await rest.run<unknown[]>('detect the row cap', rest.client.from(t.prices).select('date').range(k, k));
           if (more?.length) add({ ok: true, what: `row cap: ${k.toLocaleString('en-US')} rows per request (PostgREST max-rows); reads page through it` });
           else add({ ok: true, what: `row cap: none below ${k.toLocaleString('en-US')} rows (the whole table came in one request)` });
         }
+        if (compression) add(compression);
       } catch (err) {
         add(explain(err, rest.host));
       }
@@ -242,8 +242,8 @@ function explain(err: unknown, host: string): Finding {
  */
 export function compressionFinding(received: number, wire: number, rows: number): Finding | undefined {
   if (received < 4_096) return undefined;
-  const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
-  const page = `a page of ${rows.toLocaleString('en-US')} rows came as ${kib(wire)} for ${kib(received)} of JSON`;
+  const size = (b: number) => (b < 1024 ? `${b} bytes` : `${(b / 1024).toFixed(1)} KiB`);
+  const page = `a page of ${rows.toLocaleString('en-US')} rows came as ${size(wire)} for ${size(received)} of JSON (${((100 * wire) / received).toFixed(1)} %)`;
   if (wire < 0.9 * received) return { ok: true, what: `answers compressed: ${page}` };
   return {
     ok: true, warn: true,
