@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatBytes } from '../util/memory-limit.ts';
 import { SupabaseRest } from './client.ts';
 import type { SupabaseSettings, SupabaseTables } from './config.ts';
 import { isMissingFunction, SupabaseHttpError } from './errors.ts';
@@ -242,8 +243,7 @@ function explain(err: unknown, host: string): Finding {
  */
 export function compressionFinding(received: number, wire: number, rows: number): Finding | undefined {
   if (received < 4_096) return undefined;
-  const size = (b: number) => (b < 1024 ? `${b} bytes` : `${(b / 1024).toFixed(1)} KiB`);
-  const page = `a page of ${rows.toLocaleString('en-US')} rows came as ${size(wire)} for ${size(received)} of JSON (${((100 * wire) / received).toFixed(1)} %)`;
+  const page = `a page of ${rows.toLocaleString('en-US')} rows came as ${formatBytes(wire)} for ${formatBytes(received)} of JSON (${((100 * wire) / received).toFixed(1)} %)`;
   if (wire < 0.9 * received) return { ok: true, what: `answers compressed: ${page}` };
   return {
     ok: true, warn: true,

@@ -40,7 +40,7 @@ describe('backtest doctor', () => {
   it('says whether answers come compressed: a page of the row-cap probe, as it came; uncompressed, a warning (still healthy)', async () => {
     const compressionOf = (report: Awaited<ReturnType<typeof runDoctor>>) => report.findings.find((f) => /^answers (not )?compressed:/.test(f.what));
     const compressed = compressionOf(await runDoctor(loadSupabaseSettings(serverEnv(server), { connections: 2 })));
-    expect(compressed).toEqual({ ok: true, what: expect.stringMatching(/^answers compressed: a page of 1,000 rows came as \d+ bytes for [\d.]+ KiB of JSON \([\d.]+ %\)$/) });
+    expect(compressed).toEqual({ ok: true, what: expect.stringMatching(/^answers compressed: a page of 1,000 rows came as \d+ B for [\d.]+ KiB of JSON \([\d.]+ %\)$/) });
     server.compression = 'none';
     try {
       const report = await runDoctor(loadSupabaseSettings(serverEnv(server), { connections: 2 }));
@@ -56,7 +56,7 @@ describe('backtest doctor', () => {
     // by hand: a page too small to tell says nothing; 12 % smaller on the wire is compressed, 5 % is not (10 % is the line)
     expect(compressionFinding(4_095, 100, 200)).toBeUndefined();
     expect(compressionFinding(10_240, 9_000, 500)?.what).toBe('answers compressed: a page of 500 rows came as 8.8 KiB for 10.0 KiB of JSON (87.9 %)');
-    expect(compressionFinding(24_576, 412, 1_000)?.what).toBe('answers compressed: a page of 1,000 rows came as 412 bytes for 24.0 KiB of JSON (1.7 %)');
+    expect(compressionFinding(24_576, 412, 1_000)?.what).toBe('answers compressed: a page of 1,000 rows came as 412 B for 24.0 KiB of JSON (1.7 %)');
     expect(compressionFinding(10_240, 9_728, 500)?.warn).toBe(true);
   });
 
