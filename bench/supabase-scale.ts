@@ -43,19 +43,19 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database } from '../test/support/postgrest/database.ts';
 import { WindowCache } from '../src/cache/index.ts';
 import { fingerprintPanel } from '../src/panel/fingerprint.ts';
-import { decodeWindow } from '../src/source/supabase/compact-format.ts';
+import { decodeWindow, type WindowFormat } from '../src/source/supabase/compact-format.ts';
 import { panelFromSeries } from '../src/source/supabase/series.ts';
 import { SupabaseSource } from '../src/source/supabase/supabase-source.ts';
 import { loadSupabaseSettings, SupabaseRest } from '../src/supabase/index.ts';
 import { isoDate, parseIsoDate } from '../src/util/dates.ts';
 import { peakRssMb } from '../src/util/memory.ts';
 import { asDatabase, MIGRATIONS_DIR } from '../test/support/postgrest/database.ts';
-import { startPostgrest, type Encoding } from '../test/support/postgrest/server.ts';
+import { ENVOY_BROTLI, startPostgrest, type Encoding } from '../test/support/postgrest/server.ts';
 import { findPostgres, startPostgresCluster, type PostgresCluster } from '../test/support/real-postgres.ts';
 import { summarize, type Measure } from './lib.ts';
 
@@ -115,13 +115,18 @@ export interface ServerSide {
   readonly inFlightPeak: number;
 }
 
+/** One format of a window: server time, bytes as sent, brotli'd as Envoy does (quality 3, window 2¹⁸), gzipped, and time to decode. */
+export interface FormatMeasure { serverMs: number; bytes: number; brotliBytes: number; gzipBytes: number; decodeMs: number }
+
 export interface FormatResult {
   readonly prices: string;
   readonly rows: number;
-  /** JSON arrays per symbol: the migration's format. */
-  readonly arrays: { serverMs: number; bytes: number; gzipBytes: number; decodeMs: number };
+  /** JSON arrays per symbol of doubles: backtest_prices_window's format (vopa-window-1). */
+  readonly arrays: FormatMeasure;
+  /** The same with prices and volumes as scaled integers where exact: backtest_prices_window_scaled's (vopa-window-2), what the client reads. */
+  readonly scaled: FormatMeasure;
   /** A packed bytea (8-byte doubles, big-endian): the alternative measured. */
-  readonly packed: { serverMs: number; bytes: number; gzipBytes: number; decodeMs: number };
+  readonly packed: FormatMeasure;
 }
 
 export interface SupabaseScaleResult {
@@ -143,10 +148,11 @@ export interface SupabaseScaleResult {
   readonly largestCallMs: number;
   /**
    * The window function's two bodies on the same call (100,000 rows), server time without the
-   * answer's transfer, alternating, median of 7 each: the ORDER BY aggregates (six sorts per
-   * symbol below Postgres 16) and the one-sort body (what the function runs below 16).
+   * answer's transfer, in turn, median of 9 each: the ORDER BY aggregates (six sorts per
+   * symbol below Postgres 16) and the one-sort body (what the function runs below 16); and the
+   * scaled answers (what the client calls).
    */
-  readonly bodyCallMs: { server: string; ordered: number; oneSort: number };
+  readonly bodyCallMs: { server: string; ordered: number; oneSort: number; scaled: number };
   readonly prime: ReadResult;
   readonly cached: ReadResult & { wall: Measure };
   readonly changed: ReadResult;
@@ -274,32 +280,37 @@ const CALL_SYMBOLS = `{${Array.from({ length: 40 }, (_, k) => `S${String(k + 100
 
 /**
  * A compact call of the size the client sends (ROWS_PER_CALL, 100,000 rows: 40 symbols × 2,520
- * days), timed on this server without the added latency: median of 3.
+ * days) of the function it calls (the scaled answers), timed on this server without the added latency: median of 3.
  */
 async function callTime(db: Database): Promise<number> {
   const times: number[] = [];
   for (let k = 0; k < 3; k++) {
     const t = performance.now();
-    await db.query(`select backtest_prices_window('prices', $1::text[], '${FIRST_DAY}', '2030-01-01') as b`, [CALL_SYMBOLS]);
+    await db.query(`select backtest_prices_window_scaled('prices', $1::text[], '${FIRST_DAY}', '2030-01-01') as b`, [CALL_SYMBOLS]);
     times.push(performance.now() - t);
   }
   return summarize(times).median;
 }
 
-/** The window function's two bodies (migration 20261130000000_window_one_sort.sql) on one call of 100,000 rows, alternating. */
-async function bodyCallTimes(db: Database, server: string): Promise<{ server: string; ordered: number; oneSort: number }> {
-  const times = { ordered: [] as number[], one_sort: [] as number[] };
-  for (let k = 0; k < 8; k++) {
-    for (const body of k % 2 ? (['one_sort', 'ordered'] as const) : (['ordered', 'one_sort'] as const)) {
+/**
+ * The window function's two bodies (migration 20261130000000_window_one_sort.sql) and the scaled
+ * answers (20261201000000_window_scaled.sql) on one call of 100,000 rows, in turn, each round in
+ * another order.
+ */
+async function bodyCallTimes(db: Database, server: string): Promise<SupabaseScaleResult['bodyCallMs']> {
+  const times = { ordered: [] as number[], one_sort: [] as number[], scaled: [] as number[] };
+  const orders = [['ordered', 'one_sort', 'scaled'], ['scaled', 'one_sort', 'ordered'], ['one_sort', 'scaled', 'ordered']] as const;
+  for (let k = 0; k < 10; k++) {
+    for (const body of orders[k % 3]!) {
       const t = performance.now();
       await db.query(`select length(backtest_prices_window_${body}('prices', $1::text[], '${FIRST_DAY}', '2030-01-01')::text) as n`, [CALL_SYMBOLS]);
       if (k > 0) times[body].push(performance.now() - t); // the first round warms the cache
     }
   }
-  return { server, ordered: summarize(times.ordered).median, oneSort: summarize(times.one_sort).median };
+  return { server, ordered: summarize(times.ordered).median, oneSort: summarize(times.one_sort).median, scaled: summarize(times.scaled).median };
 }
 
-/** The packed window against JSON arrays per symbol (a function made here, not in the migration), on 300 symbols. */
+/** JSON arrays per symbol, of doubles and of scaled integers, against the packed window (a function made here, not in the migrations), on 300 symbols. */
 async function formats(db: Database): Promise<FormatResult[]> {
   await db.exec(`create or replace view bench_prices_adjusted as
       select symbol, date, open * 0.987654321 as open, high * 0.987654321 as high, low * 0.987654321 as low, close * 0.987654321 as close, volume from prices;
@@ -321,26 +332,32 @@ async function formats(db: Database): Promise<FormatResult[]> {
   const out: FormatResult[] = [];
   for (const [prices, tbl] of [['as stored (4 decimals)', 'prices'], ['adjusted (full doubles)', 'bench_prices_adjusted']] as const) {
     const args = [tbl, literal, days[0]!.first, days[0]!.last];
+    const [from, to] = [parseIsoDate(days[0]!.first)!, parseIsoDate(days[0]!.last)!];
+    const json = async (fn: string, format: WindowFormat): Promise<FormatMeasure & { rows: number }> => {
+      let t = performance.now();
+      const body = Buffer.from((await db.query<{ j: string }>(`select ${fn}($1, $2::text[], $3::date, $4::date)::text as j`, args)).rows[0]!.j);
+      const serverMs = performance.now() - t;
+      t = performance.now();
+      const decoded = decodeWindow(body, symbols, from, to, 'prices', format);
+      const decodeMs = performance.now() - t;
+      return { serverMs, bytes: body.length, brotliBytes: brotli(body), gzipBytes: gzipSync(body).length, decodeMs, rows: decoded.symbols.reduce((k, s) => k + s.series.days.length, 0) };
+    };
+    const { rows, ...arrays } = await json('backtest_prices_window', 'vopa-window-1');
+    const { rows: _, ...scaled } = await json('backtest_prices_window_scaled', 'vopa-window-2');
     let t = performance.now();
-    const arrays = Buffer.from((await db.query<{ j: string }>('select backtest_prices_window($1, $2::text[], $3::date, $4::date)::text as j', args)).rows[0]!.j);
-    const arraysMs = performance.now() - t;
-    t = performance.now();
-    const decoded = decodeWindow(arrays, symbols, parseIsoDate(days[0]!.first)!, parseIsoDate(days[0]!.last)!);
-    const parseMs = performance.now() - t;
-    t = performance.now();
     const packed = (await db.query<{ b: Buffer }>('select bench_window_packed($1, $2::text[], $3::date, $4::date) as b', args)).rows[0]!.b;
     const packedMs = performance.now() - t;
     t = performance.now();
     unpack(packed);
     const unpackMs = performance.now() - t;
-    out.push({
-      prices,
-      rows: decoded.symbols.reduce((k, s) => k + s.series.days.length, 0),
-      arrays: { serverMs: arraysMs, bytes: arrays.length, gzipBytes: gzipSync(arrays).length, decodeMs: parseMs },
-      packed: { serverMs: packedMs, bytes: packed.length, gzipBytes: gzipSync(packed).length, decodeMs: unpackMs },
-    });
+    out.push({ prices, rows, arrays, scaled, packed: { serverMs: packedMs, bytes: packed.length, brotliBytes: brotli(packed), gzipBytes: gzipSync(packed).length, decodeMs: unpackMs } });
   }
   return out;
+}
+
+/** Brotli as the Envoy in front of a Supabase project sends it (quality 3, a 2¹⁸-byte window). */
+function brotli(body: Uint8Array): number {
+  return brotliCompressSync(body, ENVOY_BROTLI).length;
 }
 
 /** The packed bytea into typed arrays: each block copied and byte-swapped natively (the fast way). */
@@ -475,7 +492,7 @@ export async function supabaseScaleBench(compactRuns = 3, cachedRuns = 5): Promi
     if (changed.fingerprint !== afterChange.fingerprint || changed.fingerprint === compactRuns_[0]!.fingerprint) throw new Error('the cached read after a change differs from a fresh read');
     compactRuns_.push(afterChange);
     process.stderr.write('  formats…\n');
-    const none = { formats: [], callMs: NaN, bodyCallMs: { server: serverKind, ordered: NaN, oneSort: NaN } };
+    const none = { formats: [], callMs: NaN, bodyCallMs: { server: serverKind, ordered: NaN, oneSort: NaN, scaled: NaN } };
     const { formats: formatResults, callMs: largestCallMs, bodyCallMs } = QUICK ? none : await ask<{ formats: FormatResult[]; callMs: number; bodyCallMs: SupabaseScaleResult['bodyCallMs'] }>({ cmd: 'formats' });
     await ask({ cmd: 'sql', sql: `update prices set close = close / 1.001 where symbol = 'S1234' and date = (select date from bench_days where t = 1000)` });
     const pick = (runs: ReadResult[]) => {

@@ -5,7 +5,7 @@ import { formatBytes } from '../util/memory-limit.ts';
 import { SupabaseRest } from './client.ts';
 import type { SupabaseSettings, SupabaseTables } from './config.ts';
 import { isMissingFunction, SupabaseHttpError } from './errors.ts';
-import { APPLY_COMPACT, COMPACT_FUNCTIONS, TABLE_COLUMNS, REQUIRED_FOR_READING, UNIVERSE_FUNCTIONS, UNIVERSE_MIGRATION, WINDOW_FORMAT, WINDOW_MIGRATION } from './schema.ts';
+import { APPLY_COMPACT, COMPACT_FUNCTIONS, SCALED_MIGRATION, TABLE_COLUMNS, REQUIRED_FOR_READING, UNIVERSE_FUNCTIONS, UNIVERSE_MIGRATION, WINDOW_FORMAT, WINDOW_FORMAT_SCALED, WINDOW_MIGRATION } from './schema.ts';
 
 /**
  * The connection check users used to do by hand, in order:
@@ -179,15 +179,22 @@ async function compactFinding(rest: SupabaseRest): Promise<Finding> {
     if (window?.format !== WINDOW_FORMAT) {
       return { ok: false, what: `compact bulk read: ${COMPACT_FUNCTIONS.window} answers in another format (${JSON.stringify(window?.format ?? null)}, not ${WINDOW_FORMAT}): a run would stop`, fix };
     }
+    const scaled = await answerOf(rest, COMPACT_FUNCTIONS.windowScaled, args);
+    if (scaled !== 'missing' && json(scaled)?.format !== WINDOW_FORMAT_SCALED) {
+      return { ok: false, what: `compact bulk read: ${COMPACT_FUNCTIONS.windowScaled} answers in another format (${JSON.stringify(json(scaled)?.format ?? null)}, not ${WINDOW_FORMAT_SCALED}): a run would stop`, fix };
+    }
     const check = json((await rest.rpc('check the compact read', COMPACT_FUNCTIONS.check, { ...args, revisions: [] }, { readOnly: true })).body);
     if (check?.format !== 'vopa-check-1') return { ok: false, what: `compact bulk read: ${COMPACT_FUNCTIONS.check} answers in another format: a run would stop`, fix };
     if (window.tracked !== true) {
       return { ok: true, warn: true, what: `compact bulk read: installed, but table ${tbl} has no revision triggers: cached windows cannot be validated, so runs do not use the cache`, fix: `run \`select backtest_track_revisions('${tbl}')\` in the project` };
     }
-    if (!(await hasOneSort(rest, args))) {
+    if ((await answerOf(rest, COMPACT_FUNCTIONS.windowOneSort, args)) === 'missing') {
       return { ok: true, warn: true, what: `compact bulk read: installed, without its one-sort body (function ${COMPACT_FUNCTIONS.windowOneSort} is missing): on Postgres 15 each call sorts a symbol's rows six times, about 1.5 × the server time`, fix: `apply ${WINDOW_MIGRATION} to the project` };
     }
-    return { ok: true, what: `compact bulk read: installed (a window in few calls, one array per field; revisions on ${tbl} validate cached windows)` };
+    if (scaled === 'missing') {
+      return { ok: true, warn: true, what: `compact bulk read: installed, without its scaled answers (function ${COMPACT_FUNCTIONS.windowScaled} is missing): prices come as doubles, about 1.2 to 1.4 × the bytes on the wire`, fix: `apply ${SCALED_MIGRATION} to the project` };
+    }
+    return { ok: true, what: `compact bulk read: installed (a window in few calls, one array per field, prices as scaled integers where that is exact; revisions on ${tbl} validate cached windows)` };
   } catch (err) {
     if (isMissingFunction(err)) {
       return { ok: true, warn: true, what: `compact bulk read: not installed (function ${err.message.match(/public\.(\w+)/)?.[1] ?? COMPACT_FUNCTIONS.window} is missing): runs read keyset pages, many times more requests, and do not use the cache`, fix };
@@ -197,13 +204,12 @@ async function compactFinding(rest: SupabaseRest): Promise<Finding> {
   }
 }
 
-/** Whether the window's one-sort body answers (false: the function is missing; any other failure is thrown). */
-async function hasOneSort(rest: SupabaseRest, args: Record<string, unknown>): Promise<boolean> {
+/** A function's answer to `args`, or 'missing' when it is not on the server (any other failure is thrown). */
+async function answerOf(rest: SupabaseRest, fn: string, args: Record<string, unknown>): Promise<Uint8Array | 'missing'> {
   try {
-    await rest.rpc('check the compact read', COMPACT_FUNCTIONS.windowOneSort, args, { readOnly: true });
-    return true;
+    return (await rest.rpc('check the compact read', fn, args, { readOnly: true })).body;
   } catch (err) {
-    if (isMissingFunction(err)) return false;
+    if (isMissingFunction(err)) return 'missing';
     throw err;
   }
 }

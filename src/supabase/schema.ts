@@ -42,8 +42,15 @@ export const COMPACT_MIGRATION = 'supabase/migrations/20250103000000_compact_rea
  */
 export const WINDOW_MIGRATION = 'supabase/migrations/20261130000000_window_one_sort.sql';
 
-/** What to apply when the compact read is missing or answers in another shape: both, in order. */
-export const APPLY_COMPACT = `apply ${COMPACT_MIGRATION}, then ${WINDOW_MIGRATION}, to the project`;
+/**
+ * The migration after those that answers windows in fewer bytes (`backtest_prices_window_scaled`,
+ * format vopa-window-2: prices as scaled integers where that is exact); without it a read works,
+ * its answers are larger.
+ */
+export const SCALED_MIGRATION = 'supabase/migrations/20261201000000_window_scaled.sql';
+
+/** What to apply when the compact read is missing or answers in another shape: all three, in order. */
+export const APPLY_COMPACT = `apply ${COMPACT_MIGRATION}, then ${WINDOW_MIGRATION}, then ${SCALED_MIGRATION}, to the project`;
 
 /** Its functions, called through `/rpc/`. */
 export const COMPACT_FUNCTIONS = {
@@ -52,6 +59,8 @@ export const COMPACT_FUNCTIONS = {
   latestBefore: 'backtest_prices_latest_before',
   /** The window's one-sort body (WINDOW_MIGRATION), which `window` calls below Postgres 16. */
   windowOneSort: 'backtest_prices_window_one_sort',
+  /** The window in fewer bytes (SCALED_MIGRATION), called first; `window` when it is missing. */
+  windowScaled: 'backtest_prices_window_scaled',
 } as const;
 
 /** The migration that reads the universe in one request and validates it with a cached window (needs COMPACT_MIGRATION). */
@@ -65,6 +74,8 @@ export const UNIVERSE_FUNCTIONS = {
 
 /** The format of the `backtest_prices_window` answers this version reads. */
 export const WINDOW_FORMAT = 'vopa-window-1';
+/** The format of the `backtest_prices_window_scaled` answers this version reads. */
+export const WINDOW_FORMAT_SCALED = 'vopa-window-2';
 
 /** Tables without which a backtest cannot read its data. */
 export const REQUIRED_FOR_READING: readonly (keyof SupabaseTables)[] = ['prices', 'universe'];

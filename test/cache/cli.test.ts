@@ -98,28 +98,46 @@ describe('the cache from the command line', () => {
     const env = { ...serverEnv(server), XDG_CACHE_HOME: tempDir() };
     const healthy = await backtestAsync(['doctor'], { cwd: tempDir(), env });
     expect(healthy.code, healthy.stdout).toBe(0);
-    expect(healthy.stdout).toMatch(/\nok {3}compact bulk read: installed /);
+    expect(healthy.stdout).toMatch(/\nok {3}compact bulk read: installed \(a window in few calls, one array per field, prices as scaled integers where that is exact; /);
     expect(healthy.stdout).toMatch(/\nok {3}universe read: installed /);
-    const migration = ['20250103000000_compact_reads.sql', '20261130000000_window_one_sort.sql'].map((f) => readFileSync(join(MIGRATIONS_DIR, f), 'utf8')).join(';\n');
-    await server.db.exec(`drop function backtest_prices_window(text, text[], date, date);
-      create function backtest_prices_window(tbl text, symbols text[], date_from date, date_to date) returns json language sql as $$ select '{"format": "vopa-window-2", "symbols": []}'::json $$`);
+    const migration = ['20250103000000_compact_reads.sql', '20261130000000_window_one_sort.sql', '20261201000000_window_scaled.sql'].map((f) => readFileSync(join(MIGRATIONS_DIR, f), 'utf8')).join(';\n');
+    const apply = 'apply supabase/migrations/20250103000000_compact_reads.sql, then supabase/migrations/20261130000000_window_one_sort.sql, then supabase/migrations/20261201000000_window_scaled.sql, to the project';
+    await server.db.exec(`drop function backtest_prices_window_scaled(text, text[], date, date);
+      create function backtest_prices_window_scaled(tbl text, symbols text[], date_from date, date_to date) returns json language sql as $$ select '{"format": "vopa-window-3", "symbols": []}'::json $$`);
     await server.refreshSchema();
     try {
       const r = await run(env);
       expect(r.code).toBe(1);
-      expect(r.stderr).toBe('backtest: backtest_prices_window answered in another shape (format "vopa-window-2", not vopa-window-1); apply supabase/migrations/20250103000000_compact_reads.sql, then supabase/migrations/20261130000000_window_one_sort.sql, to the project (this vopa-backtest reads vopa-window-1) [E_SUPABASE_SHAPE]\n');
+      expect(r.stderr).toBe(`backtest: backtest_prices_window_scaled answered in another shape (format "vopa-window-3", not vopa-window-2); ${apply} (this vopa-backtest reads vopa-window-2 from it) [E_SUPABASE_SHAPE]\n`);
       expect(r.manifest).toBeUndefined();
       const doctor = await backtestAsync(['doctor'], { cwd: tempDir(), env });
       expect(doctor.code).toBe(1);
-      expect(doctor.stdout).toContain('FAIL compact bulk read: backtest_prices_window answers in another format ("vopa-window-2", not vopa-window-1): a run would stop\n     → apply supabase/migrations/20250103000000_compact_reads.sql, then supabase/migrations/20261130000000_window_one_sort.sql, to the project');
+      expect(doctor.stdout).toContain(`FAIL compact bulk read: backtest_prices_window_scaled answers in another format ("vopa-window-3", not vopa-window-2): a run would stop\n     → ${apply}`);
+      // Without the scaled answers: a run reads backtest_prices_window; doctor warns, naming the migration.
+      await server.db.exec('drop function backtest_prices_window_scaled(text, text[], date, date)');
+      await server.refreshSchema();
+      const unscaled = await backtestAsync(['doctor'], { cwd: tempDir(), env });
+      expect(unscaled.code, unscaled.stdout).toBe(0);
+      expect(unscaled.stdout).toContain('warn compact bulk read: installed, without its scaled answers (function backtest_prices_window_scaled is missing): prices come as doubles, about 1.2 to 1.4 × the bytes on the wire\n     → apply supabase/migrations/20261201000000_window_scaled.sql to the project');
+      // backtest_prices_window in another version too.
+      await server.db.exec(`drop function backtest_prices_window(text, text[], date, date);
+        create function backtest_prices_window(tbl text, symbols text[], date_from date, date_to date) returns json language sql as $$ select '{"format": "vopa-window-2", "symbols": []}'::json $$`);
+      await server.refreshSchema();
+      const other = await run(env);
+      expect(other.code).toBe(1);
+      expect(other.stderr).toBe(`backtest: backtest_prices_window answered in another shape (format "vopa-window-2", not vopa-window-1); ${apply} (this vopa-backtest reads vopa-window-1 from it) [E_SUPABASE_SHAPE]\n`);
+      const doctor1 = await backtestAsync(['doctor'], { cwd: tempDir(), env });
+      expect(doctor1.code).toBe(1);
+      expect(doctor1.stdout).toContain(`FAIL compact bulk read: backtest_prices_window answers in another format ("vopa-window-2", not vopa-window-1): a run would stop\n     → ${apply}`);
       await server.db.exec('drop function backtest_prices_window(text, text[], date, date)');
       await server.refreshSchema();
       const missing = await backtestAsync(['doctor'], { cwd: tempDir(), env });
       expect(missing.code, missing.stdout).toBe(0);
       expect(missing.stdout).toMatch(/\nwarn compact bulk read: not installed \(function backtest_prices_window is missing\): runs read keyset pages/);
     } finally {
-      await server.db.exec(`drop function if exists backtest_prices_window(text, text[], date, date); ${migration}`);
+      await server.db.exec(`drop function if exists backtest_prices_window(text, text[], date, date); drop function if exists backtest_prices_window_scaled(text, text[], date, date); ${migration}`);
       await server.refreshSchema();
     }
   });
+
 });

@@ -7,7 +7,7 @@ import { loadDataFolder, type Database } from '../support/postgrest/database.ts'
 import { clientFor, sampleServer, startPostgrest, type PostgrestServer } from '../support/postgrest/index.ts';
 import { findPostgres, startPostgresCluster, type PostgresCluster } from '../support/real-postgres.ts';
 import { expectSamePanel, hardDoubles } from '../support/bits.ts';
-import { bodiesCalled, FIXTURE_SEASON, windowFixture, windowText } from '../support/window-bodies.ts';
+import { bodiesCalled, expectScaledSame, FIXTURE_SEASON, windowFixture, windowText } from '../support/window-bodies.ts';
 
 /**
  * The PostgREST-compatible server over a real PostgreSQL (node-postgres, a pool) answers as it
@@ -114,7 +114,21 @@ describe.skipIf('missing' in found)(`the test server over a real PostgreSQL${why
     }
   });
 
-  it('on gaps and missing fields too: the compact read (one sort below 16) gives the keyset pages\' panel and fingerprint, and PGlite\'s', async () => {
+  it('the scaled answers (vopa-window-2) decode to what backtest_prices_window answers, to the bit, and are the text PGlite writes', async () => {
+    const all = (await real.db.query<{ symbol: string }>('select distinct symbol from prices order by symbol')).rows.map((r) => r.symbol);
+    const withOdd = [...all, 'NONE', 'NOT-THERE'];
+    for (const [from, to] of [['2023-12-01', '2025-12-31'], ['2025-06-14', '2025-09-02']] as const) {
+      const chosen = await expectScaledSame(real.db, withOdd, from, to);
+      // HARD's and ODD's values are doubles, as are EDGE's (5e-324, a volume of -0) and GAP's prices (20 + day / 7); the sample market's are integers.
+      expect(Object.entries(chosen).filter(([, c]) => c !== 'pq').sort()).toEqual(from === '2023-12-01'
+        ? [['EDGE', ''], ['GAP', 'q'], ['HARD', ''], ['ODD', '']]
+        : [['GAP', 'q']]);
+      const revisions = (t: string) => t.replace(/"(rev|r)" : (null|"\d+"|\[[^\]]*\])/g, '"$1" : …');
+      expect(revisions(await windowText(real.db, 'backtest_prices_window_scaled', withOdd, from, to))).toBe(revisions(await windowText(lite.db, 'backtest_prices_window_scaled', withOdd, from, to)));
+    }
+  });
+
+  it('on gaps and missing fields too: the compact read (scaled, and one sort below 16 without it) gives the keyset pages\' panel and fingerprint, and PGlite\'s', async () => {
     const request = { season: FIXTURE_SEASON, startDay: day('2025-09-01'), endDay: day('2025-12-31'), warmupBars: 20 };
     const read = (server: PostgrestServer, options: SupabaseSourceOptions) => {
       const rest = clientFor(server, 8);
@@ -127,6 +141,17 @@ describe.skipIf('missing' in found)(`the test server over a real PostgreSQL${why
     expectSamePanel(compact.panel, keyset.panel);
     expectSamePanel(compact.panel, liteCompact.panel);
     expect(compact.panel.symbols).toContain('GAP');
+    expect(real.stats.rpc.backtest_prices_window).toBeUndefined();
+    await real.db.exec('alter function backtest_prices_window_scaled(text, text[], date, date) rename to backtest_prices_window_scaled_gone');
+    await real.refreshSchema();
+    try {
+      const doubles = await read(real, {});
+      expect(real.stats.rpc.backtest_prices_window).toBeGreaterThan(0);
+      expectSamePanel(doubles.panel, keyset.panel);
+    } finally {
+      await real.db.exec('alter function backtest_prices_window_scaled_gone(text, text[], date, date) rename to backtest_prices_window_scaled');
+      await real.refreshSchema();
+    }
   });
 
   it('cancels a call past the statement timeout in Postgres itself (57014)', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CompactCutError, CompactShapeError, decodeWindow } from '../../src/source/supabase/compact-format.ts';
 import { DataError } from '../../src/errors.ts';
+import { mulberry32 } from '../support/random.ts';
 
 /**
  * Format vopa-window-1 of backtest_prices_window, written here from its description in the
@@ -22,6 +23,9 @@ function encode(symbols: Sym[], format = 'vopa-window-1', tracked = true): Uint8
     + `, "m" : [${x.m.join(',')}], "r" : [${x.r.map((r) => `"${r}"`).join(',')}]}`;
   return new TextEncoder().encode(`{"format" : "${format}", "tracked" : ${tracked}, "symbols" : [${symbols.map(sym).join(', ')}]}`);
 }
+
+/** What a shape error asks to apply: the three migrations, in order. */
+const APPLY = /apply supabase\/migrations\/20250103000000_compact_reads\.sql, then supabase\/migrations\/20261130000000_window_one_sort\.sql, then supabase\/migrations\/20261201000000_window_scaled\.sql, to the project/;
 
 const A: Sym = {
   s: 'AAA', rev: '4000000000123', d: [20_000, 20_001, 20_004],
@@ -76,7 +80,7 @@ describe('the compact window (format vopa-window-1)', () => {
     ];
     for (const [body, asked] of cases) {
       expect(() => decodeWindow(body, asked, 19_990, 20_100)).toThrow(CompactShapeError);
-      expect(() => decodeWindow(body, asked, 19_990, 20_100)).toThrow(/apply supabase\/migrations\/20250103000000_compact_reads\.sql, then supabase\/migrations\/20261130000000_window_one_sort\.sql, to the project/);
+      expect(() => decodeWindow(body, asked, 19_990, 20_100)).toThrow(APPLY);
     }
     expect(() => decodeWindow(encode([A]), ['AAA'], 20_001, 20_100)).toThrow(/outside the range/);
   });
@@ -86,8 +90,112 @@ describe('the compact window (format vopa-window-1)', () => {
     const swapped = { ...A, d: [20_000, 20_004, 20_001] };
     expect(() => decodeWindow(encode([B, swapped]), ['AAA', 'Ｚü😀'], 19_990, 20_100)).toThrow(CompactShapeError);
     expect(() => decodeWindow(encode([B, swapped]), ['AAA', 'Ｚü😀'], 19_990, 20_100)).toThrow(
-      'backtest_prices_window answered in another shape (AAA: dates out of order, 2024-10-05 after 2024-10-08); apply supabase/migrations/20250103000000_compact_reads.sql, then supabase/migrations/20261130000000_window_one_sort.sql, to the project (this vopa-backtest reads vopa-window-1)',
+      'backtest_prices_window answered in another shape (AAA: dates out of order, 2024-10-05 after 2024-10-08); apply supabase/migrations/20250103000000_compact_reads.sql, then supabase/migrations/20261130000000_window_one_sort.sql, then supabase/migrations/20261201000000_window_scaled.sql, to the project (this vopa-backtest reads vopa-window-1 from it)',
     );
     expect(() => decodeWindow(encode([{ ...A, d: [20_000, 20_001, 20_001] }]), ['AAA'], 19_990, 20_100)).toThrow('AAA: dates out of order, 2024-10-05 after 2024-10-05');
+  });
+});
+
+/**
+ * Format vopa-window-2 of backtest_prices_window_scaled, written here from its description in the
+ * migration (20261201000000_window_scaled.sql), as a second, independent encoder: prices exact at
+ * 4 decimals as integers k = round(x × 10⁴) (close: its change from the previous row's k, or from
+ * 0 on the first row and after a missing one; open, high, low: minus the row's close k, or 0 where
+ * it is missing), with "p": true; volumes as integers with "q": true; else doubles as vopa-window-1.
+ */
+function encodeScaled(symbols: Sym[]): Uint8Array {
+  const k = (x: number) => Math.round(x * 10_000);
+  const exactPrice = (x: number | null) => x === null || (Number.isFinite(x) && Math.abs(x) < 4.5e11 && !Object.is(x, -0) && k(x) / 10_000 === x);
+  const exactVolume = (x: number | null) => x === null || (Number.isSafeInteger(x) && !Object.is(x, -0));
+  const sym = (x: Sym) => {
+    const [o, h, l, c, v] = x.fields as [(number | null)[], (number | null)[], (number | null)[], (number | null)[], (number | null)[]];
+    const p = [o, h, l, c].every((f) => f.every(exactPrice));
+    const q = v.every(exactVolume);
+    let fields: string[];
+    if (p) {
+      const kc = c.map((y) => (y === null ? null : k(y)));
+      const dist = (f: (number | null)[]) => f.map((y, i) => (y === null ? 'null' : String(k(y) - (kc[i] ?? 0))));
+      const changes = kc.map((y, i) => (y === null ? 'null' : String(y - (i > 0 ? (kc[i - 1] ?? 0) : 0))));
+      fields = [dist(o), dist(h), dist(l), changes].map((f) => `[${f.join(',')}]`);
+    } else {
+      fields = [o, h, l, c].map((f) => `[${f.map(pgNumber).join(',')}]`);
+    }
+    const volumes = `[${v.map((y) => (q ? (y === null ? 'null' : String(y)) : pgNumber(y))).join(',')}]`;
+    return `{"s" : ${JSON.stringify(x.s)}, "rev" : ${x.rev === null ? 'null' : `"${x.rev}"`}, "d" : [${x.d.join(',')}], "p" : ${p}, "q" : ${q}, `
+      + ['o', 'h', 'l', 'c'].map((key, i) => `"${key}" : ${fields[i]}`).join(', ')
+      + `, "v" : ${volumes}, "m" : [${x.m.join(',')}], "r" : [${x.r.map((r) => `"${r}"`).join(',')}]}`;
+  };
+  return new TextEncoder().encode(`{"format" : "vopa-window-2", "tracked" : true, "symbols" : [${symbols.map(sym).join(', ')}]}`);
+}
+
+describe('the compact window in fewer bytes (format vopa-window-2)', () => {
+  const SCALED = 'vopa-window-2' as const;
+  const days = (n: number) => Array.from({ length: n }, (_, i) => 20_000 + i);
+  // 4-decimal prices of a random walk, with missing values (a missing close too: the next change is from 0), and integer volumes.
+  const random = mulberry32(3);
+  const n = 300;
+  let close = 45.07;
+  const walk = Array.from({ length: n }, () => (close = Math.max(0.0001, Math.round((close + (random() - 0.5) * 2) * 10_000) / 10_000)));
+  const at4 = (x: number) => Math.round(x * 10_000) / 10_000;
+  const W: Sym = {
+    s: 'WALK', rev: '12', d: days(n), m: [], r: [],
+    fields: [
+      walk.map((c, i) => (i % 7 === 3 ? null : at4(c * (1 + (random() - 0.5) / 50)))),
+      walk.map((c) => at4(c * 1.01)),
+      walk.map((c, i) => (i % 11 === 5 ? null : at4(c * 0.99))),
+      walk.map((c, i) => (i % 13 === 6 ? null : c)),
+      walk.map((_, i) => (i % 17 === 2 ? null : i === 9 ? 0 : i === 10 ? 2 ** 53 - 1 : Math.floor(random() * 1e7))),
+    ],
+  };
+  // A price past what is written as an integer (4.5e11), a -0, a double that is not a 4-decimal value; volumes not integers.
+  const big: Sym = { ...W, s: 'BIG', fields: [W.fields[0]!, W.fields[1]!, W.fields[2]!, W.fields[3]!.map((c, i) => (i === 40 ? 4.5e11 : c)), W.fields[4]!.map((v, i) => (i === 40 ? 2 ** 53 : v))] };
+  const odd: Sym = { ...W, s: 'ODD', fields: [W.fields[0]!.map((o, i) => (i === 0 ? -0 : o)), W.fields[1]!, W.fields[2]!.map((l, i) => (i === 7 ? 0.1 + 0.2 : l)), W.fields[3]!, W.fields[4]!.map((v, i) => (i === 8 ? 1.5 : i === 9 ? -0 : v))] };
+  const edge: Sym = { s: 'EDGE', rev: null, d: [20_000, 20_001], m: [], r: [], fields: [[449_999_999_999.9999, -449_999_999_999.9999], [0.0001, -0.0001], [1e-4, 0], [449_999_999_999.9999, -449_999_999_999.9999], [-(2 ** 53 - 1), 2 ** 53 - 1]] };
+
+  it('decodes every value bit for bit, integers and doubles alike, as vopa-window-1 gives them', () => {
+    const symbols = [W, big, odd, edge, B];
+    const body = encodeScaled(symbols);
+    const text = new TextDecoder().decode(body);
+    // The encoder chose integers for WALK and EDGE, doubles for the prices of BIG and ODD and for their volumes.
+    expect(text.match(/"s" : "[^"]+", "rev" : [^,]+, "d" : \[[^\]]*\], "p" : \w+, "q" : \w+/g)!.map((m) => m.replace(/"rev".*"p"/, '"p"'))).toEqual([
+      '"s" : "WALK", "p" : true, "q" : true', '"s" : "BIG", "p" : false, "q" : false', '"s" : "ODD", "p" : false, "q" : false', '"s" : "EDGE", "p" : true, "q" : true', '"s" : "Ｚü😀", "p" : true, "q" : true',
+    ]);
+    const asked = symbols.map((x) => x.s);
+    const scaled = decodeWindow(body, asked, 19_990, 20_400, 'prices', SCALED);
+    const doubles = decodeWindow(encode(symbols), asked, 19_990, 20_400);
+    expect(scaled.symbols.map((x) => x.symbol)).toEqual(asked);
+    scaled.symbols.forEach((x, j) => {
+      const y = doubles.symbols[j]!;
+      for (const f of ['days', 'open', 'high', 'low', 'close', 'volume'] as const) {
+        expect(Buffer.from(x.series[f].buffer).equals(Buffer.from(y.series[f].buffer)), `${x.symbol}.${f}`).toBe(true);
+      }
+      expect([x.revision, [...x.months]]).toEqual([y.revision, [...y.months]]);
+    });
+    // Values by hand: EDGE's open and close are ±449,999,999,999.9999 (k = ±4,499,999,999,999,999), the largest written as integers.
+    const e = scaled.symbols[3]!.series;
+    expect([...e.open, ...e.close, ...e.volume]).toEqual([449_999_999_999.9999, -449_999_999_999.9999, 449_999_999_999.9999, -449_999_999_999.9999, -(2 ** 53 - 1), 2 ** 53 - 1]);
+    expect(Object.is(e.low[1], 0)).toBe(true);
+    expect(text).toContain('"s" : "EDGE", "rev" : null, "d" : [20000,20001], "p" : true, "q" : true, "o" : [0,0], "h" : [-4499999999999998,4499999999999998], "l" : [-4499999999999998,4499999999999999], "c" : [4499999999999999,-8999999999999998]');
+  });
+
+  it('integers that are not safe, or sums past 2^53, are a shape error naming the function; a cut body is a cut', () => {
+    const text = new TextDecoder().decode(encodeScaled([edge]));
+    const bad = [
+      text.replace('"c" : [4499999999999999,', '"c" : [4499999999999999.5,'),
+      text.replace('"c" : [4499999999999999,', '"c" : [9007199254740992,'),
+      text.replace('"o" : [0,0]', '"o" : [4600000000000000,0]'), // a safe integer, but 4.6e15 + 4,499,999,999,999,999 > 2^53
+      text.replace('"o" : [0,0]', '"o" : ["0",0]'),
+      text.replace('"p" : true', '"p" : 1'),
+      text.replace(', "q" : true', ''),
+    ];
+    for (const body of bad) {
+      expect(() => decodeWindow(new TextEncoder().encode(body), ['EDGE'], 19_990, 20_400, 'prices', SCALED)).toThrow(CompactShapeError);
+      expect(() => decodeWindow(new TextEncoder().encode(body), ['EDGE'], 19_990, 20_400, 'prices', SCALED)).toThrow(/^backtest_prices_window_scaled answered in another shape \(EDGE/);
+    }
+    // The one format for the other function: each answers its own.
+    expect(() => decodeWindow(new TextEncoder().encode(text), ['EDGE'], 19_990, 20_400)).toThrow('backtest_prices_window answered in another shape (format "vopa-window-2", not vopa-window-1)');
+    expect(() => decodeWindow(encode([edge]), ['EDGE'], 19_990, 20_400, 'prices', SCALED)).toThrow('backtest_prices_window_scaled answered in another shape (format "vopa-window-1", not vopa-window-2)');
+    const whole = encodeScaled([W]);
+    for (let end = 0; end < whole.length; end += 7) expect(() => decodeWindow(whole.subarray(0, end), ['WALK'], 19_990, 20_400, 'prices', SCALED)).toThrow(CompactCutError);
   });
 });

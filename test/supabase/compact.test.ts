@@ -10,8 +10,8 @@ import { clientFor, sampleServer, seeded, TRANSIENT_FAULTS, type PostgrestServer
 import { expectSamePanel } from '../support/bits.ts';
 
 const day = (s: string) => parseIsoDate(s)!;
-/** The compact read's migrations, in order (the window function as installed: its one-sort body after it). */
-const MIGRATION = ['20250103000000_compact_reads.sql', '20261130000000_window_one_sort.sql'].map((f) => readFileSync(join(MIGRATIONS_DIR, f), 'utf8')).join(';\n');
+/** The compact read's migrations, in order (the window function as installed: its one-sort body after it, then its scaled answers). */
+const MIGRATION = ['20250103000000_compact_reads.sql', '20261130000000_window_one_sort.sql', '20261201000000_window_scaled.sql'].map((f) => readFileSync(join(MIGRATIONS_DIR, f), 'utf8')).join(';\n');
 /** A season with gaps, missing fields, a symbol without rows and values at the edges of float64. */
 const SEASON = 2097;
 const REQUEST = { season: SEASON, startDay: day('2025-10-01'), endDay: day('2025-12-31'), warmupBars: 20 };
@@ -66,45 +66,85 @@ describe('the compact bulk read', () => {
 
   it('without the migration reads keyset pages, with one warning naming it, and gives the same panel', async () => {
     const compact = await load();
-    await server.db.exec('alter function backtest_prices_window(text, text[], date, date) rename to backtest_prices_window_gone');
+    await server.db.exec(`alter function backtest_prices_window(text, text[], date, date) rename to backtest_prices_window_gone;
+      alter function backtest_prices_window_scaled(text, text[], date, date) rename to backtest_prices_window_scaled_gone`);
     await server.refreshSchema();
     try {
       const warnings: string[] = [];
       const fallback = await load({ warn: (w) => warnings.push(w) });
       expect(fallback.info.read).toBe('keyset');
       expect(warnings).toHaveLength(1);
-      expect(warnings[0]).toMatch(/the compact bulk read is not installed \(function backtest_prices_window is missing\): prices are read in keyset pages.*apply supabase\/migrations\/20250103000000_compact_reads\.sql, then supabase\/migrations\/20261130000000_window_one_sort\.sql, to the project/);
+      expect(warnings[0]).toMatch(/the compact bulk read is not installed \(function backtest_prices_window is missing\): prices are read in keyset pages.*apply supabase\/migrations\/20250103000000_compact_reads\.sql, then supabase\/migrations\/20261130000000_window_one_sort\.sql, then supabase\/migrations\/20261201000000_window_scaled\.sql, to the project/);
       expectSamePanel(fallback.panel, compact.panel);
     } finally {
-      await server.db.exec('alter function backtest_prices_window_gone(text, text[], date, date) rename to backtest_prices_window');
+      await server.db.exec(`alter function backtest_prices_window_gone(text, text[], date, date) rename to backtest_prices_window;
+        alter function backtest_prices_window_scaled_gone(text, text[], date, date) rename to backtest_prices_window_scaled`);
       await server.refreshSchema();
     }
   });
 
-  it('an answer of another shape (another version of the migration) stops with an error naming the migration', async () => {
+  it('without the scaled answers (the last migration) reads backtest_prices_window for the rest of the run, without a warning: the same panel', async () => {
+    const scaled = await load({ rowsPerCall: 100 });
+    const calls = scaled.info.calls as number;
+    // 14 calls for the window (see the test of faults below), after one for no symbols that learns which function answers.
+    expect(calls).toBe(1 + 14);
+    expect(server.stats.rpc).toMatchObject({ backtest_prices_window_scaled: calls });
+    expect(server.stats.rpc.backtest_prices_window).toBeUndefined();
+    server.reset();
+    await server.db.exec('alter function backtest_prices_window_scaled(text, text[], date, date) rename to backtest_prices_window_scaled_gone');
+    await server.refreshSchema();
+    try {
+      const warnings: string[] = [];
+      const doubles = await load({ rowsPerCall: 100, warn: (w) => warnings.push(w) });
+      expect(warnings).toEqual([]);
+      expect(doubles.info.read).toBe('compact');
+      expectSamePanel(doubles.panel, scaled.panel);
+      // The call for no symbols learns that the function is missing, and is then asked of backtest_prices_window; so is every group.
+      expect(server.stats.rpc).toMatchObject({ backtest_prices_window_scaled: 1, backtest_prices_window: calls });
+      expect(doubles.info.calls).toBe(calls + 1);
+      // A window of one call learns it from its own call.
+      server.reset();
+      const one = await load();
+      expectSamePanel(one.panel, (await load({ read: 'keyset' })).panel);
+      expect(one.info.calls).toBe(2);
+      expect(server.stats.rpc).toMatchObject({ backtest_prices_window_scaled: 1, backtest_prices_window: 1 });
+    } finally {
+      await server.db.exec('alter function backtest_prices_window_scaled_gone(text, text[], date, date) rename to backtest_prices_window_scaled');
+      await server.refreshSchema();
+    }
+  });
+
+  it('an answer of another shape (another version of the migration) stops with an error naming the function and the migrations', async () => {
     const versions = [
       // A later format.
-      `create function backtest_prices_window(tbl text, symbols text[], date_from date, date_to date) returns json language sql as $$ select '{"format": "vopa-window-2", "symbols": []}'::json $$`,
+      ['backtest_prices_window_scaled', `returns json language sql as $$ select '{"format": "vopa-window-3", "symbols": []}'::json $$`, /^backtest_prices_window_scaled answered in another shape \(format "vopa-window-3", not vopa-window-2\)/],
+      // The format of the other function.
+      ['backtest_prices_window_scaled', `returns json language sql as $$ select backtest_prices_window(tbl, symbols, date_from, date_to) $$`, /^backtest_prices_window_scaled answered in another shape \(format "vopa-window-1", not vopa-window-2\)/],
       // Another answer altogether (a packed bytea: PostgREST gives it as a JSON string).
-      `create function backtest_prices_window(tbl text, symbols text[], date_from date, date_to date) returns bytea language sql as $$ select '\\x564f50415058310a0000000100000000'::bytea $$`,
-    ];
-    for (const version of versions) {
-      await server.db.exec(`drop function backtest_prices_window(text, text[], date, date); ${version}`);
+      ['backtest_prices_window_scaled', `returns bytea language sql as $$ select '\\x564f50415058310a0000000100000000'::bytea $$`, /^backtest_prices_window_scaled answered in another shape \(no format/],
+      // The same, from backtest_prices_window (the scaled function then missing).
+      ['backtest_prices_window', `returns json language sql as $$ select '{"format": "vopa-window-2", "symbols": []}'::json $$`, /^backtest_prices_window answered in another shape \(format "vopa-window-2", not vopa-window-1\)/],
+    ] as const;
+    for (const [fn, version, message] of versions) {
+      const only = fn === 'backtest_prices_window' ? 'drop function backtest_prices_window_scaled(text, text[], date, date);' : '';
+      await server.db.exec(`${only} drop function ${fn}(text, text[], date, date); create function ${fn}(tbl text, symbols text[], date_from date, date_to date) ${version}`);
       await server.refreshSchema();
       try {
         const err = await load().catch((e) => e);
         expect(err).toBeInstanceOf(CompactShapeError);
         expect(err.code).toBe('E_SUPABASE_SHAPE');
-        expect(err.message).toMatch(/apply supabase\/migrations\/20250103000000_compact_reads\.sql, then supabase\/migrations\/20261130000000_window_one_sort\.sql, to the project/);
+        expect(err.message).toMatch(message);
+        expect(err.message).toMatch(/apply supabase\/migrations\/20250103000000_compact_reads\.sql, then supabase\/migrations\/20261130000000_window_one_sort\.sql, then supabase\/migrations\/20261201000000_window_scaled\.sql, to the project/);
       } finally {
-        await server.db.exec(`drop function backtest_prices_window(text, text[], date, date); ${MIGRATION}`);
+        await server.db.exec(`drop function if exists backtest_prices_window_scaled(text, text[], date, date); drop function backtest_prices_window(text, text[], date, date); ${MIGRATION}`);
         await server.refreshSchema();
       }
     }
   });
 
   it('retries resets, 503s and cut bodies during the compact read like any read; the panel is the same', async () => {
-    // 15 symbols × ⌈130 × 5 / 7⌉ = 93 trading days estimated (2025-08-24 … 2025-12-31) = 1,395 rows: 14 calls of ≤ 100 rows.
+    // 15 symbols × ⌈130 × 5 / 7⌉ = 93 trading days estimated (2025-08-24 … 2025-12-31) = 1,395 rows: 14 calls of ≤ 100 rows,
+    // after one for no symbols (which function answers).
     const clean = await load({ rowsPerCall: 100 });
     server.faults.applies = (req) => req.url?.includes('/rpc/') === true;
     server.faults.next = ['cut-body', 'reset-mid', '503', 'cut-body', 'reset-before', '520'];
@@ -114,7 +154,7 @@ describe('the compact bulk read', () => {
     const faulty = await load({ rowsPerCall: 100 });
     expectSamePanel(faulty.panel, clean.panel);
     const c = rest!.snapshot();
-    expect(clean.info.calls).toBe(14);
+    expect(clean.info.calls).toBe(1 + 14);
     expect(c.failures).toBe(0);
     expect(server.stats.faults['cut-body']).toBeGreaterThan(0);
     expect(c.retries_by_reason['cut body']).toBe(server.stats.faults['cut-body']);
@@ -198,17 +238,18 @@ describe('the compact bulk read', () => {
 
   it('sizes calls from the window, and splits a call that hits the statement timeout', async () => {
     // 15 symbols; at 2,000 rows a call: 2025-09-03 … 2025-09-30 (28 days, 20 trading days estimated, 300 rows) is one call,
-    // 2025-06-03 … 2025-12-31 (212 days, ⌈212 × 5 / 7⌉ = 152 trading days, 2,280 rows) two.
+    // 2025-06-03 … 2025-12-31 (212 days, ⌈212 × 5 / 7⌉ = 152 trading days, 2,280 rows) two, after one for no symbols
+    // (which function answers: the scaled one).
     const short = await load({ rowsPerCall: 2_000 }, { ...REQUEST, startDay: day('2025-09-03'), endDay: day('2025-09-30'), warmupBars: 0 });
     expect(short.info.calls).toBe(1);
     await rest!.close();
     const long = await load({ rowsPerCall: 2_000 }, { ...REQUEST, startDay: day('2025-06-03'), endDay: day('2025-12-31'), warmupBars: 0 });
-    expect(long.info.calls).toBe(2);
+    expect(long.info.calls).toBe(1 + 2);
     await rest!.close();
     server.faults.statementTimeoutSymbols = 4; // a call of more than 4 symbols times out: 8 + 7 (two calls) → 4 + 4 + 4 + 3 (four)
     const split = await load({ rowsPerCall: 2_000 }, { ...REQUEST, startDay: day('2025-06-03'), endDay: day('2025-12-31'), warmupBars: 0 });
     expectSamePanel(split.panel, long.panel);
-    expect(split.info.calls).toBe(2 + 4);
+    expect(split.info.calls).toBe(1 + 2 + 4);
     expect(rest!.snapshot()).toMatchObject({ failures: 0, retries: 0 }); // 57014 is not retried: the call is split
   });
 });

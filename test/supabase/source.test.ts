@@ -101,9 +101,10 @@ describe.each(['compact', 'keyset'] as const)('SupabaseSource on the sample mark
       } else {
         // Calls are sized from the window: 2024-12-21 (start less 12 calendar days for a 1-bar warm-up) … 2025-12-31 is
         // 376 days, ≈ ⌈376 × 5 / 7⌉ = 269 trading days × 300 symbols = 80,700 rows: one call of ≤ 100,000 rows would do,
-        // but a window of ≥ 20,000 rows a call is shared out over the connections: ⌊80,700 ÷ 20,000⌋ = 4 calls.
-        expect(info.calls).toBe(4);
-        expect(requests).toBe(1 + 4); // and the universe; no row cap applies
+        // but a window of ≥ 20,000 rows a call is shared out over the connections: ⌊80,700 ÷ 20,000⌋ = 4 calls, after one
+        // for no symbols that says which function answers (the scaled one).
+        expect(info.calls).toBe(1 + 4);
+        expect(requests).toBe(1 + 1 + 4); // and the universe; no row cap applies
         expect(info.requests).toBe(requests);
         expect(info.row_cap).toBe(null);
       }

@@ -46,6 +46,12 @@ describe('the window function sorts once: its two bodies', () => {
     server.reset();
   });
   afterAll(async () => server?.close());
+  /** The scaled answers (20261201000000_window_scaled.sql), which the client asks for first, out of the way (or back), so that it reads backtest_prices_window. */
+  const withoutScaled = async (gone: boolean) => {
+    const [from, to] = gone ? ['backtest_prices_window_scaled', 'backtest_prices_window_scaled_gone'] : ['backtest_prices_window_scaled_gone', 'backtest_prices_window_scaled'];
+    await server.db.exec(`alter function ${from}(text, text[], date, date) rename to ${to}`);
+    await server.refreshSchema();
+  };
 
   it('PGlite is Postgres 16 or later: the dispatcher calls the ORDER BY body', async () => {
     expect(Number((await server.db.query<{ v: string }>(`select current_setting('server_version_num') as v`)).rows[0]!.v)).toBeGreaterThanOrEqual(160_000);
@@ -89,10 +95,13 @@ describe('the window function sorts once: its two bodies', () => {
 
   it('behind the dispatcher, the one-sort body gives the panel and fingerprint keyset pages give (sample market; gaps and missing fields)', async () => {
     await server.db.exec(dispatchTo('one_sort'));
+    await withoutScaled(true);
     try {
       for (const request of [SAMPLE, FIXTURE]) {
+        server.reset();
         const compact = await load(request);
         expect(compact.info.read).toBe('compact');
+        expect(server.stats.rpc.backtest_prices_window).toBeGreaterThan(0);
         await rest!.close();
         const keyset = await load(request, { read: 'keyset' });
         expect(keyset.info.read).toBe('keyset');
@@ -104,6 +113,7 @@ describe('the window function sorts once: its two bodies', () => {
       expect(await bodiesCalled(server.db)).toBe('backtest_prices_window_one_sort=1');
     } finally {
       await server.db.exec(ONE_SORT);
+      await withoutScaled(false);
     }
   });
 
@@ -115,15 +125,17 @@ describe('the window function sorts once: its two bodies', () => {
     await server.db.exec(`create or replace function public.backtest_prices_window_reversed(tbl text, symbols text[], date_from date, date_to date) returns json
       language sql stable as $$ select public.backtest_prices_window_answer_reversed(tbl, symbols, date_from, date_to, false) $$`);
     await server.db.exec(dispatchTo('reversed'));
+    await withoutScaled(true);
     try {
       const err = await load(FIXTURE).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CompactShapeError);
       expect((err as CompactShapeError).code).toBe('E_SUPABASE_SHAPE');
       expect((err as Error).message).toMatch(
-        /^backtest_prices_window answered in another shape \(\S+: dates out of order, \d{4}-\d\d-\d\d after \d{4}-\d\d-\d\d\); apply supabase\/migrations\/20250103000000_compact_reads\.sql, then supabase\/migrations\/20261130000000_window_one_sort\.sql, to the project/,
+        /^backtest_prices_window answered in another shape \(\S+: dates out of order, \d{4}-\d\d-\d\d after \d{4}-\d\d-\d\d\); apply supabase\/migrations\/20250103000000_compact_reads\.sql, then supabase\/migrations\/20261130000000_window_one_sort\.sql, then supabase\/migrations\/20261201000000_window_scaled\.sql, to the project/,
       );
     } finally {
       await server.db.exec(`${ONE_SORT}; drop function public.backtest_prices_window_reversed(text, text[], date, date); drop function public.backtest_prices_window_answer_reversed(text, text[], date, date, boolean)`);
+      await withoutScaled(false);
     }
   });
 });

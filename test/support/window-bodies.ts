@@ -1,5 +1,8 @@
+import { expect } from 'vitest';
+import { decodeWindow } from '../../src/source/supabase/compact-format.ts';
+import { parseIsoDate } from '../../src/util/dates.ts';
 import type { Database } from './postgrest/database.ts';
-import { hardDoubles } from './bits.ts';
+import { hardDoubles, sameBits } from './bits.ts';
 import { mulberry32 } from './random.ts';
 
 /**
@@ -10,7 +13,9 @@ import { mulberry32 } from './random.ts';
  *   are (ODD: NaN, ±Infinity) and 2,000 hard doubles (HARD), its rows inserted in a shuffled order
  *   so that the table's physical order is not the date order;
  * - `windowText`: one body's answer as the text Postgres writes (compared byte for byte);
- * - `bodiesCalled`: which body the dispatcher called (the transaction's function statistics).
+ * - `bodiesCalled`: which body the dispatcher called (the transaction's function statistics);
+ * - `expectScaledSame`: `backtest_prices_window_scaled` (20261201000000_window_scaled.sql) answers
+ *   what `backtest_prices_window` answers, value for value to the bit.
  */
 export const FIXTURE_SEASON = 2096;
 export const HARD_FIRST_DAY = '2024-01-01';
@@ -49,8 +54,8 @@ export function windowFixture(): string {
 }
 
 /** One body's answer (`backtest_prices_window`, `_ordered` or `_one_sort`) as Postgres writes it. */
-export async function windowText(db: Database, fn: string, symbols: readonly string[], from: string, to: string): Promise<string> {
-  const { rows } = await db.query<{ j: string }>(`select public.${fn}('prices', $1::text[], $2::date, $3::date)::text as j`, [`{${symbols.join(',')}}`, from, to]);
+export async function windowText(db: Database, fn: string, symbols: readonly string[], from: string, to: string, table = 'prices'): Promise<string> {
+  const { rows } = await db.query<{ j: string }>(`select public.${fn}($4, $1::text[], $2::date, $3::date)::text as j`, [`{${symbols.join(',')}}`, from, to, table]);
   return rows[0]!.j;
 }
 
@@ -64,4 +69,44 @@ export async function bodiesCalled(db: Database): Promise<string> {
               where funcname in ('backtest_prices_window_ordered', 'backtest_prices_window_one_sort'));
     end $$`);
   return (await db.query<{ b: string }>('select public.test_window_bodies_called() as b')).rows[0]!.b;
+}
+
+type Entry = { s: string; p: boolean; q: boolean; [field: string]: unknown };
+
+/**
+ * The scaled answer (vopa-window-2) of a window against backtest_prices_window's (vopa-window-1):
+ * both decoded, every symbol's days, prices, volumes, revisions and months the same to the bit.
+ * A symbol whose prices hold Postgres's NaN (which the decoder refuses) is compared as JSON
+ * instead: its fields must then be the doubles of vopa-window-1, as they are. Answers each
+ * symbol's choice, `p` and `q` ('pq', 'p', 'q' or '').
+ */
+export async function expectScaledSame(db: Database, symbols: readonly string[], from: string, to: string, table = 'prices'): Promise<Record<string, string>> {
+  const doublesText = await windowText(db, 'backtest_prices_window', symbols, from, to, table);
+  const scaledText = await windowText(db, 'backtest_prices_window_scaled', symbols, from, to, table);
+  const doubles = JSON.parse(doublesText) as { format: string; symbols: Entry[] };
+  const scaled = JSON.parse(scaledText) as { format: string; symbols: Entry[] };
+  expect([doubles.format, scaled.format]).toEqual(['vopa-window-1', 'vopa-window-2']);
+  expect(scaled.symbols.map((x) => x.s)).toEqual(doubles.symbols.map((x) => x.s));
+  const nan = new Set(doubles.symbols.filter((x) => ['o', 'h', 'l', 'c', 'v'].some((f) => (x[f] as unknown[]).includes('NaN'))).map((x) => x.s));
+  for (const x of scaled.symbols.filter((y) => nan.has(y.s))) {
+    const y = doubles.symbols.find((z) => z.s === x.s)!;
+    expect(x.p, x.s).toBe(false);
+    for (const f of ['d', 'o', 'h', 'l', 'c', 'v', 'rev', 'm', 'r']) expect(x[f], `${x.s}.${f}`).toEqual(y[f]);
+  }
+  const decodable = [...new Set(symbols)].filter((s) => !nan.has(s));
+  const keep = (text: string) => new TextEncoder().encode(JSON.stringify({ ...JSON.parse(text), symbols: (JSON.parse(text) as { symbols: Entry[] }).symbols.filter((x) => !nan.has(x.s)) }));
+  const [fromDay, toDay] = [parseIsoDate(from)!, parseIsoDate(to)!];
+  const a = decodeWindow(keep(doublesText), decodable, fromDay, toDay, 'prices', 'vopa-window-1');
+  const b = decodeWindow(keep(scaledText), decodable, fromDay, toDay, 'prices', 'vopa-window-2');
+  expect(b.tracked).toBe(a.tracked);
+  a.symbols.forEach((x, k) => {
+    const y = b.symbols[k]!;
+    expect(y.symbol).toBe(x.symbol);
+    expect(Array.from(y.series.days), x.symbol).toEqual(Array.from(x.series.days));
+    for (const f of ['open', 'high', 'low', 'close', 'volume'] as const) {
+      if (!sameBits(y.series[f], x.series[f])) expect.fail(`${x.symbol}.${f}: the scaled answer decodes to other values`);
+    }
+    expect([y.revision, [...y.months]]).toEqual([x.revision, [...x.months]]);
+  });
+  return Object.fromEntries(scaled.symbols.map((x) => [x.s, `${x.p ? 'p' : ''}${x.q ? 'q' : ''}`]));
 }

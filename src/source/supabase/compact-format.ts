@@ -1,24 +1,30 @@
 import { BacktestError } from '../../errors.ts';
-import { APPLY_COMPACT, WINDOW_FORMAT } from '../../supabase/schema.ts';
+import { APPLY_COMPACT, COMPACT_FUNCTIONS, WINDOW_FORMAT, WINDOW_FORMAT_SCALED } from '../../supabase/schema.ts';
 import { isoDate } from '../../util/dates.ts';
 import { priceValue, type Series } from './series.ts';
 
 /**
- * The answer of `backtest_prices_window` (supabase/migrations/20250103000000_compact_reads.sql;
- * below Postgres 16 its one-sort body, 20261130000000_window_one_sort.sql), format `vopa-window-1`,
- * decoded and checked:
+ * The answers of the window functions, decoded and checked: `backtest_prices_window`
+ * (supabase/migrations/20250103000000_compact_reads.sql; below Postgres 16 its one-sort body,
+ * 20261130000000_window_one_sort.sql), format `vopa-window-1`, and `backtest_prices_window_scaled`
+ * (20261201000000_window_scaled.sql), format `vopa-window-2`:
  * 1. the body must be whole JSON: a body that ends early (a cut the HTTP framing did not show;
  *    fetch decodes a gzip or brotli stream cut short without an error) is not, and is a `CompactCutError`,
  *    never data (a strict prefix of a JSON document is never a JSON document);
- * 2. `{format, tracked, symbols: [{s, rev, d, o, h, l, c, v, m, r}]}`: every symbol asked for
- *    once and no other, its arrays as long as its dates, dates strictly increasing inside the
- *    range asked (checked on every answer, never put in order here: the one-sort body's order
- *    rests on how Postgres executes it, not on a documented promise, so an answer out of order
- *    is refused, not repaired), values numbers (null: missing, NaN; "NaN", "Infinity",
- *    "-Infinity" as Postgres writes them), revisions decimal text; anything else is a
- *    `CompactShapeError` naming the migrations.
- * Numbers are Postgres's shortest text that reads back as the same double (the function sets
- * extra_float_digits), so JSON.parse gives every value bit for bit.
+ * 2. `{format, tracked, symbols: [{s, rev, d, o, h, l, c, v, m, r}]}` (and, in vopa-window-2,
+ *    `p` and `q` for each symbol): every symbol asked for once and no other, its arrays as long
+ *    as its dates, dates strictly increasing inside the range asked (checked on every answer,
+ *    never put in order here: the one-sort body's order rests on how Postgres executes it, not on
+ *    a documented promise, so an answer out of order is refused, not repaired), values numbers
+ *    (null: missing, NaN; "NaN", "Infinity", "-Infinity" as Postgres writes them), revisions
+ *    decimal text; anything else is a `CompactShapeError` naming the migrations.
+ * Doubles are Postgres's shortest text that reads back as the same double (the functions set
+ * extra_float_digits), so JSON.parse gives every value bit for bit. In vopa-window-2, a symbol's
+ * prices with `p` are integers k in units of 10⁻⁴ (close: its change from the row before, or
+ * from 0 on the first row and after a missing close; open, high, low: their distance from the
+ * row's close, or from 0 where it is missing), each value k / 10000, which the server checked
+ * gives the stored double bit for bit; its volumes with `q` are integers. Every integer, given
+ * or summed, must be a safe integer (|k| < 2⁵³), where JavaScript's arithmetic on it is exact.
  */
 
 /** One symbol of an answer: its rows over the range asked, and the revisions of the months it touches. */
@@ -44,7 +50,7 @@ export class CompactCutError extends BacktestError {
   }
 }
 
-/** The answer is not `vopa-window-1` (another version of the migration, or not ours). Exit 1. */
+/** The answer is not in the format asked for (another version of the migration, or not ours). Exit 1. */
 export class CompactShapeError extends BacktestError {
   constructor(message: string) {
     super('E_SUPABASE_SHAPE', message);
@@ -53,9 +59,15 @@ export class CompactShapeError extends BacktestError {
 
 const NON_FINITE: Record<string, number> = { Infinity: Infinity, '-Infinity': -Infinity };
 const FIELD_NAMES: Record<string, string> = { o: 'open', h: 'high', l: 'low', c: 'close', v: 'volume' };
+/** vopa-window-2's prices are integers in units of 1 / SCALE. */
+const SCALE = 10_000;
 
-export function decodeWindow(body: Uint8Array, asked: readonly string[], fromDay: number, toDay: number, where = 'prices'): WindowAnswer {
-  const shape = (what: string) => new CompactShapeError(`backtest_prices_window answered in another shape (${what}); ${APPLY_COMPACT} (this vopa-backtest reads ${WINDOW_FORMAT})`);
+/** Which function answered, and so the format its answer must have. */
+export type WindowFormat = typeof WINDOW_FORMAT | typeof WINDOW_FORMAT_SCALED;
+
+export function decodeWindow(body: Uint8Array, asked: readonly string[], fromDay: number, toDay: number, where = 'prices', format: WindowFormat = WINDOW_FORMAT): WindowAnswer {
+  const fn = format === WINDOW_FORMAT_SCALED ? COMPACT_FUNCTIONS.windowScaled : COMPACT_FUNCTIONS.window;
+  const shape = (what: string) => new CompactShapeError(`${fn} answered in another shape (${what}); ${APPLY_COMPACT} (this vopa-backtest reads ${format} from it)`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder().decode(body));
@@ -63,9 +75,9 @@ export function decodeWindow(body: Uint8Array, asked: readonly string[], fromDay
     throw new CompactCutError(`the answer (${body.byteLength} bytes) is not whole JSON`);
   }
   const answer = parsed as { format?: unknown; tracked?: unknown; symbols?: unknown };
-  if (!answer || typeof answer !== 'object' || answer.format !== WINDOW_FORMAT) {
-    const format = answer && typeof answer === 'object' && 'format' in answer ? `format ${JSON.stringify(answer.format)}` : 'no format';
-    throw shape(`${format}, not ${WINDOW_FORMAT}`);
+  if (!answer || typeof answer !== 'object' || answer.format !== format) {
+    const given = answer && typeof answer === 'object' && 'format' in answer ? `format ${JSON.stringify(answer.format)}` : 'no format';
+    throw shape(`${given}, not ${format}`);
   }
   if (typeof answer.tracked !== 'boolean' || !Array.isArray(answer.symbols)) throw shape('tracked or symbols missing');
   const wanted = new Set(asked);
@@ -85,9 +97,13 @@ export function decodeWindow(body: Uint8Array, asked: readonly string[], fromDay
       if (i > 0 && day <= days[i - 1]!) throw shape(`${symbol}: dates out of order, ${isoDate(day)} after ${isoDate(days[i - 1]!)}`);
       days[i] = day;
     }
-    const field = (key: string): Float64Array => {
+    const array = (key: string): unknown[] => {
       const values = o![key];
       if (!Array.isArray(values) || values.length !== d.length) throw shape(`${symbol}.${key}: not an array of ${d.length}`);
+      return values;
+    };
+    const field = (key: string): Float64Array => {
+      const values = array(key);
       const out = new Float64Array(values.length);
       for (let i = 0; i < values.length; i++) {
         const v = values[i] as unknown;
@@ -99,7 +115,30 @@ export function decodeWindow(body: Uint8Array, asked: readonly string[], fromDay
       }
       return out;
     };
-    const series: Series = { days, open: field('o'), high: field('h'), low: field('l'), close: field('c'), volume: field('v') };
+    /** An integer of a scaled field: a safe integer, or null (missing). */
+    const integer = (key: string, values: unknown[], i: number): number | null => {
+      const v = values[i];
+      if (v === null || Number.isSafeInteger(v)) return v as number | null;
+      throw shape(`${symbol}.${key}[${i}] is ${JSON.stringify(v)}, not an integer below 2^53`);
+    };
+    let prices: Pick<Series, 'open' | 'high' | 'low' | 'close'>;
+    let volume: Float64Array;
+    if (format === WINDOW_FORMAT_SCALED) {
+      const p = o!.p, q = o!.q;
+      if (typeof p !== 'boolean' || typeof q !== 'boolean') throw shape(`${symbol}: p and q are not booleans`);
+      prices = p ? scaledPrices((key) => array(key), integer, d.length, (what) => shape(`${symbol}: ${what}`)) : { open: field('o'), high: field('h'), low: field('l'), close: field('c') };
+      if (q) {
+        const values = array('v');
+        volume = new Float64Array(values.length);
+        for (let i = 0; i < values.length; i++) volume[i] = integer('v', values, i) ?? NaN;
+      } else {
+        volume = field('v');
+      }
+    } else {
+      prices = { open: field('o'), high: field('h'), low: field('l'), close: field('c') };
+      volume = field('v');
+    }
+    const series: Series = { days, ...prices, volume };
     const months = new Map<number, string>();
     for (let j = 0; j < m.length; j++) {
       const month = m[j] as unknown, revision = r[j] as unknown;
@@ -110,4 +149,33 @@ export function decodeWindow(body: Uint8Array, asked: readonly string[], fromDay
   }
   if (seen.size !== wanted.size) throw shape(`${wanted.size - seen.size} symbol(s) asked for are missing`);
   return { tracked: answer.tracked, symbols };
+}
+
+/**
+ * vopa-window-2's scaled prices back to doubles: close k = the previous close's k (0 on the first
+ * row and after a missing close) + the change given; open, high and low k = the row's close k (0
+ * where it is missing) + the distance given; each value k / SCALE, the division the server checked.
+ */
+function scaledPrices(array: (key: string) => unknown[], integer: (key: string, values: unknown[], i: number) => number | null, n: number, shape: (what: string) => Error): Pick<Series, 'open' | 'high' | 'low' | 'close'> {
+  const [o, h, l, c] = (['o', 'h', 'l', 'c'] as const).map(array) as [unknown[], unknown[], unknown[], unknown[]];
+  const open = new Float64Array(n), high = new Float64Array(n), low = new Float64Array(n), close = new Float64Array(n);
+  const exact = (k: number, key: string, i: number): number => {
+    if (!Number.isSafeInteger(k)) throw shape(`${key}[${i}] sums to ${k}, past 2^53`);
+    return k;
+  };
+  const fromClose = (key: string, values: unknown[], out: Float64Array, k: number, i: number) => {
+    const distance = integer(key, values, i);
+    out[i] = distance === null ? NaN : exact(k + distance, key, i) / SCALE;
+  };
+  let previous = 0;
+  for (let i = 0; i < n; i++) {
+    const change = integer('c', c, i);
+    const k = change === null ? 0 : exact(previous + change, 'c', i);
+    close[i] = change === null ? NaN : k / SCALE;
+    previous = k;
+    fromClose('o', o, open, k, i);
+    fromClose('h', h, high, k, i);
+    fromClose('l', l, low, k, i);
+  }
+  return { open, high, low, close };
 }

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SupabaseRest } from '../../supabase/client.ts';
 import { isMissingFunction, SupabaseHttpError } from '../../supabase/errors.ts';
 import { isoDate, parseIsoDate } from '../../util/dates.ts';
-import { COMPACT_FUNCTIONS as FUNCTIONS, COMPACT_MIGRATION, UNIVERSE_FUNCTIONS, UNIVERSE_MIGRATION } from '../../supabase/schema.ts';
+import { COMPACT_FUNCTIONS as FUNCTIONS, COMPACT_MIGRATION, SCALED_MIGRATION, UNIVERSE_FUNCTIONS, UNIVERSE_MIGRATION, WINDOW_FORMAT, WINDOW_FORMAT_SCALED } from '../../supabase/schema.ts';
 import { CompactCutError, CompactShapeError, decodeWindow, type WindowSymbol } from './compact-format.ts';
 import { UNKNOWN_REVISION } from './series.ts';
 
@@ -18,7 +18,12 @@ import { UNKNOWN_REVISION } from './series.ts';
  * 2. Each call is retried like any read (the functions only read); a body that is not whole
  *    is asked for again (`cut body`, up to 4 attempts); a statement timeout (57014) splits the
  *    call's symbols in two.
- * 3. A missing function (404 PGRST202: the migration is not applied) is `CompactUnavailable`,
+ * 3. Windows are asked of `backtest_prices_window_scaled` (fewer bytes, 20261201000000_window_scaled.sql)
+ *    and, once it answers that it is missing, of `backtest_prices_window` for the rest of the run.
+ *    Before a window of several calls, one call for no symbols learns which (so that calls sent
+ *    side by side do not each learn it with a request of their own); a window of one call learns
+ *    it from its own call.
+ * 4. A missing function (404 PGRST202: the migration is not applied) is `CompactUnavailable`,
  *    for the caller to fall back on keyset pages; an answer of another shape is an error that
  *    names the migration (`CompactShapeError`).
  */
@@ -53,6 +58,8 @@ export class CompactReader {
   private readonly rowsPerCall: number;
   /** Calls sent for windows (for the manifest). */
   calls = 0;
+  /** Whether the scaled window function is there (undefined: not known yet). */
+  private scaled: boolean | undefined;
 
   constructor(rest: SupabaseRest, rowsPerCall = ROWS_PER_CALL) {
     this.rest = rest;
@@ -65,6 +72,7 @@ export class CompactReader {
     const rows = symbols.length * tradingDays(from, to);
     const calls = Math.min(symbols.length, Math.max(1, Math.ceil(rows / this.rowsPerCall), rows >= MIN_ROWS_TO_SPLIT ? Math.min(this.rest.connections, Math.floor(rows / MIN_ROWS_TO_SPLIT)) : 1));
     const groups = Array.from({ length: calls }, (_, k) => symbols.slice(Math.floor((k * symbols.length) / calls), Math.floor(((k + 1) * symbols.length) / calls)));
+    if (groups.length > 1 && this.scaled === undefined) await this.call([], from, to, () => {});
     // Every call settles before the first failure is thrown: nothing arrives after the caller moved on.
     const results = await Promise.allSettled(groups.map((group) => this.call(group, from, to, onSymbol)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -74,12 +82,14 @@ export class CompactReader {
 
   private async call(symbols: string[], from: number, to: number, onSymbol: (s: WindowSymbol) => void): Promise<boolean> {
     const args = { tbl: this.rest.tables.prices, symbols, date_from: isoDate(from), date_to: isoDate(to) };
-    const what = `read ${this.rest.tables.prices} (${FUNCTIONS.window})`;
     for (let attempt = 1; ; attempt++) {
+      const scaled = this.scaled !== false;
+      const fn = scaled ? FUNCTIONS.windowScaled : FUNCTIONS.window;
+      const what = `read ${this.rest.tables.prices} (${fn})`;
       let body: Uint8Array;
       try {
         this.calls++;
-        ({ body } = await this.rest.rpc(what, FUNCTIONS.window, args, { readOnly: true }));
+        ({ body } = await this.rest.rpc(what, fn, args, { readOnly: true }));
       } catch (err) {
         if (err instanceof SupabaseHttpError && err.pgCode === '57014' && symbols.length > 1) {
           const half = Math.ceil(symbols.length / 2);
@@ -88,15 +98,23 @@ export class CompactReader {
           if (failed) throw failed.reason;
           return parts.every((r) => r.status === 'fulfilled' && r.value);
         }
-        throw this.translate(err, FUNCTIONS.window);
+        const translated = this.translate(err, fn);
+        if (scaled && translated instanceof CompactUnavailable) {
+          // Not installed: backtest_prices_window answers the same window in more bytes.
+          this.scaled = false;
+          attempt--;
+          continue;
+        }
+        throw translated;
       }
       try {
-        const answer = decodeWindow(body, symbols, from, to, `${this.rest.tables.prices} at ${this.rest.host}`);
+        const answer = decodeWindow(body, symbols, from, to, `${this.rest.tables.prices} at ${this.rest.host}`, scaled ? WINDOW_FORMAT_SCALED : WINDOW_FORMAT);
+        this.scaled = scaled;
         for (const s of answer.symbols) onSymbol(s);
         return answer.tracked;
       } catch (err) {
         if (!(err instanceof CompactCutError) || attempt >= CUT_ATTEMPTS) {
-          if (err instanceof CompactCutError) throw new CompactCutError(`${what}: the answer was cut ${attempt} times running (${err.message}); if it keeps happening, check that ${COMPACT_MIGRATION} is the version applied`);
+          if (err instanceof CompactCutError) throw new CompactCutError(`${what}: the answer was cut ${attempt} times running (${err.message}); if it keeps happening, check that ${scaled ? SCALED_MIGRATION : COMPACT_MIGRATION} is the version applied`);
           throw err;
         }
         this.rest.counters.retry('cut body');

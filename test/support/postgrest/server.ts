@@ -44,6 +44,8 @@ export interface ServerStats {
   bytesSent: number;
   /** Answers compressed, per coding. */
   encoded: Partial<Record<Encoding, number>>;
+  /** Calls per function of `/rpc/`, those that failed included (a missing function too). */
+  rpc: Record<string, number>;
   faults: Record<string, number>;
 }
 
@@ -53,7 +55,7 @@ export type Compression = 'all' | 'text' | 'none';
 export type Encoding = 'br' | 'gzip';
 
 /** Brotli as Envoy's compressor sends it by default (quality 3, window 2¹⁸). */
-const ENVOY_BROTLI = { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 3, [zlibConstants.BROTLI_PARAM_LGWIN]: 18 } };
+export const ENVOY_BROTLI = { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 3, [zlibConstants.BROTLI_PARAM_LGWIN]: 18 } };
 
 export interface PostgrestServer {
   readonly url: string;
@@ -92,7 +94,7 @@ export interface ServerOptions {
 /** Supabase's `db-max-rows`: the server's cap unless told otherwise. */
 export const SUPABASE_MAX_ROWS = 1_000;
 
-const newStats = (): ServerStats => ({ requests: 0, byMethod: {}, socketsAccepted: 0, socketsOpen: 0, socketsPeak: 0, socketsRefused: 0, inFlight: 0, inFlightPeak: 0, bytesSent: 0, encoded: {}, faults: {} });
+const newStats = (): ServerStats => ({ requests: 0, byMethod: {}, socketsAccepted: 0, socketsOpen: 0, socketsPeak: 0, socketsRefused: 0, inFlight: 0, inFlightPeak: 0, bytesSent: 0, encoded: {}, rpc: {}, faults: {} });
 
 export async function startPostgrest(options: ServerOptions = {}): Promise<PostgrestServer> {
   const db = await asDatabase(options.db ?? (await openDatabase()));
@@ -241,11 +243,13 @@ export async function startPostgrest(options: ServerOptions = {}): Promise<Postg
     if (rpc) {
       if (req.method !== 'GET' && req.method !== 'POST') throw new ApiError(405, 'PGRST117', `Unsupported HTTP method: ${req.method}`);
       const args = rpcArguments(req.method, url.searchParams, text);
+      const fn = decodeURIComponent(rpc[1]!);
+      stats.rpc[fn] = (stats.rpc[fn] ?? 0) + 1;
       if (faults.statementTimeoutSymbols !== undefined && Array.isArray(args.symbols) && args.symbols.length > faults.statementTimeoutSymbols) {
         throw new ApiError(500, '57014', 'canceling statement due to statement timeout');
       }
       const started = performance.now();
-      const answer = await callFunction(db, functions, decodeURIComponent(rpc[1]!), args, String(req.headers.accept ?? ''), handle_.maxRows, faults.statementTimeoutMs);
+      const answer = await callFunction(db, functions, fn, args, String(req.headers.accept ?? ''), handle_.maxRows, faults.statementTimeoutMs);
       // Postgres cancels a statement that runs past statement_timeout; PGlite cannot, so it is judged after.
       if (!db.cancels && faults.statementTimeoutMs !== undefined && performance.now() - started > faults.statementTimeoutMs) {
         throw new ApiError(500, '57014', 'canceling statement due to statement timeout');
