@@ -48,7 +48,7 @@ import { PGlite } from '@electric-sql/pglite';
 import type { Database } from '../test/support/postgrest/database.ts';
 import { WindowCache } from '../src/cache/index.ts';
 import { fingerprintPanel } from '../src/panel/fingerprint.ts';
-import { decodeWindow, type WindowFormat } from '../src/source/supabase/compact-format.ts';
+import { decodeWindow } from '../src/source/supabase/compact-format.ts';
 import { panelFromSeries } from '../src/source/supabase/series.ts';
 import { SupabaseSource } from '../src/source/supabase/supabase-source.ts';
 import { loadSupabaseSettings, SupabaseRest } from '../src/supabase/index.ts';
@@ -333,24 +333,25 @@ async function formats(db: Database): Promise<FormatResult[]> {
   for (const [prices, tbl] of [['as stored (4 decimals)', 'prices'], ['adjusted (full doubles)', 'bench_prices_adjusted']] as const) {
     const args = [tbl, literal, days[0]!.first, days[0]!.last];
     const [from, to] = [parseIsoDate(days[0]!.first)!, parseIsoDate(days[0]!.last)!];
-    const json = async (fn: string, format: WindowFormat): Promise<FormatMeasure & { rows: number }> => {
+    // Each format's answer and its time on the server and to decode: 3 rounds, each in another order, the median of each time.
+    const kinds = ['arrays', 'scaled', 'packed'] as const;
+    const once = async (kind: (typeof kinds)[number]): Promise<{ body: Buffer; serverMs: number; decodeMs: number; rows: number }> => {
       let t = performance.now();
-      const body = Buffer.from((await db.query<{ j: string }>(`select ${fn}($1, $2::text[], $3::date, $4::date)::text as j`, args)).rows[0]!.j);
+      const body = kind === 'packed'
+        ? (await db.query<{ b: Buffer }>('select bench_window_packed($1, $2::text[], $3::date, $4::date) as b', args)).rows[0]!.b
+        : Buffer.from((await db.query<{ j: string }>(`select ${kind === 'scaled' ? 'backtest_prices_window_scaled' : 'backtest_prices_window'}($1, $2::text[], $3::date, $4::date)::text as j`, args)).rows[0]!.j);
       const serverMs = performance.now() - t;
       t = performance.now();
-      const decoded = decodeWindow(body, symbols, from, to, 'prices', format);
-      const decodeMs = performance.now() - t;
-      return { serverMs, bytes: body.length, brotliBytes: brotli(body), gzipBytes: gzipSync(body).length, decodeMs, rows: decoded.symbols.reduce((k, s) => k + s.series.days.length, 0) };
+      const rows = kind === 'packed' ? unpack(body) : decodeWindow(body, symbols, from, to, 'prices', kind === 'scaled' ? 'vopa-window-2' : 'vopa-window-1').symbols.reduce((k, x) => k + x.series.days.length, 0);
+      return { body, serverMs, decodeMs: performance.now() - t, rows };
     };
-    const { rows, ...arrays } = await json('backtest_prices_window', 'vopa-window-1');
-    const { rows: _, ...scaled } = await json('backtest_prices_window_scaled', 'vopa-window-2');
-    let t = performance.now();
-    const packed = (await db.query<{ b: Buffer }>('select bench_window_packed($1, $2::text[], $3::date, $4::date) as b', args)).rows[0]!.b;
-    const packedMs = performance.now() - t;
-    t = performance.now();
-    unpack(packed);
-    const unpackMs = performance.now() - t;
-    out.push({ prices, rows, arrays, scaled, packed: { serverMs: packedMs, bytes: packed.length, brotliBytes: brotli(packed), gzipBytes: gzipSync(packed).length, decodeMs: unpackMs } });
+    const runs: Record<(typeof kinds)[number], Awaited<ReturnType<typeof once>>[]> = { arrays: [], scaled: [], packed: [] };
+    for (let round = 0; round < 3; round++) for (let j = 0; j < kinds.length; j++) { const kind = kinds[(j + round) % kinds.length]!; runs[kind].push(await once(kind)); }
+    const measure = (kind: (typeof kinds)[number]): FormatMeasure => {
+      const body = runs[kind][0]!.body;
+      return { serverMs: summarize(runs[kind].map((r) => r.serverMs)).median, bytes: body.length, brotliBytes: brotli(body), gzipBytes: gzipSync(body).length, decodeMs: summarize(runs[kind].map((r) => r.decodeMs)).median };
+    };
+    out.push({ prices, rows: runs.arrays[0]!.rows, arrays: measure('arrays'), scaled: measure('scaled'), packed: measure('packed') });
   }
   return out;
 }

@@ -5,13 +5,13 @@
 -- backtest_prices_window when it is missing; nothing else changes.
 --
 -- 1. Why. Prices are mostly decimals with few places (a close of 45.08), but a double's shortest
---    text still takes its digits in full for every value, and the JSON arrays of vopa-window-1
---    compress to about 16.5 bytes a row on the bench's data, 13.3 on the real S&P 500 panel
---    (brotli at Envoy's quality 3). As integers in units of 10⁻⁴, each close written as its change
---    from the day before and open, high and low as their distance from the same day's close, the
---    numbers are short and their digits repeat: about 12.1 and 11.3 bytes a row (the README,
---    "A compact bulk read", has the measurement). Supabase meters egress, so this is what a user
---    pays for; the server spends about a quarter more time on a call.
+--    text still spells every digit of every value: the JSON arrays of vopa-window-1 compress to
+--    about 16.5 bytes a row on the bench's data (brotli at Envoy's quality 3). As integers in units
+--    of 10⁻⁴, each close written as its change from the day before and open, high and low as their
+--    distance from the same day's close, the numbers are short and their digits repeat: about 12.1
+--    bytes a row (the README, "Scaled integers", and its performance table have the measurements).
+--    Supabase meters egress, so this is what a user pays for; the server spends more time on a call
+--    (on the bench's call of 40 symbols × 2,520 days, about twice the one-sort body's on Postgres 15).
 -- 2. Exact or not at all. For each symbol the function checks that every price it writes as an
 --    integer k comes back bit for bit as the division k / 10000 in double precision, the division
 --    the client does (IEEE 754 division is correctly rounded, in Postgres' C as in JavaScript):
@@ -39,7 +39,12 @@
 -- 4. The rows of a symbol are gathered as in the one-sort body (20261130000000_window_one_sort.sql,
 --    which says why the arrays stay aligned and in date order): an aggregate per field over a
 --    subquery that selects the symbol's rows in date order, here through the window that takes
---    each row's previous close. The same on every Postgres version.
+--    each row's previous close. The same on every Postgres version. The answer is built from those
+--    rows alone (the lateral aggregate gives one row per symbol asked, with rows or not), not joined
+--    back to the symbols: on Postgres 15 (work_mem 4 MB) that join was planned as a nested loop over
+--    the rows' arrays materialized, spilled to disk and read again for every symbol (a call of 300
+--    symbols × 2,520 days took 5.8 s instead of 1.6 s on the bench's data; 40 × 2,520 days, 275
+--    instead of 205 ms).
 
 create or replace function public.backtest_prices_window_scaled(tbl text, symbols text[], date_from date, date_to date) returns json
 language plpgsql stable set search_path = public set extra_float_digits = 3 set max_parallel_workers_per_gather = 0 as $$
@@ -76,15 +81,15 @@ begin
       from public.backtest_price_revisions
       where tbl = $4 and symbol = any($1) and month between date_trunc('month', $2)::date and $3 group by symbol)
     select coalesce(json_agg(json_build_object(
-        's', s.symbol, 'rev', x.rev::text, 'd', coalesce(p.d, '{}'), 'p', p.px, 'q', p.vx,
+        's', p.symbol, 'rev', x.rev::text, 'd', coalesce(p.d, '{}'), 'p', p.px, 'q', p.vx,
         'o', case when p.px then to_json(coalesce(p.io, '{}')) else to_json(coalesce(p.o, '{}')) end,
         'h', case when p.px then to_json(coalesce(p.ih, '{}')) else to_json(coalesce(p.h, '{}')) end,
         'l', case when p.px then to_json(coalesce(p.il, '{}')) else to_json(coalesce(p.l, '{}')) end,
         'c', case when p.px then to_json(coalesce(p.ic, '{}')) else to_json(coalesce(p.c, '{}')) end,
         'v', case when p.vx then to_json(coalesce(p.iv, '{}')) else to_json(coalesce(p.v, '{}')) end,
-        'm', coalesce(r.m, '{}'), 'r', coalesce(r.rr, '{}')) order by s.symbol), '[]')
-    from s join p using (symbol) left join r using (symbol)
-      left join public.backtest_symbol_revisions x on x.tbl = $4 and x.symbol = s.symbol$q$, tbl)
+        'm', coalesce(r.m, '{}'), 'r', coalesce(r.rr, '{}')) order by p.symbol), '[]')
+    from p left join r using (symbol)
+      left join public.backtest_symbol_revisions x on x.tbl = $4 and x.symbol = p.symbol$q$, tbl)
   into answer using symbols, date_from, date_to, tbl;
   return json_build_object('format', 'vopa-window-2', 'tracked', public.backtest_tracks_revisions(tbl), 'symbols', answer);
 end $$;
