@@ -56,6 +56,7 @@ describe('the compact window (format vopa-window-1)', () => {
     const body = encode([{ ...A, fields: [[1.5, null, 2.5], [0.1, 0.2, 0.3], [1, NaN, 2], [10, 11, 12], [1, 2, 3]] }]);
     expect(() => decodeWindow(body, ['AAA'], 19_990, 20_100, 'prices at host')).toThrow(DataError);
     expect(() => decodeWindow(body, ['AAA'], 19_990, 20_100, 'prices at host')).toThrow('prices at host: AAA on 2024-10-05: low "NaN" (not a number; a missing value is null)');
+    expect(() => decodeWindow(body, ['AAA'], 19_990, 20_100)).toThrow(/^prices: AAA on 2024-10-05: low "NaN"/);
   });
 
   it('a body cut anywhere is a cut, never data', () => {
@@ -65,23 +66,52 @@ describe('the compact window (format vopa-window-1)', () => {
     }
   });
 
-  it('another format, a symbol not asked for, twice or missing, arrays of other lengths, dates out of order or range, a value not a number: a shape error naming the migration', () => {
-    const cases: [Uint8Array, string[]][] = [
-      [encode([A], 'vopa-window-2'), ['AAA']],
-      [new TextEncoder().encode('[]'), ['AAA']],
-      [new TextEncoder().encode('"\\\\x564f50415058310a"'), ['AAA']],
-      [encode([A]), ['BBB']],
-      [encode([A, A]), ['AAA', 'CCC']],
-      [encode([A]), ['AAA', 'CCC']],
-      [encode([{ ...A, d: [20_001, 20_000, 20_004] }]), ['AAA']],
-      [encode([{ ...A, d: [20_000, 20_001] }]), ['AAA']],
-      [encode([{ ...A, r: ['77'] }]), ['AAA']],
-      [new TextEncoder().encode(new TextDecoder().decode(encode([A])).replace('[10,11,12]', '[10,"11",12]')), ['AAA']],
+  it('another format, a symbol not asked for, twice or missing, arrays of other lengths, dates out of order or range, a value not a number: a shape error naming the migration and what is wrong', () => {
+    const text = new TextDecoder().decode(encode([A]));
+    const edit = (from: string, to: string) => {
+      expect(text).toContain(from);
+      return new TextEncoder().encode(text.replace(from, to));
+    };
+    // Each body is wrong in one way only, and the error says which: a check that stopped looking would let it through, or name another.
+    const cases: [Uint8Array, string[], string][] = [
+      [encode([A], 'vopa-window-2'), ['AAA'], '(format "vopa-window-2", not vopa-window-1)'],
+      [new TextEncoder().encode('[]'), ['AAA'], '(no format, not vopa-window-1)'],
+      [new TextEncoder().encode('{"format" : null}'), ['AAA'], '(format null, not vopa-window-1)'],
+      [new TextEncoder().encode('null'), ['AAA'], '(no format, not vopa-window-1)'],
+      [new TextEncoder().encode('"\\\\x564f50415058310a"'), ['AAA'], '(no format, not vopa-window-1)'],
+      [edit('"tracked" : true', '"tracked" : "true"'), ['AAA'], '(tracked or symbols missing)'],
+      [new TextEncoder().encode('{"format" : "vopa-window-1", "tracked" : true, "symbols" : {}}'), ['AAA'], '(tracked or symbols missing)'],
+      [encode([A]), ['BBB'], '(symbol "AAA" not asked for)'],
+      [encode([A, A]), ['AAA', 'CCC'], '(symbol "AAA" twice)'],
+      [edit('"s" : "AAA"', '"s" : 7'), ['AAA'], '(symbol 7 not asked for)'],
+      [new TextEncoder().encode('{"format" : "vopa-window-1", "tracked" : true, "symbols" : [null]}'), ['AAA'], '(symbol undefined not asked for)'],
+      [encode([A]), ['AAA', 'CCC', 'DDD'], '(2 symbol(s) asked for are missing)'],
+      [edit('"d" : [20000,20001,20004]', '"d" : {}'), ['AAA'], '(the arrays of AAA)'],
+      [edit('"m" : [19996,20027]', '"m" : "19996"'), ['AAA'], '(the arrays of AAA)'],
+      [edit('"r" : ["77","4000000000123"]', '"r" : {}'), ['AAA'], '(the arrays of AAA)'],
+      [encode([{ ...A, r: ['77'] }]), ['AAA'], '(the arrays of AAA)'],
+      ...['"12a"', '"a12"', '12', '"1.5"'].map((rev): [Uint8Array, string[], string] => [edit('"rev" : "4000000000123"', `"rev" : ${rev}`), ['AAA'], '(the arrays of AAA)']),
+      [encode([{ ...A, d: [20_001, 20_000, 20_004] }]), ['AAA'], '(AAA: dates out of order, 2024-10-04 after 2024-10-05)'],
+      [edit('"d" : [20000,20001,20004]', '"d" : [20000,20001.5,20004]'), ['AAA'], '(AAA: a date outside the range asked)'],
+      [edit('"d" : [20000,20001,20004]', '"d" : [20000,"20001",20004]'), ['AAA'], '(AAA: a date outside the range asked)'],
+      [edit('"d" : [20000,20001,20004]', '"d" : [19989,20001,20004]'), ['AAA'], '(AAA: a date outside the range asked)'],
+      [edit('"d" : [20000,20001,20004]', '"d" : [20000,20001,20101]'), ['AAA'], '(AAA: a date outside the range asked)'],
+      [encode([{ ...A, d: [20_000, 20_001] }]), ['AAA'], '(AAA.o: not an array of 2)'],
+      [edit('[10,11,12]', '[10,"11",12]'), ['AAA'], '(AAA.c[1] is "11")'],
+      [edit('[10,11,12]', '[10,"inf",12]'), ['AAA'], '(AAA.c[1] is "inf")'],
+      [edit('"m" : [19996,20027]', '"m" : [19996,20027.5]'), ['AAA'], '(the revisions of AAA)'],
+      [edit('"m" : [19996,20027]', '"m" : [19996,"20027"]'), ['AAA'], '(the revisions of AAA)'],
+      [edit('"r" : ["77","4000000000123"]', '"r" : ["77",4000000000123]'), ['AAA'], '(the revisions of AAA)'],
+      [edit('"r" : ["77","4000000000123"]', '"r" : ["77","x4000000000123"]'), ['AAA'], '(the revisions of AAA)'],
+      [edit('"r" : ["77","4000000000123"]', '"r" : ["77","4000000000123x"]'), ['AAA'], '(the revisions of AAA)'],
     ];
-    for (const [body, asked] of cases) {
+    for (const [body, asked, why] of cases) {
       expect(() => decodeWindow(body, asked, 19_990, 20_100)).toThrow(CompactShapeError);
+      expect(() => decodeWindow(body, asked, 19_990, 20_100)).toThrow(`backtest_prices_window answered in another shape ${why}; `);
       expect(() => decodeWindow(body, asked, 19_990, 20_100)).toThrow(APPLY);
     }
+    // The bounds of the range are inside it; a negative revision is one.
+    expect(decodeWindow(edit('"rev" : "4000000000123"', '"rev" : "-5"'), ['AAA'], 20_000, 20_004).symbols[0]!.revision).toBe('-5');
     expect(() => decodeWindow(encode([A]), ['AAA'], 20_001, 20_100)).toThrow(/outside the range/);
   });
 
@@ -180,22 +210,37 @@ describe('the compact window in fewer bytes (format vopa-window-2)', () => {
 
   it('integers that are not safe, or sums past 2^53, are a shape error naming the function; a cut body is a cut', () => {
     const text = new TextDecoder().decode(encodeScaled([edge]));
-    const bad = [
-      text.replace('"c" : [4499999999999999,', '"c" : [4499999999999999.5,'),
-      text.replace('"c" : [4499999999999999,', '"c" : [9007199254740992,'),
-      text.replace('"o" : [0,0]', '"o" : [4600000000000000,0]'), // a safe integer, but 4.6e15 + 4,499,999,999,999,999 > 2^53
-      text.replace('"o" : [0,0]', '"o" : ["0",0]'),
-      text.replace('"p" : true', '"p" : 1'),
-      text.replace(', "q" : true', ''),
+    const edit = (from: string, to: string) => {
+      expect(text).toContain(from);
+      return text.replace(from, to);
+    };
+    // Each wrong in one way, and the error says which field and where.
+    const bad: [string, string][] = [
+      [edit('"c" : [4499999999999999,', '"c" : [4499999999999999.5,'), 'EDGE.c[0] is 4499999999999999.5, not an integer below 2^53'],
+      [edit('"c" : [4499999999999999,', '"c" : [9007199254740992,'), 'EDGE.c[0] is 9007199254740992, not an integer below 2^53'],
+      // −4,499,999,999,999,999 − 4.6e15 = −9,099,999,999,999,999, past 2^53 (printed as the double the sum rounds to).
+      [edit('"c" : [4499999999999999,', '"c" : [-4499999999999999,').replace('-8999999999999998]', '-4600000000000000]'), 'EDGE: c[1] sums to -9100000000000000, past 2^53'],
+      [edit('"o" : [0,0]', '"o" : [4600000000000000,0]'), 'EDGE: o[0] sums to 9100000000000000, past 2^53'], // a safe integer, but 4.6e15 + 4,499,999,999,999,999 > 2^53 (the double it rounds to)
+      [edit('"h" : [-4499999999999998,4499999999999998]', '"h" : [4600000000000000,4499999999999998]'), 'EDGE: h[0] sums to 9100000000000000, past 2^53'],
+      [edit('"l" : [-4499999999999998,4499999999999999]', '"l" : [4600000000000000,4499999999999999]'), 'EDGE: l[0] sums to 9100000000000000, past 2^53'],
+      [edit('"o" : [0,0]', '"o" : ["0",0]'), 'EDGE.o[0] is "0", not an integer below 2^53'],
+      [edit('"o" : [0,0]', '"o" : [true,0]'), 'EDGE.o[0] is true, not an integer below 2^53'], // true + k would be an integer
+      [edit('"v" : [-9007199254740991,9007199254740991]', '"v" : [1.5,9007199254740991]'), 'EDGE.v[0] is 1.5, not an integer below 2^53'],
+      [edit('"p" : true', '"p" : 1'), 'EDGE: p and q are not booleans'],
+      [edit(', "q" : true', ''), 'EDGE: p and q are not booleans'],
     ];
-    for (const body of bad) {
+    // A sum that stays below 2^53 decodes: 4,499,999,999,999,999 − 9,999,999,999,999.
+    expect(decodeWindow(new TextEncoder().encode(edit('-8999999999999998]', '-9999999999999]')), ['EDGE'], 19_990, 20_400, 'prices', SCALED).symbols[0]!.series.close[1]).toBe((4499999999999999 - 9999999999999) / 10_000);
+    for (const [body, why] of bad) {
       expect(() => decodeWindow(new TextEncoder().encode(body), ['EDGE'], 19_990, 20_400, 'prices', SCALED)).toThrow(CompactShapeError);
-      expect(() => decodeWindow(new TextEncoder().encode(body), ['EDGE'], 19_990, 20_400, 'prices', SCALED)).toThrow(/^backtest_prices_window_scaled answered in another shape \(EDGE/);
+      expect(() => decodeWindow(new TextEncoder().encode(body), ['EDGE'], 19_990, 20_400, 'prices', SCALED)).toThrow(`backtest_prices_window_scaled answered in another shape (${why}`);
     }
     // The one format for the other function: each answers its own.
     expect(() => decodeWindow(new TextEncoder().encode(text), ['EDGE'], 19_990, 20_400)).toThrow('backtest_prices_window answered in another shape (format "vopa-window-2", not vopa-window-1)');
     expect(() => decodeWindow(encode([edge]), ['EDGE'], 19_990, 20_400, 'prices', SCALED)).toThrow('backtest_prices_window_scaled answered in another shape (format "vopa-window-1", not vopa-window-2)');
     const whole = encodeScaled([W]);
     for (let end = 0; end < whole.length; end += 7) expect(() => decodeWindow(whole.subarray(0, end), ['WALK'], 19_990, 20_400, 'prices', SCALED)).toThrow(CompactCutError);
+    const cut = (() => { try { decodeWindow(whole.subarray(0, 100), ['WALK'], 19_990, 20_400, 'prices', SCALED); } catch (err) { return err as CompactCutError; } })();
+    expect([cut?.code, cut?.message]).toEqual(['E_SUPABASE_CUT', 'the answer (100 bytes) is not whole JSON']);
   });
 });
