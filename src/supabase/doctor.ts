@@ -180,8 +180,9 @@ async function compactFinding(rest: SupabaseRest): Promise<Finding> {
       return { ok: false, what: `compact bulk read: ${COMPACT_FUNCTIONS.window} answers in another format (${JSON.stringify(window?.format ?? null)}, not ${WINDOW_FORMAT}): a run would stop`, fix };
     }
     const scaled = await answerOf(rest, COMPACT_FUNCTIONS.windowScaled, args);
-    if (scaled !== 'missing' && json(scaled)?.format !== WINDOW_FORMAT_SCALED) {
-      return { ok: false, what: `compact bulk read: ${COMPACT_FUNCTIONS.windowScaled} answers in another format (${JSON.stringify(json(scaled)?.format ?? null)}, not ${WINDOW_FORMAT_SCALED}): a run would stop`, fix };
+    const scaledFormat = scaled === 'missing' ? WINDOW_FORMAT_SCALED : json(scaled)?.format;
+    if (scaledFormat !== WINDOW_FORMAT_SCALED) {
+      return { ok: false, what: `compact bulk read: ${COMPACT_FUNCTIONS.windowScaled} answers in another format (${JSON.stringify(scaledFormat ?? null)}, not ${WINDOW_FORMAT_SCALED}): a run would stop`, fix };
     }
     const check = json((await rest.rpc('check the compact read', COMPACT_FUNCTIONS.check, { ...args, revisions: [] }, { readOnly: true })).body);
     if (check?.format !== 'vopa-check-1') return { ok: false, what: `compact bulk read: ${COMPACT_FUNCTIONS.check} answers in another format: a run would stop`, fix };

@@ -66,7 +66,8 @@ const SCALE = 10_000;
 export type WindowFormat = typeof WINDOW_FORMAT | typeof WINDOW_FORMAT_SCALED;
 
 export function decodeWindow(body: Uint8Array, asked: readonly string[], fromDay: number, toDay: number, where = 'prices', format: WindowFormat = WINDOW_FORMAT): WindowAnswer {
-  const fn = format === WINDOW_FORMAT_SCALED ? COMPACT_FUNCTIONS.windowScaled : COMPACT_FUNCTIONS.window;
+  const scaled = format === WINDOW_FORMAT_SCALED;
+  const fn = scaled ? COMPACT_FUNCTIONS.windowScaled : COMPACT_FUNCTIONS.window;
   const shape = (what: string) => new CompactShapeError(`${fn} answered in another shape (${what}); ${APPLY_COMPACT} (this vopa-backtest reads ${format} from it)`);
   let parsed: unknown;
   try {
@@ -121,23 +122,14 @@ export function decodeWindow(body: Uint8Array, asked: readonly string[], fromDay
       if (v === null || Number.isSafeInteger(v)) return v as number | null;
       throw shape(`${symbol}.${key}[${i}] is ${JSON.stringify(v)}, not an integer below 2^53`);
     };
-    let prices: Pick<Series, 'open' | 'high' | 'low' | 'close'>;
-    let volume: Float64Array;
-    if (format === WINDOW_FORMAT_SCALED) {
-      const p = o!.p, q = o!.q;
-      if (typeof p !== 'boolean' || typeof q !== 'boolean') throw shape(`${symbol}: p and q are not booleans`);
-      prices = p ? scaledPrices((key) => array(key), integer, d.length, (what) => shape(`${symbol}: ${what}`)) : { open: field('o'), high: field('h'), low: field('l'), close: field('c') };
-      if (q) {
-        const values = array('v');
-        volume = new Float64Array(values.length);
-        for (let i = 0; i < values.length; i++) volume[i] = integer('v', values, i) ?? NaN;
-      } else {
-        volume = field('v');
-      }
-    } else {
-      prices = { open: field('o'), high: field('h'), low: field('l'), close: field('c') };
-      volume = field('v');
-    }
+    /** A field of integers as they are (volumes), missing as NaN. */
+    const integers = (key: string): Float64Array => {
+      const values = array(key);
+      return Float64Array.from(values, (_, i) => integer(key, values, i) ?? NaN);
+    };
+    if (scaled && (typeof o!.p !== 'boolean' || typeof o!.q !== 'boolean')) throw shape(`${symbol}: p and q are not booleans`);
+    const prices = scaled && o!.p ? scaledPrices(array, integer, d.length, (what) => shape(`${symbol}: ${what}`)) : { open: field('o'), high: field('h'), low: field('l'), close: field('c') };
+    const volume = scaled && o!.q ? integers('v') : field('v');
     const series: Series = { days, ...prices, volume };
     const months = new Map<number, string>();
     for (let j = 0; j < m.length; j++) {
