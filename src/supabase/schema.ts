@@ -49,8 +49,15 @@ export const WINDOW_MIGRATION = 'supabase/migrations/20261130000000_window_one_s
  */
 export const SCALED_MIGRATION = 'supabase/migrations/20261201000000_window_scaled.sql';
 
-/** What to apply when the compact read is missing or answers in another shape: all three, in order. */
-export const APPLY_COMPACT = `apply ${COMPACT_MIGRATION}, then ${WINDOW_MIGRATION}, then ${SCALED_MIGRATION}, to the project`;
+/**
+ * The migration after it that makes `backtest_prices_window_scaled` answer in format vopa-window-3:
+ * high and low from the bar's extremes, volumes as hexadecimal digits (fewer bytes again). Without
+ * it the function answers vopa-window-2, which this version reads too.
+ */
+export const PACKED_MIGRATION = 'supabase/migrations/20261202000000_window_packed.sql';
+
+/** What to apply when the compact read is missing or answers in another shape: all four, in order. */
+export const APPLY_COMPACT = `apply ${COMPACT_MIGRATION}, then ${WINDOW_MIGRATION}, then ${SCALED_MIGRATION}, then ${PACKED_MIGRATION}, to the project`;
 
 /** Its functions, called through `/rpc/`. */
 export const COMPACT_FUNCTIONS = {
@@ -74,8 +81,17 @@ export const UNIVERSE_FUNCTIONS = {
 
 /** The format of the `backtest_prices_window` answers this version reads. */
 export const WINDOW_FORMAT = 'vopa-window-1';
-/** The format of the `backtest_prices_window_scaled` answers this version reads. */
+/** The format of `backtest_prices_window_scaled` as SCALED_MIGRATION installs it, which this version reads. */
 export const WINDOW_FORMAT_SCALED = 'vopa-window-2';
+/** The format of `backtest_prices_window_scaled` as PACKED_MIGRATION installs it, which this version reads. */
+export const WINDOW_FORMAT_PACKED = 'vopa-window-3';
+
+/** The functions that answer windows, and the formats this version reads from each (the newest first). */
+export const WINDOW_FORMATS = {
+  [COMPACT_FUNCTIONS.window]: [WINDOW_FORMAT],
+  [COMPACT_FUNCTIONS.windowScaled]: [WINDOW_FORMAT_PACKED, WINDOW_FORMAT_SCALED],
+} as const;
+export type WindowFunction = keyof typeof WINDOW_FORMATS;
 
 /** Tables without which a backtest cannot read its data. */
 export const REQUIRED_FOR_READING: readonly (keyof SupabaseTables)[] = ['prices', 'universe'];

@@ -100,25 +100,31 @@ describe('the cache from the command line', () => {
     expect(healthy.code, healthy.stdout).toBe(0);
     expect(healthy.stdout).toMatch(/\nok {3}compact bulk read: installed \(a window in few calls, one array per field, prices as scaled integers where that is exact; /);
     expect(healthy.stdout).toMatch(/\nok {3}universe read: installed /);
-    const migration = ['20250103000000_compact_reads.sql', '20261130000000_window_one_sort.sql', '20261201000000_window_scaled.sql'].map((f) => readFileSync(join(MIGRATIONS_DIR, f), 'utf8')).join(';\n');
-    const apply = 'apply supabase/migrations/20250103000000_compact_reads.sql, then supabase/migrations/20261130000000_window_one_sort.sql, then supabase/migrations/20261201000000_window_scaled.sql, to the project';
+    const migration = ['20250103000000_compact_reads.sql', '20261130000000_window_one_sort.sql', '20261201000000_window_scaled.sql', '20261202000000_window_packed.sql'].map((f) => readFileSync(join(MIGRATIONS_DIR, f), 'utf8')).join(';\n');
+    const apply = 'apply supabase/migrations/20250103000000_compact_reads.sql, then supabase/migrations/20261130000000_window_one_sort.sql, then supabase/migrations/20261201000000_window_scaled.sql, then supabase/migrations/20261202000000_window_packed.sql, to the project';
     await server.db.exec(`drop function backtest_prices_window_scaled(text, text[], date, date);
-      create function backtest_prices_window_scaled(tbl text, symbols text[], date_from date, date_to date) returns json language sql as $$ select '{"format": "vopa-window-3", "symbols": []}'::json $$`);
+      create function backtest_prices_window_scaled(tbl text, symbols text[], date_from date, date_to date) returns json language sql as $$ select '{"format": "vopa-window-4", "symbols": []}'::json $$`);
     await server.refreshSchema();
     try {
       const r = await run(env);
       expect(r.code).toBe(1);
-      expect(r.stderr).toBe(`backtest: backtest_prices_window_scaled answered in another shape (format "vopa-window-3", not vopa-window-2); ${apply} (this vopa-backtest reads vopa-window-2 from it) [E_SUPABASE_SHAPE]\n`);
+      expect(r.stderr).toBe(`backtest: backtest_prices_window_scaled answered in another shape (format "vopa-window-4", not vopa-window-3 or vopa-window-2); ${apply} (this vopa-backtest reads vopa-window-3 or vopa-window-2 from it) [E_SUPABASE_SHAPE]\n`);
       expect(r.manifest).toBeUndefined();
       const doctor = await backtestAsync(['doctor'], { cwd: tempDir(), env });
       expect(doctor.code).toBe(1);
-      expect(doctor.stdout).toContain(`FAIL compact bulk read: backtest_prices_window_scaled answers in another format ("vopa-window-3", not vopa-window-2): a run would stop\n     → ${apply}`);
-      // Without the scaled answers: a run reads backtest_prices_window; doctor warns, naming the migration.
+      expect(doctor.stdout).toContain(`FAIL compact bulk read: backtest_prices_window_scaled answers in another format ("vopa-window-4", not vopa-window-3 or vopa-window-2): a run would stop\n     → ${apply}`);
+      // The scaled answers in their first format (the migration before the last): doctor warns, naming the last.
+      await server.db.exec(`drop function backtest_prices_window_scaled(text, text[], date, date); ${readFileSync(join(MIGRATIONS_DIR, '20261201000000_window_scaled.sql'), 'utf8')}`);
+      await server.refreshSchema();
+      const first = await backtestAsync(['doctor'], { cwd: tempDir(), env });
+      expect(first.code, first.stdout).toBe(0);
+      expect(first.stdout).toContain('warn compact bulk read: installed, with its scaled answers in their first format (vopa-window-2): high, low and volumes take about 7 to 10 % more bytes on the wire than in vopa-window-3\n     → apply supabase/migrations/20261202000000_window_packed.sql to the project');
+      // Without the scaled answers: a run reads backtest_prices_window; doctor warns, naming the migrations.
       await server.db.exec('drop function backtest_prices_window_scaled(text, text[], date, date)');
       await server.refreshSchema();
       const unscaled = await backtestAsync(['doctor'], { cwd: tempDir(), env });
       expect(unscaled.code, unscaled.stdout).toBe(0);
-      expect(unscaled.stdout).toContain('warn compact bulk read: installed, without its scaled answers (function backtest_prices_window_scaled is missing): prices come as doubles, about 1.2 to 1.4 × the bytes on the wire\n     → apply supabase/migrations/20261201000000_window_scaled.sql to the project');
+      expect(unscaled.stdout).toContain('warn compact bulk read: installed, without its scaled answers (function backtest_prices_window_scaled is missing): prices come as doubles, about 1.4 to 1.5 × the bytes on the wire\n     → apply supabase/migrations/20261201000000_window_scaled.sql, then supabase/migrations/20261202000000_window_packed.sql, to the project');
       // backtest_prices_window in another version too.
       await server.db.exec(`drop function backtest_prices_window(text, text[], date, date);
         create function backtest_prices_window(tbl text, symbols text[], date_from date, date_to date) returns json language sql as $$ select '{"format": "vopa-window-2", "symbols": []}'::json $$`);

@@ -3,7 +3,9 @@ import { SAMPLE_DATA_DIR } from '../../src/config/run-config.ts';
 import { SupabaseSource, type SupabaseSourceOptions } from '../../src/source/supabase/supabase-source.ts';
 import type { SupabaseRest } from '../../src/supabase/index.ts';
 import { parseIsoDate } from '../../src/util/dates.ts';
-import { loadDataFolder, type Database } from '../support/postgrest/database.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDataFolder, MIGRATIONS_DIR, type Database } from '../support/postgrest/database.ts';
 import { clientFor, sampleServer, startPostgrest, type PostgrestServer } from '../support/postgrest/index.ts';
 import { findPostgres, startPostgresCluster, type PostgresCluster } from '../support/real-postgres.ts';
 import { expectSamePanel, hardDoubles } from '../support/bits.ts';
@@ -114,17 +116,23 @@ describe.skipIf('missing' in found)(`the test server over a real PostgreSQL${why
     }
   });
 
-  it('the scaled answers (vopa-window-2) decode to what backtest_prices_window answers, to the bit, and are the text PGlite writes', async () => {
+  it('the scaled answers (vopa-window-3, and vopa-window-2 as the migration before installs it) decode to what backtest_prices_window answers, to the bit, and are the text PGlite writes', async () => {
     const all = (await real.db.query<{ symbol: string }>('select distinct symbol from prices order by symbol')).rows.map((r) => r.symbol);
     const withOdd = [...all, 'NONE', 'NOT-THERE'];
-    for (const [from, to] of [['2023-12-01', '2025-12-31'], ['2025-06-14', '2025-09-02']] as const) {
-      const chosen = await expectScaledSame(real.db, withOdd, from, to);
-      // HARD's and ODD's values are doubles, as are EDGE's (5e-324, a volume of -0) and GAP's prices (20 + day / 7); the sample market's are integers.
-      expect(Object.entries(chosen).filter(([, c]) => c !== 'pq').sort()).toEqual(from === '2023-12-01'
-        ? [['EDGE', ''], ['GAP', 'q'], ['HARD', ''], ['ODD', '']]
-        : [['GAP', 'q']]);
-      const revisions = (t: string) => t.replace(/"(rev|r)" : (null|"\d+"|\[[^\]]*\])/g, '"$1" : …');
-      expect(revisions(await windowText(real.db, 'backtest_prices_window_scaled', withOdd, from, to))).toBe(revisions(await windowText(lite.db, 'backtest_prices_window_scaled', withOdd, from, to)));
+    const migration = (file: string) => readFileSync(join(MIGRATIONS_DIR, file), 'utf8');
+    const revisions = (t: string) => t.replace(/"(rev|r)" : (null|"\d+"|\[[^\]]*\])/g, '"$1" : …');
+    try {
+      for (const [format, from, to] of [['vopa-window-3', '2023-12-01', '2025-12-31'], ['vopa-window-3', '2025-06-14', '2025-09-02'], ['vopa-window-2', '2023-12-01', '2025-12-31']] as const) {
+        if (format === 'vopa-window-2') for (const db of [real.db, lite.db]) await db.exec(migration('20261201000000_window_scaled.sql'));
+        const chosen = await expectScaledSame(real.db, withOdd, from, to, 'prices', format);
+        // HARD's and ODD's values are doubles, as are EDGE's (5e-324, a volume of -0) and GAP's prices (20 + day / 7); the sample market's are integers.
+        expect(Object.entries(chosen).filter(([, c]) => c !== 'pq').sort()).toEqual(from === '2023-12-01'
+          ? [['EDGE', ''], ['GAP', 'q'], ['HARD', ''], ['ODD', '']]
+          : [['GAP', 'q']]);
+        expect(revisions(await windowText(real.db, 'backtest_prices_window_scaled', withOdd, from, to))).toBe(revisions(await windowText(lite.db, 'backtest_prices_window_scaled', withOdd, from, to)));
+      }
+    } finally {
+      for (const db of [real.db, lite.db]) await db.exec(migration('20261202000000_window_packed.sql'));
     }
   });
 

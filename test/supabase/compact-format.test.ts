@@ -24,8 +24,8 @@ function encode(symbols: Sym[], format = 'vopa-window-1', tracked = true): Uint8
   return new TextEncoder().encode(`{"format" : "${format}", "tracked" : ${tracked}, "symbols" : [${symbols.map(sym).join(', ')}]}`);
 }
 
-/** What a shape error asks to apply: the three migrations, in order. */
-const APPLY = /apply supabase\/migrations\/20250103000000_compact_reads\.sql, then supabase\/migrations\/20261130000000_window_one_sort\.sql, then supabase\/migrations\/20261201000000_window_scaled\.sql, to the project/;
+/** What a shape error asks to apply: the four migrations, in order. */
+const APPLY = /apply supabase\/migrations\/20250103000000_compact_reads\.sql, then supabase\/migrations\/20261130000000_window_one_sort\.sql, then supabase\/migrations\/20261201000000_window_scaled\.sql, then supabase\/migrations\/20261202000000_window_packed\.sql, to the project/;
 
 const A: Sym = {
   s: 'AAA', rev: '4000000000123', d: [20_000, 20_001, 20_004],
@@ -120,46 +120,60 @@ describe('the compact window (format vopa-window-1)', () => {
     const swapped = { ...A, d: [20_000, 20_004, 20_001] };
     expect(() => decodeWindow(encode([B, swapped]), ['AAA', 'Ｚü😀'], 19_990, 20_100)).toThrow(CompactShapeError);
     expect(() => decodeWindow(encode([B, swapped]), ['AAA', 'Ｚü😀'], 19_990, 20_100)).toThrow(
-      'backtest_prices_window answered in another shape (AAA: dates out of order, 2024-10-05 after 2024-10-08); apply supabase/migrations/20250103000000_compact_reads.sql, then supabase/migrations/20261130000000_window_one_sort.sql, then supabase/migrations/20261201000000_window_scaled.sql, to the project (this vopa-backtest reads vopa-window-1 from it)',
+      'backtest_prices_window answered in another shape (AAA: dates out of order, 2024-10-05 after 2024-10-08); apply supabase/migrations/20250103000000_compact_reads.sql, then supabase/migrations/20261130000000_window_one_sort.sql, then supabase/migrations/20261201000000_window_scaled.sql, then supabase/migrations/20261202000000_window_packed.sql, to the project (this vopa-backtest reads vopa-window-1 from it)',
     );
     expect(() => decodeWindow(encode([{ ...A, d: [20_000, 20_001, 20_001] }]), ['AAA'], 19_990, 20_100)).toThrow('AAA: dates out of order, 2024-10-05 after 2024-10-05');
   });
 });
 
 /**
- * Format vopa-window-2 of backtest_prices_window_scaled, written here from its description in the
- * migration (20261201000000_window_scaled.sql), as a second, independent encoder: prices exact at
- * 4 decimals as integers k = round(x × 10⁴) (close: its change from the previous row's k, or from
- * 0 on the first row and after a missing one; open, high, low: minus the row's close k, or 0 where
- * it is missing), with "p": true; volumes as integers with "q": true; else doubles as vopa-window-1.
+ * Formats vopa-window-2 and vopa-window-3 of backtest_prices_window_scaled, written here from their
+ * descriptions in the migrations (20261201000000_window_scaled.sql, 20261202000000_window_packed.sql),
+ * as a second, independent encoder: prices exact at 4 decimals as integers k = round(x × 10⁴)
+ * (close: its change from the previous row's k, or from 0 on the first row and after a missing
+ * one; open: minus the row's close k, or 0 where it is missing; high and low: likewise in
+ * vopa-window-2, and in vopa-window-3 high minus the greater of open and close k, the lesser minus
+ * low, leaving a missing one out, 0 where both are), with "p": true; volumes as integers with
+ * "q": true (vopa-window-3: one string of vw hexadecimal digits a row from vm, the least, vw the
+ * digits of the greatest minus the least, "-" × vw where missing); else doubles as vopa-window-1.
  */
-function encodeScaled(symbols: Sym[]): Uint8Array {
+function encodeScaled(symbols: Sym[], packed = false): Uint8Array {
   const k = (x: number) => Math.round(x * 10_000);
   const exactPrice = (x: number | null) => x === null || (Number.isFinite(x) && Math.abs(x) < 4.5e11 && !Object.is(x, -0) && k(x) / 10_000 === x);
   const exactVolume = (x: number | null) => x === null || (Number.isSafeInteger(x) && !Object.is(x, -0));
   const sym = (x: Sym) => {
     const [o, h, l, c, v] = x.fields as [(number | null)[], (number | null)[], (number | null)[], (number | null)[], (number | null)[]];
     const p = [o, h, l, c].every((f) => f.every(exactPrice));
-    const q = v.every(exactVolume);
+    const present = v.filter((y): y is number => y !== null);
+    const least = present.length ? Math.min(...present) : null;
+    const q = v.every(exactVolume) && (!packed || least === null || Math.max(...present) - least < 2 ** 53);
     let fields: string[];
     if (p) {
       const kc = c.map((y) => (y === null ? null : k(y)));
       const dist = (f: (number | null)[]) => f.map((y, i) => (y === null ? 'null' : String(k(y) - (kc[i] ?? 0))));
       const changes = kc.map((y, i) => (y === null ? 'null' : String(y - (i > 0 ? (kc[i - 1] ?? 0) : 0))));
-      fields = [dist(o), dist(h), dist(l), changes].map((f) => `[${f.join(',')}]`);
+      // vopa-window-3: the row's open and close k that are there; their greatest and least (0 when neither is).
+      const there = (i: number) => [o[i], c[i]].filter((y): y is number => y !== null).map(k);
+      const above = h.map((y, i) => (y === null ? 'null' : String(k(y) - (there(i).length ? Math.max(...there(i)) : 0))));
+      const below = l.map((y, i) => (y === null ? 'null' : String((there(i).length ? Math.min(...there(i)) : 0) - k(y))));
+      fields = [dist(o), packed ? above : dist(h), packed ? below : dist(l), changes].map((f) => `[${f.join(',')}]`);
     } else {
       fields = [o, h, l, c].map((f) => `[${f.map(pgNumber).join(',')}]`);
     }
-    const volumes = `[${v.map((y) => (q ? (y === null ? 'null' : String(y)) : pgNumber(y))).join(',')}]`;
+    let volumes = `[${v.map((y) => (q ? (y === null ? 'null' : String(y)) : pgNumber(y))).join(',')}]`;
+    if (packed && q) {
+      const width = least === null ? 1 : (Math.max(...present) - least).toString(16).length;
+      volumes = `"${v.map((y) => (y === null ? '-'.repeat(width) : (y - least!).toString(16).padStart(width, '0'))).join('')}", "vm" : ${least}, "vw" : ${width}`;
+    } else if (packed) volumes += ', "vm" : null, "vw" : null';
     return `{"s" : ${JSON.stringify(x.s)}, "rev" : ${x.rev === null ? 'null' : `"${x.rev}"`}, "d" : [${x.d.join(',')}], "p" : ${p}, "q" : ${q}, `
       + ['o', 'h', 'l', 'c'].map((key, i) => `"${key}" : ${fields[i]}`).join(', ')
       + `, "v" : ${volumes}, "m" : [${x.m.join(',')}], "r" : [${x.r.map((r) => `"${r}"`).join(',')}]}`;
   };
-  return new TextEncoder().encode(`{"format" : "vopa-window-2", "tracked" : true, "symbols" : [${symbols.map(sym).join(', ')}]}`);
+  return new TextEncoder().encode(`{"format" : "vopa-window-${packed ? 3 : 2}", "tracked" : true, "symbols" : [${symbols.map(sym).join(', ')}]}`);
 }
 
-describe('the compact window in fewer bytes (format vopa-window-2)', () => {
-  const SCALED = 'vopa-window-2' as const;
+describe('the compact window in fewer bytes (formats vopa-window-2 and vopa-window-3)', () => {
+  const SCALED = 'backtest_prices_window_scaled' as const;
   const days = (n: number) => Array.from({ length: n }, (_, i) => 20_000 + i);
   // 4-decimal prices of a random walk, with missing values (a missing close too: the next change is from 0), and integer volumes.
   const random = mulberry32(3);
@@ -237,10 +251,96 @@ describe('the compact window in fewer bytes (format vopa-window-2)', () => {
     }
     // The one format for the other function: each answers its own.
     expect(() => decodeWindow(new TextEncoder().encode(text), ['EDGE'], 19_990, 20_400)).toThrow('backtest_prices_window answered in another shape (format "vopa-window-2", not vopa-window-1)');
-    expect(() => decodeWindow(encode([edge]), ['EDGE'], 19_990, 20_400, 'prices', SCALED)).toThrow('backtest_prices_window_scaled answered in another shape (format "vopa-window-1", not vopa-window-2)');
+    expect(() => decodeWindow(encode([edge]), ['EDGE'], 19_990, 20_400, 'prices', SCALED)).toThrow('backtest_prices_window_scaled answered in another shape (format "vopa-window-1", not vopa-window-3 or vopa-window-2)');
     const whole = encodeScaled([W]);
     for (let end = 0; end < whole.length; end += 7) expect(() => decodeWindow(whole.subarray(0, end), ['WALK'], 19_990, 20_400, 'prices', SCALED)).toThrow(CompactCutError);
     const cut = (() => { try { decodeWindow(whole.subarray(0, 100), ['WALK'], 19_990, 20_400, 'prices', SCALED); } catch (err) { return err as CompactCutError; } })();
     expect([cut?.code, cut?.message]).toEqual(['E_SUPABASE_CUT', 'the answer (100 bytes) is not whole JSON']);
+  });
+  it('vopa-window-3 decodes every value bit for bit as vopa-window-1 gives them: high and low from the bar\'s extremes, volumes as hexadecimal digits from the least', () => {
+    const none: Sym = { ...W, s: 'NOVOL', fields: [...W.fields.slice(0, 4), W.fields[4]!.map(() => null)] };
+    // Volumes from -2^52 to 2^52 - 1: a range of 2^53 - 1, the widest written as digits (14 of them); EDGE's, ±(2^53 - 1), go as doubles.
+    const range: Sym = { ...W, s: 'RANGE', fields: [...W.fields.slice(0, 4), W.fields[4]!.map((v, i) => (i === 0 ? -(2 ** 52) : i === 10 ? 2 ** 52 - 1 : v))] };
+    const symbols = [W, big, odd, edge, B, none, range];
+    const body = encodeScaled(symbols, true);
+    const text = new TextDecoder().decode(body);
+    expect(text.match(/"s" : "[^"]+", "rev" : [^,]+, "d" : \[[^\]]*\], "p" : \w+, "q" : \w+/g)!.map((m) => m.replace(/"rev".*"p"/, '"p"'))).toEqual(
+      ['WALK', 'BIG', 'ODD', 'EDGE', 'Ｚü😀', 'NOVOL', 'RANGE'].map((x, j) => `"s" : "${x}", "p" : ${[true, false, false, true, true, true, true][j]}, "q" : ${[true, false, false, false, true, true, true][j]}`),
+    );
+    expect(text).toContain(`"vm" : -4503599627370496, "vw" : 14, "m"`);
+    expect(text).toContain(`"v" : "${'-'.repeat(300)}", "vm" : null, "vw" : 1`);
+    const asked = symbols.map((x) => x.s);
+    const packed = decodeWindow(body, asked, 19_990, 20_400, 'prices', SCALED);
+    const doubles = decodeWindow(encode(symbols), asked, 19_990, 20_400);
+    packed.symbols.forEach((x, j) => {
+      const y = doubles.symbols[j]!;
+      expect(x.symbol).toBe(y.symbol);
+      for (const f of ['days', 'open', 'high', 'low', 'close', 'volume'] as const) {
+        expect(Buffer.from(x.series[f].buffer).equals(Buffer.from(y.series[f].buffer)), `${x.symbol}.${f}`).toBe(true);
+      }
+    });
+    // WALK has rows without an open, without a close, and without both (day 45): high and low from what is there, or from 0.
+    expect([W.fields[0]![45], W.fields[3]![45], W.fields[0]![6], W.fields[3]![3]]).toEqual([null, null, expect.any(Number), expect.any(Number)]);
+    expect(packed.symbols[0]!.series.high[45]).toBe(W.fields[1]![45]);
+  });
+
+  it('vopa-window-3 by hand: three rows, the open or the low missing, volumes with a missing one and a zero', () => {
+    const tiny: Sym = { s: 'TINY', rev: null, d: [20_000, 20_001, 20_004], m: [], r: [], fields: [[45.07, null, 44.81], [45.35, 45.18, 44.95], [45.0, 44.45, null], [45.08, 44.6, 44.62], [1_824_755, null, 0]] };
+    const text = new TextDecoder().decode(encodeScaled([tiny], true));
+    // Closes k 450800, 446000, 446200. Highs above max(open, close) k: 453500 - 450800, 451800 - 446000 (no open), 449500 - 448100;
+    // lows below min(open, close) k: 450700 - 450000, 446000 - 444500. Volumes from 0 in 6 digits: 1824755 = 0x1bd7f3.
+    expect(text).toContain('"p" : true, "q" : true, "o" : [-100,null,1900], "h" : [2700,5800,1400], "l" : [700,1500,null], "c" : [450800,-4800,200], "v" : "1bd7f3------000000", "vm" : 0, "vw" : 6');
+    const series = decodeWindow(new TextEncoder().encode(text), ['TINY'], 19_990, 20_400, 'prices', SCALED).symbols[0]!.series;
+    expect([...series.open, ...series.high, ...series.low, ...series.close, ...series.volume]).toEqual([45.07, NaN, 44.81, 45.35, 45.18, 44.95, 45.0, 44.45, NaN, 45.08, 44.6, 44.62, 1_824_755, NaN, 0]);
+  });
+
+  it('vopa-window-3: volumes of another length, digit, width or sum, and highs or lows past 2^53, are a shape error saying which', () => {
+    const tiny: Sym = { s: 'TINY', rev: null, d: [20_000, 20_001, 20_004], m: [], r: [], fields: [[45.07, null, 44.81], [45.35, 45.18, 44.95], [45.0, 44.45, null], [45.08, 44.6, 44.62], [1_824_755, null, 0]] };
+    const text = new TextDecoder().decode(encodeScaled([tiny], true));
+    const edit = (from: string, to: string) => {
+      expect(text).toContain(from);
+      return text.replace(from, to);
+    };
+    const volumes = '"v" : "1bd7f3------000000", "vm" : 0, "vw" : 6';
+    const widths = 'v, vm and vw are not a string, an integer below 2^53 or null, and a width of 1 to 14';
+    const bad: [string, string][] = [
+      [edit(volumes, '"v" : "1bd7f3------00000", "vm" : 0, "vw" : 6'), 'TINY: v has 17 characters, not 3 × 6'],
+      [edit(volumes, '"v" : "1bd7f3------0000000", "vm" : 0, "vw" : 6'), 'TINY: v has 19 characters, not 3 × 6'],
+      [edit(volumes, '"v" : "1bd7g3------000000", "vm" : 0, "vw" : 6'), 'TINY: v[0] is "1bd7g3", neither 6 hexadecimal digits nor 6 "-"'],
+      [edit(volumes, '"v" : "1BD7F3------000000", "vm" : 0, "vw" : 6'), 'TINY: v[0] is "1BD7F3", neither 6 hexadecimal digits nor 6 "-"'],
+      [edit(volumes, '"v" : "1bd7f3---0--000000", "vm" : 0, "vw" : 6'), 'TINY: v[1] is "---0--", neither 6 hexadecimal digits nor 6 "-"'],
+      [edit(volumes, '"v" : "1bd7f3------00000-", "vm" : 0, "vw" : 6'), 'TINY: v[2] is "00000-", neither 6 hexadecimal digits nor 6 "-"'],
+      [edit(volumes, '"v" : "1bd7f3------0000é0", "vm" : 0, "vw" : 6'), 'TINY: v[2] is "0000é0", neither 6 hexadecimal digits nor 6 "-"'],
+      // U+00B0 and U+0661 (ARABIC-INDIC DIGIT ONE): their low 7 bits are "0" and "a".
+      [edit(volumes, '"v" : "1bd7f3------0000°0", "vm" : 0, "vw" : 6'), 'TINY: v[2] is "0000°0", neither 6 hexadecimal digits nor 6 "-"'],
+      [edit(volumes, '"v" : "1bd7f3------0000١0", "vm" : 0, "vw" : 6'), 'TINY: v[2] is "0000١0", neither 6 hexadecimal digits nor 6 "-"'],
+      [edit(volumes, '"v" : "1bd7f3------000000", "vm" : null, "vw" : 6'), 'TINY: v[0] is a volume, but vm is null'],
+      [edit(volumes, '"v" : "1bd7f3------000000", "vm" : 9007199254740991, "vw" : 6'), 'TINY: v[0] sums to 9007199256565746, past 2^53'],
+      [edit(volumes, `"v" : "20000000000000${'-'.repeat(14)}${'0'.repeat(14)}", "vm" : 0, "vw" : 14`), 'TINY: v[0] is "20000000000000", past 2^53'],
+      // 2^53 + 1 from -10 would be a safe integer, but 2^53 + 1 is not exact as a double: refused whatever vm is.
+      [edit(volumes, `"v" : "20000000000001${'-'.repeat(14)}${'0'.repeat(14)}", "vm" : -10, "vw" : 14`), 'TINY: v[0] is "20000000000001", past 2^53'],
+      [edit(volumes, '"v" : "1bd7f3------000000", "vm" : 0.5, "vw" : 6'), `TINY: ${widths}`],
+      [edit(volumes, '"v" : "1bd7f3------000000", "vm" : "0", "vw" : 6'), `TINY: ${widths}`],
+      [edit(volumes, '"v" : "1bd7f3------000000", "vm" : 0, "vw" : "6"'), `TINY: ${widths}`],
+      [edit(volumes, '"v" : "", "vm" : 0, "vw" : 0'), `TINY: ${widths}`],
+      [edit(volumes, '"v" : "1bd7f3------000000", "vm" : 0, "vw" : 1.5'), `TINY: ${widths}`],
+      [edit(volumes, '"v" : "000000000000001bd7f3000000000000000------000000000000000", "vm" : 0, "vw" : 15'), `TINY: ${widths}`],
+      [edit(volumes, '"v" : [1824755,null,0], "vm" : 0, "vw" : 6'), `TINY: ${widths}`],
+      // Highs and lows sum from the extremes: past 2^53 either way.
+      [edit('"h" : [2700,', '"h" : [9007199254740000,'), 'TINY: h[0] sums to 9007199255190800, past 2^53'],
+    ];
+    for (const [body, why] of bad) {
+      expect(() => decodeWindow(new TextEncoder().encode(body), ['TINY'], 19_990, 20_400, 'prices', SCALED), why).toThrow(`backtest_prices_window_scaled answered in another shape (${why}); `);
+    }
+    // The widest, 14 digits, decodes; a volume of 2^53 - 1 from 0 is one.
+    expect(decodeWindow(new TextEncoder().encode(edit(volumes, `"v" : "1fffffffffffff${'-'.repeat(14)}${'0'.repeat(14)}", "vm" : 0, "vw" : 14`)), ['TINY'], 19_990, 20_400, 'prices', SCALED).symbols[0]!.series.volume[0]).toBe(2 ** 53 - 1);
+    // A low past 2^53 below the lesser of a negative open and close (EDGE's second row: both k -4,499,999,999,999,999).
+    const edgeText = new TextDecoder().decode(encodeScaled([edge], true)).replace('"l" : [4499999999999998,-4499999999999999]', '"l" : [4499999999999998,4600000000000000]');
+    expect(edgeText).toContain('4600000000000000]');
+    expect(() => decodeWindow(new TextEncoder().encode(edgeText), ['EDGE'], 19_990, 20_400, 'prices', SCALED)).toThrow('backtest_prices_window_scaled answered in another shape (EDGE: l[1] sums to -9100000000000000, past 2^53); ');
+    // vopa-window-3 from the function that answers vopa-window-1: refused.
+    expect(() => decodeWindow(new TextEncoder().encode(text), ['TINY'], 19_990, 20_400)).toThrow('backtest_prices_window answered in another shape (format "vopa-window-3", not vopa-window-1)');
+    const whole = encodeScaled([W], true);
+    for (let end = 0; end < whole.length; end += 7) expect(() => decodeWindow(whole.subarray(0, end), ['WALK'], 19_990, 20_400, 'prices', SCALED)).toThrow(CompactCutError);
   });
 });

@@ -11,7 +11,7 @@ import { expectSamePanel } from '../support/bits.ts';
 
 const day = (s: string) => parseIsoDate(s)!;
 /** The compact read's migrations, in order (the window function as installed: its one-sort body after it, then its scaled answers). */
-const MIGRATION = ['20250103000000_compact_reads.sql', '20261130000000_window_one_sort.sql', '20261201000000_window_scaled.sql'].map((f) => readFileSync(join(MIGRATIONS_DIR, f), 'utf8')).join(';\n');
+const MIGRATION = ['20250103000000_compact_reads.sql', '20261130000000_window_one_sort.sql', '20261201000000_window_scaled.sql', '20261202000000_window_packed.sql'].map((f) => readFileSync(join(MIGRATIONS_DIR, f), 'utf8')).join(';\n');
 /** A season with gaps, missing fields, a symbol without rows and values at the edges of float64. */
 const SEASON = 2097;
 const REQUEST = { season: SEASON, startDay: day('2025-10-01'), endDay: day('2025-12-31'), warmupBars: 20 };
@@ -74,7 +74,7 @@ describe('the compact bulk read', () => {
       const fallback = await load({ warn: (w) => warnings.push(w) });
       expect(fallback.info.read).toBe('keyset');
       expect(warnings).toHaveLength(1);
-      expect(warnings[0]).toMatch(/the compact bulk read is not installed \(function backtest_prices_window is missing\): prices are read in keyset pages.*apply supabase\/migrations\/20250103000000_compact_reads\.sql, then supabase\/migrations\/20261130000000_window_one_sort\.sql, then supabase\/migrations\/20261201000000_window_scaled\.sql, to the project/);
+      expect(warnings[0]).toMatch(/the compact bulk read is not installed \(function backtest_prices_window is missing\): prices are read in keyset pages.*apply supabase\/migrations\/20250103000000_compact_reads\.sql, then supabase\/migrations\/20261130000000_window_one_sort\.sql, then supabase\/migrations\/20261201000000_window_scaled\.sql, then supabase\/migrations\/20261202000000_window_packed\.sql, to the project/);
       expectSamePanel(fallback.panel, compact.panel);
     } finally {
       await server.db.exec(`alter function backtest_prices_window_gone(text, text[], date, date) rename to backtest_prices_window;
@@ -117,9 +117,9 @@ describe('the compact bulk read', () => {
   it('an answer of another shape (another version of the migration) stops with an error naming the function and the migrations', async () => {
     const versions = [
       // A later format.
-      ['backtest_prices_window_scaled', `returns json language sql as $$ select '{"format": "vopa-window-3", "symbols": []}'::json $$`, /^backtest_prices_window_scaled answered in another shape \(format "vopa-window-3", not vopa-window-2\)/],
+      ['backtest_prices_window_scaled', `returns json language sql as $$ select '{"format": "vopa-window-4", "symbols": []}'::json $$`, /^backtest_prices_window_scaled answered in another shape \(format "vopa-window-4", not vopa-window-3 or vopa-window-2\)/],
       // The format of the other function.
-      ['backtest_prices_window_scaled', `returns json language sql as $$ select backtest_prices_window(tbl, symbols, date_from, date_to) $$`, /^backtest_prices_window_scaled answered in another shape \(format "vopa-window-1", not vopa-window-2\)/],
+      ['backtest_prices_window_scaled', `returns json language sql as $$ select backtest_prices_window(tbl, symbols, date_from, date_to) $$`, /^backtest_prices_window_scaled answered in another shape \(format "vopa-window-1", not vopa-window-3 or vopa-window-2\)/],
       // Another answer altogether (a packed bytea: PostgREST gives it as a JSON string).
       ['backtest_prices_window_scaled', `returns bytea language sql as $$ select '\\x564f50415058310a0000000100000000'::bytea $$`, /^backtest_prices_window_scaled answered in another shape \(no format/],
       // The same, from backtest_prices_window (the scaled function then missing).
@@ -134,7 +134,7 @@ describe('the compact bulk read', () => {
         expect(err).toBeInstanceOf(CompactShapeError);
         expect(err.code).toBe('E_SUPABASE_SHAPE');
         expect(err.message).toMatch(message);
-        expect(err.message).toMatch(/apply supabase\/migrations\/20250103000000_compact_reads\.sql, then supabase\/migrations\/20261130000000_window_one_sort\.sql, then supabase\/migrations\/20261201000000_window_scaled\.sql, to the project/);
+        expect(err.message).toMatch(/apply supabase\/migrations\/20250103000000_compact_reads\.sql, then supabase\/migrations\/20261130000000_window_one_sort\.sql, then supabase\/migrations\/20261201000000_window_scaled\.sql, then supabase\/migrations\/20261202000000_window_packed\.sql, to the project/);
       } finally {
         await server.db.exec(`drop function if exists backtest_prices_window_scaled(text, text[], date, date); drop function backtest_prices_window(text, text[], date, date); ${MIGRATION}`);
         await server.refreshSchema();

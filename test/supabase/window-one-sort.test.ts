@@ -131,7 +131,7 @@ describe('the window function sorts once: its two bodies', () => {
       expect(err).toBeInstanceOf(CompactShapeError);
       expect((err as CompactShapeError).code).toBe('E_SUPABASE_SHAPE');
       expect((err as Error).message).toMatch(
-        /^backtest_prices_window answered in another shape \(\S+: dates out of order, \d{4}-\d\d-\d\d after \d{4}-\d\d-\d\d\); apply supabase\/migrations\/20250103000000_compact_reads\.sql, then supabase\/migrations\/20261130000000_window_one_sort\.sql, then supabase\/migrations\/20261201000000_window_scaled\.sql, to the project/,
+        /^backtest_prices_window answered in another shape \(\S+: dates out of order, \d{4}-\d\d-\d\d after \d{4}-\d\d-\d\d\); apply supabase\/migrations\/20250103000000_compact_reads\.sql, then supabase\/migrations\/20261130000000_window_one_sort\.sql, then supabase\/migrations\/20261201000000_window_scaled\.sql, then supabase\/migrations\/20261202000000_window_packed\.sql, to the project/,
       );
     } finally {
       await server.db.exec(`${ONE_SORT}; drop function public.backtest_prices_window_reversed(text, text[], date, date); drop function public.backtest_prices_window_answer_reversed(text, text[], date, date, boolean)`);

@@ -14,8 +14,9 @@ import { mulberry32 } from './random.ts';
  *   so that the table's physical order is not the date order;
  * - `windowText`: one body's answer as the text Postgres writes (compared byte for byte);
  * - `bodiesCalled`: which body the dispatcher called (the transaction's function statistics);
- * - `expectScaledSame`: `backtest_prices_window_scaled` (20261201000000_window_scaled.sql) answers
- *   what `backtest_prices_window` answers, value for value to the bit.
+ * - `expectScaledSame`: `backtest_prices_window_scaled` (20261201000000_window_scaled.sql, format
+ *   vopa-window-2, as 20261202000000_window_packed.sql redefines it, vopa-window-3) answers what
+ *   `backtest_prices_window` answers, value for value to the bit.
  */
 export const FIXTURE_SEASON = 2096;
 export const HARD_FIRST_DAY = '2024-01-01';
@@ -74,18 +75,18 @@ export async function bodiesCalled(db: Database): Promise<string> {
 type Entry = { s: string; p: boolean; q: boolean; [field: string]: unknown };
 
 /**
- * The scaled answer (vopa-window-2) of a window against backtest_prices_window's (vopa-window-1):
+ * The scaled answer (`format`: the function as installed answers it) of a window against backtest_prices_window's (vopa-window-1):
  * both decoded, every symbol's days, prices, volumes, revisions and months the same to the bit.
  * A symbol whose prices hold Postgres's NaN (which the decoder refuses) is compared as JSON
  * instead: its fields must then be the doubles of vopa-window-1, as they are. Answers each
  * symbol's choice, `p` and `q` ('pq', 'p', 'q' or '').
  */
-export async function expectScaledSame(db: Database, symbols: readonly string[], from: string, to: string, table = 'prices'): Promise<Record<string, string>> {
+export async function expectScaledSame(db: Database, symbols: readonly string[], from: string, to: string, table = 'prices', format: 'vopa-window-2' | 'vopa-window-3' = 'vopa-window-3'): Promise<Record<string, string>> {
   const doublesText = await windowText(db, 'backtest_prices_window', symbols, from, to, table);
   const scaledText = await windowText(db, 'backtest_prices_window_scaled', symbols, from, to, table);
   const doubles = JSON.parse(doublesText) as { format: string; symbols: Entry[] };
   const scaled = JSON.parse(scaledText) as { format: string; symbols: Entry[] };
-  expect([doubles.format, scaled.format]).toEqual(['vopa-window-1', 'vopa-window-2']);
+  expect([doubles.format, scaled.format]).toEqual(['vopa-window-1', format]);
   expect(scaled.symbols.map((x) => x.s)).toEqual(doubles.symbols.map((x) => x.s));
   const nan = new Set(doubles.symbols.filter((x) => ['o', 'h', 'l', 'c', 'v'].some((f) => (x[f] as unknown[]).includes('NaN'))).map((x) => x.s));
   for (const x of scaled.symbols.filter((y) => nan.has(y.s))) {
@@ -96,12 +97,12 @@ export async function expectScaledSame(db: Database, symbols: readonly string[],
   // The others decoded, asked for again without the NaN ones (re-encoding parsed JSON would turn -0 into 0).
   const decodable = [...new Set(symbols)].filter((s) => !nan.has(s));
   const [fromDay, toDay] = [parseIsoDate(from)!, parseIsoDate(to)!];
-  const decoded = async (fn: string, whole: string, format: 'vopa-window-1' | 'vopa-window-2') => {
+  const decoded = async (fn: 'backtest_prices_window' | 'backtest_prices_window_scaled', whole: string) => {
     const text = nan.size ? await windowText(db, fn, decodable, from, to, table) : whole;
-    return decodeWindow(new TextEncoder().encode(text), decodable, fromDay, toDay, 'prices', format);
+    return decodeWindow(new TextEncoder().encode(text), decodable, fromDay, toDay, 'prices', fn);
   };
-  const a = await decoded('backtest_prices_window', doublesText, 'vopa-window-1');
-  const b = await decoded('backtest_prices_window_scaled', scaledText, 'vopa-window-2');
+  const a = await decoded('backtest_prices_window', doublesText);
+  const b = await decoded('backtest_prices_window_scaled', scaledText);
   expect(b.tracked).toBe(a.tracked);
   a.symbols.forEach((x, k) => {
     const y = b.symbols[k]!;

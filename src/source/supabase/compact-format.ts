@@ -1,5 +1,5 @@
 import { BacktestError } from '../../errors.ts';
-import { APPLY_COMPACT, COMPACT_FUNCTIONS, WINDOW_FORMAT, WINDOW_FORMAT_SCALED } from '../../supabase/schema.ts';
+import { APPLY_COMPACT, COMPACT_FUNCTIONS, WINDOW_FORMAT, WINDOW_FORMAT_PACKED, WINDOW_FORMATS, type WindowFunction } from '../../supabase/schema.ts';
 import { isoDate } from '../../util/dates.ts';
 import { priceValue, type Series } from './series.ts';
 
@@ -7,12 +7,13 @@ import { priceValue, type Series } from './series.ts';
  * The answers of the window functions, decoded and checked: `backtest_prices_window`
  * (supabase/migrations/20250103000000_compact_reads.sql; below Postgres 16 its one-sort body,
  * 20261130000000_window_one_sort.sql), format `vopa-window-1`, and `backtest_prices_window_scaled`
- * (20261201000000_window_scaled.sql), format `vopa-window-2`:
+ * (20261201000000_window_scaled.sql), format `vopa-window-2`, or, as 20261202000000_window_packed.sql
+ * redefines it, format `vopa-window-3`:
  * 1. the body must be whole JSON: a body that ends early (a cut the HTTP framing did not show;
  *    fetch decodes a gzip or brotli stream cut short without an error) is not, and is a `CompactCutError`,
  *    never data (a strict prefix of a JSON document is never a JSON document);
  * 2. `{format, tracked, symbols: [{s, rev, d, o, h, l, c, v, m, r}]}` (and, in vopa-window-2,
- *    `p` and `q` for each symbol): every symbol asked for once and no other, its arrays as long
+ *    `p` and `q` for each symbol, and in vopa-window-3 `vm` and `vw`): every symbol asked for once and no other, its arrays as long
  *    as its dates, dates strictly increasing inside the range asked (checked on every answer,
  *    never put in order here: the one-sort body's order rests on how Postgres executes it, not on
  *    a documented promise, so an answer out of order is refused, not repaired), values numbers
@@ -25,6 +26,10 @@ import { priceValue, type Series } from './series.ts';
  * row's close, or from 0 where it is missing), each value k / 10000, which the server checked
  * gives the stored double bit for bit; its volumes with `q` are integers. Every integer, given
  * or summed, must be a safe integer (|k| < 2⁵³), where JavaScript's arithmetic on it is exact.
+ * vopa-window-3 is vopa-window-2 but for high (its distance above the greater of the row's open
+ * and close k, the one there is, 0 where both are missing), low (its distance below the lesser)
+ * and volumes with `q` (one string, `vw` characters a row: the volume minus `vm` in lowercase
+ * hexadecimal, zero-padded, or `vw` "-" for a missing one).
  */
 
 /** One symbol of an answer: its rows over the range asked, and the revisions of the months it touches. */
@@ -62,13 +67,11 @@ const FIELD_NAMES: Record<string, string> = { o: 'open', h: 'high', l: 'low', c:
 /** vopa-window-2's prices are integers in units of 1 / SCALE. */
 const SCALE = 10_000;
 
-/** Which function answered, and so the format its answer must have. */
-export type WindowFormat = typeof WINDOW_FORMAT | typeof WINDOW_FORMAT_SCALED;
-
-export function decodeWindow(body: Uint8Array, asked: readonly string[], fromDay: number, toDay: number, where = 'prices', format: WindowFormat = WINDOW_FORMAT): WindowAnswer {
-  const scaled = format === WINDOW_FORMAT_SCALED;
-  const fn = scaled ? COMPACT_FUNCTIONS.windowScaled : COMPACT_FUNCTIONS.window;
-  const shape = (what: string) => new CompactShapeError(`${fn} answered in another shape (${what}); ${APPLY_COMPACT} (this vopa-backtest reads ${format} from it)`);
+/** `fn`: the function that answered, which decides the formats its answer may have. */
+export function decodeWindow(body: Uint8Array, asked: readonly string[], fromDay: number, toDay: number, where = 'prices', fn: WindowFunction = COMPACT_FUNCTIONS.window): WindowAnswer {
+  const formats: readonly string[] = WINDOW_FORMATS[fn];
+  const readable = formats.join(' or ');
+  const shape = (what: string) => new CompactShapeError(`${fn} answered in another shape (${what}); ${APPLY_COMPACT} (this vopa-backtest reads ${readable} from it)`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder().decode(body));
@@ -76,10 +79,12 @@ export function decodeWindow(body: Uint8Array, asked: readonly string[], fromDay
     throw new CompactCutError(`the answer (${body.byteLength} bytes) is not whole JSON`);
   }
   const answer = parsed as { format?: unknown; tracked?: unknown; symbols?: unknown };
-  if (!answer || typeof answer !== 'object' || answer.format !== format) {
+  if (!answer || typeof answer !== 'object' || !formats.includes(answer.format as string)) {
     const given = answer && typeof answer === 'object' && 'format' in answer ? `format ${JSON.stringify(answer.format)}` : 'no format';
-    throw shape(`${given}, not ${format}`);
+    throw shape(`${given}, not ${readable}`);
   }
+  const scaled = answer.format !== WINDOW_FORMAT;
+  const packed = answer.format === WINDOW_FORMAT_PACKED;
   if (typeof answer.tracked !== 'boolean' || !Array.isArray(answer.symbols)) throw shape('tracked or symbols missing');
   const wanted = new Set(asked);
   const seen = new Set<string>();
@@ -128,8 +133,8 @@ export function decodeWindow(body: Uint8Array, asked: readonly string[], fromDay
       return Float64Array.from(values, (_, i) => integer(key, values, i) ?? NaN);
     };
     if (scaled && (typeof o!.p !== 'boolean' || typeof o!.q !== 'boolean')) throw shape(`${symbol}: p and q are not booleans`);
-    const prices = scaled && o!.p ? scaledPrices(array, integer, d.length, (what) => shape(`${symbol}: ${what}`)) : { open: field('o'), high: field('h'), low: field('l'), close: field('c') };
-    const volume = scaled && o!.q ? integers('v') : field('v');
+    const prices = scaled && o!.p ? scaledPrices(array, integer, d.length, packed, (what) => shape(`${symbol}: ${what}`)) : { open: field('o'), high: field('h'), low: field('l'), close: field('c') };
+    const volume = !(scaled && o!.q) ? field('v') : packed ? hexVolumes(o!.v, o!.vm, o!.vw, d.length, (what) => shape(`${symbol}: ${what}`)) : integers('v');
     const series: Series = { days, ...prices, volume };
     const months = new Map<number, string>();
     for (let j = 0; j < m.length; j++) {
@@ -144,20 +149,30 @@ export function decodeWindow(body: Uint8Array, asked: readonly string[], fromDay
 }
 
 /**
- * vopa-window-2's scaled prices back to doubles: close k = the previous close's k (0 on the first
- * row and after a missing close) + the change given; open, high and low k = the row's close k (0
- * where it is missing) + the distance given; each value k / SCALE, the division the server checked.
+ * The scaled prices back to doubles: close k = the previous close's k (0 on the first row and
+ * after a missing close) + the change given; open k = the row's close k (0 where it is missing) +
+ * the distance given; high and low k likewise in vopa-window-2, and in vopa-window-3 (`packed`)
+ * high k = the greater of the row's open and close k (the one there is; 0 where both are
+ * missing) + the distance given, low k = the lesser − the distance given; each value k / SCALE,
+ * the division the server checked.
  */
-function scaledPrices(array: (key: string) => unknown[], integer: (key: string, values: unknown[], i: number) => number | null, n: number, shape: (what: string) => Error): Pick<Series, 'open' | 'high' | 'low' | 'close'> {
+function scaledPrices(array: (key: string) => unknown[], integer: (key: string, values: unknown[], i: number) => number | null, n: number, packed: boolean, shape: (what: string) => Error): Pick<Series, 'open' | 'high' | 'low' | 'close'> {
   const [o, h, l, c] = (['o', 'h', 'l', 'c'] as const).map(array) as [unknown[], unknown[], unknown[], unknown[]];
   const open = new Float64Array(n), high = new Float64Array(n), low = new Float64Array(n), close = new Float64Array(n);
   const exact = (k: number, key: string, i: number): number => {
     if (!Number.isSafeInteger(k)) throw shape(`${key}[${i}] sums to ${k}, past 2^53`);
     return k;
   };
-  const fromClose = (key: string, values: unknown[], out: Float64Array, k: number, i: number) => {
+  /** The value at `from` ± the distance given (missing: NaN); answers its k, or null when missing. */
+  const from = (key: string, values: unknown[], out: Float64Array, k: number, sign: 1 | -1, i: number): number | null => {
     const distance = integer(key, values, i);
-    out[i] = distance === null ? NaN : exact(k + distance, key, i) / SCALE;
+    if (distance === null) {
+      out[i] = NaN;
+      return null;
+    }
+    const value = exact(k + sign * distance, key, i);
+    out[i] = value / SCALE;
+    return value;
   };
   let previous = 0;
   for (let i = 0; i < n; i++) {
@@ -165,9 +180,57 @@ function scaledPrices(array: (key: string) => unknown[], integer: (key: string, 
     const k = change === null ? 0 : exact(previous + change, 'c', i);
     close[i] = change === null ? NaN : k / SCALE;
     previous = k;
-    fromClose('o', o, open, k, i);
-    fromClose('h', h, high, k, i);
-    fromClose('l', l, low, k, i);
+    const ko = from('o', o, open, k, 1, i);
+    if (!packed) {
+      from('h', h, high, k, 1, i);
+      from('l', l, low, k, 1, i);
+      continue;
+    }
+    const kc = change === null ? null : k;
+    const top = ko === null ? (kc ?? 0) : kc === null ? ko : Math.max(ko, kc);
+    const bottom = ko === null ? (kc ?? 0) : kc === null ? ko : Math.min(ko, kc);
+    from('h', h, high, top, 1, i);
+    from('l', l, low, bottom, -1, i);
   }
   return { open, high, low, close };
+}
+
+/** The digits of vopa-window-3's volumes: '0'–'9' and 'a'–'f' (lowercase, as Postgres's to_hex writes them). */
+const HEX = new Int8Array(128).fill(-1);
+for (let d = 0; d < 16; d++) HEX['0123456789abcdef'.charCodeAt(d)] = d;
+const DASH = 45;
+
+/**
+ * vopa-window-3's volumes back to numbers: `text` holds `width` characters a row, the volume minus
+ * `least` in hexadecimal, or all "-" (missing, NaN). Every value and every sum must be a safe
+ * integer; the text must be exactly n × width characters.
+ */
+function hexVolumes(text: unknown, least: unknown, width: unknown, n: number, shape: (what: string) => Error): Float64Array {
+  if (typeof text !== 'string' || !Number.isSafeInteger(width) || (width as number) < 1 || (width as number) > 14 || !(least === null || Number.isSafeInteger(least))) {
+    throw shape(`v, vm and vw are not a string, an integer below 2^53 or null, and a width of 1 to 14`);
+  }
+  const w = width as number;
+  if (text.length !== n * w) throw shape(`v has ${text.length} characters, not ${n} × ${w}`);
+  const out = new Float64Array(n);
+  for (let i = 0, at = 0; i < n; i++) {
+    if (text.charCodeAt(at) === DASH) {
+      for (let j = 0; j < w; j++, at++) if (text.charCodeAt(at) !== DASH) throw shape(`v[${i}] is ${JSON.stringify(text.slice(i * w, i * w + w))}, neither ${w} hexadecimal digits nor ${w} "-"`);
+      out[i] = NaN;
+      continue;
+    }
+    let value = 0;
+    for (let j = 0; j < w; j++, at++) {
+      const code = text.charCodeAt(at);
+      const digit = code < 128 ? HEX[code]! : -1;
+      if (digit < 0) throw shape(`v[${i}] is ${JSON.stringify(text.slice(i * w, i * w + w))}, neither ${w} hexadecimal digits nor ${w} "-"`);
+      value = value * 16 + digit;
+    }
+    if (least === null) throw shape(`v[${i}] is a volume, but vm is null`);
+    // Digits past 2^53 are not exact here, whatever vm they would be added to.
+    if (!Number.isSafeInteger(value)) throw shape(`v[${i}] is ${JSON.stringify(text.slice(i * w, i * w + w))}, past 2^53`);
+    const volume = (least as number) + value;
+    if (!Number.isSafeInteger(volume)) throw shape(`v[${i}] sums to ${volume}, past 2^53`);
+    out[i] = volume;
+  }
+  return out;
 }

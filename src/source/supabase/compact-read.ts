@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SupabaseRest } from '../../supabase/client.ts';
 import { isMissingFunction, SupabaseHttpError } from '../../supabase/errors.ts';
 import { isoDate, parseIsoDate } from '../../util/dates.ts';
-import { COMPACT_FUNCTIONS as FUNCTIONS, COMPACT_MIGRATION, SCALED_MIGRATION, UNIVERSE_FUNCTIONS, UNIVERSE_MIGRATION, WINDOW_FORMAT, WINDOW_FORMAT_SCALED } from '../../supabase/schema.ts';
+import { COMPACT_FUNCTIONS as FUNCTIONS, COMPACT_MIGRATION, PACKED_MIGRATION, SCALED_MIGRATION, UNIVERSE_FUNCTIONS, UNIVERSE_MIGRATION } from '../../supabase/schema.ts';
 import { CompactCutError, CompactShapeError, decodeWindow, type WindowSymbol } from './compact-format.ts';
 import { UNKNOWN_REVISION } from './series.ts';
 
@@ -108,13 +108,13 @@ export class CompactReader {
         throw translated;
       }
       try {
-        const answer = decodeWindow(body, symbols, from, to, `${this.rest.tables.prices} at ${this.rest.host}`, scaled ? WINDOW_FORMAT_SCALED : WINDOW_FORMAT);
+        const answer = decodeWindow(body, symbols, from, to, `${this.rest.tables.prices} at ${this.rest.host}`, fn);
         this.scaled = scaled;
         for (const s of answer.symbols) onSymbol(s);
         return answer.tracked;
       } catch (err) {
         if (!(err instanceof CompactCutError) || attempt >= CUT_ATTEMPTS) {
-          if (err instanceof CompactCutError) throw new CompactCutError(`${what}: the answer was cut ${attempt} times running (${err.message}); if it keeps happening, check that ${scaled ? SCALED_MIGRATION : COMPACT_MIGRATION} is the version applied`);
+          if (err instanceof CompactCutError) throw new CompactCutError(`${what}: the answer was cut ${attempt} times running (${err.message}); if it keeps happening, check that ${scaled ? `${SCALED_MIGRATION} (or ${PACKED_MIGRATION})` : COMPACT_MIGRATION} is the version applied`);
           throw err;
         }
         this.rest.counters.retry('cut body');
