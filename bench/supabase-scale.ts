@@ -25,9 +25,11 @@
  *    must equal a fresh compact read's); each re-run's CPU time beside its wall (on a shared
  *    machine the wall also counts the time the process waited for a core), and the window file
  *    to the panel in memory alone, without any request (median of 3, after the read);
- * 4. the choice of format, on 300 symbols: JSON arrays per symbol (the migration's) against a
- *    packed bytea of 8-byte doubles (made here), on prices as stored (4 decimals) and on adjusted
- *    prices (full doubles): time on the server, bytes as sent and gzipped, time to decode;
+ * 4. the choice of format, on 300 symbols: JSON arrays per symbol (the migration's: doubles, and
+ *    scaled integers in both formats) against a packed bytea of 8-byte doubles (made here), on
+ *    prices as stored (4 decimals) and on adjusted prices (full doubles), and on the real S&P 500
+ *    slice of the tests (test/fixtures, 118 symbols × 2 years): time on the server, bytes as sent,
+ *    brotli'd and gzipped, time to decode;
  * 5. the window function's two bodies (20261130000000_window_one_sort.sql) on one call of 100,000
  *    rows, alternating: the ORDER BY aggregates (Postgres 15 sorts a symbol's rows once per
  *    aggregate, six times) against the one-sort body that the function runs below Postgres 16.
@@ -43,7 +45,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database } from '../test/support/postgrest/database.ts';
 import { WindowCache } from '../src/cache/index.ts';
@@ -121,10 +123,14 @@ export interface FormatMeasure { serverMs: number; bytes: number; brotliBytes: n
 export interface FormatResult {
   readonly prices: string;
   readonly rows: number;
+  /** Symbols in the one call each format answers. */
+  readonly symbols: number;
   /** JSON arrays per symbol of doubles: backtest_prices_window's format (vopa-window-1). */
   readonly arrays: FormatMeasure;
-  /** The same with prices and volumes as scaled integers where exact: backtest_prices_window_scaled's (vopa-window-2), what the client reads. */
+  /** Prices as scaled integers where exact, high and low from the bar's extremes, volumes in hexadecimal: backtest_prices_window_scaled's (vopa-window-3), what the client reads. */
   readonly scaled: FormatMeasure;
+  /** The same function as the migration before installs it (vopa-window-2: high and low from the close, volumes as decimal integers). */
+  readonly scaledFirst: FormatMeasure;
   /** A packed bytea (8-byte doubles, big-endian): the alternative measured. */
   readonly packed: FormatMeasure;
 }
@@ -150,9 +156,9 @@ export interface SupabaseScaleResult {
    * The window function's two bodies on the same call (100,000 rows), server time without the
    * answer's transfer, in turn, median of 9 each: the ORDER BY aggregates (six sorts per
    * symbol below Postgres 16) and the one-sort body (what the function runs below 16); and the
-   * scaled answers (what the client calls).
+   * scaled answers (what the client calls, vopa-window-3) and their first format (vopa-window-2).
    */
-  readonly bodyCallMs: { server: string; ordered: number; oneSort: number; scaled: number };
+  readonly bodyCallMs: { server: string; ordered: number; oneSort: number; scaled: number; scaledFirst: number };
   readonly prime: ReadResult;
   readonly cached: ReadResult & { wall: Measure };
   readonly changed: ReadResult;
@@ -294,24 +300,31 @@ async function callTime(db: Database): Promise<number> {
 
 /**
  * The window function's two bodies (migration 20261130000000_window_one_sort.sql) and the scaled
- * answers (20261201000000_window_scaled.sql) on one call of 100,000 rows, in turn, each round in
- * another order.
+ * answers (20261202000000_window_packed.sql; 20261201000000_window_scaled.sql's first format as
+ * installed by formats()) on one call of 100,000 rows, in turn, each round in another order.
  */
 async function bodyCallTimes(db: Database, server: string): Promise<SupabaseScaleResult['bodyCallMs']> {
-  const times = { ordered: [] as number[], one_sort: [] as number[], scaled: [] as number[] };
-  const orders = [['ordered', 'one_sort', 'scaled'], ['scaled', 'one_sort', 'ordered'], ['one_sort', 'scaled', 'ordered']] as const;
-  for (let k = 0; k < 10; k++) {
-    for (const body of orders[k % 3]!) {
+  const times = { ordered: [] as number[], one_sort: [] as number[], scaled: [] as number[], scaled_first: [] as number[] };
+  const orders = [['ordered', 'one_sort', 'scaled', 'scaled_first'], ['scaled_first', 'scaled', 'one_sort', 'ordered'], ['one_sort', 'scaled_first', 'ordered', 'scaled'], ['scaled', 'ordered', 'scaled_first', 'one_sort']] as const;
+  for (let k = 0; k < 13; k++) {
+    for (const body of orders[k % 4]!) {
       const t = performance.now();
       await db.query(`select length(backtest_prices_window_${body}('prices', $1::text[], '${FIRST_DAY}', '2030-01-01')::text) as n`, [CALL_SYMBOLS]);
       if (k > 0) times[body].push(performance.now() - t); // the first round warms the cache
     }
   }
-  return { server, ordered: summarize(times.ordered).median, oneSort: summarize(times.one_sort).median, scaled: summarize(times.scaled).median };
+  return { server, ordered: summarize(times.ordered).median, oneSort: summarize(times.one_sort).median, scaled: summarize(times.scaled).median, scaledFirst: summarize(times.scaled_first).median };
 }
 
-/** JSON arrays per symbol, of doubles and of scaled integers, against the packed window (a function made here, not in the migrations), on 300 symbols. */
+/**
+ * JSON arrays per symbol, of doubles and of scaled integers in both formats, against the packed
+ * window (a function made here, not in the migrations), on 300 symbols. Installs
+ * backtest_prices_window_scaled_first: the scaled function as 20261201000000_window_scaled.sql
+ * wrote it (vopa-window-2), under another name.
+ */
 async function formats(db: Database): Promise<FormatResult[]> {
+  const first = readFileSync(join(MIGRATIONS_DIR, '20261201000000_window_scaled.sql'), 'utf8');
+  await db.exec(first.replace('function public.backtest_prices_window_scaled(', 'function public.backtest_prices_window_scaled_first('));
   await db.exec(`create or replace view bench_prices_adjusted as
       select symbol, date, open * 0.987654321 as open, high * 0.987654321 as high, low * 0.987654321 as low, close * 0.987654321 as close, volume from prices;
     -- Per symbol: int4 name bytes, name, int4 n, n int4 days, then 5 blocks of n float8 (float8send: big-endian).
@@ -327,31 +340,43 @@ async function formats(db: Database): Promise<FormatResult[]> {
       return r;
     end $$;`);
   const { rows: days } = await db.query<{ first: string; last: string }>('select min(date)::text as first, max(date)::text as last from bench_days');
-  const symbols = Array.from({ length: 300 }, (_, k) => `S${String(k + 1).padStart(4, '0')}`);
-  const literal = `{${symbols.join(',')}}`;
+  const synthetic = Array.from({ length: 300 }, (_, k) => `S${String(k + 1).padStart(4, '0')}`);
+  // Real prices: the S&P 500 slice of the tests (118 symbols of 4 sectors, 2016–2017, as the source wrote them: 1 to 4 decimals).
+  const real = gunzipSync(readFileSync(join(fileURLToPath(new URL('../test/fixtures', import.meta.url)), 'sp500-4-sectors-2016-2017.csv.gz'))).toString('utf8').trim().split('\n').slice(1).map((line) => line.split(','));
+  const cell = (x: string | undefined) => (x === undefined || x === '' ? 'null' : `'${x.replaceAll("'", "''")}'`);
+  await db.exec(`drop table if exists bench_prices_real; create table bench_prices_real (like prices including all);
+    insert into bench_prices_real (symbol, date, open, high, low, close, volume) values ${real.map((f) => `(${f.slice(0, 7).map(cell).join(', ')})`).join(',\n')}; analyze bench_prices_real`);
+  const realSymbols = [...new Set(real.map((f) => f[0]!))].sort();
+  const realDays = real.map((f) => f[1]!).sort();
   const out: FormatResult[] = [];
-  for (const [prices, tbl] of [['as stored (4 decimals)', 'prices'], ['adjusted (full doubles)', 'bench_prices_adjusted']] as const) {
-    const args = [tbl, literal, days[0]!.first, days[0]!.last];
-    const [from, to] = [parseIsoDate(days[0]!.first)!, parseIsoDate(days[0]!.last)!];
+  for (const [prices, tbl, symbols, first, last] of [
+    ['as stored (4 decimals)', 'prices', synthetic, days[0]!.first, days[0]!.last],
+    ['adjusted (full doubles)', 'bench_prices_adjusted', synthetic, days[0]!.first, days[0]!.last],
+    ['real S&P 500 (test fixture)', 'bench_prices_real', realSymbols, realDays[0]!, realDays.at(-1)!],
+  ] as const) {
+    const literal = `{${symbols.map((x) => `"${x}"`).join(',')}}`;
+    const args = [tbl, literal, first, last];
+    const [from, to] = [parseIsoDate(first)!, parseIsoDate(last)!];
     // Each format's answer and its time on the server and to decode: 3 rounds, each in another order, the median of each time.
-    const kinds = ['arrays', 'scaled', 'packed'] as const;
+    const kinds = ['arrays', 'scaled', 'scaledFirst', 'packed'] as const;
+    const fn = { arrays: 'backtest_prices_window', scaled: 'backtest_prices_window_scaled', scaledFirst: 'backtest_prices_window_scaled_first' } as const;
     const once = async (kind: (typeof kinds)[number]): Promise<{ body: Buffer; serverMs: number; decodeMs: number; rows: number }> => {
       let t = performance.now();
       const body = kind === 'packed'
         ? (await db.query<{ b: Buffer }>('select bench_window_packed($1, $2::text[], $3::date, $4::date) as b', args)).rows[0]!.b
-        : Buffer.from((await db.query<{ j: string }>(`select ${kind === 'scaled' ? 'backtest_prices_window_scaled' : 'backtest_prices_window'}($1, $2::text[], $3::date, $4::date)::text as j`, args)).rows[0]!.j);
+        : Buffer.from((await db.query<{ j: string }>(`select ${fn[kind]}($1, $2::text[], $3::date, $4::date)::text as j`, args)).rows[0]!.j);
       const serverMs = performance.now() - t;
       t = performance.now();
-      const rows = kind === 'packed' ? unpack(body) : decodeWindow(body, symbols, from, to, 'prices', kind === 'scaled' ? 'vopa-window-2' : 'vopa-window-1').symbols.reduce((k, x) => k + x.series.days.length, 0);
+      const rows = kind === 'packed' ? unpack(body) : decodeWindow(body, symbols, from, to, 'prices', kind === 'arrays' ? 'backtest_prices_window' : 'backtest_prices_window_scaled').symbols.reduce((k, x) => k + x.series.days.length, 0);
       return { body, serverMs, decodeMs: performance.now() - t, rows };
     };
-    const runs: Record<(typeof kinds)[number], Awaited<ReturnType<typeof once>>[]> = { arrays: [], scaled: [], packed: [] };
+    const runs: Record<(typeof kinds)[number], Awaited<ReturnType<typeof once>>[]> = { arrays: [], scaled: [], scaledFirst: [], packed: [] };
     for (let round = 0; round < 3; round++) for (let j = 0; j < kinds.length; j++) { const kind = kinds[(j + round) % kinds.length]!; runs[kind].push(await once(kind)); }
     const measure = (kind: (typeof kinds)[number]): FormatMeasure => {
       const body = runs[kind][0]!.body;
       return { serverMs: summarize(runs[kind].map((r) => r.serverMs)).median, bytes: body.length, brotliBytes: brotli(body), gzipBytes: gzipSync(body).length, decodeMs: summarize(runs[kind].map((r) => r.decodeMs)).median };
     };
-    out.push({ prices, rows: runs.arrays[0]!.rows, arrays: measure('arrays'), scaled: measure('scaled'), packed: measure('packed') });
+    out.push({ prices, rows: runs.arrays[0]!.rows, symbols: symbols.length, arrays: measure('arrays'), scaled: measure('scaled'), scaledFirst: measure('scaledFirst'), packed: measure('packed') });
   }
   return out;
 }
@@ -493,7 +518,7 @@ export async function supabaseScaleBench(compactRuns = 3, cachedRuns = 5): Promi
     if (changed.fingerprint !== afterChange.fingerprint || changed.fingerprint === compactRuns_[0]!.fingerprint) throw new Error('the cached read after a change differs from a fresh read');
     compactRuns_.push(afterChange);
     process.stderr.write('  formats…\n');
-    const none = { formats: [], callMs: NaN, bodyCallMs: { server: serverKind, ordered: NaN, oneSort: NaN, scaled: NaN } };
+    const none = { formats: [], callMs: NaN, bodyCallMs: { server: serverKind, ordered: NaN, oneSort: NaN, scaled: NaN, scaledFirst: NaN } };
     const { formats: formatResults, callMs: largestCallMs, bodyCallMs } = QUICK ? none : await ask<{ formats: FormatResult[]; callMs: number; bodyCallMs: SupabaseScaleResult['bodyCallMs'] }>({ cmd: 'formats' });
     await ask({ cmd: 'sql', sql: `update prices set close = close / 1.001 where symbol = 'S1234' and date = (select date from bench_days where t = 1000)` });
     const pick = (runs: ReadResult[]) => {
