@@ -194,10 +194,10 @@ async function compactFinding(rest: SupabaseRest): Promise<Finding> {
       return { ok: true, warn: true, what: `compact bulk read: installed, without its one-sort body (function ${COMPACT_FUNCTIONS.windowOneSort} is missing): on Postgres 15 each call sorts a symbol's rows six times, about 1.5 × the server time`, fix: `apply ${WINDOW_MIGRATION} to the project` };
     }
     if (scaled === 'missing') {
-      return { ok: true, warn: true, what: `compact bulk read: installed, without its scaled answers (function ${COMPACT_FUNCTIONS.windowScaled} is missing): prices come as doubles, about 1.4 to 1.5 × the bytes on the wire`, fix: `apply ${SCALED_MIGRATION}, then ${PACKED_MIGRATION}, to the project` };
+      return { ok: true, warn: true, what: `compact bulk read: installed, without its scaled answers (function ${COMPACT_FUNCTIONS.windowScaled} is missing): prices come as doubles, about 1.3 to 1.5 × the bytes on the wire`, fix: `apply ${SCALED_MIGRATION}, then ${PACKED_MIGRATION}, to the project` };
     }
     if (scaledFormat === WINDOW_FORMAT_SCALED) {
-      return { ok: true, warn: true, what: `compact bulk read: installed, with its scaled answers in their first format (${WINDOW_FORMAT_SCALED}): high, low and volumes take about 7 to 10 % more bytes on the wire than in ${WINDOW_FORMAT_PACKED}`, fix: `apply ${PACKED_MIGRATION} to the project` };
+      return { ok: true, warn: true, what: `compact bulk read: installed, with its scaled answers in their first format (${WINDOW_FORMAT_SCALED}): high, low and volumes take about 7 to 13 % more bytes on the wire than in ${WINDOW_FORMAT_PACKED}`, fix: `apply ${PACKED_MIGRATION} to the project` };
     }
     return { ok: true, what: `compact bulk read: installed (a window in few calls, one array per field, prices as scaled integers where that is exact; revisions on ${tbl} validate cached windows)` };
   } catch (err) {

@@ -118,13 +118,13 @@ describe('the cache from the command line', () => {
       await server.refreshSchema();
       const first = await backtestAsync(['doctor'], { cwd: tempDir(), env });
       expect(first.code, first.stdout).toBe(0);
-      expect(first.stdout).toContain('warn compact bulk read: installed, with its scaled answers in their first format (vopa-window-2): high, low and volumes take about 7 to 10 % more bytes on the wire than in vopa-window-3\n     → apply supabase/migrations/20261202000000_window_packed.sql to the project');
+      expect(first.stdout).toContain('warn compact bulk read: installed, with its scaled answers in their first format (vopa-window-2): high, low and volumes take about 7 to 13 % more bytes on the wire than in vopa-window-3\n     → apply supabase/migrations/20261202000000_window_packed.sql to the project');
       // Without the scaled answers: a run reads backtest_prices_window; doctor warns, naming the migrations.
       await server.db.exec('drop function backtest_prices_window_scaled(text, text[], date, date)');
       await server.refreshSchema();
       const unscaled = await backtestAsync(['doctor'], { cwd: tempDir(), env });
       expect(unscaled.code, unscaled.stdout).toBe(0);
-      expect(unscaled.stdout).toContain('warn compact bulk read: installed, without its scaled answers (function backtest_prices_window_scaled is missing): prices come as doubles, about 1.4 to 1.5 × the bytes on the wire\n     → apply supabase/migrations/20261201000000_window_scaled.sql, then supabase/migrations/20261202000000_window_packed.sql, to the project');
+      expect(unscaled.stdout).toContain('warn compact bulk read: installed, without its scaled answers (function backtest_prices_window_scaled is missing): prices come as doubles, about 1.3 to 1.5 × the bytes on the wire\n     → apply supabase/migrations/20261201000000_window_scaled.sql, then supabase/migrations/20261202000000_window_packed.sql, to the project');
       // backtest_prices_window in another version too.
       await server.db.exec(`drop function backtest_prices_window(text, text[], date, date);
         create function backtest_prices_window(tbl text, symbols text[], date_from date, date_to date) returns json language sql as $$ select '{"format": "vopa-window-2", "symbols": []}'::json $$`);

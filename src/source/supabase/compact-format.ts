@@ -13,10 +13,11 @@ import { priceValue, type Series } from './series.ts';
  *    fetch decodes a gzip or brotli stream cut short without an error) is not, and is a `CompactCutError`,
  *    never data (a strict prefix of a JSON document is never a JSON document);
  * 2. `{format, tracked, symbols: [{s, rev, d, o, h, l, c, v, m, r}]}` (and, in vopa-window-2,
- *    `p` and `q` for each symbol, and in vopa-window-3 `vm` and `vw`): every symbol asked for once and no other, its arrays as long
- *    as its dates, dates strictly increasing inside the range asked (checked on every answer,
- *    never put in order here: the one-sort body's order rests on how Postgres executes it, not on
- *    a documented promise, so an answer out of order is refused, not repaired), values numbers
+ *    `p` and `q` for each symbol; in vopa-window-3, `vm` and `vw` too): every symbol asked for
+ *    once and no other, its arrays (and vopa-window-3's volumes) as long as its dates, dates
+ *    strictly increasing inside the range asked (checked on every answer, never put in order
+ *    here: the one-sort body's order rests on how Postgres executes it, not on a documented
+ *    promise, so an answer out of order is refused, not repaired), values numbers
  *    (null: missing, NaN; "NaN", "Infinity", "-Infinity" as Postgres writes them), revisions
  *    decimal text; anything else is a `CompactShapeError` naming the migrations.
  * Doubles are Postgres's shortest text that reads back as the same double (the functions set
@@ -64,7 +65,7 @@ export class CompactShapeError extends BacktestError {
 
 const NON_FINITE: Record<string, number> = { Infinity: Infinity, '-Infinity': -Infinity };
 const FIELD_NAMES: Record<string, string> = { o: 'open', h: 'high', l: 'low', c: 'close', v: 'volume' };
-/** vopa-window-2's prices are integers in units of 1 / SCALE. */
+/** The scaled formats' prices are integers in units of 1 / SCALE. */
 const SCALE = 10_000;
 
 /** `fn`: the function that answered, which decides the formats its answer may have. */
