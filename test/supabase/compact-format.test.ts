@@ -261,11 +261,13 @@ describe('the compact window in fewer bytes (formats vopa-window-2 and vopa-wind
     const none: Sym = { ...W, s: 'NOVOL', fields: [...W.fields.slice(0, 4), W.fields[4]!.map(() => null)] };
     // Volumes from -2^52 to 2^52 - 1: a range of 2^53 - 1, the widest written as digits (14 of them); EDGE's, ±(2^53 - 1), go as doubles.
     const range: Sym = { ...W, s: 'RANGE', fields: [...W.fields.slice(0, 4), W.fields[4]!.map((v, i) => (i === 0 ? -(2 ** 52) : i === 10 ? 2 ** 52 - 1 : v))] };
-    const symbols = [W, big, odd, edge, B, none, range];
+    // Negative prices (a spread, an oil future in April 2020) with the open or the close missing: high and low from the one there is, not from 0.
+    const neg: Sym = { s: 'NEG', rev: null, d: [20_000, 20_001, 20_002], m: [], r: [], fields: [[null, -5.25, -1], [-1, -2, 0.5], [-7, -6, -3], [-4.5, null, -2], [1, 2, 3]] };
+    const symbols = [W, big, odd, edge, B, none, range, neg];
     const body = encodeScaled(symbols, true);
     const text = new TextDecoder().decode(body);
     expect(text.match(/"s" : "[^"]+", "rev" : [^,]+, "d" : \[[^\]]*\], "p" : \w+, "q" : \w+/g)!.map((m) => m.replace(/"rev".*"p"/, '"p"'))).toEqual(
-      ['WALK', 'BIG', 'ODD', 'EDGE', 'Ｚü😀', 'NOVOL', 'RANGE'].map((x, j) => `"s" : "${x}", "p" : ${[true, false, false, true, true, true, true][j]}, "q" : ${[true, false, false, false, true, true, true][j]}`),
+      ['WALK', 'BIG', 'ODD', 'EDGE', 'Ｚü😀', 'NOVOL', 'RANGE', 'NEG'].map((x, j) => `"s" : "${x}", "p" : ${[true, false, false, true, true, true, true, true][j]}, "q" : ${[true, false, false, false, true, true, true, true][j]}`),
     );
     expect(text).toContain(`"vm" : -4503599627370496, "vw" : 14, "m"`);
     expect(text).toContain(`"v" : "${'-'.repeat(300)}", "vm" : null, "vw" : 1`);
@@ -282,6 +284,8 @@ describe('the compact window in fewer bytes (formats vopa-window-2 and vopa-wind
     // WALK has rows without an open, without a close, and without both (day 45): high and low from what is there, or from 0.
     expect([W.fields[0]![45], W.fields[3]![45], W.fields[0]![6], W.fields[3]![3]]).toEqual([null, null, expect.any(Number), expect.any(Number)]);
     expect(packed.symbols[0]!.series.high[45]).toBe(W.fields[1]![45]);
+    // NEG by hand: highs above -45000 (the close alone), -52500 (the open alone), max(-10000, -20000); lows below the same, min for the last.
+    expect(text).toContain('"s" : "NEG", "rev" : null, "d" : [20000,20001,20002], "p" : true, "q" : true, "o" : [null,-52500,10000], "h" : [35000,32500,15000], "l" : [25000,7500,10000]');
   });
 
   it('vopa-window-3 by hand: three rows, the open or the low missing, volumes with a missing one and a zero', () => {
@@ -314,11 +318,13 @@ describe('the compact window in fewer bytes (formats vopa-window-2 and vopa-wind
       // U+00B0 and U+0661 (ARABIC-INDIC DIGIT ONE): their low 7 bits are "0" and "a".
       [edit(volumes, '"v" : "1bd7f3------0000°0", "vm" : 0, "vw" : 6'), 'TINY: v[2] is "0000°0", neither 6 hexadecimal digits nor 6 "-"'],
       [edit(volumes, '"v" : "1bd7f3------0000١0", "vm" : 0, "vw" : 6'), 'TINY: v[2] is "0000١0", neither 6 hexadecimal digits nor 6 "-"'],
+      [edit(volumes, '"v" : "1bd7f3------0000\u00800", "vm" : 0, "vw" : 6'), 'TINY: v[2] is "0000\u00800", neither 6 hexadecimal digits nor 6 "-"'],
       [edit(volumes, '"v" : "1bd7f3------000000", "vm" : null, "vw" : 6'), 'TINY: v[0] is a volume, but vm is null'],
       [edit(volumes, '"v" : "1bd7f3------000000", "vm" : 9007199254740991, "vw" : 6'), 'TINY: v[0] sums to 9007199256565746, past 2^53'],
       [edit(volumes, `"v" : "20000000000000${'-'.repeat(14)}${'0'.repeat(14)}", "vm" : 0, "vw" : 14`), 'TINY: v[0] is "20000000000000", past 2^53'],
       // 2^53 + 1 from -10 would be a safe integer, but 2^53 + 1 is not exact as a double: refused whatever vm is.
       [edit(volumes, `"v" : "20000000000001${'-'.repeat(14)}${'0'.repeat(14)}", "vm" : -10, "vw" : 14`), 'TINY: v[0] is "20000000000001", past 2^53'],
+      [edit(volumes, `"v" : "${'0'.repeat(14)}${'-'.repeat(14)}20000000000000", "vm" : 0, "vw" : 14`), 'TINY: v[2] is "20000000000000", past 2^53'],
       [edit(volumes, '"v" : "1bd7f3------000000", "vm" : 0.5, "vw" : 6'), `TINY: ${widths}`],
       [edit(volumes, '"v" : "1bd7f3------000000", "vm" : "0", "vw" : 6'), `TINY: ${widths}`],
       [edit(volumes, '"v" : "1bd7f3------000000", "vm" : 0, "vw" : "6"'), `TINY: ${widths}`],
@@ -330,6 +336,8 @@ describe('the compact window in fewer bytes (formats vopa-window-2 and vopa-wind
       [edit('"h" : [2700,', '"h" : [9007199254740000,'), 'TINY: h[0] sums to 9007199255190800, past 2^53'],
     ];
     for (const [body, why] of bad) {
+      // The class too: a bare toThrow(text) also passes when what is thrown is not an error at all (undefined).
+      expect(() => decodeWindow(new TextEncoder().encode(body), ['TINY'], 19_990, 20_400, 'prices', SCALED), why).toThrow(CompactShapeError);
       expect(() => decodeWindow(new TextEncoder().encode(body), ['TINY'], 19_990, 20_400, 'prices', SCALED), why).toThrow(`backtest_prices_window_scaled answered in another shape (${why}); `);
     }
     // The widest, 14 digits, decodes; a volume of 2^53 - 1 from 0 is one.
