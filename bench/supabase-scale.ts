@@ -232,7 +232,10 @@ async function listen(raw: Database, version: string, cluster: PostgresCluster |
     void (async () => {
       if (m.cmd === 'sql') await raw.exec(m.sql!);
       if (m.cmd === 'encodings') server.encodings = encodings = m.encodings!;
-      if (m.cmd === 'formats') return process.send!({ formats: await formats(raw), callMs: await callTime(raw), bodyCallMs: await bodyCallTimes(raw, version) });
+      if (m.cmd === 'formats') {
+        await installFirstScaledFormat(raw);
+        return process.send!({ formats: await formats(raw), callMs: await callTime(raw), bodyCallMs: await bodyCallTimes(raw, version) });
+      }
       if (m.cmd === 'side') {
         const window = queries.filter((q) => q.sql.includes('backtest_prices_window')).map((q) => q.ms);
         const side: ServerSide = {
@@ -301,7 +304,7 @@ async function callTime(db: Database): Promise<number> {
 /**
  * The window function's two bodies (migration 20261130000000_window_one_sort.sql) and the scaled
  * answers (20261202000000_window_packed.sql; 20261201000000_window_scaled.sql's first format as
- * installed by formats()) on one call of 100,000 rows, in turn, each round in another order.
+ * installed by installFirstScaledFormat()) on one call of 100,000 rows, in turn, each round in another order.
  */
 async function bodyCallTimes(db: Database, server: string): Promise<SupabaseScaleResult['bodyCallMs']> {
   const times = { ordered: [] as number[], one_sort: [] as number[], scaled: [] as number[], scaled_first: [] as number[] };
@@ -317,14 +320,20 @@ async function bodyCallTimes(db: Database, server: string): Promise<SupabaseScal
 }
 
 /**
- * JSON arrays per symbol, of doubles and of scaled integers in both formats, against the packed
- * window (a function made here, not in the migrations), on 300 symbols. Installs
- * backtest_prices_window_scaled_first: the scaled function as 20261201000000_window_scaled.sql
- * wrote it (vopa-window-2), under another name.
+ * backtest_prices_window_scaled_first: the scaled function as 20261201000000_window_scaled.sql wrote
+ * it (vopa-window-2), under another name, for formats() and bodyCallTimes() to measure beside the
+ * function as the later migration redefines it.
  */
-async function formats(db: Database): Promise<FormatResult[]> {
+async function installFirstScaledFormat(db: Database): Promise<void> {
   const first = readFileSync(join(MIGRATIONS_DIR, '20261201000000_window_scaled.sql'), 'utf8');
   await db.exec(first.replace('function public.backtest_prices_window_scaled(', 'function public.backtest_prices_window_scaled_first('));
+}
+
+/**
+ * JSON arrays per symbol, of doubles and of scaled integers in both formats, against the packed
+ * window (a function made here, not in the migrations), on 300 symbols and on the real slice.
+ */
+async function formats(db: Database): Promise<FormatResult[]> {
   await db.exec(`create or replace view bench_prices_adjusted as
       select symbol, date, open * 0.987654321 as open, high * 0.987654321 as high, low * 0.987654321 as low, close * 0.987654321 as close, volume from prices;
     -- Per symbol: int4 name bytes, name, int4 n, n int4 days, then 5 blocks of n float8 (float8send: big-endian).

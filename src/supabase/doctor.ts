@@ -180,9 +180,9 @@ async function compactFinding(rest: SupabaseRest): Promise<Finding> {
       return { ok: false, what: `compact bulk read: ${COMPACT_FUNCTIONS.window} answers in another format (${JSON.stringify(window?.format ?? null)}, not ${WINDOW_FORMAT}): a run would stop`, fix };
     }
     const scaled = await answerOf(rest, COMPACT_FUNCTIONS.windowScaled, args);
-    const scaledFormat = scaled === 'missing' ? WINDOW_FORMAT_PACKED : json(scaled)?.format;
+    const scaledFormat = scaled === 'missing' ? undefined : json(scaled)?.format;
     const readable: readonly unknown[] = WINDOW_FORMATS[COMPACT_FUNCTIONS.windowScaled];
-    if (!readable.includes(scaledFormat)) {
+    if (scaled !== 'missing' && !readable.includes(scaledFormat)) {
       return { ok: false, what: `compact bulk read: ${COMPACT_FUNCTIONS.windowScaled} answers in another format (${JSON.stringify(scaledFormat ?? null)}, not ${readable.join(' or ')}): a run would stop`, fix };
     }
     const check = json((await rest.rpc('check the compact read', COMPACT_FUNCTIONS.check, { ...args, revisions: [] }, { readOnly: true })).body);

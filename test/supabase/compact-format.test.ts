@@ -195,6 +195,8 @@ describe('the compact window in fewer bytes (formats vopa-window-2 and vopa-wind
   const big: Sym = { ...W, s: 'BIG', fields: [W.fields[0]!, W.fields[1]!, W.fields[2]!, W.fields[3]!.map((c, i) => (i === 40 ? 4.5e11 : c)), W.fields[4]!.map((v, i) => (i === 40 ? 2 ** 53 : v))] };
   const odd: Sym = { ...W, s: 'ODD', fields: [W.fields[0]!.map((o, i) => (i === 0 ? -0 : o)), W.fields[1]!, W.fields[2]!.map((l, i) => (i === 7 ? 0.1 + 0.2 : l)), W.fields[3]!, W.fields[4]!.map((v, i) => (i === 8 ? 1.5 : i === 9 ? -0 : v))] };
   const edge: Sym = { s: 'EDGE', rev: null, d: [20_000, 20_001], m: [], r: [], fields: [[449_999_999_999.9999, -449_999_999_999.9999], [0.0001, -0.0001], [1e-4, 0], [449_999_999_999.9999, -449_999_999_999.9999], [-(2 ** 53 - 1), 2 ** 53 - 1]] };
+  // Three rows with the open or the low missing, volumes with a missing one and a zero (vopa-window-3 by hand).
+  const tiny: Sym = { s: 'TINY', rev: null, d: [20_000, 20_001, 20_004], m: [], r: [], fields: [[45.07, null, 44.81], [45.35, 45.18, 44.95], [45.0, 44.45, null], [45.08, 44.6, 44.62], [1_824_755, null, 0]] };
 
   it('decodes every value bit for bit, integers and doubles alike, as vopa-window-1 gives them', () => {
     const symbols = [W, big, odd, edge, B];
@@ -289,7 +291,6 @@ describe('the compact window in fewer bytes (formats vopa-window-2 and vopa-wind
   });
 
   it('vopa-window-3 by hand: three rows, the open or the low missing, volumes with a missing one and a zero', () => {
-    const tiny: Sym = { s: 'TINY', rev: null, d: [20_000, 20_001, 20_004], m: [], r: [], fields: [[45.07, null, 44.81], [45.35, 45.18, 44.95], [45.0, 44.45, null], [45.08, 44.6, 44.62], [1_824_755, null, 0]] };
     const text = new TextDecoder().decode(encodeScaled([tiny], true));
     // Closes k 450800, 446000, 446200. Highs above max(open, close) k: 453500 - 450800, 451800 - 446000 (no open), 449500 - 448100;
     // lows below min(open, close) k: 450700 - 450000, 446000 - 444500. Volumes from 0 in 6 digits: 1824755 = 0x1bd7f3.
@@ -299,7 +300,6 @@ describe('the compact window in fewer bytes (formats vopa-window-2 and vopa-wind
   });
 
   it('vopa-window-3: volumes of another length, digit, width or sum, and highs or lows past 2^53, are a shape error saying which', () => {
-    const tiny: Sym = { s: 'TINY', rev: null, d: [20_000, 20_001, 20_004], m: [], r: [], fields: [[45.07, null, 44.81], [45.35, 45.18, 44.95], [45.0, 44.45, null], [45.08, 44.6, 44.62], [1_824_755, null, 0]] };
     const text = new TextDecoder().decode(encodeScaled([tiny], true));
     const edit = (from: string, to: string) => {
       expect(text).toContain(from);

@@ -213,9 +213,11 @@ function hexVolumes(text: unknown, least: unknown, width: unknown, n: number, sh
   const w = width as number;
   if (text.length !== n * w) throw shape(`v has ${text.length} characters, not ${n} × ${w}`);
   const out = new Float64Array(n);
+  /** Row i's characters, quoted, for an error. */
+  const group = (i: number) => JSON.stringify(text.slice(i * w, i * w + w));
   for (let i = 0, at = 0; i < n; i++) {
     if (text.charCodeAt(at) === DASH) {
-      for (let j = 0; j < w; j++, at++) if (text.charCodeAt(at) !== DASH) throw shape(`v[${i}] is ${JSON.stringify(text.slice(i * w, i * w + w))}, neither ${w} hexadecimal digits nor ${w} "-"`);
+      for (let j = 0; j < w; j++, at++) if (text.charCodeAt(at) !== DASH) throw shape(`v[${i}] is ${group(i)}, neither ${w} hexadecimal digits nor ${w} "-"`);
       out[i] = NaN;
       continue;
     }
@@ -223,12 +225,12 @@ function hexVolumes(text: unknown, least: unknown, width: unknown, n: number, sh
     for (let j = 0; j < w; j++, at++) {
       const code = text.charCodeAt(at);
       const digit = code < 128 ? HEX[code]! : -1;
-      if (digit < 0) throw shape(`v[${i}] is ${JSON.stringify(text.slice(i * w, i * w + w))}, neither ${w} hexadecimal digits nor ${w} "-"`);
+      if (digit < 0) throw shape(`v[${i}] is ${group(i)}, neither ${w} hexadecimal digits nor ${w} "-"`);
       value = value * 16 + digit;
     }
     if (least === null) throw shape(`v[${i}] is a volume, but vm is null`);
     // Digits past 2^53 are not exact here, whatever vm they would be added to.
-    if (!Number.isSafeInteger(value)) throw shape(`v[${i}] is ${JSON.stringify(text.slice(i * w, i * w + w))}, past 2^53`);
+    if (!Number.isSafeInteger(value)) throw shape(`v[${i}] is ${group(i)}, past 2^53`);
     const volume = (least as number) + value;
     if (!Number.isSafeInteger(volume)) throw shape(`v[${i}] sums to ${volume}, past 2^53`);
     out[i] = volume;

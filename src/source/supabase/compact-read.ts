@@ -18,8 +18,9 @@ import { UNKNOWN_REVISION } from './series.ts';
  * 2. Each call is retried like any read (the functions only read); a body that is not whole
  *    is asked for again (`cut body`, up to 4 attempts); a statement timeout (57014) splits the
  *    call's symbols in two.
- * 3. Windows are asked of `backtest_prices_window_scaled` (fewer bytes, 20261201000000_window_scaled.sql)
- *    and, once it answers that it is missing, of `backtest_prices_window` for the rest of the run.
+ * 3. Windows are asked of `backtest_prices_window_scaled` (fewer bytes: 20261201000000_window_scaled.sql,
+ *    redefined by 20261202000000_window_packed.sql; either format is read) and, once it answers
+ *    that it is missing, of `backtest_prices_window` for the rest of the run.
  *    Before a window of several calls, one call for no symbols learns which (so that calls sent
  *    side by side do not each learn it with a request of their own); a window of one call learns
  *    it from its own call.
