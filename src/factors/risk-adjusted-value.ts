@@ -46,9 +46,16 @@ export function riskAdjustedValue(lookback: number, skip = 0): Factor {
 const BIG = 2;
 /** q = round(r² · Q) / Q: r² on a fixed grid, so that its sums are exact. */
 const Q = 2 ** 88, INV_Q = 2 ** -88;
+/** From here up every double is a multiple of 2⁻⁸⁸ (onGrid). */
+const ON_GRID = 2 ** -35;
 /** Below this share of L·Σq, D is left to the direct formula (step 4). */
 // Stryker disable next-line UnaryOperator: equivalent in value, 2⁸ sends every window to the direct formula (the reference itself): slower, not different
 const ILL = 2 ** -8;
+/**
+ * How far Σq's low word may drift from canonical before slide() brings both sums back (WindowSums
+ * says why that keeps every addition exact).
+ */
+const DRIFT = 2 ** -37;
 /** Dekker's splitter, 2²⁷ + 1. */
 const SPLIT = 134217729;
 /** Windows this long keep sums too large for the exactness argument: every value is direct. */
@@ -58,14 +65,20 @@ const LONGEST = 2 ** 14;
  * Per-symbol exact window sums. The hot loops are methods of one class (not per-factor
  * closures), so V8 optimises them once and every factor instance reuses that code.
  *
- * Why every addition is exact (two-sum t + e = x + y always is; the question is the low word c):
+ * Why every addition is exact (two-sum t + e = x + y always is; the question is the low word c, which
+ * slide() leaves as it is while Σq's stays within DRIFT and otherwise makes canonical — at most half
+ * an ulp of the high word — as emit() does for every symbol; for speed, issue 21):
  * - r = fl(fl(a / b) − 1) is a multiple of 2⁻⁵³ (for fl(a / b) ∈ [½, 2] the subtraction is exact and
  *   fl(a / b) a multiple of its ulp ≥ 2⁻⁵³; otherwise |r| ≥ ½ and a double there is such a multiple),
  *   so every two-sum error is too, and c stays a multiple of 2⁻⁵³; with |r| < 2 and L < 2¹⁴,
- *   |Σr| < 2¹⁵, each error is ≤ 2⁻³⁹ and c (canonical, then two errors) < 2⁻³⁷: below 1, where
- *   multiples of 2⁻⁵³ take at most 53 bits — c += e is exact.
- * - q is a multiple of 2⁻⁸⁸ below 4, Σq < 2¹⁶, so errors are ≤ 2⁻³⁸ and |c| < 3·2⁻³⁸, below
- *   2⁻³⁵ = 2⁵³ · 2⁻⁸⁸, where multiples of 2⁻⁸⁸ take at most 53 bits.
+ *   |Σr| < 2¹⁵, each error is ≤ 2⁻³⁸, so c grows by at most 2⁻³⁷ a bar and stays below 1 — where
+ *   multiples of 2⁻⁵³ take at most 53 bits, so c += e is exact — for 2³⁷ bars, far more than a panel holds.
+ * - q is a multiple of 2⁻⁸⁸ below 4, Σq < 2¹⁶, so errors are ≤ 2⁻³⁷ and |c| (at most DRIFT = 2⁻³⁷,
+ *   then two errors) ≤ 3·2⁻³⁷, below 2⁻³⁵ = 2⁵³ · 2⁻⁸⁸, where multiples of 2⁻⁸⁸ take at most 53 bits.
+ *   (Without the check it would not stay there: tiny returns' q, whose bits reach 2⁻⁸⁸, pile up in c
+ *   beside a large Σq; test/factors/window-sums.test.ts builds such a window.)
+ * The canonical form (fl(Σ), Σ − fl(Σ)) is a function of the exact Σ alone, whatever form the pair
+ * had before, so the values emit() gives depend on the window's returns only.
  * Accuracy: |q − r²| ≤ 2⁻⁵³r² + 2⁻⁸⁹, so D is off by at most 2⁻⁵³·L·Σq + L²·2⁻⁸⁹ (and the
  * double-double's ~2⁻¹⁰⁰·L·Σq); off step 4, D ≥ 2⁻⁸·L·Σq and D ≥ L²·2⁻⁴⁴, so each part is below
  * 2⁻⁴⁵ of D and v = √ of it is within 2⁻⁴⁵ (+ a few ulps) of the exact value; the direct formula's
@@ -76,7 +89,7 @@ export class WindowSums {
   readonly L: number;
   /** Time-major ring (slot = pos · n + i): one bar touches one contiguous row of it. */
   readonly ring: Float64Array;
-  /** Σr = s1 + c1 and Σq = s2 + c2, canonical after every bar. */
+  /** Σr = s1 + c1 and Σq = s2 + c2 exactly after every bar; canonical after emit(). */
   readonly s1: Float64Array;
   readonly c1: Float64Array;
   readonly s2: Float64Array;
@@ -118,7 +131,7 @@ export class WindowSums {
           let t = s + x, z = t - s;
           c += s - (t - z) + (x - z);
           s = t;
-          const q = -Math.round(old * old * Q) * INV_Q;
+          const q = -onGrid(old * old);
           t = ss + q; z = t - ss;
           cc += ss - (t - z) + (q - z);
           ss = t;
@@ -131,25 +144,32 @@ export class WindowSums {
           let t = s + r, z = t - s;
           c += s - (t - z) + (r - z);
           s = t;
-          const q = Math.round(r * r * Q) * INV_Q;
+          const q = onGrid(r * r);
           t = ss + q; z = t - ss;
           cc += ss - (t - z) + (q - z);
           ss = t;
         }
       }
-      // canonical form: (fl(Σ), Σ − fl(Σ)), a function of Σ alone
-      let t = s + c, z = t - s;
-      s1[i] = t;
-      c1[i] = s - (t - z) + (c - z);
-      t = ss + cc; z = t - ss;
-      s2[i] = t;
-      c2[i] = ss - (t - z) + (cc - z);
+      // The pairs hold the exact sums whatever their form; emit() brings them to the canonical one.
+      // Between, a low word only grows by two errors a bar, and is brought back (canonical: at most
+      // half an ulp of its high word) before it could leave the range where it is exact (see above).
+      if (cc > DRIFT || cc < -DRIFT) {
+        canonical(s, c, s1, c1, i);
+        canonical(ss, cc, s2, c2, i);
+      } else {
+        s1[i] = s; c1[i] = c;
+        s2[i] = ss; c2[i] = cc;
+      }
     }
   }
 
-  /** v = mean / sd × √252 per symbol; NaN without L returns, or with sd = 0. */
+  /** v = mean / sd × √252 per symbol; NaN without L returns, or with sd = 0. The sums are left canonical. */
   emit(out: Float64Array): void {
     const { n, L, s1, c1, s2, c2, count, big } = this;
+    for (let i = 0; i < n; i++) {
+      canonical(s1[i]!, c1[i]!, s1, c1, i);
+      canonical(s2[i]!, c2[i]!, s2, c2, i);
+    }
     const invL = 1 / L;
     // Stryker disable next-line UnaryOperator: equivalent in value, L²·2⁴⁴ sends every window to the direct formula (the reference itself): slower, not different
     const tiny = L * L * 2 ** -44;
@@ -196,4 +216,19 @@ export class WindowSums {
     const ss = scratch.value();
     return ss > 0 && Number.isFinite(ss) ? (mean / Math.sqrt(ss / (L - 1))) * SQRT_252 : NaN;
   }
+}
+
+/** (fl(x), x − fl(x)) of the exact sum x = hi + lo, stored at i: the canonical form, a function of x alone. */
+function canonical(hi: number, lo: number, his: Float64Array, los: Float64Array, i: number): void {
+  const t = hi + lo, z = t - hi;
+  his[i] = t;
+  los[i] = hi - (t - z) + (lo - z);
+}
+
+/**
+ * x ≥ 0 rounded to a multiple of 2⁻⁸⁸ (halves up): round(x · 2⁸⁸) · 2⁻⁸⁸. A double from 2⁻³⁵ up is a
+ * multiple of its ulp ≥ 2⁻⁸⁷, so it is already there: only smaller ones (|r| below ~5.5e−6) are rounded.
+ */
+function onGrid(x: number): number {
+  return x >= ON_GRID ? x : Math.round(x * Q) * INV_Q;
 }

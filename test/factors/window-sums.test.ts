@@ -6,8 +6,8 @@ import { WindowSums } from '../../src/factors/risk-adjusted-value.ts';
  * The running sums behind riskAdjustedValue, checked directly: the factor leaves ill-conditioned and
  * wild windows to the direct formula, so only here do broken sums show. After every slide, for the
  * returns in the window with |r| < 2: Σr = s1 + c1 and Σq = s2 + c2 (q = r² rounded to a 2⁻⁸⁸ grid)
- * exactly (fsum: Shewchuk), in canonical form (s = fl(s + c)); the counts of returns and of wild ones
- * are right.
+ * exactly (fsum: Shewchuk), and in canonical form (s = fl(s + c)) after emit(); the counts of returns
+ * and of wild ones are right.
  */
 const Q = 2 ** 88;
 const q = (r: number) => Math.round(r * r * Q) / Q;
@@ -36,8 +36,15 @@ describe('WindowSums', () => {
         expect(w.s1[i]! + w.c1[i]!, at).toBe(fsum(tame));
         expect(fsum([w.s1[i]!, w.c1[i]!, ...tame.map((r) => -r)]), at).toBe(0);
         expect(fsum([w.s2[i]!, w.c2[i]!, ...tame.map((r) => -q(r))]), at).toBe(0);
+      }
+      const [s1, c1, s2, c2] = [w.s1, w.c1, w.s2, w.c2].map((a) => Array.from(a));
+      w.emit(new Float64Array(2));
+      for (let i = 0; i < 2; i++) {
+        const at = `symbol ${i}, bar ${t}`;
         expect(w.s1[i]! + w.c1[i]!, `${at}: canonical`).toBe(w.s1[i]);
         expect(w.s2[i]! + w.c2[i]!, `${at}: canonical`).toBe(w.s2[i]);
+        expect(fsum([w.s1[i]!, w.c1[i]!, -s1[i]!, -c1[i]!]), `${at}: the same sum`).toBe(0);
+        expect(fsum([w.s2[i]!, w.c2[i]!, -s2[i]!, -c2[i]!]), `${at}: the same sum`).toBe(0);
       }
     }
     expect(returns[1]!.some((r) => r >= 2)).toBe(true); // the wild path was taken
@@ -49,10 +56,38 @@ describe('WindowSums', () => {
     const feed = (w: WindowSums, closes: number[]) => { for (let t = 1; t < closes.length; t++) w.slide(Float64Array.of(closes[t]!), Float64Array.of(closes[t - 1]!), t % 4); };
     feed(a, [100, 100.1, 99.3, 100.77, 98.2, 100, 101, ...tail.slice(1)]);
     feed(b, [37.5, 41.2, 36.9, 38.8, 100, 101, ...tail.slice(1)]);
-    for (const k of ['s1', 'c1', 's2', 'c2'] as const) expect(Object.is(a[k][0], b[k][0]), k).toBe(true);
     const va = new Float64Array(1), vb = new Float64Array(1);
     a.emit(va); b.emit(vb);
+    for (const k of ['s1', 'c1', 's2', 'c2'] as const) expect(Object.is(a[k][0], b[k][0]), k).toBe(true);
     expect(va[0]).toBe(vb[0]);
     expect(Number.isFinite(va[0])).toBe(true);
+  });
+
+  it('keeps Σq exact where tiny returns pile up in its low word beside a large sum (slide brings it back)', () => {
+    // Between emits, slide() lets the low words drift and brings them back past 2⁻³⁷. Here a long
+    // window of wild-but-tame returns (×2.5–2.95, then back) keeps Σq near 2¹³, where an ulp is 2⁻³⁹,
+    // and the tiny returns between them (≈ 1e−6: q ≈ 1e−12, with bits down to 2⁻⁸⁸) fall whole into
+    // the low word: without the bringing back it passes 2⁻³⁵ and loses bits (checked: 23 of these
+    // checks then fail).
+    const L = 8192, bars = 14_000;
+    const w = new WindowSums(1, L);
+    let seed = 12345;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const returns: number[] = [];
+    let p = 1;
+    for (let t = 1; t < bars; t++) {
+      const before = p;
+      p = t % 4 === 0 ? p * (2.5 + 0.45 * rnd()) : t % 4 === 2 ? p / (2.5 + 0.45 * rnd()) : p * (1 + 1e-6 * rnd());
+      w.slide(Float64Array.of(p), Float64Array.of(before), t % L);
+      returns.push(p / before - 1);
+      expect(Math.abs(w.c2[0]!), `bar ${t}`).toBeLessThanOrEqual(3 * 2 ** -37);
+      if (t > L && t % 250 === 0) {
+        const window = returns.slice(-L);
+        expect(fsum([w.s2[0]!, w.c2[0]!, ...window.map((r) => -q(r))]), `bar ${t}: Σq`).toBe(0);
+        expect(fsum([w.s1[0]!, w.c1[0]!, ...window.map((r) => -r)]), `bar ${t}: Σr`).toBe(0);
+      }
+    }
+    expect(w.s2[0]).toBeGreaterThan(2 ** 12);
+    expect(returns.filter((r) => Math.abs(r) < 2 ** -17.5).length).toBeGreaterThan(bars / 3); // the tiny ones, rounded to the grid
   });
 });
