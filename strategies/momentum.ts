@@ -15,8 +15,8 @@ export default defineStrategy({
   warmup: (p) => p.lookback,
   factors: (p) => ({ roc: rateOfChange(p.lookback) }),
   signal: (p) => ({ factor: 'roc', horizon: p.rebalance }),
+  every: (p) => p.rebalance, // decide on decision bars 0, R, 2R, … only (its factors are computed on those rows alone)
   decide(bar, p) {
-    if (bar.decision % p.rebalance !== 0) return;
     const w = bar.weights();
     for (const i of topK(bar.factor('roc'), p.top)) w[i] = 1 / p.top;
     return w;

@@ -33,8 +33,8 @@ export default defineStrategy({
     return { value, vopa: peerZScore(value, p.minPeers) };
   },
   signal: (p) => ({ factor: 'vopa', horizon: p.rebalance, extra: ['value'] }),
+  every: (p) => p.rebalance, // decide on decision bars 0, R, 2R, … only (its factors are computed on those rows alone)
   decide(bar, p) {
-    if (bar.decision % p.rebalance !== 0) return;
     const vopa = bar.factor('vopa');
     const longs = topK(vopa, p.top);
     let shorts: Int32Array = new Int32Array(0);

@@ -7,6 +7,7 @@ import type { SimulationResult } from '../runner/simulate.ts';
 import type { SavedTable } from '../config/run-config.ts';
 import { allocateCurve } from '../recorder/equity-curve.ts';
 import type { ChunkRange } from './chunks.ts';
+import { signalValues } from '../variants/evaluate.ts';
 
 /**
  * A chunk's results as they travel from a worker to the coordinator (a Redis string beside the job,
@@ -154,12 +155,7 @@ export function decodeChunk(text: string, runId: string, plan: string, range: Ch
 export function restoreOutcome(w: WireOutcome, params: Params, strategy: Strategy, factors: FactorCache, withSignalValues: boolean): VariantOutcome {
   let signal: VariantSignal | undefined;
   if (w.signal) {
-    const values: Record<string, Float64Array> = {};
-    if (withSignalValues && strategy.signal) {
-      const spec = strategy.signal(params as never);
-      const declared = strategy.factors?.(params as never) ?? {};
-      for (const name of [...(spec.extra ?? []), spec.factor]) values[name] = factors.get(declared[name]!);
-    }
+    const values = withSignalValues && strategy.signal ? signalValues(strategy, params, w.schedule, factors) : {};
     signal = { factor: w.signal.factor, horizon: w.signal.horizon, days: unpackDays(w.signal.days), summary: w.signal.summary, values };
   }
   return { id: w.id, params, schedule: w.schedule, result: w.result, metrics: w.metrics, signal, warnings: w.warnings };

@@ -12,13 +12,16 @@ export function peerZScore(input: Factor, minPeers: number): Factor {
   return {
     key: `peerZ(${input.key},${minPeers})`,
     inputs: [input],
+    sparse: true, // row by row, from the input's row alone
     create({ n, groupCount }) {
       // Members listed group by group: each group's sums then run in registers over a contiguous list
       // instead of bouncing between per-group slots symbol by symbol. The lists are rebuilt when the
       // peer groups change (a rolling universe's new season); −1 (not a member) joins no group.
       const groups: PeerGroups = { start: new Int32Array(groupCount + 1), members: new Int32Array(n), size: 0, count: new Int32Array(groupCount), mean: new Float64Array(groupCount), groupCount };
       let listed: Int32Array | undefined;
-      return (history, out, [values]) => {
+      return (history, out, [values], emit) => {
+        // Stryker disable next-line ConditionalExpression,BlockStatement: equivalent in value, a row nobody reads gets an empty `out` and empty inputs (runner/factor-cache.ts), so scoring there writes nothing: speed only
+        if (!emit) return;
         if (history.groupOf !== listed) listGroups(groups, (listed = history.groupOf));
         zscoreRow(values!, out, groups, minPeers);
       };

@@ -17,8 +17,12 @@ export class DecisionView extends HistoryView implements Bar {
   private readonly scratch: Float64Array;
   private readonly nanFactorRow: Float64Array;
 
-  constructor(panel: Panel, factors: ReadonlyMap<string, Float64Array>, portfolio: Portfolio, universe?: Eligibility) {
+  /** The rows a strategy deciding every R bars may read (its decision bars), or undefined: any row. */
+  private readonly rows: Uint8Array | undefined;
+
+  constructor(panel: Panel, factors: ReadonlyMap<string, Float64Array>, portfolio: Portfolio, universe?: Eligibility, rows?: Uint8Array) {
     super(panel, universe);
+    this.rows = rows;
     this.factorNames = [...factors.keys()];
     this.factorValues = [...factors.values()];
     this.portfolio = portfolio;
@@ -30,14 +34,22 @@ export class DecisionView extends HistoryView implements Bar {
     const values = this.values(name);
     const bar = this.t - checkLag(lag);
     if (bar < 0) return this.nanFactorRow;
+    if (this.rows !== undefined && this.rows[bar] !== 1) this.offRow(name, lag);
     return values.subarray(bar * this.n, bar * this.n + this.n);
   }
 
   factorValue(name: string, i: number, lag = 0): number {
     const values = this.values(name);
     const bar = this.t - checkLag(lag);
-    if (bar < 0 || i < 0 || i >= this.n) return NaN;
+    if (bar < 0) return NaN;
+    if (this.rows !== undefined && this.rows[bar] !== 1) this.offRow(name, lag);
+    if (i < 0 || i >= this.n) return NaN;
     return values[bar * this.n + i]!;
+  }
+
+  /** A lag that lands off the decision bars of a strategy that declares `every`: its row is not computed. */
+  private offRow(name: string, lag: number): never {
+    throw new RangeError(`factor "${name}" at lag ${lag} lands between decision bars: a strategy that declares every(R) reads its factors on its decision bars only (lags that are multiples of R, from its first decision on)`);
   }
 
   private values(name: string): Float64Array {

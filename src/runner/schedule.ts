@@ -1,4 +1,5 @@
-import { DataError } from '../errors.ts';
+import { DataError, UsageError } from '../errors.ts';
+import type { Params, Strategy } from '../strategy/types.ts';
 import { barOnOrAfter, barOnOrBefore, type Panel } from '../panel/panel.ts';
 import { isoDate } from '../util/dates.ts';
 
@@ -74,4 +75,27 @@ function rangeCut(panel: Panel, startDay: number, endDay: number, first: number,
   if (lateStart) parts.push(`starts ${isoDate(startDay)} but the data's first trading day in it is ${panel.dates[first]}`);
   if (earlyEnd) parts.push(`ends ${isoDate(endDay)} but the data's last trading day is ${panel.dates[last]}`);
   return `the range ${parts.join(', and ')}: the run covers ${panel.dates[first]} → ${panel.dates[last]}`;
+}
+
+/**
+ * R of a strategy's `every` for these parameters, or undefined when it decides on every decision
+ * bar; anything but a whole number ≥ 1 is a bad strategy (exit 2).
+ */
+export function decisionEvery(strategy: Strategy, params: Params): number | undefined {
+  if (!strategy.every) return undefined;
+  const every = strategy.every(params as never);
+  if (!Number.isSafeInteger(every) || every < 1) throw new UsageError(`strategy ${strategy.name}: every must give a whole number ≥ 1, got ${String(every)}`, 'E_BAD_STRATEGY');
+  return every;
+}
+
+/**
+ * The bars on which a strategy deciding every R-th decision bar decides (1; else 0): firstDecision,
+ * firstDecision + R, … up to lastDecision — the only rows its sparse factors need. Undefined without
+ * `every`: every row is needed.
+ */
+export function decisionRows(schedule: Schedule, bars: number, every: number | undefined): Uint8Array | undefined {
+  if (every === undefined) return undefined;
+  const rows = new Uint8Array(bars);
+  for (let t = schedule.firstDecision; t <= schedule.lastDecision; t += every) rows[t] = 1;
+  return rows;
 }

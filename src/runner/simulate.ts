@@ -13,7 +13,7 @@ import { allocateCurve, type EquityCurve } from '../recorder/equity-curve.ts';
 import { TradeLog, type TradeColumns, type TradeReason } from '../recorder/trade-log.ts';
 import { DecisionView } from './decision-view.ts';
 import type { FactorCache } from './factor-cache.ts';
-import type { Schedule } from './schedule.ts';
+import { decisionEvery, decisionRows, type Schedule } from './schedule.ts';
 
 /**
  * One variant's run over the panel.
@@ -124,9 +124,13 @@ export function simulate(
   let cutBuys = 0, leverageScaled = 0, marginCalls = 0, droppedWeights = 0;
   let ruinedAt = -1;
 
+  // A strategy deciding every R-th decision bar (`every`) is asked on those bars alone, and its sparse
+  // factors are computed on those rows alone.
+  const every = decisionEvery(strategy, params);
+  const rows = decisionRows(schedule, panel.days.length, every);
   const factorRows = new Map<string, Float64Array>();
-  for (const [name, factor] of Object.entries(strategy.factors?.(params as never) ?? {})) factorRows.set(name, factors.get(factor));
-  const view = new DecisionView(panel, factorRows, portfolio, universe);
+  for (const [name, factor] of Object.entries(strategy.factors?.(params as never) ?? {})) factorRows.set(name, factors.get(factor, rows));
+  const view = new DecisionView(panel, factorRows, portfolio, universe, rows);
 
   // marks[i]: the last known close of i; kept current for held columns (every bar) and refreshed for
   // newly targeted ones before a rebalance, so no bar pays for the whole universe.
@@ -184,7 +188,7 @@ export function simulate(
       fillAt(t, close.subarray(row, row + n));
       portfolio.mark(marks);
     }
-    if (ruinedAt < 0 && t >= firstDecision && t <= lastDecision) {
+    if (ruinedAt < 0 && t >= firstDecision && t <= lastDecision && (rows === undefined || rows[t] === 1)) {
       view.at(t);
       view.decision = t - firstDecision;
       view.cash = portfolio.cash;

@@ -10,7 +10,7 @@ import type { TradeReason } from '../recorder/trade-log.ts';
 import { completed, curveIn, Fills } from './single-symbol-record.ts';
 import { DecisionView } from './decision-view.ts';
 import type { FactorCache } from './factor-cache.ts';
-import type { Schedule } from './schedule.ts';
+import { decisionEvery, decisionRows, type Schedule } from './schedule.ts';
 import { askStrategy, toTargets, type SimulationResult, type SimulationSettings } from './simulate.ts';
 
 /**
@@ -72,9 +72,10 @@ export function simulateSingleSymbol(
   let cutBuys = 0, leverageScaled = 0;
 
   const declared = strategy.factors?.(params as never) ?? {};
+  const rows = decisionRows(schedule, panel.days.length, decisionEvery(strategy, params)); // as simulate() does
   const factorRows = new Map<string, Float64Array>();
-  for (const [name, factor] of Object.entries(declared)) factorRows.set(name, factors.get(factor));
-  const view = new DecisionView(panel, factorRows, portfolio, universe);
+  for (const [name, factor] of Object.entries(declared)) factorRows.set(name, factors.get(factor, rows));
+  const view = new DecisionView(panel, factorRows, portfolio, universe, rows);
   const acting = actingOf(strategy, params, factors, declared);
 
   const marks = new Float64Array(n).fill(NaN);
@@ -109,7 +110,7 @@ export function simulateSingleSymbol(
   let t = start;
   while (t <= last) {
     // Bars [t, next) are quiet (no fill, no decision: marks, solvency and the curve only); next is stepped.
-    const next = nextEvent(t, pending, last, endsAt, firstDecision, lastDecision, acting);
+    const next = nextEvent(t, pending, last, endsAt, firstDecision, lastDecision, acting, rows);
     if (!quiet(t, next)) return undefined;
     if (next > last) break;
     if (!step(next)) return undefined;
@@ -184,7 +185,7 @@ export function simulateSingleSymbol(
     markHeld(s);
     if (s === endsAt) liquidateDelisted(s);
     portfolio.mark(marks);
-    if (s >= firstDecision && s <= lastDecision && (acting === undefined || acting[s]! > 0 || acting[s]! < 0)) {
+    if (s >= firstDecision && s <= lastDecision && (rows === undefined || rows[s] === 1) && (acting === undefined || acting[s]! > 0 || acting[s]! < 0)) {
       view.at(s);
       view.decision = s - firstDecision;
       view.cash = portfolio.cash;
@@ -288,19 +289,23 @@ export function solventAtAnyPrice(q: number, cash: number, maintenance: number):
  * - targets are `pending` (they fill at b: b = from);
  * - b = `endsAt`, the bar where the symbol's data end before `last` (−1: none);
  * - b is a decision bar (firstDecision ≤ b ≤ lastDecision) on which the strategy may act: every one
- *   without `acting`, else one where acting[b] is non-zero and not NaN (runner/acting.ts's rule).
+ *   without `acting`, else one where acting[b] is non-zero and not NaN (runner/acting.ts's rule);
+ *   with `rows` (a strategy deciding every R bars), only one where rows[b] is 1.
  * Needs lastDecision ≤ last and endsAt < last. The bars in [from, b) are stepped over (quiet).
  * @example nextEvent(10, false, 99, 60, 0, 98, acting) // 40 when acting[40] is the first non-zero value from bar 10 on; 60 when none comes before 60
  */
 export function nextEvent(
   from: number, pending: boolean, last: number, endsAt: number, firstDecision: number, lastDecision: number, acting: Float64Array | undefined,
+  rows?: Uint8Array,
 ): number {
   if (pending) return from;
   const end = endsAt >= from ? endsAt : last + 1; // the delisting, when still ahead
   const to = Math.min(lastDecision, end - 1);
   const start = Math.max(from, firstDecision);
-  if (acting === undefined) return start <= to ? start : end;
+  if (acting === undefined && rows === undefined) return start <= to ? start : end;
   for (let b = start; b <= to; b++) {
+    if (rows !== undefined && rows[b] !== 1) continue;
+    if (acting === undefined) return b;
     const v = acting[b]!;
     if (v > 0 || v < 0) return b;
   }

@@ -123,6 +123,15 @@ export type Weights = Float64Array | Readonly<Record<string, number>> | Readonly
 export interface Factor {
   readonly key: string;
   readonly inputs?: readonly Factor[];
+  /**
+   * Optional, for speed: the factor can skip the rows nobody reads. Its step is still called for
+   * every t in order, with `emit` false on the rows the run will not read: there it only advances its
+   * state (a rolling window, say), writes nothing to `out` and reads none of its `inputs` (their rows
+   * there may not be computed). Row t's value must not depend on which other rows were emitted. The
+   * engine asks for rows only when the strategy declares `every` (a decision every R bars): its
+   * factors are then needed on its decision bars alone. A factor without it is computed on every row.
+   */
+  readonly sparse?: boolean;
   create(shape: FactorShape): FactorStep;
 }
 export interface FactorShape {
@@ -131,7 +140,8 @@ export interface FactorShape {
   readonly groupOf: Int32Array;
   readonly groupCount: number;
 }
-export type FactorStep = (history: History, out: Float64Array, inputs: readonly Float64Array[]) => void;
+/** `emit`: false only for a `sparse` factor, on a row nobody reads (see Factor.sparse). */
+export type FactorStep = (history: History, out: Float64Array, inputs: readonly Float64Array[], emit: boolean) => void;
 
 // ---------------------------------------------------------------- strategy
 
@@ -198,6 +208,14 @@ export interface Strategy<S extends ParamSpecs = ParamSpecs> {
    * nothing after t.
    */
   actsOn?(p: ParamValues<S>): string;
+  /**
+   * Optional, for speed: R, a whole number ≥ 1, when the strategy decides on every R-th decision bar
+   * only (bar.decision = 0, R, 2R, …; e.g. `(p) => p.rebalance`). The engine then calls `decide` on
+   * those bars alone, and computes its `sparse` factors (such as `riskAdjustedValue` and `peerZScore`)
+   * on those rows alone. `decide` may read factors at lags that are multiples of R only (a lag that
+   * lands between decision bars, or before the first, is refused: its row is not computed).
+   */
+  every?(p: ParamValues<S>): number;
   /** Called after each close from the first decision on; return targets, or nothing to hold. */
   decide(bar: Bar, p: ParamValues<S>, ctx: StrategyContext): Weights | void | undefined;
 }

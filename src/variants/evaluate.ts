@@ -11,7 +11,7 @@ import type { Panel } from '../panel/panel.ts';
 import { tradedNotional } from '../recorder/trade-log.ts';
 import { actingStrategy } from '../runner/acting.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
-import { planSchedule, type FillTiming, type Schedule } from '../runner/schedule.ts';
+import { decisionEvery, decisionRows, planSchedule, type FillTiming, type Schedule } from '../runner/schedule.ts';
 import { simulate, type SimulationResult, type SimulationSettings } from '../runner/simulate.ts';
 import { simulateSingleSymbol, singleSymbolApplies } from '../runner/single-symbol.ts';
 import { createContext, type SupabaseLike } from '../strategy/context.ts';
@@ -102,12 +102,7 @@ function evaluateSignal(job: VariantJob, decisions: Int32Array, lastBar: number)
   const { strategy, params } = job;
   const spec = strategy.signal!(params as never);
   const declared = strategy.factors?.(params as never) ?? {};
-  const values: Record<string, Float64Array> = {};
-  for (const name of [...(spec.extra ?? []), spec.factor]) {
-    const factor = declared[name];
-    if (!factor) throw new UsageError(`strategy ${strategy.name}: its signal names factor "${name}", which factors() does not declare`, 'E_BAD_STRATEGY');
-    values[name] = job.factors.get(factor);
-  }
+  const values = signalValues(strategy, params, job.schedule, job.factors);
   // Variants with the same signal, horizon and decision days share their diagnostics.
   const key = `diagnostics|${declared[spec.factor]!.key}|${spec.horizon}|${lastBar}|${decisions.join(',')}`;
   const { days, summary } = job.factors.memo(key, () => {
@@ -115,6 +110,23 @@ function evaluateSignal(job: VariantJob, decisions: Int32Array, lastBar: number)
     return { days: d, summary: summarizeSignal(d) };
   });
   return { factor: spec.factor, horizon: spec.horizon, days, summary, values };
+}
+
+/**
+ * The factors of a strategy's signal (its companions, then the signal itself), by name, on the rows
+ * its run read them (its decision bars: the diagnostics' days and signals.csv's are among them).
+ */
+export function signalValues(strategy: Strategy, params: Params, schedule: Schedule, factors: FactorCache): Record<string, Float64Array> {
+  const spec = strategy.signal!(params as never);
+  const declared = strategy.factors?.(params as never) ?? {};
+  const rows = decisionRows(schedule, factors.bars, decisionEvery(strategy, params));
+  const values: Record<string, Float64Array> = {};
+  for (const name of [...(spec.extra ?? []), spec.factor]) {
+    const factor = declared[name];
+    if (!factor) throw new UsageError(`strategy ${strategy.name}: its signal names factor "${name}", which factors() does not declare`, 'E_BAD_STRATEGY');
+    values[name] = factors.get(factor, rows);
+  }
+  return values;
 }
 
 /**

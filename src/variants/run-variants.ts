@@ -5,6 +5,7 @@ import { BacktestError, firstLine } from '../errors.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
 import { shape } from '../panel/panel.ts';
 import { factorsOf, planFactorBatches, type FactorBatch } from './factor-plan.ts';
+import { decisionEvery, decisionRows } from '../runner/schedule.ts';
 import type { SupabaseLike } from '../strategy/context.ts';
 import { slimOutcome } from './capacity.ts';
 import { parseVariantFailure, variantError } from './failure.ts';
@@ -66,7 +67,8 @@ export async function runVariants(o: VariantRunOptions): Promise<VariantRunResul
     const outcome = evaluateVariant({ panel: shared.panel, strategy, id: k + 1, params: variants[k]!, cash, schedule: shared.schedule, settings: shared.settings, factors, supabase: o.supabase, setupData: shared.setupData });
     return keep(cash === undefined ? outcome : slimOutcome(outcome));
   };
-  const compute = (batch: FactorBatch) => { for (const f of batch.factors.values()) factors.get(f); };
+  const rows = neededRows(shared, strategy, variants);
+  const compute = (batch: FactorBatch) => { for (const f of batch.factors.values()) factors.get(f, rows.of(f.key, batch)); };
 
   // Run here for a short while (past the JIT's warm-up), then estimate what is left from the last
   // variants' pace: a pool pays off only for about a second of work or more.
@@ -96,7 +98,7 @@ export async function runVariants(o: VariantRunOptions): Promise<VariantRunResul
     factors.retain(batch.keep, { reuse: reuse && b < plan.batches.length - 1 });
   }
   if (!pooled) return { outcomes: sorted(outcomes), interrupted: false, threads: 1 };
-  const rest = await runInPool(o, plan.batches, b, j, outcomes.length, compute, keep);
+  const rest = await runInPool(o, plan.batches, b, j, outcomes.length, compute, keep, rows);
   outcomes.push(...rest.outcomes);
   return { outcomes: sorted(outcomes), interrupted: rest.interrupted, threads: o.workers };
 }
@@ -114,7 +116,7 @@ function sorted(outcomes: VariantOutcome[]): VariantOutcome[] {
  */
 async function runInPool(
   o: VariantRunOptions, batches: readonly FactorBatch[], b: number, j: number, doneBefore: number,
-  compute: (batch: FactorBatch) => void, keep: (o: VariantOutcome) => VariantOutcome,
+  compute: (batch: FactorBatch) => void, keep: (o: VariantOutcome) => VariantOutcome, rows: NeededRows,
 ): Promise<{ outcomes: VariantOutcome[]; interrupted: boolean }> {
   const total = o.variants.length;
   // Several chunks per worker balance the load; small enough to report progress, large enough to be cheap.
@@ -149,10 +151,15 @@ async function runInPool(
       for (let start = j; start < batch.variants.length; start += size) {
         const ids = batch.variants.slice(start, start + size);
         const chunk = ids.map((k) => ({ id: k + 1, params: o.variants[k]!, cash: o.cash?.[k] }));
-        const needed = new Map<string, Float64Array>();
-        for (const { params } of chunk) for (const key of factorsOf(o.strategy, params).keys()) needed.set(key, o.factors.get(batch.factors.get(key)!));
+        const needed = new Map<string, readonly [string, Float64Array, Uint8Array?]>();
+        for (const { params } of chunk) {
+          for (const key of factorsOf(o.strategy, params).keys()) {
+            const values = o.factors.get(batch.factors.get(key)!, rows.of(key, batch)), held = o.factors.rowsHeld(key);
+            needed.set(key, held ? [key, values, held] : [key, values]);
+          }
+        }
         tasks.push(
-          pool.run({ variants: chunk, factors: [...needed], signalValues: o.signalValues !== false }, { signal: abort.signal }).then(
+          pool.run({ variants: chunk, factors: [...needed.values()], signalValues: o.signalValues !== false }, { signal: abort.signal }).then(
             (result: VariantOutcome[]) => {
               outcomes.push(...result.map(keep));
               done += result.length;
@@ -194,4 +201,42 @@ function describeFailure(err: Error, first: number, last: number): Error {
   if (f) return variantError(f);
   const text = err?.message ?? String(err);
   return new BacktestError('E_WORKER', `a worker stopped while running variants ${first}–${last}: ${firstLine(text)}`, { cause: err });
+}
+
+/** Which rows of each factor a batch's variants read (FactorCache.get's `rows`). */
+interface NeededRows {
+  of(key: string, batch: FactorBatch): Uint8Array | undefined;
+}
+
+/**
+ * The rows each factor is needed on: the union of the decision rows (runner/schedule.ts's
+ * decisionRows) of the batch's variants that read it, or every row (undefined) when one of them
+ * decides on every decision bar. Worked out once per batch and key.
+ */
+function neededRows(shared: SharedRun, strategy: Strategy, variants: readonly Params[]): NeededRows {
+  const bars = shared.panel.days.length;
+  const byBatch = new Map<FactorBatch, Map<string, Uint8Array | undefined>>();
+  return {
+    of(key, batch) {
+      let rows = byBatch.get(batch);
+      if (!rows) {
+        rows = new Map();
+        for (const k of batch.variants) {
+          const mine = decisionRows(shared.schedule, bars, decisionEvery(strategy, variants[k]!));
+          for (const read of factorsOf(strategy, variants[k]!).keys()) {
+            if (!rows.has(read)) {
+              rows.set(read, mine && Uint8Array.from(mine));
+              continue;
+            }
+            const union = rows.get(read);
+            if (union === undefined) continue; // every row already
+            if (mine === undefined) rows.set(read, undefined);
+            else for (let t = 0; t < bars; t++) union[t] = union[t]! | mine[t]!;
+          }
+        }
+        byBatch.set(batch, rows);
+      }
+      return rows.get(key);
+    },
+  };
 }

@@ -34,8 +34,8 @@ export type NumberedVariants = ReadonlyArray<{ readonly id: number; readonly par
 
 export interface VariantTask {
   readonly variants: NumberedVariants;
-  /** The chunk's factors (and their inputs), computed by the main thread in shared memory, by key. */
-  readonly factors?: ReadonlyArray<readonly [string, Float64Array]>;
+  /** The chunk's factors (and their inputs), computed by the main thread in shared memory, by key; with their rows when held on some rows only. */
+  readonly factors?: ReadonlyArray<readonly [string, Float64Array, Uint8Array?]>;
   /** Return each outcome's signal values (false: left out, so no thread keeps a factor alive). Default true. */
   readonly signalValues?: boolean;
 }

@@ -15,7 +15,7 @@ const simulation = new ThreadSimulation(run);
 const NONE: ReadonlySet<string> = new Set();
 
 export default async function simulateChunk(task: VariantTask): Promise<VariantOutcome[]> {
-  for (const [key, values] of [...run.factors, ...(task.factors ?? [])]) simulation.factors.put(key, values);
+  for (const [key, values, rows] of [...run.factors, ...(task.factors ?? [])]) simulation.factors.put(key, values, rows);
   try {
     return await simulation.simulate(task.variants, task.signalValues === false ? withoutSignalValues : (o) => o);
   } finally {

@@ -1,3 +1,4 @@
+import { decisionEvery } from '../runner/schedule.ts';
 import type { Bar, Factor, Field, Params, Strategy, StrategyContext } from '../strategy/types.ts';
 
 /**
@@ -8,7 +9,8 @@ import type { Bar, Factor, Field, Params, Strategy, StrategyContext } from '../s
  *    close fills) — exactly the decisions a run over that test window alone would make;
  * 2. that decision is the chosen variant's own `decide`, given a view in which
  *    - `decision` counts from 0 at the segment's first decision (a `rebalance`-every-R variant
- *      starts its schedule at its fold: its first decision rebalances the book it inherits),
+ *      starts its schedule at its fold: its first decision rebalances the book it inherits; one that
+ *      declares `every` is asked on that segment's every R-th bar alone),
  *    - `factor(name)` reads the variant's own factors (declared here as `v<id>:<name>`, so two
  *      variants' factors of one name never meet; equal factors are still computed once),
  *    - positions, cash and equity are the account's: the holdings carried from the fold before;
@@ -32,6 +34,8 @@ export function walkForwardStrategy(base: Strategy, segments: readonly Segment[]
   const segmentAt = new Int32Array(bars).fill(-1);
   segments.forEach((s, k) => segmentAt.fill(k, s.firstDecision, s.lastDecision + 1));
   const views = segments.map((s) => new SegmentBar(`v${s.id}:`, s.firstDecision));
+  // A variant deciding every R-th bar (`every`) is asked on its segment's bars 0, R, 2R, … alone, as in its own run.
+  const every = segments.map((s) => decisionEvery(base, s.params) ?? 1);
   const contexts: (StrategyContext | undefined)[] = segments.map(() => undefined);
   return {
     name: base.name,
@@ -50,6 +54,7 @@ export function walkForwardStrategy(base: Strategy, segments: readonly Segment[]
       const k = segmentAt[bar.t]!;
       // Stryker disable next-line ConditionalExpression: equivalent in a run, as above (a guard for a decision outside every segment)
       if (k < 0) return undefined;
+      if ((bar.t - segments[k]!.firstDecision) % every[k]! !== 0) return undefined;
       const view = views[k]!;
       view.base = bar;
       contexts[k] ??= { supabase: ctx.supabase, data: ctx.data, state: {}, warn: (m) => ctx.warn(m) };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { belowMaintenance } from '../../src/broker/margin.ts';
+import { decisionRows } from '../../src/runner/schedule.ts';
 import { nextEvent, solventAtAnyPrice } from '../../src/runner/single-symbol.ts';
 import { mulberry32 } from '../support/random.ts';
 
@@ -12,11 +13,11 @@ import { mulberry32 } from '../support/random.ts';
  * rule that lets a stretch between events go without a solvency check (solventAtAnyPrice), against
  * the check itself at prices from 1e-15 to 1e20.
  */
-function scan(from: number, pending: boolean, last: number, endsAt: number, firstDecision: number, lastDecision: number, acting: Float64Array | undefined): number {
+function scan(from: number, pending: boolean, last: number, endsAt: number, firstDecision: number, lastDecision: number, acting: Float64Array | undefined, every?: number): number {
   for (let b = from; b <= last; b++) {
     if (pending && b === from) return b;
     if (b === endsAt) return b;
-    if (b >= firstDecision && b <= lastDecision) {
+    if (b >= firstDecision && b <= lastDecision && (every === undefined || (b - firstDecision) % every === 0)) {
       if (acting === undefined) return b;
       const v = acting[b]!;
       if (!Number.isNaN(v) && v !== 0) return b;
@@ -75,6 +76,29 @@ describe('nextEvent: the bar the one-symbol path steps through next', () => {
       const want = scan(from, pending, last, endsAt, firstDecision, lastDecision, acting);
       expect(nextEvent(from, pending, last, endsAt, firstDecision, lastDecision, acting), JSON.stringify({ trial, from, pending, last, endsAt, firstDecision, lastDecision })).toBe(want);
     }
+  });
+
+  it('with a strategy deciding every R bars (`every`): only its decision bars firstDecision + kR are events', () => {
+    const rand = mulberry32(20261128);
+    const pick = (k: number) => Math.floor(rand() * k);
+    let skipped = 0;
+    for (let trial = 0; trial < 4000; trial++) {
+      const bars = 1 + pick(300);
+      const last = pick(bars);
+      const lastDecision = rand() < 0.5 ? last - 1 : last;
+      const firstDecision = Math.max(0, Math.min(lastDecision, pick(bars)));
+      const endsAt = rand() < 0.4 || last === 0 ? -1 : pick(last);
+      const density = [0.02, 0.2, 1][pick(3)]!;
+      const acting = rand() < 0.4 ? undefined : Float64Array.from({ length: bars }, () => (rand() < density ? 1 : 0));
+      const every = 1 + pick(12);
+      const rows = decisionRows({ first: 0, last, firstDecision, lastDecision, fill: 'open', warnings: [] }, bars, every)!;
+      const from = pick(last + 1);
+      const pending = rand() < 0.2;
+      const want = scan(from, pending, last, endsAt, firstDecision, lastDecision, acting, every);
+      if (want !== scan(from, pending, last, endsAt, firstDecision, lastDecision, acting)) skipped++;
+      expect(nextEvent(from, pending, last, endsAt, firstDecision, lastDecision, acting, rows), JSON.stringify({ trial, from, pending, last, endsAt, firstDecision, lastDecision, every })).toBe(want);
+    }
+    expect(skipped).toBeGreaterThan(500); // the cadence decided the answer often
   });
 
   it('the edges by name', () => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Params } from '../../src/api.ts';
-import { runSchedule, type VariantOutcome } from '../../src/variants/evaluate.ts';
+import type { Bar, Params, StrategyContext } from '../../src/api.ts';
+import { evaluateVariant, runSchedule, type VariantOutcome } from '../../src/variants/evaluate.ts';
 import { SAMPLE_DATA_DIR } from '../../src/config/run-config.ts';
 import type { Panel } from '../../src/panel/panel.ts';
 import { FactorCache } from '../../src/runner/factor-cache.ts';
@@ -49,6 +49,33 @@ describe('variants in parallel over one shared panel', () => {
     expect(three.threads).toBe(3);
     expect(two.outcomes.map(essence)).toEqual(here.outcomes.map(essence));
     expect(three.outcomes.map(essence)).toEqual(here.outcomes.map(essence));
+  });
+
+  it('computes the factors on the rows the variants decide on (their union), with the outcomes of factors computed on every row, whatever the worker count', async () => {
+    const { strategy } = await loadStrategy('vopa');
+    const everyBar = { ...strategy, every: undefined, decide: (bar: Bar, p: never, ctx: StrategyContext) => (bar.decision % (p as { rebalance: number }).rebalance !== 0 ? undefined : strategy.decide(bar, p, ctx)) };
+    const sweep: Params[] = [];
+    for (const lookback of [21, 42]) for (const rebalance of lookback === 21 ? [3, 5, 10] : [1, 4]) sweep.push({ lookback, skip: 0, minPeers: 3, top: 5, bottom: 2, rebalance, weighting: 'equal', gross: 1 });
+    const schedule = runSchedule(panel, strategy, sweep, parseIsoDate('2025-06-02')!, parseIsoDate('2025-09-30')!, 'open');
+    const reference = sweep.map((params, k) => essence(evaluateVariant({ panel, strategy: everyBar, id: k + 1, params, schedule, settings, factors: new FactorCache(panel) })));
+    for (const [workers, threshold] of [[1, Infinity], [2, 0], [3, 0]] as const) {
+      const { outcomes, threads, factors } = await run('vopa', sweep, workers, threshold);
+      expect(outcomes.map((o) => o.id)).toEqual([1, 2, 3, 4, 5]);
+      expect(threads).toBe(workers);
+      expect(outcomes.map(essence), `${workers} worker(s)`).toEqual(reference);
+      // L = 21: decisions every 3, 5 and 10 bars from the first: computed on their union only. L = 42: on
+      // every decision bar (R = 1), and not on the warm-up's bars before them or the bars after the last.
+      const n = panel.symbols.length;
+      const computedOn = (values: Float64Array) => Array.from({ length: panel.days.length }, (_, t) => (values.subarray(t * n, t * n + n).some((x) => !Number.isNaN(x)) ? 1 : 0));
+      const window = Array.from({ length: panel.days.length }, (_, t) => (t >= schedule.firstDecision && t <= schedule.lastDecision ? 1 : 0));
+      const union = Array.from({ length: panel.days.length }, (_, t) => (t >= schedule.firstDecision && t <= schedule.lastDecision && [3, 5, 10].some((r) => (t - schedule.firstDecision) % r === 0) ? 1 : 0));
+      for (const o of outcomes) {
+        const rows = computedOn(o.signal!.values.vopa!);
+        if (o.params.lookback === 21) expect(rows, `${workers} worker(s), variant ${o.id}`).toEqual(union);
+        else expect(rows, `${workers} worker(s), variant ${o.id}`).toEqual(window);
+      }
+      expect(factors.computed).toBe(4);
+    }
   });
 
   it('computes shared work once per distinct key, not once per variant', async () => {
