@@ -124,33 +124,38 @@ export class WindowSums {
       const old = ring[base + i]!;
       const r = now[i]! / before[i]! - 1;
       ring[base + i] = r;
-      let s = s1[i]!, c = c1[i]!, ss = s2[i]!, cc = c2[i]!;
-      if (old === old) {
-        count[i]!--;
-        if (!(Math.abs(old) < BIG)) big[i]!--;
-        else {
-          const x = -old;
-          let t = s + x, z = t - s;
-          c += s - (t - z) + (x - z);
-          s = t;
-          const q = -onGrid(old * old);
-          t = ss + q; z = t - ss;
-          cc += ss - (t - z) + (q - z);
-          ss = t;
+      // A return is in the sums when it is there and tame (|r| < 2; NaN fails the test). The counts
+      // change only when one of the two is not: the common bar leaves them be (for speed, issue 21).
+      const oldIn = Math.abs(old) < BIG, rIn = Math.abs(r) < BIG;
+      if (!(oldIn && rIn)) {
+        if (old === old) {
+          count[i]!--;
+          if (!oldIn) big[i]!--;
+        }
+        if (r === r) {
+          count[i]!++;
+          if (!rIn) big[i]!++;
         }
       }
-      if (r === r) {
-        count[i]!++;
-        if (!(Math.abs(r) < BIG)) big[i]!++;
-        else {
-          let t = s + r, z = t - s;
-          c += s - (t - z) + (r - z);
-          s = t;
-          const q = onGrid(r * r);
-          t = ss + q; z = t - ss;
-          cc += ss - (t - z) + (q - z);
-          ss = t;
-        }
+      let s = s1[i]!, c = c1[i]!, ss = s2[i]!, cc = c2[i]!;
+      if (oldIn) {
+        const x = -old;
+        let t = s + x, z = t - s;
+        c += s - (t - z) + (x - z);
+        s = t;
+        const q = -onGrid(old * old);
+        t = ss + q; z = t - ss;
+        cc += ss - (t - z) + (q - z);
+        ss = t;
+      }
+      if (rIn) {
+        let t = s + r, z = t - s;
+        c += s - (t - z) + (r - z);
+        s = t;
+        const q = onGrid(r * r);
+        t = ss + q; z = t - ss;
+        cc += ss - (t - z) + (q - z);
+        ss = t;
       }
       // The pairs hold the exact sums whatever their form; emit() brings them to the canonical one.
       // Between, a low word only grows by two errors a bar, and is brought back (canonical: at most
