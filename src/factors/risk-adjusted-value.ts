@@ -91,11 +91,12 @@ export class WindowSums {
   readonly L: number;
   /** Time-major ring (slot = pos · n + i): one bar touches one contiguous row of it. */
   readonly ring: Float64Array;
-  /** Σr = s1 + c1 and Σq = s2 + c2 exactly after every bar; canonical after emit(). */
-  readonly s1: Float64Array;
-  readonly c1: Float64Array;
-  readonly s2: Float64Array;
-  readonly c2: Float64Array;
+  /**
+   * Symbol i's sums side by side (one cache line serves two symbols; for speed, issue 21): Σr =
+   * sums[4i] + sums[4i + 1] and Σq = sums[4i + 2] + sums[4i + 3], exactly after every bar, canonical
+   * after emit().
+   */
+  readonly sums: Float64Array;
   /** Returns in the window (not NaN), and those left to the direct formula (|r| ≥ 2 or infinite). */
   readonly count: Int32Array;
   readonly big: Int32Array;
@@ -108,17 +109,14 @@ export class WindowSums {
     // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent in value, which of the two computes a window changes speed only: the direct formula is the reference itself, and the sums stay exact somewhat past 2¹⁴ returns (LONGEST is a margin; a test would need windows of 2¹⁴ days)
     this.direct = L >= LONGEST;
     this.ring = new Float64Array(n * L).fill(NaN);
-    this.s1 = new Float64Array(n);
-    this.c1 = new Float64Array(n);
-    this.s2 = new Float64Array(n);
-    this.c2 = new Float64Array(n);
+    this.sums = new Float64Array(4 * n);
     this.count = new Int32Array(n);
     this.big = new Int32Array(n);
   }
 
   /** Drops the return leaving the window and adds r = now / before − 1 (NaN when a close is missing). */
   slide(now: Float64Array, before: Float64Array, pos: number): void {
-    const { n, ring, s1, c1, s2, c2, count, big } = this;
+    const { n, ring, sums, count, big } = this;
     const base = pos * n;
     for (let i = 0; i < n; i++) {
       const old = ring[base + i]!;
@@ -137,7 +135,8 @@ export class WindowSums {
           if (!rIn) big[i]!++;
         }
       }
-      let s = s1[i]!, c = c1[i]!, ss = s2[i]!, cc = c2[i]!;
+      const k = 4 * i;
+      let s = sums[k]!, c = sums[k + 1]!, ss = sums[k + 2]!, cc = sums[k + 3]!;
       if (oldIn) {
         const x = -old;
         let t = s + x, z = t - s;
@@ -161,22 +160,19 @@ export class WindowSums {
       // Between, a low word only grows by two errors a bar, and is brought back (canonical: at most
       // half an ulp of its high word) before it could leave the range where it is exact (see above).
       if (cc > DRIFT || cc < -DRIFT) {
-        canonical(s, c, s1, c1, i);
-        canonical(ss, cc, s2, c2, i);
+        canonical(s, c, sums, k);
+        canonical(ss, cc, sums, k + 2);
       } else {
-        s1[i] = s; c1[i] = c;
-        s2[i] = ss; c2[i] = cc;
+        sums[k] = s; sums[k + 1] = c;
+        sums[k + 2] = ss; sums[k + 3] = cc;
       }
     }
   }
 
   /** v = mean / sd × √252 per symbol; NaN without L returns, or with sd = 0. The sums are left canonical. */
   emit(out: Float64Array): void {
-    const { n, L, s1, c1, s2, c2, count, big } = this;
-    for (let i = 0; i < n; i++) {
-      canonical(s1[i]!, c1[i]!, s1, c1, i);
-      canonical(s2[i]!, c2[i]!, s2, c2, i);
-    }
+    const { n, L, sums, count, big } = this;
+    for (let k = 0; k < 4 * n; k += 2) canonical(sums[k]!, sums[k + 1]!, sums, k); // Σr's pair, then Σq's, of each symbol
     const invL = 1 / L;
     // Stryker disable next-line UnaryOperator: equivalent in value, L²·2⁴⁴ sends every window to the direct formula (the reference itself): slower, not different
     const tiny = L * L * 2 ** -44;
@@ -190,7 +186,7 @@ export class WindowSums {
         continue;
       }
       // D = L·Σq − (Σr)², Σr = s + sl and Σq = h + hl, products exact by Dekker's splitting
-      const s = s1[i]!, sl = c1[i]!, h = s2[i]!, hl = c2[i]!;
+      const s = sums[4 * i]!, sl = sums[4 * i + 1]!, h = sums[4 * i + 2]!, hl = sums[4 * i + 3]!;
       const ps = s * s;
       let c = SPLIT * s, hi = c - (c - s), lo = s - hi;
       const es = hi * hi - ps + 2 * hi * lo + lo * lo + 2 * s * sl;
@@ -225,11 +221,11 @@ export class WindowSums {
   }
 }
 
-/** (fl(x), x − fl(x)) of the exact sum x = hi + lo, stored at i: the canonical form, a function of x alone. */
-function canonical(hi: number, lo: number, his: Float64Array, los: Float64Array, i: number): void {
+/** (fl(x), x − fl(x)) of the exact sum x = hi + lo, stored at k and k + 1: the canonical form, a function of x alone. */
+function canonical(hi: number, lo: number, into: Float64Array, k: number): void {
   const t = hi + lo, z = t - hi;
-  his[i] = t;
-  los[i] = hi - (t - z) + (lo - z);
+  into[k] = t;
+  into[k + 1] = hi - (t - z) + (lo - z);
 }
 
 /**

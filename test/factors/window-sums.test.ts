@@ -5,11 +5,13 @@ import { WindowSums } from '../../src/factors/risk-adjusted-value.ts';
 /**
  * The running sums behind riskAdjustedValue, checked directly: the factor leaves ill-conditioned and
  * wild windows to the direct formula, so only here do broken sums show. After every slide, for the
- * returns in the window with |r| < 2: Σr = s1 + c1 and Σq = s2 + c2 (q = r² rounded to a 2⁻⁸⁸ grid)
+ * returns in the window with |r| < 2: Σr = s1 + c1 and Σq = s2 + c2 (sums[4i … 4i + 3]; q = r² rounded to a 2⁻⁸⁸ grid)
  * exactly (fsum: Shewchuk), and in canonical form (s = fl(s + c)) after emit(); the counts of returns
  * and of wild ones are right.
  */
 const Q = 2 ** 88;
+/** Symbol i's sums as named above. */
+const pairs = (w: WindowSums, i: number) => ({ s1: w.sums[4 * i]!, c1: w.sums[4 * i + 1]!, s2: w.sums[4 * i + 2]!, c2: w.sums[4 * i + 3]! });
 const q = (r: number) => Math.round(r * r * Q) / Q;
 
 describe('WindowSums', () => {
@@ -33,18 +35,20 @@ describe('WindowSums', () => {
         const at = `symbol ${i}, bar ${t}`;
         expect(w.count[i], at).toBe(window.length);
         expect(w.big[i], at).toBe(window.length - tame.length);
-        expect(w.s1[i]! + w.c1[i]!, at).toBe(fsum(tame));
-        expect(fsum([w.s1[i]!, w.c1[i]!, ...tame.map((r) => -r)]), at).toBe(0);
-        expect(fsum([w.s2[i]!, w.c2[i]!, ...tame.map((r) => -q(r))]), at).toBe(0);
+        const p = pairs(w, i);
+        expect(p.s1 + p.c1, at).toBe(fsum(tame));
+        expect(fsum([p.s1, p.c1, ...tame.map((r) => -r)]), at).toBe(0);
+        expect(fsum([p.s2, p.c2, ...tame.map((r) => -q(r))]), at).toBe(0);
       }
-      const [s1, c1, s2, c2] = [w.s1, w.c1, w.s2, w.c2].map((a) => Array.from(a));
+      const held = [0, 1].map((i) => pairs(w, i));
       w.emit(new Float64Array(2));
       for (let i = 0; i < 2; i++) {
         const at = `symbol ${i}, bar ${t}`;
-        expect(w.s1[i]! + w.c1[i]!, `${at}: canonical`).toBe(w.s1[i]);
-        expect(w.s2[i]! + w.c2[i]!, `${at}: canonical`).toBe(w.s2[i]);
-        expect(fsum([w.s1[i]!, w.c1[i]!, -s1[i]!, -c1[i]!]), `${at}: the same sum`).toBe(0);
-        expect(fsum([w.s2[i]!, w.c2[i]!, -s2[i]!, -c2[i]!]), `${at}: the same sum`).toBe(0);
+        const p = pairs(w, i), b = held[i]!;
+        expect(p.s1 + p.c1, `${at}: canonical`).toBe(p.s1);
+        expect(p.s2 + p.c2, `${at}: canonical`).toBe(p.s2);
+        expect(fsum([p.s1, p.c1, -b.s1, -b.c1]), `${at}: the same sum`).toBe(0);
+        expect(fsum([p.s2, p.c2, -b.s2, -b.c2]), `${at}: the same sum`).toBe(0);
       }
     }
     expect(returns[1]!.some((r) => r >= 2)).toBe(true); // the wild path was taken
@@ -58,7 +62,7 @@ describe('WindowSums', () => {
     feed(b, [37.5, 41.2, 36.9, 38.8, 100, 101, ...tail.slice(1)]);
     const va = new Float64Array(1), vb = new Float64Array(1);
     a.emit(va); b.emit(vb);
-    for (const k of ['s1', 'c1', 's2', 'c2'] as const) expect(Object.is(a[k][0], b[k][0]), k).toBe(true);
+    for (const k of ['s1', 'c1', 's2', 'c2'] as const) expect(Object.is(pairs(a, 0)[k], pairs(b, 0)[k]), k).toBe(true);
     expect(va[0]).toBe(vb[0]);
     expect(Number.isFinite(va[0])).toBe(true);
   });
@@ -80,14 +84,15 @@ describe('WindowSums', () => {
       p = t % 4 === 0 ? p * (2.5 + 0.45 * rnd()) : t % 4 === 2 ? p / (2.5 + 0.45 * rnd()) : p * (1 + 1e-6 * rnd());
       w.slide(Float64Array.of(p), Float64Array.of(before), t % L);
       returns.push(p / before - 1);
-      expect(Math.abs(w.c2[0]!), `bar ${t}`).toBeLessThanOrEqual(3 * 2 ** -37);
+      expect(Math.abs(pairs(w, 0).c2), `bar ${t}`).toBeLessThanOrEqual(3 * 2 ** -37);
       if (t > L && t % 250 === 0) {
         const window = returns.slice(-L);
-        expect(fsum([w.s2[0]!, w.c2[0]!, ...window.map((r) => -q(r))]), `bar ${t}: Σq`).toBe(0);
-        expect(fsum([w.s1[0]!, w.c1[0]!, ...window.map((r) => -r)]), `bar ${t}: Σr`).toBe(0);
+        const p = pairs(w, 0);
+        expect(fsum([p.s2, p.c2, ...window.map((r) => -q(r))]), `bar ${t}: Σq`).toBe(0);
+        expect(fsum([p.s1, p.c1, ...window.map((r) => -r)]), `bar ${t}: Σr`).toBe(0);
       }
     }
-    expect(w.s2[0]).toBeGreaterThan(2 ** 12);
+    expect(pairs(w, 0).s2).toBeGreaterThan(2 ** 12);
     expect(returns.filter((r) => Math.abs(r) < 2 ** -17.5).length).toBeGreaterThan(bars / 3); // the tiny ones, rounded to the grid
   });
 });
