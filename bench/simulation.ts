@@ -149,8 +149,10 @@ function inChild(workload: Workload, engineDir: string, runs: number): Samples {
  * each round in the reverse order of the one before (A B C, C B A, …), the runs of all rounds pooled:
  * on a machine whose load swings from second to second, no engine or workload always runs at the
  * calm or the busy moment (one identical checkout measured against itself otherwise came out 0.86× and 1.25×).
+ * Eight rounds, about a minute: with four, VOPA against momentum ranged from 1.39× to 1.92× over six runs
+ * of the same code in one afternoon (2026-11-28), the machine's load swinging from minute to minute.
  */
-export async function simulationBench(runs = 6, baselineDir?: string, rounds = 4): Promise<SimulationResult> {
+export async function simulationBench(runs = 6, baselineDir?: string, rounds = 8): Promise<SimulationResult> {
   const plan: Array<{ key: string; workload: Workload; engine: string }> = WORKLOADS.map((w) => ({ key: w, workload: w, engine: THIS_ENGINE }));
   const unavailable = numbaUnavailable();
   if (unavailable === undefined) plan.push({ key: 'numbaLoop', workload: 'numbaLoop', engine: THIS_ENGINE });
