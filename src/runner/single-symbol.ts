@@ -302,9 +302,19 @@ export function nextEvent(
   const end = endsAt >= from ? endsAt : last + 1; // the delisting, when still ahead
   const to = Math.min(lastDecision, end - 1);
   const start = Math.max(from, firstDecision);
-  if (acting === undefined && rows === undefined) return start <= to ? start : end;
+  if (rows !== undefined) return nextDecisionRow(start, to, end, acting, rows);
+  if (acting === undefined) return start <= to ? start : end;
   for (let b = start; b <= to; b++) {
-    if (rows !== undefined && rows[b] !== 1) continue;
+    const v = acting[b]!;
+    if (v > 0 || v < 0) return b;
+  }
+  return end;
+}
+
+/** nextEvent's search among a strategy's decision rows (`every`), in a loop of its own: the scan above stays as tight as it was. */
+function nextDecisionRow(start: number, to: number, end: number, acting: Float64Array | undefined, rows: Uint8Array): number {
+  for (let b = start; b <= to; b++) {
+    if (rows[b] !== 1) continue;
     if (acting === undefined) return b;
     const v = acting[b]!;
     if (v > 0 || v < 0) return b;

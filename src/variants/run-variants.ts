@@ -214,6 +214,7 @@ interface NeededRows {
  * decides on every decision bar. Worked out once per batch and key.
  */
 function neededRows(shared: SharedRun, strategy: Strategy, variants: readonly Params[]): NeededRows {
+  if (!strategy.every) return { of: () => undefined }; // every row, asked of no variant
   const bars = shared.panel.days.length;
   const byBatch = new Map<FactorBatch, Map<string, Uint8Array | undefined>>();
   return {
