@@ -125,6 +125,7 @@ export class WindowSums {
       // A return is in the sums when it is there and tame (|r| < 2; NaN fails the test). The counts
       // change only when one of the two is not: the common bar leaves them be (for speed, issue 21).
       const oldIn = Math.abs(old) < BIG, rIn = Math.abs(r) < BIG;
+      // Stryker disable next-line ConditionalExpression: equivalent, the branch below gives the common bar's counts as they are (forced true); forced false, it is killed by the tests of missing and wild returns, but shares the line
       if (!(oldIn && rIn)) {
         if (old === old) {
           count[i]!--;
@@ -159,7 +160,8 @@ export class WindowSums {
       // The pairs hold the exact sums whatever their form; emit() brings them to the canonical one.
       // Between, a low word only grows by two errors a bar, and is brought back (canonical: at most
       // half an ulp of its high word) before it could leave the range where it is exact (see above).
-      if (cc > DRIFT || cc < -DRIFT) {
+      // Stryker disable next-line EqualityOperator,ConditionalExpression: equivalent in value, bringing the pairs back at exactly DRIFT, on almost every bar (<=) or on every bar (forced true) changes when, not what: the canonical form is a function of the exact sum (forced false, it is killed by test/factors/window-sums.test.ts, but shares the line)
+      if (Math.abs(cc) > DRIFT) {
         canonical(s, c, sums, k);
         canonical(ss, cc, sums, k + 2);
       } else {
@@ -172,6 +174,7 @@ export class WindowSums {
   /** v = mean / sd × √252 per symbol; NaN without L returns, or with sd = 0. The sums are left canonical. */
   emit(out: Float64Array): void {
     const { n, L, sums, count, big } = this;
+    // Stryker disable next-line EqualityOperator: equivalent, one more pair past the end reads undefined and writes nothing (a typed array ignores it)
     for (let k = 0; k < 4 * n; k += 2) canonical(sums[k]!, sums[k + 1]!, sums, k); // Σr's pair, then Σq's, of each symbol
     const invL = 1 / L;
     // Stryker disable next-line UnaryOperator: equivalent in value, L²·2⁴⁴ sends every window to the direct formula (the reference itself): slower, not different
@@ -233,5 +236,6 @@ function canonical(hi: number, lo: number, into: Float64Array, k: number): void 
  * multiple of its ulp ≥ 2⁻⁸⁷, so it is already there: only smaller ones (|r| below ~5.5e−6) are rounded.
  */
 function onGrid(x: number): number {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent in value, rounding a double already on the grid gives it back (forced false, or at exactly 2⁻³⁵); forced true, it is killed by the tests of tiny returns, but shares the line
   return x >= ON_GRID ? x : Math.round(x * Q) * INV_Q;
 }

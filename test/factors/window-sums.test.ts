@@ -21,6 +21,7 @@ describe('WindowSums', () => {
     const closes = [
       [100, 50], [101.3, 50], [99.7, 50], [103.1, 50], [102.2, 50.5], [null, 50.5], [104.9, 50.5],
       [103.3, 50.5], [106.1, 170], [105.2, 169.9], [108.8, 171.2], [107.1, 171.2], [110.4, 171.3], [111, 170],
+      [111.5, 170], [112, 510], [111.2, 509], [110.9, 508], [111.3, 507], [111.9, 506], // 170 → 510: a return of exactly 2, wild
     ];
     const w = new WindowSums(2, L);
     const returns: number[][] = [[], []];
@@ -52,6 +53,7 @@ describe('WindowSums', () => {
       }
     }
     expect(returns[1]!.some((r) => r >= 2)).toBe(true); // the wild path was taken
+    expect(returns[1]!.includes(2)).toBe(true); // at its edge too: |r| < 2 is tame
   });
 
   it('the same window gives the same bits whatever came before', () => {
@@ -94,5 +96,32 @@ describe('WindowSums', () => {
     }
     expect(pairs(w, 0).s2).toBeGreaterThan(2 ** 12);
     expect(returns.filter((r) => Math.abs(r) < 2 ** -17.5).length).toBeGreaterThan(bars / 3); // the tiny ones, rounded to the grid
+  });
+
+  it('keeps Σq exact as the tiny returns leave a large sum (the low word drifting below zero)', () => {
+    // A window of wild-but-tame returns with tiny ones between, then only wild ones: as the tiny
+    // returns leave, their q is taken out of the low word whole, and it drifts down, past −2⁻³⁵
+    // without the bringing back.
+    const L = 8192;
+    const w = new WindowSums(1, L);
+    let seed = 777;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const returns: number[] = [];
+    let p = 1, least = 0;
+    for (let t = 1; t < 3 * L; t++) {
+      const before = p;
+      const tiny = t < L && t % 2 === 1;
+      p = tiny ? p * (1 + 1e-6 * rnd()) : t % 4 < 2 ? p * (2.5 + 0.45 * rnd()) : p / (2.5 + 0.45 * rnd());
+      w.slide(Float64Array.of(p), Float64Array.of(before), t % L);
+      returns.push(p / before - 1);
+      const c2 = pairs(w, 0).c2;
+      least = Math.min(least, c2);
+      expect(Math.abs(c2), `bar ${t}`).toBeLessThanOrEqual(3 * 2 ** -37);
+      if (t > L && t % 512 === 0) {
+        const window = returns.slice(-L);
+        expect(fsum([pairs(w, 0).s2, c2, ...window.map((r) => -q(r))]), `bar ${t}: Σq`).toBe(0);
+      }
+    }
+    expect(least).toBeLessThan(-(2 ** -38)); // it did drift down
   });
 });

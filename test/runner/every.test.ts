@@ -8,7 +8,7 @@ import type { SimulationSettings } from '../../src/runner/simulate.ts';
 import { singleSymbolApplies } from '../../src/runner/single-symbol.ts';
 import { generateSampleMarket, samplePanel } from '../../src/sample/generator.ts';
 import { loadStrategy } from '../../src/strategy/registry.ts';
-import { evaluateVariant, runSchedule, type VariantOutcome } from '../../src/variants/evaluate.ts';
+import { evaluateVariant, runSchedule, signalValues, type VariantOutcome } from '../../src/variants/evaluate.ts';
 import { walkForwardStrategy } from '../../src/walkforward/composite.ts';
 
 /**
@@ -106,6 +106,29 @@ describe('every: a strategy deciding on every R-th decision bar', () => {
     for (const lag of [1, 4, 6]) expect(() => run(panel, reading(lag), params)).toThrow(`factor "vopa" at lag ${lag} lands between decision bars: a strategy that declares every(R) reads its factors on its decision bars only (lags that are multiples of R, from its first decision on)`);
     const rowReader: Strategy = { ...vopa, decide: (bar, p, ctx) => { if (bar.decision >= 5) bar.factor('value', 3); return vopa.decide(bar, p, ctx); } };
     expect(() => run(panel, rowReader, params)).toThrow(/factor "value" at lag 3 lands between decision bars/);
+  });
+
+  it('the signal values (diagnostics, signals.csv, a queue coordinator\'s): on the decision rows, from a fresh cache too', () => {
+    const params = { lookback: 21, skip: 0, minPeers: 3, top: 5, bottom: 0, rebalance: 4, weighting: 'equal', gross: 1 };
+    const schedule = runSchedule(panel, vopa, [params], panel.days[0]!, panel.days.at(-1)!, 'open');
+    const whole = new FactorCache(panel);
+    const factors = vopa.factors!(params as never);
+    const values = signalValues(vopa, params, schedule, new FactorCache(panel));
+    expect(Object.keys(values)).toEqual(['value', 'vopa']);
+    const n = panel.symbols.length;
+    let compared = 0;
+    for (const name of ['value', 'vopa'] as const) {
+      const all = whole.get(factors[name]!);
+      for (let t = 0; t < panel.days.length; t++) {
+        const decision = t >= schedule.firstDecision && t <= schedule.lastDecision && (t - schedule.firstDecision) % 4 === 0;
+        for (let i = 0; i < n; i++) {
+          const got = values[name]![t * n + i]!;
+          if (decision) { expect(Object.is(got, all[t * n + i]), `${name} ${t} ${i}`).toBe(true); compared += Number(!Number.isNaN(got)); }
+          else expect(got, `${name} ${t} ${i}`).toBeNaN();
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(5000);
   });
 
   it('every must give a whole number ≥ 1: a bad strategy (exit 2)', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Factor } from '../../src/api.ts';
 import { peerZScore } from '../../src/factors/peer-zscore.ts';
 import { riskAdjustedValue } from '../../src/factors/risk-adjusted-value.ts';
@@ -15,6 +15,8 @@ import { mulberry32 } from '../support/random.ts';
  * for the same rows; a factor that is not sparse is computed whole; rows asked for later are added
  * by computing again on the union; only whole factors are handed to other threads.
  */
+// Built while the file loads: the sample generator only (src/sample is not mutated). What the tests
+// check (the membership, the factors) is built in each test (npm run mutate: no static mutants).
 const market = generateSampleMarket({ seed: 11, symbols: 40, from: '2022-01-03', to: '2023-12-29', listings: 4, delistings: 4 });
 const panel = samplePanel(market);
 const bars = panel.days.length, n = panel.symbols.length;
@@ -26,10 +28,14 @@ function holey(seed: number): Eligibility {
   const mask = Uint8Array.from(base.mask, (m) => (r() < 0.1 ? 0 : m));
   return { all: false, mask, span: (t) => base.span(t) };
 }
-const universe = holey(3);
+let universe: Eligibility, value: Factor, vopa: Factor;
+beforeEach(() => {
+  universe = holey(3);
+  value = riskAdjustedValue(21, 2);
+  vopa = peerZScore(value, 3);
+});
 
 const rowsOf = (pick: (t: number) => boolean) => Uint8Array.from({ length: bars }, (_, t) => (pick(t) ? 1 : 0));
-const value = riskAdjustedValue(21, 2), vopa = peerZScore(value, 3);
 
 /** Every row of `sparse` is the whole factor's on the rows asked for (same bits), NaN on the others. */
 function expectRows(sparse: Float64Array, whole: Float64Array, rows: Uint8Array, what: string): number {
@@ -140,6 +146,13 @@ describe('FactorCache: sparse factors on the rows asked for', () => {
     expect(other.get(vopa)).not.toBe(sparse); // every row: computed here
     other.put('close', cache.get(close));
     expect(other.rowsHeld('close')).toBeUndefined();
+    const third = new FactorCache(panel, { universe });
+    third.put(vopa.key, sparse, rows);
+    third.put('close', cache.get(close));
+    expect([...third.entries()].map(([key]) => key)).toEqual(['close']); // the whole one only
+    third.put(vopa.key, other.get(vopa)); // the same key again, now whole
+    expect(third.rowsHeld(vopa.key)).toBeUndefined();
+    expect([...third.entries()].map(([key]) => key)).toEqual([vopa.key, 'close']);
     cache.retain(new Set(['close']));
     expect(cache.rowsHeld(vopa.key)).toBeUndefined();
     expect(cache.has(vopa.key)).toBe(false);

@@ -89,7 +89,7 @@ describe('nextEvent: the bar the one-symbol path steps through next', () => {
       const firstDecision = Math.max(0, Math.min(lastDecision, pick(bars)));
       const endsAt = rand() < 0.4 || last === 0 ? -1 : pick(last);
       const density = [0.02, 0.2, 1][pick(3)]!;
-      const acting = rand() < 0.4 ? undefined : Float64Array.from({ length: bars }, () => (rand() < density ? 1 : 0));
+      const acting = rand() < 0.4 ? undefined : Float64Array.from({ length: bars }, () => (rand() < density ? VALUES[1 + pick(VALUES.length - 1)]! : 0));
       const every = 1 + pick(12);
       const rows = decisionRows({ first: 0, last, firstDecision, lastDecision, fill: 'open', warnings: [] }, bars, every)!;
       const from = pick(last + 1);
