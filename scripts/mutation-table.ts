@@ -125,6 +125,20 @@ export function mergeReports(reports: ReadonlyArray<{ commit: string; date: stri
   return { runs: used.map((k) => ({ commit: reports[k]!.commit, date: reports[k]!.date, files: Object.values(files).filter((f) => f.run === k).length })), files: sorted, unfinished };
 }
 
+/**
+ * A record written before (docs/mutation.json) as the reports it was made of, one per run, so that a
+ * new run's report can replace some of its files (`npm run mutate:readme -- docs/mutation.json
+ * REPORT=COMMIT`) when the earlier runs' reports are no longer at hand.
+ */
+export function recordAsReports(record: MutationRecord): Array<{ commit: string; date: string; files: Record<string, FileCounts>; unfinished: string[] }> {
+  return record.runs.map((r, k) => ({
+    commit: r.commit,
+    date: r.date,
+    files: Object.fromEntries(Object.entries(record.files).filter(([, c]) => c.run === k).map(([f, { run: _run, ...c }]) => [f, c])),
+    unfinished: k === record.runs.length - 1 ? [...record.unfinished] : [],
+  }));
+}
+
 /** Stryker's mutation score, in percent (NaN without a valid mutant). */
 export function score(c: FileCounts): number {
   const detected = c.killed + c.timeout;
@@ -186,16 +200,17 @@ export const tableInReadme = (readme: string): string => blockInReadme(readme, '
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2);
   if (args.length === 0) {
-    process.stderr.write('usage: npm run mutate:readme -- REPORT=COMMIT … (REPORT: reports/mutation/mutation.json or an event-recorder folder; later reports replace earlier ones\' files)\n');
+    process.stderr.write('usage: npm run mutate:readme -- [docs/mutation.json] REPORT=COMMIT … (REPORT: reports/mutation/mutation.json or an event-recorder folder; later reports replace earlier ones\' files; docs/mutation.json first: its runs as the earliest reports)\n');
     process.exit(2);
   }
-  const reports = args.map((arg) => {
+  const base = args[0] === 'docs/mutation.json' || args[0] === MUTATION_FILE ? recordAsReports(JSON.parse(readFileSync(MUTATION_FILE, 'utf8')) as MutationRecord) : [];
+  const reports = [...base, ...args.slice(base.length ? 1 : 0).map((arg) => {
     const eq = arg.lastIndexOf('=');
     const path = eq > 0 ? arg.slice(0, eq) : arg, commit = eq > 0 ? arg.slice(eq + 1) : '';
     if (!/^[0-9a-f]{7,40}$/.test(commit)) { process.stderr.write(`${arg}: give the commit the run tested, as PATH=COMMIT (7 to 40 hex digits)\n`); process.exit(2); }
     if (!existsSync(path)) { process.stderr.write(`${path}: no such report\n`); process.exit(2); }
     return { commit, date: statSync(path).mtime.toISOString().slice(0, 10), ...readReport(path) };
-  });
+  })];
   const record = mergeReports(reports);
   writeFileSync(MUTATION_FILE, `${JSON.stringify(record, null, 1)}\n`);
   writeFileSync(README_FILE, withTable(readFileSync(README_FILE, 'utf8'), renderTable(record)));

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MUTATION_FILE, mergeReports, readReport, README_FILE, renderTable, score, tableInReadme, withTable, type MutationRecord } from '../../scripts/mutation-table.ts';
+import { MUTATION_FILE, mergeReports, readReport, README_FILE, recordAsReports, renderTable, score, tableInReadme, withTable, type MutationRecord } from '../../scripts/mutation-table.ts';
 
 /**
  * The README's mutation table is docs/mutation.json, the record of `npm run mutate` runs that
@@ -13,6 +13,26 @@ describe("the README's mutation table", () => {
     const record = JSON.parse(readFileSync(MUTATION_FILE, 'utf8')) as MutationRecord;
     expect(Object.keys(record.files).length).toBeGreaterThan(10);
     expect(tableInReadme(readFileSync(README_FILE, 'utf8'))).toBe(renderTable(record));
+  });
+});
+
+describe('mutation-table: a record as the base of a new run', () => {
+  it('gives back the reports it was made of: merged again, the same record; a later report replaces its files', () => {
+    const c = (killed: number) => ({ killed, timeout: 0, survived: 1, noCoverage: 0, disabled: 0, static: 0, errors: 0 });
+    const record = mergeReports([
+      { commit: 'aaaaaaa', date: '2026-11-01', files: { 'src/a.ts': c(1), 'src/b.ts': c(2) } },
+      { commit: 'bbbbbbb', date: '2026-11-02', files: { 'src/b.ts': c(3), 'src/c.ts': c(4) }, unfinished: ['src/d.ts'] },
+    ]);
+    expect(record.runs.map((r) => r.files)).toEqual([1, 2]);
+    expect(mergeReports(recordAsReports(record))).toEqual(record);
+    const again = mergeReports([...recordAsReports(record), { commit: 'ccccccc', date: '2026-11-03', files: { 'src/a.ts': c(9), 'src/d.ts': c(5) } }]);
+    expect(again.runs).toEqual([{ commit: 'bbbbbbb', date: '2026-11-02', files: 2 }, { commit: 'ccccccc', date: '2026-11-03', files: 2 }]);
+    expect(again.files['src/a.ts']).toEqual({ ...c(9), run: 1 });
+    expect(again.files['src/b.ts']).toEqual({ ...c(3), run: 0 });
+    expect(again.unfinished).toEqual([]); // d measured now
+    // The README's own record, read back through it, renders the same table.
+    const mine = JSON.parse(readFileSync(MUTATION_FILE, 'utf8')) as MutationRecord;
+    expect(renderTable(mergeReports(recordAsReports(mine)))).toBe(renderTable(mine));
   });
 });
 
