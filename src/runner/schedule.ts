@@ -99,3 +99,8 @@ export function decisionRows(schedule: Schedule, bars: number, every: number | u
   for (let t = schedule.firstDecision; t <= schedule.lastDecision; t += every) rows[t] = 1;
   return rows;
 }
+
+/** The rows a strategy with these parameters decides on (decisionRows of its `every`), or undefined: every row. */
+export function strategyRows(strategy: Strategy, params: Params, schedule: Schedule, bars: number): Uint8Array | undefined {
+  return decisionRows(schedule, bars, decisionEvery(strategy, params));
+}

@@ -13,7 +13,7 @@ import { allocateCurve, type EquityCurve } from '../recorder/equity-curve.ts';
 import { TradeLog, type TradeColumns, type TradeReason } from '../recorder/trade-log.ts';
 import { DecisionView } from './decision-view.ts';
 import type { FactorCache } from './factor-cache.ts';
-import { decisionEvery, decisionRows, type Schedule } from './schedule.ts';
+import { strategyRows, type Schedule } from './schedule.ts';
 
 /**
  * One variant's run over the panel.
@@ -126,8 +126,7 @@ export function simulate(
 
   // A strategy deciding every R-th decision bar (`every`) is asked on those bars alone, and its sparse
   // factors are computed on those rows alone.
-  const every = decisionEvery(strategy, params);
-  const rows = decisionRows(schedule, panel.days.length, every);
+  const rows = strategyRows(strategy, params, schedule, panel.days.length);
   const factorRows = new Map<string, Float64Array>();
   for (const [name, factor] of Object.entries(strategy.factors?.(params as never) ?? {})) factorRows.set(name, factors.get(factor, rows));
   const view = new DecisionView(panel, factorRows, portfolio, universe, rows);

@@ -10,7 +10,7 @@ import type { TradeReason } from '../recorder/trade-log.ts';
 import { completed, curveIn, Fills } from './single-symbol-record.ts';
 import { DecisionView } from './decision-view.ts';
 import type { FactorCache } from './factor-cache.ts';
-import { decisionEvery, decisionRows, type Schedule } from './schedule.ts';
+import { strategyRows, type Schedule } from './schedule.ts';
 import { askStrategy, toTargets, type SimulationResult, type SimulationSettings } from './simulate.ts';
 
 /**
@@ -72,7 +72,7 @@ export function simulateSingleSymbol(
   let cutBuys = 0, leverageScaled = 0;
 
   const declared = strategy.factors?.(params as never) ?? {};
-  const rows = decisionRows(schedule, panel.days.length, decisionEvery(strategy, params)); // as simulate() does
+  const rows = strategyRows(strategy, params, schedule, panel.days.length); // as simulate() does
   const factorRows = new Map<string, Float64Array>();
   for (const [name, factor] of Object.entries(declared)) factorRows.set(name, factors.get(factor, rows));
   const view = new DecisionView(panel, factorRows, portfolio, universe, rows);

@@ -11,7 +11,7 @@ import type { Panel } from '../panel/panel.ts';
 import { tradedNotional } from '../recorder/trade-log.ts';
 import { actingStrategy } from '../runner/acting.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
-import { decisionEvery, decisionRows, planSchedule, type FillTiming, type Schedule } from '../runner/schedule.ts';
+import { planSchedule, strategyRows, type FillTiming, type Schedule } from '../runner/schedule.ts';
 import { simulate, type SimulationResult, type SimulationSettings } from '../runner/simulate.ts';
 import { simulateSingleSymbol, singleSymbolApplies } from '../runner/single-symbol.ts';
 import { createContext, type SupabaseLike } from '../strategy/context.ts';
@@ -119,7 +119,7 @@ function evaluateSignal(job: VariantJob, decisions: Int32Array, lastBar: number)
 export function signalValues(strategy: Strategy, params: Params, schedule: Schedule, factors: FactorCache): Record<string, Float64Array> {
   const spec = strategy.signal!(params as never);
   const declared = strategy.factors?.(params as never) ?? {};
-  const rows = decisionRows(schedule, factors.bars, decisionEvery(strategy, params));
+  const rows = strategyRows(strategy, params, schedule, factors.bars);
   const values: Record<string, Float64Array> = {};
   for (const name of [...(spec.extra ?? []), spec.factor]) {
     const factor = declared[name];

@@ -5,7 +5,7 @@ import { BacktestError, firstLine } from '../errors.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
 import { shape } from '../panel/panel.ts';
 import { factorsOf, planFactorBatches, type FactorBatch } from './factor-plan.ts';
-import { decisionEvery, decisionRows } from '../runner/schedule.ts';
+import { strategyRows } from '../runner/schedule.ts';
 import type { SupabaseLike } from '../strategy/context.ts';
 import { slimOutcome } from './capacity.ts';
 import { parseVariantFailure, variantError } from './failure.ts';
@@ -223,7 +223,7 @@ function neededRows(shared: SharedRun, strategy: Strategy, variants: readonly Pa
       if (!rows) {
         rows = new Map();
         for (const k of batch.variants) {
-          const mine = decisionRows(shared.schedule, bars, decisionEvery(strategy, variants[k]!));
+          const mine = strategyRows(strategy, variants[k]!, shared.schedule, bars);
           for (const read of factorsOf(strategy, variants[k]!).keys()) {
             if (!rows.has(read)) {
               rows.set(read, mine && Uint8Array.from(mine));
