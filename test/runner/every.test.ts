@@ -10,6 +10,7 @@ import { generateSampleMarket, samplePanel } from '../../src/sample/generator.ts
 import { loadStrategy } from '../../src/strategy/registry.ts';
 import { evaluateVariant, runSchedule, signalValues, type VariantOutcome } from '../../src/variants/evaluate.ts';
 import { walkForwardStrategy } from '../../src/walkforward/composite.ts';
+import { askedEveryBar } from '../support/strategies.ts';
 
 /**
  * `every`: a strategy that decides on every R-th decision bar only (vopa and momentum: their
@@ -22,11 +23,6 @@ const vopa = (await loadStrategy('vopa')).strategy;
 const momentum = (await loadStrategy('momentum')).strategy;
 const market = generateSampleMarket({ seed: 9, symbols: 60, from: '2022-01-03', to: '2024-06-28', listings: 3, delistings: 3 });
 const panel = samplePanel(market);
-
-/** The strategy as it was before `every`: asked on every decision bar, it returns nothing off its cadence. */
-function askedEveryBar(s: Strategy): Strategy {
-  return { ...s, every: undefined, decide: (bar, p, ctx) => (bar.decision % (p as unknown as { rebalance: number }).rebalance !== 0 ? undefined : s.decide(bar, p, ctx)) };
-}
 
 function run(on: Panel, strategy: Strategy, params: Params, fill: 'open' | 'close' = 'open', settings: Partial<SimulationSettings> = {}): VariantOutcome {
   const bars = on.days.length;

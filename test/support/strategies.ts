@@ -9,3 +9,11 @@ export function strategyOf(decide: (bar: Bar) => Weights | void | undefined, war
 export function buyOnce(weights: Record<string, number>): Strategy {
   return strategyOf((bar) => (bar.decision === 0 ? weights : undefined));
 }
+
+/**
+ * A strategy that declares `every` (a `rebalance` parameter) as it was before it did: asked on every
+ * decision bar, it returns nothing off its cadence. Its runs must equal the strategy's own, bit for bit.
+ */
+export function askedEveryBar(s: Strategy): Strategy {
+  return { ...s, every: undefined, decide: (bar, p, ctx) => (bar.decision % (p as unknown as { rebalance: number }).rebalance !== 0 ? undefined : s.decide(bar, p, ctx)) };
+}

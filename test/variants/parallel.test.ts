@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bar, Params, StrategyContext } from '../../src/api.ts';
+import type { Params } from '../../src/api.ts';
 import { evaluateVariant, runSchedule, type VariantOutcome } from '../../src/variants/evaluate.ts';
 import { SAMPLE_DATA_DIR } from '../../src/config/run-config.ts';
 import type { Panel } from '../../src/panel/panel.ts';
@@ -10,6 +10,7 @@ import { loadStrategy } from '../../src/strategy/registry.ts';
 import { parseIsoDate } from '../../src/util/dates.ts';
 import { runVariants } from '../../src/variants/run-variants.ts';
 import { FIXTURES } from '../support/cli.ts';
+import { askedEveryBar } from '../support/strategies.ts';
 
 const settings = { cash: 1e6, fractional: false, commissionBps: 2, slippageBps: 1 };
 let panel: Panel;
@@ -53,11 +54,10 @@ describe('variants in parallel over one shared panel', () => {
 
   it('computes the factors on the rows the variants decide on (their union), with the outcomes of factors computed on every row, whatever the worker count', async () => {
     const { strategy } = await loadStrategy('vopa');
-    const everyBar = { ...strategy, every: undefined, decide: (bar: Bar, p: never, ctx: StrategyContext) => (bar.decision % (p as { rebalance: number }).rebalance !== 0 ? undefined : strategy.decide(bar, p, ctx)) };
     const sweep: Params[] = [];
     for (const lookback of [21, 42]) for (const rebalance of lookback === 21 ? [3, 5, 10] : [1, 4]) sweep.push({ lookback, skip: 0, minPeers: 3, top: 5, bottom: 2, rebalance, weighting: 'equal', gross: 1 });
     const schedule = runSchedule(panel, strategy, sweep, parseIsoDate('2025-06-02')!, parseIsoDate('2025-09-30')!, 'open');
-    const reference = sweep.map((params, k) => essence(evaluateVariant({ panel, strategy: everyBar, id: k + 1, params, schedule, settings, factors: new FactorCache(panel) })));
+    const reference = sweep.map((params, k) => essence(evaluateVariant({ panel, strategy: askedEveryBar(strategy), id: k + 1, params, schedule, settings, factors: new FactorCache(panel) })));
     for (const [workers, threshold] of [[1, Infinity], [2, 0], [3, 0]] as const) {
       const { outcomes, threads, factors } = await run('vopa', sweep, workers, threshold);
       expect(outcomes.map((o) => o.id)).toEqual([1, 2, 3, 4, 5]);
