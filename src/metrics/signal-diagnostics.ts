@@ -71,7 +71,7 @@ export function signalDiagnostics(panel: Panel, signal: Float64Array, horizon: n
     const groupOf = universe.span(t).groupOf;
     const { s, f, group } = day;
     let m = 0;
-    // Stryker disable next-line UnaryOperator: equivalent, a range that starts at +∞ only shapes the sorts' buckets (spearman.ts's finiteArgsort sorts exactly with any range)
+    // Stryker disable next-line UnaryOperator: equivalent, a range that starts at +∞ only shapes the sorts' keys (spearman.ts's finiteArgsort sorts exactly with any range)
     let minS = Infinity, maxS = -Infinity, sumS = 0, squaresS = 0, minF = Infinity, maxF = -Infinity, sumF = 0, squaresF = 0;
     members = 0;
     for (let i = 0; i < n; i++) {
@@ -88,7 +88,7 @@ export function signalDiagnostics(panel: Panel, signal: Float64Array, horizon: n
       group[m] = groupOf[i]!;
       m++;
       // The sorts' ranges (spearman.ts's finiteArgsort), taken here rather than in a pass of their own.
-      // They only shape the sorts' buckets (the order is exact with any range): their mutants are equivalent.
+      // They only shape the sorts' keys (the order is exact with any range): their mutants are equivalent.
       // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, see above
       if (x < minS) minS = x;
       // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, see above

@@ -6,8 +6,8 @@ import { textbookPearson, textbookRanks } from '../support/reference-stats.ts';
 /**
  * spearman.ts against second, obvious implementations: argsort against a plain stable sort by value
  * (index tie-break), ranks against the textbook average rank (1 + #smaller + (#equal − 1) / 2),
- * Pearson against the direct formula. Inputs reach every path of the bucket argsort: crowded buckets
- * (> 32 values in one), many ties, a degenerate range, ±∞ and NaN (the merge sort), −0, n = 0 … 2,
+ * Pearson against the direct formula. Inputs reach every path of the radix argsort: crowded keys
+ * (> 32 values on one, and > 32 on one high digit spread over several keys), many ties, a degenerate range, ±∞ and NaN (the merge sort), −0, n = 0 … 2,
  * and reused (dirty, longer than n) buffers as the diagnostics pass them.
  */
 
@@ -15,14 +15,16 @@ function refOrder(v: ArrayLike<number>, n = v.length): number[] {
   return Array.from({ length: n }, (_, k) => k).sort((a, b) => v[a]! - v[b]! || a - b);
 }
 
-/** Finite inputs of size n of several shapes: spread, ties, crowded buckets, bucket boundaries. */
+/** Finite inputs of size n of several shapes: spread, ties, crowded keys, key boundaries. */
 function finiteCases(n: number, r: () => number): number[][] {
   const cases: number[][] = [];
   cases.push(Array.from({ length: n }, () => r() * 2 - 1)); // spread like returns
   cases.push(Array.from({ length: n }, () => Math.floor(r() * 4))); // many ties
-  cases.push(Array.from({ length: n }, () => (r() < 0.8 ? 1 + Math.floor(r() * 5) * 1e-9 : r() * 100))); // crowded: most in one bucket
+  cases.push(Array.from({ length: n }, () => (r() < 0.8 ? 1 + Math.floor(r() * 5) * 1e-9 : r() * 100))); // crowded: most on one key
   cases.push(Array.from({ length: n }, (_, k) => (k % 3 === 0 ? 0 : k % 3 === 1 ? -0 : r()))); // ±0 ties
-  cases.push(Array.from({ length: n }, (_, k) => (k * n) % 7)); // values on bucket boundaries: x − min a multiple of (max − min) / n
+  cases.push(Array.from({ length: n }, (_, k) => (k * n) % 7)); // values on key boundaries: x − min a multiple of (max − min) / 7
+  cases.push(Array.from({ length: n }, (_, k) => (k === 0 ? 0 : k === 1 ? 65536 : 32768 + ((k * 37) % 200)))); // each on its own key, many on one high digit, in scrambled order
+  cases.push(Array.from({ length: n }, (_, k) => (k === 0 ? 0 : k === 1 ? 65536 : 32768 + ((n - k) % 256) / 256))); // several on each key of one high digit, descending within each
   cases.push(Array.from({ length: n }, (_, k) => n - k)); // descending: every value moves
   cases.push(Array.from({ length: n }, () => 5)); // degenerate range
   cases.push(Array.from({ length: n }, (_, k) => (k === 0 ? 1e300 : k === 1 ? -1e300 : r()))); // a huge range
@@ -63,9 +65,9 @@ describe('argsort: the same order as a plain stable sort by value', () => {
     expect(Array.from(argsort([1, 1], 2, Int32Array.of(9, 9), Int32Array.of(9, 9)))).toEqual([0, 1]);
   });
 
-  it('equal values after a larger one in the same bucket keep their index order', () => {
-    // bucket 2 of 5 holds 5.5 (index 2), then 5.2 twice: the insertion pass must not swap the two 5.2
-    expect(Array.from(argsort([0, 10, 5.5, 5.2, 5.2], 5, new Int32Array(5), new Int32Array(5)))).toEqual([0, 3, 4, 2, 1]);
+  it('equal values after a larger one on the same key keep their index order', () => {
+    // over [0, 10], 5.00002 (index 2) and 5.00001 twice share key 32768 (⌊x · 2¹⁶ / 10⌋): the insertion pass must not swap the two 5.00001
+    expect(Array.from(argsort([0, 10, 5.00002, 5.00001, 5.00001], 5, new Int32Array(5), new Int32Array(5)))).toEqual([0, 3, 4, 2, 1]);
   });
 
   it('±∞ sort at the ends, ties among them by index', () => {
@@ -115,7 +117,7 @@ function edgeCases(n: number, r: () => number): number[][] {
   ];
 }
 
-describe('argsort and finiteArgsort: exactly a stable sort by value, ties by index (issue 21: the buckets over mean ± 3 sd)', () => {
+describe('argsort and finiteArgsort: exactly a stable sort by value, ties by index (issue 21: the keys over mean ± 3 sd)', () => {
   it('edge values, n from 0 to a few hundred: the order, and the values written in it to `sorted`', () => {
     const r = rng(23);
     for (let n = 0; n <= 320; n += n < 24 ? 1 : 37) {
@@ -129,7 +131,7 @@ describe('argsort and finiteArgsort: exactly a stable sort by value, ties by ind
     }
   });
 
-  it('finiteArgsort gives the same order whatever range the caller passes (the range only shapes the buckets)', () => {
+  it('finiteArgsort gives the same order whatever range the caller passes (the range only shapes the keys)', () => {
     const r = rng(29);
     for (const n of [0, 1, 2, 3, 10, 33, 64, 200]) {
       for (const v of [...edgeCases(n, r), ...finiteCases(n, r)]) {
@@ -138,11 +140,11 @@ describe('argsort and finiteArgsort: exactly a stable sort by value, ties by ind
         for (const x of v) { min = Math.min(min, x); max = Math.max(max, x); sum += x; squares += x * x; }
         const ranges: Array<[number, number, number, number]> = [
           [min, max, sum, squares], // the true one
-          [min, max, 0, 0], // no spread: the buckets fall back to [min, max]
+          [min, max, 0, 0], // no spread: the keys fall back to [min, max]
           [min, max, sum * 1e3, 0], // a mean outside [min, max]: negative variance, NaN deviation
           [min, max, n * max, n * max * max], // the deviation 0 at the top
           [min, max, NaN, NaN],
-          [-1, 1, 0, n], // narrower or wider than the values: clamped to the end buckets
+          [-1, 1, 0, n], // narrower or wider than the values: clamped to the end keys
         ];
         for (const [lo, hi, s, q] of ranges) {
           const sorted = new Float64Array(n);
