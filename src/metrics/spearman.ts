@@ -121,6 +121,7 @@ export function finiteArgsort(values: ArrayLike<number>, n: number, order: Int32
   // Stryker disable next-line ConditionalExpression,BlockStatement: equivalent, the merge pass is for speed: the insertion pass after it sorts the whole order
   if (crowded) {
     // Runs of one key longer than INSERTION_MAX, merge-sorted (the keys in order, in key1).
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, without the keys in order (stale ones) other ranges are merged, which is exact, and the insertion pass sorts the whole order; one more past n is never read
     for (let k = 0; k < n; k++) key1[k] = key[order[k]!]!;
     // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, fewer runs merged (or one empty run past the end) leave the rest to the insertion pass, which sorts the whole order
     for (let start = 0; start < n; ) {
