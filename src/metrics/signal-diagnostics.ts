@@ -117,22 +117,25 @@ export function signalDiagnostics(panel: Panel, signal: Float64Array, horizon: n
 
 /**
  * Sums of exact terms are exact in any order: every rank and group rank is a multiple of ½ (an
- * average of whole positions), so is every mean (m + 1) / 2, every product of deviations a multiple
- * of ¼ with |dx·dy| ≤ m²/4, and every partial sum a multiple of ¼ under m³/4 in magnitude: exact in
- * a double while m³ ≤ 2⁵³ (m ≤ 208,063). Up to EXACT_MAX members, the correlations' sums are
- * therefore taken in the order of the signal's ranking, each bit for bit what spearman.ts's
- * `pearson` of the ranks in member order gives; above it, in member order.
+ * average of whole positions), every product of two ranks a multiple of ¼ up to m², and every
+ * partial sum of such products (all ≥ 0) at most Σ k² = m(m + 1)(2m + 1)/6 (the largest Σ x·y of two
+ * rankings): multiples of ¼ are exact in a double up to 2⁵¹, which holds while m ≤ 189,000. So is
+ * m·((m + 1)/2)², and Σ dx·dy = Σ x·y − m·((m + 1)/2)² (deviations from the mean rank; Σ x = Σ y =
+ * m(m + 1)/2, ties included) is then exact too — bit for bit what spearman.ts's `pearson` of the ranks
+ * in member order gives, whose terms and partial sums are exact as well (|dx·dy| ≤ m²/4). Up to
+ * EXACT_MAX members, the correlations' sums are therefore taken as Σ x·y in the order of the signal's
+ * ranking (for speed, issue 21: no subtraction a term); above it, as deviations in member order.
  */
-const EXACT_MAX = 200_000;
+const EXACT_MAX = 180_000;
 
 /**
  * One day's IC, quintile spread and per-group ICs from two sorts:
  * 1. the members are ordered by forward return (spearman.ts's argsort); one walk of that order gives
  *    each member's global rank, its rank within its peer group, and the group sizes;
  * 2. they are ordered by signal; one walk of that order gives the signal's ranks (global and within
- *    the group) and, as it goes, the sums Σ dx·dy, Σ dx², Σ dy² of the global and of each group's
- *    correlation (deviations from the mean rank (m + 1) / 2, or (size + 1) / 2 in a group; exact,
- *    see EXACT_MAX);
+ *    the group) and, as it goes, the sums Σ x·y of the ranks, global and in each group, from which
+ *    the correlations' Σ dx·dy (deviations from the mean rank (m + 1) / 2, or (size + 1) / 2 in a
+ *    group; exact, see EXACT_MAX); Σ dx² and Σ dy² in closed form from the ties;
  * 3. the quintile spread from the signal's order.
  */
 class DayRanks {
@@ -154,7 +157,6 @@ class DayRanks {
   private readonly sizes: Int32Array;
   private readonly inRun: Int32Array;
   private readonly sums: Float64Array;
-  private readonly groupMid: Float64Array;
   /** Σ (t³ − t) over the runs of t tied values, per group (then the whole day's last), of each side. */
   private readonly tiesS: Float64Array;
   private readonly tiesF: Float64Array;
@@ -177,7 +179,6 @@ class DayRanks {
     this.sizes = new Int32Array(groupCount);
     this.inRun = new Int32Array(groupCount);
     this.sums = new Float64Array(3 * groupCount);
-    this.groupMid = new Float64Array(groupCount);
     this.tiesS = new Float64Array(groupCount + 1);
     this.tiesF = new Float64Array(groupCount + 1);
     this.groupCount = groupCount;
@@ -242,13 +243,10 @@ class DayRanks {
    * a Pearson pass and a group pass.
    */
   private signalSums(m: number): number | null {
-    const { sortedS: sorted, orderS: order, group, rankF, groupRankF, sizes, seen, inRun, sums, groupMid, tiesS, tiesF, groupCount } = this;
-    // Stryker disable next-line CallExpression: equivalent, left as the forward returns' walk leaves them (each group's size), every group rank of the signal is off by a constant in its group, and Σ (gx + c)·gy = Σ gx·gy since Σ gy = 0 over a group (exact sums)
+    const { sortedS: sorted, orderS: order, group, rankF, groupRankF, sizes, seen, inRun, sums, tiesS, tiesF, groupCount } = this;
     seen.fill(0);
     sums.fill(0);
     tiesS.fill(0);
-    // Stryker disable next-line EqualityOperator: equivalent, one more write past the end of the typed array, which is ignored
-    for (let g = 0; g < groupCount; g++) groupMid[g] = (sizes[g]! + 1) / 2; // ranks 1 … size average to this, ties included
     const mid = (m + 1) / 2;
     let sxy = 0;
     for (let start = 0; start < m; ) {
@@ -256,26 +254,29 @@ class DayRanks {
       // Stryker disable next-line ConditionalExpression,ArithmeticOperator,LogicalOperator,BlockStatement: equivalent, the no-tie branch is a shortcut: the run loop below gives a run of one the same ranks and terms (and sorted[m], read when start + 1 === m is dropped, only sends the last value to that loop)
       if (start + 1 === m || sorted[start + 1] !== v) { // no tie: the common case
         const g = group[first]!;
-        sxy += (start + 1 - mid) * (rankF[first]! - mid);
-        sums[g] += (++seen[g]! - groupMid[g]!) * (groupRankF[first]! - groupMid[g]!);
+        sxy += (start + 1) * rankF[first]!;
+        sums[g] += ++seen[g]! * groupRankF[first]!;
         start++;
         continue;
       }
       let end = start + 1;
       while (end < m && sorted[end] === v) end++;
-      const dx = (start + 1 + end) / 2 - mid;
+      const rank = (start + 1 + end) / 2;
       for (let k = start; k < end; k++) inRun[group[order[k]!]!]!++;
       for (let k = start; k < end; k++) {
         const i = order[k]!, g = group[i]!;
-        sxy += dx * (rankF[i]! - mid);
-        sums[g] += (seen[g]! + (inRun[g]! + 1) / 2 - groupMid[g]!) * (groupRankF[i]! - groupMid[g]!);
+        sxy += rank * rankF[i]!;
+        sums[g] += (seen[g]! + (inRun[g]! + 1) / 2) * groupRankF[i]!;
       }
       tiesS[groupCount] += tieTerm(end - start);
       this.endRun(order, start, end, tiesS);
       start = end;
     }
+    sxy -= m * mid * mid; // Σ dx·dy = Σ x·y − m · mid² (exact, see EXACT_MAX)
     const sxx = squaresOfRanks(m, tiesS[groupCount]!), syy = squaresOfRanks(m, tiesF[groupCount]!);
     for (let g = 0; g < groupCount; g++) {
+      const size = sizes[g]!, center = (size + 1) / 2; // ranks 1 … size average to this, ties included
+      sums[g] -= size * center * center; // likewise in each group
       sums[groupCount + g] = squaresOfRanks(sizes[g]!, tiesS[g]!);
       sums[2 * groupCount + g] = squaresOfRanks(sizes[g]!, tiesF[g]!);
     }
