@@ -7,10 +7,10 @@ logged in typed columns), equity and cash recorded at the close, and the top 10 
 change (the engine's selection: k largest finite values, +inf skipped, ties to the lower column, best
 first). The bench checks that both loops end on the same equity and the same number of trades.
 
-Usage: python3 bench/numba-momentum.py PANEL N BARS RUNS
+Usage: python3 bench/numba-momentum.py PANEL N BARS RUNS WARMUP
 PANEL is a file of 2 * BARS * N little-endian doubles: the opens, then the closes, time-major (bar t,
 symbol i at t * N + i), written by bench/simulation.ts. Prints one JSON line: the runs' wall and CPU
-milliseconds (after the compile and 8 warm runs, as for the JavaScript workloads) and the check value.
+milliseconds (after the compile and WARMUP untimed runs, as many as the JavaScript workloads get) and the check value.
 """
 import json
 import sys
@@ -118,13 +118,13 @@ def momentum(open_, close, n, bars, lookback, top):
 
 
 def main():
-    path, n, bars, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    path, n, bars, runs, warmup = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
     data = np.fromfile(path, dtype='<f8')
     if data.shape[0] != 2 * n * bars:
         raise SystemExit(f'{path}: {data.shape[0]} doubles, expected 2 × {bars} × {n}')
     open_, close = data[: n * bars].copy(), data[n * bars:].copy()
     check = momentum(open_, close, n, bars, 20, 10)  # compiles
-    for _ in range(8):
+    for _ in range(warmup):
         momentum(open_, close, n, bars, 20, 10)
     wall, cpu = [], []
     for _ in range(runs):

@@ -56,6 +56,8 @@ export interface SimulationResult {
 }
 
 const SYMBOLS = 500, FROM = '2020-01-01', TO = '2023-10-31';
+/** Runs before the timed ones, in every child (see `measure`). */
+const WARMUP = 24;
 
 /** One workload timed in this process, by the engine at `engineDir` (a checkout's root): the runs' milliseconds. */
 async function measure(workload: Workload, engineDir: string, runs: number): Promise<Samples> {
@@ -86,9 +88,11 @@ async function measure(workload: Workload, engineDir: string, runs: number): Pro
   });
   // Past the JIT's warm-up: as many runs for every workload. With 2 for the diagnostics' (to save
   // time), their simulation and factors were timed less warm than the plain workloads they are
-  // divided by, which inflated the diagnostics' ratios.
+  // divided by, which inflated the diagnostics' ratios. With 8, the runs were not yet steady either:
+  // in children of 100 runs (2026-11-28, three of each), the medians of runs 9–18 were 10.9–12.2 ms
+  // for vopa and 7.3–9.2 ms for momentum, and from about the 20th run on 8.5–9.2 and 5.7–6.9.
   let check = 0;
-  for (let k = 0; k < 8; k++) check = Number(run());
+  for (let k = 0; k < WARMUP; k++) check = Number(run());
   const wall: number[] = [], cpu: number[] = [];
   for (let k = 0; k < runs; k++) {
     const t = performance.now(), c = process.cpuUsage();
@@ -129,7 +133,7 @@ function numbaLoop(panel: Panel, runs: number): Samples {
     const file = join(dir, 'panel.f64');
     writeFileSync(file, Buffer.concat([panel.open, panel.close].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
     const script = fileURLToPath(new URL('numba-momentum.py', import.meta.url));
-    const child = spawnSync(PYTHON, [script, file, String(n), String(bars), String(runs)], { encoding: 'utf8' });
+    const child = spawnSync(PYTHON, [script, file, String(n), String(bars), String(runs), String(WARMUP)], { encoding: 'utf8' });
     if (child.status !== 0) throw new Error(`numba loop failed: ${child.stderr}`);
     return JSON.parse(child.stdout) as Samples;
   } finally {
