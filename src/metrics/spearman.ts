@@ -1,10 +1,11 @@
 /**
  * Ranking for rank correlations, on typed arrays.
- * 1. argsort of finite values: a radix sort on a 16-bit key, then an exact insertion pass. The
- *    key k = ⌊(x − lo) · 2¹⁶ / (hi − lo)⌋ clamped to 0 … 2¹⁶ − 1, over [lo, hi] = the mean ± 3
- *    standard deviations cut to [min, max] (values beyond share the end keys: fat tails do not crowd
- *    the middle into a few keys); one counting pass of both 8-bit digits, two stable scatters (low
- *    digit, then high digit: LSD radix, indices in index order within a key), the values carried
+ * 1. argsort of finite values: a radix sort on an integer key, then an exact insertion pass. The
+ *    key k = ⌊(x − lo) · K / (hi − lo)⌋ clamped to 0 … K − 1, K = 2¹⁶ keys (2²⁴ at most: at least
+ *    8 a value, `digitBits`), over [lo, hi] = the mean ± 3 standard deviations cut to [min, max]
+ *    (values beyond share the end keys: fat tails do not crowd the middle into a few keys); one
+ *    counting pass of both digits, two stable scatters (low digit, then high digit: LSD radix,
+ *    indices in index order within a key), the values carried
  *    along; the merge sort below for a run of one key longer than 32, then one insertion pass over the
  *    whole order (on the values, contiguous). Equal values share a key and keep their index order, and
  *    the insertion pass is a whole stable insertion sort, so the order is that of any stable sort by
@@ -19,15 +20,25 @@
 
 /** A run of one key holding more than this many values is merge-sorted before the insertion pass. */
 const INSERTION_MAX = 32;
-/** Keys 0 … 2¹⁶ − 1, sorted by two stable counting passes of 8 bits (LSD radix). */
-const BITS = 8, RADIX = 1 << BITS, DIGIT = RADIX - 1, KEYS = RADIX * RADIX, TOP = KEYS - 1;
+/**
+ * Keys of two digits of `digitBits(n)` bits, sorted by two stable counting passes (LSD radix): 8 bits
+ * (2¹⁶ keys) up to a few thousand values, more for more values (at least ~8 keys a value), up to 12.
+ */
+const MIN_BITS = 8, MAX_BITS = 12;
 /** The keys span the mean ± this many standard deviations (cut to [min, max]). */
 const SPREAD = 3;
 
 // The digits' counts, the keys, and the sorted values, reused from call to call (each worker thread has its own module).
-const counts = new Int32Array(2 * RADIX);
-let keys = new Uint16Array(0);
-let passed = new Uint16Array(0);
+const counts = new Int32Array(2 << MAX_BITS);
+let keys = new Uint32Array(0);
+let passed = new Uint32Array(0);
+
+/** Bits a digit for n values: 2^(2·bits) keys ≥ 8n, within MIN_BITS … MAX_BITS. */
+export function digitBits(n: number): number {
+  let bits = MIN_BITS;
+  while (bits < MAX_BITS && 2 ** (2 * bits) < 8 * n) bits++;
+  return bits;
+}
 let sortedValues = new Float64Array(0);
 
 /**
@@ -75,46 +86,49 @@ export function finiteArgsort(values: ArrayLike<number>, n: number, order: Int32
   if (mean - SPREAD * sd > lo) lo = mean - SPREAD * sd;
   // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,BlockStatement: equivalent, as above
   if (mean + SPREAD * sd < hi) hi = mean + SPREAD * sd;
+  const bits = digitBits(n), radix = 1 << bits, digit = radix - 1;
+  // Stryker disable next-line ArithmeticOperator: equivalent, fewer keys (radix / radix: one) only crowd them (speed): a run of one key is merge-sorted, and the insertion pass sorts any order
+  const keyCount = radix * radix, top = keyCount - 1;
   // Stryker disable next-line ArithmeticOperator: equivalent, the scale only decides the keys (speed): the insertion pass sorts any order
-  let scale = KEYS / (hi - lo);
+  let scale = keyCount / (hi - lo);
   // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,BlockStatement,BooleanLiteral,ArithmeticOperator: equivalent, a narrowed range of no width (all deviations 0, or rounding) back to [min, max]: speed only, one key for everything still sorts
-  if (!(scale > 0 && scale < Infinity)) { lo = min; scale = KEYS / (max - min); }
+  if (!(scale > 0 && scale < Infinity)) { lo = min; scale = keyCount / (max - min); }
   // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral: equivalent, a subnormal range (scale = ∞) put through the keys gets key 0 or the top one ((x − min)·∞ is NaN or ∞), sorted by the merge and insertion passes
   if (!(scale < Infinity)) return withSorted(values, n, mergeArgsort(values, n, order, scratch), sorted);
   // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, fresh buffers every call
-  if (keys.length < n) { keys = new Uint16Array(n); passed = new Uint16Array(n); }
+  if (keys.length < n) { keys = new Uint32Array(n); passed = new Uint32Array(n); }
   // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, a fresh buffer every call
   const out = sorted ?? (sortedValues.length < n ? (sortedValues = new Float64Array(n)) : sortedValues);
   const key = keys, key1 = passed, index1 = scratch; // after the first scatter: keys and indices by low digit
-  counts.fill(0);
+  counts.fill(0, 0, 2 * radix);
   for (let i = 0; i < n; i++) {
     // Stryker disable next-line ArithmeticOperator: equivalent, the map only decides the keys (speed): the insertion pass sorts any order, and equal values still share a key
     const x = (values[i]! - lo) * scale;
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, <= 0 and > TOP move only x = 0 and x = TOP, which truncate to the same key, and a test forced true gives every value one key (0 or the top one), sorted by the merge and insertion passes (a test forced false, which lets a key out of range, is killed, but shares the line)
-    const k = x < 0 ? 0 : x >= TOP ? TOP : x | 0;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, <= 0 and > top move only x = 0 and x = top, which truncate to the same key, and a test forced true gives every value one key (0 or the top one), sorted by the merge and insertion passes (a test forced false, which lets a key out of range, is killed, but shares the line)
+    const k = x < 0 ? 0 : x >= top ? top : x | 0;
     key[i] = k;
-    counts[k & DIGIT]!++;
-    counts[RADIX + (k >>> BITS)]!++;
+    counts[k & digit]!++;
+    counts[radix + (k >>> bits)]!++;
   }
   // Stryker disable next-line BooleanLiteral: equivalent, crowded only decides whether the merge pass runs; it merges only runs of one key over INSERTION_MAX, and the insertion pass sorts whatever is left
   let crowded = false;
   // The counts become each digit's start (running sums kept in registers).
-  for (let d = 0, low = 0, high = 0; d < RADIX; d++) {
-    const c0 = counts[d]!, c1 = counts[RADIX + d]!;
+  for (let d = 0, low = 0, high = 0; d < radix; d++) {
+    const c0 = counts[d]!, c1 = counts[radix + d]!;
     // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral: equivalent, crowded only decides whether the merge pass runs (no key holds more values than its high digit); the insertion pass after it sorts the whole order
     if (c1 > INSERTION_MAX) crowded = true;
     counts[d] = low;
     low += c0;
-    counts[RADIX + d] = high;
+    counts[radix + d] = high;
     high += c1;
   }
   for (let i = 0; i < n; i++) { // by the low digit, stably
-    const k = key[i]!, p = counts[k & DIGIT]!++;
+    const k = key[i]!, p = counts[k & digit]!++;
     key1[p] = k;
     index1[p] = i;
   }
   for (let p = 0; p < n; p++) { // by the high digit, stably: by key, ties in index order
-    const q = counts[RADIX + (key1[p]! >>> BITS)]!++, i = index1[p]!;
+    const q = counts[radix + (key1[p]! >>> bits)]!++, i = index1[p]!;
     order[q] = i;
     out[q] = values[i]!;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { argsort, averageRanks, finiteArgsort, mergeArgsort, pearson, ranksFromOrder, spearman } from '../../src/metrics/spearman.ts';
+import { argsort, averageRanks, digitBits, finiteArgsort, mergeArgsort, pearson, ranksFromOrder, spearman } from '../../src/metrics/spearman.ts';
 import { mulberry32 as rng } from '../support/random.ts';
 import { textbookPearson, textbookRanks } from '../support/reference-stats.ts';
 
@@ -153,6 +153,23 @@ describe('argsort and finiteArgsort: exactly a stable sort by value, ties by ind
         }
         expect(Array.from(finiteArgsort(v, n, dirty(n, n, 3), dirty(n, n, 4), undefined, min, max, sum, squares))).toEqual(want);
       }
+    }
+  });
+
+  it('wider digits for more values (at least 8 keys a value, 8 to 12 bits a digit), the same order', () => {
+    expect([1, 500, 8192, 8193, 32_768, 32_769, 131_072, 131_073, 2_097_152, 1e8].map(digitBits)).toEqual([8, 8, 8, 9, 9, 10, 10, 11, 12, 12]);
+    const r = rng(41);
+    for (const n of [9_000, 60_000, 300_000]) {
+      // fat tails, ties (a tenth of the values on a grid of 100), and a crowded patch of near-equal values
+      const v = Float64Array.from({ length: n }, () => { const u = r(); const x = r() - 0.5; return u < 0.1 ? Math.floor(r() * 100) : u < 0.15 ? 1 + r() * 1e-12 : x / (0.02 + Math.abs(x)) ** 2; });
+      let min = Infinity, max = -Infinity, sum = 0, squares = 0;
+      for (const x of v) { min = Math.min(min, x); max = Math.max(max, x); sum += x; squares += x * x; }
+      const sorted = new Float64Array(n);
+      const got = finiteArgsort(v, n, dirty(n, n, 5), dirty(n, n, 6), sorted, min, max, sum, squares);
+      const want = stableOrder(v);
+      let same = true;
+      for (let k = 0; k < n && same; k++) same = got[k] === want[k] && sorted[k] === v[want[k]!];
+      expect(same, `n=${n} (${digitBits(n)} bits a digit)`).toBe(true);
     }
   });
 
