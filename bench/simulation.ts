@@ -166,8 +166,7 @@ export async function simulationBench(runs = 6, baselineDir?: string, rounds = 8
   let symbolDays = 0;
   for (let r = 0; r < rounds; r++) {
     for (const { key, workload, engine } of r % 2 ? [...plan].reverse() : plan) {
-      const diagnostics = workload.endsWith('WithDiagnostics');
-      const s = inChild(workload, engine, diagnostics ? Math.ceil(runs / 2) : runs);
+      const s = inChild(workload, engine, runs); // as many timed runs for every workload (the diagnostics had half as many)
       symbolDays = s.symbolDays;
       if (s.check !== undefined) checks.set(key, s.check);
       const into = pooled.get(key) ?? { wall: [], cpu: [] };
