@@ -5,12 +5,12 @@
  *    8 a value, `digitBits`), over [lo, hi] = the mean ± 3 standard deviations cut to [min, max]
  *    (values beyond share the end keys: fat tails do not crowd the middle into a few keys); one
  *    counting pass of both digits, two stable scatters (low digit, then high digit: LSD radix,
- *    indices in index order within a key), the values carried
- *    along; the merge sort below for a run of one key longer than 32, then one insertion pass over the
- *    whole order (on the values, contiguous). Equal values share a key and keep their index order, and
- *    the insertion pass is a whole stable insertion sort, so the order is that of any stable sort by
- *    value; the key (monotone) only makes it O(n) for values spread like returns and signals. (Issue
- *    21: on the diagnostics' 500 members a day, about a quarter quicker than the 2n buckets before.)
+ *    indices in index order within a key), the values carried along; the merge sort below for a run
+ *    of one key longer than 32, then one insertion pass over the whole order (on the values,
+ *    contiguous). Equal values share a key and keep their index order, and the insertion pass is a
+ *    whole stable insertion sort, so the order is that of any stable sort by value; the key
+ *    (monotone) only makes it O(n) for values spread like returns and signals. (Issue 21: on the
+ *    diagnostics' 500 members a day, about a quarter quicker than the 2n buckets before.)
  * 2. argsort of values with a NaN or an infinity (or a degenerate range): a stable bottom-up merge
  *    sort of indices by value (ties keep index order).
  * 3. ranks: each run of equal values gets the average of its positions (1-based), as
@@ -32,6 +32,7 @@ const SPREAD = 3;
 const counts = new Int32Array(2 << MAX_BITS);
 let keys = new Uint32Array(0);
 let passed = new Uint32Array(0);
+let sortedValues = new Float64Array(0);
 
 /** Bits a digit for n values: 2^(2·bits) keys ≥ 8n, within MIN_BITS … MAX_BITS. */
 export function digitBits(n: number): number {
@@ -39,7 +40,6 @@ export function digitBits(n: number): number {
   while (bits < MAX_BITS && 2 ** (2 * bits) < 8 * n) bits++;
   return bits;
 }
-let sortedValues = new Float64Array(0);
 
 /**
  * Indices 0 … n−1 of `values` in ascending order, ties by index; `order` and `scratch` hold n each.
