@@ -7,8 +7,9 @@ import { textbookPearson, textbookRanks } from '../support/reference-stats.ts';
  * spearman.ts against second, obvious implementations: argsort against a plain stable sort by value
  * (index tie-break), ranks against the textbook average rank (1 + #smaller + (#equal − 1) / 2),
  * Pearson against the direct formula. Inputs reach every path of the radix argsort: crowded keys
- * (> 32 values on one, and > 32 on one high digit spread over several keys), many ties, a degenerate range, ±∞ and NaN (the merge sort), −0, n = 0 … 2,
- * and reused (dirty, longer than n) buffers as the diagnostics pass them.
+ * (> 32 values on one, and > 32 on one high digit spread over several keys), many ties, a degenerate
+ * range, ±∞ and NaN (the merge sort), −0, n = 0 … 2, and reused (dirty, longer than n) buffers as the
+ * diagnostics pass them.
  */
 
 function refOrder(v: ArrayLike<number>, n = v.length): number[] {
@@ -96,6 +97,13 @@ describe('argsort: the same order as a plain stable sort by value', () => {
   });
 });
 
+/** What finiteArgsort's caller passes: min, max, sum and sum of squares of the values. */
+function rangeOf(v: ArrayLike<number>): [number, number, number, number] {
+  let min = Infinity, max = -Infinity, sum = 0, squares = 0;
+  for (let k = 0; k < v.length; k++) { const x = v[k]!; min = Math.min(min, x); max = Math.max(max, x); sum += x; squares += x * x; }
+  return [min, max, sum, squares];
+}
+
 /** A plain stable sort of the indices by value (Array.prototype.sort is stable), no subtraction. */
 function stableOrder(v: ArrayLike<number>, n = v.length): number[] {
   return Array.from({ length: n }, (_, k) => k).sort((a, b) => (v[a]! < v[b]! ? -1 : v[a]! > v[b]! ? 1 : 0));
@@ -136,8 +144,7 @@ describe('argsort and finiteArgsort: exactly a stable sort by value, ties by ind
     for (const n of [0, 1, 2, 3, 10, 33, 64, 200]) {
       for (const v of [...edgeCases(n, r), ...finiteCases(n, r)]) {
         const want = stableOrder(v);
-        let min = Infinity, max = -Infinity, sum = 0, squares = 0;
-        for (const x of v) { min = Math.min(min, x); max = Math.max(max, x); sum += x; squares += x * x; }
+        const [min, max, sum, squares] = rangeOf(v);
         const ranges: Array<[number, number, number, number]> = [
           [min, max, sum, squares], // the true one
           [min, max, 0, 0], // no spread: the keys fall back to [min, max]
@@ -162,10 +169,8 @@ describe('argsort and finiteArgsort: exactly a stable sort by value, ties by ind
     for (const n of [9_000, 60_000, 300_000]) {
       // fat tails, ties (a tenth of the values on a grid of 100), and a crowded patch of near-equal values
       const v = Float64Array.from({ length: n }, () => { const u = r(); const x = r() - 0.5; return u < 0.1 ? Math.floor(r() * 100) : u < 0.15 ? 1 + r() * 1e-12 : x / (0.02 + Math.abs(x)) ** 2; });
-      let min = Infinity, max = -Infinity, sum = 0, squares = 0;
-      for (const x of v) { min = Math.min(min, x); max = Math.max(max, x); sum += x; squares += x * x; }
       const sorted = new Float64Array(n);
-      const got = finiteArgsort(v, n, dirty(n, n, 5), dirty(n, n, 6), sorted, min, max, sum, squares);
+      const got = finiteArgsort(v, n, dirty(n, n, 5), dirty(n, n, 6), sorted, ...rangeOf(v));
       const want = stableOrder(v);
       let same = true;
       for (let k = 0; k < n && same; k++) same = got[k] === want[k] && sorted[k] === v[want[k]!];
