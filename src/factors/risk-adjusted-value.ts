@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Factor } from '../strategy/types.ts';
 import { ExactSum } from './exact-sum.ts';
 
@@ -44,31 +45,37 @@ export function riskAdjustedValue(lookback: number, skip = 0): Factor {
   };
 }
 
-/** |r| from which a return is left to the direct formula (step 4). */
-const BIG = 2;
-/** q = round(r² · Q) / Q: r² on a fixed grid, so that its sums are exact. */
-const Q = 2 ** 88, INV_Q = 2 ** -88;
-/** From here up every double is a multiple of 2⁻⁸⁸ (onGrid). */
-const ON_GRID = 2 ** -35;
 /** Below this share of L·Σq, D is left to the direct formula (step 4). */
 // Stryker disable next-line UnaryOperator: equivalent in value, 2⁸ sends every window to the direct formula (the reference itself): slower, not different
 const ILL = 2 ** -8;
-/**
- * How far Σq's low word may drift from canonical before slide() brings both sums back (WindowSums
- * says why that keeps every addition exact).
- */
-const DRIFT = 2 ** -37;
 /** Dekker's splitter, 2²⁷ + 1. */
 const SPLIT = 134217729;
 /** Windows this long keep sums too large for the exactness argument: every value is direct. */
 const LONGEST = 2 ** 14;
 
+/** What this module uses of the WebAssembly global (TypeScript types it in the DOM library only, which the project does not load). */
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
+};
+
+/** The slide's loop, compiled from window-sums.wat (`npm run build:wasm`): one module a process. */
+const SLIDE = new WebAssembly.Module(readFileSync(new URL('./window-sums.wasm', import.meta.url)));
+type Slide = (now: number, before: number, ring: number, sums: number, counts: number, pairs: number) => void;
+
 /**
- * Per-symbol exact window sums. The hot loops are methods of one class (not per-factor
- * closures), so V8 optimises them once and every factor instance reuses that code.
+ * Per-symbol exact window sums. The slide runs in WebAssembly, two symbols a step (window-sums.wat:
+ * the same additions in the same order as a scalar loop, so the same bits; 0.5 of that loop's time,
+ * for speed, issue 21); emit() and the direct formula read its memory from here.
+ *
+ * What the slide does, per symbol: the return leaving the window and the one entering are in the sums
+ * when there and tame (|r| < 2; others are counted, and left to the direct formula), q = r² is put on
+ * the 2⁻⁸⁸ grid (round(r² · 2⁸⁸) · 2⁻⁸⁸, halves up, for r² below 2⁻³⁵; from 2⁻³⁵ up every double is
+ * already on it), and each is added to its pair by two-sum.
  *
  * Why every addition is exact (two-sum t + e = x + y always is; the question is the low word c, which
- * slide() leaves as it is while Σq's stays within DRIFT and otherwise makes canonical — at most half
+ * slide() leaves as it is while Σq's stays within DRIFT = 2⁻³⁷ and otherwise makes canonical — at most half
  * an ulp of the high word — as emit() does for every symbol; for speed, issue 21):
  * - r = fl(fl(a / b) − 1) is a multiple of 2⁻⁵³ (for fl(a / b) ∈ [½, 2] the subtraction is exact and
  *   fl(a / b) a multiple of its ulp ≥ 2⁻⁵³; otherwise |r| ≥ ½ and a double there is such a multiple),
@@ -85,111 +92,100 @@ const LONGEST = 2 ** 14;
  * double-double's ~2⁻¹⁰⁰·L·Σq); off step 4, D ≥ 2⁻⁸·L·Σq and D ≥ L²·2⁻⁴⁴, so each part is below
  * 2⁻⁴⁵ of D and v = √ of it is within 2⁻⁴⁵ (+ a few ulps) of the exact value; the direct formula's
  * own error is smaller still (it centres before squaring).
+ *
+ * Layout (views of the module's memory), symbols in pairs p = ⌊i / 2⌋, lane l = i mod 2 (the last
+ * pair's second lane unused when n is odd: its closes are NaN):
+ * - ring: time-major, slot · 2P + i (P pairs);
+ * - sums: 8 a pair, Σr = sums[8p + l] + sums[8p + 2 + l] and Σq = sums[8p + 4 + l] + sums[8p + 6 + l];
+ * - counts: 4 a pair, returns in the window (not NaN) at counts[4p + l], wild ones (|r| ≥ 2 or
+ *   infinite, left to the direct formula) at counts[4p + 2 + l].
  */
 export class WindowSums {
   readonly n: number;
   readonly L: number;
-  /** Time-major ring (slot = pos · n + i): one bar touches one contiguous row of it. */
   readonly ring: Float64Array;
-  /**
-   * Symbol i's sums side by side (one cache line serves two symbols; for speed, issue 21): Σr =
-   * sums[4i] + sums[4i + 1] and Σq = sums[4i + 2] + sums[4i + 3], exactly after every bar, canonical
-   * after emit().
-   */
   readonly sums: Float64Array;
-  /** Returns in the window (not NaN), and those left to the direct formula (|r| ≥ 2 or infinite). */
-  readonly count: Int32Array;
-  readonly big: Int32Array;
+  readonly counts: Float64Array;
+  private readonly pairs: number;
   private readonly direct: boolean;
   private readonly scratch = new ExactSum();
+  private readonly slideWasm: Slide;
+  /** The two rows' copies, and their byte offsets in the memory (then the ring's, the sums', the counts'). */
+  private readonly rows: readonly [Float64Array, Float64Array];
+  private readonly at: readonly [number, number, number, number, number];
+  /** Which of the rows holds the last slide's `now`, and where that came from. */
+  private held = 0;
+  private heldFrom: ArrayBufferLike | undefined;
+  private heldOffset = -1;
 
   constructor(n: number, L: number) {
     this.n = n;
     this.L = L;
     // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent in value, which of the two computes a window changes speed only: the direct formula is the reference itself, and the sums stay exact somewhat past 2¹⁴ returns (LONGEST is a margin; a test would need windows of 2¹⁴ days)
     this.direct = L >= LONGEST;
-    this.ring = new Float64Array(n * L).fill(NaN);
-    this.sums = new Float64Array(4 * n);
-    this.count = new Int32Array(n);
-    this.big = new Int32Array(n);
+    const P = (this.pairs = (n + 1) >> 1), width = 2 * P;
+    const sizes = [width, width, width * L, 8 * P, 4 * P];
+    const at: number[] = [];
+    let bytes = 0;
+    for (const size of sizes) {
+      at.push(bytes);
+      bytes += 8 * size;
+    }
+    if (bytes > 2 ** 32) throw new RangeError(`a window of ${L} days over ${n} symbols takes ${bytes} bytes, beyond WebAssembly's 4 GiB`);
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+    this.slideWasm = new WebAssembly.Instance(SLIDE, { env: { memory } }).exports.slide as Slide;
+    const view = (k: number) => new Float64Array(memory.buffer, at[k], sizes[k]);
+    this.rows = [view(0).fill(NaN), view(1).fill(NaN)];
+    this.ring = view(2).fill(NaN);
+    this.sums = view(3);
+    this.counts = view(4);
+    this.at = at as unknown as WindowSums['at'];
   }
 
-  /** Drops the return leaving the window and adds r = now / before − 1 (NaN when a close is missing). */
+  /**
+   * Drops the return leaving the window and adds r = now / before − 1 (NaN when a close is missing).
+   * The rows (n closes each) are copied in; a `before` that is the last slide's `now` (the same memory:
+   * the panel's rows are read-only) is already there.
+   */
   slide(now: Float64Array, before: Float64Array, pos: number): void {
-    const { n, ring, sums, count, big } = this;
-    const base = pos * n;
-    for (let i = 0; i < n; i++) {
-      const old = ring[base + i]!;
-      const r = now[i]! / before[i]! - 1;
-      ring[base + i] = r;
-      // A return is in the sums when it is there and tame (|r| < 2; NaN fails the test). The counts
-      // change only when one of the two is not: the common bar leaves them be (for speed, issue 21).
-      const oldIn = Math.abs(old) < BIG, rIn = Math.abs(r) < BIG;
-      // Stryker disable next-line ConditionalExpression: equivalent, the branch below gives the common bar's counts as they are (forced true); forced false, it is killed by the tests of missing and wild returns, but shares the line
-      if (!(oldIn && rIn)) {
-        if (old === old) {
-          count[i]!--;
-          if (!oldIn) big[i]!--;
-        }
-        if (r === r) {
-          count[i]!++;
-          if (!rIn) big[i]!++;
-        }
-      }
-      const k = 4 * i;
-      let s = sums[k]!, c = sums[k + 1]!, ss = sums[k + 2]!, cc = sums[k + 3]!;
-      if (oldIn) {
-        const x = -old;
-        let t = s + x, z = t - s;
-        c += s - (t - z) + (x - z);
-        s = t;
-        const q = -onGrid(old * old);
-        t = ss + q; z = t - ss;
-        cc += ss - (t - z) + (q - z);
-        ss = t;
-      }
-      if (rIn) {
-        let t = s + r, z = t - s;
-        c += s - (t - z) + (r - z);
-        s = t;
-        const q = onGrid(r * r);
-        t = ss + q; z = t - ss;
-        cc += ss - (t - z) + (q - z);
-        ss = t;
-      }
-      // The pairs hold the exact sums whatever their form; emit() brings them to the canonical one.
-      // Between, a low word only grows by two errors a bar, and is brought back (canonical: at most
-      // half an ulp of its high word) before it could leave the range where it is exact (see above).
-      // Stryker disable next-line EqualityOperator,ConditionalExpression: equivalent in value, bringing the pairs back at exactly DRIFT, on almost every bar (<=) or on every bar (forced true) changes when, not what: the canonical form is a function of the exact sum (forced false, it is killed by test/factors/window-sums.test.ts, but shares the line)
-      if (Math.abs(cc) > DRIFT) {
-        canonical(s, c, sums, k);
-        canonical(ss, cc, sums, k + 2);
-      } else {
-        sums[k] = s; sums[k + 1] = c;
-        sums[k + 2] = ss; sums[k + 3] = cc;
-      }
-    }
+    const { n, rows } = this;
+    if (now.length !== n || before.length !== n) throw new RangeError(`rows of ${n} closes expected, got ${now.length} and ${before.length}`);
+    let b = this.held;
+    if (before.buffer !== this.heldFrom || before.byteOffset !== this.heldOffset) rows[(b = 0)].set(before);
+    const a = 1 - b;
+    rows[a].set(now);
+    this.held = a;
+    this.heldFrom = now.buffer;
+    this.heldOffset = now.byteOffset;
+    const at = this.at, P = this.pairs;
+    this.slideWasm(at[a], at[b], at[2] + pos * 16 * P, at[3], at[4], P);
   }
 
   /** v = mean / sd × √252 per symbol; NaN without L returns, or with sd = 0. The sums are left canonical. */
   emit(out: Float64Array): void {
-    const { n, L, sums, count, big } = this;
+    const { n, L, sums, counts } = this;
     // Stryker disable next-line EqualityOperator: equivalent, one more pair past the end reads undefined and writes nothing (a typed array ignores it)
-    for (let k = 0; k < 4 * n; k += 2) canonical(sums[k]!, sums[k + 1]!, sums, k); // Σr's pair, then Σq's, of each symbol
+    for (let k = 0; k < sums.length; k += 8) { // each lane's Σr pair, then its Σq pair
+      canonical(sums, k, k + 2);
+      canonical(sums, k + 1, k + 3);
+      canonical(sums, k + 4, k + 6);
+      canonical(sums, k + 5, k + 7);
+    }
     const invL = 1 / L;
     // Stryker disable next-line UnaryOperator: equivalent in value, L²·2⁴⁴ sends every window to the direct formula (the reference itself): slower, not different
     const tiny = L * L * 2 ** -44;
     for (let i = 0; i < n; i++) {
-      if (count[i] !== L) {
+      const k = 8 * (i >> 1) + (i & 1), j = 4 * (i >> 1) + (i & 1);
+      if (counts[j] !== L) {
         out[i] = NaN;
         continue;
       }
-      if (big[i] !== 0 || this.direct) {
+      if (counts[j + 2] !== 0 || this.direct) {
         out[i] = this.directValue(i);
         continue;
       }
       // D = L·Σq − (Σr)², Σr = s + sl and Σq = h + hl, products exact by Dekker's splitting
-      const s = sums[4 * i]!, sl = sums[4 * i + 1]!, h = sums[4 * i + 2]!, hl = sums[4 * i + 3]!;
+      const s = sums[k]!, sl = sums[k + 2]!, h = sums[k + 4]!, hl = sums[k + 6]!;
       const ps = s * s;
       let c = SPLIT * s, hi = c - (c - s), lo = s - hi;
       const es = hi * hi - ps + 2 * hi * lo + lo * lo + 2 * s * sl;
@@ -212,30 +208,21 @@ export class WindowSums {
    * ss = fsum((r − mean)²), v = mean / √(ss / (L − 1)) × √252 (NaN when ss = 0 or not finite).
    */
   private directValue(i: number): number {
-    const { n, L, ring, scratch } = this;
+    const { L, ring, scratch } = this, width = 2 * this.pairs;
     scratch.reset();
-    for (let j = 0; j < L; j++) scratch.add(ring[j * n + i]!);
+    for (let j = 0; j < L; j++) scratch.add(ring[j * width + i]!);
     const mean = scratch.value() / L;
     if (!Number.isFinite(mean)) return NaN;
     scratch.reset();
-    for (let j = 0; j < L; j++) scratch.add((ring[j * n + i]! - mean) ** 2);
+    for (let j = 0; j < L; j++) scratch.add((ring[j * width + i]! - mean) ** 2);
     const ss = scratch.value();
     return ss > 0 && Number.isFinite(ss) ? (mean / Math.sqrt(ss / (L - 1))) * SQRT_252 : NaN;
   }
 }
 
-/** (fl(x), x − fl(x)) of the exact sum x = hi + lo, stored at k and k + 1: the canonical form, a function of x alone. */
-function canonical(hi: number, lo: number, into: Float64Array, k: number): void {
-  const t = hi + lo, z = t - hi;
-  into[k] = t;
-  into[k + 1] = hi - (t - z) + (lo - z);
-}
-
-/**
- * x ≥ 0 rounded to a multiple of 2⁻⁸⁸ (halves up): round(x · 2⁸⁸) · 2⁻⁸⁸. A double from 2⁻³⁵ up is a
- * multiple of its ulp ≥ 2⁻⁸⁷, so it is already there: only smaller ones (|r| below ~5.5e−6) are rounded.
- */
-function onGrid(x: number): number {
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent in value, rounding a double already on the grid gives it back (forced false, or at exactly 2⁻³⁵); forced true, it is killed by the tests of tiny returns, but shares the line
-  return x >= ON_GRID ? x : Math.round(x * Q) * INV_Q;
+/** (fl(x), x − fl(x)) of the exact sum x = s[hi] + s[lo], stored back there: the canonical form, a function of x alone. */
+function canonical(s: Float64Array, hi: number, lo: number): void {
+  const h = s[hi]!, l = s[lo]!, t = h + l, z = t - h;
+  s[hi] = t;
+  s[lo] = h - (t - z) + (l - z);
 }

@@ -5,13 +5,17 @@ import { WindowSums } from '../../src/factors/risk-adjusted-value.ts';
 /**
  * The running sums behind riskAdjustedValue, checked directly: the factor leaves ill-conditioned and
  * wild windows to the direct formula, so only here do broken sums show. After every slide, for the
- * returns in the window with |r| < 2: Σr = s1 + c1 and Σq = s2 + c2 (sums[4i … 4i + 3]; q = r² rounded to a 2⁻⁸⁸ grid)
+ * returns in the window with |r| < 2: Σr = s1 + c1 and Σq = s2 + c2 (q = r² rounded to a 2⁻⁸⁸ grid)
  * exactly (fsum: Shewchuk), and in canonical form (s = fl(s + c)) after emit(); the counts of returns
  * and of wild ones are right.
  */
 const Q = 2 ** 88;
-/** Symbol i's sums as named above. */
-const pairs = (w: WindowSums, i: number) => ({ s1: w.sums[4 * i]!, c1: w.sums[4 * i + 1]!, s2: w.sums[4 * i + 2]!, c2: w.sums[4 * i + 3]! });
+/** Symbol i's sums as named above, and its counts (the layout WindowSums documents: symbols in pairs, one a lane). */
+const pairs = (w: WindowSums, i: number) => {
+  const k = 8 * (i >> 1) + (i & 1);
+  return { s1: w.sums[k]!, c1: w.sums[k + 2]!, s2: w.sums[k + 4]!, c2: w.sums[k + 6]! };
+};
+const counts = (w: WindowSums, i: number) => ({ count: w.counts[4 * (i >> 1) + (i & 1)]!, big: w.counts[4 * (i >> 1) + 2 + (i & 1)]! });
 const q = (r: number) => Math.round(r * r * Q) / Q;
 
 describe('WindowSums', () => {
@@ -34,8 +38,7 @@ describe('WindowSums', () => {
         const window = returns[i]!.slice(-L).filter((r) => !Number.isNaN(r));
         const tame = window.filter((r) => Math.abs(r) < 2);
         const at = `symbol ${i}, bar ${t}`;
-        expect(w.count[i], at).toBe(window.length);
-        expect(w.big[i], at).toBe(window.length - tame.length);
+        expect(counts(w, i), at).toEqual({ count: window.length, big: window.length - tame.length });
         const p = pairs(w, i);
         expect(p.s1 + p.c1, at).toBe(fsum(tame));
         expect(fsum([p.s1, p.c1, ...tame.map((r) => -r)]), at).toBe(0);
