@@ -1,8 +1,8 @@
 /**
- * Compiles the WebAssembly text beside its loader (src/factors/window-sums.wat) into the binary the
- * engine loads (window-sums.wasm), with wabt (the WebAssembly Binary Toolkit's wat2wasm, built for
- * JavaScript). The binary is committed, so that a run needs no compiler; test/factors/window-sums-wasm.test.ts
- * compiles the text again and checks that the bytes are the same.
+ * Compiles the WebAssembly text beside its loaders (WASM_SOURCES) into the binaries the engine loads
+ * (the .wasm beside each), with wabt (the WebAssembly Binary Toolkit's wat2wasm, built for
+ * JavaScript). The binary is committed, so that a run needs no compiler; test/scripts/build-wasm.test.ts compiles
+ * the texts again and checks that the bytes are the same.
  *
  *   npm run build:wasm
  */
@@ -16,7 +16,9 @@ export const WASM_SOURCES = ['src/factors/window-sums.wat'];
 /** The binary of one text file: SIMD, no names section (the bytes depend on the text alone). */
 export async function compileWat(path: string): Promise<Uint8Array> {
   const wabt = await wabtInit();
-  const module = wabt.parseWat(path, readFileSync(path, 'utf8'), { simd: true });
+  // The text as bytes in an ArrayBuffer of its own: wabt.js copies a string's UTF-16 units as single
+  // bytes (mangling non-ASCII comments), and a view's whole underlying buffer.
+  const module = wabt.parseWat(path, new Uint8Array(readFileSync(path)), { simd: true });
   try {
     module.validate();
     return module.toBinary({ log: false, write_debug_names: false }).buffer;

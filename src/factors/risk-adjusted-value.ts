@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Factor } from '../strategy/types.ts';
 import { ExactSum } from './exact-sum.ts';
+import { instantiate, layout, wasmModule } from '../util/wasm.ts';
 
 /** Trading days a year: annualises a daily Sharpe ratio. */
 const SQRT_252 = Math.sqrt(252);
@@ -53,15 +53,8 @@ const SPLIT = 134217729;
 /** Windows this long keep sums too large for the exactness argument: every value is direct. */
 const LONGEST = 2 ** 14;
 
-/** What this module uses of the WebAssembly global (TypeScript types it in the DOM library only, which the project does not load). */
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
-};
-
-/** The slide's loop, compiled from window-sums.wat (`npm run build:wasm`): one module a process. */
-const SLIDE = new WebAssembly.Module(readFileSync(new URL('./window-sums.wasm', import.meta.url)));
+/** The slide's loop, compiled from window-sums.wat (`npm run build:wasm`): one module a thread. */
+const SLIDE = wasmModule(new URL('./window-sums.wasm', import.meta.url));
 type Slide = (now: number, before: number, ring: number, sums: number, counts: number, pairs: number) => void;
 
 /**
@@ -124,17 +117,11 @@ export class WindowSums {
     // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent in value, which of the two computes a window changes speed only: the direct formula is the reference itself, and the sums stay exact somewhat past 2¹⁴ returns (LONGEST is a margin; a test would need windows of 2¹⁴ days)
     this.direct = L >= LONGEST;
     const P = (this.pairs = (n + 1) >> 1), width = 2 * P;
-    const sizes = [width, width, width * L, 8 * P, 4 * P];
-    const at: number[] = [];
-    let bytes = 0;
-    for (const size of sizes) {
-      at.push(bytes);
-      bytes += 8 * size;
-    }
-    if (bytes > 2 ** 32) throw new RangeError(`a window of ${L} days over ${n} symbols takes ${bytes} bytes, beyond WebAssembly's 4 GiB`);
-    const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
-    this.slideWasm = new WebAssembly.Instance(SLIDE, { env: { memory } }).exports.slide as Slide;
-    const view = (k: number) => new Float64Array(memory.buffer, at[k], sizes[k]);
+    const sizes = [width, width, width * L, 8 * P, 4 * P]; // doubles
+    const { at, bytes } = layout(sizes.map((size) => 8 * size));
+    const { exports, buffer } = instantiate<{ slide: Slide }>(SLIDE, bytes, `a window of ${L} days over ${n} symbols`);
+    this.slideWasm = exports.slide;
+    const view = (k: number) => new Float64Array(buffer, at[k], sizes[k]);
     this.rows = [view(0).fill(NaN), view(1).fill(NaN)];
     this.ring = view(2).fill(NaN);
     this.sums = view(3);

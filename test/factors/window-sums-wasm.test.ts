@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { WindowSums } from '../../src/factors/risk-adjusted-value.ts';
-import { compileWat } from '../../scripts/build-wasm.ts';
 
 /**
  * WindowSums' slide runs in WebAssembly, two symbols a step (src/factors/window-sums.wat). Here it is
@@ -9,7 +7,8 @@ import { compileWat } from '../../scripts/build-wasm.ts';
  * additions in the same order, so every word of state — the ring, both sums' high and low words, the
  * counts — must be the same bits after every slide, on closes built to take every path: missing ones,
  * zeros (infinite and −100 % returns), wild jumps (|r| ≥ 2, and exactly 2), tiny moves (q rounded onto
- * the 2⁻⁸⁸ grid, ties included), flat stretches, and low words drifting past 2⁻³⁷.
+ * the 2⁻⁸⁸ grid, ties included), flat stretches, and low words drifting past 2⁻³⁷. (That the binary
+ * is the text compiled: test/util/wasm.test.ts.)
  */
 
 /** The scalar slide, one symbol at a time (the engine's loop until issue 21 moved it to WebAssembly). */
@@ -123,12 +122,6 @@ function sameState(w: WindowSums, s: ScalarSums, L: number, at: string, ring = t
 }
 
 describe('WindowSums in WebAssembly', () => {
-  it('is the text compiled: the committed window-sums.wasm is what `npm run build:wasm` makes of window-sums.wat', async () => {
-    const source = new URL('../../src/factors/window-sums.wat', import.meta.url).pathname;
-    const built = await compileWat(source);
-    expect(Buffer.from(built).equals(readFileSync(source.replace(/\.wat$/, '.wasm')))).toBe(true);
-  });
-
   it.each([
     [1, 2], [2, 5], [7, 30], [64, 21],
   ])('slides as the scalar loop does, to the bit, on every word of state (%i symbols, %i-day window)', (n, L) => {

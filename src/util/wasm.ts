@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * The engine's few WebAssembly loops (compiled from the .wat beside each by `npm run build:wasm`):
+ * a module is compiled once a thread, and each user gets an instance over a memory of its own.
+ */
+
+/** What the engine uses of the WebAssembly global (TypeScript types it in the DOM library only, which the project does not load). */
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
+};
+
+/** A compiled module: the .wasm file at `url` (new URL('./x.wasm', import.meta.url) beside its loader). */
+export function wasmModule(url: URL): object {
+  return new WebAssembly.Module(readFileSync(url));
+}
+
+/** A memory of `bytes` (at most 4 GiB: WebAssembly's addresses are 32-bit), what it holds, and the module's exports over it. */
+export function instantiate<T>(module: object, bytes: number, what: string): { exports: T; buffer: ArrayBuffer } {
+  if (bytes > 2 ** 32) throw new RangeError(`${what} takes ${bytes} bytes, beyond WebAssembly's 4 GiB`);
+  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+  const { exports } = new WebAssembly.Instance(module, { env: { memory } });
+  return { exports: exports as T, buffer: memory.buffer };
+}
+
+/** Byte offsets of consecutive blocks of the given sizes (in bytes), each 16-byte aligned, and their total. */
+export function layout(sizes: readonly number[]): { at: number[]; bytes: number } {
+  const at: number[] = [];
+  let bytes = 0;
+  for (const size of sizes) {
+    at.push(bytes);
+    bytes += Math.ceil(size / 16) * 16;
+  }
+  return { at, bytes };
+}
