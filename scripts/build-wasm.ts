@@ -1,8 +1,8 @@
 /**
  * Compiles the WebAssembly text beside its loaders (WASM_SOURCES) into the binaries the engine loads
  * (the .wasm beside each), with wabt (the WebAssembly Binary Toolkit's wat2wasm, built for
- * JavaScript). The binary is committed, so that a run needs no compiler; test/scripts/build-wasm.test.ts compiles
- * the texts again and checks that the bytes are the same.
+ * JavaScript). The binaries are committed, so that a run needs no compiler; test/util/wasm.test.ts
+ * compiles the texts again and checks that the bytes are the same.
  *
  *   npm run build:wasm
  */

@@ -1,6 +1,6 @@
 ;; WindowSums.slide (src/factors/risk-adjusted-value.ts) on two symbols a step, one in each f64x2 lane:
 ;; the same additions, in the same order, as the scalar loop it replaced, so the same bits (tested
-;; against that loop, kept in test/factors/window-sums.test.ts). WebAssembly's f64 arithmetic is
+;; against that loop, kept in test/factors/window-sums-wasm.test.ts). WebAssembly's f64 arithmetic is
 ;; IEEE 754's, rounded to nearest: nothing here is fused or reordered. Compiled by `npm run build:wasm`
 ;; into window-sums.wasm, beside it (a test checks the two agree).
 ;;

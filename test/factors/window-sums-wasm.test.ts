@@ -185,6 +185,22 @@ describe('WindowSums in WebAssembly', () => {
     }
   });
 
+  it("reads a row of the same panel that is not the last slide's `now` (the same memory, elsewhere in it)", () => {
+    // Rows 5 and 4, then 7 and 6 of one panel: the second `before` shares the first `now`'s buffer, not its place
+    const n = 3, L = 3, panel = closes(n, 12, 5);
+    const row = (t: number) => panel.subarray(t * n, t * n + n);
+    const w = new WindowSums(n, L), s = new ScalarSums(n, L);
+    for (const [t, pos] of [[5, 1], [7, 2], [8, 0], [10, 1]] as const) {
+      w.slide(row(t), row(t - 1), pos);
+      s.slide(row(t), row(t - 1), pos);
+      sameState(w, s, L, `slide to bar ${t}`);
+    }
+  });
+
+  it('refuses a window beyond 4 GiB, naming it', () => {
+    expect(() => new WindowSums(2 ** 20, 1024)).toThrow(/^a window of 1024 days over 1048576 symbols takes \d+ bytes, beyond WebAssembly's 4 GiB$/);
+  });
+
   it('refuses rows of another length', () => {
     const w = new WindowSums(3, 4);
     expect(() => w.slide(new Float64Array(2), new Float64Array(3), 0)).toThrow('rows of 3 closes expected, got 2 and 3');
