@@ -53,8 +53,8 @@ const SPLIT = 134217729;
 /** Windows this long keep sums too large for the exactness argument: every value is direct. */
 const LONGEST = 2 ** 14;
 
-/** The slide's loop, compiled from window-sums.wat (`npm run build:wasm`): one module a thread. */
-const SLIDE = wasmModule(new URL('./window-sums.wasm', import.meta.url));
+/** The slide's loop, compiled from window-sums.wat (`npm run build:wasm`): one module a thread, on first use (not at start-up). */
+let slideModule: object | undefined;
 type Slide = (now: number, before: number, ring: number, sums: number, counts: number, pairs: number) => void;
 
 /**
@@ -105,7 +105,7 @@ export class WindowSums {
   private readonly slideWasm: Slide;
   /** The two rows' copies, and their byte offsets in the memory (then the ring's, the sums', the counts'). */
   private readonly rows: readonly [Float64Array, Float64Array];
-  private readonly at: readonly [number, number, number, number, number];
+  private readonly at: readonly number[];
   /** Which of the rows holds the last slide's `now`, and where that came from. */
   private held = 0;
   private heldFrom: ArrayBufferLike | undefined;
@@ -119,14 +119,15 @@ export class WindowSums {
     const P = (this.pairs = (n + 1) >> 1), width = 2 * P;
     const sizes = [width, width, width * L, 8 * P, 4 * P]; // doubles
     const { at, bytes } = layout(sizes.map((size) => 8 * size));
-    const { exports, buffer } = instantiate<{ slide: Slide }>(SLIDE, bytes, `a window of ${L} days over ${n} symbols`);
+    slideModule ??= wasmModule(new URL('./window-sums.wasm', import.meta.url));
+    const { exports, buffer } = instantiate<{ slide: Slide }>(slideModule, bytes, `a window of ${L} days over ${n} symbols`);
     this.slideWasm = exports.slide;
     const view = (k: number) => new Float64Array(buffer, at[k], sizes[k]);
     this.rows = [view(0).fill(NaN), view(1).fill(NaN)];
     this.ring = view(2).fill(NaN);
     this.sums = view(3);
     this.counts = view(4);
-    this.at = at as unknown as WindowSums['at'];
+    this.at = at;
   }
 
   /**
@@ -146,7 +147,7 @@ export class WindowSums {
     this.heldFrom = now.buffer;
     this.heldOffset = now.byteOffset;
     const at = this.at, P = this.pairs;
-    this.slideWasm(at[a], at[b], at[2] + pos * 16 * P, at[3], at[4], P);
+    this.slideWasm(at[a]!, at[b]!, at[2]! + pos * 16 * P, at[3]!, at[4]!, P);
   }
 
   /** v = mean / sd × √252 per symbol; NaN without L returns, or with sd = 0. The sums are left canonical. */

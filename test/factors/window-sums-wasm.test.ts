@@ -93,8 +93,8 @@ function closes(n: number, bars: number, seed: number): Float64Array {
   for (let i = 0; i < n; i++) {
     let p = 50 + 100 * rnd();
     for (let t = 0; t < bars; t++) {
-      const u = rnd();
-      if (i % 5 === 1 && t % 40 < 15) p = p * 1; // flat: every return exactly 0
+      const u = rnd(), flat = i % 5 === 1 && t % 40 < 15; // flat: every return exactly 0
+      if (flat) { /* p as it is */ }
       else if (i % 5 === 2 || u < 0.15) p *= 1 + 4e-6 * (rnd() - 0.5); // tiny: q below 2⁻³⁵, on the grid
       else if (u < 0.17) p *= rnd() < 0.5 ? 3 : 1 / 3; // wild, and back
       else if (u < 0.175) p *= 3 + 1e-9; // wild, a hair over
