@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
 /** The text files compiled, from the repository's root. */
-export const WASM_SOURCES = ['src/factors/window-sums.wat'];
+export const WASM_SOURCES = ['src/factors/window-sums.wat', 'src/metrics/ranks.wat'];
 
 /** The binary of one text file: SIMD, no names section (the bytes depend on the text alone). */
 export async function compileWat(path: string): Promise<Uint8Array> {

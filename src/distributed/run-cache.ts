@@ -3,6 +3,7 @@ import { Piscina } from 'piscina';
 import { runSetup } from '../strategy/setup.ts';
 import { isUsageError } from '../errors.ts';
 import type { Panel } from '../panel/panel.ts';
+import { holdRankingCode } from '../metrics/spearman.ts';
 import { fingerprintPanelYielding } from '../panel/fingerprint.ts';
 import { LocalSource } from '../source/local/local-source.ts';
 import { SupabaseSource } from '../source/supabase/supabase-source.ts';
@@ -159,6 +160,7 @@ export class RunCache {
       runId: run.runId, panel, strategySource,
       schedule: planSchedule(panel, run.window.startDay, run.window.endDay, run.window.warmupBars - 1, run.fill), settings: run.settings, setupData, save: run.save, signals: run.signals, worker: { name: this.w.name, threads: this.w.threads },
     };
+    holdRankingCode(); // the threads' diagnostics then share this thread's compiled ranking code (spearman.ts)
     const pool = new Piscina<ChunkTask, ChunkDone>({
       filename: new URL('./chunk-thread.ts', import.meta.url).href,
       workerData: data,

@@ -1,7 +1,7 @@
 import { eligibility, type Eligibility } from '../panel/eligibility.ts';
 import type { Panel } from '../panel/panel.ts';
 import { mean, sampleSd } from './returns.ts';
-import { argsort, finiteArgsort, pearson } from './spearman.ts';
+import { argsort, pearson, RankSpace } from './spearman.ts';
 
 /**
  * How well a signal ranks what follows it (alphalens' information coefficient and quantile
@@ -46,8 +46,8 @@ export function signalDiagnostics(panel: Panel, signal: Float64Array, horizon: n
   for (let k = 0; k < decisionBars.length; k++) {
     const t = decisionBars[k]!;
     const row = t * n;
-    let covered = 0, members = n;
     if (t + horizon > lastBar) { // no forward return: coverage only
+      let covered = 0, members = n;
       // Stryker disable next-line ConditionalExpression: equivalent, when `all` the mask is all ones (panel/eligibility.ts): the member loop counts the same
       if (all) {
         for (let i = 0; i < n; i++) {
@@ -66,51 +66,10 @@ export function signalDiagnostics(panel: Panel, signal: Float64Array, horizon: n
       days.push({ bar: t, ic: null, quintileSpread: null, coverage: members ? covered / members : 0, groupIc: new Array(groupCount).fill(null) });
       continue;
     }
-    // Coverage and the members with both a signal and a forward return, in one pass.
-    const ahead = (t + horizon) * n;
-    const groupOf = universe.span(t).groupOf;
-    const { s, f, group } = day;
-    let m = 0;
-    // Stryker disable next-line UnaryOperator: equivalent, a range that starts at +∞ only shapes the sorts' keys (spearman.ts's finiteArgsort sorts exactly with any range)
-    let minS = Infinity, maxS = -Infinity, sumS = 0, squaresS = 0, minF = Infinity, maxF = -Infinity, sumF = 0, squaresF = 0;
-    members = 0;
-    for (let i = 0; i < n; i++) {
-      if (!all && mask[row + i] === 0) continue; // not a member
-      members++;
-      const x = signal[row + i]!;
-      if (x - x !== 0) continue; // no signal
-      covered++;
-      if (groupOf[i]! < 0) continue; // outside every peer group
-      const forward = close[ahead + i]! / close[row + i]! - 1;
-      if (forward - forward !== 0) continue; // no forward return
-      s[m] = x;
-      f[m] = forward;
-      group[m] = groupOf[i]!;
-      m++;
-      // The sorts' ranges (spearman.ts's finiteArgsort), taken here rather than in a pass of their own.
-      // They only shape the sorts' keys (the order is exact with any range): their mutants are equivalent.
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, see above
-      if (x < minS) minS = x;
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, see above
-      if (x > maxS) maxS = x;
-      // Stryker disable next-line AssignmentOperator: equivalent, see above
-      sumS += x;
-      // Stryker disable next-line AssignmentOperator,ArithmeticOperator: equivalent, see above
-      squaresS += x * x;
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, see above
-      if (forward < minF) minF = forward;
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, see above
-      if (forward > maxF) maxF = forward;
-      // Stryker disable next-line AssignmentOperator: equivalent, see above
-      sumF += forward;
-      // Stryker disable next-line AssignmentOperator,ArithmeticOperator: equivalent, see above
-      squaresF += forward * forward;
-    }
-    const range = day.range;
-    range[0] = minS; range[1] = maxS; range[2] = sumS; range[3] = squaresS;
-    range[4] = minF; range[5] = maxF; range[6] = sumF; range[7] = squaresF;
-    const coverage = members ? covered / members : 0;
-    days.push({ bar: t, coverage, ...day.measure(m) });
+    // Coverage and the members with both a signal and a forward return, in one pass (RankSpace's `gather`: ranks.wat).
+    const m = day.space.gather(signal, close, row, (t + horizon) * n, universe.span(t).groupOf, all ? undefined : mask);
+    const { members, covered } = day.space;
+    days.push({ bar: t, coverage: members ? covered / members : 0, ...day.measure(m) });
   }
   return days;
 }
@@ -129,7 +88,8 @@ export function signalDiagnostics(panel: Panel, signal: Float64Array, horizon: n
 const EXACT_MAX = 180_000;
 
 /**
- * One day's IC, quintile spread and per-group ICs from two sorts:
+ * One day's IC, quintile spread and per-group ICs from two sorts, over the arrays of a RankSpace
+ * (spearman.ts: the sorts and the two walks run in WebAssembly, ranks.wat, where they are spelled out):
  * 1. the members are ordered by forward return (spearman.ts's argsort); one walk of that order gives
  *    each member's global rank, its rank within its peer group, and the group sizes;
  * 2. they are ordered by signal; one walk of that order gives the signal's ranks (global and within
@@ -137,169 +97,67 @@ const EXACT_MAX = 180_000;
  *    the correlations' Σ dx·dy (deviations from the mean rank (m + 1) / 2, or (size + 1) / 2 in a
  *    group; exact, see EXACT_MAX); Σ dx² and Σ dy² in closed form from the ties;
  * 3. the quintile spread from the signal's order.
+ * Average ranks: each run of equal values gets (start + 1 + end) / 2, the average of its positions
+ * (spearman.ts's `ranksFromOrder`); within a group, the group's members of a run share the average of
+ * the group positions they take.
  */
 class DayRanks {
-  readonly s: Float64Array;
-  readonly f: Float64Array;
-  readonly group: Int32Array;
-  /** Of the m members' signals, then of their forward returns: min, max, sum, sum of squares. */
-  readonly range = new Float64Array(8);
-  private readonly orderS: Int32Array;
-  private readonly orderF: Int32Array;
-  private readonly sortedS: Float64Array;
-  private readonly sortedF: Float64Array;
-  private readonly tmp: Int32Array;
-  private readonly rankS: Float64Array;
-  private readonly rankF: Float64Array;
-  private readonly groupRankS: Float64Array;
-  private readonly groupRankF: Float64Array;
-  private readonly seen: Int32Array;
+  /** The day's members, gathered into it (`gather`), and the arrays of their rankings. */
+  readonly space: RankSpace;
   private readonly sizes: Int32Array;
-  private readonly inRun: Int32Array;
-  private readonly sums: Float64Array;
-  /** Σ (t³ − t) over the runs of t tied values, per group (then the whole day's last), of each side. */
-  private readonly tiesS: Float64Array;
-  private readonly tiesF: Float64Array;
   private readonly groupCount: number;
 
   constructor(n: number, groupCount: number) {
-    this.s = new Float64Array(n);
-    this.f = new Float64Array(n);
-    this.group = new Int32Array(n);
-    this.orderS = new Int32Array(n);
-    this.orderF = new Int32Array(n);
-    this.sortedS = new Float64Array(n);
-    this.sortedF = new Float64Array(n);
-    this.tmp = new Int32Array(n);
-    this.rankS = new Float64Array(n);
-    this.rankF = new Float64Array(n);
-    this.groupRankS = new Float64Array(n);
-    this.groupRankF = new Float64Array(n);
-    this.seen = new Int32Array(groupCount);
+    this.space = new RankSpace(n, groupCount);
     this.sizes = new Int32Array(groupCount);
-    this.inRun = new Int32Array(groupCount);
-    this.sums = new Float64Array(3 * groupCount);
-    this.tiesS = new Float64Array(groupCount + 1);
-    this.tiesF = new Float64Array(groupCount + 1);
     this.groupCount = groupCount;
   }
 
-  /** Measures the first m members held in s, f and group (all finite), their ranges in `range`. */
+  /** Measures the first m members gathered into the space (all finite), their ranges in its `range`. */
   measure(m: number): { ic: number | null; quintileSpread: number | null; groupIc: (number | null)[] } {
-    const { s, f, orderS, orderF, sortedS, sortedF, tmp, range } = this;
-    finiteArgsort(f, m, orderF, tmp, sortedF, range[4]!, range[5]!, range[6]!, range[7]!);
-    this.sizes.set(this.ranks(sortedF, orderF, m, this.rankF, this.groupRankF, this.tiesF));
-    finiteArgsort(s, m, orderS, tmp, sortedS, range[0]!, range[1]!, range[2]!, range[3]!);
+    const { space } = this;
+    const { s, f, range } = space;
+    space.argsort(f, m, range[4]!, range[5]!, range[6]!, range[7]!);
+    space.ranks(f, m);
+    this.sizes.set(space.seen);
+    space.argsort(s, m, range[0]!, range[1]!, range[2]!, range[3]!);
     let ic: number | null;
     // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent up to EXACT_MAX members (the two ways give the same bits, see EXACT_MAX); no test reaches the hundreds of thousands of members where they may part
     if (m <= EXACT_MAX) ic = this.signalSums(m);
     else {
-      this.ranks(sortedS, orderS, m, this.rankS, this.groupRankS, this.tiesS);
-      ic = pearson(this.rankS, this.rankF, m);
+      space.ranks(s, m);
+      ic = pearson(s.rank, f.rank, m);
       this.groupSums(m);
     }
-    return { ic, quintileSpread: quintileFromOrder(s, f, orderS, m, sortedS), groupIc: this.groupIcs() };
+    return { ic, quintileSpread: quintileFromOrder(s.values, f.values, s.order, m, s.sorted), groupIc: this.groupIcs() };
   }
 
   /**
-   * Average ranks (1-based) over all members and within each peer group, from the global ascending
-   * order (`sorted`: the values in that order), in one walk of it (spearman.ts's `ranksFromOrder` gives the same global ranks: each run of
-   * equal values gets (start + 1 + end) / 2); returns the group sizes.
-   */
-  private ranks(sorted: Float64Array, order: Int32Array, m: number, out: Float64Array, groupOut: Float64Array, ties: Float64Array): Int32Array {
-    const { group, seen, inRun, groupCount } = this;
-    seen.fill(0);
-    ties.fill(0);
-    for (let start = 0; start < m; ) {
-      const first = order[start]!, v = sorted[start]!;
-      // Stryker disable next-line ConditionalExpression,ArithmeticOperator,LogicalOperator,BlockStatement: equivalent, the no-tie branch is a shortcut: the run loop below gives a run of one the same rank, group rank and counts (and sorted[m], read when start + 1 === m is dropped, only sends the last value to that loop)
-      if (start + 1 === m || sorted[start + 1] !== v) { // no tie: the common case
-        const g = group[first]!;
-        out[first] = start + 1;
-        groupOut[first] = ++seen[g]!;
-        start++;
-        continue;
-      }
-      let end = start + 1;
-      while (end < m && sorted[end] === v) end++;
-      const rank = (start + 1 + end) / 2;
-      for (let k = start; k < end; k++) out[order[k]!] = rank;
-      for (let k = start; k < end; k++) inRun[group[order[k]!]!]!++;
-      for (let k = start; k < end; k++) {
-        const g = group[order[k]!]!;
-        groupOut[order[k]!] = seen[g]! + (inRun[g]! + 1) / 2;
-      }
-      ties[groupCount] += tieTerm(end - start);
-      this.endRun(order, start, end, ties);
-      start = end;
-    }
-    return seen;
-  }
-
-  /**
-   * One walk of the signal's order: its ranks (global and within groups, as `ranks`) against the
-   * forward returns', the global correlation's sums (its value returned) and each group's (in
-   * `sums`), in that order (exact, see EXACT_MAX). For speed (issue 21): one walk instead of a walk,
-   * a Pearson pass and a group pass.
+   * The walk of the signal's order (RankSpace's `signalSums`: ranks.wat), then the correlations' sums
+   * from it: the global one's value returned, each group's Σ dx·dy, Σ dx², Σ dy² in `sums`. For speed
+   * (issue 21): one walk instead of a walk, a Pearson pass and a group pass.
    */
   private signalSums(m: number): number | null {
-    const { sortedS: sorted, orderS: order, group, rankF, groupRankF, sizes, seen, inRun, sums, tiesS, tiesF, groupCount } = this;
-    seen.fill(0);
-    sums.fill(0);
-    tiesS.fill(0);
+    const { space, sizes, groupCount } = this;
+    const { sums } = space;
     const mid = (m + 1) / 2;
-    let sxy = 0;
-    for (let start = 0; start < m; ) {
-      const first = order[start]!, v = sorted[start]!;
-      // Stryker disable next-line ConditionalExpression,ArithmeticOperator,LogicalOperator,BlockStatement: equivalent, the no-tie branch is a shortcut: the run loop below gives a run of one the same ranks and terms (and sorted[m], read when start + 1 === m is dropped, only sends the last value to that loop)
-      if (start + 1 === m || sorted[start + 1] !== v) { // no tie: the common case
-        const g = group[first]!;
-        sxy += (start + 1) * rankF[first]!;
-        sums[g] += ++seen[g]! * groupRankF[first]!;
-        start++;
-        continue;
-      }
-      let end = start + 1;
-      while (end < m && sorted[end] === v) end++;
-      const rank = (start + 1 + end) / 2;
-      for (let k = start; k < end; k++) inRun[group[order[k]!]!]!++;
-      for (let k = start; k < end; k++) {
-        const i = order[k]!, g = group[i]!;
-        sxy += rank * rankF[i]!;
-        sums[g] += (seen[g]! + (inRun[g]! + 1) / 2) * groupRankF[i]!;
-      }
-      tiesS[groupCount] += tieTerm(end - start);
-      this.endRun(order, start, end, tiesS);
-      start = end;
-    }
-    sxy -= m * mid * mid; // Σ dx·dy = Σ x·y − m · mid² (exact, see EXACT_MAX)
+    const sxy = space.signalSums(m) - m * mid * mid; // Σ dx·dy = Σ x·y − m · mid² (exact, see EXACT_MAX)
+    const tiesS = space.s.ties, tiesF = space.f.ties;
     const sxx = squaresOfRanks(m, tiesS[groupCount]!), syy = squaresOfRanks(m, tiesF[groupCount]!);
     for (let g = 0; g < groupCount; g++) {
       const size = sizes[g]!, center = (size + 1) / 2; // ranks 1 … size average to this, ties included
       sums[g] -= size * center * center; // likewise in each group
-      sums[groupCount + g] = squaresOfRanks(sizes[g]!, tiesS[g]!);
-      sums[2 * groupCount + g] = squaresOfRanks(sizes[g]!, tiesF[g]!);
+      sums[groupCount + g] = squaresOfRanks(size, tiesS[g]!);
+      sums[2 * groupCount + g] = squaresOfRanks(size, tiesF[g]!);
     }
     return m >= 2 && sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
   }
 
-  /** After a run of ties order[start … end): each group's members in it become seen, and its tie term is counted. */
-  private endRun(order: Int32Array, start: number, end: number, ties: Float64Array): void {
-    const { group, seen, inRun } = this;
-    // Stryker disable next-line EqualityOperator: equivalent, order[end]'s group is not in the run or was just reset: its count is 0
-    for (let k = start; k < end; k++) {
-      const g = group[order[k]!]!, count = inRun[g]!;
-      // Stryker disable next-line ConditionalExpression: equivalent, a count of 0 adds 0 to seen and tieTerm(0) = 0 to the ties
-      if (count === 0) continue; // counted at its first member
-      seen[g] = seen[g]! + count;
-      ties[g] += tieTerm(count);
-      inRun[g] = 0;
-    }
-  }
-
   /** Each group's sums Σ dx·dy, Σ dx², Σ dy² of its within-group ranks, in member order (groups of 3 or more). */
   private groupSums(m: number): void {
-    const { group, groupRankS, groupRankF, sizes, sums, groupCount } = this;
+    const { space, sizes, groupCount } = this;
+    const { group, sums } = space;
+    const groupRankS = space.s.groupRank, groupRankF = space.f.groupRank;
     sums.fill(0);
     for (let j = 0; j < m; j++) {
       const g = group[j]!;
@@ -315,7 +173,8 @@ class DayRanks {
 
   /** Pearson correlation of each group's within-group ranks (null below 3 members, and for constant ranks). */
   private groupIcs(): (number | null)[] {
-    const { sizes, sums, groupCount } = this;
+    const { sizes, groupCount } = this;
+    const { sums } = this.space;
     const out: (number | null)[] = [];
     for (let g = 0; g < groupCount; g++) {
       const sxy = sums[g]!, sxx = sums[groupCount + g]!, syy = sums[2 * groupCount + g]!;
@@ -323,11 +182,6 @@ class DayRanks {
     }
     return out;
   }
-}
-
-/** A run of t tied values' term in Σ (t³ − t). */
-function tieTerm(t: number): number {
-  return t * t * t - t;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { instantiate, layout, wasmModule } from '../util/wasm.ts';
+
 /**
  * Ranking for rank correlations, on typed arrays.
  * 1. argsort of finite values: a radix sort on an integer key, then an exact insertion pass. The
@@ -10,7 +12,8 @@
  *    contiguous). Equal values share a key and keep their index order, and the insertion pass is a
  *    whole stable insertion sort, so the order is that of any stable sort by value; the key
  *    (monotone) only makes it O(n) for values spread like returns and signals. (Issue 21: on the
- *    diagnostics' 500 members a day, about a quarter quicker than the 2n buckets before.)
+ *    diagnostics' 500 members a day, about a quarter quicker than the 2n buckets before.) The keys, the
+ *    scatters and the insertion pass run in WebAssembly (ranks.wat), over the arrays of a RankSpace.
  * 2. argsort of values with a NaN or an infinity (or a degenerate range): a stable bottom-up merge
  *    sort of indices by value (ties keep index order).
  * 3. ranks: each run of equal values gets the average of its positions (1-based), as
@@ -28,11 +31,217 @@ const MIN_BITS = 8, MAX_BITS = 12;
 /** The keys span the mean ± this many standard deviations (cut to [min, max]). */
 const SPREAD = 3;
 
-// The digits' counts, the keys, and the sorted values, reused from call to call (each worker thread has its own module).
-const counts = new Int32Array(2 << MAX_BITS);
-let keys = new Uint32Array(0);
-let passed = new Uint32Array(0);
-let sortedValues = new Float64Array(0);
+/** The ranking loops, compiled from ranks.wat (`npm run build:wasm`): one module a thread, on first use. */
+let ranksModule: object | undefined;
+
+function rankingModule(): object {
+  ranksModule ??= wasmModule(new URL('./ranks.wasm', import.meta.url));
+  return ranksModule;
+}
+
+/**
+ * Compiles ranks.wasm on this thread now (if it has not yet) and keeps it. A thread that starts worker
+ * threads, which rank (the signal diagnostics), calls it first: V8 keeps one compiled copy of the same
+ * bytes a process while some thread holds it, so the workers' modules then share its code (measured:
+ * a worker's compile takes 54 µs instead of 250–350), compiled once and freed with the process rather
+ * than compiled and freed with each pool's threads (WebAssembly code made and freed across threads is
+ * where Node 24's V8 has an open crash, nodejs/node#64500).
+ */
+// Stryker disable next-line BlockStatement: equivalent, where the compiled code lives (and for how long) changes no result
+export function holdRankingCode(): void {
+  rankingModule();
+}
+
+interface RankExports {
+  gather(signal: number, now: number, ahead: number, groupOf: number, mask: number, n: number, s: number, f: number, group: number, out: number): number;
+  radix(values: number, n: number, lo: number, scale: number, top: number, bits: number, keys: number, key1: number, index1: number, order: number, out: number, counts: number): number;
+  insertion(order: number, out: number, n: number): void;
+  ranks(m: number, order: number, sorted: number, group: number, out: number, groupOut: number, seen: number, inRun: number, ties: number, groups: number): void;
+  signalSums(m: number, order: number, sorted: number, group: number, rankF: number, groupRankF: number, seen: number, inRun: number, ties: number, sums: number, groups: number): number;
+}
+
+/** One side of a ranking: its values, their ascending order, the values in that order, and its ranks. */
+export interface RankSide {
+  readonly values: Float64Array;
+  readonly order: Int32Array;
+  /** n + 1 entries: the walks read one past the last value (ranks.wat's `alone`). */
+  readonly sorted: Float64Array;
+  /** Average ranks (1-based), over all values and within each peer group, by value index. */
+  readonly rank: Float64Array;
+  readonly groupRank: Float64Array;
+  /** Σ (t³ − t) over the runs of t tied values, per group, then over all (entry `groups`). */
+  readonly ties: Float64Array;
+}
+
+/**
+ * The arrays of the diagnostics' rankings (two sides, `s` and `f`, of up to `capacity` values each, in
+ * up to `groups` peer groups) in one WebAssembly memory, with the loops of ranks.wat over them: the
+ * argsort of point 1 above (`argsort`), and the walks of signal-diagnostics.ts's DayRanks (`ranks`,
+ * `signalSums`; see there). The callers fill `values` (and `group`) in place: nothing is copied.
+ */
+export class RankSpace {
+  readonly capacity: number;
+  readonly groups: number;
+  readonly s: RankSide;
+  readonly f: RankSide;
+  /** Each value's peer group (0 … groups − 1), by value index. */
+  readonly group: Int32Array;
+  /** Per group: the members ranked so far (after `ranks`, the group sizes), and those in the current run of ties. */
+  readonly seen: Int32Array;
+  private readonly inRun: Int32Array;
+  /** `signalSums`'s per-group Σ x·y (then room for two more per group: the caller's Σ dx², Σ dy²). */
+  readonly sums: Float64Array;
+  /** After `gather`: the signals' min, max, sum and sum of squares, then the forward returns'. */
+  readonly range: Float64Array;
+  /** After `gather`: the day's members, and those of them with a signal. */
+  private readonly counted: Int32Array;
+  // A decision day's rows, copied in by `gather`: the signal, the closes at t and t + h, the peer groups, the membership.
+  private readonly signalRow: Float64Array;
+  private readonly nowRow: Float64Array;
+  private readonly aheadRow: Float64Array;
+  private readonly groupOfRow: Int32Array;
+  private readonly maskRow: Uint8Array;
+  private groupOfCopied: Int32Array | undefined;
+  /** n indices for the merge sort (crowded keys, degenerate ranges). */
+  private readonly scratch: Int32Array;
+  private readonly keys: Int32Array;
+  private readonly key1: Int32Array;
+  private readonly index1: Int32Array;
+  private readonly counts: Int32Array;
+  private readonly exports: RankExports;
+
+  constructor(capacity: number, groups = 0) {
+    this.capacity = capacity;
+    this.groups = groups;
+    const n = capacity, G = groups;
+    const side = [8 * n, 4 * n, 8 * (n + 1), 8 * n, 8 * n, 8 * (G + 1)];
+    const sizes = [...side, ...side, 4 * n, 4 * G, 4 * G, 24 * G, 4 * n, 4 * n, 4 * n, 4 * n, 4 * (2 << MAX_BITS), 64, 8, 8 * n, 8 * n, 8 * n, 4 * n, n];
+    const { at, bytes } = layout(sizes);
+    const { exports, buffer } = instantiate<RankExports>(rankingModule(), bytes, `ranking ${n} values in ${G} groups`);
+    this.exports = exports;
+    const f64 = (k: number) => new Float64Array(buffer, at[k], sizes[k]! / 8);
+    const i32 = (k: number) => new Int32Array(buffer, at[k], sizes[k]! / 4);
+    const sideAt = (k: number): RankSide => ({ values: f64(k), order: i32(k + 1), sorted: f64(k + 2), rank: f64(k + 3), groupRank: f64(k + 4), ties: f64(k + 5) });
+    this.s = sideAt(0);
+    this.f = sideAt(6);
+    this.group = i32(12);
+    this.seen = i32(13);
+    this.inRun = i32(14);
+    this.sums = f64(15);
+    this.scratch = i32(16);
+    this.keys = i32(17);
+    this.key1 = i32(18);
+    this.index1 = i32(19);
+    this.counts = i32(20);
+    this.range = f64(21);
+    this.counted = i32(22);
+    this.signalRow = f64(23);
+    this.nowRow = f64(24);
+    this.aheadRow = f64(25);
+    this.groupOfRow = i32(26);
+    this.maskRow = new Uint8Array(buffer, at[27], n);
+  }
+
+  /**
+   * signalDiagnostics's pass over one decision day (ranks.wat's `gather`): the n columns' signals at
+   * signal[row …], closes at close[row …] and close[ahead …], peer groups (groupOf) and membership
+   * (mask[row …], or every column when undefined) copied in; the members with a signal, a peer group and
+   * a finite forward return kept in s.values, f.values and group, their ranges in `range`. Returns their
+   * count m; `members` and `covered` the day's members and those with a signal.
+   */
+  gather(signal: Float64Array, close: Float64Array, row: number, ahead: number, groupOf: Int32Array, mask: Uint8Array | undefined): number {
+    const n = groupOf.length;
+    if (n > this.capacity) throw new RangeError(`${n} columns to gather in a RankSpace of ${this.capacity}`); // the loop would write past the arrays
+    this.signalRow.set(signal.subarray(row, row + n));
+    this.nowRow.set(close.subarray(row, row + n));
+    this.aheadRow.set(close.subarray(ahead, ahead + n));
+    // Stryker disable next-line ConditionalExpression: equivalent, copying the same groups again changes nothing
+    if (groupOf !== this.groupOfCopied) { this.groupOfRow.set(groupOf); this.groupOfCopied = groupOf; } // a season's, the same array day after day
+    if (mask) this.maskRow.set(mask.subarray(row, row + n));
+    return this.exports.gather(this.signalRow.byteOffset, this.nowRow.byteOffset, this.aheadRow.byteOffset, this.groupOfRow.byteOffset, mask ? this.maskRow.byteOffset : 0, n,
+      this.s.values.byteOffset, this.f.values.byteOffset, this.group.byteOffset, this.range.byteOffset);
+  }
+
+  /** The last `gather`'s members. */
+  get members(): number {
+    return this.counted[0]!;
+  }
+
+  /** The last `gather`'s members with a signal. */
+  get covered(): number {
+    return this.counted[1]!;
+  }
+
+  /**
+   * `finiteArgsort` of side.values[0 … n) (all finite; min, max, sum and sum of squares taken by the
+   * caller) into side.order, the values in that order into side.sorted.
+   */
+  argsort(side: RankSide, n: number, min: number, max: number, sum: number, squares: number): Int32Array {
+    const { values, order, sorted } = side;
+    if (n > this.capacity) throw new RangeError(`${n} values to sort in a RankSpace of ${this.capacity}`); // the loops would write past the arrays
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral: equivalent, the path only: an empty range through the keys gets scale = ∞ (the merge sort below), a proper one through the merge sort the same order
+    if (!(max > min)) return withSorted(values, n, mergeArgsort(values, n, order, this.scratch), sorted);
+    // Stryker disable next-line ArithmeticOperator: equivalent, the range only decides the keys (speed): the insertion pass sorts any order
+    const mean = sum / n, sd = Math.sqrt(squares / n - mean * mean); // NaN when rounding makes the variance negative: [min, max]
+    let lo = min, hi = max;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,BlockStatement: equivalent, the range only decides the keys (speed): the insertion pass sorts any order
+    if (mean - SPREAD * sd > lo) lo = mean - SPREAD * sd;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,BlockStatement: equivalent, as above
+    if (mean + SPREAD * sd < hi) hi = mean + SPREAD * sd;
+    const bits = digitBits(n), radix = 1 << bits;
+    // Stryker disable next-line ArithmeticOperator: equivalent, fewer keys (radix / radix: one) only crowd them (speed): a run of one key is merge-sorted, and the insertion pass sorts any order
+    const keyCount = radix * radix, top = keyCount - 1;
+    // Stryker disable next-line ArithmeticOperator: equivalent, the scale only decides the keys (speed): the insertion pass sorts any order
+    let scale = keyCount / (hi - lo);
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,BlockStatement,BooleanLiteral,ArithmeticOperator: equivalent, a narrowed range of no width (all deviations 0, or rounding) back to [min, max]: speed only, one key for everything still sorts
+    if (!(scale > 0 && scale < Infinity)) { lo = min; scale = keyCount / (max - min); }
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral: equivalent, a subnormal range (scale = ∞) put through the keys gets key 0 or the top one ((x − min)·∞ is NaN or ∞), sorted by the merge and insertion passes
+    if (!(scale < Infinity)) return withSorted(values, n, mergeArgsort(values, n, order, this.scratch), sorted);
+    const { keys, key1, exports } = this;
+    const crowded = exports.radix(values.byteOffset, n, lo, scale, top, bits, keys.byteOffset, key1.byteOffset, this.index1.byteOffset, order.byteOffset, sorted.byteOffset, this.counts.byteOffset);
+    // Stryker disable next-line ConditionalExpression,BlockStatement: equivalent, the merge pass is for speed: the insertion pass after it sorts the whole order
+    if (crowded) {
+      // Runs of one key longer than INSERTION_MAX, merge-sorted (the keys in order, in key1).
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, without the keys in order (stale ones) other ranges are merged, which is exact, and the insertion pass sorts the whole order; one more past n is never read
+      for (let k = 0; k < n; k++) key1[k] = keys[order[k]!]!;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, fewer runs merged (or one empty run past the end) leave the rest to the insertion pass, which sorts the whole order
+      for (let start = 0; start < n; ) {
+        let end = start + 1;
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, a shorter or longer run merged changes speed only: merging any range is exact, and the insertion pass sorts the whole order
+        while (end < n && key1[end] === key1[start]) end++;
+        // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,BlockStatement: equivalent, which runs are merge-sorted changes speed only: the insertion pass sorts the whole order, and merging any run is exact
+        if (end - start > INSERTION_MAX) {
+          // Stryker disable next-line CallExpression: equivalent, the merge is for speed: the insertion pass sorts the whole order
+          mergeRange(values, order, this.scratch, start, end);
+          for (let k = start; k < end; k++) sorted[k] = values[order[k]!]!;
+        }
+        start = end;
+      }
+    }
+    exports.insertion(order.byteOffset, sorted.byteOffset, n);
+    return order;
+  }
+
+  /** Average ranks of side's m ordered values, global and within groups, into side.rank and side.groupRank; the group sizes into `seen`. */
+  ranks(side: RankSide, m: number): void {
+    this.exports.ranks(m, side.order.byteOffset, side.sorted.byteOffset, this.group.byteOffset, side.rank.byteOffset, side.groupRank.byteOffset, this.seen.byteOffset, this.inRun.byteOffset, side.ties.byteOffset, this.groups);
+  }
+
+  /** The walk of s's order against f's ranks: Σ x·y of the global ranks (returned) and of each group's (into `sums`); s's ties counted. */
+  signalSums(m: number): number {
+    const { s, f } = this;
+    return this.exports.signalSums(m, s.order.byteOffset, s.sorted.byteOffset, this.group.byteOffset, f.rank.byteOffset, f.groupRank.byteOffset, this.seen.byteOffset, this.inRun.byteOffset, s.ties.byteOffset, this.sums.byteOffset, this.groups);
+  }
+}
+
+/** A RankSpace for `argsort` and `finiteArgsort` of values given as any array (copied in), grown as needed (each worker thread has its own module). */
+let shared: RankSpace | undefined;
+
+function sharedSpace(n: number): RankSpace {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: equivalent, a space made afresh for more calls (or larger) sorts the same
+  if (!shared || shared.capacity < n) shared = new RankSpace(Math.max(n, 2 * (shared?.capacity ?? 0), 64));
+  return shared;
+}
 
 /** Bits a digit for n values: 2^(2·bits) keys ≥ 8n, within MIN_BITS … MAX_BITS. */
 export function digitBits(n: number): number {
@@ -69,109 +278,21 @@ export function argsort(values: ArrayLike<number>, n: number, order: Int32Array,
   }
   // Stryker disable next-line ConditionalExpression: equivalent, forced true: every input to the merge sort, the same order (forced false is killed by the NaN tests)
   if (!finite) return withSorted(values, n, mergeArgsort(values, n, order, scratch), sorted);
-  return finiteArgsort(values, n, order, scratch, sorted, min, max, sum, squares);
+  return finiteArgsort(values, n, order, sorted, min, max, sum, squares);
 }
 
 /**
  * `argsort` of n finite values (point 1 of the module doc) whose min, max, sum and sum of squares
- * the caller has already taken (the signal diagnostics take them while gathering the members).
+ * the caller has already taken. The values are copied into a RankSpace and the order out of it (the
+ * diagnostics sort in a RankSpace of their own, in place).
  */
-export function finiteArgsort(values: ArrayLike<number>, n: number, order: Int32Array, scratch: Int32Array, sorted: Float64Array | undefined, min: number, max: number, sum: number, squares: number): Int32Array {
-  // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral: equivalent, the path only: an empty range through the keys gets scale = ∞ (the merge sort below), a proper one through the merge sort the same order
-  if (!(max > min)) return withSorted(values, n, mergeArgsort(values, n, order, scratch), sorted);
-  // Stryker disable next-line ArithmeticOperator: equivalent, the range only decides the keys (speed): the insertion pass sorts any order
-  const mean = sum / n, sd = Math.sqrt(squares / n - mean * mean); // NaN when rounding makes the variance negative: [min, max]
-  let lo = min, hi = max;
-  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,BlockStatement: equivalent, the range only decides the keys (speed): the insertion pass sorts any order
-  if (mean - SPREAD * sd > lo) lo = mean - SPREAD * sd;
-  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,BlockStatement: equivalent, as above
-  if (mean + SPREAD * sd < hi) hi = mean + SPREAD * sd;
-  const bits = digitBits(n), radix = 1 << bits, digit = radix - 1;
-  // Stryker disable next-line ArithmeticOperator: equivalent, fewer keys (radix / radix: one) only crowd them (speed): a run of one key is merge-sorted, and the insertion pass sorts any order
-  const keyCount = radix * radix, top = keyCount - 1;
-  // Stryker disable next-line ArithmeticOperator: equivalent, the scale only decides the keys (speed): the insertion pass sorts any order
-  let scale = keyCount / (hi - lo);
-  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,BlockStatement,BooleanLiteral,ArithmeticOperator: equivalent, a narrowed range of no width (all deviations 0, or rounding) back to [min, max]: speed only, one key for everything still sorts
-  if (!(scale > 0 && scale < Infinity)) { lo = min; scale = keyCount / (max - min); }
-  // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral: equivalent, a subnormal range (scale = ∞) put through the keys gets key 0 or the top one ((x − min)·∞ is NaN or ∞), sorted by the merge and insertion passes
-  if (!(scale < Infinity)) return withSorted(values, n, mergeArgsort(values, n, order, scratch), sorted);
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, fresh buffers every call
-  if (keys.length < n) { keys = new Uint32Array(n); passed = new Uint32Array(n); }
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, a fresh buffer every call
-  const out = sorted ?? (sortedValues.length < n ? (sortedValues = new Float64Array(n)) : sortedValues);
-  const key = keys, key1 = passed, index1 = scratch; // after the first scatter: keys and indices by low digit
-  counts.fill(0, 0, 2 * radix);
-  for (let i = 0; i < n; i++) {
-    // Stryker disable next-line ArithmeticOperator: equivalent, the map only decides the keys (speed): the insertion pass sorts any order, and equal values still share a key
-    const x = (values[i]! - lo) * scale;
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, <= 0 and > top move only x = 0 and x = top, which truncate to the same key, and a test forced true gives every value one key (0 or the top one), sorted by the merge and insertion passes (a test forced false, which lets a key out of range, is killed, but shares the line)
-    const k = x < 0 ? 0 : x >= top ? top : x | 0;
-    key[i] = k;
-    counts[k & digit]!++;
-    counts[radix + (k >>> bits)]!++;
-  }
-  // Stryker disable next-line BooleanLiteral: equivalent, crowded only decides whether the merge pass runs; it merges only runs of one key over INSERTION_MAX, and the insertion pass sorts whatever is left
-  let crowded = false;
-  // The counts become each digit's start (running sums kept in registers).
-  for (let d = 0, low = 0, high = 0; d < radix; d++) {
-    const c0 = counts[d]!, c1 = counts[radix + d]!;
-    // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral: equivalent, crowded only decides whether the merge pass runs (no key holds more values than its high digit); the insertion pass after it sorts the whole order
-    if (c1 > INSERTION_MAX) crowded = true;
-    counts[d] = low;
-    low += c0;
-    counts[radix + d] = high;
-    high += c1;
-  }
-  for (let i = 0; i < n; i++) { // by the low digit, stably
-    const k = key[i]!, p = counts[k & digit]!++;
-    key1[p] = k;
-    index1[p] = i;
-  }
-  for (let p = 0; p < n; p++) { // by the high digit, stably: by key, ties in index order
-    const q = counts[radix + (key1[p]! >>> bits)]!++, i = index1[p]!;
-    order[q] = i;
-    out[q] = values[i]!;
-  }
-  // Stryker disable next-line ConditionalExpression,BlockStatement: equivalent, the merge pass is for speed: the insertion pass after it sorts the whole order
-  if (crowded) {
-    // Runs of one key longer than INSERTION_MAX, merge-sorted (the keys in order, in key1).
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, without the keys in order (stale ones) other ranges are merged, which is exact, and the insertion pass sorts the whole order; one more past n is never read
-    for (let k = 0; k < n; k++) key1[k] = key[order[k]!]!;
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, fewer runs merged (or one empty run past the end) leave the rest to the insertion pass, which sorts the whole order
-    for (let start = 0; start < n; ) {
-      let end = start + 1;
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, a shorter or longer run merged changes speed only: merging any range is exact, and the insertion pass sorts the whole order
-      while (end < n && key1[end] === key1[start]) end++;
-      // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,BlockStatement: equivalent, which runs are merge-sorted changes speed only: the insertion pass sorts the whole order, and merging any run is exact
-      if (end - start > INSERTION_MAX) {
-        // Stryker disable next-line CallExpression: equivalent, the merge is for speed: the insertion pass sorts the whole order
-        mergeRange(values, order, scratch, start, end);
-        for (let k = start; k < end; k++) out[k] = values[order[k]!]!;
-      }
-      start = end;
-    }
-  }
-  // One stable insertion pass over the whole order, on the values carried along: sorted but within
-  // runs of one key (a value moves only past larger values of its own key).
-  let previous = out[0]!;
-  for (let k = 1; k < n; k++) {
-    const v = out[k]!;
-    // Stryker disable next-line BlockStatement,ConditionalExpression,EqualityOperator: equivalent, without the shortcut (or with >=) a value goes through the insertion loop, which moves it past larger values only (the shortcut forced on for every value is killed, but shares the line)
-    if (!(previous > v)) {
-      previous = v;
-      continue;
-    }
-    const i = order[k]!;
-    let j = k - 1;
-    // Stryker disable next-line ConditionalExpression: equivalent, forced true, out[−1] reads as undefined, never above v (forced false is killed)
-    while (j >= 0 && out[j]! > v) {
-      out[j + 1] = out[j]!;
-      order[j + 1] = order[j]!;
-      j--;
-    }
-    out[j + 1] = v;
-    order[j + 1] = i;
-  }
+export function finiteArgsort(values: ArrayLike<number>, n: number, order: Int32Array, sorted: Float64Array | undefined, min: number, max: number, sum: number, squares: number): Int32Array {
+  const space = sharedSpace(n);
+  const side = space.s;
+  for (let i = 0; i < n; i++) side.values[i] = values[i]!;
+  space.argsort(side, n, min, max, sum, squares);
+  order.set(side.order.subarray(0, n));
+  if (sorted) sorted.set(side.sorted.subarray(0, n));
   return order;
 }
 

@@ -3,6 +3,7 @@ import type { Params, Strategy } from '../strategy/types.ts';
 import { evaluateVariant, withoutSignalValues, type VariantOutcome } from './evaluate.ts';
 import { BacktestError, firstLine } from '../errors.ts';
 import type { FactorCache } from '../runner/factor-cache.ts';
+import { holdRankingCode } from '../metrics/spearman.ts';
 import { shape } from '../panel/panel.ts';
 import { factorsOf, planFactorBatches, type FactorBatch } from './factor-plan.ts';
 import { strategyRows } from '../runner/schedule.ts';
@@ -132,6 +133,7 @@ async function runInPool(
       const batch = batches[b]!;
       if (j >= batch.variants.length) { o.factors.retain(batch.keep, { reuse: o.signalValues === false && b < batches.length - 1 }); continue; } // ran here to its end
       compute(batch); // already held when the pool starts inside a batch
+      holdRankingCode(); // the threads' diagnostics then share this thread's compiled ranking code (spearman.ts)
       const pool = new Piscina({
         filename: new URL('./worker.ts', import.meta.url).href,
         workerData: { ...o.shared, factors: [] },

@@ -58,7 +58,7 @@ function expectDays(got: readonly DiagnosticsDay[], want: readonly DiagnosticsDa
 
 /**
  * A random panel: groups of one, two and many members, tied signals and tied forward returns,
- * missing signals, missing closes (no forward return), and optionally members coming and going.
+ * missing signals (NaN, ±∞: no signal), missing closes (no forward return), and optionally members coming and going.
  */
 function randomCase(seed: number, n: number, bars: number, churn: boolean) {
   const r = rng(seed);
@@ -67,7 +67,7 @@ function randomCase(seed: number, n: number, bars: number, churn: boolean) {
   const close = Array.from({ length: bars }, () => Array.from({ length: n }, () => (r() < 0.06 ? null : 10 + Math.floor(r() * 8) * 0.5)));
   const panel = handPanel({ dates: businessDates('2024-01-01', bars), symbols: Array.from({ length: n }, (_, i) => `S${String(i).padStart(3, '0')}`), groups, close });
   if (churn) for (let c = 0; c < bars * n; c++) if (r() < 0.15) panel.member[c] = 0;
-  const signal = Float64Array.from({ length: bars * n }, () => (r() < 0.1 ? NaN : r() < 0.5 ? Math.floor(r() * 4) : r()));
+  const signal = Float64Array.from({ length: bars * n }, () => (r() < 0.1 ? [NaN, Infinity, -Infinity][Math.floor(r() * 3)]! : r() < 0.5 ? Math.floor(r() * 4) : r()));
   return { panel, signal };
 }
 

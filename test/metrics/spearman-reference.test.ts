@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { argsort, averageRanks, digitBits, finiteArgsort, mergeArgsort, pearson, ranksFromOrder, spearman } from '../../src/metrics/spearman.ts';
+import { argsort, averageRanks, digitBits, finiteArgsort, mergeArgsort, pearson, RankSpace, ranksFromOrder, spearman } from '../../src/metrics/spearman.ts';
 import { mulberry32 as rng } from '../support/random.ts';
 import { textbookPearson, textbookRanks } from '../support/reference-stats.ts';
 
@@ -155,10 +155,10 @@ describe('argsort and finiteArgsort: exactly a stable sort by value, ties by ind
         ];
         for (const [lo, hi, s, q] of ranges) {
           const sorted = new Float64Array(n);
-          expect(Array.from(finiteArgsort(v, n, dirty(n, n, 3), dirty(n, n, 4), sorted, lo, hi, s, q)), `n=${n} range ${lo},${hi},${s},${q}`).toEqual(want);
+          expect(Array.from(finiteArgsort(v, n, dirty(n, n, 3), sorted, lo, hi, s, q)), `n=${n} range ${lo},${hi},${s},${q}`).toEqual(want);
           expect(Array.from(sorted)).toEqual(want.map((i) => v[i]));
         }
-        expect(Array.from(finiteArgsort(v, n, dirty(n, n, 3), dirty(n, n, 4), undefined, min, max, sum, squares))).toEqual(want);
+        expect(Array.from(finiteArgsort(v, n, dirty(n, n, 3), undefined, min, max, sum, squares))).toEqual(want);
       }
     }
   });
@@ -170,7 +170,7 @@ describe('argsort and finiteArgsort: exactly a stable sort by value, ties by ind
       // fat tails, ties (a tenth of the values on a grid of 100), and a crowded patch of near-equal values
       const v = Float64Array.from({ length: n }, () => { const u = r(); const x = r() - 0.5; return u < 0.1 ? Math.floor(r() * 100) : u < 0.15 ? 1 + r() * 1e-12 : x / (0.02 + Math.abs(x)) ** 2; });
       const sorted = new Float64Array(n);
-      const got = finiteArgsort(v, n, dirty(n, n, 5), dirty(n, n, 6), sorted, ...rangeOf(v));
+      const got = finiteArgsort(v, n, dirty(n, n, 5), sorted, ...rangeOf(v));
       const want = stableOrder(v);
       let same = true;
       for (let k = 0; k < n && same; k++) same = got[k] === want[k] && sorted[k] === v[want[k]!];
@@ -187,6 +187,42 @@ describe('argsort and finiteArgsort: exactly a stable sort by value, ties by ind
     const one = new Float64Array(1);
     argsort([-0], 1, new Int32Array(1), new Int32Array(1), one);
     expect(Object.is(one[0], -0)).toBe(true);
+  });
+});
+
+describe('RankSpace: the diagnostics\' arrays in one WebAssembly memory', () => {
+  it('ranks a side globally and within groups as the textbook does, ties and all, with the group sizes and Σ (t³ − t)', () => {
+    const r = rng(59);
+    for (const [m, groups, levels] of [[1, 1, 0], [2, 1, 1], [9, 2, 3], [300, 11, 0], [300, 11, 25], [1000, 4, 6]] as const) {
+      const space = new RankSpace(m + 7, groups); // more room than the m ranked: sorted[m] is stale
+      const { f } = space;
+      f.sorted.fill(-1);
+      const v = Array.from({ length: m }, () => (levels ? Math.floor(r() * levels) : r() - 0.5));
+      const g = Array.from({ length: m }, () => Math.floor(r() * groups));
+      f.values.set(v);
+      space.group.set(g);
+      let min = Infinity, max = -Infinity, sum = 0, squares = 0;
+      for (const x of v) { min = Math.min(min, x); max = Math.max(max, x); sum += x; squares += x * x; }
+      space.argsort(f, m, min, max, sum, squares);
+      space.ranks(f, m);
+      expect(Array.from(f.rank.subarray(0, m)), `m=${m}`).toEqual(textbookRanks(v));
+      const runs = (xs: number[]) => { const count = new Map<number, number>(); for (const x of xs) count.set(x, (count.get(x) ?? 0) + 1); let t = 0; for (const c of count.values()) t += c ** 3 - c; return t; };
+      for (let k = 0; k < groups; k++) {
+        const members = g.flatMap((gk, i) => (gk === k ? [i] : []));
+        const want = textbookRanks(members.map((i) => v[i]!));
+        expect(members.map((i) => f.groupRank[i]), `m=${m}, group ${k}`).toEqual(want);
+        expect(space.seen[k]).toBe(members.length);
+        expect(f.ties[k]).toBe(runs(members.map((i) => v[i]!)));
+      }
+      expect(f.ties[groups]).toBe(runs(v));
+    }
+  });
+
+  it('refuses arrays beyond WebAssembly\'s 4 GiB, naming them, and more values than it holds', () => {
+    expect(() => new RankSpace(60_000_000, 3)).toThrow(/^ranking 60000000 values in 3 groups takes \d+ bytes, beyond WebAssembly's 4 GiB$/);
+    const space = new RankSpace(4);
+    expect(() => space.argsort(space.s, 5, 0, 1, 0, 0)).toThrow('5 values to sort in a RankSpace of 4');
+    expect(Array.from(space.argsort(space.s, 4, 0, 0, 0, 0))).toEqual([0, 1, 2, 3]); // all 0: one value, index order
   });
 });
 
