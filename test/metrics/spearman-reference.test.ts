@@ -55,6 +55,9 @@ describe('argsort: the same order as a plain stable sort by value', () => {
         const longer = [...v, -1e9, NaN, 1e9];
         expect(Array.from(argsort(longer, n, dirty(n + 3, n, 1), dirty(n + 3, n, 2)).subarray(0, n))).toEqual(want);
         expect(Array.from(mergeArgsort(v, n, new Int32Array(n), new Int32Array(n)))).toEqual(want);
+        const merged = dirty(n + 3, n, 6);
+        mergeArgsort(v, n, merged, dirty(n + 3, n, 7));
+        expect(Array.from(merged.subarray(n))).toEqual(Array.from(dirty(n + 3, n, 6).subarray(n))); // nor by the merge sort
       }
     }
   });
@@ -222,6 +225,7 @@ describe('RankSpace: the diagnostics\' arrays in one WebAssembly memory', () => 
     expect(() => new RankSpace(60_000_000, 3)).toThrow(/^ranking 60000000 values in 3 groups takes \d+ bytes, beyond WebAssembly's 4 GiB$/);
     const space = new RankSpace(4);
     expect(() => space.argsort(space.s, 5, 0, 1, 0, 0)).toThrow('5 values to sort in a RankSpace of 4');
+    expect(() => space.gather(new Float64Array(5), new Float64Array(10), 0, 5, new Int32Array(5), undefined)).toThrow('5 columns to gather in a RankSpace of 4');
     expect(Array.from(space.argsort(space.s, 4, 0, 0, 0, 0))).toEqual([0, 1, 2, 3]); // all 0: one value, index order
   });
 });
