@@ -53,8 +53,8 @@ const SPLIT = 134217729;
 /** Windows this long keep sums too large for the exactness argument: every value is direct. */
 const LONGEST = 2 ** 14;
 
-/** The slide's loop, compiled from window-sums.wat (`npm run build:wasm`): one module a thread, on first use (not at start-up). */
-let slideModule: object | undefined;
+/** The slide's loop, compiled from window-sums.wat (`npm run build:wasm`): one module a thread, on first use (util/wasm.ts). */
+const SLIDE = new URL('./window-sums.wasm', import.meta.url);
 type Slide = (now: number, before: number, ring: number, sums: number, counts: number, pairs: number) => void;
 
 /**
@@ -119,8 +119,7 @@ export class WindowSums {
     const P = (this.pairs = (n + 1) >> 1), width = 2 * P;
     const sizes = [width, width, width * L, 8 * P, 4 * P]; // doubles
     const { at, bytes } = layout(sizes.map((size) => 8 * size));
-    slideModule ??= wasmModule(new URL('./window-sums.wasm', import.meta.url));
-    const { exports, buffer } = instantiate<{ slide: Slide }>(slideModule, bytes, `a window of ${L} days over ${n} symbols`);
+    const { exports, buffer } = instantiate<{ slide: Slide }>(wasmModule(SLIDE), bytes, `a window of ${L} days over ${n} symbols`);
     this.slideWasm = exports.slide;
     const view = (k: number) => new Float64Array(buffer, at[k], sizes[k]);
     this.rows = [view(0).fill(NaN), view(1).fill(NaN)];

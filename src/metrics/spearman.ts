@@ -31,13 +31,8 @@ const MIN_BITS = 8, MAX_BITS = 12;
 /** The keys span the mean ± this many standard deviations (cut to [min, max]). */
 const SPREAD = 3;
 
-/** The ranking loops, compiled from ranks.wat (`npm run build:wasm`): one module a thread, on first use. */
-let ranksModule: object | undefined;
-
-function rankingModule(): object {
-  ranksModule ??= wasmModule(new URL('./ranks.wasm', import.meta.url));
-  return ranksModule;
-}
+/** The ranking loops, compiled from ranks.wat (`npm run build:wasm`): one module a thread, on first use (util/wasm.ts). */
+const RANKS = new URL('./ranks.wasm', import.meta.url);
 
 /**
  * Compiles ranks.wasm on this thread now (if it has not yet) and keeps it. A thread that starts worker
@@ -50,7 +45,7 @@ function rankingModule(): object {
 // Stryker disable next-line BlockStatement: equivalent, where the compiled code lives (and for how long) changes no result
 export function holdRankingCode(): void {
   // Stryker disable next-line CallExpression: equivalent, as above
-  rankingModule();
+  wasmModule(RANKS);
 }
 
 interface RankExports {
@@ -118,7 +113,7 @@ export class RankSpace {
     const side = [8 * n, 4 * n, 8 * (n + 1), 8 * n, 8 * n, 8 * (G + 1)];
     const sizes = [...side, ...side, 4 * n, 4 * G, 4 * G, 24 * G, 4 * n, 4 * n, 4 * n, 4 * n, 4 * (2 << MAX_BITS), 64, 8, 8 * n, 8 * n, 8 * n, 4 * n, n];
     const { at, bytes } = layout(sizes);
-    const { exports, buffer } = instantiate<RankExports>(rankingModule(), bytes, `ranking ${n} values in ${G} groups`);
+    const { exports, buffer } = instantiate<RankExports>(wasmModule(RANKS), bytes, `ranking ${n} values in ${G} groups`);
     this.exports = exports;
     const f64 = (k: number) => new Float64Array(buffer, at[k], sizes[k]! / 8);
     const i32 = (k: number) => new Int32Array(buffer, at[k], sizes[k]! / 4);

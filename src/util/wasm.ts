@@ -12,9 +12,18 @@ declare const WebAssembly: {
   Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
 };
 
-/** A compiled module: the .wasm file at `url` (new URL('./x.wasm', import.meta.url) beside its loader). */
+/** The modules this thread has compiled, by file: kept for the thread's life. */
+const compiled = new Map<string, object>();
+
+/**
+ * The compiled module of the .wasm file at `url` (new URL('./x.wasm', import.meta.url) beside its
+ * loader): compiled on this thread's first call, then the same one (not at start-up; and while a thread
+ * keeps it, V8 shares its code with the other threads that compile the same bytes).
+ */
 export function wasmModule(url: URL): object {
-  return new WebAssembly.Module(readFileSync(url));
+  let module = compiled.get(url.href);
+  if (!module) compiled.set(url.href, (module = new WebAssembly.Module(readFileSync(url))));
+  return module;
 }
 
 /** A memory of `bytes` (at most 4 GiB: WebAssembly's addresses are 32-bit), what it holds, and the module's exports over it. */
